@@ -1,0 +1,3 @@
+from litreview.cli.main import main
+
+main()

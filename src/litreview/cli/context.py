@@ -1,0 +1,44 @@
+"""What every command needs: settings resolved once, the library opened on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from litreview.index.library import Library
+    from litreview.settings import Settings
+
+
+@dataclass
+class AppContext:
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def settings(self) -> Settings:
+        from pydantic import ValidationError
+
+        from litreview.settings import default_config_path, load_settings
+
+        try:
+            return load_settings(**self.overrides)
+        except ValidationError as exc:
+            raise click.ClickException(
+                f"invalid settings (config file {default_config_path()} or LITREVIEW_* "
+                f"environment):\n{exc}"
+            ) from exc
+
+    def open_library(self) -> Library:
+        from litreview.index.library import Library
+
+        return Library(self.settings)
+
+
+def console(stderr: bool = True) -> Any:
+    """A rich console; progress and tables go to stderr so stdout stays machine-readable."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)

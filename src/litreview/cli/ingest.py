@@ -1,0 +1,92 @@
+"""``litreview ingest``: files into the library, with progress and a summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical": "BM25 index"}
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--sample", is_flag=True, help="Ingest the bundled demo library (264 papers).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.pass_obj
+def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_json: bool) -> None:
+    """Add papers from PATHS (page dumps .txt, BibTeX .bib, .jsonl, .csv/.tsv).
+
+    Re-ingesting a file adds nothing; a changed abstract updates its paper in
+    place. With no PATHS, finishes an ingest that was interrupted.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from litreview.index.vectors import VectorStoreError
+    from litreview.library import sample_paths
+
+    files = list(paths) + (sample_paths() if sample else [])
+    out = console()
+    with app.open_library() as library:
+        if not files and not library.pending:
+            if library.catalog.count() == 0:
+                raise click.UsageError(
+                    "nothing to ingest: pass files, or --sample for the bundled demo library"
+                )
+            out.print("Library is up to date; nothing pending.")
+            return
+        progress = Progress(
+            TextColumn("{task.description:<18}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=out,
+            transient=True,
+            disable=not out.is_terminal,
+        )
+        tasks: dict[str, Any] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            with progress:
+                report = library.ingest(files, on_progress)
+        except KeyboardInterrupt:
+            out.print(
+                f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "
+                "run 'litreview ingest' to finish."
+            )
+            sys.exit(130)
+        except VectorStoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        total = library.catalog.count()
+
+    if as_json:
+        click.echo(json.dumps({**report.to_dict(), "papers": total}))
+    for item in report.files:
+        for warning in item.warnings:
+            out.print(f"[yellow]warning:[/] {item.path.name}: {warning}", soft_wrap=True)
+        if item.error:
+            out.print(f"[red]error:[/] {item.error}", soft_wrap=True)
+    resumed = f", finished {report.resumed} pending from an earlier run" if report.resumed else ""
+    out.print(
+        f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
+        f"{report.skipped} skipped (already present), {len(report.failed)} failed{resumed}. "
+        f"Library: {total} papers."
+    )
+    if report.failed:
+        sys.exit(1)

@@ -1,0 +1,54 @@
+"""``litreview library``: what is in the library."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+
+@click.command("library")
+@click.option("--json", "as_json", is_flag=True, help="Print papers and stats as JSON.")
+@click.option("--limit", type=int, default=None, help="Show at most N papers.")
+@click.pass_obj
+def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
+    """List the library's papers and its statistics."""
+    with app.open_library() as library:
+        catalog = library.catalog
+        papers = list(catalog.all())
+        pending = library.pending
+        sources = catalog.source_counts()
+    shown = papers if limit is None else papers[:limit]
+    stats = {
+        "count": len(papers),
+        "indexed": len(papers) - pending,
+        "pending": pending,
+        "sources": sources,
+        "home": str(app.settings.home),
+    }
+    if as_json:
+        click.echo(
+            json.dumps({"papers": [p.to_dict() for p in shown], "stats": stats}, ensure_ascii=False)
+        )
+        return
+    from rich.table import Table
+
+    out = console(stderr=False)
+    if not papers:
+        out.print(f"The library at {app.settings.home} is empty. Try: litreview ingest --sample")
+        return
+    table = Table(show_lines=False, expand=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("year", no_wrap=True)
+    table.add_column("sources")
+    for paper in shown:
+        table.add_row(paper.paper_id, paper.title, str(paper.year or ""), ", ".join(paper.sources))
+    out.print(table)
+    by_source = ", ".join(f"{name} ({n})" for name, n in sorted(sources.items()))
+    pending_note = f", {pending} pending (run 'litreview ingest')" if pending else ""
+    out.print(
+        f"{len(papers)} papers{pending_note}. Sources: {by_source}. Home: {app.settings.home}"
+    )

@@ -1,0 +1,57 @@
+"""The ``litreview`` command group and the options every command shares."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from litreview import __version__
+from litreview.cli.context import AppContext
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="litreview")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Library folder (default: the platform's data dir; env LITREVIEW_HOME).",
+)
+@click.option(
+    "--chroma-host", help="Use a Chroma server at this host instead of the embedded store."
+)
+@click.option("--chroma-port", type=int, help="Port of the Chroma server (default 8000).")
+@click.pass_context
+def cli(
+    ctx: click.Context, home: Path | None, chroma_host: str | None, chroma_port: int | None
+) -> None:
+    """Literature review in the terminal: ingest papers, search, ask, draft related work.
+
+    \b
+    First run:
+      litreview ingest --sample        # the bundled demo library (264 papers)
+      litreview search "backdoor defenses for neural networks"
+    """
+    ctx.obj = AppContext(
+        overrides={"home": home, "chroma.host": chroma_host, "chroma.port": chroma_port}
+    )
+
+
+def _register() -> None:
+    from litreview.cli import ingest, library, search
+
+    cli.add_command(ingest.ingest_command)
+    cli.add_command(library.library_command)
+    cli.add_command(search.search_command)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - click maps most of these itself
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,152 @@
+"""``litreview search``: hybrid retrieval from the command line, one query or a file of them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+if TYPE_CHECKING:
+    from litreview.index.retriever import SearchHit
+
+
+def read_queries(path: Path) -> Iterator[tuple[str, str]]:
+    """(id, query) pairs from a file: one query per line, or JSONL with ``id`` and ``query``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot read queries ({exc})") from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("{"):
+            try:
+                row = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or not str(row.get("query") or "").strip():
+                raise click.ClickException(f'{path}:{number}: a JSON line needs a "query" field')
+            yield str(row.get("id", number)), str(row["query"])
+        else:
+            yield str(number), stripped
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option(
+    "-k", "k", type=click.IntRange(1, 1000), default=None, help="Number of papers (default 8)."
+)
+@click.option(
+    "--queries",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File of queries: one per line, or JSONL with id and query.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON output (one line per query).")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "lexical"]),
+    default=None,
+    help="Retrieval mode (default hybrid: dense + BM25, fused).",
+)
+@click.option(
+    "--mmr", is_flag=True, default=None, help="Diversify results (maximal marginal relevance)."
+)
+@click.option("--source", help="Only papers from a source file whose name contains this.")
+@click.option("--year-from", type=int, help="Only papers from this year on.")
+@click.option("--year-to", type=int, help="Only papers up to this year.")
+@click.option("--author", help="Only papers with an author whose name contains this.")
+@click.pass_obj
+def search_command(
+    app: AppContext,
+    query: str | None,
+    k: int | None,
+    queries: Path | None,
+    as_json: bool,
+    mode: str | None,
+    mmr: bool | None,
+    source: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    author: str | None,
+) -> None:
+    """Find the papers most relevant to QUERY."""
+    if (query is None) == (queries is None):
+        raise click.UsageError("give either a QUERY or --queries FILE")
+    from litreview.index.retriever import Filters, SearchRequest
+    from litreview.index.vectors import VectorStoreError
+
+    settings = app.settings.retrieval
+    filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
+    items = list(read_queries(queries)) if queries else [("1", str(query))]
+    out = console()
+    with app.open_library() as library:
+        if library.catalog.count() == 0:
+            raise click.ClickException(
+                f"the library at {app.settings.home} is empty; run 'litreview ingest --sample' "
+                "for the demo library or 'litreview ingest FILE...'"
+            )
+        if library.pending:
+            out.print(
+                f"[yellow]warning:[/] {library.pending} papers are not indexed yet; "
+                "run 'litreview ingest' to finish"
+            )
+        try:
+            for qid, text in items:
+                request = SearchRequest(
+                    query=text,
+                    k=k or settings.k,
+                    mode=mode or settings.mode,
+                    filters=filters,
+                    mmr=settings.mmr if mmr is None else mmr,
+                )
+                hits = library.search(request)
+                if as_json or queries:
+                    _print_json(qid, text, hits, as_json)
+                else:
+                    _print_table(text, hits)
+        except VectorStoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except BrokenPipeError:  # `litreview search ... | head`
+            sys.stderr.close()
+
+
+def _print_json(qid: str, query: str, hits: list[SearchHit], as_json: bool) -> None:
+    if as_json:
+        record = {"id": qid, "query": query, "results": [h.to_dict() for h in hits]}
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    click.echo(f"# {qid}: {query}")
+    for hit in hits:
+        click.echo(f"{hit.rank:>3}. {hit.score:.4f}  {hit.paper.title}  [{hit.paper.paper_id}]")
+    click.echo()
+
+
+def _print_table(query: str, hits: list[SearchHit]) -> None:
+    from rich.table import Table
+
+    out = console(stderr=False)
+    if not hits:
+        out.print(f"No papers match {query!r}.")
+        return
+    table = Table(title=f"Papers for: {query}", title_justify="left", expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("year", no_wrap=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    for hit in hits:
+        table.add_row(
+            str(hit.rank),
+            f"{hit.score:.4f}",
+            hit.paper.title,
+            str(hit.paper.year or ""),
+            hit.paper.paper_id,
+        )
+    out.print(table)

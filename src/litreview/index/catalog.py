@@ -1,0 +1,244 @@
+"""The catalog: the library's source of truth, in SQLite.
+
+Vectors (Chroma) and the lexical index (BM25) are *derived* from it. Each
+paper row says whether its vectors are stored (``indexed``); a paper is
+written here first, in one transaction per file, and marked indexed only
+after Chroma has accepted its chunks. So an ingest killed at any point
+leaves a consistent catalog whose pending rows the next run completes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from litreview.library.paper import Paper
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS papers (
+    paper_id     TEXT PRIMARY KEY,
+    title        TEXT NOT NULL,
+    abstract     TEXT NOT NULL,
+    authors      TEXT NOT NULL DEFAULT '[]',
+    year         INTEGER,
+    url          TEXT,
+    links        TEXT NOT NULL DEFAULT '[]',
+    sources      TEXT NOT NULL DEFAULT '[]',
+    extra        TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL,
+    indexed      INTEGER NOT NULL DEFAULT 0,
+    added_at     REAL NOT NULL,
+    updated_at   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_pending ON papers(indexed) WHERE indexed = 0;
+CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class UpsertOutcome:
+    """What one file did to the catalog."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+class Catalog:
+    """A thin, typed wrapper over the SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------
+    def upsert(self, papers: Iterable[Paper]) -> UpsertOutcome:
+        """Add new papers, update changed ones in place, merge sources; all or nothing."""
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        now = time.time()
+        with self.transaction() as db:
+            for paper in papers:
+                row = db.execute(
+                    "SELECT content_hash, sources, authors, year, url, links, extra "
+                    "FROM papers WHERE paper_id = ?",
+                    (paper.paper_id,),
+                ).fetchone()
+                if row is None:
+                    db.execute(
+                        "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?)",
+                        (
+                            paper.paper_id,
+                            paper.title,
+                            paper.abstract,
+                            json.dumps(list(paper.authors)),
+                            paper.year,
+                            paper.url,
+                            json.dumps(list(paper.links)),
+                            json.dumps(list(paper.sources)),
+                            json.dumps(paper.extra),
+                            paper.content_hash,
+                            now,
+                            now,
+                        ),
+                    )
+                    added.append(paper.paper_id)
+                    continue
+                old_hash, sources_json, authors_json, year, url, links_json, extra_json = row
+                sources = list(dict.fromkeys(json.loads(sources_json) + list(paper.sources)))
+                authors = list(paper.authors) or json.loads(authors_json)
+                links = list(dict.fromkeys(list(paper.links) + json.loads(links_json)))
+                extra = {**json.loads(extra_json), **paper.extra}
+                changed = old_hash != paper.content_hash
+                db.execute(
+                    "UPDATE papers SET title=?, abstract=?, authors=?, year=?, url=?, links=?, "
+                    "sources=?, extra=?, content_hash=?, indexed=CASE WHEN ? THEN 0 ELSE indexed "
+                    "END, updated_at=? WHERE paper_id=?",
+                    (
+                        paper.title,
+                        paper.abstract,
+                        json.dumps(authors),
+                        paper.year or year,
+                        paper.url or url,
+                        json.dumps(links),
+                        json.dumps(sources),
+                        json.dumps(extra),
+                        paper.content_hash,
+                        changed,
+                        now,
+                        paper.paper_id,
+                    ),
+                )
+                (updated if changed else unchanged).append(paper.paper_id)
+            if added or updated:
+                self._bump_revision(db)
+        return UpsertOutcome(added, updated, unchanged)
+
+    def mark_indexed(self, paper_ids: Iterable[str], content_hashes: dict[str, str]) -> None:
+        """Mark papers indexed, but only if they have not changed since they were embedded."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE papers SET indexed = 1 WHERE paper_id = ? AND content_hash = ?",
+                [(pid, content_hashes[pid]) for pid in paper_ids],
+            )
+
+    def _bump_revision(self, db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO meta VALUES ('revision', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def revision(self) -> int:
+        """Grows whenever indexed text changes; derived indexes record the one they match."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
+
+    def pending_ids(self) -> list[str]:
+        rows = self._db.execute("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")
+        return [r[0] for r in rows]
+
+    def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        ids = list(paper_ids)
+        out: dict[str, Paper] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._db.execute(f"{_SELECT} WHERE paper_id IN ({marks})", part):
+                paper = _to_paper(row)
+                out[paper.paper_id] = paper
+        return out
+
+    def all(self) -> Iterator[Paper]:
+        for row in self._db.execute(f"{_SELECT} ORDER BY rowid"):
+            yield _to_paper(row)
+
+    def ids_matching(
+        self,
+        *,
+        source: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        author: str | None = None,
+    ) -> set[str]:
+        """Paper ids passing metadata filters (sources/authors are matched case-insensitively)."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if source:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(sources) WHERE value LIKE ?)")
+            params.append(f"%{source}%")
+        if author:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(authors) WHERE value LIKE ?)")
+            params.append(f"%{author}%")
+        if year_from is not None:
+            clauses.append("year >= ?")
+            params.append(year_from)
+        if year_to is not None:
+            clauses.append("year <= ?")
+            params.append(year_to)
+        where = " AND ".join(clauses) or "1"
+        return {
+            r[0] for r in self._db.execute(f"SELECT paper_id FROM papers WHERE {where}", params)
+        }
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def source_counts(self) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT value, COUNT(*) FROM papers, json_each(papers.sources) GROUP BY value"
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+
+_SELECT = "SELECT paper_id, title, abstract, authors, year, url, links, sources, extra FROM papers"
+
+
+def _to_paper(row: tuple[object, ...]) -> Paper:
+    pid, title, abstract, authors, year, url, links, sources, extra = row
+    return Paper(
+        paper_id=str(pid),
+        title=str(title),
+        abstract=str(abstract),
+        authors=tuple(json.loads(str(authors))),
+        year=None if year is None else int(str(year)),
+        url=None if url is None else str(url),
+        links=tuple(json.loads(str(links))),
+        sources=tuple(json.loads(str(sources))),
+        extra=dict(json.loads(str(extra))),
+    )

@@ -1,0 +1,44 @@
+"""Paper text to chunks that fit the embedding model's window.
+
+An abstract is usually one chunk. Longer texts split on paragraph, sentence
+and word boundaries with overlap, measured in the model's own tokens so no
+chunk is silently truncated by the model. Every chunk starts with the
+paper's title (so it knows what paper it is from) and has the id
+``<paper_id>:<n>``, mapping it back to its paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litreview.index.vectors import Chunk
+from litreview.library.paper import Paper
+
+SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+MIN_PIECE_TOKENS = 32
+
+
+class Chunker:
+    def __init__(self, count_tokens: Callable[[str], int], size: int, overlap: int) -> None:
+        self._count = count_tokens
+        self._budget = size - SPECIAL_TOKENS
+        self._overlap = overlap
+
+    def chunks(self, paper: Paper) -> list[Chunk]:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        head = f"{paper.title}. "
+        if self._count(head + paper.abstract) <= self._budget:
+            return [Chunk(f"{paper.paper_id}:0", paper.paper_id, head + paper.abstract, 0)]
+        piece_budget = max(self._budget - self._count(head), MIN_PIECE_TOKENS)
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=piece_budget,
+            chunk_overlap=min(self._overlap, piece_budget // 2),
+            length_function=self._count,
+            separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+            keep_separator="end",
+        )
+        return [
+            Chunk(f"{paper.paper_id}:{i}", paper.paper_id, head + piece.strip(), i)
+            for i, piece in enumerate(splitter.split_text(paper.abstract))
+        ]

@@ -1,0 +1,122 @@
+"""The lexical half of hybrid search: BM25 over title + abstract, one document per paper.
+
+Local Chroma has no BM25 or sparse search, so bm25s keeps its own index on
+disk beside the catalog, stamped with the catalog revision it was built from
+and rebuilt when that revision moves on.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from litreview.library.paper import Paper
+
+LANG = "english"
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    paper_id: str
+    score: float
+
+
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer(LANG)
+
+
+def _tokenize(texts: list[str], stemmer: Any) -> Any:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
+
+
+def paper_text(paper: Paper) -> str:
+    # The title counts twice: it is the densest statement of what the paper is about.
+    return f"{paper.title}. {paper.title}. {paper.abstract}"
+
+
+class LexicalIndex:
+    def __init__(self, retriever: Any, paper_ids: list[str]) -> None:
+        self._retriever = retriever
+        self._ids = paper_ids
+        self._row = {pid: i for i, pid in enumerate(paper_ids)}
+        self._stemmer = _stemmer()
+
+    @classmethod
+    def build(cls, papers: list[Paper]) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if papers:
+            retriever.index(
+                _tokenize([paper_text(p) for p in papers], _stemmer()), show_progress=False
+            )
+        return cls(retriever, [p.paper_id for p in papers])
+
+    def save(self, folder: Path, revision: int) -> None:
+        """Write to a temporary folder and swap it in, so a crash never leaves half an index."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._ids:
+            self._retriever.save(str(tmp))
+        (tmp / "litreview.json").write_text(json.dumps({"revision": revision, "ids": self._ids}))
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, revision: int) -> LexicalIndex | None:
+        """The saved index if it matches ``revision``; ``None`` means rebuild."""
+        import bm25s
+
+        stamp = folder / "litreview.json"
+        if not stamp.exists():
+            return None
+        meta = json.loads(stamp.read_text())
+        if meta.get("revision") != revision:
+            return None
+        ids = list(meta["ids"])
+        if not ids:
+            return cls(bm25s.BM25(), [])
+        return cls(bm25s.BM25.load(str(folder), mmap=True), ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def search(self, query: str, n: int, allowed: set[str] | None = None) -> list[LexicalHit]:
+        if not self._ids:
+            return []
+        tokens = _tokenize([query], self._stemmer)
+        if not tokens.vocab:
+            return []
+        scores = np.asarray(
+            self._retriever.get_scores(self._query_tokens(tokens)), dtype=np.float32
+        )
+        if allowed is not None:
+            mask = np.zeros(len(self._ids), dtype=bool)
+            for pid in allowed:
+                row = self._row.get(pid)
+                if row is not None:
+                    mask[row] = True
+            scores = np.where(mask, scores, 0.0)
+        n = min(n, len(self._ids))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [LexicalHit(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    @staticmethod
+    def _query_tokens(tokens: Any) -> list[str]:
+        inverse = {v: k for k, v in tokens.vocab.items()}
+        return [inverse[t] for t in tokens.ids[0]]

@@ -1,0 +1,92 @@
+"""A library on disk: the catalog and its derived indexes, opened together.
+
+The review tasks, the CLI and the TUI hold a :class:`Library`; the heavy
+parts (Chroma, the ONNX model, BM25) load on first use, so opening a library
+to list it costs only the SQLite catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from litreview.index.catalog import Catalog
+from litreview.settings import Settings
+
+if TYPE_CHECKING:
+    from litreview.index.ingest import IngestReport, ProgressFn
+    from litreview.index.lexical import LexicalIndex
+    from litreview.index.retriever import Retriever, SearchHit, SearchRequest
+    from litreview.index.vectors import VectorStore
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class Library:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalog = Catalog(settings.catalog_path)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @cached_property
+    def vectors(self) -> VectorStore:
+        from litreview.index.vectors import VectorStore
+
+        return VectorStore(self.settings)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        from litreview.index.lexical import LexicalIndex
+
+        revision = self.catalog.revision
+        loaded = LexicalIndex.load(self.settings.lexical_path, revision)
+        return loaded if loaded is not None else self._build_lexical(revision)
+
+    def _build_lexical(self, revision: int) -> LexicalIndex:
+        from litreview.index.lexical import LexicalIndex
+
+        index = LexicalIndex.build(list(self.catalog.all()))
+        index.save(self.settings.lexical_path, revision)
+        return index
+
+    def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
+        """Rebuild BM25 if the catalog moved on since it was built."""
+        from litreview.index.lexical import LexicalIndex
+
+        revision = self.catalog.revision
+        if LexicalIndex.load(self.settings.lexical_path, revision) is None:
+            progress("lexical", 0, 1)
+            self.__dict__["lexical"] = self._build_lexical(revision)
+            progress("lexical", 1, 1)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from litreview.index.retriever import Retriever
+
+        return Retriever(self.catalog, self.vectors, self.lexical, self.settings.retrieval)
+
+    def search(self, request: SearchRequest) -> list[SearchHit]:
+        return self.retriever.search(request)
+
+    def ingest(self, paths: Iterable[Path], progress: ProgressFn = _quiet) -> IngestReport:
+        from litreview.index.ingest import ingest
+
+        report = ingest(self, paths, progress)
+        self.__dict__.pop("retriever", None)
+        return report
+
+    @property
+    def pending(self) -> int:
+        return len(self.catalog.pending_ids())

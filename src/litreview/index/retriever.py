@@ -1,0 +1,150 @@
+"""Hybrid retrieval: dense vectors and BM25, fused, optionally diversified and filtered.
+
+Results are papers, not chunks: a paper's dense score is its best chunk's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litreview.index.catalog import Catalog
+from litreview.index.fusion import mmr, reciprocal_rank_fusion
+from litreview.index.lexical import LexicalIndex
+from litreview.index.vectors import VectorStore
+from litreview.library.paper import Paper
+from litreview.settings import RetrievalSettings
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; ``None`` fields do not filter."""
+
+    source: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    author: str | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.source, self.year_from, self.year_to, self.author))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One retrieved paper and why it was retrieved."""
+
+    paper: Paper
+    rank: int
+    score: float
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    lexical_score: float | None = None
+    lexical_rank: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "paper_id": self.paper.paper_id,
+            "title": self.paper.title,
+            "score": round(self.score, 6),
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
+            "dense_rank": self.dense_rank,
+            "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 6),
+            "lexical_rank": self.lexical_rank,
+            "year": self.paper.year,
+            "authors": list(self.paper.authors),
+            "sources": list(self.paper.sources),
+            "url": self.paper.url,
+            "links": list(self.paper.links),
+        }
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    k: int = 8
+    mode: str = "hybrid"
+    filters: Filters = field(default_factory=Filters)
+    mmr: bool = False
+
+
+class Retriever:
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorStore,
+        lexical: LexicalIndex,
+        settings: RetrievalSettings,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.lexical = lexical
+        self.settings = settings
+
+    def search(self, request: SearchRequest) -> list[SearchHit]:
+        if request.mode not in MODES:
+            raise ValueError(
+                f"unknown search mode {request.mode!r}; choose from {', '.join(MODES)}"
+            )
+        query = " ".join(request.query.split())
+        if not query:
+            return []
+        allowed = (
+            self.catalog.ids_matching(**vars(request.filters)) if request.filters.active() else None
+        )
+        pool = max(self.settings.candidates, request.k * 3)
+
+        dense: dict[str, float] = {}
+        dense_order: list[str] = []
+        if request.mode in ("hybrid", "dense"):
+            vector = self.vectors.embedder.embed([query])[0]
+            for hit in self.vectors.query(vector, pool * 2, allowed):
+                if hit.paper_id not in dense:
+                    dense[hit.paper_id] = hit.similarity
+                    dense_order.append(hit.paper_id)
+            dense_order = dense_order[:pool]
+
+        lexical: dict[str, float] = {}
+        lexical_order: list[str] = []
+        if request.mode in ("hybrid", "lexical"):
+            for lhit in self.lexical.search(query, pool, allowed):
+                lexical[lhit.paper_id] = lhit.score
+                lexical_order.append(lhit.paper_id)
+
+        if request.mode == "dense":
+            scores = {pid: dense[pid] for pid in dense_order}
+        elif request.mode == "lexical":
+            scores = {pid: lexical[pid] for pid in lexical_order}
+        else:
+            scores = reciprocal_rank_fusion(
+                [dense_order, lexical_order],
+                [self.settings.dense_weight, self.settings.lexical_weight],
+                k=self.settings.rrf_k,
+            )
+        ranked = sorted(scores, key=lambda pid: -scores[pid])
+        if request.mmr:
+            ranked = mmr(
+                ranked[:pool],
+                scores,
+                self.vectors.paper_vectors(ranked[:pool]),
+                request.k,
+                self.settings.mmr_lambda,
+            )
+        ranked = ranked[: request.k]
+        papers = self.catalog.get(ranked)
+        dense_rank = {pid: i for i, pid in enumerate(dense_order, start=1)}
+        lexical_rank = {pid: i for i, pid in enumerate(lexical_order, start=1)}
+        return [
+            SearchHit(
+                paper=papers[pid],
+                rank=rank,
+                score=scores[pid],
+                dense_score=dense.get(pid),
+                dense_rank=dense_rank.get(pid),
+                lexical_score=lexical.get(pid),
+                lexical_rank=lexical_rank.get(pid),
+            )
+            for rank, pid in enumerate(ranked, start=1)
+            if pid in papers
+        ]

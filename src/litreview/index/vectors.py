@@ -1,0 +1,147 @@
+"""Chunk vectors in ChromaDB: the one place that builds a Chroma client.
+
+Embedded (``PersistentClient`` under the library's home) by default; a
+Chroma server (``HttpClient``) when the settings name a host, which is the
+path for a library that outgrows one machine. Everything else in litreview
+talks to :class:`VectorStore`, never to chromadb directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from litreview.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from litreview.index.embedder import MiniLMEmbedder
+
+
+class VectorStoreError(RuntimeError):
+    """Chroma could not be reached or opened; the message says what to check."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a paper's text with the id that maps it back to the paper."""
+
+    chunk_id: str
+    paper_id: str
+    text: str
+    index: int
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    chunk_id: str
+    paper_id: str
+    similarity: float
+
+
+def _of_papers(paper_ids: list[str]) -> Any:
+    """A Chroma ``where`` clause selecting the chunks of these papers."""
+    return {"paper_id": {"$in": paper_ids}}
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """Embedded by default, a server when ``chroma.host`` is set."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaConfig
+
+    config = ChromaConfig(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma.host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma.host,
+                port=settings.chroma.port,
+                ssl=settings.chroma.ssl,
+                settings=config,
+            )
+        except Exception as exc:  # chromadb raises plain exceptions for connection errors
+            where = f"{settings.chroma.host}:{settings.chroma.port}"
+            raise VectorStoreError(
+                f"cannot reach the Chroma server at {where} ({exc}); start it with "
+                f"'chroma run --host {settings.chroma.host} --port {settings.chroma.port}' "
+                "or unset chroma.host to use the embedded store"
+            ) from exc
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
+
+
+class VectorStore:
+    """The chunk collection of one library."""
+
+    def __init__(self, settings: Settings, embedder: MiniLMEmbedder | None = None) -> None:
+        from litreview.index.embedder import MiniLMEmbedder
+
+        self.embedder = embedder or MiniLMEmbedder()
+        self.client = make_client(settings)
+        self.collection: Collection = self.client.get_or_create_collection(
+            name=settings.chroma.collection,
+            embedding_function=self.embedder,  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def replace_papers(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Store a batch's chunks, dropping stale chunks of the same papers first.
+
+        Upsert keeps this idempotent (a resumed batch rewrites the same ids);
+        the delete removes chunks left over when an updated abstract got shorter.
+        """
+        paper_ids = sorted({c.paper_id for c in chunks})
+        keep = {c.chunk_id for c in chunks}
+        existing = self.collection.get(where=_of_papers(paper_ids), include=[])
+        stale = [cid for cid in existing["ids"] if cid not in keep]
+        if stale:
+            self.collection.delete(ids=stale)
+        self.collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            documents=[c.text for c in chunks],
+            embeddings=vectors,
+            metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
+        )
+
+    def query(
+        self, vector: np.ndarray, n: int, paper_ids: set[str] | None = None
+    ) -> list[ChunkHit]:
+        where: dict[str, Any] | None = None
+        if paper_ids is not None:
+            if not paper_ids:
+                return []
+            where = _of_papers(sorted(paper_ids))
+        n = min(n, max(self.count(), 1))
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"]
+        )
+        ids = result["ids"][0]
+        metas = (result["metadatas"] or [[]])[0]
+        dists = (result["distances"] or [[]])[0]
+        return [
+            ChunkHit(cid, str(meta["paper_id"]), 1.0 - float(dist))
+            for cid, meta, dist in zip(ids, metas, dists, strict=True)
+        ]
+
+    def paper_vectors(self, paper_ids: list[str]) -> dict[str, np.ndarray]:
+        """One vector per paper (mean of its chunks, renormalised), for MMR."""
+        if not paper_ids:
+            return {}
+        got = self.collection.get(
+            where=_of_papers(paper_ids), include=["embeddings", "metadatas"]
+        )
+        sums: dict[str, np.ndarray] = {}
+        embeddings = got["embeddings"] if got["embeddings"] is not None else []
+        for meta, emb in zip(got["metadatas"] or [], embeddings, strict=True):
+            pid = str(meta["paper_id"])
+            vec = np.asarray(emb, dtype=np.float32)
+            sums[pid] = sums[pid] + vec if pid in sums else vec
+        return {pid: v / max(float(np.linalg.norm(v)), 1e-12) for pid, v in sums.items()}

@@ -1,0 +1,21 @@
+"""The one error a bad library file raises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LibraryFileError(ValueError):
+    """A file that cannot be read as a library, with where and why.
+
+    Carries the path and (where one applies) the 1-based line so the CLI and
+    the TUI can print ``file:line: message`` the way compilers do, which is
+    what a researcher's editor can jump to.
+    """
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        super().__init__(f"{where}: {message}")

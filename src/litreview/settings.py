@@ -1,0 +1,145 @@
+"""The one settings object.
+
+Precedence is flag > environment > config file > default, because a flag is
+what the user typed for this one run, the environment is what a script or
+test set for its session, and the file is what the user chose once.
+
+Locations follow the platform (XDG on Linux) through platformdirs.
+``LITREVIEW_HOME`` moves *everything* (data and, unless ``LITREVIEW_CONFIG``
+says otherwise, the config file) so that a test or a script can isolate a
+whole library in one directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "litreview"
+
+
+def default_home() -> Path:
+    """Where the library lives unless ``LITREVIEW_HOME`` says otherwise."""
+    env = os.environ.get("LITREVIEW_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_config_path() -> Path:
+    """The config file: explicit, else inside an isolated home, else the user's config dir."""
+    explicit = os.environ.get("LITREVIEW_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get("LITREVIEW_HOME"):
+        return default_home() / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+class ChromaSettings(BaseModel):
+    """Embedded by default; a server once ``host`` is set (``chroma run``)."""
+
+    host: str | None = None
+    port: int = 8000
+    ssl: bool = False
+    collection: str = "papers"
+
+
+class IngestSettings(BaseModel):
+    """How documents become index entries."""
+
+    batch_size: int = Field(default=32, ge=1, description="papers embedded and stored per step")
+    chunk_tokens: int = Field(default=256, ge=32, description="model's window; longer text splits")
+    chunk_overlap: int = Field(default=48, ge=0)
+
+
+class RetrievalSettings(BaseModel):
+    """Defaults for search; the CLI can override each per call."""
+
+    k: int = Field(default=8, ge=1)
+    mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
+    candidates: int = Field(default=50, ge=5, description="per-retriever pool before fusion")
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    mmr: bool = False
+    mmr_lambda: float = Field(default=0.7, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """Everything the user can set, in one place."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LITREVIEW_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    home: Path = Field(default_factory=default_home)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_path())
+        return (init_settings, env_settings, toml)
+
+    # Derived locations: one function each so no module invents its own path.
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.home / "bm25"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings; ``overrides`` are CLI flags (``None`` means "not given").
+
+    Nested overrides use dotted keys, e.g. ``{"chroma.host": "127.0.0.1"}``.
+    """
+    nested: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        section, _, name = key.partition(".")
+        if name:
+            nested.setdefault(section, {})[name] = value
+        else:
+            nested[section] = value
+    base = Settings()
+    if not nested:
+        return base
+    merged = base.model_dump()
+    for key, value in nested.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key].update(value)
+        else:
+            merged[key] = value
+    return Settings(**merged)
