@@ -135,9 +135,7 @@ class VectorStore:
         """One vector per paper (mean of its chunks, renormalised), for MMR."""
         if not paper_ids:
             return {}
-        got = self.collection.get(
-            where=_of_papers(paper_ids), include=["embeddings", "metadatas"]
-        )
+        got = self.collection.get(where=_of_papers(paper_ids), include=["embeddings", "metadatas"])
         sums: dict[str, np.ndarray] = {}
         embeddings = got["embeddings"] if got["embeddings"] is not None else []
         for meta, emb in zip(got["metadatas"] or [], embeddings, strict=True):

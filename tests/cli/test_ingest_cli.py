@@ -1,0 +1,143 @@
+"""``litreview ingest`` as a user runs it: the installed command, real files, real kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from litreview.index.library import Library
+from litreview.settings import Settings
+from tests.conftest import litreview_bin, run_cli
+from tests.index.test_library import small_corpus
+
+
+def catalog_state(home: Path) -> tuple[int, int]:
+    """(papers, pending) read straight from SQLite, as another process sees it."""
+    path = home / "catalog.sqlite3"
+    if not path.exists():
+        return (0, 0)
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            total = db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+            pending = db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0]
+    except sqlite3.OperationalError:
+        return (0, 0)
+    return int(total), int(pending)
+
+
+def test_sample_ingest_summary_and_reingest(sample_home: Path) -> None:
+    again = run_cli(sample_home, "ingest", "--sample", "--json", check=True)
+    summary = json.loads(again.stdout)
+    assert summary["added"] == 0 and summary["updated"] == 0 and summary["failed"] == 0
+    assert summary["skipped"] == 298 and summary["papers"] == 264
+    assert "0 added" in again.stderr and "Library: 264 papers" in again.stderr
+
+
+def test_nothing_to_ingest_is_a_usage_error(home: Path) -> None:
+    proc = run_cli(home, "ingest")
+    assert proc.returncode == 2
+    assert "--sample" in proc.stderr
+
+
+def test_bad_file_is_reported_and_changes_nothing(home: Path, tmp_path: Path) -> None:
+    good = small_corpus(tmp_path, n=4)
+    run_cli(home, "ingest", str(good), check=True)
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text(good.read_text().splitlines()[0] + "\n{oops\n", encoding="utf-8")
+    more = small_corpus(tmp_path, n=6, name="more.jsonl")
+    proc = run_cli(home, "ingest", str(bad), str(more))
+    assert proc.returncode == 1
+    assert f"{bad}:2: invalid JSON" in proc.stderr
+    assert "2 added" in proc.stderr and "1 failed" in proc.stderr
+    assert catalog_state(home) == (6, 0)  # nothing of broken.jsonl, all of more.jsonl
+
+
+def test_each_kind_of_bad_file_names_file_and_line(home: Path, tmp_path: Path) -> None:
+    cases = {
+        "empty.txt": (b"", "file is empty"),
+        "binary.bib": (b"@article{\x00\x00", "binary"),
+        "latin1.csv": ("title,abstract\nCaf\u00e9,x\n".encode("latin-1"), ":2: not valid UTF-8"),
+        "dump.txt": (b"Title one\nTitle two\n", ":2: expected the abstract"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        proc = run_cli(home, "ingest", str(path))
+        assert proc.returncode == 1, name
+        assert str(path) in proc.stderr and message in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert catalog_state(home) == (0, 0)
+
+
+def test_killed_ingest_leaves_library_consistent_and_resumes(
+    home: Path, sample_settings: Settings
+) -> None:
+    env = {**os.environ, "LITREVIEW_HOME": str(home), "LITREVIEW_INGEST__BATCH_SIZE": "4"}
+    proc = subprocess.Popen(
+        [litreview_bin(), "ingest", "--sample"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        total, pending = catalog_state(home)
+        if total == 264 and 0 < pending < 264 - 8:
+            break
+        time.sleep(0.05)
+    else:
+        proc.kill()
+        raise AssertionError(f"ingest never reached the middle of embedding: {catalog_state(home)}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    total, pending = catalog_state(home)
+    assert total == 264 and pending > 0
+
+    resumed = run_cli(home, "ingest", "--json", check=True)
+    summary = json.loads(resumed.stdout)
+    assert summary["resumed"] == pending and summary["embedded"] == pending
+    assert f"finished {pending} pending" in resumed.stderr
+    assert catalog_state(home) == (264, 0)
+
+    with Library(sample_settings) as reference:
+        expected_chunks = reference.vectors.count()
+    os.environ["LITREVIEW_HOME"] = str(home)
+    from litreview.settings import load_settings
+
+    with Library(load_settings()) as lib:
+        assert lib.vectors.count() == expected_chunks  # no lost and no duplicated chunks
+    search = run_cli(home, "search", "GPU memory for training huge models", "--json", check=True)
+    assert json.loads(search.stdout)["results"]
+
+
+def test_ctrl_c_reports_pending_and_exits_130(home: Path) -> None:
+    env = {**os.environ, "LITREVIEW_HOME": str(home), "LITREVIEW_INGEST__BATCH_SIZE": "4"}
+    proc = subprocess.Popen(
+        [litreview_bin(), "ingest", "--sample"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        total, pending = catalog_state(home)
+        if total == 264 and 0 < pending < 264 - 8:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "litreview ingest" in err
+    assert "Traceback" not in err
+    total, pending = catalog_state(home)
+    assert total == 264 and pending > 0
+    run_cli(home, "ingest", check=True)
+    assert catalog_state(home) == (264, 0)

@@ -1,0 +1,110 @@
+"""``litreview search`` and ``litreview library`` on the ingested sample library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_library_json_shape(sample_home: Path) -> None:
+    data = json.loads(run_cli(sample_home, "library", "--json", check=True).stdout)
+    assert data["stats"]["count"] == 264 and data["stats"]["pending"] == 0
+    assert len(data["papers"]) == 264
+    paper = data["papers"][0]
+    assert {"paper_id", "title", "abstract", "sources", "authors", "year", "links"} <= set(paper)
+    multi = [p for p in data["papers"] if len(p["sources"]) > 1]
+    assert multi
+    with_links = [p for p in data["papers"] if p["links"]]
+    assert all(link.startswith("http") for p in with_links for link in p["links"])
+
+
+def test_library_table(sample_home: Path) -> None:
+    out = run_cli(sample_home, "library", "--limit", "3", check=True).stdout
+    assert "264 papers" in out and "Sources:" in out
+
+
+def test_search_json(sample_home: Path) -> None:
+    proc = run_cli(
+        sample_home,
+        "search",
+        "defending text classifiers against trojan attacks",
+        "-k",
+        "4",
+        "--json",
+        check=True,
+    )
+    record = json.loads(proc.stdout)
+    assert record["query"].startswith("defending")
+    assert len(record["results"]) == 4
+    top = record["results"][0]
+    assert {"paper_id", "title", "score", "rank"} <= set(top)
+    assert top["title"].startswith("T-Miner")
+    scores = [r["score"] for r in record["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_table(sample_home: Path) -> None:
+    out = run_cli(
+        sample_home, "search", "side-channel model extraction", "-k", "2", check=True
+    ).stdout
+    assert "MACPruning" in out
+
+
+def test_search_queries_file_text_and_jsonl(sample_home: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "q.txt"
+    plain.write_text(
+        "# comment\ndouble descent and optimization\n\nforward learning of graph networks\n"
+    )
+    lines = run_cli(sample_home, "search", "--queries", str(plain), "--json", "-k", "2", check=True)
+    records = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["2", "4"]
+    assert all(len(r["results"]) == 2 for r in records)
+
+    jsonl = tmp_path / "q.jsonl"
+    jsonl.write_text(json.dumps({"id": "a", "query": "backdoor attacks"}) + "\n")
+    out = run_cli(sample_home, "search", "--queries", str(jsonl), "--json", check=True).stdout
+    assert json.loads(out)["id"] == "a"
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "a", "query": "x"}) + "\n{broken\n")
+    proc = run_cli(sample_home, "search", "--queries", str(bad))
+    assert proc.returncode == 1 and f"{bad}:2: invalid JSON" in proc.stderr
+
+
+def test_search_filters_and_modes(sample_home: Path) -> None:
+    proc = run_cli(
+        sample_home,
+        "search",
+        "quantization",
+        "--source",
+        "003",
+        "--mode",
+        "lexical",
+        "--json",
+        check=True,
+    )
+    results = json.loads(proc.stdout)["results"]
+    assert results and all(any("003" in s for s in r["sources"]) for r in results)
+    mmr = run_cli(sample_home, "search", "backdoor", "--mmr", "--json", "-k", "5", check=True)
+    assert len(json.loads(mmr.stdout)["results"]) == 5
+
+
+def test_search_usage_errors(sample_home: Path, home: Path) -> None:
+    assert run_cli(sample_home, "search").returncode == 2
+    empty = run_cli(home, "search", "anything")
+    assert empty.returncode == 1 and "ingest --sample" in empty.stderr
+
+
+def test_help_is_lazy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from litreview.cli.main import cli; "
+        "heavy = [m for m in ('chromadb', 'onnxruntime', 'bm25s', 'langchain_text_splitters') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from litreview.index.catalog import Catalog
+from litreview.library.normalize import paper_id_for
+from litreview.library.paper import Paper
+
+
+def make(title: str, abstract: str = "an abstract", source: str = "a.txt", **kw: object) -> Paper:
+    return Paper(paper_id_for(title), title, abstract, sources=(source,), **kw)  # type: ignore[arg-type]
+
+
+def test_add_unchanged_update(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    first = cat.upsert([make("One"), make("Two")])
+    assert len(first.added) == 2 and cat.revision == 1
+    again = cat.upsert([make("One"), make("Two", source="b.bib", year=2021)])
+    assert again.added == [] and again.updated == [] and len(again.unchanged) == 2
+    assert cat.revision == 1, "metadata-only changes do not invalidate the indexes"
+    two = cat.get([paper_id_for("Two")])[paper_id_for("Two")]
+    assert two.sources == ("a.txt", "b.bib") and two.year == 2021
+    changed = cat.upsert([make("One", abstract="a new abstract")])
+    assert changed.updated == [paper_id_for("One")] and cat.revision == 2
+    assert cat.count() == 2
+
+
+def test_pending_until_marked_with_matching_hash(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    p = make("One")
+    cat.upsert([p])
+    assert cat.pending_ids() == [p.paper_id]
+    cat.mark_indexed([p.paper_id], {p.paper_id: p.content_hash})
+    assert cat.pending_ids() == []
+    newer = replace(p, abstract="changed")
+    cat.upsert([newer])
+    assert cat.pending_ids() == [p.paper_id]
+    cat.mark_indexed([p.paper_id], {p.paper_id: p.content_hash})  # stale embedding: ignored
+    assert cat.pending_ids() == [p.paper_id]
+
+
+def test_failed_transaction_changes_nothing(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.upsert([make("One")])
+
+    class Boom(Exception):
+        pass
+
+    def papers() -> object:
+        yield make("Two")
+        raise Boom
+
+    try:
+        cat.upsert(papers())  # type: ignore[arg-type]
+    except Boom:
+        pass
+    assert cat.count() == 1
+
+
+def test_filters(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.upsert(
+        [
+            make("A", year=2020, authors=("Jane Smith",), source="x.bib"),
+            make("B", year=2023, authors=("Kim Lee",), source="y.txt"),
+        ]
+    )
+    a, b = paper_id_for("A"), paper_id_for("B")
+    assert cat.ids_matching(source="x.") == {a}
+    assert cat.ids_matching(author="smith") == {a}
+    assert cat.ids_matching(year_from=2021) == {b}
+    assert cat.ids_matching(year_to=2021, source="y") == set()

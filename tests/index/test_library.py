@@ -1,0 +1,102 @@
+"""Ingest and search in-process on a small library (the CLI tests cover the sample)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from litreview.index.library import Library
+from litreview.index.retriever import Filters, SearchRequest
+from litreview.library import read_file, sample_paths
+from litreview.settings import Settings, load_settings
+
+
+def small_corpus(tmp_path: Path, n: int = 20, name: str = "small.jsonl") -> Path:
+    papers = read_file(sample_paths()[0]).papers[:n]
+    path = tmp_path / name
+    rows = [
+        {"title": p.title, "abstract": p.abstract, "year": 2020 + i % 4, "authors": [f"Author {i}"]}
+        for i, p in enumerate(papers)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_ingest_then_search_and_reingest_is_idempotent(settings: Settings, tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path)
+    with Library(settings) as lib:
+        report = lib.ingest([corpus])
+        assert report.added == 20 and report.embedded == 20 and not report.failed
+        chunks = lib.vectors.count()
+        assert chunks >= 20
+        again = lib.ingest([corpus])
+        assert again.added == 0 and again.skipped == 20 and again.embedded == 0
+        assert lib.vectors.count() == chunks
+        hits = lib.search(SearchRequest("generating ambiguous inputs to test DNN supervisors", k=3))
+        assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
+        assert hits[0].dense_rank is not None and hits[0].lexical_rank is not None
+
+
+def test_changed_abstract_updates_in_place(settings: Settings, tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, n=5)
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+        rows = [json.loads(line) for line in corpus.read_text().splitlines()]
+        rows[0]["abstract"] = "Zebras and giraffes migrate across the savanna every spring season."
+        corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+        report = lib.ingest([corpus])
+        assert report.updated == 1 and report.added == 0 and report.embedded == 1
+        assert lib.catalog.count() == 5
+        hits = lib.search(SearchRequest("zebra giraffe migration", k=1))
+        assert hits[0].paper.title == rows[0]["title"]
+        # the old text is gone from both indexes
+        stale = lib.search(
+            SearchRequest("regularized adversarial autoencoder latent", k=5, mode="lexical")
+        )
+        assert rows[0]["title"] not in [h.paper.title for h in stale]
+
+
+def test_modes_filters_and_mmr(settings: Settings, tmp_path: Path) -> None:
+    with Library(settings) as lib:
+        lib.ingest([small_corpus(tmp_path)])
+        for mode in ("dense", "lexical", "hybrid"):
+            assert lib.search(SearchRequest("neural network compilation", k=4, mode=mode))
+        filtered = lib.search(
+            SearchRequest("neural network", k=20, filters=Filters(year_from=2022, year_to=2022))
+        )
+        assert filtered and all(h.paper.year == 2022 for h in filtered)
+        by_author = lib.search(SearchRequest("neural", k=5, filters=Filters(author="Author 3")))
+        assert [h.paper.authors for h in by_author] == [("Author 3",)]
+        diverse = lib.search(SearchRequest("deep neural network testing", k=5, mmr=True))
+        assert len({h.paper.paper_id for h in diverse}) == 5
+
+
+def test_reopened_collection_uses_our_embedder_not_a_download(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with Library(settings) as lib:
+        lib.ingest([small_corpus(tmp_path, n=3)])
+    from litreview.index.embedder import MiniLMEmbedder
+    from litreview.index.vectors import make_client
+
+    # Opened with no embedding function: Chroma must rebuild ours from the stored config.
+    collection = make_client(load_settings()).get_collection(settings.chroma.collection)
+    config = collection.configuration_json["embedding_function"]
+    assert config["name"] == "litreview-minilm-int8"
+    used = np.asarray(collection._embed(["ambiguous inputs"], is_query=True)[0])
+    assert np.allclose(used, MiniLMEmbedder().embed(["ambiguous inputs"])[0], atol=1e-5)
+    result = collection.query(query_texts=["ambiguous inputs"], n_results=1)
+    assert result["ids"][0]
+
+
+def test_resume_after_catalog_write_without_vectors(settings: Settings, tmp_path: Path) -> None:
+    """The state a kill between the catalog transaction and the embedding leaves."""
+    corpus = small_corpus(tmp_path, n=6)
+    with Library(settings) as lib:
+        lib.catalog.upsert(read_file(corpus).papers)
+        assert lib.pending == 6
+        report = lib.ingest([])
+        assert report.resumed == 6 and report.embedded == 6 and lib.pending == 0
+        assert lib.search(SearchRequest("ambiguous inputs", k=1))

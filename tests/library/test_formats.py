@@ -1,0 +1,135 @@
+"""BibTeX, JSONL and CSV as researchers have them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from litreview.library import LibraryFileError, read_file
+from litreview.library.normalize import normalize_title, paper_id_for
+
+ABSTRACT = "We propose a method for robust training of deep networks that improves accuracy by 5%."
+
+ZOTERO_BIB = r"""
+@article{smith_robust_2023,
+	title = {Robust {Training} of {Deep} Networks},
+	volume = {12},
+	url = {https://example.org/robust},
+	doi = {10.1000/xyz123},
+	abstract = {We propose a method for robust training of deep networks that improves accuracy by 5\%.},
+	journal = {Journal of Things},
+	author = {Smith, Jane and Doe, John},
+	year = {2023},
+}
+
+@inproceedings{lee_fast_2022,
+	title = {Fast Inference},
+	abstract = {A fast inference engine for transformers that is twice as fast as the baseline on CPUs.},
+	booktitle = {Proceedings of Speed},
+	author = {Lee, Kim},
+	year = {2022},
+}
+"""
+
+
+def test_zotero_bibtex(tmp_path: Path) -> None:
+    path = tmp_path / "zotero.bib"
+    path.write_text(ZOTERO_BIB, encoding="utf-8")
+    first, second = read_file(path).papers
+    assert first.title == "Robust Training of Deep Networks"
+    assert first.authors == ("Smith, Jane", "Doe, John")
+    assert first.year == 2023
+    assert first.url == "https://example.org/robust"
+    assert first.abstract.endswith("by 5%.")
+    assert first.extra["bibtex_key"] == "smith_robust_2023"
+    assert first.extra["doi"] == "10.1000/xyz123"
+    assert second.extra["booktitle"] == "Proceedings of Speed"
+
+
+def test_bibtex_without_abstract_names_entry_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text("\n\n@article{k1,\n  title = {T},\n  year = {2020}\n}\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert "k1" in err.value.message and "abstract" in err.value.message
+    assert err.value.line == 3
+
+
+def test_broken_bibtex_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.bib"
+    good = "@article{a,\n title={A},\n abstract={" + ABSTRACT + "}\n}\n"
+    path.write_text(good + "\n@article{b,\n title = {B\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line is not None and err.value.line >= 6
+
+
+def test_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "papers.jsonl"
+    rows = [
+        {"title": "A", "abstract": ABSTRACT, "authors": ["X Y", "Z W"], "year": 2021, "url": "u"},
+        {"title": "B", "summary": ABSTRACT, "authors": "P Q; R S", "year": "2019-05"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    a, b = read_file(path).papers
+    assert a.authors == ("X Y", "Z W") and a.year == 2021 and a.url == "u"
+    assert b.authors == ("P Q", "R S") and b.year == 2019
+
+
+def test_jsonl_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "papers.jsonl"
+    ok = json.dumps({"title": "A", "abstract": ABSTRACT})
+    path.write_text(f"{ok}\n{ok}\n{{not json\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line == 3 and "invalid JSON" in err.value.message
+
+
+def test_jsonl_missing_abstract(tmp_path: Path) -> None:
+    path = tmp_path / "papers.jsonl"
+    path.write_text(json.dumps({"title": "A"}) + "\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line == 1 and "no abstract" in err.value.message
+
+
+def test_csv_with_quoted_multiline_field(tmp_path: Path) -> None:
+    path = tmp_path / "papers.csv"
+    path.write_text(
+        'Title,Abstract,Authors,Year,DOI\n"A, with comma","line one\nline two of the abstract",'
+        '"Doe, J; Roe, R",2020,10.1/abc\n',
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.title == "A, with comma"
+    assert paper.abstract == "line one line two of the abstract"
+    assert paper.url == "https://doi.org/10.1/abc"
+    assert paper.authors == ("Doe, J", "Roe, R")
+
+
+def test_csv_without_abstract_column(tmp_path: Path) -> None:
+    path = tmp_path / "papers.csv"
+    path.write_text("title,year\nA,2020\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line == 1 and "abstract" in err.value.message
+
+
+def test_csv_row_with_extra_values(tmp_path: Path) -> None:
+    path = tmp_path / "papers.tsv"
+    path.write_text(f"title\tabstract\nA\t{ABSTRACT}\nB\t{ABSTRACT}\textra\n", encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line == 3
+
+
+def test_same_paper_in_any_format_has_one_id() -> None:
+    assert (
+        normalize_title("Robust {Training}: of Deep-Networks!")
+        == "robust training of deep networks"
+    )
+    assert paper_id_for("Robust Training of Deep Networks") == paper_id_for(
+        "robust training of deep networks."
+    )
