@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from litreview.index.catalog import Catalog
 from litreview.library.normalize import paper_id_for
 from litreview.library.paper import Paper
@@ -51,10 +53,8 @@ def test_failed_transaction_changes_nothing(tmp_path: Path) -> None:
         yield make("Two")
         raise Boom
 
-    try:
+    with pytest.raises(Boom):
         cat.upsert(papers())  # type: ignore[arg-type]
-    except Boom:
-        pass
     assert cat.count() == 1
 
 

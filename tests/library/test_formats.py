@@ -18,7 +18,7 @@ ZOTERO_BIB = r"""
 	volume = {12},
 	url = {https://example.org/robust},
 	doi = {10.1000/xyz123},
-	abstract = {We propose a method for robust training of deep networks that improves accuracy by 5\%.},
+	abstract = {We propose robust training of deep networks, improving accuracy by 5\%.},
 	journal = {Journal of Things},
 	author = {Smith, Jane and Doe, John},
 	year = {2023},
@@ -26,7 +26,7 @@ ZOTERO_BIB = r"""
 
 @inproceedings{lee_fast_2022,
 	title = {Fast Inference},
-	abstract = {A fast inference engine for transformers that is twice as fast as the baseline on CPUs.},
+	abstract = {A fast inference engine for transformers, twice as fast on CPUs.},
 	booktitle = {Proceedings of Speed},
 	author = {Lee, Kim},
 	year = {2022},
