@@ -141,3 +141,17 @@ def test_ctrl_c_reports_pending_and_exits_130(home: Path) -> None:
     assert total == 264 and pending > 0
     run_cli(home, "ingest", check=True)
     assert catalog_state(home) == (264, 0)
+
+
+def test_lost_vector_data_is_detected_and_rebuilt(home: Path, tmp_path: Path) -> None:
+    import shutil
+
+    corpus = small_corpus(tmp_path, n=3)
+    run_cli(home, "ingest", str(corpus), check=True)
+    shutil.rmtree(home / "chroma")
+    warned = run_cli(home, "search", "ambiguous inputs", check=True)
+    assert "3 papers are not indexed yet" in warned.stderr
+    rebuilt = run_cli(home, "ingest", "--json", check=True)
+    assert json.loads(rebuilt.stdout)["embedded"] == 3
+    out = run_cli(home, "search", "ambiguous inputs", "--json", check=True)
+    assert json.loads(out.stdout)["results"]

@@ -100,3 +100,16 @@ def test_resume_after_catalog_write_without_vectors(settings: Settings, tmp_path
         report = lib.ingest([])
         assert report.resumed == 6 and report.embedded == 6 and lib.pending == 0
         assert lib.search(SearchRequest("ambiguous inputs", k=1))
+
+
+def test_switching_vector_store_reindexes(settings: Settings, tmp_path: Path) -> None:
+    """Papers indexed into one store are pending for another, never silently missing."""
+    corpus = small_corpus(tmp_path, n=4)
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+    other = load_settings(**{"chroma.collection": "papers_elsewhere"})
+    with Library(other) as lib:
+        assert lib.vectors.count() == 0
+        assert lib.pending == 4
+        assert lib.ingest([]).embedded == 4
+        assert lib.vectors.count() >= 4

@@ -39,7 +39,11 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
     files = list(paths) + (sample_paths() if sample else [])
     out = console()
     with app.open_library() as library:
-        if not files and not library.pending:
+        try:
+            pending = library.reconcile()
+        except VectorStoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if not files and not pending:
             if library.catalog.count() == 0:
                 raise click.UsageError(
                     "nothing to ingest: pass files, or --sample for the bundled demo library"

@@ -92,9 +92,13 @@ def search_command(
                 f"the library at {app.settings.home} is empty; run 'litreview ingest --sample' "
                 "for the demo library or 'litreview ingest FILE...'"
             )
-        if library.pending:
+        try:
+            pending = library.reconcile()
+        except VectorStoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if pending:
             out.print(
-                f"[yellow]warning:[/] {library.pending} papers are not indexed yet; "
+                f"[yellow]warning:[/] {pending} papers are not indexed yet; "
                 "run 'litreview ingest' to finish"
             )
         try:

@@ -146,6 +146,9 @@ class Catalog:
                 [(pid, content_hashes[pid]) for pid in paper_ids],
             )
 
+    def mark_all_pending(self) -> None:
+        self._db.execute("UPDATE papers SET indexed = 0")
+
     def _bump_revision(self, db: sqlite3.Connection) -> None:
         db.execute(
             "INSERT INTO meta VALUES ('revision', '1') ON CONFLICT(key) "

@@ -93,7 +93,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left."""
     report = IngestReport()
-    report.resumed = len(library.catalog.pending_ids())
+    report.resumed = library.reconcile()
     files = list(paths)
     for done, path in enumerate(files, start=1):
         outcome = FileOutcome(path=Path(path))

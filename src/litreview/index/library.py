@@ -42,9 +42,23 @@ class Library:
 
     @cached_property
     def vectors(self) -> VectorStore:
+        """The vector store, reconciled with the catalog.
+
+        If the store is not the one the catalog was indexed into (the user
+        switched between embedded and a server) or it lost its data, every
+        paper goes back to pending so the next ingest re-embeds it, instead
+        of searches silently missing papers.
+        """
         from litreview.index.vectors import VectorStore
 
-        return VectorStore(self.settings)
+        store = VectorStore(self.settings)
+        identity = store.identity
+        indexed = self.catalog.count() - len(self.catalog.pending_ids())
+        if self.catalog.get_meta("vector_store") != identity or (indexed and store.count() == 0):
+            if indexed:
+                self.catalog.mark_all_pending()
+            self.catalog.set_meta("vector_store", identity)
+        return store
 
     @cached_property
     def lexical(self) -> LexicalIndex:
@@ -89,4 +103,10 @@ class Library:
 
     @property
     def pending(self) -> int:
+        """Papers saved but not (or no longer) in the vector store."""
         return len(self.catalog.pending_ids())
+
+    def reconcile(self) -> int:
+        """Open the vector store (checking it against the catalog); return what is pending."""
+        _ = self.vectors
+        return self.pending

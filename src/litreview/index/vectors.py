@@ -83,6 +83,9 @@ class VectorStore:
 
         self.embedder = embedder or MiniLMEmbedder()
         self.client = make_client(settings)
+        chroma = settings.chroma
+        where = f"http://{chroma.host}:{chroma.port}" if chroma.host else str(settings.chroma_path)
+        self.identity = f"{where}#{chroma.collection}"
         self.collection: Collection = self.client.get_or_create_collection(
             name=settings.chroma.collection,
             embedding_function=self.embedder,  # type: ignore[arg-type]

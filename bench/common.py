@@ -1,0 +1,38 @@
+"""Helpers shared by the benchmarks: an isolated, ingested sample library."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from litreview.index.library import Library
+from litreview.library import sample_paths
+from litreview.settings import load_settings
+
+DATA = Path(__file__).parent / "data"
+RESULTS = Path(__file__).parent / "results"
+
+
+def sample_library(home: Path | None = None, **overrides: object) -> Library:
+    """Open (and ingest, the first time) the sample library in an isolated home."""
+    home = home or Path(tempfile.mkdtemp(prefix="litreview-bench-"))
+    os.environ["LITREVIEW_HOME"] = str(home)
+    library = Library(load_settings(**overrides))
+    if library.catalog.count() == 0:
+        library.ingest(sample_paths())
+    return library
+
+
+def load_questions(name: str = "retrieval_questions.jsonl") -> list[dict[str, object]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def save_result(name: str, data: dict[str, object]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "latest.json"
+    current = json.loads(path.read_text()) if path.exists() else {}
+    current[name] = data
+    path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,117 @@
+"""Query latency p50/p95 at the sample's 264 papers and at 100,000 synthetic papers.
+
+    python -m bench.latency [--papers 100000]
+
+Synthetic papers are built from the sample's own material: titles and
+abstracts recombine real title words and abstract sentences (so BM25 sees a
+realistic vocabulary), and vectors are noisy mixtures of real chunk vectors
+(embedding 100,000 abstracts would take ~70 minutes on this machine and says
+nothing more about query latency). They go through the real catalog, Chroma
+collection and BM25 index; only the embedding step is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import load_questions, sample_library, save_result
+from litreview.index.library import Library
+from litreview.index.retriever import SearchRequest
+from litreview.index.vectors import Chunk
+from litreview.library.normalize import paper_id_for
+from litreview.library.paper import Paper
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
+
+
+def measure(library: Library, queries: list[str], mode: str, mmr: bool = False) -> dict[str, float]:
+    library.search(SearchRequest(queries[0], k=10, mode=mode))  # load everything first
+    samples = []
+    for text in queries:
+        start = time.perf_counter()
+        library.search(SearchRequest(text, k=10, mode=mode, mmr=mmr))
+        samples.append(time.perf_counter() - start)
+    return percentiles(samples)
+
+
+def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
+    rng = random.Random(seed)
+    real = list(source.catalog.all())
+    vectors = source.vectors.paper_vectors([p.paper_id for p in real])
+    base = np.stack([vectors[p.paper_id] for p in real])
+    words = [w for p in real for w in p.title.split()]
+    sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
+
+    home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
+    import os
+
+    from litreview.settings import load_settings
+
+    os.environ["LITREVIEW_HOME"] = str(home)
+    target = Library(load_settings())
+    batch = 2000
+    for start in range(0, n, batch):
+        papers = []
+        for i in range(start, min(start + batch, n)):
+            title = f"{' '.join(rng.sample(words, 8))} {i}"
+            abstract = " ".join(rng.sample(sentences, 6))
+            papers.append(
+                Paper(
+                    paper_id_for(title), title, abstract, year=2000 + i % 25, sources=("synthetic",)
+                )
+            )
+        target.catalog.upsert(papers)
+        a = base[[rng.randrange(len(base)) for _ in papers]]
+        b = base[[rng.randrange(len(base)) for _ in papers]]
+        mix = a + 0.5 * b + 0.05 * np.random.default_rng(start).standard_normal(a.shape)
+        mix /= np.linalg.norm(mix, axis=1, keepdims=True)
+        chunks = [
+            Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers
+        ]
+        target.vectors.replace_papers(chunks, mix.astype(np.float32))
+        target.catalog.mark_indexed(
+            [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
+        )
+        print(f"  synthetic: {min(start + batch, n)}/{n}", end="\r", flush=True)
+    print()
+    start_time = time.perf_counter()
+    target.refresh_lexical()
+    print(f"  BM25 index over {n} papers built in {time.perf_counter() - start_time:.1f}s")
+    return target
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--papers", type=int, default=100_000)
+    args = parser.parse_args()
+    queries = [str(q["question"]) for q in load_questions()][:100]
+    result: dict[str, object] = {"queries": len(queries)}
+    small = sample_library()
+    for mode in ("hybrid", "dense", "lexical"):
+        result[f"264/{mode}"] = measure(small, queries, mode)
+    result["264/hybrid+mmr"] = measure(small, queries, "hybrid", mmr=True)
+    start = time.perf_counter()
+    big = synthetic_library(small, args.papers)
+    result["synthetic_build_s"] = round(time.perf_counter() - start, 1)
+    for mode in ("hybrid", "dense", "lexical"):
+        result[f"{args.papers}/{mode}"] = measure(big, queries, mode)
+    result[f"{args.papers}/hybrid+mmr"] = measure(big, queries, "hybrid", mmr=True)
+    for key, value in result.items():
+        print(f"{key:>24}: {value}")
+    save_result("latency", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()

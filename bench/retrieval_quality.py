@@ -1,0 +1,62 @@
+"""Retrieval quality on the labelled question set: recall@5/10 and MRR@10 per mode.
+
+python -m bench.retrieval_quality [--kind single|multi]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from bench.common import load_questions, sample_library, save_result
+from litreview.index.retriever import SearchRequest
+from litreview.library.normalize import paper_id_for
+
+MODES = ("lexical", "dense", "hybrid")
+
+
+def score(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    found5 = len(relevant & set(ranked[:5]))
+    found10 = len(relevant & set(ranked[:10]))
+    first = next((i for i, pid in enumerate(ranked[:10], start=1) if pid in relevant), None)
+    return {
+        # For multi-paper questions recall@k caps at k papers, as a reader sees only k.
+        "recall@5": found5 / min(len(relevant), 5),
+        "recall@10": found10 / min(len(relevant), 10),
+        "mrr@10": 1.0 / first if first else 0.0,
+    }
+
+
+def evaluate(
+    search: Callable[[str], list[str]], questions: list[dict[str, object]]
+) -> dict[str, float]:
+    totals = {"recall@5": 0.0, "recall@10": 0.0, "mrr@10": 0.0}
+    for q in questions:
+        relevant = {paper_id_for(str(t)) for t in q["relevant_titles"]}  # type: ignore[attr-defined]
+        for key, value in score(search(str(q["question"])), relevant).items():
+            totals[key] += value
+    return {key: round(value / len(questions), 4) for key, value in totals.items()}
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.parse_args()
+    library = sample_library()
+    questions = load_questions()
+    result: dict[str, object] = {"questions": len(questions)}
+    for kind in ("single", "multi", "all"):
+        subset = [q for q in questions if kind == "all" or q["kind"] == kind]
+        for mode in MODES:
+
+            def search(text: str, mode: str = mode) -> list[str]:
+                hits = library.search(SearchRequest(text, k=10, mode=mode))
+                return [h.paper.paper_id for h in hits]
+
+            result[f"{kind}/{mode}"] = evaluate(search, subset)
+            print(f"{kind:>6} {mode:>8} n={len(subset):>3} {result[f'{kind}/{mode}']}")
+    save_result("retrieval_quality", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()

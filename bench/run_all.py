@@ -1,0 +1,34 @@
+"""Every benchmark, in order; results land in bench/results/latest.json.
+
+make bench        (or: python -m bench.run_all)
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+
+from bench import latency, retrieval_quality, startup, throughput
+from bench.common import RESULTS, save_result
+
+
+def main() -> None:
+    save_result(
+        "machine",
+        {
+            "python": platform.python_version(),
+            "cpus": __import__("os").cpu_count(),
+            "date": time.strftime("%Y-%m-%d"),
+        },
+    )
+    for module in (retrieval_quality, throughput, startup, latency):
+        print(f"== {module.__name__}", flush=True)
+        sys.argv = [module.__name__]
+        module.main()
+    print(json.dumps(json.loads((RESULTS / "latest.json").read_text()), indent=1))
+
+
+if __name__ == "__main__":
+    main()

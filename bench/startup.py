@@ -1,0 +1,43 @@
+"""Wall time of ``litreview --help`` and of a first ``search`` in a new process.
+
+python -m bench.startup
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import sample_library, save_result
+
+
+def wall(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+
+
+def main() -> dict[str, object]:
+    litreview = str(Path(sys.executable).parent / "litreview")
+    library = sample_library()
+    env = {**os.environ, "LITREVIEW_HOME": str(library.settings.home)}
+    library.close()
+    result: dict[str, object] = {
+        "help": wall([litreview, "--help"], env, runs=10),
+        "first_search": wall([litreview, "search", "backdoor defenses", "--json"], env, runs=5),
+    }
+    for key, value in result.items():
+        print(f"{key:>14}: {value}")
+    save_result("startup", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Ingest throughput next to the raw embedding model's on the same texts, cold and warm.
+
+    python -m bench.throughput
+
+"cold" is a new process (imports, model load, Chroma start); "warm" is a
+process that has already loaded everything. The raw model figure is the
+limit on this machine: ingest can only approach it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import save_result
+from litreview.index.chunking import Chunker
+from litreview.index.embedder import MiniLMEmbedder
+from litreview.index.library import Library
+from litreview.library import read_file, sample_paths
+from litreview.library.dedupe import merge_papers
+from litreview.settings import load_settings
+
+
+def _fresh_home() -> Path:
+    return Path(tempfile.mkdtemp(prefix="litreview-bench-"))
+
+
+def main() -> dict[str, object]:
+    papers, _ = merge_papers([p for path in sample_paths() for p in read_file(path).papers])
+    n = len(papers)
+
+    # Cold ingest: the installed command in a new process on an empty home.
+    home = _fresh_home()
+    litreview = str(Path(sys.executable).parent / "litreview")
+    start = time.perf_counter()
+    subprocess.run(
+        [litreview, "ingest", "--sample"],
+        env={**os.environ, "LITREVIEW_HOME": str(home)},
+        check=True,
+        capture_output=True,
+    )
+    cold_ingest = time.perf_counter() - start
+
+    # Raw model, cold: load + embed every chunk text in a new process.
+    code = (
+        "import time; t=time.perf_counter(); "
+        "from bench.throughput import chunk_texts; "
+        "from litreview.index.embedder import MiniLMEmbedder; "
+        "texts = chunk_texts(); MiniLMEmbedder().embed(texts); print(time.perf_counter()-t)"
+    )
+    raw_cold = float(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+
+    # Warm: model already loaded in this process.
+    texts = chunk_texts()
+    embedder = MiniLMEmbedder()
+    embedder.embed(texts[:8])
+    start = time.perf_counter()
+    embedder.embed(texts)
+    raw_warm = time.perf_counter() - start
+
+    os.environ["LITREVIEW_HOME"] = str(_fresh_home())
+    library = Library(load_settings())
+    library.vectors.embedder.embed(["warm up"])
+    start = time.perf_counter()
+    library.ingest(sample_paths())
+    warm_ingest = time.perf_counter() - start
+
+    result = {
+        "papers": n,
+        "chunks": len(texts),
+        "ingest_cold_s": round(cold_ingest, 2),
+        "ingest_cold_papers_per_s": round(n / cold_ingest, 1),
+        "ingest_warm_s": round(warm_ingest, 2),
+        "ingest_warm_papers_per_s": round(n / warm_ingest, 1),
+        "model_cold_s": round(raw_cold, 2),
+        "model_cold_papers_per_s": round(n / raw_cold, 1),
+        "model_warm_s": round(raw_warm, 2),
+        "model_warm_papers_per_s": round(n / raw_warm, 1),
+    }
+    for key, value in result.items():
+        print(f"{key:>28}: {value}")
+    save_result("throughput", result)
+    return result
+
+
+def chunk_texts() -> list[str]:
+    """Exactly the texts ingest embeds for the sample library."""
+    papers, _ = merge_papers([p for path in sample_paths() for p in read_file(path).papers])
+    settings = load_settings()
+    chunker = Chunker(
+        MiniLMEmbedder().count_tokens, settings.ingest.chunk_tokens, settings.ingest.chunk_overlap
+    )
+    return [c.text for p in papers for c in chunker.chunks(p)]
+
+
+if __name__ == "__main__":
+    main()
