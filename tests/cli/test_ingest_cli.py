@@ -30,6 +30,18 @@ def catalog_state(home: Path) -> tuple[int, int]:
     return int(total), int(pending)
 
 
+def wait_for_mid_embedding(proc: subprocess.Popen[str] | subprocess.Popen[bytes], home: Path) -> None:
+    """Block until the catalog is written and embedding is under way but far from done."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        total, pending = catalog_state(home)
+        if total == 264 and 0 < pending < 264 - 8:
+            return
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError(f"ingest never reached the middle of embedding: {catalog_state(home)}")
+
+
 def test_sample_ingest_summary_and_reingest(sample_home: Path) -> None:
     again = run_cli(sample_home, "ingest", "--sample", "--json", check=True)
     summary = json.loads(again.stdout)
@@ -85,15 +97,7 @@ def test_killed_ingest_leaves_library_consistent_and_resumes(
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        total, pending = catalog_state(home)
-        if total == 264 and 0 < pending < 264 - 8:
-            break
-        time.sleep(0.05)
-    else:
-        proc.kill()
-        raise AssertionError(f"ingest never reached the middle of embedding: {catalog_state(home)}")
+    wait_for_mid_embedding(proc, home)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     total, pending = catalog_state(home)
@@ -126,12 +130,7 @@ def test_ctrl_c_reports_pending_and_exits_130(home: Path) -> None:
         text=True,
         stdin=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        total, pending = catalog_state(home)
-        if total == 264 and 0 < pending < 264 - 8:
-            break
-        time.sleep(0.05)
+    wait_for_mid_embedding(proc, home)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

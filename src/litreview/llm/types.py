@@ -1,0 +1,85 @@
+"""Plain data passed between the review tasks and the backends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One numbered piece of evidence: what ``[n]`` in an answer refers to."""
+
+    n: int
+    paper_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens and cost of one call; ``cost_usd`` is ``None`` when nobody knows the price."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        cost = (
+            None
+            if self.cost_usd is None or other.cost_usd is None
+            else self.cost_usd + other.cost_usd
+        )
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            cost,
+        )
+
+    @property
+    def cost_label(self) -> str:
+        return "n/a" if self.cost_usd is None else f"${self.cost_usd:.4f}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost_usd": self.cost_usd,
+        }
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a task asks of a model.
+
+    ``messages`` is the rendered prompt for instruction-following models.
+    ``task``, ``query`` and ``sources`` carry the same request in structured
+    form for the extractive engine, which reads evidence, not prompts.
+    """
+
+    task: str
+    messages: tuple[Message, ...]
+    query: str = ""
+    sources: tuple[Source, ...] = ()
+    history: tuple[Message, ...] = ()
+    options: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A finished call: the whole text, its usage, and the model that produced it."""
+
+    text: str
+    usage: Usage
+    model: str
