@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench clean record-fixtures
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+record-fixtures: $(STAMP)
+	scripts/record-fixtures
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -79,6 +79,35 @@ class RetrievalSettings(BaseModel):
     mmr_lambda: float = Field(default=0.7, ge=0, le=1)
 
 
+class ModelSettings(BaseModel):
+    """One model alias of the config file (``[models.NAME]``).
+
+    ``model`` is any litellm model string (``openai/gpt-4o-mini``,
+    ``anthropic/...``, ``ollama_chat/llama3.2``, ``openai/<name>`` with an
+    ``api_base`` for llama.cpp, LM Studio or vLLM servers).
+    """
+
+    model: str
+    api_base: str | None = None
+    api_key: SecretStr | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    context_window: int | None = Field(default=None, ge=256)
+
+
+class LLMSettings(BaseModel):
+    """Which model answers, and how patiently."""
+
+    model: str | None = Field(
+        default=None, description="alias, litellm model string, or 'extractive'; unset = auto"
+    )
+    timeout: float = Field(default=120.0, gt=0, description="seconds per request")
+    max_retries: int = Field(default=4, ge=0, description="on rate limits, timeouts and 5xx")
+    retry_max_wait: float = Field(default=60.0, gt=0, description="cap on one back-off (s)")
+    ollama_base: str = "http://127.0.0.1:11434"
+    log: bool = Field(default=True, description="log every exchange to <home>/logs/llm.jsonl")
+
+
 class Settings(BaseSettings):
     """Everything the user can set, in one place."""
 
@@ -92,6 +121,8 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    models: dict[str, ModelSettings] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(
@@ -117,6 +148,10 @@ class Settings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.home / "bm25"
+
+    @property
+    def llm_log_path(self) -> Path:
+        return self.home / "logs" / "llm.jsonl"
 
 
 def load_settings(**overrides: Any) -> Settings:

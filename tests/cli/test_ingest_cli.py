@@ -30,7 +30,9 @@ def catalog_state(home: Path) -> tuple[int, int]:
     return int(total), int(pending)
 
 
-def wait_for_mid_embedding(proc: subprocess.Popen[str] | subprocess.Popen[bytes], home: Path) -> None:
+def wait_for_mid_embedding(
+    proc: subprocess.Popen[str] | subprocess.Popen[bytes], home: Path
+) -> None:
     """Block until the catalog is written and embedding is under way but far from done."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:

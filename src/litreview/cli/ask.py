@@ -1,0 +1,64 @@
+"""``litreview ask``: a cited answer from the library, streamed as it is written."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+
+@click.command("ask")
+@click.argument("question")
+@click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.pass_obj
+def ask_command(
+    app: AppContext, question: str, model: str | None, k: int | None, as_json: bool
+) -> None:
+    """Answer QUESTION from your library, citing the papers it rests on as [n]."""
+    from litreview.index.vectors import VectorStoreError
+    from litreview.llm.errors import LLMError
+    from litreview.llm.registry import resolve
+    from litreview.review.ask import ask
+
+    settings = app.settings
+    out = console()
+    with app.open_library() as library:
+        if library.catalog.count() == 0:
+            raise click.ClickException(
+                f"the library at {settings.home} is empty; run 'litreview ingest --sample' first"
+            )
+        try:
+            backend = resolve(model or settings.llm.model, settings)
+            result = ask(library, backend, question, k=k, on_delta=None if as_json else _echo)
+        except (LLMError, VectorStoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            out.print("\n[yellow]Stopped.[/]")
+            sys.exit(130)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    click.echo("\n")
+    cited = {c.n for c in result.citations}
+    click.echo("Sources:")
+    for n, hit in enumerate(result.sources, start=1):
+        mark = "*" if n in cited else " "
+        click.echo(f" {mark}[{n}] {hit.paper.title}  ({hit.paper.paper_id})")
+    if result.dropped_citations:
+        dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
+        out.print(f"[yellow]Removed citations to sources that were not provided: {dropped}[/]")
+    usage = result.usage
+    out.print(
+        f"[dim]{result.model} · {usage.prompt_tokens} prompt + {usage.completion_tokens} "
+        f"completion tokens · {usage.cost_label}[/]"
+    )
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

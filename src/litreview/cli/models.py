@@ -1,0 +1,45 @@
+"""``litreview models``: which backends are configured, reachable, and the default."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+
+@click.command("models")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def models_command(app: AppContext, as_json: bool) -> None:
+    """List the models you can use and whether each can answer now."""
+    from litreview.llm.registry import choose_default, list_models
+
+    settings = app.settings
+    rows = list_models(settings)
+    choice = choose_default(settings)
+    if as_json:
+        payload = {
+            "default": choice.name,
+            "reason": choice.reason,
+            "models": [r.to_dict() for r in rows],
+        }
+        click.echo(json.dumps(payload))
+        return
+    from rich.table import Table
+
+    table = Table(expand=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("name")
+    table.add_column("model")
+    table.add_column("status")
+    for row in rows:
+        status = "[green]ready[/]" if row.available else "[red]unavailable[/]"
+        table.add_row("*" if row.default else "", row.name, row.model, f"{status} · {row.detail}")
+    out = console(stderr=False)
+    out.print(table)
+    out.print(
+        f"Default: {choice.name} ({choice.reason}). "
+        "Pick one with --model, or set model under \\[llm] in the config file."
+    )

@@ -1,0 +1,70 @@
+"""The extractive backend: the same streaming interface as any model."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
+
+from litreview.llm.backend import Delta, Done, StreamEvent
+from litreview.llm.errors import Cancelled, LLMError
+from litreview.llm.extractive.answer import compose_answer
+from litreview.llm.extractive.evidence import EvidenceScorer
+from litreview.llm.types import Completion, Request, Usage
+
+NAME = "extractive"
+
+
+class ExtractiveBackend:
+    """Answers from the evidence sentences themselves; no model, no network, no cost."""
+
+    TASKS = ("answer",)
+
+    @property
+    def name(self) -> str:
+        return NAME
+
+    @cached_property
+    def scorer(self) -> EvidenceScorer:
+        return EvidenceScorer()
+
+    def run(self, request: Request) -> str:
+        if request.task == "answer":
+            return compose_answer(self.scorer, request.query, request.sources)
+        raise LLMError(
+            f"the extractive engine cannot do task {request.task!r}; "
+            f"it does {', '.join(self.TASKS)} (pick a model with --model)"
+        )
+
+    def _usage(self, request: Request, text: str) -> Usage:
+        count = self.scorer.count_tokens
+        prompt = sum(count(m.content) for m in request.messages)
+        return Usage(prompt, count(text), 0.0)
+
+    def stream(
+        self, request: Request, cancel: threading.Event | None = None
+    ) -> Iterator[StreamEvent]:
+        text = self.run(request)
+        for piece in _pieces(text):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("stopped")
+            yield Delta(piece)
+        yield Done(Completion(text, self._usage(request, text), NAME))
+
+    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
+        import asyncio
+
+        text = await asyncio.to_thread(self.run, request)
+        for piece in _pieces(text):
+            yield Delta(piece)
+            await asyncio.sleep(0)
+        yield Done(Completion(text, self._usage(request, text), NAME))
+
+
+def _pieces(text: str, words: int = 4) -> Iterator[str]:
+    """Word groups (with their spacing) so a UI streams the answer as it would a model's."""
+    import re
+
+    tokens = re.findall(r"\S+\s*|\s+", text)
+    for start in range(0, len(tokens), words):
+        yield "".join(tokens[start : start + words])

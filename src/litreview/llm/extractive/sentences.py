@@ -1,0 +1,59 @@
+"""Abstracts to sentences, and sentences to something that reads well out of context."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+MIN_WORDS = 6
+
+# Discourse openers that refer to the previous sentence, meaningless once extracted.
+_OPENERS = re.compile(
+    r"^(however|moreover|furthermore|besides|additionally|in addition|specifically|in particular|"
+    r"consequently|therefore|thus|hence|finally|to this end|to address (this|these) "
+    r"(issue|issues|limitation|limitations|challenge|challenges|problem|problems)|"
+    r"unfortunately|importantly|notably|as a result|in this (paper|work|study))\s*,\s*",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = [
+    (re.compile(r"\bIn this (paper|work|study), we\b"), "The authors"),
+    (re.compile(r"\bHere,? we\b"), "The authors"),
+    (re.compile(r"^We\b"), "The authors"),
+    (re.compile(r"\bwe\b"), "they"),
+    (re.compile(r"^Our\b"), "Their"),
+    (re.compile(r"\bour\b"), "their"),
+    (re.compile(r"\bours\b"), "theirs"),
+    (re.compile(r"\bus\b"), "them"),
+]
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+@lru_cache(maxsize=4096)
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled)."""
+    return tuple(s.strip() for s in _segmenter().segment(text) if len(s.split()) >= MIN_WORDS)
+
+
+def third_person(sentence: str) -> str:
+    """Rewrite an abstract's "we"/"our" as "the authors"/"their" and drop a dangling opener."""
+    text = _OPENERS.sub("", sentence.strip(), count=1)
+    text = text[:1].upper() + text[1:]
+    for pattern, replacement in _FIRST_PERSON:
+        text = pattern.sub(replacement, text)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def short_name(title: str, max_words: int = 6) -> str:
+    """What a researcher calls a paper: the system name before a colon, else a clipped title."""
+    head, sep, _ = title.partition(":")
+    if sep and 0 < len(head.split()) <= 4:
+        return head.strip()
+    words = title.split()
+    return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")

@@ -1,0 +1,269 @@
+"""Hosted and local models through litellm: the only module that imports it.
+
+litellm takes ~4 s to import and, by default, fetches its model cost map
+from the internet at import; both are avoided until a model is really
+called, and the cost map is the copy shipped inside the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+from litreview.llm.backend import Delta, Done, StreamEvent
+from litreview.llm.errors import (
+    Cancelled,
+    LLMError,
+    ModelNotConfigured,
+    ModelRequestRejected,
+    ModelUnavailable,
+)
+from litreview.llm.log import ExchangeLog
+from litreview.llm.retry import is_retryable, log_retry, make_wait, status_of
+from litreview.llm.types import Completion, Request, Usage
+from litreview.settings import LLMSettings, ModelSettings
+
+_import_lock = threading.Lock()
+LOCAL_PREFIXES = ("ollama/", "ollama_chat/", "llamafile/", "lm_studio/", "hosted_vllm/")
+
+
+def load_litellm() -> Any:
+    """Import litellm once, offline, quietly."""
+    with _import_lock:
+        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+        os.environ.setdefault("LITELLM_LOG", "ERROR")
+        import litellm
+
+        litellm.telemetry = False
+        litellm.suppress_debug_info = True
+        litellm.drop_params = True  # a setting a provider lacks is dropped, not an error
+        return litellm
+
+
+def is_local(spec: ModelSettings) -> bool:
+    """Local servers cost nothing: Ollama & co, or any api_base on this machine."""
+    if spec.model.startswith(LOCAL_PREFIXES):
+        return True
+    if spec.api_base:
+        host = urlparse(spec.api_base).hostname or ""
+        return host in ("localhost", "::1") or host.startswith("127.")
+    return False
+
+
+class LiteLLMBackend:
+    """One litellm model, with retries, usage and cost, streaming sync or async."""
+
+    def __init__(
+        self,
+        spec: ModelSettings,
+        settings: LLMSettings,
+        log: ExchangeLog | None = None,
+        display_name: str | None = None,
+    ) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.log = log
+        self._name = display_name or spec.model
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    # -- request building ----------------------------------------------------
+    def _kwargs(self, request: Request) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": self.spec.model,
+            "messages": [m.to_dict() for m in request.messages],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "timeout": self.settings.timeout,
+            "num_retries": 0,  # tenacity retries, here, with Retry-After
+            "max_retries": 0,  # and not the provider SDK behind our back
+        }
+        if self.spec.api_base:
+            kwargs["api_base"] = self.spec.api_base
+        if self.spec.api_key is not None:
+            kwargs["api_key"] = self.spec.api_key.get_secret_value()
+        elif self.spec.api_base and is_local(self.spec) and self.spec.model.startswith("openai/"):
+            kwargs["api_key"] = "sk-no-key-required"  # local OpenAI-compatible servers ignore it
+        temperature = request.options.get("temperature", self.spec.temperature)
+        if temperature is not None:
+            kwargs["temperature"] = temperature
+        max_tokens = request.options.get("max_tokens", self.spec.max_tokens)
+        if max_tokens is not None:
+            kwargs["max_tokens"] = max_tokens
+        return kwargs
+
+    def check_configured(self) -> None:
+        """A hosted model without its key is a clear error before any request."""
+        if self.spec.api_key is not None or self.spec.api_base or is_local(self.spec):
+            return
+        litellm = load_litellm()
+        try:
+            env = litellm.validate_environment(model=self.spec.model)
+        except Exception:  # unknown provider: let the call itself report it
+            return
+        missing = env.get("missing_keys") or []
+        if missing and not env.get("keys_in_environment", False):
+            raise ModelNotConfigured(
+                f"model {self.name!r} needs {', '.join(missing)}: set it in the environment, or "
+                f"api_key under [models.<alias>] in the config file (or pick another model with "
+                f"--model; 'extractive' needs nothing)"
+            )
+
+    # -- errors --------------------------------------------------------------
+    def _translate(self, exc: BaseException) -> LLMError:
+        if isinstance(exc, LLMError):
+            return exc
+        kind = type(exc).__name__
+        detail = str(exc).split("\n")[0][:300]
+        status = status_of(exc)
+        if kind in ("AuthenticationError", "PermissionDeniedError") or status in (401, 403):
+            return ModelRequestRejected(
+                f"{self.name}: the provider refused the key ({detail}); check the API key "
+                "in the environment or the config file"
+            )
+        if kind == "NotFoundError" or status == 404:
+            return ModelRequestRejected(
+                f"{self.name}: model not found ({detail}); check the model name and api_base"
+            )
+        if is_retryable(exc):
+            where = f" at {self.spec.api_base}" if self.spec.api_base else ""
+            return ModelUnavailable(
+                f"{self.name}{where} is unavailable after {self.settings.max_retries} "
+                f"retries ({kind}: {detail})"
+            )
+        return ModelRequestRejected(f"{self.name}: request rejected ({kind}: {detail})")
+
+    def _retrying(self) -> Any:
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+        return Retrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=make_wait(self.settings.retry_max_wait),
+            retry=retry_if_exception(is_retryable),
+            before_sleep=log_retry,
+            reraise=True,
+        )
+
+    def _async_retrying(self) -> Any:
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=make_wait(self.settings.retry_max_wait),
+            retry=retry_if_exception(is_retryable),
+            before_sleep=log_retry,
+            reraise=True,
+        )
+
+    # -- usage ---------------------------------------------------------------
+    def _usage(self, reported: Any, request: Request, text: str) -> Usage:
+        litellm = load_litellm()
+        prompt = getattr(reported, "prompt_tokens", None) if reported else None
+        completion = getattr(reported, "completion_tokens", None) if reported else None
+        if prompt is None:
+            try:
+                prompt = litellm.token_counter(
+                    model=self.spec.model, messages=[m.to_dict() for m in request.messages]
+                )
+            except Exception:
+                prompt = 0
+        if completion is None:
+            try:
+                completion = litellm.token_counter(model=self.spec.model, text=text)
+            except Exception:
+                completion = 0
+        return Usage(int(prompt), int(completion), self._cost(int(prompt), int(completion)))
+
+    def _cost(self, prompt: int, completion: int) -> float | None:
+        if is_local(self.spec):
+            return 0.0
+        try:
+            prompt_cost, completion_cost = load_litellm().cost_per_token(
+                model=self.spec.model, prompt_tokens=prompt, completion_tokens=completion
+            )
+        except Exception:  # a model missing from the cost map: unknown, not free
+            return None
+        return float(prompt_cost + completion_cost)
+
+    # -- streaming -----------------------------------------------------------
+    def stream(
+        self, request: Request, cancel: threading.Event | None = None
+    ) -> Iterator[StreamEvent]:
+        self.check_configured()
+        litellm = load_litellm()
+        kwargs = self._kwargs(request)
+        started = time.monotonic()
+        try:
+            response = self._retrying()(litellm.completion, **kwargs)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        parts: list[str] = []
+        reported = None
+        try:
+            for chunk in response:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("stopped")
+                if getattr(chunk, "usage", None):
+                    reported = chunk.usage
+                choices = getattr(chunk, "choices", None) or []
+                delta = choices[0].delta.content if choices and choices[0].delta else None
+                if delta:
+                    parts.append(delta)
+                    yield Delta(delta)
+        except Cancelled:
+            _close(response)
+            raise
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        text = "".join(parts)
+        completion = Completion(text, self._usage(reported, request, text), self.name)
+        self._record(request, completion, time.monotonic() - started)
+        yield Done(completion)
+
+    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
+        self.check_configured()
+        litellm = load_litellm()
+        kwargs = self._kwargs(request)
+        started = time.monotonic()
+        try:
+            response = await self._async_retrying()(litellm.acompletion, **kwargs)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        parts: list[str] = []
+        reported = None
+        try:
+            async for chunk in response:
+                if getattr(chunk, "usage", None):
+                    reported = chunk.usage
+                choices = getattr(chunk, "choices", None) or []
+                delta = choices[0].delta.content if choices and choices[0].delta else None
+                if delta:
+                    parts.append(delta)
+                    yield Delta(delta)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        text = "".join(parts)
+        completion = Completion(text, self._usage(reported, request, text), self.name)
+        self._record(request, completion, time.monotonic() - started)
+        yield Done(completion)
+
+    def _record(self, request: Request, completion: Completion, seconds: float) -> None:
+        if self.log is not None:
+            self.log.write(request, completion, seconds, api_base=self.spec.api_base)
+
+
+def _close(response: Any) -> None:
+    """Stop reading a cancelled stream so the connection is released."""
+    for target in (response, getattr(response, "completion_stream", None)):
+        closer = getattr(target, "close", None)
+        if callable(closer):
+            with contextlib.suppress(Exception):
+                closer()
+            return

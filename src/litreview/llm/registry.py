@@ -1,0 +1,172 @@
+"""Model names to backends, the default model, and what ``litreview models`` shows.
+
+The default is picked in a fixed, explained order: an explicit setting;
+else a provider key found in the environment; else a local Ollama that
+answers; else the extractive engine, which always works. A model the user
+*named* is never swapped for another: if it cannot work, that is an error
+that says what to set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from dataclasses import dataclass
+
+from litreview.llm.backend import Backend
+from litreview.llm.errors import ModelNotConfigured
+from litreview.llm.log import ExchangeLog
+from litreview.settings import ModelSettings, Settings
+
+EXTRACTIVE = "extractive"
+
+# A provider key in the environment makes that provider's small, cheap model the default.
+KEY_DEFAULTS: tuple[tuple[str, str], ...] = (
+    ("OPENAI_API_KEY", "openai/gpt-4o-mini"),
+    ("ANTHROPIC_API_KEY", "anthropic/claude-3-5-haiku-20241022"),
+    ("GEMINI_API_KEY", "gemini/gemini-2.0-flash"),
+    ("MISTRAL_API_KEY", "mistral/mistral-small-latest"),
+    ("GROQ_API_KEY", "groq/llama-3.1-8b-instant"),
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The model that will answer, and why it was chosen (shown to the user)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One line of ``litreview models``."""
+
+    name: str
+    model: str
+    kind: str  # "extractive" | "alias" | "hosted" | "ollama"
+    available: bool
+    detail: str
+    default: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "model": self.model,
+            "kind": self.kind,
+            "available": self.available,
+            "detail": self.detail,
+            "default": self.default,
+        }
+
+
+def ollama_models(base: str, timeout: float = 0.5) -> list[str] | None:
+    """Models of a local Ollama, or ``None`` if it does not answer."""
+    try:
+        with urllib.request.urlopen(f"{base.rstrip('/')}/api/tags", timeout=timeout) as response:
+            data = json.loads(response.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [str(m.get("name")) for m in data.get("models", []) if m.get("name")]
+
+
+def openai_compatible_models(api_base: str, timeout: float = 1.0) -> list[str] | None:
+    """Models an OpenAI-compatible server (llama.cpp, LM Studio, vLLM) lists, or ``None``."""
+    try:
+        with urllib.request.urlopen(f"{api_base.rstrip('/')}/models", timeout=timeout) as response:
+            data = json.loads(response.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [str(m.get("id")) for m in data.get("data", []) if m.get("id")]
+
+
+def choose_default(settings: Settings) -> Choice:
+    if settings.llm.model:
+        return Choice(settings.llm.model, "set in the config file, environment or --model")
+    for variable, model in KEY_DEFAULTS:
+        if os.environ.get(variable):
+            return Choice(model, f"{variable} is set")
+    local = ollama_models(settings.llm.ollama_base, timeout=0.3)
+    if local:
+        return Choice(f"ollama_chat/{local[0]}", f"Ollama answers at {settings.llm.ollama_base}")
+    return Choice(EXTRACTIVE, "no model configured, no provider key, no local Ollama")
+
+
+def spec_for(name: str, settings: Settings) -> tuple[ModelSettings, str]:
+    """The litellm spec of an alias or a raw model string, and its display name."""
+    if name in settings.models:
+        return settings.models[name], name
+    if "/" not in name:
+        aliases = ", ".join(sorted(settings.models)) or "none configured"
+        raise ModelNotConfigured(
+            f"unknown model {name!r}: use 'extractive', an alias from the config file "
+            f"({aliases}), or a litellm model string such as 'openai/gpt-4o-mini' or "
+            "'ollama_chat/llama3.2'"
+        )
+    return ModelSettings(model=name), name
+
+
+def resolve(name: str | None, settings: Settings) -> Backend:
+    """The backend for ``name`` (``None``: the default). Never substitutes another model."""
+    chosen = name or choose_default(settings).name
+    if chosen == EXTRACTIVE:
+        from litreview.llm.extractive import ExtractiveBackend
+
+        return ExtractiveBackend()
+    from litreview.llm.litellm_backend import LiteLLMBackend
+
+    spec, display = spec_for(chosen, settings)
+    log = ExchangeLog(settings.llm_log_path) if settings.llm.log else None
+    return LiteLLMBackend(spec, settings.llm, log=log, display_name=display)
+
+
+def list_models(settings: Settings) -> list[ModelStatus]:
+    """Every backend the user could pick, and whether it can answer right now."""
+    default = choose_default(settings).name
+    rows = [
+        ModelStatus(
+            EXTRACTIVE,
+            EXTRACTIVE,
+            "extractive",
+            True,
+            "model-free: cited answers built from the abstracts' own sentences",
+        )
+    ]
+    for alias, spec in sorted(settings.models.items()):
+        if spec.api_base:
+            served = openai_compatible_models(spec.api_base)
+            if spec.model.startswith(("ollama/", "ollama_chat/")):
+                served = ollama_models(spec.api_base)
+            available = served is not None
+            detail = f"{spec.api_base}: " + ("answers" if available else "does not answer")
+        elif spec.model.startswith(("ollama/", "ollama_chat/")):
+            available = ollama_models(settings.llm.ollama_base) is not None
+            detail = f"Ollama at {settings.llm.ollama_base}" + (
+                "" if available else ": not running"
+            )
+        else:
+            available, detail = _hosted_status(spec)
+        rows.append(ModelStatus(alias, spec.model, "alias", available, detail))
+    for variable, model in KEY_DEFAULTS:
+        if os.environ.get(variable):
+            rows.append(ModelStatus(model, model, "hosted", True, f"{variable} is set"))
+    for name in ollama_models(settings.llm.ollama_base) or []:
+        full = f"ollama_chat/{name}"
+        rows.append(
+            ModelStatus(full, full, "ollama", True, f"Ollama at {settings.llm.ollama_base}")
+        )
+    return [
+        ModelStatus(r.name, r.model, r.kind, r.available, r.detail, r.name == default) for r in rows
+    ]
+
+
+def _hosted_status(spec: ModelSettings) -> tuple[bool, str]:
+    if spec.api_key is not None:
+        return True, "key in the config file"
+    for variable, model in KEY_DEFAULTS:
+        if spec.model.split("/")[0] == model.split("/")[0]:
+            if os.environ.get(variable):
+                return True, f"{variable} is set"
+            return False, f"set {variable}"
+    return True, "key checked at first use"

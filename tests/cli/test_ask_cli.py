@@ -1,0 +1,112 @@
+"""``litreview ask`` and ``litreview models`` through the installed command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+from tests.llm.loopback import Reply, loopback
+
+NO_KEYS = {
+    "OPENAI_API_KEY": "",
+    "ANTHROPIC_API_KEY": "",
+    "GEMINI_API_KEY": "",
+    "MISTRAL_API_KEY": "",
+    "GROQ_API_KEY": "",
+    "LITREVIEW_LLM__OLLAMA_BASE": "http://127.0.0.1:9",
+}
+
+
+def test_ask_json_with_the_offline_default(sample_home: Path) -> None:
+    proc = run_cli(
+        sample_home,
+        "ask",
+        "How do I defend text classifiers against trojans?",
+        "--json",
+        env=NO_KEYS,
+        check=True,
+    )
+    data = json.loads(proc.stdout)
+    assert set(data) >= {"answer", "citations", "sources", "dropped_citations", "usage", "model"}
+    assert data["model"] == "extractive"
+    source_ids = {s["paper_id"] for s in data["sources"]}
+    assert data["citations"] and all(c["paper_id"] in source_ids for c in data["citations"])
+    assert any(c["title"].startswith("T-Miner") for c in data["citations"])
+    assert data["usage"]["cost_usd"] == 0.0 and data["dropped_citations"] == []
+
+
+def test_ask_streams_text_then_sources(sample_home: Path) -> None:
+    proc = run_cli(
+        sample_home, "ask", "side-channel model extraction", "-k", "3", env=NO_KEYS, check=True
+    )
+    assert "MACPruning" in proc.stdout and "Sources:" in proc.stdout
+    assert "extractive" in proc.stderr and "$0.0000" in proc.stderr
+
+
+def test_named_model_without_key_is_an_error_not_a_fallback(sample_home: Path) -> None:
+    proc = run_cli(sample_home, "ask", "anything", "--model", "openai/gpt-4o-mini", env=NO_KEYS)
+    assert proc.returncode == 1
+    assert "OPENAI_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ask_a_local_server_alias_drops_bad_citations(sample_home: Path, tmp_path: Path) -> None:
+    words = ["Harmony ", "swaps ", "memory ", "[1]", "[9]. ", "Done ", "[2, 7]."]
+    with loopback(Reply(words=words)) as (api_base, script):
+        config = tmp_path / "config.toml"
+        config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
+        env = {**NO_KEYS, "LITREVIEW_CONFIG": str(config)}
+        proc = run_cli(
+            sample_home,
+            "ask",
+            "training with little GPU memory",
+            "-k",
+            "3",
+            "--model",
+            "local",
+            "--json",
+            env=env,
+            check=True,
+        )
+    data = json.loads(proc.stdout)
+    assert data["model"] == "local"
+    assert data["answer"] == "Harmony swaps memory [1]. Done [2]."
+    assert data["dropped_citations"] == [9, 7]
+    assert [c["n"] for c in data["citations"]] == [1, 2]
+    assert data["usage"]["prompt_tokens"] == 11
+    prompt = script.requests[0]["messages"]
+    assert prompt[0]["role"] == "system" and '<source n="1"' in prompt[-1]["content"]
+    log = (sample_home / "logs" / "llm.jsonl").read_text()
+    assert "training with little GPU memory" in log
+
+
+def test_unreachable_local_server_is_reported(sample_home: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[llm]\nmax_retries = 1\nretry_max_wait = 0.1\n"
+        '[models.local]\nmodel = "openai/tiny"\napi_base = "http://127.0.0.1:9/v1"\n'
+    )
+    proc = run_cli(
+        sample_home,
+        "ask",
+        "anything",
+        "--model",
+        "local",
+        env={**NO_KEYS, "LITREVIEW_CONFIG": str(config)},
+    )
+    assert proc.returncode == 1
+    assert "unavailable" in proc.stderr and "127.0.0.1:9" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_models_json(home: Path) -> None:
+    data = json.loads(run_cli(home, "models", "--json", env=NO_KEYS, check=True).stdout)
+    assert data["default"] == "extractive"
+    assert data["models"][0] == {
+        "name": "extractive",
+        "model": "extractive",
+        "kind": "extractive",
+        "available": True,
+        "detail": data["models"][0]["detail"],
+        "default": True,
+    }

@@ -1,0 +1,123 @@
+"""Retries, timeouts, streaming, cancellation and usage over real loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from litreview.llm.backend import Delta, Done, complete
+from litreview.llm.errors import Cancelled, ModelRequestRejected, ModelUnavailable
+from litreview.llm.litellm_backend import LiteLLMBackend
+from litreview.llm.types import Message, Request
+from litreview.settings import LLMSettings, ModelSettings
+from tests.llm.loopback import Reply, loopback
+
+REQUEST = Request(task="test", messages=(Message("user", "Say something."),))
+
+
+def backend(api_base: str, **llm: object) -> LiteLLMBackend:
+    settings = LLMSettings(**{"timeout": 5.0, "max_retries": 3, "retry_max_wait": 5.0, **llm})
+    return LiteLLMBackend(ModelSettings(model="openai/loopback", api_base=api_base), settings)
+
+
+def test_stream_deltas_then_usage_and_cost() -> None:
+    with loopback(Reply()) as (api_base, script):
+        events = list(backend(api_base).stream(REQUEST))
+    deltas = [e.text for e in events if isinstance(e, Delta)]
+    assert deltas == ["Deep ", "nets ", "[1] ", "work."]
+    done = events[-1]
+    assert isinstance(done, Done)
+    assert done.completion.text == "Deep nets [1] work."
+    assert (
+        done.completion.usage.prompt_tokens == 11 and done.completion.usage.completion_tokens == 4
+    )
+    assert done.completion.usage.cost_usd == 0.0  # a local server costs nothing
+    assert script.requests[0]["stream"] is True
+    assert script.requests[0]["messages"] == [{"role": "user", "content": "Say something."}]
+
+
+def test_usage_estimated_when_server_reports_none() -> None:
+    with loopback(Reply(usage=False)) as (api_base, _):
+        result = complete(backend(api_base), REQUEST)
+    assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
+
+
+def test_429_is_retried_after_retry_after() -> None:
+    with loopback(Reply(status=429, headers={"Retry-After": "1"}), Reply()) as (api_base, script):
+        result = complete(backend(api_base), REQUEST)
+    assert result.text == "Deep nets [1] work."
+    assert len(script.requests) == 2
+    assert script.times[1] - script.times[0] >= 0.95, "Retry-After was honoured"
+
+
+def test_5xx_is_retried_with_backoff_then_succeeds() -> None:
+    with loopback(Reply(status=500), Reply(status=503), Reply()) as (api_base, script):
+        result = complete(backend(api_base), REQUEST)
+    assert result.text.endswith("work.") and len(script.requests) == 3
+
+
+def test_persistent_5xx_is_reported_not_swallowed() -> None:
+    with (
+        loopback(Reply(status=500)) as (api_base, script),
+        pytest.raises(ModelUnavailable, match="unavailable after 2 retries"),
+    ):
+        complete(backend(api_base, max_retries=2, retry_max_wait=0.1), REQUEST)
+    assert len(script.requests) == 3
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_4xx_is_not_retried(status: int) -> None:
+    with loopback(Reply(status=status)) as (api_base, script), pytest.raises(ModelRequestRejected):
+        complete(backend(api_base), REQUEST)
+    assert len(script.requests) == 1
+
+
+def test_timeout_is_retried_then_reported() -> None:
+    with loopback(Reply(delay=2.0)) as (api_base, script):
+        start = time.monotonic()
+        with pytest.raises(ModelUnavailable, match="Timeout"):
+            complete(backend(api_base, timeout=0.5, max_retries=1, retry_max_wait=0.1), REQUEST)
+    assert len(script.requests) == 2
+    assert time.monotonic() - start < 6
+
+
+def test_cancel_stops_a_running_stream() -> None:
+    words = [f"w{i} " for i in range(50)]
+    cancel = threading.Event()
+    seen: list[str] = []
+    with (
+        loopback(Reply(words=words, word_delay=0.05)) as (api_base, _),
+        pytest.raises(Cancelled),
+    ):
+        for event in backend(api_base).stream(REQUEST, cancel):
+            if isinstance(event, Delta):
+                seen.append(event.text)
+                cancel.set()
+    assert 1 <= len(seen) < 5
+
+
+def test_async_stream() -> None:
+    async def run(api_base: str) -> list[str]:
+        texts = []
+        async for event in backend(api_base).astream(REQUEST):
+            if isinstance(event, Delta):
+                texts.append(event.text)
+            else:
+                texts.append(f"DONE:{event.completion.usage.completion_tokens}")
+        return texts
+
+    with loopback(Reply(status=429, headers={"Retry-After": "0"}), Reply()) as (api_base, script):
+        texts = asyncio.run(run(api_base))
+    assert texts == ["Deep ", "nets ", "[1] ", "work.", "DONE:4"]
+    assert len(script.requests) == 2
+
+
+def test_unknown_cost_is_none_never_a_crash() -> None:
+    hosted = LiteLLMBackend(ModelSettings(model="openai/no-such-model-xyz"), LLMSettings())
+    assert hosted._cost(10, 10) is None
+    priced = LiteLLMBackend(ModelSettings(model="openai/gpt-4o-mini"), LLMSettings())
+    cost = priced._cost(1000, 1000)
+    assert cost is not None and cost > 0
