@@ -113,3 +113,25 @@ def test_switching_vector_store_reindexes(settings: Settings, tmp_path: Path) ->
         assert lib.pending == 4
         assert lib.ingest([]).embedded == 4
         assert lib.vectors.count() >= 4
+
+
+def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path) -> None:
+    import threading
+
+    import pytest
+
+    from litreview.index.ingest import IngestStopped
+
+    corpus = small_corpus(tmp_path, n=12)
+    stop = threading.Event()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "embed" and done >= 4:
+            stop.set()
+
+    limited = load_settings(**{"ingest.batch_size": 4})
+    with Library(limited) as lib, pytest.raises(IngestStopped):
+        lib.ingest([corpus], progress, stop)
+    with Library(limited) as lib:
+        assert lib.catalog.count() == 12 and lib.pending == 8
+        assert lib.ingest([]).embedded == 8 and lib.pending == 0

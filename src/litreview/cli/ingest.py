@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         TimeRemainingColumn,
     )
 
+    from litreview.index.ingest import IngestStopped
     from litreview.index.vectors import VectorStoreError
     from litreview.library import sample_paths
 
@@ -66,10 +69,18 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
                 tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
+        stop = threading.Event()
+
+        def on_sigint(signum: int, frame: object) -> None:
+            # First Ctrl-C: finish the current batch and stop cleanly. Second: stop now.
+            stop.set()
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+        previous = signal.signal(signal.SIGINT, on_sigint)
         try:
             with progress:
-                report = library.ingest(files, on_progress)
-        except KeyboardInterrupt:
+                report = library.ingest(files, on_progress, stop)
+        except (IngestStopped, KeyboardInterrupt):
             out.print(
                 f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "
                 "run 'litreview ingest' to finish."
@@ -77,6 +88,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             sys.exit(130)
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        finally:
+            signal.signal(signal.SIGINT, previous)
         total = library.catalog.count()
 
     if as_json:

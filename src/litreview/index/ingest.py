@@ -9,6 +9,7 @@ pending is picked up by the next run, including a run with no files.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
 ProgressFn = Callable[[str, int, int], None]
+
+
+class IngestStopped(Exception):
+    """The caller asked to stop; everything done so far is saved and consistent."""
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise IngestStopped
 
 
 @dataclass
@@ -90,12 +100,18 @@ def ingest(
     library: Library,
     paths: Iterable[Path],
     progress: ProgressFn = _noop,
+    stop: threading.Event | None = None,
 ) -> IngestReport:
-    """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left."""
+    """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left.
+
+    Setting ``stop`` ends the run at the next file or batch boundary with
+    :class:`IngestStopped`, never inside a write (a Ctrl-C handler sets it).
+    """
     report = IngestReport()
     report.resumed = library.reconcile()
     files = list(paths)
     for done, path in enumerate(files, start=1):
+        _check(stop)
         outcome = FileOutcome(path=Path(path))
         try:
             result = read_file(Path(path))
@@ -109,12 +125,17 @@ def ingest(
             outcome.skipped = len(upserted.unchanged)
         report.files.append(outcome)
         progress("read", done, len(files))
-    embed_pending(library, report, progress)
+    embed_pending(library, report, progress, stop)
     library.refresh_lexical(progress)
     return report
 
 
-def embed_pending(library: Library, report: IngestReport, progress: ProgressFn) -> None:
+def embed_pending(
+    library: Library,
+    report: IngestReport,
+    progress: ProgressFn,
+    stop: threading.Event | None = None,
+) -> None:
     pending = library.catalog.pending_ids()
     if not pending:
         return
@@ -127,6 +148,7 @@ def embed_pending(library: Library, report: IngestReport, progress: ProgressFn) 
     batch = library.settings.ingest.batch_size
     progress("embed", 0, len(pending))
     for start in range(0, len(pending), batch):
+        _check(stop)
         ids = pending[start : start + batch]
         papers = library.catalog.get(ids)
         chunks = [c for pid in ids if pid in papers for c in chunker.chunks(papers[pid])]

@@ -7,6 +7,7 @@ to list it costs only the SQLite catalog.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -94,12 +95,18 @@ class Library:
     def search(self, request: SearchRequest) -> list[SearchHit]:
         return self.retriever.search(request)
 
-    def ingest(self, paths: Iterable[Path], progress: ProgressFn = _quiet) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        progress: ProgressFn = _quiet,
+        stop: threading.Event | None = None,
+    ) -> IngestReport:
         from litreview.index.ingest import ingest
 
-        report = ingest(self, paths, progress)
-        self.__dict__.pop("retriever", None)
-        return report
+        try:
+            return ingest(self, paths, progress, stop)
+        finally:
+            self.__dict__.pop("retriever", None)
 
     @property
     def pending(self) -> int:
