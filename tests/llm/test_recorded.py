@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from litreview.library import read_file, sample_paths
-from litreview.llm.backend import Delta, Done
+from litreview.llm.backend import Delta, Done, complete
 from litreview.llm.litellm_backend import LiteLLMBackend
 from litreview.llm.types import Completion, Message, Source
 from litreview.review.ask import answer_request
@@ -123,9 +123,36 @@ def _first_request_body(cassette_path: object) -> str:
     return str(data["interactions"][0]["request"]["body"])
 
 
-@pytest.mark.parametrize("name", ["answer_gpu_memory", "answer_follow_up", "answer_injection"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "answer_gpu_memory",
+        "answer_follow_up",
+        "answer_injection",
+        "related_theme",
+        "related_paragraph",
+    ],
+)
 def test_fixture_records_its_model(name: str) -> None:
-    from tests.llm.replay import CASSETTES
+    from tests.llm.replay import CASSETTES, RECORD_MODE
 
+    if RECORD_MODE != "none":
+        pytest.skip("checked after recording")
     text = (CASSETTES / f"{name}.yaml").read_text(encoding="utf-8")
     assert "gemma-3-270m" in text
+
+
+def test_recorded_theme_name_and_paragraph() -> None:
+    from litreview.review.related import clean_name, paragraph_request, theme_request
+
+    work = "A defense that finds and removes backdoors in image classifiers."
+    sources = sample_sources("T-Miner", "UMD", "BaDExpert")
+    with replay("related_theme"):
+        named = complete(model(), theme_request(work, sources))
+    name = clean_name(named.text, "Fallback Name")
+    assert name and len(name.split()) <= 8 and "\n" not in name
+    with replay("related_paragraph"):
+        written = complete(model(), paragraph_request(work, name, sources))
+    checked = check(written.text, sources)
+    assert all(c.n in (1, 2, 3) for c in checked.citations)
+    assert written.usage.completion_tokens > 0

@@ -222,6 +222,21 @@ class Catalog:
             (key, value),
         )
 
+    def phrase_share(self, phrases: list[str], sample: int = 2000) -> dict[str, float]:
+        """Share of (a sample of) the library whose title or abstract contains each phrase.
+
+        Lets theme naming prefer phrases specific to a theme over ones every
+        paper in the library uses ("deep neural networks" in an ML library).
+        """
+        rows = self._db.execute(
+            "SELECT lower(title || ' ' || abstract) FROM papers ORDER BY paper_id LIMIT ?",
+            (sample,),
+        ).fetchall()
+        texts = [str(r[0]) for r in rows]
+        if not texts:
+            return {p: 0.0 for p in phrases}
+        return {p: sum(p.lower() in t for t in texts) / len(texts) for p in phrases}
+
     def source_counts(self) -> dict[str, int]:
         rows = self._db.execute(
             "SELECT value, COUNT(*) FROM papers, json_each(papers.sources) GROUP BY value"

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from litreview.llm.backend import Delta, Done, StreamEvent
 from litreview.llm.errors import Cancelled, LLMError
+from litreview.llm.extractive import related
 from litreview.llm.extractive.answer import compose_answer
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.types import Completion, Request, Usage
@@ -18,7 +19,7 @@ NAME = "extractive"
 class ExtractiveBackend:
     """Answers from the evidence sentences themselves; no model, no network, no cost."""
 
-    TASKS = ("answer",)
+    TASKS = ("answer", "theme_name", "related_paragraph")
 
     @property
     def name(self) -> str:
@@ -31,6 +32,13 @@ class ExtractiveBackend:
     def run(self, request: Request) -> str:
         if request.task == "answer":
             return compose_answer(self.scorer, request.query, request.sources)
+        if request.task == "theme_name":
+            others = request.options.get("others", ())
+            frequency = request.options.get("frequency")
+            return related.theme_name(request.sources, others, frequency)  # type: ignore[arg-type]
+        if request.task == "related_paragraph":
+            theme = str(request.options.get("theme", ""))
+            return related.paragraph(self.scorer, theme, request.query, request.sources)
         raise LLMError(
             f"the extractive engine cannot do task {request.task!r}; "
             f"it does {', '.join(self.TASKS)} (pick a model with --model)"

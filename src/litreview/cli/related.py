@@ -1,0 +1,131 @@
+"""``litreview related-work``: a cited related-work draft, Markdown or LaTeX, plus BibTeX."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+
+@click.command("related-work")
+@click.option("--topic", help="The topic of your work, in a sentence or two.")
+@click.option(
+    "--abstract",
+    "abstract_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with your draft abstract.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write related-work.md|.tex and references.bib here (default: print the draft).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True
+)
+@click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
+@click.option("--max-papers", type=click.IntRange(2, 60), default=12, show_default=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print themes, paragraphs and papers as JSON."
+)
+@click.pass_obj
+def related_command(
+    app: AppContext,
+    topic: str | None,
+    abstract_file: Path | None,
+    out_dir: Path | None,
+    fmt: str,
+    model: str | None,
+    max_papers: int,
+    as_json: bool,
+) -> None:
+    """Draft a related-work section for your TOPIC or draft ABSTRACT, citing every paper it uses."""
+    if (topic is None) == (abstract_file is None):
+        raise click.UsageError("give either --topic TEXT or --abstract FILE")
+    if abstract_file is not None:
+        try:
+            work = abstract_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{abstract_file}: not valid UTF-8 ({exc.reason})") from exc
+    else:
+        work = str(topic)
+    if not work.strip():
+        raise click.UsageError("the topic or abstract is empty")
+
+    from litreview.index.vectors import VectorStoreError
+    from litreview.llm.errors import Cancelled, LLMError
+    from litreview.llm.registry import resolve
+    from litreview.review.export import render
+    from litreview.review.related import draft_related_work
+
+    settings = app.settings
+    out = console()
+    cancel = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        cancel.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def progress(stage: str, done: int, total: int, message: str) -> None:
+        if stage == "theme":
+            out.print(f"[dim]theme {done}/{total}: {message}…[/]")
+        elif stage == "retrieve" and done:
+            out.print(f"[dim]found {message}[/]")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        with app.open_library() as library:
+            if library.catalog.count() == 0:
+                raise click.ClickException(
+                    f"the library at {settings.home} is empty; "
+                    "run 'litreview ingest --sample' first"
+                )
+            backend = resolve(model or settings.llm.model, settings)
+            draft = draft_related_work(
+                library, backend, work, max_papers=max_papers, progress=progress, cancel=cancel
+            )
+    except Cancelled:
+        out.print("[yellow]Stopped; nothing was written.[/]")
+        sys.exit(130)
+    except (LLMError, VectorStoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    if not draft.themes:
+        raise click.ClickException("no paper in the library is related to this topic")
+    exported = render(draft, fmt)
+    for theme in draft.themes:
+        if theme.appended:
+            listed = ", ".join(f"[{n}]" for n in theme.appended)
+            out.print(
+                f"[yellow]{theme.name}: the model left {listed} uncited; "
+                "added them as 'Also relevant'.[/]"
+            )
+    if as_json:
+        click.echo(
+            json.dumps({**draft.to_dict(), "text": exported.text, "bibtex": exported.bibtex})
+        )
+    elif out_dir is None:
+        click.echo(exported.text)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        text_path = out_dir / ("related-work.tex" if fmt == "latex" else "related-work.md")
+        text_path.write_text(exported.text, encoding="utf-8")
+        (out_dir / "references.bib").write_text(exported.bibtex, encoding="utf-8")
+        out.print(
+            f"Wrote {text_path} and {out_dir / 'references.bib'} ({len(exported.cited)} papers)."
+        )
+    usage = draft.usage
+    out.print(
+        f"[dim]{draft.model} · {len(draft.themes)} themes · {len(exported.cited)} papers cited · "
+        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · "
+        f"{usage.cost_label}[/]"
+    )

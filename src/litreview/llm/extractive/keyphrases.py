@@ -1,0 +1,80 @@
+"""Key phrases: YAKE per text, aggregated across papers to name what they share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from litreview.llm.extractive.evidence import terms
+
+MAX_NGRAM = 3
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Any:
+    import yake
+
+    return yake.KeywordExtractor(lan="en", n=MAX_NGRAM, top=12, dedupLim=0.7)
+
+
+@lru_cache(maxsize=4096)
+def key_phrases(text: str) -> tuple[str, ...]:
+    """The text's key phrases, best first (YAKE: statistical, no model needed)."""
+    return tuple(phrase for phrase, _ in _extractor().extract_keywords(text))
+
+
+def _key(phrase: str) -> frozenset[str]:
+    return frozenset(terms(phrase))
+
+
+def shared_phrase(
+    texts: Sequence[str],
+    others: Sequence[str] = (),
+    frequency: Callable[[list[str]], dict[str, float]] | None = None,
+) -> str | None:
+    """The phrase most of ``texts`` share and ``others`` do not (a c-TF-IDF in miniature).
+
+    ``frequency`` gives each phrase's share of the whole library; phrases
+    that most of the library uses are discounted.
+    """
+    inside: Counter[frozenset[str]] = Counter()
+    surface: dict[frozenset[str], str] = {}
+    for text in texts:
+        seen = set()
+        for phrase in key_phrases(text):
+            key = _key(phrase)
+            if key and key not in seen:
+                seen.add(key)
+                inside[key] += 1
+                surface.setdefault(key, phrase)
+    if not inside:
+        return None
+    outside: Counter[frozenset[str]] = Counter()
+    for text in others:
+        for key in {_key(p) for p in key_phrases(text)}:
+            outside[key] += 1
+
+    library_share = frequency([surface[k] for k in inside]) if frequency else {}
+
+    def score(key: frozenset[str]) -> float:
+        share_in = inside[key] / len(texts)
+        share_out = outside[key] / len(others) if others else 0.0
+        common = library_share.get(surface[key], 0.0)
+        # Longer phrases name a theme better than a lone word, if the papers share them.
+        return share_in * (1.0 - common) - share_out + 0.15 * (len(key) - 1)
+
+    best = max(inside, key=score)
+    return surface[best]
+
+
+def title_case(phrase: str) -> str:
+    small = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via"}
+    words = phrase.split()
+    return " ".join(
+        w
+        if (w.isupper() or any(c.isupper() for c in w[1:]))
+        else (w.lower() if i and w.lower() in small else w[:1].upper() + w[1:])
+        for i, w in enumerate(words)
+    )

@@ -1,0 +1,78 @@
+"""BibTeX for exactly the papers a draft cites: stable, readable keys, written by bibtexparser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from litreview.library.paper import Paper
+
+_STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards", "is"}
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def base_key(paper: Paper) -> str:
+    """``smith2023robust`` when authors and year are known, else from the title (``harmony``).
+
+    A key the paper already had (from a BibTeX import) is kept, so drafts cite
+    what the researcher's own bibliography calls it.
+    """
+    if paper.extra.get("bibtex_key"):
+        return paper.extra["bibtex_key"]
+    words = [w for w in re.findall(r"[a-z0-9]+", _ascii(paper.title).lower()) if w not in _STOP]
+    head = paper.title.split(":", 1)[0]
+    if ":" in paper.title and len(head.split()) <= 3:
+        title_part = re.sub(r"[^a-z0-9]", "", _ascii(head).lower())
+    else:
+        title_part = "".join(words[:2])
+    if paper.authors:
+        last = (
+            paper.authors[0].split(",")[0].split()[-1]
+            if "," in paper.authors[0]
+            else paper.authors[0].split()[-1]
+        )
+        surname = re.sub(r"[^a-z]", "", _ascii(last).lower())
+        return f"{surname}{paper.year or ''}{words[0] if words else ''}"
+    return f"{title_part or 'paper'}{paper.year or ''}"
+
+
+def assign_keys(papers: Sequence[Paper]) -> dict[str, str]:
+    """paper_id -> key, unique within the draft (b, c, ... suffixes in citation order)."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for paper in papers:
+        key = base_key(paper)
+        candidate, suffix = key, ord("b")
+        while candidate in used:
+            candidate = f"{key}{chr(suffix)}"
+            suffix += 1
+        used.add(candidate)
+        keys[paper.paper_id] = candidate
+    return keys
+
+
+def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    library = bibtexparser.Library()  # type: ignore[attr-defined]
+    for paper in papers:
+        fields = [Field("title", "{" + paper.title + "}")]
+        if paper.authors:
+            fields.append(Field("author", " and ".join(paper.authors)))
+        if paper.year:
+            fields.append(Field("year", str(paper.year)))
+        for name in ("journal", "booktitle", "doi", "eprint"):
+            if paper.extra.get(name):
+                fields.append(Field(name, paper.extra[name]))
+        if paper.url:
+            fields.append(Field("url", paper.url))
+        fields.append(Field("abstract", paper.abstract))
+        fields.append(Field("note", f"litreview id {paper.paper_id}"))
+        entry_type = paper.extra.get("entry_type", "misc")
+        library.add(Entry(entry_type, keys[paper.paper_id], fields))
+    return str(bibtexparser.write_string(library))  # type: ignore[attr-defined]

@@ -1,0 +1,298 @@
+"""Related work: several queries, themes by clustering, one cited paragraph per theme.
+
+The draft never silently drops a paper it was given: a paragraph that
+leaves papers of its theme uncited is regenerated once with a reminder, and
+whatever is still missing is appended as an explicit "also relevant"
+sentence and reported in ``Theme.regenerated`` / ``RelatedWorkDraft.appended``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from litreview.index.library import Library
+from litreview.index.retriever import SearchRequest
+from litreview.library.paper import Paper
+from litreview.llm.backend import Backend, Done
+from litreview.llm.errors import Cancelled
+from litreview.llm.extractive.keyphrases import key_phrases
+from litreview.llm.extractive.sentences import short_name, split_sentences
+from litreview.llm.types import Completion, Request, Source, Usage
+from litreview.review import prompts
+from litreview.review.citations import check
+
+MAX_QUERIES = 8
+PER_QUERY = 10
+MAX_THEMES = 5
+MIN_PAPERS = 3
+RELEVANCE_FLOOR = 0.30  # cosine to the whole input; MiniLM puts unrelated abstracts below ~0.2
+THEME_NAME_WORDS = 8
+
+# Progress events: (stage, done, total, message). Stages: "retrieve" (0/1, 1/1),
+# "theme" (i of n: the i-th theme is being written), "written" (i of n done).
+ProgressFn = Callable[[str, int, int, str], None]
+
+
+@dataclass
+class Theme:
+    name: str
+    papers: list[Paper]
+    numbers: list[int]
+    paragraph: str = ""
+    regenerated: bool = False
+    appended: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RelatedWorkDraft:
+    work: str
+    queries: list[str]
+    themes: list[Theme]
+    usage: Usage
+    model: str
+
+    @property
+    def papers(self) -> list[tuple[int, Paper]]:
+        return [(n, p) for t in self.themes for n, p in zip(t.numbers, t.papers, strict=True)]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "queries": self.queries,
+            "themes": [
+                {
+                    "name": t.name,
+                    "paragraph": t.paragraph,
+                    "papers": [
+                        {"n": n, "paper_id": p.paper_id, "title": p.title}
+                        for n, p in zip(t.numbers, t.papers, strict=True)
+                    ],
+                    "regenerated": t.regenerated,
+                    "appended_citations": t.appended,
+                }
+                for t in self.themes
+            ],
+            "usage": self.usage.to_dict(),
+            "model": self.model,
+        }
+
+
+def derive_queries(work: str) -> list[str]:
+    """The input itself, its sentences (claims) and its key phrases: several angles, not one."""
+    text = " ".join(work.split())
+    queries = [text[:600]]
+    sentences = list(split_sentences(text)) if len(text.split()) > 25 else []
+    queries.extend(sentences[:4])
+    queries.extend(key_phrases(text)[:4])
+    unique = list(dict.fromkeys(q for q in queries if q.strip()))
+    return unique[:MAX_QUERIES]
+
+
+def gather(library: Library, queries: Sequence[str], max_papers: int) -> list[Paper]:
+    """Retrieve for every query and fuse the rankings (RRF across queries)."""
+    from litreview.index.fusion import reciprocal_rank_fusion
+
+    rankings = [
+        [h.paper.paper_id for h in library.search(SearchRequest(q, k=PER_QUERY))] for q in queries
+    ]
+    weights = [2.0] + [1.0] * (len(rankings) - 1)  # the whole input counts double
+    fused = reciprocal_rank_fusion(rankings, weights, k=library.settings.retrieval.rrf_k)
+    ids = sorted(fused, key=lambda pid: -fused[pid])[:max_papers]
+    # Papers that only one narrow query brought in and that are far from the work itself
+    # would dilute the draft: keep those close enough to the whole input (and at least 3).
+    vectors = library.vectors.paper_vectors(ids)
+    target = library.vectors.embedder.embed([queries[0]])[0]
+    close = [
+        pid
+        for i, pid in enumerate(ids)
+        if i < MIN_PAPERS or (pid in vectors and float(vectors[pid] @ target) >= RELEVANCE_FLOOR)
+    ]
+    papers = library.catalog.get(close)
+    return [papers[pid] for pid in close if pid in papers]
+
+
+def cluster(vectors: np.ndarray, max_themes: int = MAX_THEMES) -> list[int]:
+    """Theme labels: spherical k-means (k-means++ seeding, fixed seed), k by silhouette.
+
+    A related-work section reads best as a few themes of a few papers each, so
+    among the cuts whose largest theme holds at most ~60% of the papers the
+    best silhouette wins.
+    """
+    n = len(vectors)
+    if n < 4:
+        return [0] * n
+    from scipy.cluster.vq import kmeans2
+    from scipy.spatial.distance import pdist, squareform
+
+    square = squareform(pdist(vectors, metric="cosine"))
+    largest_allowed = max(3, int(0.6 * n))
+    candidates = []
+    for k in range(2, min(max_themes, n // 2) + 1):
+        _, raw = kmeans2(vectors, k, minit="++", seed=7)
+        labels = [int(x) for x in raw]
+        if len(set(labels)) < 2:
+            continue
+        biggest = max(labels.count(g) for g in set(labels))
+        candidates.append((biggest <= largest_allowed, silhouette(square, labels), labels))
+    if not candidates:
+        return [0] * n
+    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def silhouette(square: np.ndarray, labels: list[int]) -> float:
+    """Mean silhouette width (Rousseeuw 1987) from a precomputed distance matrix."""
+    groups = set(labels)
+    if len(groups) < 2:
+        return -1.0
+    lab = np.array(labels)
+    widths = []
+    for i in range(len(lab)):
+        same = lab == lab[i]
+        same[i] = False
+        if not same.any():
+            widths.append(0.0)
+            continue
+        a = float(square[i, same].mean())
+        b = min(float(square[i, lab == g].mean()) for g in groups if g != lab[i])
+        widths.append((b - a) / max(a, b) if max(a, b) > 0 else 0.0)
+    return float(np.mean(widths))
+
+
+def _sources(papers: Sequence[Paper], numbers: Sequence[int]) -> tuple[Source, ...]:
+    return tuple(
+        Source(n, p.paper_id, p.title, p.abstract) for n, p in zip(numbers, papers, strict=True)
+    )
+
+
+def _run(backend: Backend, request: Request, cancel: threading.Event | None) -> Completion:
+    for event in backend.stream(request, cancel):
+        if isinstance(event, Done):
+            return event.completion
+    raise RuntimeError("stream ended without a result")
+
+
+def theme_request(
+    work: str,
+    sources: tuple[Source, ...],
+    others: tuple[Source, ...] = (),
+    frequency: Callable[[list[str]], dict[str, float]] | None = None,
+) -> Request:
+    """Name a theme: the prompt for models; the papers (and the rest) for the extractive engine."""
+    system, user = prompts.messages("related_theme", sources=prompts.render_sources(sources))
+    options: dict[str, object] = {"others": others}
+    if frequency is not None:
+        options["frequency"] = frequency
+    return Request("theme_name", (system, user), query=work, sources=sources, options=options)
+
+
+def paragraph_request(
+    work: str, theme: str, sources: tuple[Source, ...], reminder: str = ""
+) -> Request:
+    """One theme's paragraph, relating its sources to the user's work."""
+    system, user = prompts.messages(
+        "related_paragraph",
+        work=work,
+        theme=theme,
+        sources=prompts.render_sources(sources),
+        reminder=reminder,
+    )
+    return Request(
+        "related_paragraph", (system, user), query=work, sources=sources, options={"theme": theme}
+    )
+
+
+def clean_name(text: str, fallback: str) -> str:
+    """A model's theme name, trimmed to one short line; the fallback if it is not a name."""
+    line = next((ln for ln in text.strip().splitlines() if ln.strip()), "")
+    name = line.strip().strip("\"'*#:.-` ").removeprefix("Theme:").strip()
+    if not name or len(name.split()) > THEME_NAME_WORDS or "[" in name or "<" in name:
+        return fallback
+    return name
+
+
+def draft_related_work(
+    library: Library,
+    backend: Backend,
+    work: str,
+    *,
+    max_papers: int = 12,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> RelatedWorkDraft:
+    """Draft a related-work section for ``work`` (a topic or a draft abstract)."""
+
+    def report(stage: str, done: int, total: int, message: str = "") -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("stopped")
+        if progress is not None:
+            progress(stage, done, total, message)
+
+    work = " ".join(work.split())
+    queries = derive_queries(work)
+    report("retrieve", 0, 1, f"{len(queries)} queries")
+    papers = gather(library, queries, max_papers)
+    report("retrieve", 1, 1, f"{len(papers)} papers")
+    if not papers:
+        return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
+
+    vectors = library.vectors.paper_vectors([p.paper_id for p in papers])
+    matrix = np.stack([vectors[p.paper_id] for p in papers])
+    labels = cluster(matrix)
+    # Themes ordered by their best-ranked paper; papers numbered in that order.
+    order = sorted(set(labels), key=labels.index)
+    grouped = [[p for p, lab in zip(papers, labels, strict=True) if lab == g] for g in order]
+    themes: list[Theme] = []
+    n = 1
+    for members in grouped:
+        themes.append(Theme("", members, list(range(n, n + len(members)))))
+        n += len(members)
+
+    usage = Usage()
+    extractive = backend.name == "extractive"
+    for i, theme in enumerate(themes, start=1):
+        sources = _sources(theme.papers, theme.numbers)
+        others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
+        request = theme_request(work, sources, others, library.catalog.phrase_share)
+        named = _run(backend, request, cancel)
+        usage = usage + named.usage
+        theme.name = clean_name(named.text, short_name(theme.papers[0].title))
+        report("theme", i, len(themes), theme.name)
+        theme.paragraph, extra = _paragraph(backend, work, theme, sources, cancel, extractive)
+        usage = usage + extra
+        report("written", i, len(themes), theme.name)
+    return RelatedWorkDraft(work, queries, themes, usage, backend.name)
+
+
+def _paragraph(
+    backend: Backend,
+    work: str,
+    theme: Theme,
+    sources: tuple[Source, ...],
+    cancel: threading.Event | None,
+    extractive: bool,
+) -> tuple[str, Usage]:
+    usage = Usage()
+    reminder = ""
+    text = ""
+    for attempt in range(2):
+        completion = _run(backend, paragraph_request(work, theme.name, sources, reminder), cancel)
+        usage = usage + completion.usage
+        checked = check(completion.text, sources)
+        text = checked.text
+        cited = {c.n for c in checked.citations}
+        missing = [n for n in theme.numbers if n not in cited]
+        if not missing or extractive:
+            return text, usage
+        if attempt == 0:
+            theme.regenerated = True
+            listed = ", ".join(f"[{m}]" for m in missing)
+            reminder = (
+                f"A first draft left {listed} uncited. Cite every source, including {listed}."
+            )
+    by_n = {s.n: s for s in sources}
+    theme.appended = missing
+    also = "; ".join(f"{short_name(by_n[m].title)} [{m}]" for m in missing)
+    return f"{text} Also relevant: {also}.".strip(), usage

@@ -1,0 +1,188 @@
+"""Related-work drafts: queries, themes, coverage, exports."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from litreview.index.library import Library
+from litreview.library.normalize import paper_id_for
+from litreview.library.paper import Paper
+from litreview.llm.backend import Delta, Done, StreamEvent
+from litreview.llm.errors import Cancelled
+from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.types import Completion, Request, Usage
+from litreview.review.bibtex import assign_keys, base_key
+from litreview.review.export import render
+from litreview.review.related import cluster, derive_queries, draft_related_work
+from litreview.settings import Settings
+
+WORK = (
+    "We propose a method to detect and remove backdoors planted in deep neural network "
+    "classifiers without clean training data. It inverts the trigger from a single image."
+)
+
+
+class Scripted:
+    """A unit-test fake: answers each request with the next scripted text."""
+
+    def __init__(self, *texts: str) -> None:
+        self.texts = list(texts)
+        self.requests: list[Request] = []
+
+    @property
+    def name(self) -> str:
+        return "scripted"
+
+    def stream(
+        self, request: Request, cancel: threading.Event | None = None
+    ) -> Iterator[StreamEvent]:
+        self.requests.append(request)
+        text = self.texts.pop(0) if len(self.texts) > 1 else self.texts[0]
+        yield Delta(text)
+        yield Done(Completion(text, Usage(10, 5, 0.001), "scripted"))
+
+    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:  # pragma: no cover
+        raise NotImplementedError
+        yield
+
+
+def test_queries_cover_whole_input_sentences_and_phrases() -> None:
+    queries = derive_queries(WORK + " " + "It works on images and text. " * 3)
+    assert queries[0].startswith("We propose a method")
+    assert any(q.startswith("It inverts the trigger") for q in queries)
+    assert len(queries) <= 8 and len(set(queries)) == len(queries)
+
+
+def test_cluster_separates_groups_and_prefers_balanced_cuts() -> None:
+    rng = np.random.default_rng(0)
+    centers = np.eye(3, 16)
+    vectors = np.vstack([c + 0.05 * rng.standard_normal((4, 16)) for c in centers])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = cluster(vectors)
+    groups = [set(labels[i * 4 : i * 4 + 4]) for i in range(3)]
+    assert all(len(g) == 1 for g in groups) and len(set.union(*groups)) == 3
+    assert cluster(vectors[:3]) == [0, 0, 0]
+
+
+def test_extractive_draft_cites_every_paper_it_was_given(sample_settings: Settings) -> None:
+    with Library(sample_settings) as lib:
+        events: list[tuple[str, int, int, str]] = []
+        draft = draft_related_work(
+            lib, ExtractiveBackend(), WORK, progress=lambda *e: events.append(e)
+        )
+    assert draft.model == "extractive" and len(draft.themes) >= 2
+    numbers = [n for n, _ in draft.papers]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for theme in draft.themes:
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", theme.paragraph)}
+        assert cited == set(theme.numbers), theme.name
+        assert theme.name and len(theme.name.split()) <= 8
+    titles = [p.title for _, p in draft.papers]
+    assert any(t.startswith("Single Image Backdoor Inversion") for t in titles)
+    assert [e[0] for e in events].count("theme") == len(draft.themes)
+
+
+def test_uncited_papers_are_regenerated_then_appended(sample_settings: Settings) -> None:
+    # Names, then per theme: a first paragraph citing only [1], a second still missing some.
+    backend = Scripted("Backdoor Defenses", "Only [1] matters.", "Still only [1] [99].")
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, backend, WORK, max_papers=6)
+    first = draft.themes[0]
+    assert first.regenerated
+    reminder = backend.requests[2].messages[-1].content
+    assert "left" in reminder and "uncited" in reminder
+    assert "[99]" not in first.paragraph
+    missing = [n for n in first.numbers if n != 1]
+    assert first.appended == missing
+    for n in first.numbers:
+        assert f"[{n}]" in first.paragraph
+    assert draft.usage.cost_usd is not None and draft.usage.cost_usd > 0
+
+
+def test_cancel_stops_between_themes(sample_settings: Settings) -> None:
+    cancel = threading.Event()
+
+    def progress(stage: str, done: int, total: int, message: str) -> None:
+        if stage == "theme":
+            cancel.set()
+
+    with Library(sample_settings) as lib, pytest.raises(Cancelled):
+        draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, cancel=cancel)
+
+
+def test_exports_cite_exactly_the_cited_papers(sample_settings: Settings) -> None:
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=6)
+    md = render(draft, "md")
+    latex = render(draft, "latex")
+    import bibtexparser
+
+    bib = bibtexparser.parse_string(latex.bibtex)  # type: ignore[attr-defined]
+    keys = [e.key for e in bib.entries]
+    assert len(keys) == len(set(keys)) == len(latex.cited) == len(draft.papers)
+    cited_keys = set(re.findall(r"\\cite\{([^}]*)\}", latex.text))
+    assert {k for group in cited_keys for k in group.split(",")} == set(keys)
+    assert "[1]" not in latex.text and "\\section{Related Work}" in latex.text
+    assert md.text.startswith("## Related Work") and "### References" in md.text
+    assert md.bibtex == latex.bibtex
+
+
+def test_bibtex_keys_are_readable_stable_and_unique() -> None:
+    a = Paper(paper_id_for("Harmony: GPUs"), "Harmony: GPUs", "x")
+    b = Paper(paper_id_for("Harmony: CPUs"), "Harmony: CPUs", "y")
+    c = Paper(
+        paper_id_for("Robust Training"), "Robust Training", "z", authors=("Smith, Jane",), year=2023
+    )
+    d = Paper(paper_id_for("Old"), "Old", "w", extra={"bibtex_key": "mykey2020"})
+    assert base_key(a) == "harmony"
+    assert base_key(c) == "smith2023robust"
+    assert base_key(d) == "mykey2020"
+    assert assign_keys([a, b, c, d]) == {
+        a.paper_id: "harmony",
+        b.paper_id: "harmonyb",
+        c.paper_id: "smith2023robust",
+        d.paper_id: "mykey2020",
+    }
+
+
+def test_related_work_cli(sample_home: Path, tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    out = tmp_path / "draft"
+    proc = run_cli(
+        sample_home,
+        "related-work",
+        "--topic",
+        "quantization of neural networks to low bit widths",
+        "--out",
+        str(out),
+        "--format",
+        "latex",
+        "--model",
+        "extractive",
+        check=True,
+    )
+    tex = (out / "related-work.tex").read_text()
+    bib = (out / "references.bib").read_text()
+    assert "\\cite{" in tex and bib.count("@") >= 3
+    assert "Wrote" in proc.stderr and "theme 1/" in proc.stderr
+    abstract = tmp_path / "abstract.txt"
+    abstract.write_text(WORK)
+    md = run_cli(
+        sample_home,
+        "related-work",
+        "--abstract",
+        str(abstract),
+        "--model",
+        "extractive",
+        check=True,
+    )
+    assert md.stdout.startswith("## Related Work")
+    both = run_cli(sample_home, "related-work", "--topic", "x", "--abstract", str(abstract))
+    assert both.returncode == 2 and "either --topic" in both.stderr
