@@ -27,11 +27,7 @@ def ask_command(
 
     settings = app.settings
     out = console()
-    with app.open_library() as library:
-        if library.catalog.count() == 0:
-            raise click.ClickException(
-                f"the library at {settings.home} is empty; run 'litreview ingest --sample' first"
-            )
+    with app.open_library(require_papers=True) as library:
         try:
             backend = resolve(model or settings.llm.model, settings)
             result = ask(library, backend, question, k=k, on_delta=None if as_json else _echo)

@@ -31,10 +31,18 @@ class AppContext:
                 f"environment):\n{exc}"
             ) from exc
 
-    def open_library(self) -> Library:
+    def open_library(self, require_papers: bool = False) -> Library:
+        """The library; with ``require_papers``, an empty one is an error that says what to do."""
         from litreview.index.library import Library
 
-        return Library(self.settings)
+        library = Library(self.settings)
+        if require_papers and library.catalog.count() == 0:
+            library.close()
+            raise click.ClickException(
+                f"the library at {self.settings.home} is empty; run 'litreview ingest --sample' "
+                "for the demo library or 'litreview ingest FILE...'"
+            )
+        return library
 
 
 def console(stderr: bool = True) -> Any:

@@ -81,12 +81,7 @@ def related_command(
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with app.open_library() as library:
-            if library.catalog.count() == 0:
-                raise click.ClickException(
-                    f"the library at {settings.home} is empty; "
-                    "run 'litreview ingest --sample' first"
-                )
+        with app.open_library(require_papers=True) as library:
             backend = resolve(model or settings.llm.model, settings)
             draft = draft_related_work(
                 library, backend, work, max_papers=max_papers, progress=progress, cancel=cancel

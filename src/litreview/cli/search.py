@@ -86,12 +86,7 @@ def search_command(
     filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
     items = list(read_queries(queries)) if queries else [("1", str(query))]
     out = console()
-    with app.open_library() as library:
-        if library.catalog.count() == 0:
-            raise click.ClickException(
-                f"the library at {app.settings.home} is empty; run 'litreview ingest --sample' "
-                "for the demo library or 'litreview ingest FILE...'"
-            )
+    with app.open_library(require_papers=True) as library:
         try:
             pending = library.reconcile()
         except VectorStoreError as exc:

@@ -31,6 +31,7 @@ class Library:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.catalog = Catalog(settings.catalog_path)
+        self._lock = threading.RLock()
 
     def close(self) -> None:
         self.catalog.close()
@@ -93,7 +94,10 @@ class Library:
         return Retriever(self.catalog, self.vectors, self.lexical, self.settings.retrieval)
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
-        return self.retriever.search(request)
+        # One search at a time: the SQLite connection and BM25 state are shared by threads
+        # (batch concurrency); model calls, the slow part, run in parallel outside this lock.
+        with self._lock:
+            return self.retriever.search(request)
 
     def ingest(
         self,

@@ -51,6 +51,15 @@ class Usage:
     def cost_label(self) -> str:
         return "n/a" if self.cost_usd is None else f"${self.cost_usd:.4f}"
 
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Usage:
+        cost = data.get("cost_usd")
+        return cls(
+            int(str(data.get("prompt_tokens") or 0)),
+            int(str(data.get("completion_tokens") or 0)),
+            None if cost is None else float(str(cost)),
+        )
+
     def to_dict(self) -> dict[str, object]:
         return {
             "prompt_tokens": self.prompt_tokens,

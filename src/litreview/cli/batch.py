@@ -1,0 +1,117 @@
+"""``litreview batch``: questions from a file, answers to JSON Lines, resumable."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from litreview.cli.context import AppContext, console
+
+
+@click.command("batch")
+@click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "results",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RESULTS.jsonl: one answer per line, appended; rerunning resumes.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a Markdown report of all answers.",
+)
+@click.option("--concurrency", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers per question.")
+@click.pass_obj
+def batch_command(
+    app: AppContext,
+    questions_file: Path,
+    results: Path,
+    report: Path | None,
+    concurrency: int,
+    model: str | None,
+    k: int | None,
+) -> None:
+    """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from litreview.index.vectors import VectorStoreError
+    from litreview.llm.errors import LLMError
+    from litreview.llm.registry import resolve
+    from litreview.review.batch import QuestionsFileError, read_questions, run_batch, write_report
+
+    settings = app.settings
+    out = console()
+    try:
+        questions = read_questions(questions_file)
+    except QuestionsFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    stop = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        stop.set()  # finish the answers under way, start no new ones
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    progress = Progress(
+        TextColumn("Answering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=out,
+        transient=True,
+        disable=not out.is_terminal,
+    )
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        with app.open_library(require_papers=True) as library, progress:
+            backend = resolve(model or settings.llm.model, settings)
+            task = progress.add_task("answer", total=len(questions))
+
+            def on_result(row: dict[str, object]) -> None:
+                progress.advance(task)
+                if row.get("error"):
+                    out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
+
+            from litreview.review.batch import answered_ids
+
+            progress.update(task, completed=len(answered_ids(results) & {q.id for q in questions}))
+            summary = run_batch(
+                library,
+                backend,
+                questions,
+                results,
+                k=k,
+                concurrency=concurrency,
+                on_result=on_result,
+                stop=stop,
+            )
+    except (LLMError, VectorStoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if report is not None:
+        write_report(results, report, questions)
+    remaining = summary.total - summary.skipped - summary.answered - summary.failed
+    out.print(
+        f"{summary.answered} answered, {summary.skipped} already done, {summary.failed} failed"
+        + (f", {remaining} not started (interrupted; rerun to resume)" if remaining else "")
+        + f" · {summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} completion "
+        f"tokens · {summary.usage.cost_label} · {summary.seconds:.1f}s"
+    )
+    if stop.is_set():
+        sys.exit(130)
+    if summary.failed:
+        sys.exit(1)

@@ -1,0 +1,223 @@
+"""Batch: a file of questions in, one JSON line per answer out, resumable.
+
+Each answer is appended and flushed as soon as it exists, so an interrupted
+run loses no finished answer; a rerun skips questions already answered and
+retries the ones that failed. One failing question is recorded with its
+error and the others go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litreview.index.library import Library
+from litreview.llm.backend import Backend
+from litreview.llm.errors import LLMError
+from litreview.llm.types import Usage
+from litreview.review.ask import ask
+
+
+class QuestionsFileError(ValueError):
+    """A questions file that cannot be read, with file and line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    skipped: int = 0
+    answered: int = 0
+    failed: int = 0
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            "skipped": self.skipped,
+            "answered": self.answered,
+            "failed": self.failed,
+            "usage": self.usage.to_dict(),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Text (one per line), JSONL (``id``, ``question``) or CSV (a ``question`` column)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QuestionsFileError(f"{path}: not valid UTF-8") from exc
+    except OSError as exc:
+        raise QuestionsFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    questions = list(_parse(path, text))
+    if not questions:
+        raise QuestionsFileError(f"{path}: no questions found")
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise QuestionsFileError(f"{path}: question id {q.id!r} appears twice")
+        seen.add(q.id)
+    return questions
+
+
+def _parse(path: Path, text: str) -> Iterator[Question]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        columns = {c.strip().casefold(): c for c in reader.fieldnames or []}
+        if "question" not in columns:
+            raise QuestionsFileError(f"{path}:1: no 'question' column")
+        for row in reader:
+            question = (row.get(columns["question"]) or "").strip()
+            if not question:
+                raise QuestionsFileError(f"{path}:{reader.line_num}: empty question")
+            qid = (row.get(columns["id"]) or "").strip() if "id" in columns else ""
+            yield Question(qid or str(reader.line_num - 1), question)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if suffix in (".jsonl", ".ndjson") or stripped.startswith("{"):
+            try:
+                row = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise QuestionsFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+            question = str(row.get("question", "")).strip() if isinstance(row, dict) else ""
+            if not question:
+                raise QuestionsFileError(f'{path}:{number}: a JSON line needs a "question"')
+            yield Question(str(row.get("id", number)), question)
+        else:
+            yield Question(str(number), stripped)
+
+
+def answered_ids(results: Path) -> set[str]:
+    """Ids already answered (without error) in an existing results file."""
+    done: set[str] = set()
+    if not results.exists():
+        return done
+    for line in results.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut by a crash mid-write: that question is redone
+        if isinstance(row, dict) and not row.get("error") and "id" in row:
+            done.add(str(row["id"]))
+    return done
+
+
+def run_batch(
+    library: Library,
+    backend: Backend,
+    questions: list[Question],
+    results: Path,
+    *,
+    k: int | None = None,
+    concurrency: int = 1,
+    on_result: Callable[[dict[str, object]], None] | None = None,
+    stop: threading.Event | None = None,
+) -> BatchSummary:
+    start = time.monotonic()
+    done = answered_ids(results)
+    todo = [q for q in questions if q.id not in done]
+    summary = BatchSummary(total=len(questions), skipped=len(questions) - len(todo))
+    write_lock = threading.Lock()
+    results.parent.mkdir(parents=True, exist_ok=True)
+
+    def answer(q: Question) -> dict[str, object]:
+        try:
+            result = ask(library, backend, q.question, k=k)
+        except LLMError as exc:
+            return {"id": q.id, "question": q.question, "error": str(exc), "model": backend.name}
+        return {"id": q.id, **result.to_dict()}
+
+    with results.open("a+", encoding="utf-8") as handle:
+        if handle.tell() > 0:
+            handle.seek(handle.tell() - 1)
+            if handle.read(1) != "\n":
+                handle.write("\n")  # end a line a crash cut short; it is not an answer
+
+        def record(row: dict[str, object]) -> None:
+            with write_lock:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                handle.flush()
+                if row.get("error"):
+                    summary.failed += 1
+                else:
+                    summary.answered += 1
+                    usage = row.get("usage")
+                    if isinstance(usage, dict):
+                        summary.usage = summary.usage + Usage.from_dict(usage)
+            if on_result is not None:
+                on_result(row)
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            pending: set[Future[dict[str, object]]] = set()
+            queue = iter(todo)
+            while True:
+                while len(pending) < max(1, concurrency) and not (stop and stop.is_set()):
+                    nxt = next(queue, None)
+                    if nxt is None:
+                        break
+                    pending.add(pool.submit(answer, nxt))
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    record(future.result())
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def write_report(results: Path, report: Path, questions: list[Question]) -> None:
+    """A Markdown report of the answers in ``results``, in the questions' order."""
+    rows: dict[str, dict[str, object]] = {}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and "id" in row:
+            rows[str(row["id"])] = row  # a later line (a retried question) wins
+    parts = ["# Batch answers", ""]
+    total = Usage()
+    failed = 0
+    for q in questions:
+        row = rows.get(q.id)
+        parts += [f"## {q.id}. {q.question}", ""]
+        if row is None:
+            parts += ["_not answered yet_", ""]
+            continue
+        if row.get("error"):
+            failed += 1
+            parts += [f"**Failed:** {row['error']}", ""]
+            continue
+        parts += [str(row.get("answer", "")), ""]
+        citations = row.get("citations") or []
+        if isinstance(citations, list) and citations:
+            parts += [f"- [{c['n']}] {c['title']} (`{c['paper_id']}`)" for c in citations] + [""]
+        usage = row.get("usage")
+        if isinstance(usage, dict):
+            total = total + Usage.from_dict(usage)
+    parts += [
+        "---",
+        "",
+        f"{len(questions)} questions, {failed} failed; {total.prompt_tokens} prompt + "
+        f"{total.completion_tokens} completion tokens, cost {total.cost_label}.",
+        "",
+    ]
+    report.write_text("\n".join(parts), encoding="utf-8")
