@@ -45,6 +45,12 @@ def ask_command(
     for n, hit in enumerate(result.sources, start=1):
         mark = "*" if n in cited else " "
         click.echo(f" {mark}[{n}] {hit.paper.title}  ({hit.paper.paper_id})")
+    for weak in result.weak:
+        out.print(
+            f"[yellow]Weakly supported by its citation{'s' if len(weak.citations) > 1 else ''} "
+            f"(score {weak.score:.2f}):[/] {weak.sentence}",
+            soft_wrap=True,
+        )
     if result.dropped_citations:
         dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
         out.print(f"[yellow]Removed citations to sources that were not provided: {dropped}[/]")

@@ -14,6 +14,7 @@ from litreview.llm.extractive.sentences import split_sentences
 from litreview.llm.types import Completion, Message, Request, Source, Usage
 from litreview.review import prompts
 from litreview.review.citations import Citation, check
+from litreview.review.support import SupportCheck, check_support
 
 EVIDENCE_SENTENCES = 4  # per source in prompts for models: short prompts for small local models
 
@@ -29,6 +30,11 @@ class AskResult:
     model: str
     raw_answer: str = ""
     messages: list[Message] = field(default_factory=list)
+    support: list[SupportCheck] = field(default_factory=list)
+
+    @property
+    def weak(self) -> list[SupportCheck]:
+        return [s for s in self.support if not s.supported]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -37,6 +43,8 @@ class AskResult:
             "citations": [c.to_dict() for c in self.citations],
             "sources": [{"n": i, **hit.to_dict()} for i, hit in enumerate(self.sources, start=1)],
             "dropped_citations": self.dropped_citations,
+            "support": [s.to_dict() for s in self.support],
+            "weakly_supported": len(self.weak),
             "usage": self.usage.to_dict(),
             "model": self.model,
         }
@@ -107,7 +115,8 @@ def ask(
         SearchRequest(retrieval_query(question, history), k=k or library.settings.retrieval.k)
     )
     extractive = backend.name == "extractive"
-    sources = build_sources(hits, question, None if extractive else (scorer or EvidenceScorer()))
+    scorer = scorer or EvidenceScorer.shared()
+    sources = build_sources(hits, question, None if extractive else scorer)
     request = answer_request(question, sources, history)
     completion: Completion | None = None
     for event in backend.stream(request, cancel):
@@ -118,6 +127,8 @@ def ask(
             completion = event.completion
     assert completion is not None
     checked = check(completion.text, sources)
+    # The extractive engine quotes its sources; checking it would only measure itself.
+    support = [] if extractive else check_support(scorer, checked.text, hits_as_sources(hits))
     return AskResult(
         question=question,
         answer=checked.text,
@@ -128,4 +139,10 @@ def ask(
         model=completion.model,
         raw_answer=completion.text,
         messages=list(request.messages),
+        support=support,
     )
+
+
+def hits_as_sources(hits: Sequence[SearchHit]) -> tuple[Source, ...]:
+    """Full abstracts (not the trimmed prompt evidence): support is judged on the whole text."""
+    return build_sources(hits, "", None)

@@ -27,7 +27,7 @@ class ExtractiveBackend:
 
     @cached_property
     def scorer(self) -> EvidenceScorer:
-        return EvidenceScorer()
+        return EvidenceScorer.shared()
 
     def run(self, request: Request) -> str:
         if request.task == "answer":

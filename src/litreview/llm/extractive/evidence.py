@@ -68,6 +68,15 @@ def overlap(question_terms: set[str], text: str) -> float:
 class EvidenceScorer:
     """Embeds sentences once per process (LRU) and scores them against questions."""
 
+    _shared: EvidenceScorer | None = None
+
+    @classmethod
+    def shared(cls) -> EvidenceScorer:
+        """The process-wide scorer, so every task reuses one sentence-vector cache."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
     def __init__(self) -> None:
         from litreview.index.embedder import MiniLMEmbedder
 

@@ -36,9 +36,9 @@ def _segmenter() -> Any:
 
 
 @lru_cache(maxsize=4096)
-def split_sentences(text: str) -> tuple[str, ...]:
+def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
     """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled)."""
-    return tuple(s.strip() for s in _segmenter().segment(text) if len(s.split()) >= MIN_WORDS)
+    return tuple(s.strip() for s in _segmenter().segment(text) if len(s.split()) >= min_words)
 
 
 def third_person(sentence: str) -> str:

@@ -1,0 +1,73 @@
+"""Does a cited sentence rest on the abstract it cites? A live, model-free check.
+
+For each sentence of an answer that carries citation markers, the score is
+the best match between the sentence (markers removed) and any sentence of
+the cited abstracts (MiniLM similarity blended with term overlap), combined
+with how many of the sentence's content terms the abstract contains at all.
+Below a threshold calibrated on labelled examples (bench/data/
+support_labels.jsonl, see bench/support_quality.py) the sentence is flagged
+as weakly supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from litreview.llm.extractive.evidence import EvidenceScorer, overlap, terms
+from litreview.llm.extractive.sentences import split_sentences
+from litreview.llm.types import Source
+
+_MARKER = re.compile(r"\[(\d+)\]")
+BEST_SENTENCE_WEIGHT = 0.7
+COVERAGE_WEIGHT = 0.3
+SUPPORT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class SupportCheck:
+    sentence: str
+    citations: list[int]
+    score: float
+    supported: bool
+    best_evidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sentence": self.sentence,
+            "citations": self.citations,
+            "score": round(self.score, 4),
+            "supported": self.supported,
+            "evidence": self.best_evidence,
+        }
+
+
+def support_score(scorer: EvidenceScorer, claim: str, source: Source) -> tuple[float, str]:
+    """(score, best evidence sentence) of ``claim`` against one source's text."""
+    evidence = scorer.sentences(claim, [source])
+    if not evidence:
+        return 0.0, ""
+    best = max(evidence, key=lambda e: e.score)
+    coverage = overlap(terms(claim), source.text)
+    return BEST_SENTENCE_WEIGHT * best.score + COVERAGE_WEIGHT * coverage, best.text
+
+
+def check_support(
+    scorer: EvidenceScorer,
+    answer: str,
+    sources: Sequence[Source],
+    threshold: float = SUPPORT_THRESHOLD,
+) -> list[SupportCheck]:
+    """One check per answer sentence that cites something."""
+    by_n = {s.n: s for s in sources}
+    checks = []
+    for sentence in split_sentences(answer, min_words=1) or (answer,):
+        cited = [int(n) for n in _MARKER.findall(sentence) if int(n) in by_n]
+        if not cited:
+            continue
+        claim = _MARKER.sub("", sentence).replace("**", "").strip()
+        scored = [support_score(scorer, claim, by_n[n]) for n in dict.fromkeys(cited)]
+        score, evidence = max(scored, key=lambda pair: pair[0])
+        checks.append(SupportCheck(sentence, cited, score, score >= threshold, evidence))
+    return checks

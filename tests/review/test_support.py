@@ -1,0 +1,78 @@
+"""The live support check of cited sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from litreview.llm.extractive.evidence import EvidenceScorer
+from litreview.review.support import check_support
+from tests.conftest import run_cli
+from tests.llm.loopback import Reply, loopback
+from tests.llm.test_recorded import sample_sources
+
+
+def test_supported_claim_outscores_claim_from_another_paper() -> None:
+    sources = sample_sources("Harmony", "T-Miner")
+    answer = (
+        "Harmony trains massive models on one commodity server despite limited GPU memory [1]. "
+        "Harmony detects trojan triggers in text classifiers with a sequence-to-sequence "
+        "model [1]. "
+        "Nothing here is cited."
+    )
+    checks = check_support(EvidenceScorer.shared(), answer, sources)
+    assert [c.citations for c in checks] == [[1], [1]]
+    good, bad = checks
+    assert good.score > bad.score + 0.1
+    assert good.supported and not bad.supported
+    assert "memory" in good.best_evidence
+
+
+def test_sentence_citing_two_sources_uses_the_best(tmp_path: Path) -> None:
+    sources = sample_sources("Harmony", "T-Miner")
+    (check,) = check_support(
+        EvidenceScorer.shared(),
+        "A generative model probes classifiers for trojan triggers [1][2].",
+        sources,
+    )
+    assert check.citations == [1, 2] and check.supported
+
+
+def test_ask_json_flags_weak_sentences(sample_home: Path, tmp_path: Path) -> None:
+    words = [
+        "Harmony lets researchers train massive models on commodity servers [1]. ",
+        "It also cures cancer in mice and predicts earthquakes [1].",
+    ]
+    with loopback(Reply(words=words)) as (api_base, _):
+        config = tmp_path / "config.toml"
+        config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
+        env = {"LITREVIEW_CONFIG": str(config), "OPENAI_API_KEY": ""}
+        proc = run_cli(
+            sample_home,
+            "ask",
+            "training massive models with limited GPU memory",
+            "-k",
+            "3",
+            "--model",
+            "local",
+            "--json",
+            env=env,
+            check=True,
+        )
+        text = run_cli(
+            sample_home,
+            "ask",
+            "training massive models with limited GPU memory",
+            "-k",
+            "3",
+            "--model",
+            "local",
+            env=env,
+            check=True,
+        )
+    data = json.loads(proc.stdout)
+    first, second = data["support"]
+    assert data["sources"][0]["title"].startswith("Harmony")
+    assert first["supported"] and not second["supported"]
+    assert data["weakly_supported"] == 1
+    assert "Weakly supported" in text.stderr and "cures cancer" in text.stderr
