@@ -1,0 +1,49 @@
+"""Batch overhead per question: everything but the model's own time.
+
+    python -m bench.batch_overhead
+
+The model is a scripted OpenAI-compatible server on 127.0.0.1 that replays
+a fixed streamed answer at once (tests/llm/loopback.py), so what is timed is
+retrieval, evidence trimming, prompt rendering, litellm, HTTP, streaming,
+citation and support checks, and the JSONL write.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tests.llm.loopback import Reply, loopback
+
+from bench.common import load_questions, sample_library, save_result
+from litreview.llm.litellm_backend import LiteLLMBackend
+from litreview.review.batch import Question, run_batch
+from litreview.settings import ModelSettings
+
+
+def main() -> dict[str, object]:
+    library = sample_library()
+    questions = [Question(str(q["id"]), str(q["question"])) for q in load_questions()[:60]]
+    words = ["Harmony ", "trains ", "large ", "models ", "on ", "small ", "GPUs ", "[1]. "] * 4
+    result: dict[str, object] = {"questions": len(questions)}
+    with loopback(Reply(words=words)) as (api_base, _):
+        backend = LiteLLMBackend(
+            ModelSettings(model="openai/replay", api_base=api_base), library.settings.llm
+        )
+        run_batch(library, backend, questions[:3], Path(tempfile.mkdtemp()) / "warm.jsonl")
+        for concurrency in (1, 4):
+            out = Path(tempfile.mkdtemp()) / "results.jsonl"
+            summary = run_batch(library, backend, questions, out, concurrency=concurrency)
+            per = summary.seconds / len(questions)
+            result[f"concurrency_{concurrency}"] = {
+                "total_s": round(summary.seconds, 2),
+                "per_question_ms": round(per * 1000, 1),
+                "failed": summary.failed,
+            }
+            print(f"concurrency {concurrency}: {per * 1000:.1f} ms/question")
+    save_result("batch_overhead", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
