@@ -40,3 +40,31 @@ def test_invalid_value_is_rejected(home: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__MODE", "psychic")
     with pytest.raises(ValueError, match="mode"):
         load_settings()
+
+
+def test_config_mistakes_are_reported_by_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import run_cli
+
+    home.mkdir(parents=True)
+    config = home / "config.toml"
+    config.write_text("[retrieval\nk = 3\n")
+    proc = run_cli(home, "library")
+    assert proc.returncode == 1 and "not valid TOML" in proc.stderr and "line 1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    config.write_text("[retreival]\nk = 3\n[retrieval]\nk = 0\n")
+    proc = run_cli(home, "library")
+    assert "retreival: unknown setting (a typo?)" in proc.stderr
+    assert "retrieval.k: Input should be greater than or equal to 1 (got 0)" in proc.stderr
+    config.unlink()
+    proc = run_cli(home, "library", env={"LITREVIEW_CONFIG": str(home / "missing.toml")})
+    assert proc.returncode == 1 and "config file not found" in proc.stderr
+
+
+def test_home_flag_reads_that_homes_config(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "config.toml").write_text("[retrieval\n")
+    proc = run_cli(tmp_path / "unused", "--home", str(other), "library")
+    assert proc.returncode == 1 and str(other / "config.toml") in proc.stderr

@@ -13,10 +13,11 @@ whole library in one directory.
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,6 +26,28 @@ from pydantic_settings import (
 )
 
 APP_NAME = "litreview"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and what is wrong."""
+
+
+def describe(error: Exception) -> str:
+    """A pydantic validation error as lines a person can act on: ``retrieval.k: ...``."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return str(error)
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = "unknown setting (a typo?)" if item["type"] == "extra_forbidden" else item["msg"]
+        got = item.get("input")
+        shown = (
+            "" if item["type"] == "extra_forbidden" or isinstance(got, dict) else f" (got {got!r})"
+        )
+        lines.append(f"  {where}: {message}{shown}")
+    return "\n".join(lines)
 
 
 def default_home() -> Path:
@@ -49,7 +72,13 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-class ChromaSettings(BaseModel):
+class Section(BaseModel):
+    """A config-file section: an unknown key is a typo to report, not to ignore."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChromaSettings(Section):
     """Embedded by default; a server once ``host`` is set (``chroma run``)."""
 
     host: str | None = None
@@ -58,7 +87,7 @@ class ChromaSettings(BaseModel):
     collection: str = "papers"
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(Section):
     """How documents become index entries."""
 
     batch_size: int = Field(default=32, ge=1, description="papers embedded and stored per step")
@@ -66,7 +95,7 @@ class IngestSettings(BaseModel):
     chunk_overlap: int = Field(default=48, ge=0)
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(Section):
     """Defaults for search; the CLI can override each per call."""
 
     k: int = Field(default=8, ge=1)
@@ -79,7 +108,7 @@ class RetrievalSettings(BaseModel):
     mmr_lambda: float = Field(default=0.7, ge=0, le=1)
 
 
-class ModelSettings(BaseModel):
+class ModelSettings(Section):
     """One model alias of the config file (``[models.NAME]``).
 
     ``model`` is any litellm model string (``openai/gpt-4o-mini``,
@@ -95,7 +124,7 @@ class ModelSettings(BaseModel):
     context_window: int | None = Field(default=None, ge=256)
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Section):
     """Which model answers, and how patiently."""
 
     model: str | None = Field(
@@ -114,7 +143,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LITREVIEW_",
         env_nested_delimiter="__",
-        extra="ignore",
+        extra="forbid",
     )
 
     home: Path = Field(default_factory=default_home)
@@ -133,7 +162,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_path())
+        path = default_config_path()
+        if os.environ.get("LITREVIEW_CONFIG") and not path.exists():
+            raise ConfigError(f"{path}: config file not found (LITREVIEW_CONFIG names it)")
+        try:
+            toml = TomlConfigSettingsSource(settings_cls, toml_file=path)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         return (init_settings, env_settings, toml)
 
     # Derived locations: one function each so no module invents its own path.

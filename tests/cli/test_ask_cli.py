@@ -95,7 +95,7 @@ def test_unreachable_local_server_is_reported(sample_home: Path, tmp_path: Path)
         env={**NO_KEYS, "LITREVIEW_CONFIG": str(config)},
     )
     assert proc.returncode == 1
-    assert "unavailable" in proc.stderr and "127.0.0.1:9" in proc.stderr
+    assert "connection refused" in proc.stderr and "127.0.0.1:9" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -71,3 +71,22 @@ def test_filters(tmp_path: Path) -> None:
     assert cat.ids_matching(author="smith") == {a}
     assert cat.ids_matching(year_from=2021) == {b}
     assert cat.ids_matching(year_to=2021, source="y") == set()
+
+
+def test_two_files_with_different_texts_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    first = make("Diffusion Sampling", abstract="ten steps", source="my.csv", year=2024)
+    other = make("diffusion sampling.", abstract="other text", source="dup.csv", year=2021)
+    cat.upsert([first])
+    outcome = cat.upsert([other])
+    assert (
+        outcome.updated == [] and len(outcome.conflicts) == 1 and "my.csv" in outcome.conflicts[0]
+    )
+    again = cat.upsert([first])
+    assert again.updated == [] and again.conflicts == []
+    assert cat.upsert([other]).updated == []
+    kept = cat.get([first.paper_id])[first.paper_id]
+    assert (kept.title, kept.abstract, kept.year) == ("Diffusion Sampling", "ten steps", 2024)
+    assert kept.sources == ("my.csv", "dup.csv")
+    # The owning file may still change its own text.
+    assert cat.upsert([make("Diffusion Sampling", abstract="nine steps", source="my.csv")]).updated

@@ -43,3 +43,8 @@ def test_registered_config_round_trip() -> None:
     assert known_embedding_functions[EMBEDDER_NAME] is MiniLMEmbedder
     rebuilt = MiniLMEmbedder.build_from_config(MiniLMEmbedder().get_config())
     assert isinstance(rebuilt, MiniLMEmbedder)
+
+
+def test_token_count_is_not_truncated() -> None:
+    emb = MiniLMEmbedder()
+    assert emb.count_tokens("word " * 600) == 600

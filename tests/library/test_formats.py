@@ -48,13 +48,17 @@ def test_zotero_bibtex(tmp_path: Path) -> None:
     assert second.extra["booktitle"] == "Proceedings of Speed"
 
 
-def test_bibtex_without_abstract_names_entry_and_line(tmp_path: Path) -> None:
+def test_bibtex_entries_without_abstract_are_skipped_with_their_lines(tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
-    path.write_text("\n\n@article{k1,\n  title = {T},\n  year = {2020}\n}\n", encoding="utf-8")
+    no_abstract = "@article{k1,\n  title = {T},\n  year = {2020}\n}\n"
+    path.write_text("\n\n" + no_abstract + ZOTERO_BIB, encoding="utf-8")
+    result = read_file(path)
+    assert len(result.papers) == 2
+    assert result.warnings[0] == "skipped 1 record(s) without an abstract (lines 3)"
+    path.write_text("\n\n" + no_abstract, encoding="utf-8")
     with pytest.raises(LibraryFileError) as err:
         read_file(path)
-    assert "k1" in err.value.message and "abstract" in err.value.message
-    assert err.value.line == 3
+    assert "no record has an abstract (1 without one: lines 3)" in err.value.message
 
 
 def test_broken_bibtex_names_line(tmp_path: Path) -> None:
@@ -89,10 +93,11 @@ def test_jsonl_bad_line(tmp_path: Path) -> None:
 
 def test_jsonl_missing_abstract(tmp_path: Path) -> None:
     path = tmp_path / "papers.jsonl"
-    path.write_text(json.dumps({"title": "A"}) + "\n", encoding="utf-8")
-    with pytest.raises(LibraryFileError) as err:
-        read_file(path)
-    assert err.value.line == 1 and "no abstract" in err.value.message
+    good = json.dumps({"title": "B", "abstract": ABSTRACT})
+    path.write_text(json.dumps({"title": "A"}) + "\n" + good + "\n", encoding="utf-8")
+    result = read_file(path)
+    assert [p.title for p in result.papers] == ["B"]
+    assert "lines 1" in result.warnings[0]
 
 
 def test_csv_with_quoted_multiline_field(tmp_path: Path) -> None:
@@ -133,3 +138,23 @@ def test_same_paper_in_any_format_has_one_id() -> None:
     assert paper_id_for("Robust Training of Deep Networks") == paper_id_for(
         "robust training of deep networks."
     )
+
+
+def test_bibtex_latex_in_names_and_titles_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "accents.bib"
+    path.write_text(
+        '@article{m1,\n title = {{\\"U}ber {Deep} Nets},\n'
+        " author = {M{\\\"u}ller, Anna and Garc{\\'\\i}a, Luc\u00eda and others},\n"
+        f" abstract = {{{ABSTRACT}}}\n}}\n",
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.title == "Über Deep Nets"
+    assert paper.authors == ("Müller, Anna", "García, Lucía")
+
+
+def test_directory_and_stdin_are_named(tmp_path: Path) -> None:
+    with pytest.raises(LibraryFileError, match="is a directory"):
+        read_file(tmp_path)
+    with pytest.raises(LibraryFileError, match="standard input"):
+        read_file(Path("-"))

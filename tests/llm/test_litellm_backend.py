@@ -121,3 +121,15 @@ def test_unknown_cost_is_none_never_a_crash() -> None:
     priced = LiteLLMBackend(ModelSettings(model="openai/gpt-4o-mini"), LLMSettings())
     cost = priced._cost(1000, 1000)
     assert cost is not None and cost > 0
+
+
+def test_local_server_that_is_not_running_fails_fast() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    with pytest.raises(ModelUnavailable, match="connection refused"):
+        complete(backend(f"http://127.0.0.1:{port}/v1"), REQUEST)
+    assert time.monotonic() - start < 5, "no back-off against a server that is not there"

@@ -20,6 +20,8 @@ def ask_command(
     app: AppContext, question: str, model: str | None, k: int | None, as_json: bool
 ) -> None:
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
+    if not question.strip():
+        raise click.UsageError("the question is empty")
     from litreview.index.vectors import VectorStoreError
     from litreview.llm.errors import LLMError
     from litreview.llm.registry import resolve

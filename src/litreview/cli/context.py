@@ -21,14 +21,16 @@ class AppContext:
     def settings(self) -> Settings:
         from pydantic import ValidationError
 
-        from litreview.settings import default_config_path, load_settings
+        from litreview.settings import ConfigError, default_config_path, describe, load_settings
 
         try:
             return load_settings(**self.overrides)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:
             raise click.ClickException(
-                f"invalid settings (config file {default_config_path()} or LITREVIEW_* "
-                f"environment):\n{exc}"
+                f"invalid settings in {default_config_path()} or the LITREVIEW_* environment:\n"
+                f"{describe(exc)}"
             ) from exc
 
     def open_library(self, require_papers: bool = False) -> Library:

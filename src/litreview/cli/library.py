@@ -11,7 +11,7 @@ from litreview.cli.context import AppContext, console
 
 @click.command("library")
 @click.option("--json", "as_json", is_flag=True, help="Print papers and stats as JSON.")
-@click.option("--limit", type=int, default=None, help="Show at most N papers.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N papers.")
 @click.pass_obj
 def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     """List the library's papers and its statistics."""
@@ -41,14 +41,23 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         return
     table = Table(show_lines=False, expand=True)
     table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("title", ratio=1)
+    table.add_column("title", ratio=1, min_width=30)
     table.add_column("year", no_wrap=True)
-    table.add_column("sources")
+    table.add_column("source", no_wrap=True)
     for paper in shown:
-        table.add_row(paper.paper_id, paper.title, str(paper.year or ""), ", ".join(paper.sources))
+        table.add_row(paper.paper_id, paper.title, str(paper.year or ""), _sources(paper.sources))
     out.print(table)
     by_source = ", ".join(f"{name} ({n})" for name, n in sorted(sources.items()))
     pending_note = f", {pending} pending (run 'litreview ingest')" if pending else ""
     out.print(
         f"{len(papers)} papers{pending_note}. Sources: {by_source}. Home: {app.settings.home}"
     )
+
+
+def _sources(sources: tuple[str, ...]) -> str:
+    """The first source file, and how many more: the full list is in --json."""
+    if not sources:
+        return ""
+    name = sources[0] if len(sources[0]) <= 16 else sources[0][:15] + "…"
+    more = f" +{len(sources) - 1}" if len(sources) > 1 else ""
+    return f"{name}{more}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,9 +34,10 @@ def cli(
       litreview ingest --sample        # the bundled demo library (264 papers)
       litreview search "backdoor defenses for neural networks"
     """
-    ctx.obj = AppContext(
-        overrides={"home": home, "chroma.host": chroma_host, "chroma.port": chroma_port}
-    )
+    if home is not None:
+        # --home means what LITREVIEW_HOME means, config file included.
+        os.environ["LITREVIEW_HOME"] = str(home)
+    ctx.obj = AppContext(overrides={"chroma.host": chroma_host, "chroma.port": chroma_port})
 
 
 def _register() -> None:

@@ -79,6 +79,10 @@ def search_command(
     """Find the papers most relevant to QUERY."""
     if (query is None) == (queries is None):
         raise click.UsageError("give either a QUERY or --queries FILE")
+    if query is not None and not query.strip():
+        raise click.UsageError("the query is empty")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise click.UsageError(f"--year-from {year_from} is after --year-to {year_to}")
     from litreview.index.retriever import Filters, SearchRequest
     from litreview.index.vectors import VectorStoreError
 
@@ -109,7 +113,7 @@ def search_command(
                 if as_json or queries:
                     _print_json(qid, text, hits, as_json)
                 else:
-                    _print_table(text, hits)
+                    _print_table(text, hits, filters.active())
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
         except BrokenPipeError:  # `litreview search ... | head`
@@ -127,12 +131,17 @@ def _print_json(qid: str, query: str, hits: list[SearchHit], as_json: bool) -> N
     click.echo()
 
 
-def _print_table(query: str, hits: list[SearchHit]) -> None:
+def _print_table(query: str, hits: list[SearchHit], filtered: bool) -> None:
     from rich.table import Table
 
     out = console(stderr=False)
     if not hits:
-        out.print(f"No papers match {query!r}.")
+        why = (
+            " with these filters (no paper passes them; see 'litreview library')"
+            if filtered
+            else ""
+        )
+        out.print(f"No papers match {query!r}{why}.")
         return
     table = Table(title=f"Papers for: {query}", title_justify="left", expand=True)
     table.add_column("#", justify="right", no_wrap=True)

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS papers (
     content_hash TEXT NOT NULL,
     indexed      INTEGER NOT NULL DEFAULT 0,
     added_at     REAL NOT NULL,
-    updated_at   REAL NOT NULL
+    updated_at   REAL NOT NULL,
+    text_source  TEXT
 );
 CREATE INDEX IF NOT EXISTS papers_pending ON papers(indexed) WHERE indexed = 0;
 CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
@@ -48,6 +49,7 @@ class UpsertOutcome:
     added: list[str]
     updated: list[str]
     unchanged: list[str]
+    conflicts: list[str]
 
 
 class Catalog:
@@ -60,6 +62,9 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
+        if "text_source" not in columns:  # catalogs written before text_source existed
+            self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -76,21 +81,29 @@ class Catalog:
 
     # -- writing -----------------------------------------------------------
     def upsert(self, papers: Iterable[Paper]) -> UpsertOutcome:
-        """Add new papers, update changed ones in place, merge sources; all or nothing."""
+        """Add new papers, update changed ones in place, merge sources; all or nothing.
+
+        The file a paper's text came from (``text_source``) owns that text: when
+        it is re-ingested with a changed abstract, the paper is updated in
+        place. Another file with the same paper adds itself as a source and
+        fills missing metadata, but a different abstract there is reported as a
+        conflict, not applied, so two files never overwrite each other in turn.
+        """
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []
+        conflicts: list[str] = []
         now = time.time()
         with self.transaction() as db:
             for paper in papers:
                 row = db.execute(
-                    "SELECT content_hash, sources, authors, year, url, links, extra "
+                    "SELECT content_hash, sources, authors, year, url, links, extra, text_source "
                     "FROM papers WHERE paper_id = ?",
                     (paper.paper_id,),
                 ).fetchone()
                 if row is None:
                     db.execute(
-                        "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?)",
+                        "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
                         (
                             paper.paper_id,
                             paper.title,
@@ -104,39 +117,61 @@ class Catalog:
                             paper.content_hash,
                             now,
                             now,
+                            paper.sources[0] if paper.sources else None,
                         ),
                     )
                     added.append(paper.paper_id)
                     continue
-                old_hash, sources_json, authors_json, year, url, links_json, extra_json = row
-                sources = list(dict.fromkeys(json.loads(sources_json) + list(paper.sources)))
-                authors = list(paper.authors) or json.loads(authors_json)
-                links = list(dict.fromkeys(list(paper.links) + json.loads(links_json)))
-                extra = {**json.loads(extra_json), **paper.extra}
-                changed = old_hash != paper.content_hash
+                old_hash, sources_json, authors_json, year, url, links_json, extra_json, owner = row
+                old_sources = json.loads(sources_json)
+                owns_text = owner is None or owner in paper.sources
+                sources = list(dict.fromkeys(old_sources + list(paper.sources)))
+                links = list(dict.fromkeys(json.loads(links_json) + list(paper.links)))
+                if owns_text:  # the same file again: it may change anything
+                    authors = list(paper.authors) or json.loads(authors_json)
+                    extra = {**json.loads(extra_json), **paper.extra}
+                    new_year, new_url = paper.year or year, paper.url or url
+                    changed = old_hash != paper.content_hash
+                else:  # another file: fill gaps only, report a different text
+                    authors = json.loads(authors_json) or list(paper.authors)
+                    extra = {**paper.extra, **json.loads(extra_json)}
+                    new_year, new_url = year or paper.year, url or paper.url
+                    changed = False
+                    if old_hash != paper.content_hash:
+                        conflicts.append(
+                            f"{paper.title!r}: its text differs from the copy in {owner}; "
+                            f"keeping {owner}'s"
+                        )
                 db.execute(
-                    "UPDATE papers SET title=?, abstract=?, authors=?, year=?, url=?, links=?, "
-                    "sources=?, extra=?, content_hash=?, indexed=CASE WHEN ? THEN 0 ELSE indexed "
-                    "END, updated_at=? WHERE paper_id=?",
+                    "UPDATE papers SET title=CASE WHEN ? THEN ? ELSE title END, "
+                    "abstract=CASE WHEN ? THEN ? ELSE abstract END, authors=?, year=?, url=?, "
+                    "links=?, sources=?, extra=?, "
+                    "content_hash=CASE WHEN ? THEN ? ELSE content_hash END, "
+                    "indexed=CASE WHEN ? THEN 0 ELSE indexed END, updated_at=?, "
+                    "text_source=COALESCE(text_source, ?) WHERE paper_id=?",
                     (
+                        owns_text,
                         paper.title,
+                        owns_text,
                         paper.abstract,
                         json.dumps(authors),
-                        paper.year or year,
-                        paper.url or url,
+                        new_year,
+                        new_url,
                         json.dumps(links),
                         json.dumps(sources),
                         json.dumps(extra),
+                        owns_text,
                         paper.content_hash,
                         changed,
                         now,
+                        paper.sources[0] if paper.sources else None,
                         paper.paper_id,
                     ),
                 )
                 (updated if changed else unchanged).append(paper.paper_id)
             if added or updated:
                 self._bump_revision(db)
-        return UpsertOutcome(added, updated, unchanged)
+        return UpsertOutcome(added, updated, unchanged, conflicts)
 
     def mark_indexed(self, paper_ids: Iterable[str], content_hashes: dict[str, str]) -> None:
         """Mark papers indexed, but only if they have not changed since they were embedded."""

@@ -67,6 +67,10 @@ class _Model:
         # The shipped tokenizer.json forces 128-token truncation and padding: override both.
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
+        # Counting must see the whole text (chunking, usage), so it gets an untruncated copy.
+        self.counter: Tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+        self.counter.no_truncation()
+        self.counter.no_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -84,7 +88,7 @@ class _Model:
             return cls._instance
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+        return len(self.counter.encode(text, add_special_tokens=False).ids)
 
     def embed(self, texts: list[str], batch_size: int) -> np.ndarray:
         """Mean-pooled, L2-normalised vectors; batches sorted by length to pad least."""

@@ -123,6 +123,7 @@ def ingest(
             outcome.added = len(upserted.added)
             outcome.updated = len(upserted.updated)
             outcome.skipped = len(upserted.unchanged)
+            outcome.warnings.extend(upserted.conflicts)
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)

@@ -5,12 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from litreview.library.errors import LibraryFileError
+from litreview.library.errors import LibraryFileError, MissingAbstract
 from litreview.library.normalize import clean_text, extract_links, paper_id_for
 from litreview.library.paper import Paper
 
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+
+
+class Collected:
+    """Papers of one file, and the records skipped (with their line) for lacking an abstract."""
+
+    def __init__(self) -> None:
+        self.papers: list[Paper] = []
+        self.skipped: list[MissingAbstract] = []
+
+    def keep(self, path: Path, line: int | None, **fields: Any) -> None:
+        """Build a paper with :func:`make_paper`; a missing abstract is noted, not raised."""
+        try:
+            self.papers.append(make_paper(path, line, **fields))
+        except MissingAbstract as exc:
+            self.skipped.append(exc)
 
 
 def parse_authors(value: object) -> tuple[str, ...]:
@@ -50,7 +66,7 @@ def make_paper(
     if not clean_title:
         raise LibraryFileError(path, "record has no title", line)
     if not clean_abstract:
-        raise LibraryFileError(path, f"paper {clean_title!r} has no abstract", line)
+        raise MissingAbstract(path, f"{clean_title!r} has no abstract; skipped", line)
     links = extract_links(clean_abstract)
     url_text = clean_text(str(url)) if url else None
     return Paper(

@@ -19,3 +19,11 @@ class LibraryFileError(ValueError):
         self.message = message
         where = f"{self.path}:{line}" if line is not None else f"{self.path}"
         super().__init__(f"{where}: {message}")
+
+
+class MissingAbstract(LibraryFileError):
+    """One record has no abstract: skipped with a warning, not fatal to the file.
+
+    Real exports (Zotero, spreadsheets) always have some entries without an
+    abstract; refusing the whole file for them would make it unusable.
+    """

@@ -132,6 +132,12 @@ class LiteLLMBackend:
             return ModelRequestRejected(
                 f"{self.name}: model not found ({detail}); check the model name and api_base"
             )
+        if is_local(self.spec) and _refused(exc):
+            where = self.spec.api_base or "the local server"
+            return ModelUnavailable(
+                f"{self.name}: nothing answers at {where} (connection refused); start the server "
+                "or pick another model with --model"
+            )
         if is_retryable(exc):
             where = f" at {self.spec.api_base}" if self.spec.api_base else ""
             return ModelUnavailable(
@@ -140,13 +146,19 @@ class LiteLLMBackend:
             )
         return ModelRequestRejected(f"{self.name}: request rejected ({kind}: {detail})")
 
+    def _should_retry(self, exc: BaseException) -> bool:
+        """Retry what may pass; a local server that refuses connections is simply not running."""
+        if is_local(self.spec) and _refused(exc):
+            return False
+        return is_retryable(exc)
+
     def _retrying(self) -> Any:
         from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
         return Retrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=make_wait(self.settings.retry_max_wait),
-            retry=retry_if_exception(is_retryable),
+            retry=retry_if_exception(self._should_retry),
             before_sleep=log_retry,
             reraise=True,
         )
@@ -157,7 +169,7 @@ class LiteLLMBackend:
         return AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=make_wait(self.settings.retry_max_wait),
-            retry=retry_if_exception(is_retryable),
+            retry=retry_if_exception(self._should_retry),
             before_sleep=log_retry,
             reraise=True,
         )
@@ -257,6 +269,19 @@ class LiteLLMBackend:
     def _record(self, request: Request, completion: Completion, seconds: float) -> None:
         if self.log is not None:
             self.log.write(request, completion, seconds, api_base=self.spec.api_base)
+
+
+def _refused(exc: BaseException) -> bool:
+    """A connection that could not be opened (litellm wraps it, so walk the cause chain)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        text = f"{type(seen).__name__} {seen}".lower()
+        if "connection refused" in text or "connecterror" in text or "errno 111" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _close(response: Any) -> None:

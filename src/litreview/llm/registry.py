@@ -109,8 +109,8 @@ def spec_for(name: str, settings: Settings) -> tuple[ModelSettings, str]:
 
 def resolve(name: str | None, settings: Settings) -> Backend:
     """The backend for ``name`` (``None``: the default). Never substitutes another model."""
-    chosen = name or choose_default(settings).name
-    if chosen == EXTRACTIVE:
+    chosen = (name or "").strip() or choose_default(settings).name
+    if chosen.casefold() == EXTRACTIVE:
         from litreview.llm.extractive import ExtractiveBackend
 
         return ExtractiveBackend()

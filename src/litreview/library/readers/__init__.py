@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from litreview.library.build import Collected
 from litreview.library.dedupe import merge_papers
 from litreview.library.errors import LibraryFileError
 from litreview.library.paper import Paper
@@ -19,7 +20,7 @@ from litreview.library.readers.tabular import read_csv, read_jsonl, read_tsv
 from litreview.library.readers.text import decode
 from litreview.library.readers.trending import read_trending
 
-Reader = Callable[[Path, str], list[Paper]]
+Reader = Callable[[Path, str], Collected]
 
 READERS: dict[str, Reader] = {
     ".txt": read_trending,
@@ -48,6 +49,10 @@ def read_file(path: Path) -> ReadResult:
     never half-enters the library.
     """
     path = Path(path)
+    if str(path) == "-":
+        raise LibraryFileError(path, "reading from standard input is not supported; save to a file")
+    if path.is_dir():
+        raise LibraryFileError(path, "is a directory; pass the files inside it")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -56,13 +61,18 @@ def read_file(path: Path) -> ReadResult:
         )
     if not path.exists():
         raise LibraryFileError(path, "no such file")
-    if path.is_dir():
-        raise LibraryFileError(path, "is a directory; pass the files inside it")
-    text = decode(path)
-    papers = reader(path, text)
-    if not papers:
+    collected = reader(path, decode(path))
+    skipped = collected.skipped
+    lines = ", ".join(str(s.line) for s in skipped[:10]) + (" ..." if len(skipped) > 10 else "")
+    if not collected.papers:
+        if skipped:
+            raise LibraryFileError(
+                path, f"no record has an abstract ({len(skipped)} without one: lines {lines})"
+            )
         raise LibraryFileError(path, "no papers found")
-    merged, warnings = merge_papers(papers)
+    merged, warnings = merge_papers(collected.papers)
+    if skipped:
+        warnings.insert(0, f"skipped {len(skipped)} record(s) without an abstract (lines {lines})")
     return ReadResult(path=path, papers=merged, warnings=warnings)
 
 

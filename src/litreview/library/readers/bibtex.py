@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litreview.library.build import make_paper
+from litreview.library.build import Collected
 from litreview.library.errors import LibraryFileError
-from litreview.library.paper import Paper
 
 
 def _field(entry: object, name: str) -> str | None:
@@ -15,32 +14,46 @@ def _field(entry: object, name: str) -> str | None:
     return None if value is None else str(value.value)
 
 
-def read_bibtex(path: Path, text: str) -> list[Paper]:
+def _decode_latex(value: str | None) -> str | None:
+    """``M{\\"u}ller`` -> ``Müller``: names and titles are searched as people type them."""
+    if value is None or ("\\" not in value and "{" not in value):
+        return value
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return str(LatexNodes2Text().latex_to_text(value))
+
+
+def _authors(value: str | None) -> list[str]:
+    names = [_decode_latex(n.strip()) or "" for n in (value or "").split(" and ")]
+    return [n for n in names if n and n.casefold() not in ("others", "et al.", "et al")]
+
+
+def read_bibtex(path: Path, text: str) -> Collected:
+    import logging
+
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report errors ourselves
 
     library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             continue
         line = getattr(block, "start_line", None)
-        detail = getattr(block, "error", None)
+        detail = str(getattr(block, "error", "") or "").strip()
         raise LibraryFileError(
             path,
             f"cannot parse this BibTeX entry{f' ({detail})' if detail else ''}",
             None if line is None else line + 1,
         )
-    papers: list[Paper] = []
+    collected = Collected()
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
         title = _field(entry, "title")
         if not title:
             raise LibraryFileError(path, f"entry {entry.key!r} has no title", line)
         abstract = _field(entry, "abstract")
-        if not abstract:
-            raise LibraryFileError(
-                path, f"entry {entry.key!r} has no abstract field (export with abstracts)", line
-            )
         url = _field(entry, "url")
         doi = _field(entry, "doi")
         if not url and doi:
@@ -50,18 +63,16 @@ def read_bibtex(path: Path, text: str) -> list[Paper]:
             value = _field(entry, name)
             if value:
                 extra[name] = value
-        papers.append(
-            make_paper(
-                path,
-                line,
-                title=title.replace("{", "").replace("}", ""),
-                abstract=abstract,
-                authors=_field(entry, "author"),
-                year=_field(entry, "year") or _field(entry, "date"),
-                url=url,
-                extra=extra,
-            )
+        collected.keep(
+            path,
+            line,
+            title=_decode_latex(title),
+            abstract=abstract,
+            authors=_authors(_field(entry, "author")),
+            year=_field(entry, "year") or _field(entry, "date"),
+            url=url,
+            extra=extra,
         )
-    if not papers and not library.entries:
+    if not library.entries:
         raise LibraryFileError(path, "no BibTeX entries found", 1)
-    return papers
+    return collected

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litreview.library.build import make_paper
+from litreview.library.build import Collected
 from litreview.library.errors import LibraryFileError
-from litreview.library.paper import Paper
 
 # Column names people actually use, mapped to ours (lower-case keys).
 ALIASES = {
@@ -30,7 +29,7 @@ ALIASES = {
 }
 
 
-def _record(path: Path, line: int, row: dict[str, Any]) -> Paper:
+def _record(collected: Collected, path: Path, line: int, row: dict[str, Any]) -> None:
     fields: dict[str, Any] = {}
     extra: dict[str, str] = {}
     for key, value in row.items():
@@ -45,7 +44,7 @@ def _record(path: Path, line: int, row: dict[str, Any]) -> Paper:
     if doi:
         extra["doi"] = str(doi)
         fields.setdefault("url", f"https://doi.org/{doi}")
-    return make_paper(
+    collected.keep(
         path,
         line,
         title=fields.get("title"),
@@ -57,8 +56,8 @@ def _record(path: Path, line: int, row: dict[str, Any]) -> Paper:
     )
 
 
-def read_jsonl(path: Path, text: str) -> list[Paper]:
-    papers: list[Paper] = []
+def read_jsonl(path: Path, text: str) -> Collected:
+    collected = Collected()
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -70,11 +69,11 @@ def read_jsonl(path: Path, text: str) -> list[Paper]:
             ) from exc
         if not isinstance(row, dict):
             raise LibraryFileError(path, "each line must be a JSON object", number)
-        papers.append(_record(path, number, row))
-    return papers
+        _record(collected, path, number, row)
+    return collected
 
 
-def _read_delimited(path: Path, text: str, delimiter: str) -> list[Paper]:
+def _read_delimited(path: Path, text: str, delimiter: str) -> Collected:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().casefold() for h in (reader.fieldnames or [])]
     mapped = {ALIASES.get(h) for h in header}
@@ -83,18 +82,18 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> list[Paper]:
         raise LibraryFileError(
             path, f"header has no {' or '.join(missing)} column (found: {', '.join(header)})", 1
         )
-    papers: list[Paper] = []
+    collected = Collected()
     try:
         for row in reader:
-            papers.append(_record(path, reader.line_num, row))
+            _record(collected, path, reader.line_num, row)
     except csv.Error as exc:
         raise LibraryFileError(path, f"malformed CSV: {exc}", reader.line_num) from exc
-    return papers
+    return collected
 
 
-def read_csv(path: Path, text: str) -> list[Paper]:
+def read_csv(path: Path, text: str) -> Collected:
     return _read_delimited(path, text, ",")
 
 
-def read_tsv(path: Path, text: str) -> list[Paper]:
+def read_tsv(path: Path, text: str) -> Collected:
     return _read_delimited(path, text, "\t")

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from litreview.library.build import make_paper
+from litreview.library.build import Collected
 from litreview.library.errors import LibraryFileError
-from litreview.library.paper import Paper
 
 CHROME = frozenset(
     {
@@ -50,11 +49,11 @@ def _content_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def read_trending(path: Path, text: str) -> list[Paper]:
+def read_trending(path: Path, text: str) -> Collected:
     lines = _content_lines(text)
     if not lines:
         raise LibraryFileError(path, "only page chrome, no papers")
-    papers: list[Paper] = []
+    collected = Collected()
     for i in range(0, len(lines), 2):
         title_line, title = lines[i]
         if len(title.split()) > MAX_TITLE_WORDS:
@@ -74,5 +73,5 @@ def read_trending(path: Path, text: str) -> list[Paper]:
                 f"{abstract[:60]!r} (is an abstract missing?)",
                 abstract_line,
             )
-        papers.append(make_paper(path, title_line, title=title, abstract=abstract))
-    return papers
+        collected.keep(path, title_line, title=title, abstract=abstract)
+    return collected

@@ -56,7 +56,7 @@ def compose_answer(scorer: EvidenceScorer, question: str, sources: Sequence[Sour
         return "Your library has no papers that match this question, so there is nothing to cite."
     evidence = scorer.sentences(question, sources)
     if not evidence or max(e.semantic for e in evidence) < NOT_COVERED_BELOW:
-        closest = ", ".join(f"{short_name(s.title)} [{s.n}]" for s in sources[:3])
+        closest = "; ".join(f"“{short_name(s.title)}”" for s in sources[:3])
         return (
             "Your library does not seem to cover this question: no abstract says anything "
             f"close to it. The nearest papers are {closest}, but they address other questions."
@@ -76,6 +76,6 @@ def compose_answer(scorer: EvidenceScorer, question: str, sources: Sequence[Sour
     verb = "speaks" if papers == 1 else "speak"
     lead = (
         f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
-        "(sentences quoted from the abstracts, strongest evidence first)."
+        "(sentences from the abstracts, put in the third person; most relevant first)."
     )
     return "\n\n".join([lead, *paragraphs])
