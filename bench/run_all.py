@@ -10,7 +10,16 @@ import platform
 import sys
 import time
 
-from bench import answer_quality, latency, retrieval_quality, startup, throughput
+from bench import (
+    answer_quality,
+    batch_overhead,
+    latency,
+    related_quality,
+    retrieval_quality,
+    startup,
+    support_quality,
+    throughput,
+)
 from bench.common import RESULTS, save_result
 
 
@@ -23,7 +32,16 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d"),
         },
     )
-    for module in (retrieval_quality, answer_quality, throughput, startup, latency):
+    for module in (
+        retrieval_quality,
+        answer_quality,
+        support_quality,
+        related_quality,
+        batch_overhead,
+        throughput,
+        startup,
+        latency,
+    ):
         print(f"== {module.__name__}", flush=True)
         sys.argv = [module.__name__]
         module.main()

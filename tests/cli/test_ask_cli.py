@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_cli
-from tests.llm.loopback import Reply, loopback
+from tests.llm.loopback import Reply, local_model_env, loopback
 
 NO_KEYS = {
     "OPENAI_API_KEY": "",
@@ -53,9 +53,7 @@ def test_named_model_without_key_is_an_error_not_a_fallback(sample_home: Path) -
 def test_ask_a_local_server_alias_drops_bad_citations(sample_home: Path, tmp_path: Path) -> None:
     words = ["Harmony ", "swaps ", "memory ", "[1]", "[9]. ", "Done ", "[2, 7]."]
     with loopback(Reply(words=words)) as (api_base, script):
-        config = tmp_path / "config.toml"
-        config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
-        env = {**NO_KEYS, "LITREVIEW_CONFIG": str(config)}
+        env = local_model_env(tmp_path, api_base, **NO_KEYS)
         proc = run_cli(
             sample_home,
             "ask",

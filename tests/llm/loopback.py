@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -127,3 +128,10 @@ def loopback(*replies: Reply) -> Iterator[tuple[str, Script]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def local_model_env(tmp_path: Path, api_base: str, **extra: str) -> dict[str, str]:
+    """Environment for the CLI: a config file with model alias ``local`` at ``api_base``."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
+    return {"LITREVIEW_CONFIG": str(config), "OPENAI_API_KEY": "", **extra}

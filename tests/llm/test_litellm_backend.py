@@ -133,3 +133,22 @@ def test_local_server_that_is_not_running_fails_fast() -> None:
     with pytest.raises(ModelUnavailable, match="connection refused"):
         complete(backend(f"http://127.0.0.1:{port}/v1"), REQUEST)
     assert time.monotonic() - start < 5, "no back-off against a server that is not there"
+
+
+def test_context_window_trims_sources_to_fit() -> None:
+    from litreview.llm.extractive.evidence import EvidenceScorer
+    from litreview.review.ask import fit_window
+    from tests.llm.test_recorded import sample_sources
+
+    sources = sample_sources("Harmony", "DyCL", "T-Miner", "UMD", "NNSplitter")
+    small = LiteLLMBackend(
+        ModelSettings(
+            model="openai/x", api_base="http://127.0.0.1:9/v1", context_window=900, max_tokens=200
+        ),
+        LLMSettings(),
+    )
+    request = fit_window(small, EvidenceScorer.shared(), "How to train big models?", sources, ())
+    assert 1 <= len(request.sources) < 5
+    assert [s.n for s in request.sources] == list(range(1, len(request.sources) + 1))
+    roomy = LiteLLMBackend(ModelSettings(model="openai/x", context_window=100_000), LLMSettings())
+    assert len(fit_window(roomy, EvidenceScorer.shared(), "q", sources, ()).sources) == 5

@@ -9,7 +9,7 @@ import pytest
 
 from litreview.review.batch import QuestionsFileError, answered_ids, read_questions
 from tests.conftest import run_cli
-from tests.llm.loopback import Reply, loopback
+from tests.llm.loopback import Reply, local_model_env, loopback
 
 NO_KEYS = {
     "OPENAI_API_KEY": "",
@@ -113,9 +113,7 @@ def test_batch_failures_are_recorded_and_the_rest_go_on(sample_home: Path, tmp_p
     results = tmp_path / "r.jsonl"
     # The second request gets a 400 (not retried); the others answer.
     with loopback(Reply(), Reply(status=400), Reply()) as (api_base, script):
-        config = tmp_path / "config.toml"
-        config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
-        env = {**NO_KEYS, "LITREVIEW_CONFIG": str(config)}
+        env = local_model_env(tmp_path, api_base, **NO_KEYS)
         proc = run_cli(
             sample_home, "batch", str(questions), "--out", str(results), "--model", "local", env=env
         )

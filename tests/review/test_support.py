@@ -8,7 +8,7 @@ from pathlib import Path
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.review.support import check_support
 from tests.conftest import run_cli
-from tests.llm.loopback import Reply, loopback
+from tests.llm.loopback import Reply, local_model_env, loopback
 from tests.llm.test_recorded import sample_sources
 
 
@@ -44,9 +44,7 @@ def test_ask_json_flags_weak_sentences(sample_home: Path, tmp_path: Path) -> Non
         "It also cures cancer in mice and predicts earthquakes [1].",
     ]
     with loopback(Reply(words=words)) as (api_base, _):
-        config = tmp_path / "config.toml"
-        config.write_text(f'[models.local]\nmodel = "openai/tiny"\napi_base = "{api_base}"\n')
-        env = {"LITREVIEW_CONFIG": str(config), "OPENAI_API_KEY": ""}
+        env = local_model_env(tmp_path, api_base)
         proc = run_cli(
             sample_home,
             "ask",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from pathlib import Path
 
 import click
 
-from litreview.cli.context import AppContext, console
+from litreview.cli.context import AppContext, console, stop_on_ctrl_c
 
 
 @click.command("batch")
@@ -59,12 +57,6 @@ def batch_command(
         questions = read_questions(questions_file)
     except QuestionsFileError as exc:
         raise click.ClickException(str(exc)) from exc
-    stop = threading.Event()
-
-    def on_sigint(signum: int, frame: object) -> None:
-        stop.set()  # finish the answers under way, start no new ones
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
     progress = Progress(
         TextColumn("Answering"),
         BarColumn(),
@@ -74,9 +66,9 @@ def batch_command(
         transient=True,
         disable=not out.is_terminal,
     )
-    previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with app.open_library(require_papers=True) as library, progress:
+        # Ctrl-C: finish the answers under way, start no new ones.
+        with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
             backend = resolve(model or settings.llm.model, settings)
             task = progress.add_task("answer", total=len(questions))
 
@@ -100,8 +92,6 @@ def batch_command(
             )
     except (LLMError, VectorStoreError) as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        signal.signal(signal.SIGINT, previous)
     if report is not None:
         write_report(results, report, questions)
     remaining = summary.total - summary.skipped - summary.answered - summary.failed

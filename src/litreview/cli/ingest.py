@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import click
 
-from litreview.cli.context import AppContext, console
+from litreview.cli.context import AppContext, console, stop_on_ctrl_c
 
 STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical": "BM25 index"}
 
@@ -69,16 +67,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
                 tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
-        stop = threading.Event()
-
-        def on_sigint(signum: int, frame: object) -> None:
-            # First Ctrl-C: finish the current batch and stop cleanly. Second: stop now.
-            stop.set()
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-
-        previous = signal.signal(signal.SIGINT, on_sigint)
         try:
-            with progress:
+            with stop_on_ctrl_c() as stop, progress:
                 report = library.ingest(files, on_progress, stop)
         except (IngestStopped, KeyboardInterrupt):
             out.print(
@@ -88,8 +78,6 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             sys.exit(130)
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
-        finally:
-            signal.signal(signal.SIGINT, previous)
         total = library.catalog.count()
 
     if as_json:

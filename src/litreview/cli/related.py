@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
 import click
 
-from litreview.cli.context import AppContext, console
+from litreview.cli.context import AppContext, console, stop_on_ctrl_c
 
 
 @click.command("related-work")
@@ -67,11 +65,6 @@ def related_command(
 
     settings = app.settings
     out = console()
-    cancel = threading.Event()
-
-    def on_sigint(signum: int, frame: object) -> None:
-        cancel.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def progress(stage: str, done: int, total: int, message: str) -> None:
         if stage == "theme":
@@ -79,9 +72,8 @@ def related_command(
         elif stage == "retrieve" and done:
             out.print(f"[dim]found {message}[/]")
 
-    previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with app.open_library(require_papers=True) as library:
+        with stop_on_ctrl_c() as cancel, app.open_library(require_papers=True) as library:
             backend = resolve(model or settings.llm.model, settings)
             draft = draft_related_work(
                 library, backend, work, max_papers=max_papers, progress=progress, cancel=cancel
@@ -91,8 +83,6 @@ def related_command(
         sys.exit(130)
     except (LLMError, VectorStoreError) as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
     if not draft.themes:
         raise click.ClickException("no paper in the library is related to this topic")

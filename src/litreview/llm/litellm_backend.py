@@ -74,6 +74,15 @@ class LiteLLMBackend:
     def name(self) -> str:
         return self._name
 
+    @property
+    def context_window(self) -> int | None:
+        """The model's window from the config (``context_window``), if the user set one."""
+        return self.spec.context_window
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        return self.spec.max_tokens
+
     # -- request building ----------------------------------------------------
     def _kwargs(self, request: Request) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -152,27 +161,17 @@ class LiteLLMBackend:
             return False
         return is_retryable(exc)
 
-    def _retrying(self) -> Any:
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt
+    def _retry_policy(self) -> dict[str, Any]:
+        """The one retry policy, for tenacity's ``Retrying`` and ``AsyncRetrying`` alike."""
+        from tenacity import retry_if_exception, stop_after_attempt
 
-        return Retrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=make_wait(self.settings.retry_max_wait),
-            retry=retry_if_exception(self._should_retry),
-            before_sleep=log_retry,
-            reraise=True,
-        )
-
-    def _async_retrying(self) -> Any:
-        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
-
-        return AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=make_wait(self.settings.retry_max_wait),
-            retry=retry_if_exception(self._should_retry),
-            before_sleep=log_retry,
-            reraise=True,
-        )
+        return {
+            "stop": stop_after_attempt(self.settings.max_retries + 1),
+            "wait": make_wait(self.settings.retry_max_wait),
+            "retry": retry_if_exception(self._should_retry),
+            "before_sleep": log_retry,
+            "reraise": True,
+        }
 
     # -- usage ---------------------------------------------------------------
     def _usage(self, reported: Any, request: Request, text: str) -> Usage:
@@ -213,7 +212,9 @@ class LiteLLMBackend:
         kwargs = self._kwargs(request)
         started = time.monotonic()
         try:
-            response = self._retrying()(litellm.completion, **kwargs)
+            from tenacity import Retrying
+
+            response = Retrying(**self._retry_policy())(litellm.completion, **kwargs)
         except Exception as exc:
             raise self._translate(exc) from exc
         parts: list[str] = []
@@ -222,10 +223,7 @@ class LiteLLMBackend:
             for chunk in response:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("stopped")
-                if getattr(chunk, "usage", None):
-                    reported = chunk.usage
-                choices = getattr(chunk, "choices", None) or []
-                delta = choices[0].delta.content if choices and choices[0].delta else None
+                delta, reported = _read_chunk(chunk, reported)
                 if delta:
                     parts.append(delta)
                     yield Delta(delta)
@@ -245,17 +243,18 @@ class LiteLLMBackend:
         kwargs = self._kwargs(request)
         started = time.monotonic()
         try:
-            response = await self._async_retrying()(litellm.acompletion, **kwargs)
+            from tenacity import AsyncRetrying
+
+            response: Any = await AsyncRetrying(**self._retry_policy())(
+                litellm.acompletion, **kwargs
+            )
         except Exception as exc:
             raise self._translate(exc) from exc
         parts: list[str] = []
         reported = None
         try:
             async for chunk in response:
-                if getattr(chunk, "usage", None):
-                    reported = chunk.usage
-                choices = getattr(chunk, "choices", None) or []
-                delta = choices[0].delta.content if choices and choices[0].delta else None
+                delta, reported = _read_chunk(chunk, reported)
                 if delta:
                     parts.append(delta)
                     yield Delta(delta)
@@ -269,6 +268,14 @@ class LiteLLMBackend:
     def _record(self, request: Request, completion: Completion, seconds: float) -> None:
         if self.log is not None:
             self.log.write(request, completion, seconds, api_base=self.spec.api_base)
+
+
+def _read_chunk(chunk: Any, reported: Any) -> tuple[str | None, Any]:
+    """A stream chunk's text delta, and the usage record if this chunk carries it."""
+    usage = getattr(chunk, "usage", None) or reported
+    choices = getattr(chunk, "choices", None) or []
+    delta = choices[0].delta.content if choices and choices[0].delta else None
+    return delta, usage
 
 
 def _refused(exc: BaseException) -> bool:

@@ -16,6 +16,7 @@ from litreview.review import prompts
 from litreview.review.citations import Citation, check
 from litreview.review.support import SupportCheck, check_support
 
+DEFAULT_ANSWER_TOKENS = 512
 EVIDENCE_SENTENCES = 4  # per source in prompts for models: short prompts for small local models
 
 
@@ -99,6 +100,32 @@ def answer_request(
     )
 
 
+def fit_window(
+    backend: Backend,
+    scorer: EvidenceScorer,
+    question: str,
+    sources: tuple[Source, ...],
+    history: Sequence[Message],
+) -> Request:
+    """Drop the least relevant sources until the prompt fits the model's context window.
+
+    The window and answer budget come from the model's config; token counts
+    use the embedding tokenizer, a close estimate for English text.
+    """
+    request = answer_request(question, sources, history)
+    window = getattr(backend, "context_window", None)
+    if not window:
+        return request
+    reserve = getattr(backend, "max_output_tokens", None) or DEFAULT_ANSWER_TOKENS
+    while len(sources) > 1:
+        used = sum(scorer.count_tokens(m.content) for m in request.messages)
+        if used + reserve <= window:
+            break
+        sources = sources[:-1]
+        request = answer_request(question, sources, history)
+    return request
+
+
 def ask(
     library: Library,
     backend: Backend,
@@ -117,7 +144,9 @@ def ask(
     extractive = backend.name == "extractive"
     scorer = scorer or EvidenceScorer.shared()
     sources = build_sources(hits, question, None if extractive else scorer)
-    request = answer_request(question, sources, history)
+    request = fit_window(backend, scorer, question, sources, history)
+    sources = request.sources
+    hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
     for event in backend.stream(request, cancel):
         if isinstance(event, Delta):

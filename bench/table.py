@@ -1,0 +1,124 @@
+"""Render bench/results/latest.json as the README's Markdown table.
+
+python -m bench.table
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.common import RESULTS
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    q = r.get("retrieval_quality", {})
+    for name, label in (("hard", "hard paraphrases (203 q.)"), ("easy", "easy set (222 q.)")):
+        for mode in ("lexical", "dense", "hybrid"):
+            single = q.get(f"{name}/single/{mode}")
+            multi = q.get(f"{name}/multi/{mode}")
+            if single and multi:
+                out.append(
+                    (
+                        f"Retrieval, {label}, {mode}: single-paper R@5 / R@10 / MRR@10; multi-paper R@5 / R@10",
+                        f"{single['recall@5']:.3f} / {single['recall@10']:.3f} / {single['mrr@10']:.3f}; "
+                        f"{multi['recall@5']:.3f} / {multi['recall@10']:.3f}",
+                    )
+                )
+    a = r.get("answer_quality", {})
+    if a:
+        out.append(
+            (
+                "Extractive answers cite the relevant paper (hard / easy single questions)",
+                f"{a['hard']['cites_relevant_paper']:.3f} / {a['easy']['cites_relevant_paper']:.3f}",
+            )
+        )
+        out.append(
+            (
+                "Extractive answers: citation validity; on-topic wrongly declined; off-topic declined",
+                f"{a['hard']['citation_validity']:.2f}; {a['hard']['wrongly_declined']:.2f}; "
+                f"{a['offtopic']['declined']:.2f} of {a['offtopic']['questions']}",
+            )
+        )
+        out.append(
+            (
+                "Extractive answer latency p50 / p95 (retrieval included)",
+                f"{a['latency']['p50_ms']} ms / {a['latency']['p95_ms']} ms",
+            )
+        )
+    s = r.get("support_quality", {})
+    if s:
+        h = s["held_out_at_shipped"]
+        out.append(
+            (
+                f"Support check flags unsupported claims (held-out half of {s['labels']} labels), "
+                "precision / recall",
+                f"{h['precision']:.2f} / {h['recall']:.2f}",
+            )
+        )
+    rq = r.get("related_quality", {})
+    if rq:
+        out.append(
+            (
+                f"Related work (extractive): share of a topic's relevant papers cited, {rq['topics']} topics",
+                f"{rq['relevant_cited_share']:.3f} (all cited in {rq['topics_fully_covered']:.0%} of topics; "
+                f"citation validity {rq['citation_validity']:.2f}; median {rq['median_draft_s']} s)",
+            )
+        )
+    b = r.get("batch_overhead", {})
+    if b:
+        out.append(
+            (
+                "Batch overhead per question, replay model (1 / 4 workers)",
+                f"{b['concurrency_1']['per_question_ms']} ms / "
+                f"{b['concurrency_4']['per_question_ms']} ms",
+            )
+        )
+    t = r.get("throughput", {})
+    if t:
+        out.append(
+            (
+                f"Ingest, {t['papers']} papers ({t['chunks']} chunks), cold / warm",
+                f"{t['ingest_cold_papers_per_s']} / {t['ingest_warm_papers_per_s']} papers/s",
+            )
+        )
+        out.append(
+            (
+                "Raw embedding model on the same texts, cold / warm (the limit here)",
+                f"{t['model_cold_papers_per_s']} / {t['model_warm_papers_per_s']} papers/s",
+            )
+        )
+    st = r.get("startup", {})
+    if st:
+        out.append(("`litreview --help` wall time (median)", f"{st['help']['median_s']} s"))
+        out.append(
+            (
+                "First `litreview search` in a new process (median)",
+                f"{st['first_search']['median_s']} s",
+            )
+        )
+    lat = r.get("latency", {})
+    for size in ("264", "100000"):
+        for mode in ("hybrid", "dense", "lexical", "hybrid+mmr"):
+            v = lat.get(f"{size}/{mode}")
+            if v:
+                out.append(
+                    (
+                        f"Query latency p50 / p95, {size} papers, {mode}",
+                        f"{v['p50_ms']} ms / {v['p95_ms']} ms",
+                    )
+                )
+    return out
+
+
+def main() -> None:
+    results = json.loads((RESULTS / "latest.json").read_text())
+    print("| measure | figure |")
+    print("|---|---|")
+    for label, value in rows(results):
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
