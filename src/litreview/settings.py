@@ -185,6 +185,10 @@ class Settings(BaseSettings):
         return self.home / "bm25"
 
     @property
+    def sessions_path(self) -> Path:
+        return self.home / "sessions"
+
+    @property
     def llm_log_path(self) -> Path:
         return self.home / "logs" / "llm.jsonl"
 

@@ -108,3 +108,36 @@ def test_models_json(home: Path) -> None:
         "detail": data["models"][0]["detail"],
         "default": True,
     }
+
+
+def test_session_follow_up_sends_history_and_searches_in_context(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    from litreview.llm.types import Message
+    from litreview.review.ask import retrieval_query
+
+    with loopback(Reply(words=["Harmony ", "[1]."])) as (api_base, script):
+        env = local_model_env(tmp_path, api_base, **NO_KEYS)
+        first = ["ask", "How can huge models be trained on one server?", "-m", "local", "-s", "gpu"]
+        run_cli(sample_home, *first, env=env, check=True)
+        run_cli(
+            sample_home,
+            "ask",
+            "Which of them swaps memory?",
+            "-m",
+            "local",
+            "-s",
+            "gpu",
+            env=env,
+            check=True,
+        )
+    second = script.requests[1]["messages"]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[1]["content"] == "How can huge models be trained on one server?"
+    assert second[2]["content"] == "Harmony [1]."
+    saved = json.loads((sample_home / "sessions" / "gpu.json").read_text())
+    assert len(saved["turns"]) == 2 and saved["turns"][0]["model"] == "local"
+    history = [Message("user", "How can huge models be trained?"), Message("assistant", "x")]
+    assert retrieval_query("Which is fastest?", history).startswith("How can huge models")
+    bad = run_cli(sample_home, "ask", "q", "-s", "../escape", env=NO_KEYS)
+    assert bad.returncode == 2 and "session name" in bad.stderr

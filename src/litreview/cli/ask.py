@@ -8,6 +8,7 @@ import sys
 import click
 
 from litreview.cli.context import AppContext, console
+from litreview.review.session import SessionStore, Turn
 
 
 @click.command("ask")
@@ -15,9 +16,15 @@ from litreview.cli.context import AppContext, console
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
 @click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--session", "-s", help="Keep the conversation under this name: follow-ups see it.")
 @click.pass_obj
 def ask_command(
-    app: AppContext, question: str, model: str | None, k: int | None, as_json: bool
+    app: AppContext,
+    question: str,
+    model: str | None,
+    k: int | None,
+    as_json: bool,
+    session: str | None,
 ) -> None:
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
     if not question.strip():
@@ -29,10 +36,35 @@ def ask_command(
 
     settings = app.settings
     out = console()
+    if session is not None:
+        try:
+            SessionStore(settings.sessions_path).path(session)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--session") from exc
     with app.open_library(require_papers=True) as library:
         try:
             backend = resolve(model or settings.llm.model, settings)
-            result = ask(library, backend, question, k=k, on_delta=None if as_json else _echo)
+            store = SessionStore(settings.sessions_path)
+            conversation = store.load(session) if session else None
+            history = conversation.history() if conversation else []
+            result = ask(
+                library,
+                backend,
+                question,
+                k=k,
+                history=history,
+                on_delta=None if as_json else _echo,
+            )
+            if conversation is not None:
+                conversation.turns.append(
+                    Turn(
+                        result.question,
+                        result.answer,
+                        result.model,
+                        [c.to_dict() for c in result.citations],
+                    )
+                )
+                store.save(conversation)
         except (LLMError, VectorStoreError) as exc:
             raise click.ClickException(str(exc)) from exc
         except KeyboardInterrupt:
