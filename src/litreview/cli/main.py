@@ -41,12 +41,13 @@ def cli(
 
 
 def _register() -> None:
-    from litreview.cli import ask, batch, ingest, library, models, related, search
+    from litreview.cli import ask, batch, chat, ingest, library, models, related, search
 
     cli.add_command(ask.ask_command)
     cli.add_command(models.models_command)
     cli.add_command(related.related_command)
     cli.add_command(batch.batch_command)
+    cli.add_command(chat.chat_command)
     cli.add_command(ingest.ingest_command)
     cli.add_command(library.library_command)
     cli.add_command(search.search_command)

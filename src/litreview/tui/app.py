@@ -1,0 +1,175 @@
+"""The litreview Textual app: owns the settings, the library, the model and the session."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from litreview.llm.types import Usage
+from litreview.review.session import Session, SessionStore, Turn
+from litreview.settings import Settings
+
+if TYPE_CHECKING:
+    from litreview.index.library import Library
+    from litreview.llm.backend import Backend
+    from litreview.review.ask import AskResult
+
+
+class LitReviewApp(App[None]):
+    CSS_PATH = "litreview.tcss"
+    TITLE = "litreview"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, settings: Settings, model: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._requested_model = model
+        self.model_name = model or settings.llm.model or "…"
+        self._backend: Backend | None = None
+        self._library: Library | None = None
+        self._lock = threading.Lock()
+        self.store = SessionStore(settings.sessions_path)
+        self.session = Session(time.strftime("chat-%Y%m%d-%H%M%S"))
+        self.session_usage = Usage()
+        self.last_result: AskResult | None = None
+
+    def on_mount(self) -> None:
+        from litreview.tui.screens.chat import ChatScreen
+
+        self.push_screen(ChatScreen())
+        self.warm_up()
+
+    # -- background loading: the first screen is interactive at once ---------------
+    @work(thread=True, exclusive=True, group="warm-up")
+    def warm_up(self) -> None:
+        from litreview.llm.registry import choose_default
+
+        if self._requested_model is None and not self.settings.llm.model:
+            self.model_name = choose_default(self.settings).name
+        self.call_from_thread(self._status, "loading the index and the embedding model…")
+        try:
+            library = self.library
+            library.reconcile()
+            library.vectors.embedder.embed(["warm up"])
+        except Exception as exc:  # shown, never a crash: the user can still read the UI
+            self.call_from_thread(self.notify, str(exc), title="Library", severity="error")
+            self.call_from_thread(self._status, "index unavailable")
+            return
+        papers = library.catalog.count()
+        self.call_from_thread(self._status, f"ready · {papers} papers")
+
+    def _status(self, text: str) -> None:
+        from litreview.tui.widgets.status import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.activity = text
+            bar.model = self.model_name
+
+    @property
+    def library(self) -> Library:
+        with self._lock:
+            if self._library is None:
+                from litreview.index.library import Library
+
+                self._library = Library(self.settings)
+            return self._library
+
+    def backend(self) -> Backend:
+        from litreview.llm.registry import resolve
+
+        with self._lock:
+            if self._backend is None:
+                self._backend = resolve(self.model_name, self.settings)
+            return self._backend
+
+    # -- the review tasks -------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AskResult:
+        from litreview.review.ask import ask
+
+        result = ask(
+            self.library,
+            self.backend(),
+            question,
+            history=self.session.history(),
+            on_delta=on_delta,
+            cancel=cancel,
+        )
+        self.session.turns.append(
+            Turn(
+                result.question,
+                result.answer,
+                result.model,
+                [c.to_dict() for c in result.citations],
+            )
+        )
+        self.session_usage = self.session_usage + result.usage
+        self.last_result = result
+        self.store.save(self.session)
+        return result
+
+    def new_session(self) -> None:
+        self.session = Session(time.strftime("chat-%Y%m%d-%H%M%S"))
+        self.session_usage = Usage()
+
+    def export_session(self) -> Path:
+        """The conversation as Markdown with its references, under <home>/exports/."""
+        lines = [f"# {self.session.name}", ""]
+        references: dict[str, str] = {}
+        for turn in self.session.turns:
+            lines += [f"## {turn.question}", "", turn.answer, ""]
+            for c in turn.citations:
+                references.setdefault(str(c["paper_id"]), str(c["title"]))
+            lines += [f"*{turn.model}*", ""]
+        if references:
+            lines += ["## References", ""]
+            lines += [f"- {title} (`{pid}`)" for pid, title in references.items()]
+        path = self.settings.home / "exports" / f"{self.session.name}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    # -- models -----------------------------------------------------------------------
+    def action_switch_model(self) -> None:
+        from litreview.tui.screens.models import ModelScreen
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.set_model(name)
+
+        self.push_screen(ModelScreen(self.settings, self.model_name), chosen)
+
+    def set_model(self, name: str) -> None:
+        with self._lock:
+            self.model_name = name
+            self._backend = None
+        self._status("ready")
+        self.notify(f"Answers now come from {name}", title="Model")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Switch model", "Pick the model that answers", self.action_switch_model)
+        yield SystemCommand(
+            "Export conversation",
+            "Write this chat to Markdown with references",
+            lambda: self.notify(f"Exported to {self.export_session()}"),
+        )
+        yield SystemCommand("New chat", "Start a new conversation", self._new_chat)
+
+    def _new_chat(self) -> None:
+        from litreview.tui.screens.chat import ChatScreen
+
+        if isinstance(self.screen, ChatScreen):
+            self.screen.action_new_session()

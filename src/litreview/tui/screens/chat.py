@@ -1,0 +1,139 @@
+"""The chat screen: ask, watch the answer stream in, open its sources."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown
+
+from litreview.review.ask import AskResult
+from litreview.tui.widgets.message import Answer, Question, linkify
+from litreview.tui.widgets.sources import SourcesPanel
+from litreview.tui.widgets.status import StatusBar
+
+STREAM_REFRESH_S = 0.05  # redraw the streaming answer at most 20 times a second
+
+
+class ChatScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stop", "Stop answer"),
+        Binding("ctrl+o", "switch_model", "Model"),
+        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+n", "new_session", "New chat"),
+        Binding("f2", "focus_sources", "Sources"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="conversation"):
+                yield VerticalScroll(id="messages")
+                yield Input(
+                    placeholder="Ask your library… (Enter to send, Esc to stop)", id="question"
+                )
+            yield SourcesPanel(id="sources")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
+        self.query_one("#question", Input).focus()
+
+    @on(Input.Submitted, "#question")
+    def submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        event.input.value = ""
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.mount(Question(f"**You:** {question}"))
+        answer = Answer("…")
+        messages.mount(answer)
+        messages.scroll_end(animate=False)
+        self.cancel = threading.Event()
+        self.query_one(StatusBar).activity = "retrieving and answering…"
+        self.answer_question(question, answer)
+
+    @work(thread=True, exclusive=True, group="answer")
+    def answer_question(self, question: str, widget: Answer) -> None:
+        from litreview.llm.errors import Cancelled, LLMError
+
+        app = self.app
+        parts: list[str] = []
+        last = 0.0
+
+        def on_delta(text: str) -> None:
+            nonlocal last
+            parts.append(text)
+            now = time.monotonic()
+            if now - last >= STREAM_REFRESH_S:
+                last = now
+                app.call_from_thread(widget.update, linkify("".join(parts)))
+
+        try:
+            result = app.ask(question, on_delta=on_delta, cancel=self.cancel)  # type: ignore[attr-defined]
+        except Cancelled:
+            app.call_from_thread(widget.update, linkify("".join(parts)) + "\n\n*(stopped)*")
+            app.call_from_thread(self._set_activity, "stopped")
+            return
+        except LLMError as exc:
+            app.call_from_thread(widget.update, f"⚠ **The model could not answer.** {exc}")
+            app.call_from_thread(
+                app.notify, str(exc), title="Model error", severity="error", timeout=10
+            )
+            app.call_from_thread(self._set_activity, "error")
+            return
+        app.call_from_thread(self._finish, widget, result)
+
+    def _set_activity(self, text: str) -> None:
+        self.query_one(StatusBar).activity = text
+
+    def _finish(self, widget: Answer, result: AskResult) -> None:
+        text = linkify(result.answer)
+        weak = result.weak
+        if weak:
+            text += "\n\n" + "\n".join(f"> ⚠ weakly supported: {w.sentence}" for w in weak)
+        if result.dropped_citations:
+            dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
+            text += f"\n\n*Removed citations to sources that were not provided: {dropped}*"
+        text += f"\n\n<sub>{result.model} · {result.usage.cost_label}</sub>"
+        widget.update(text)
+        self.query_one(SourcesPanel).show_result(result)
+        status = self.query_one(StatusBar)
+        status.usage = self.app.session_usage  # type: ignore[attr-defined]
+        status.activity = "ready"
+        self.query_one("#messages", VerticalScroll).scroll_end(animate=False)
+
+    @on(Markdown.LinkClicked)
+    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+        if event.href.startswith("cite:"):
+            event.prevent_default()
+            self.query_one(SourcesPanel).show_source(int(event.href.removeprefix("cite:")))
+
+    def action_stop(self) -> None:
+        self.cancel.set()
+
+    def action_focus_sources(self) -> None:
+        self.query_one("#source-list").focus()
+
+    def action_switch_model(self) -> None:
+        self.app.action_switch_model()  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        path = self.app.export_session()  # type: ignore[attr-defined]
+        self.app.notify(f"Exported to {path}", title="Conversation exported")
+
+    def action_new_session(self) -> None:
+        self.app.new_session()  # type: ignore[attr-defined]
+        self.query_one("#messages", VerticalScroll).remove_children()
+        self.query_one(StatusBar).usage = self.app.session_usage  # type: ignore[attr-defined]
