@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run    install into .venv, ingest the bundled sample library, search it
+#   make run    install into .venv, ingest the bundled sample library, open the chat UI on it
+#               (without a terminal, e.g. in a script, it runs a search instead)
 #   make test   install into .venv (with dev tools), lint, type-check, run the tests
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/litreview ingest --sample
-	$(BIN)/litreview search "making training of huge models fit in limited GPU memory" -k 5
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/litreview chat; \
+	else $(BIN)/litreview search "making training of huge models fit in limited GPU memory" -k 5; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

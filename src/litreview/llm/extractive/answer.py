@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from litreview.llm.extractive.evidence import Evidence, EvidenceScorer
+from litreview.llm.extractive.related import CONTRIBUTION
 from litreview.llm.extractive.sentences import short_name, third_person
 from litreview.llm.types import Source
 
@@ -24,13 +25,27 @@ RELATIVE_FLOOR = 0.75  # keep sentences scoring at least this share of the best 
 # Calibrated on bench/data: the 184 hard on-topic questions' best sentences score
 # >= 0.381, the 20 off-topic questions' <= 0.356 (bench/answer_quality.py).
 NOT_COVERED_BELOW = 0.365
+RANK_PRIOR = 0.10  # the retriever's judgement of the whole paper counts too
+CONTRIBUTION_BONUS = 0.05
+
+
+def weight(e: Evidence, sources: int) -> float:
+    """A sentence's worth in an answer: its match, its paper's retrieval rank, and whether it
+    states a contribution (a method or finding) rather than background."""
+    rank = 1.0 - (e.source.n - 1) / max(sources, 1)
+    cue = CONTRIBUTION_BONUS if CONTRIBUTION.search(e.text) else 0.0
+    return e.score + RANK_PRIOR * rank + cue
 
 
 def select(scorer: EvidenceScorer, evidence: list[Evidence]) -> list[Evidence]:
     if not evidence:
         return []
-    best = max(e.score for e in evidence)
-    pool = sorted((e for e in evidence if e.score >= RELATIVE_FLOOR * best), key=lambda e: -e.score)
+    sources = max(e.source.n for e in evidence)
+    value = {id(e): weight(e, sources) for e in evidence}
+    best = max(value.values())
+    pool = sorted(
+        (e for e in evidence if value[id(e)] >= RELATIVE_FLOOR * best), key=lambda e: -value[id(e)]
+    )
     vectors = dict(zip((e.text for e in pool), scorer.embed([e.text for e in pool]), strict=True))
     chosen: list[Evidence] = []
     per_source: dict[int, int] = {}
@@ -40,7 +55,7 @@ def select(scorer: EvidenceScorer, evidence: list[Evidence]) -> list[Evidence]:
             redundancy = max(
                 (float(vectors[e.text] @ vectors[c.text]) for c in chosen), default=0.0
             )
-            return MMR_LAMBDA * e.score - (1 - MMR_LAMBDA) * redundancy
+            return MMR_LAMBDA * value[id(e)] - (1 - MMR_LAMBDA) * redundancy
 
         pick = max(pool, key=mmr)
         pool.remove(pick)
@@ -63,7 +78,8 @@ def compose_answer(scorer: EvidenceScorer, question: str, sources: Sequence[Sour
         )
     chosen = select(scorer, evidence)
     groups: dict[int, list[Evidence]] = {}
-    for item in sorted(chosen, key=lambda e: -e.score):
+    top = max(e.source.n for e in evidence)
+    for item in sorted(chosen, key=lambda e: -weight(e, top)):
         groups.setdefault(item.source.n, []).append(item)
     paragraphs = []
     for n, items in groups.items():

@@ -16,7 +16,7 @@ from litreview.llm.extractive.sentences import short_name, split_sentences, thir
 from litreview.llm.types import Source
 
 # Sentences that state what a paper contributes get a bonus over background sentences.
-_CONTRIBUTION = re.compile(
+CONTRIBUTION = re.compile(
     r"\b(we|this paper|this work|our)\b.{0,40}\b(propose|present|introduce|develop|design|"
     r"show|demonstrate|find|achieve|outperform|reduce|improve)",
     re.IGNORECASE,
@@ -42,7 +42,7 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
         return sentences[0] if sentences else source.text
 
     def score(e: Evidence) -> float:
-        return e.score + (CONTRIBUTION_BONUS if _CONTRIBUTION.search(e.text) else 0.0)
+        return e.score + (CONTRIBUTION_BONUS if CONTRIBUTION.search(e.text) else 0.0)
 
     return max(evidence, key=score).text
 
