@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 class LitReviewApp(App[None]):
     CSS_PATH = "litreview.tcss"
     TITLE = "litreview"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "library", "Library"),
+        Binding("ctrl+r", "related_work", "Related work"),
+        Binding("f1", "show_help_panel", "Help"),
+    ]
 
     def __init__(self, settings: Settings, model: str | None = None) -> None:
         super().__init__()
@@ -158,8 +163,39 @@ class LitReviewApp(App[None]):
         self._status("ready")
         self.notify(f"Answers now come from {name}", title="Model")
 
+    def action_library(self) -> None:
+        from litreview.tui.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
+    def action_related_work(self) -> None:
+        from litreview.tui.screens.related import RelatedWorkScreen
+
+        if not isinstance(self.screen, RelatedWorkScreen):
+            self.push_screen(RelatedWorkScreen())
+
+    def ask_in_chat(self, question: str) -> None:
+        """Back to the chat, asking ``question`` there (e.g. "papers like this")."""
+        from textual.widgets import Input
+
+        from litreview.tui.screens.chat import ChatScreen
+
+        while not isinstance(self.screen, ChatScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(self.screen, ChatScreen):
+            field = self.screen.query_one("#question", Input)
+            field.value = question
+            field.post_message(Input.Submitted(field, question))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Library", "Browse, search and ingest papers", self.action_library)
+        yield SystemCommand(
+            "Related work",
+            "Draft a related-work section from a topic or abstract",
+            self.action_related_work,
+        )
         yield SystemCommand("Switch model", "Pick the model that answers", self.action_switch_model)
         yield SystemCommand(
             "Export conversation",

@@ -1,0 +1,164 @@
+"""Browse and search the library, open a paper, ask about papers like it, ingest a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Markdown, ProgressBar
+
+from litreview.library.paper import Paper
+from litreview.tui.widgets.status import StatusBar
+
+SEARCH_RESULTS = 50
+
+
+class PaperScreen(ModalScreen[str | None]):
+    """One paper; ``l`` asks the chat for papers like it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Back"),
+        Binding("l", "like", "Papers like this"),
+    ]
+
+    def __init__(self, paper: Paper) -> None:
+        super().__init__()
+        self.paper = paper
+
+    def compose(self) -> ComposeResult:
+        p = self.paper
+        meta = " · ".join(
+            x for x in (", ".join(p.authors), str(p.year or ""), ", ".join(p.sources)) if x
+        )
+        links = "\n".join(f"- {link}" for link in p.links)
+        text = f"## {p.title}\n\n{meta}\n\n{p.abstract}\n\n{links}\n\n`{p.paper_id}`"
+        with Vertical(id="paper-dialog"):
+            yield Markdown(text)
+            yield Label("l: ask for papers like this · Esc: back")
+
+    def action_like(self) -> None:
+        self.dismiss(
+            f"Which papers in my library are most like “{self.paper.title}”, "
+            "and how do they differ?"
+        )
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Chat"),
+        Binding("ctrl+i", "ingest", "Ingest file", show=True),
+        Binding("ctrl+f", "focus_search", "Search"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="library"):
+            yield Input(
+                placeholder="Search the library (Enter); empty shows everything",
+                id="library-search",
+            )
+            yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="ingest-row"):
+                yield Input(
+                    placeholder="Path of a file to ingest (.bib .csv .jsonl .txt), Enter",
+                    id="ingest-path",
+                )
+                yield ProgressBar(id="ingest-progress", show_eta=True)
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # Short columns first so they stay visible next to long titles.
+        table.add_columns("id", "year", "source", "title")
+        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
+        self.query_one("#ingest-row").display = False
+        self.load_papers("")
+        table.focus()
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_papers(self, query: str) -> None:
+        from litreview.index.retriever import SearchRequest
+
+        library = self.app.library  # type: ignore[attr-defined]
+        if query:
+            papers = [h.paper for h in library.search(SearchRequest(query, k=SEARCH_RESULTS))]
+        else:
+            papers = list(library.catalog.all())
+        self.app.call_from_thread(self._show, papers, query)
+
+    def _show(self, papers: list[Paper], query: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.papers = {p.paper_id: p for p in papers}
+        for p in papers:
+            source = p.sources[0] if p.sources else ""
+            if len(p.sources) > 1:
+                source += f" +{len(p.sources) - 1}"
+            table.add_row(p.paper_id, str(p.year or ""), source, p.title, key=p.paper_id)
+        what = f"{len(papers)} papers" + (f" for “{query}”" if query else "")
+        self.query_one(StatusBar).activity = what
+
+    @on(Input.Submitted, "#library-search")
+    def search(self, event: Input.Submitted) -> None:
+        self.load_papers(event.value.strip())
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def open_paper(self, event: DataTable.RowSelected) -> None:
+        paper = self.papers.get(str(event.row_key.value))
+        if paper is None:
+            return
+
+        def chosen(question: str | None) -> None:
+            if question:
+                self.app.pop_screen()
+                self.app.ask_in_chat(question)  # type: ignore[attr-defined]
+
+        self.app.push_screen(PaperScreen(paper), chosen)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#library-search").focus()
+
+    def action_ingest(self) -> None:
+        row = self.query_one("#ingest-row")
+        row.display = True
+        self.query_one("#ingest-path").focus()
+
+    @on(Input.Submitted, "#ingest-path")
+    def ingest_submitted(self, event: Input.Submitted) -> None:
+        path = Path(event.value.strip()).expanduser()
+        if event.value.strip():
+            self.ingest(path)
+
+    @work(thread=True, exclusive=True, group="ingest")
+    def ingest(self, path: Path) -> None:
+        app = self.app
+        bar = self.query_one("#ingest-progress", ProgressBar)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            app.call_from_thread(bar.update, total=total, progress=done)
+            app.call_from_thread(self._set_activity, f"ingest: {stage} {done}/{total}")
+
+        report = app.library.ingest([path], progress)  # type: ignore[attr-defined]
+        if report.failed:
+            message, severity = report.failed[0].error or "failed", "error"
+        else:
+            message = (
+                f"{report.added} added, {report.updated} updated, {report.skipped} already present"
+            )
+            severity = "information"
+        warnings = [w for f in report.files for w in f.warnings]
+        if warnings:
+            message += "\n" + "\n".join(warnings[:3])
+        app.call_from_thread(
+            app.notify, message, title=f"Ingest {path.name}", severity=severity, timeout=8
+        )
+        app.call_from_thread(self.load_papers, "")
+
+    def _set_activity(self, text: str) -> None:
+        self.query_one(StatusBar).activity = text

@@ -1,0 +1,132 @@
+"""Related work: paste a topic or draft abstract, watch themes appear, export the draft."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, TextArea
+
+from litreview.review.related import RelatedWorkDraft
+from litreview.tui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from litreview.tui.app import LitReviewApp
+
+
+class RelatedWorkScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "generate", "Draft"),
+        Binding("ctrl+s", "export('md')", "Export .md"),
+        Binding("ctrl+t", "export('latex')", "Export .tex"),
+        Binding("escape", "stop_or_back", "Stop / Chat"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel = threading.Event()
+        self.draft: RelatedWorkDraft | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="related"):
+            with Vertical(id="related-input"):
+                yield TextArea(id="work", soft_wrap=True)
+            yield Markdown(
+                "Paste your topic or draft abstract on the left, then Ctrl+G.", id="draft"
+            )
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
+        self.query_one(TextArea).focus()
+
+    def action_generate(self) -> None:
+        work_text = self.query_one(TextArea).text.strip()
+        if not work_text:
+            self.app.notify("Write a topic or paste an abstract first.", severity="warning")
+            return
+        self.cancel = threading.Event()
+        self.query_one("#draft", Markdown).update("*Finding papers…*")
+        self.generate(work_text)
+
+    @work(thread=True, exclusive=True, group="related")
+    def generate(self, work_text: str) -> None:
+        from litreview.llm.errors import Cancelled, LLMError
+        from litreview.review.related import draft_related_work
+
+        app = cast("LitReviewApp", self.app)
+        outline: list[str] = []
+
+        def progress(stage: str, done: int, total: int, message: str) -> None:
+            if stage == "theme":
+                outline.append(f"{done}. {message}")
+                text = (
+                    "### Outline\n\n"
+                    + "\n".join(outline)
+                    + f"\n\n*Writing theme {done} of {total}…*"
+                )
+                app.call_from_thread(self.query_one("#draft", Markdown).update, text)
+                app.call_from_thread(self._activity, f"theme {done}/{total}: {message}")
+
+        try:
+            draft = draft_related_work(
+                app.library,
+                app.backend(),
+                work_text,
+                progress=progress,
+                cancel=self.cancel,
+            )
+        except Cancelled:
+            app.call_from_thread(self._activity, "stopped")
+            return
+        except LLMError as exc:
+            app.call_from_thread(
+                app.notify, str(exc), title="Model error", severity="error", timeout=10
+            )
+            app.call_from_thread(self._activity, "error")
+            return
+        app.call_from_thread(self._show, draft)
+
+    def _activity(self, text: str) -> None:
+        self.query_one(StatusBar).activity = text
+
+    def _show(self, draft: RelatedWorkDraft) -> None:
+        from litreview.review.export import render
+
+        self.draft = draft
+        app = cast("LitReviewApp", self.app)
+        app.session_usage = app.session_usage + draft.usage
+        self.query_one(StatusBar).usage = app.session_usage
+        if not draft.themes:
+            self.query_one("#draft", Markdown).update("No paper in the library is related to this.")
+            return
+        self.query_one("#draft", Markdown).update(render(draft, "md").text)
+        self._activity(f"draft ready: {len(draft.themes)} themes, {len(draft.papers)} papers")
+
+    def action_export(self, fmt: str) -> None:
+        from litreview.review.export import render
+
+        if self.draft is None or not self.draft.themes:
+            self.app.notify("Draft something first (Ctrl+G).", severity="warning")
+            return
+        exported = render(self.draft, fmt)
+        folder = self.app.settings.home / "exports" / time.strftime("related-%Y%m%d-%H%M%S")  # type: ignore[attr-defined]
+        folder.mkdir(parents=True, exist_ok=True)
+        name = "related-work.tex" if fmt == "latex" else "related-work.md"
+        (folder / name).write_text(exported.text, encoding="utf-8")
+        (folder / "references.bib").write_text(exported.bibtex, encoding="utf-8")
+        self.app.notify(f"Wrote {folder / name} and references.bib", title="Exported")
+        self.exported = folder
+
+    def action_stop_or_back(self) -> None:
+        if any(w.is_running for w in self.workers):
+            self.cancel.set()
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,107 @@
+"""Library and related-work screens, driven with Pilot on the sample library."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Markdown, TextArea
+
+from litreview.settings import Settings
+from litreview.tui.app import LitReviewApp
+from litreview.tui.screens.chat import ChatScreen
+from litreview.tui.screens.library import LibraryScreen, PaperScreen
+from litreview.tui.screens.related import RelatedWorkScreen
+from litreview.tui.widgets.message import Answer
+
+
+def test_library_search_open_paper_and_ask_about_papers_like_it(sample_settings: Settings) -> None:
+    async def scenario() -> None:
+        app = LitReviewApp(sample_settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("ctrl+l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
+            table = app.screen.query_one(DataTable)
+            assert table.row_count == 264
+            app.screen.query_one(
+                "#library-search", Input
+            ).value = "trojan attacks on text classifiers"
+            await pilot.click("#library-search")
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert 0 < table.row_count <= 50
+            assert str(table.get_row_at(0)[3]).startswith("T-Miner")
+            table.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PaperScreen)
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ChatScreen)
+            assert "T-Miner" in app.screen.query_one(Answer).source
+
+    asyncio.run(scenario())
+
+
+def test_ingest_a_file_from_the_library_screen(settings: Settings, tmp_path: Path) -> None:
+    from tests.index.test_library import small_corpus
+
+    corpus = small_corpus(tmp_path, n=5)
+    # Start from a library with one paper, then ingest five more from inside the app.
+    first = tmp_path / "one.jsonl"
+    first.write_text(
+        json.dumps({"title": "A paper on graphs", "abstract": "Graph networks " * 20}) + "\n"
+    )
+    from litreview.index.library import Library
+
+    with Library(settings) as lib:
+        lib.ingest([first])
+
+    async def scenario() -> None:
+        app = LitReviewApp(settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("ctrl+l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("ctrl+i")
+            app.screen.query_one("#ingest-path", Input).value = str(corpus)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen.query_one(DataTable).row_count == 6
+
+    asyncio.run(scenario())
+
+
+def test_related_work_shows_outline_then_draft_and_exports(sample_settings: Settings) -> None:
+    async def scenario() -> None:
+        app = LitReviewApp(sample_settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert isinstance(app.screen, RelatedWorkScreen)
+            app.screen.query_one(
+                TextArea
+            ).text = "detecting and removing backdoors in neural networks"
+            await pilot.press("ctrl+g")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            draft = app.screen.query_one("#draft", Markdown).source
+            assert draft.startswith("## Related Work") and "[1]" in draft
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            folder = app.screen.exported  # type: ignore[attr-defined]
+            assert "\\cite{" in (folder / "related-work.tex").read_text()
+            assert (folder / "references.bib").read_text().count("@") >= 3
+
+    asyncio.run(scenario())

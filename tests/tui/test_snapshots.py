@@ -1,0 +1,60 @@
+"""SVG snapshots of the main screens (pytest-textual-snapshot).
+
+Update them after an intended change with ``pytest tests/tui --snapshot-update`` and look
+at the report it writes before committing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, TextArea
+
+from litreview.settings import Settings
+from litreview.tui.app import LitReviewApp
+
+SIZE = (140, 40)
+
+
+async def settle(pilot: Any) -> None:
+    # A blinking cursor would make every snapshot differ by the blink phase.
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.5)  # let Markdown finish rendering what the workers handed it
+
+
+def test_chat_after_an_answer(snap_compare: Any, sample_settings: Settings) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#question", Input).value = "How can huge models be trained?"
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = LitReviewApp(sample_settings, model="extractive")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_library_screen(snap_compare: Any, sample_settings: Settings) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+
+    app = LitReviewApp(sample_settings, model="extractive")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_related_work_draft(snap_compare: Any, sample_settings: Settings) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        pilot.app.screen.query_one(TextArea).text = "quantization of neural networks"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+
+    app = LitReviewApp(sample_settings, model="extractive")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
