@@ -47,13 +47,14 @@ def test_library_screen(snap_compare: Any, sample_settings: Settings) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_related_work_draft(snap_compare: Any, sample_settings: Settings) -> None:
+def test_related_work_screen(snap_compare: Any, sample_settings: Settings) -> None:
+    # The draft itself is checked in test_screens.py: its text depends on approximate
+    # nearest-neighbour ties, which a pixel-exact snapshot should not.
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         await pilot.press("ctrl+r")
         await pilot.pause()
         pilot.app.screen.query_one(TextArea).text = "quantization of neural networks"
-        await pilot.press("ctrl+g")
         await settle(pilot)
 
     app = LitReviewApp(sample_settings, model="extractive")
