@@ -73,8 +73,13 @@ def test_cluster_separates_groups_and_prefers_balanced_cuts() -> None:
 def test_extractive_draft_cites_every_paper_it_was_given(sample_settings: Settings) -> None:
     with Library(sample_settings) as lib:
         events: list[tuple[str, int, int, str]] = []
+        written: list[str] = []
         draft = draft_related_work(
-            lib, ExtractiveBackend(), WORK, progress=lambda *e: events.append(e)
+            lib,
+            ExtractiveBackend(),
+            WORK,
+            progress=lambda *e: events.append(e),
+            on_theme=lambda theme: written.append(theme.name),
         )
     assert draft.model == "extractive" and len(draft.themes) >= 2
     numbers = [n for n, _ in draft.papers]
@@ -86,6 +91,7 @@ def test_extractive_draft_cites_every_paper_it_was_given(sample_settings: Settin
     titles = [p.title for _, p in draft.papers]
     assert any(t.startswith("Single Image Backdoor Inversion") for t in titles)
     assert [e[0] for e in events].count("theme") == len(draft.themes)
+    assert written == [t.name for t in draft.themes], "paragraphs are handed over theme by theme"
 
 
 def test_uncited_papers_are_regenerated_then_appended(sample_settings: Settings) -> None:

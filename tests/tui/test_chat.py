@@ -98,3 +98,27 @@ def test_unreachable_backend_is_a_message_not_a_crash(
             assert app.screen.query_one(StatusBar).activity == "error"
 
     asyncio.run(scenario())
+
+
+def test_sessions_persist_and_reopen(sample_settings: Settings) -> None:
+    async def scenario() -> None:
+        app = LitReviewApp(sample_settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await ask(pilot, app, QUESTION)
+            first = app.session.name
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert not app.screen.query(Answer)
+            app.session.name = first + "-b"  # a distinct name even within the same second
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("enter")  # newest first: the first chat (the new one is unsaved)
+            await pilot.pause()
+            assert app.session.name == first and len(app.session.turns) == 1
+            assert "Harmony" in app.screen.query_one(Answer).source
+            # A follow-up in the reopened session carries its history.
+            await ask(pilot, app, "Which of them reduces memory the most?")
+            assert len(app.store.load(first).turns) == 2
+
+    asyncio.run(scenario())

@@ -221,6 +221,7 @@ def draft_related_work(
     max_papers: int = 12,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    on_theme: Callable[[Theme], None] | None = None,
 ) -> RelatedWorkDraft:
     """Draft a related-work section for ``work`` (a topic or a draft abstract)."""
 
@@ -263,6 +264,8 @@ def draft_related_work(
         theme.paragraph, extra = _paragraph(backend, work, theme, sources, cancel, extractive)
         usage = usage + extra
         report("written", i, len(themes), theme.name)
+        if on_theme is not None:
+            on_theme(theme)
     return RelatedWorkDraft(work, queries, themes, usage, backend.name)
 
 

@@ -125,6 +125,11 @@ class LitReviewApp(App[None]):
         self.store.save(self.session)
         return result
 
+    def open_session(self, name: str) -> None:
+        """Continue a saved conversation: its turns become the follow-up context again."""
+        self.session = self.store.load(name)
+        self.session_usage = Usage()
+
     def new_session(self) -> None:
         self.session = Session(time.strftime("chat-%Y%m%d-%H%M%S"))
         self.session_usage = Usage()
@@ -203,6 +208,20 @@ class LitReviewApp(App[None]):
             lambda: self.notify(f"Exported to {self.export_session()}"),
         )
         yield SystemCommand("New chat", "Start a new conversation", self._new_chat)
+        yield SystemCommand("Open session", "Reopen a saved conversation", self._open_chat)
+        yield SystemCommand("Stop answer", "Stop the answer being written", self._stop)
+
+    def _open_chat(self) -> None:
+        from litreview.tui.screens.chat import ChatScreen
+
+        if isinstance(self.screen, ChatScreen):
+            self.screen.action_open_session()
+
+    def _stop(self) -> None:
+        from litreview.tui.screens.chat import ChatScreen
+
+        if isinstance(self.screen, ChatScreen):
+            self.screen.action_stop()
 
     def _new_chat(self) -> None:
         from litreview.tui.screens.chat import ChatScreen

@@ -27,6 +27,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+o", "switch_model", "Model"),
         Binding("ctrl+e", "export", "Export"),
         Binding("ctrl+n", "new_session", "New chat"),
+        Binding("ctrl+s", "open_session", "Sessions"),
         Binding("f2", "focus_sources", "Sources"),
     ]
 
@@ -132,6 +133,28 @@ class ChatScreen(Screen[None]):
     def action_export(self) -> None:
         path = self.app.export_session()  # type: ignore[attr-defined]
         self.app.notify(f"Exported to {path}", title="Conversation exported")
+
+    def action_open_session(self) -> None:
+        from litreview.tui.screens.sessions import SessionsScreen
+
+        app = self.app
+
+        def chosen(name: str | None) -> None:
+            if name:
+                app.open_session(name)  # type: ignore[attr-defined]
+                self.show_session()
+
+        app.push_screen(SessionsScreen(app.store), chosen)  # type: ignore[attr-defined]
+
+    def show_session(self) -> None:
+        """Re-render the app's current session (after reopening it)."""
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.remove_children()
+        for turn in self.app.session.turns:  # type: ignore[attr-defined]
+            messages.mount(Question(f"**You:** {turn.question}"))
+            messages.mount(Answer(linkify(turn.answer) + f"\n\n<sub>{turn.model}</sub>"))
+        messages.scroll_end(animate=False)
+        self.query_one(StatusBar).activity = f"reopened {self.app.session.name}"  # type: ignore[attr-defined]
 
     def action_new_session(self) -> None:
         self.app.new_session()  # type: ignore[attr-defined]

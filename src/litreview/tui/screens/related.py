@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, TextArea
 
-from litreview.review.related import RelatedWorkDraft
+from litreview.review.related import RelatedWorkDraft, Theme
 from litreview.tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -63,17 +63,21 @@ class RelatedWorkScreen(Screen[None]):
 
         app = cast("LitReviewApp", self.app)
         outline: list[str] = []
+        written: list[str] = []
+
+        def show(footer: str) -> None:
+            text = "### Outline\n\n" + "\n".join(outline) + "\n\n" + "\n\n".join(written)
+            app.call_from_thread(self.query_one("#draft", Markdown).update, f"{text}\n\n{footer}")
 
         def progress(stage: str, done: int, total: int, message: str) -> None:
             if stage == "theme":
                 outline.append(f"{done}. {message}")
-                text = (
-                    "### Outline\n\n"
-                    + "\n".join(outline)
-                    + f"\n\n*Writing theme {done} of {total}…*"
-                )
-                app.call_from_thread(self.query_one("#draft", Markdown).update, text)
+                show(f"*Writing theme {done} of {total}…*")
                 app.call_from_thread(self._activity, f"theme {done}/{total}: {message}")
+
+        def on_theme(theme: Theme) -> None:
+            written.append(f"#### {theme.name}\n\n{theme.paragraph}")
+            show("")
 
         try:
             draft = draft_related_work(
@@ -82,6 +86,7 @@ class RelatedWorkScreen(Screen[None]):
                 work_text,
                 progress=progress,
                 cancel=self.cancel,
+                on_theme=on_theme,
             )
         except Cancelled:
             app.call_from_thread(self._activity, "stopped")
