@@ -24,6 +24,34 @@ def wall(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
     return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
 
 
+TUI_PROBE = """
+import time
+start = time.perf_counter()
+import asyncio
+from litreview.settings import load_settings
+from litreview.tui.app import LitReviewApp
+
+async def main():
+    app = LitReviewApp(load_settings(), model="extractive")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        print(time.perf_counter() - start)  # the chat screen is mounted and takes input
+
+asyncio.run(main())
+"""
+
+
+def tui_first_screen(env: dict[str, str], runs: int) -> dict[str, float]:
+    """Seconds from a new process to an interactive chat screen (headless)."""
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", TUI_PROBE], env=env, check=True, capture_output=True, text=True
+        )
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+
+
 def main() -> dict[str, object]:
     litreview = str(Path(sys.executable).parent / "litreview")
     library = sample_library()
@@ -32,6 +60,7 @@ def main() -> dict[str, object]:
     result: dict[str, object] = {
         "help": wall([litreview, "--help"], env, runs=10),
         "first_search": wall([litreview, "search", "backdoor defenses", "--json"], env, runs=5),
+        "tui_first_screen": tui_first_screen(env, runs=3),
     }
     for key, value in result.items():
         print(f"{key:>14}: {value}")

@@ -98,6 +98,13 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{st['first_search']['median_s']} s",
             )
         )
+        if "tui_first_screen" in st:
+            out.append(
+                (
+                    "`litreview chat`: new process to an interactive chat screen (median)",
+                    f"{st['tui_first_screen']['median_s']} s",
+                )
+            )
     lat = r.get("latency", {})
     for size in ("264", "100000"):
         for mode in ("hybrid", "dense", "lexical", "hybrid+mmr"):

@@ -100,9 +100,12 @@ def test_unreachable_backend_is_a_message_not_a_crash(
     asyncio.run(scenario())
 
 
-def test_sessions_persist_and_reopen(sample_settings: Settings) -> None:
+def test_sessions_persist_and_reopen(sample_settings: Settings, tmp_path: Path) -> None:
+    from litreview.review.session import SessionStore
+
     async def scenario() -> None:
         app = LitReviewApp(sample_settings, model="extractive")
+        app.store = SessionStore(tmp_path / "sessions")  # not the shared sample home's
         async with app.run_test(size=(150, 45)) as pilot:
             await app.workers.wait_for_complete()
             await ask(pilot, app, QUESTION)
@@ -110,7 +113,6 @@ def test_sessions_persist_and_reopen(sample_settings: Settings) -> None:
             await pilot.press("ctrl+n")
             await pilot.pause()
             assert not app.screen.query(Answer)
-            app.session.name = first + "-b"  # a distinct name even within the same second
             await pilot.press("ctrl+s")
             await pilot.pause()
             await pilot.press("enter")  # newest first: the first chat (the new one is unsaved)

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from litreview.review.ask import AskResult
 
 
+def new_session_name() -> str:
+    """Sortable by time, unique even for two chats started in the same second."""
+    import secrets
+
+    return time.strftime("chat-%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
 class LitReviewApp(App[None]):
     CSS_PATH = "litreview.tcss"
     TITLE = "litreview"
@@ -42,7 +49,7 @@ class LitReviewApp(App[None]):
         self._library: Library | None = None
         self._lock = threading.Lock()
         self.store = SessionStore(settings.sessions_path)
-        self.session = Session(time.strftime("chat-%Y%m%d-%H%M%S"))
+        self.session = Session(new_session_name())
         self.session_usage = Usage()
         self.last_result: AskResult | None = None
 
@@ -131,7 +138,7 @@ class LitReviewApp(App[None]):
         self.session_usage = Usage()
 
     def new_session(self) -> None:
-        self.session = Session(time.strftime("chat-%Y%m%d-%H%M%S"))
+        self.session = Session(new_session_name())
         self.session_usage = Usage()
 
     def export_session(self) -> Path:
