@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from litreview.cli.context import AppContext, console, stop_on_ctrl_c
+from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
 
 
 @click.command("batch")
@@ -38,13 +38,6 @@ def batch_command(
     k: int | None,
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     from litreview.index.vectors import VectorStoreError
     from litreview.llm.errors import LLMError
@@ -57,15 +50,7 @@ def batch_command(
         questions = read_questions(questions_file)
     except QuestionsFileError as exc:
         raise click.ClickException(str(exc)) from exc
-    progress = Progress(
-        TextColumn("Answering"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=out,
-        transient=True,
-        disable=not out.is_terminal,
-    )
+    progress = progress_bar(out, "Answering")
     try:
         # Ctrl-C: finish the answers under way, start no new ones.
         with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from litreview.cli.context import AppContext, console, stop_on_ctrl_c
+from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
 
 STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical": "BM25 index"}
 
@@ -25,13 +25,6 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
     Re-ingesting a file adds nothing; a changed abstract updates its paper in
     place. With no PATHS, finishes an ingest that was interrupted.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     from litreview.index.ingest import IngestStopped
     from litreview.index.vectors import VectorStoreError
@@ -51,15 +44,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
                 )
             out.print("Library is up to date; nothing pending.")
             return
-        progress = Progress(
-            TextColumn("{task.description:<18}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=out,
-            transient=True,
-            disable=not out.is_terminal,
-        )
+        progress = progress_bar(out)
         tasks: dict[str, Any] = {}
 
         def on_progress(stage: str, done: int, total: int) -> None:

@@ -232,10 +232,7 @@ class LiteLLMBackend:
             raise
         except Exception as exc:
             raise self._translate(exc) from exc
-        text = "".join(parts)
-        completion = Completion(text, self._usage(reported, request, text), self.name)
-        self._record(request, completion, time.monotonic() - started)
-        yield Done(completion)
+        yield Done(self._finish(request, parts, reported, started))
 
     async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
         self.check_configured()
@@ -260,14 +257,18 @@ class LiteLLMBackend:
                     yield Delta(delta)
         except Exception as exc:
             raise self._translate(exc) from exc
+        yield Done(self._finish(request, parts, reported, started))
+
+    def _finish(
+        self, request: Request, parts: list[str], reported: Any, started: float
+    ) -> Completion:
+        """The whole text with its usage and cost, logged: the end of every stream."""
         text = "".join(parts)
         completion = Completion(text, self._usage(reported, request, text), self.name)
-        self._record(request, completion, time.monotonic() - started)
-        yield Done(completion)
-
-    def _record(self, request: Request, completion: Completion, seconds: float) -> None:
         if self.log is not None:
+            seconds = time.monotonic() - started
             self.log.write(request, completion, seconds, api_base=self.spec.api_base)
+        return completion
 
 
 def _read_chunk(chunk: Any, reported: Any) -> tuple[str | None, Any]:
