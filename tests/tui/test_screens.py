@@ -105,3 +105,34 @@ def test_related_work_shows_outline_then_draft_and_exports(sample_settings: Sett
             assert (folder / "references.bib").read_text().count("@") >= 3
 
     asyncio.run(scenario())
+
+
+def test_every_screen_action_has_a_palette_entry(sample_settings: Settings) -> None:
+    async def scenario() -> None:
+        app = LitReviewApp(sample_settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {
+                "Switch model",
+                "Export conversation",
+                "New chat",
+                "Open session",
+                "Stop answer",
+                "Library",
+                "Related work",
+            } <= titles
+            await pilot.press("ctrl+l")
+            await app.workers.wait_for_complete()
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {"Ingest a file", "Search the library"} <= titles
+            await pilot.press("escape", "ctrl+r")
+            await pilot.pause()
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {
+                "Draft related work",
+                "Export draft as Markdown",
+                "Export draft as LaTeX",
+            } <= titles
+
+    asyncio.run(scenario())

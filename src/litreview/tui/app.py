@@ -217,6 +217,29 @@ class LitReviewApp(App[None]):
         yield SystemCommand("New chat", "Start a new conversation", self._new_chat)
         yield SystemCommand("Open session", "Reopen a saved conversation", self._open_chat)
         yield SystemCommand("Stop answer", "Stop the answer being written", self._stop)
+        # The current screen's own actions, so that every key has a palette entry too.
+        from litreview.tui.screens.library import LibraryScreen
+        from litreview.tui.screens.related import RelatedWorkScreen
+
+        if isinstance(screen, LibraryScreen):
+            yield SystemCommand("Ingest a file", "Add papers from a file", screen.action_ingest)
+            yield SystemCommand(
+                "Search the library", "Focus the search box", screen.action_focus_search
+            )
+        if isinstance(screen, RelatedWorkScreen):
+            yield SystemCommand(
+                "Draft related work", "Draft from the text on the left", screen.action_generate
+            )
+            yield SystemCommand(
+                "Export draft as Markdown",
+                "related-work.md + references.bib",
+                lambda: screen.action_export("md"),
+            )
+            yield SystemCommand(
+                "Export draft as LaTeX",
+                "related-work.tex + references.bib",
+                lambda: screen.action_export("latex"),
+            )
 
     def _open_chat(self) -> None:
         from litreview.tui.screens.chat import ChatScreen
