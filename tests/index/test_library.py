@@ -135,3 +135,15 @@ def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path)
     with Library(limited) as lib:
         assert lib.catalog.count() == 12 and lib.pending == 8
         assert lib.ingest([]).embedded == 8 and lib.pending == 0
+
+
+def test_excluded_papers_never_come_back(settings: Settings, tmp_path: Path) -> None:
+    with Library(settings) as lib:
+        lib.ingest([small_corpus(tmp_path)])
+        top = lib.search(SearchRequest("ambiguous inputs supervisors", k=3))[0].paper.paper_id
+        again = lib.search(
+            SearchRequest(
+                "ambiguous inputs supervisors", k=3, filters=Filters(exclude=frozenset({top}))
+            )
+        )
+        assert top not in [h.paper.paper_id for h in again] and len(again) == 3

@@ -25,8 +25,10 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     author: str | None = None
+    exclude: frozenset[str] = frozenset()  # paper ids never to return ("papers like this")
 
     def active(self) -> bool:
+        """Whether a metadata filter applies (exclusions are applied to the ranking itself)."""
         return any(v is not None for v in (self.source, self.year_from, self.year_to, self.author))
 
 
@@ -90,8 +92,13 @@ class Retriever:
         query = " ".join(request.query.split())
         if not query:
             return []
+        f = request.filters
         allowed = (
-            self.catalog.ids_matching(**vars(request.filters)) if request.filters.active() else None
+            self.catalog.ids_matching(
+                source=f.source, year_from=f.year_from, year_to=f.year_to, author=f.author
+            )
+            if f.active()
+            else None
         )
         pool = max(self.settings.candidates, request.k * 3)
 
@@ -122,7 +129,9 @@ class Retriever:
                 [self.settings.dense_weight, self.settings.lexical_weight],
                 k=self.settings.rrf_k,
             )
-        ranked = sorted(scores, key=lambda pid: -scores[pid])
+        ranked = [
+            pid for pid in sorted(scores, key=lambda pid: -scores[pid]) if pid not in f.exclude
+        ]
         if request.mmr:
             ranked = mmr(
                 ranked[:pool],

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from litreview.index.library import Library
-from litreview.index.retriever import SearchHit, SearchRequest
+from litreview.index.retriever import Filters, SearchHit, SearchRequest
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.extractive.sentences import split_sentences
@@ -136,10 +136,15 @@ def ask(
     on_delta: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
     scorer: EvidenceScorer | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> AskResult:
     question = " ".join(question.split())
     hits = library.search(
-        SearchRequest(retrieval_query(question, history), k=k or library.settings.retrieval.k)
+        SearchRequest(
+            retrieval_query(question, history),
+            k=k or library.settings.retrieval.k,
+            filters=Filters(exclude=exclude),
+        )
     )
     extractive = backend.name == "extractive"
     scorer = scorer or EvidenceScorer.shared()

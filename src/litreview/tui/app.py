@@ -108,6 +108,7 @@ class LitReviewApp(App[None]):
         question: str,
         on_delta: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        exclude: frozenset[str] = frozenset(),
     ) -> AskResult:
         from litreview.review.ask import ask
 
@@ -118,6 +119,7 @@ class LitReviewApp(App[None]):
             history=self.session.history(),
             on_delta=on_delta,
             cancel=cancel,
+            exclude=exclude,
         )
         self.session.turns.append(
             Turn(
@@ -187,8 +189,9 @@ class LitReviewApp(App[None]):
         if not isinstance(self.screen, RelatedWorkScreen):
             self.push_screen(RelatedWorkScreen())
 
-    def ask_in_chat(self, question: str) -> None:
-        """Back to the chat, asking ``question`` there (e.g. "papers like this")."""
+    def ask_in_chat(self, question: str, exclude: frozenset[str] = frozenset()) -> None:
+        """Back to the chat, asking ``question`` there; ``exclude`` keeps papers out of the
+        answer (for "papers like this", the paper itself)."""
         from textual.widgets import Input
 
         from litreview.tui.screens.chat import ChatScreen
@@ -196,6 +199,7 @@ class LitReviewApp(App[None]):
         while not isinstance(self.screen, ChatScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         if isinstance(self.screen, ChatScreen):
+            self.screen.exclude_next = exclude
             field = self.screen.query_one("#question", Input)
             field.value = question
             field.post_message(Input.Submitted(field, question))

@@ -34,6 +34,7 @@ class ChatScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.cancel = threading.Event()
+        self.exclude_next: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -63,10 +64,11 @@ class ChatScreen(Screen[None]):
         messages.scroll_end(animate=False)
         self.cancel = threading.Event()
         self.query_one(StatusBar).activity = "retrieving and answering…"
-        self.answer_question(question, answer)
+        self.answer_question(question, answer, self.exclude_next)
+        self.exclude_next = frozenset()
 
     @work(thread=True, exclusive=True, group="answer")
-    def answer_question(self, question: str, widget: Answer) -> None:
+    def answer_question(self, question: str, widget: Answer, exclude: frozenset[str]) -> None:
         from litreview.llm.errors import Cancelled, LLMError
 
         app = self.app
@@ -82,7 +84,9 @@ class ChatScreen(Screen[None]):
                 app.call_from_thread(widget.update, linkify("".join(parts)))
 
         try:
-            result = app.ask(question, on_delta=on_delta, cancel=self.cancel)  # type: ignore[attr-defined]
+            result = app.ask(  # type: ignore[attr-defined]
+                question, on_delta=on_delta, cancel=self.cancel, exclude=exclude
+            )
         except Cancelled:
             app.call_from_thread(widget.update, linkify("".join(parts)) + "\n\n*(stopped)*")
             app.call_from_thread(self._set_activity, "stopped")

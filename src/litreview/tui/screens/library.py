@@ -117,7 +117,7 @@ class LibraryScreen(Screen[None]):
         def chosen(question: str | None) -> None:
             if question:
                 self.app.pop_screen()
-                self.app.ask_in_chat(question)  # type: ignore[attr-defined]
+                self.app.ask_in_chat(question, frozenset({paper.paper_id}))  # type: ignore[attr-defined]
 
         self.app.push_screen(PaperScreen(paper), chosen)
 
