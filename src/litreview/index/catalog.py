@@ -200,6 +200,9 @@ class Catalog:
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
 
+    def pending_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0])
+
     def pending_ids(self) -> list[str]:
         rows = self._db.execute("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")
         return [r[0] for r in rows]

@@ -55,7 +55,7 @@ class Library:
 
         store = VectorStore(self.settings)
         identity = store.identity
-        indexed = self.catalog.count() - len(self.catalog.pending_ids())
+        indexed = self.catalog.count() - self.catalog.pending_count()
         if self.catalog.get_meta("vector_store") != identity or (indexed and store.count() == 0):
             if indexed:
                 self.catalog.mark_all_pending()
@@ -115,7 +115,7 @@ class Library:
     @property
     def pending(self) -> int:
         """Papers saved but not (or no longer) in the vector store."""
-        return len(self.catalog.pending_ids())
+        return self.catalog.pending_count()
 
     def reconcile(self) -> int:
         """Open the vector store (checking it against the catalog); return what is pending."""

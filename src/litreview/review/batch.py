@@ -105,19 +105,23 @@ def _parse(path: Path, text: str) -> Iterator[Question]:
             yield Question(str(number), stripped)
 
 
-def answered_ids(results: Path) -> set[str]:
-    """Ids already answered (without error) in an existing results file."""
-    done: set[str] = set()
+def result_rows(results: Path) -> Iterator[dict[str, object]]:
+    """The records of a results file, in order; a line cut by a crash mid-write is skipped
+    (its question counts as not answered and is asked again)."""
     if not results.exists():
-        return done
+        return
     for line in results.read_text(encoding="utf-8").splitlines():
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            continue  # a line cut by a crash mid-write: that question is redone
-        if isinstance(row, dict) and not row.get("error") and "id" in row:
-            done.add(str(row["id"]))
-    return done
+            continue
+        if isinstance(row, dict) and "id" in row:
+            yield row
+
+
+def answered_ids(results: Path) -> set[str]:
+    """Ids already answered (without error) in an existing results file."""
+    return {str(row["id"]) for row in result_rows(results) if not row.get("error")}
 
 
 def run_batch(
@@ -185,14 +189,8 @@ def run_batch(
 
 def write_report(results: Path, report: Path, questions: list[Question]) -> None:
     """A Markdown report of the answers in ``results``, in the questions' order."""
-    rows: dict[str, dict[str, object]] = {}
-    for line in results.read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict) and "id" in row:
-            rows[str(row["id"])] = row  # a later line (a retried question) wins
+    # A later line (a retried question) wins.
+    rows = {str(row["id"]): row for row in result_rows(results)}
     parts = ["# Batch answers", ""]
     total = Usage()
     failed = 0
