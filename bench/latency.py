@@ -6,8 +6,9 @@ Synthetic papers are built from the sample's own material: titles and
 abstracts recombine real title words and abstract sentences (so BM25 sees a
 realistic vocabulary), and vectors are noisy mixtures of real chunk vectors
 (embedding 100,000 abstracts would take ~70 minutes on this machine and says
-nothing more about query latency). They go through the real catalog, Chroma
-collection and BM25 index; only the embedding step is skipped.
+nothing more about query latency); their token vectors (late interaction)
+are real papers' ones, assigned at random. They go through the real catalog,
+Chroma collection, token store and BM25 index; only the model is skipped.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
     vectors = source.vectors.paper_vectors([p.paper_id for p in real])
     base = np.stack([vectors[p.paper_id] for p in real])
     words = [w for p in real for w in p.title.split()]
+    # Token vectors for late interaction: real ones, of real chunks, assigned at random.
+    token_pool = source.vectors.embedder.encode([f"{p.title}. {p.abstract}" for p in real]).tokens
     sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
 
     home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
@@ -80,6 +83,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
             Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers
         ]
         target.vectors.replace_papers(chunks, mix.astype(np.float32))
+        target.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
         target.catalog.mark_indexed(
             [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
         )

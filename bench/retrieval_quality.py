@@ -12,7 +12,8 @@ from bench.common import load_questions, sample_library, save_result
 from litreview.index.retriever import SearchRequest
 from litreview.library.normalize import paper_id_for
 
-MODES = ("lexical", "dense", "hybrid")
+# "fusion" is the hybrid's first stage alone: RRF of dense and BM25, no re-ranking.
+MODES = ("lexical", "dense", "fusion", "hybrid")
 # "hard" paraphrases avoid the abstracts' distinctive words (BM25 ~0.92 recall@5);
 # "easy" reuses them and mostly checks that nothing is broken.
 SETS = {"hard": "retrieval_questions_hard.jsonl", "easy": "retrieval_questions.jsonl"}
@@ -51,9 +52,11 @@ def main() -> dict[str, object]:
         for kind in ("single", "multi", "all"):
             subset = [q for q in questions if kind == "all" or q["kind"] == kind]
             for mode in MODES:
+                library.settings.retrieval.rerank = mode != "fusion"
+                search_mode = "hybrid" if mode == "fusion" else mode
 
-                def search(text: str, mode: str = mode) -> list[str]:
-                    hits = library.search(SearchRequest(text, k=10, mode=mode))
+                def search(text: str, search_mode: str = search_mode) -> list[str]:
+                    hits = library.search(SearchRequest(text, k=10, mode=search_mode))
                     return [h.paper.paper_id for h in hits]
 
                 key = f"{name}/{kind}/{mode}"

@@ -15,6 +15,7 @@ from bench import (
     batch_overhead,
     latency,
     related_quality,
+    rerank_cv,
     retrieval_quality,
     startup,
     support_quality,
@@ -34,6 +35,7 @@ def main() -> None:
     )
     for module in (
         retrieval_quality,
+        rerank_cv,
         answer_quality,
         support_quality,
         related_quality,

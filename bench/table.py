@@ -15,7 +15,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     q = r.get("retrieval_quality", {})
     for name, label in (("hard", "hard paraphrases (203 q.)"), ("easy", "easy set (222 q.)")):
-        for mode in ("lexical", "dense", "hybrid"):
+        for mode in ("lexical", "dense", "fusion", "hybrid"):
             single = q.get(f"{name}/single/{mode}")
             multi = q.get(f"{name}/multi/{mode}")
             if single and multi:
@@ -26,6 +26,19 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                         f"{multi['recall@5']:.3f} / {multi['recall@10']:.3f}",
                     )
                 )
+    cv = r.get("rerank_cv", {})
+    if cv:
+        folds = "; ".join(
+            f"w={f['chosen_weight']} -> {f['held_out_recall@5']:.3f} / {f['held_out_mrr@10']:.3f}"
+            for f in cv["folds"]
+        )
+        out.append(
+            (
+                "Re-ranking weight by 2-fold cross-validation on the hard set: "
+                "chosen on one half -> R@5 / MRR@10 on the other",
+                folds,
+            )
+        )
     a = r.get("answer_quality", {})
     if a:
         out.append(

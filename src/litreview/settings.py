@@ -106,6 +106,12 @@ class RetrievalSettings(Section):
     lexical_weight: float = Field(default=1.0, ge=0)
     mmr: bool = False
     mmr_lambda: float = Field(default=0.7, ge=0, le=1)
+    rerank: bool = Field(
+        default=True, description="re-order hybrid candidates by token-level MaxSim"
+    )
+    # Final score = MaxSim + rerank_dense x dense cosine. 0.25 won both halves of a 2-fold
+    # cross-validation on the hard labelled set (BM25 in the final score only hurt there).
+    rerank_dense: float = Field(default=0.25, ge=0)
 
 
 class ModelSettings(Section):
@@ -183,6 +189,10 @@ class Settings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.home / "bm25"
+
+    @property
+    def tokens_path(self) -> Path:
+        return self.home / "tokens.sqlite3"
 
     @property
     def sessions_path(self) -> Path:

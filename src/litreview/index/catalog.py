@@ -184,6 +184,12 @@ class Catalog:
     def mark_all_pending(self) -> None:
         self._db.execute("UPDATE papers SET indexed = 0")
 
+    def mark_pending(self, paper_ids: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE papers SET indexed = 0 WHERE paper_id = ?", [(pid,) for pid in paper_ids]
+            )
+
     def _bump_revision(self, db: sqlite3.Connection) -> None:
         db.execute(
             "INSERT INTO meta VALUES ('revision', '1') ON CONFLICT(key) "
@@ -202,6 +208,9 @@ class Catalog:
 
     def pending_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0])
+
+    def indexed_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT paper_id FROM papers WHERE indexed = 1")}
 
     def pending_ids(self) -> list[str]:
         rows = self._db.execute("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")

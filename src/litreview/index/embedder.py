@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,23 @@ EMBEDDER_NAME = "litreview-minilm-int8"
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSION = 384
 MAX_TOKENS = 256  # the model's trained window (sentence-transformers max_seq_length)
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's contextual token vectors (L2-normalised), with the tokens they belong to."""
+
+    ids: np.ndarray  # int32 wordpiece ids, [CLS] and [SEP] included
+    tokens: tuple[str, ...]
+    vectors: np.ndarray  # float32, one row per id
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """What one forward pass gives: pooled sentence vectors and, if asked, token vectors."""
+
+    vectors: np.ndarray
+    tokens: list[TokenVectors]
 
 
 def tokenizer_path() -> Path:
@@ -90,9 +108,14 @@ class _Model:
     def count_tokens(self, text: str) -> int:
         return len(self.counter.encode(text, add_special_tokens=False).ids)
 
-    def embed(self, texts: list[str], batch_size: int) -> np.ndarray:
-        """Mean-pooled, L2-normalised vectors; batches sorted by length to pad least."""
+    def encode(self, texts: list[str], batch_size: int, keep_tokens: bool) -> Encoded:
+        """Mean-pooled, L2-normalised vectors; batches sorted by length to pad least.
+
+        With ``keep_tokens`` each text's contextual token vectors (normalised)
+        come back too: the same forward pass feeds late-interaction scoring.
+        """
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        tokens: list[TokenVectors | None] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -111,7 +134,14 @@ class _Model:
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[idx] = pooled / np.clip(norms, 1e-12, None)
-        return out
+            if keep_tokens:
+                for row, (i, enc) in enumerate(zip(idx, encodings, strict=True)):
+                    vecs = hidden[row, : len(enc.ids)].astype(np.float32)
+                    vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+                    tokens[i] = TokenVectors(
+                        np.asarray(enc.ids, dtype=np.int32), tuple(enc.tokens), vecs
+                    )
+        return Encoded(out, [t for t in tokens if t is not None] if keep_tokens else [])
 
 
 @register_embedding_function
@@ -127,9 +157,13 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         return [row for row in vectors]
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts, keep_tokens=False).vectors
+
+    def encode(self, texts: list[str], keep_tokens: bool = True) -> Encoded:
+        """Pooled vectors and, by default, each text's token vectors."""
         if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
-        return _Model.get().embed(texts, self.batch_size)
+            return Encoded(np.zeros((0, DIMENSION), dtype=np.float32), [])
+        return _Model.get().encode(texts, self.batch_size, keep_tokens)
 
     def embed_query(self, input: Documents) -> Embeddings:
         return self(input)

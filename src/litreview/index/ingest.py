@@ -3,7 +3,8 @@
 The order is what makes an interrupted ingest safe. Each file is read and
 validated completely, then written to the catalog in one transaction (a
 broken file changes nothing). Papers are then embedded in batches; a batch
-is marked indexed only after Chroma holds it. Whatever a crash leaves
+is marked indexed only after Chroma and the token store (late interaction)
+hold it. Whatever a crash leaves
 pending is picked up by the next run, including a run with no files.
 """
 
@@ -19,6 +20,7 @@ from litreview.index.chunking import Chunker
 from litreview.library import LibraryFileError, read_file
 
 if TYPE_CHECKING:
+    from litreview.index.embedder import TokenVectors
     from litreview.index.library import Library
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
@@ -153,8 +155,12 @@ def embed_pending(
         ids = pending[start : start + batch]
         papers = library.catalog.get(ids)
         chunks = [c for pid in ids if pid in papers for c in chunker.chunks(papers[pid])]
-        vectors = store.embedder.embed([c.text for c in chunks])
-        store.replace_papers(chunks, vectors)
+        encoded = store.embedder.encode([c.text for c in chunks])
+        store.replace_papers(chunks, encoded.vectors)
+        by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
+        for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
+            by_paper[chunk.paper_id].append(tokens)
+        library.tokens.replace_papers(by_paper)
         library.catalog.mark_indexed(
             [pid for pid in ids if pid in papers],
             {pid: papers[pid].content_hash for pid in ids if pid in papers},

@@ -18,6 +18,7 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     from litreview.index.ingest import IngestReport, ProgressFn
+    from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
     from litreview.index.retriever import Retriever, SearchHit, SearchRequest
     from litreview.index.vectors import VectorStore
@@ -34,6 +35,8 @@ class Library:
         self._lock = threading.RLock()
 
     def close(self) -> None:
+        if "tokens" in self.__dict__:
+            self.tokens.close()
         self.catalog.close()
 
     def __enter__(self) -> Library:
@@ -60,6 +63,24 @@ class Library:
             if indexed:
                 self.catalog.mark_all_pending()
             self.catalog.set_meta("vector_store", identity)
+        return store
+
+    @cached_property
+    def tokens(self) -> TokenStore:
+        """Token vectors for late interaction, reconciled with the catalog.
+
+        A paper indexed in the catalog but absent here (a library built before
+        this store existed, a deleted file, another model) goes back to
+        pending, so the next ingest embeds it again rather than leaving it
+        out of the re-ranking.
+        """
+        from litreview.index.embedder import MODEL_ID
+        from litreview.index.late import TokenStore
+
+        store = TokenStore(self.settings.tokens_path, MODEL_ID)
+        indexed = self.catalog.count() - self.catalog.pending_count()
+        if store.count() < indexed:
+            self.catalog.mark_pending(self.catalog.indexed_ids() - store.paper_ids())
         return store
 
     @cached_property
@@ -91,7 +112,9 @@ class Library:
     def retriever(self) -> Retriever:
         from litreview.index.retriever import Retriever
 
-        return Retriever(self.catalog, self.vectors, self.lexical, self.settings.retrieval)
+        return Retriever(
+            self.catalog, self.vectors, self.lexical, self.tokens, self.settings.retrieval
+        )
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
         # One search at a time: the SQLite connection and BM25 state are shared by threads
@@ -118,6 +141,7 @@ class Library:
         return self.catalog.pending_count()
 
     def reconcile(self) -> int:
-        """Open the vector store (checking it against the catalog); return what is pending."""
+        """Open the derived stores (checking them against the catalog); return what is pending."""
         _ = self.vectors
+        _ = self.tokens
         return self.pending

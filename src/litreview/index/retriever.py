@@ -1,6 +1,11 @@
-"""Hybrid retrieval: dense vectors and BM25, fused, optionally diversified and filtered.
+"""Hybrid retrieval: dense vectors and BM25, fused, re-ranked, optionally diversified.
 
-Results are papers, not chunks: a paper's dense score is its best chunk's.
+Two stages. Dense and BM25 each bring a pool of candidates, fused by
+reciprocal rank (robust to their incomparable scores). The fused pool is then
+re-ranked by late interaction (token-level MaxSim, :mod:`litreview.index.late`)
+plus a little of the dense score, which is what lifts hard paraphrased
+questions; BM25 keeps its part in choosing the candidates. Results are
+papers, not chunks: a paper's dense score is its best chunk's.
 """
 
 from __future__ import annotations
@@ -8,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litreview.index.catalog import Catalog
+from litreview.index.embedder import TokenVectors
 from litreview.index.fusion import mmr, reciprocal_rank_fusion
+from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
 from litreview.index.vectors import VectorStore
 from litreview.library.paper import Paper
@@ -43,6 +50,7 @@ class SearchHit:
     dense_rank: int | None = None
     lexical_score: float | None = None
     lexical_rank: int | None = None
+    late_score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -54,6 +62,7 @@ class SearchHit:
             "dense_rank": self.dense_rank,
             "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 6),
             "lexical_rank": self.lexical_rank,
+            "late_score": None if self.late_score is None else round(self.late_score, 6),
             "year": self.paper.year,
             "authors": list(self.paper.authors),
             "sources": list(self.paper.sources),
@@ -77,11 +86,13 @@ class Retriever:
         catalog: Catalog,
         vectors: VectorStore,
         lexical: LexicalIndex,
+        tokens: TokenStore,
         settings: RetrievalSettings,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.lexical = lexical
+        self.tokens = tokens
         self.settings = settings
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
@@ -102,10 +113,14 @@ class Retriever:
         )
         pool = max(self.settings.candidates, request.k * 3)
 
+        rerank = request.mode == "hybrid" and self.settings.rerank
         dense: dict[str, float] = {}
         dense_order: list[str] = []
+        query_tokens: TokenVectors | None = None
         if request.mode in ("hybrid", "dense"):
-            vector = self.vectors.embedder.embed([query])[0]
+            encoded = self.vectors.embedder.encode([query], keep_tokens=rerank)
+            vector = encoded.vectors[0]
+            query_tokens = encoded.tokens[0] if rerank else None
             for hit in self.vectors.query(vector, pool * 2, allowed):
                 if hit.paper_id not in dense:
                     dense[hit.paper_id] = hit.similarity
@@ -132,6 +147,13 @@ class Retriever:
         ranked = [
             pid for pid in sorted(scores, key=lambda pid: -scores[pid]) if pid not in f.exclude
         ]
+        late: dict[str, float] = {}
+        if query_tokens is not None and ranked:
+            reranked = self._rerank(query_tokens, ranked[:pool], dense)
+            if reranked:
+                scores = {pid: final for pid, (final, _) in reranked.items()}
+                late = {pid: maxsim for pid, (_, maxsim) in reranked.items()}
+                ranked = sorted(scores, key=lambda pid: -scores[pid])
         if request.mmr:
             ranked = mmr(
                 ranked[:pool],
@@ -153,7 +175,29 @@ class Retriever:
                 dense_rank=dense_rank.get(pid),
                 lexical_score=lexical.get(pid),
                 lexical_rank=lexical_rank.get(pid),
+                late_score=late.get(pid),
             )
             for rank, pid in enumerate(ranked, start=1)
             if pid in papers
         ]
+
+    def _rerank(
+        self,
+        query: TokenVectors,
+        candidates: list[str],
+        dense: dict[str, float],
+    ) -> dict[str, tuple[float, float]]:
+        """(final score, MaxSim) per candidate; empty (keep the fused order) if some
+        candidate has no token vectors.
+
+        That happens only while papers of a library built before the token
+        store are pending re-embedding: re-ranking some candidates and not
+        others would mix incomparable scores. A candidate found only by BM25
+        gets the lowest dense score seen.
+        """
+        late = self.tokens.score(query, candidates)
+        if late is None:
+            return {}
+        floor = min(dense.values(), default=0.0)
+        weight = self.settings.rerank_dense
+        return {pid: (late[pid] + weight * dense.get(pid, floor), late[pid]) for pid in candidates}

@@ -1,0 +1,116 @@
+"""Late interaction: the token store's bookkeeping, MaxSim, and its place in a library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from litreview.index.embedder import MiniLMEmbedder, TokenVectors
+from litreview.index.late import TokenStore, content_rows, maxsim, paper_maxsim
+from litreview.index.library import Library
+from litreview.index.retriever import SearchRequest
+from litreview.settings import Settings
+from tests.index.test_library import small_corpus
+
+
+def tokens(ids: list[int], names: list[str], dim: int = 4, seed: int = 0) -> TokenVectors:
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((len(ids), dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return TokenVectors(np.array(ids, dtype=np.int32), tuple(names), vectors)
+
+
+def df(store: TokenStore) -> dict[int, int]:
+    return dict(store._db.execute("SELECT token, df FROM token_df").fetchall())
+
+
+def test_content_rows_drop_special_tokens_punctuation_and_stop_words() -> None:
+    keep = content_rows(
+        ["[CLS]", "the", "back", "##door", ",", "of", "attack", "[SEP]"], frozenset({"the", "of"})
+    )
+    assert keep.tolist() == [False, False, True, True, False, False, True, False]
+
+
+def test_document_frequencies_follow_replacements(tmp_path: Path) -> None:
+    store = TokenStore(tmp_path / "t.sqlite3", "m1")
+    store.replace_papers({"a": [tokens([101, 5, 6, 102], ["[CLS]", "x", "y", "[SEP]"])]})
+    store.replace_papers({"b": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"])]})
+    assert df(store) == {101: 2, 102: 2, 5: 2, 6: 1}
+    # Re-embedding a paper (a resumed batch, a changed abstract) replaces, never adds up.
+    store.replace_papers({"a": [tokens([101, 7, 102], ["[CLS]", "z", "[SEP]"])]})
+    store.replace_papers({"a": [tokens([101, 7, 102], ["[CLS]", "z", "[SEP]"])]})
+    assert df(store) == {101: 2, 102: 2, 5: 1, 7: 1}
+    assert store.count() == 2 and store.paper_ids() == {"a", "b"}
+
+
+def test_a_paper_scores_as_its_best_chunk_not_the_union_of_chunks() -> None:
+    q = np.eye(2, dtype=np.float32)  # two query tokens, equal weight
+    w = np.array([0.5, 0.5], dtype=np.float32)
+    rows = np.eye(2, dtype=np.float32)  # chunk 1 matches token 1, chunk 2 token 2
+    assert maxsim(q, w, rows) == pytest.approx(1.0)  # the union would match both
+    assert paper_maxsim(q, w, rows, np.array([1, 1], dtype=np.int32)) == pytest.approx(0.5)
+
+
+def test_score_refuses_a_partial_ranking_and_rare_tokens_weigh_more(tmp_path: Path) -> None:
+    store = TokenStore(tmp_path / "t.sqlite3", "m1")
+    dim = 3
+    common, rare = np.array([1.0, 0, 0]), np.array([0, 1.0, 0])
+
+    def paper(vectors: list[np.ndarray], ids: list[int]) -> list[TokenVectors]:
+        names = ["[CLS]", *[f"w{i}" for i in ids], "[SEP]"]
+        rows = np.stack([np.zeros(dim), *vectors, np.zeros(dim)]).astype(np.float32)
+        return [TokenVectors(np.array([101, *ids, 102], dtype=np.int32), tuple(names), rows)]
+
+    store.replace_papers({"has-common": paper([common], [10]), "has-rare": paper([rare], [20])})
+    store.replace_papers({"filler": paper([common], [10])})
+    query = TokenVectors(
+        np.array([101, 10, 20, 102], dtype=np.int32),
+        ("[CLS]", "w10", "w20", "[SEP]"),
+        np.stack([np.zeros(dim), common, rare, np.zeros(dim)]).astype(np.float32),
+    )
+    scores = store.score(query, ["has-common", "has-rare"])
+    assert scores is not None and scores["has-rare"] > scores["has-common"]
+    assert store.score(query, ["has-common", "never-stored"]) is None
+
+
+def test_another_model_starts_the_store_over(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    TokenStore(path, "m1").replace_papers({"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"])]})
+    assert TokenStore(path, "m1").count() == 1
+    assert TokenStore(path, "m2").count() == 0
+
+
+def test_encode_gives_the_pooled_vectors_and_every_token() -> None:
+    embedder = MiniLMEmbedder()
+    texts = ["Backdoor attacks on neural networks.", "A short one."]
+    encoded = embedder.encode(texts)
+    assert np.allclose(encoded.vectors, embedder.embed(texts), atol=1e-6)
+    for text, tv in zip(texts, encoded.tokens, strict=True):
+        assert len(tv.ids) == embedder.count_tokens(text) + 2 == len(tv.vectors) == len(tv.tokens)
+        assert tv.tokens[0] == "[CLS]" and tv.tokens[-1] == "[SEP]"
+        assert np.allclose(np.linalg.norm(tv.vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_hybrid_hits_are_reranked_and_a_lost_token_store_reindexes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    corpus = small_corpus(tmp_path, n=8)
+    question = "borderline inputs whose right label is unclear, to test DNN supervisors"
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+        assert lib.tokens.count() == 8
+        hits = lib.search(SearchRequest(question, k=3))
+        assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
+        assert all(h.late_score is not None for h in hits)
+        assert all(h.late_score is None for h in lib.search(SearchRequest(question, mode="dense")))
+    for leftover in settings.home.glob(settings.tokens_path.name + "*"):
+        leftover.unlink()
+    with Library(settings) as lib:
+        assert lib.reconcile() == 8  # missing token vectors put the papers back to pending
+        fused = lib.search(SearchRequest(question, k=3))  # still answers, in the fused order
+        assert fused and all(h.late_score is None for h in fused)
+        assert lib.ingest([]).embedded == 8 and lib.pending == 0
+    with Library(settings) as lib:
+        assert lib.search(SearchRequest(question, k=3))[0].late_score is not None
