@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from litreview.index.embedder import MiniLMEmbedder, TokenVectors
-from litreview.index.late import TokenStore, content_rows, maxsim, paper_maxsim
+from litreview.index.late import TokenStore, chunk_maxsims, content_rows, maxsim
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.settings import Settings
@@ -45,12 +45,18 @@ def test_document_frequencies_follow_replacements(tmp_path: Path) -> None:
     assert store.count() == 2 and store.paper_ids() == {"a", "b"}
 
 
-def test_a_paper_scores_as_its_best_chunk_not_the_union_of_chunks() -> None:
+def test_chunks_score_separately_not_as_the_union_of_their_tokens() -> None:
     q = np.eye(2, dtype=np.float32)  # two query tokens, equal weight
     w = np.array([0.5, 0.5], dtype=np.float32)
     rows = np.eye(2, dtype=np.float32)  # chunk 1 matches token 1, chunk 2 token 2
     assert maxsim(q, w, rows) == pytest.approx(1.0)  # the union would match both
-    assert paper_maxsim(q, w, rows, np.array([1, 1], dtype=np.int32)) == pytest.approx(0.5)
+    per_chunk = chunk_maxsims(q, w, rows, np.array([1, 0, 1], dtype=np.int32))
+    assert per_chunk.tolist() == pytest.approx([0.5, 0.0, 0.5])
+    rng = np.random.default_rng(1)
+    many = rng.standard_normal((7, 2)).astype(np.float32)
+    sizes = np.array([3, 4], dtype=np.int32)
+    expected = [maxsim(q, w, many[:3]), maxsim(q, w, many[3:])]
+    assert chunk_maxsims(q, w, many, sizes).tolist() == pytest.approx(expected)
 
 
 def test_score_refuses_a_partial_ranking_and_rare_tokens_weigh_more(tmp_path: Path) -> None:
