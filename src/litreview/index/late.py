@@ -25,7 +25,6 @@ import math
 import sqlite3
 import string
 import threading
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -209,7 +208,7 @@ class TokenStore:
             stored = self._vectors(paper_ids, q.shape[1])
             if len(stored) < len(set(paper_ids)):
                 return None
-            idf = self._idf(Counter(ids.tolist()))
+            idf = self._idf(ids.tolist())
         weights = np.array([idf[int(t)] for t in ids], dtype=np.float32)
         weights /= max(float(weights.sum()), 1e-9)
         # A paper scores as its best chunk, as for dense vectors: scoring the union of its
