@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from litreview.index.embedder import MiniLMEmbedder, TokenVectors
-from litreview.index.late import TokenStore, chunk_maxsims, content_rows, maxsim
+from litreview.index.late import TokenStore, chunk_maxsims, content_rows
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.settings import Settings
@@ -20,6 +20,11 @@ def tokens(ids: list[int], names: list[str], dim: int = 4, seed: int = 0) -> Tok
     vectors = rng.standard_normal((len(ids), dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return TokenVectors(np.array(ids, dtype=np.int32), tuple(names), vectors)
+
+
+def maxsim(query: np.ndarray, weights: np.ndarray, document: np.ndarray) -> float:
+    """The definition, one document at a time: what chunk_maxsims must agree with."""
+    return float((query @ document.T).max(axis=1) @ weights)
 
 
 def df(store: TokenStore) -> dict[int, int]:

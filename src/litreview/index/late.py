@@ -66,17 +66,13 @@ def content_rows(tokens: Sequence[str], stop_words: frozenset[str]) -> np.ndarra
     )
 
 
-def maxsim(query: np.ndarray, weights: np.ndarray, document: np.ndarray) -> float:
-    """Weighted mean over query tokens of their best cosine with any document token."""
-    if len(query) == 0 or len(document) == 0:
-        return 0.0
-    return float((query @ document.T).max(axis=1) @ weights)
-
-
 def chunk_maxsims(
     query: np.ndarray, weights: np.ndarray, rows: np.ndarray, chunk_rows: np.ndarray
 ) -> np.ndarray:
-    """:func:`maxsim` of every chunk at once: one matrix product, then per-chunk maxima.
+    """MaxSim of every chunk at once: one matrix product, then per-chunk maxima.
+
+    A chunk's MaxSim is the weighted mean over query tokens of their best
+    cosine with any of its tokens.
 
     ``rows`` holds all chunks' token vectors one after another, ``chunk_rows``
     how many each has (an empty chunk scores 0).
