@@ -5,14 +5,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/reranker.txt | cksum | cut -d' ' -f1)
 
 .PHONY: run test install lint bench clean record-fixtures
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/reranker.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements/reranker.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

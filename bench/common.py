@@ -16,8 +16,13 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def sample_library(home: Path | None = None, **overrides: object) -> Library:
-    """Open (and ingest, the first time) the sample library in an isolated home."""
-    home = home or Path(tempfile.mkdtemp(prefix="litreview-bench-"))
+    """Open (and ingest, the first time) the sample library in an isolated home.
+
+    ``LITREVIEW_BENCH_HOME`` (set by ``bench.run_all``) lets the benchmarks share
+    one ingested library instead of each paying a minute of ingest.
+    """
+    shared = os.environ.get("LITREVIEW_BENCH_HOME")
+    home = home or (Path(shared) if shared else Path(tempfile.mkdtemp(prefix="litreview-bench-")))
     os.environ["LITREVIEW_HOME"] = str(home)
     library = Library(load_settings(**overrides))
     if library.catalog.count() == 0:

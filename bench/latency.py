@@ -7,8 +7,9 @@ abstracts recombine real title words and abstract sentences (so BM25 sees a
 realistic vocabulary), and vectors are noisy mixtures of real chunk vectors
 (embedding 100,000 abstracts would take ~70 minutes on this machine and says
 nothing more about query latency); their token vectors (late interaction)
-are real papers' ones, assigned at random. They go through the real catalog,
-Chroma collection, token store and BM25 index; only the model is skipped.
+and MPNet vectors (second opinion) are real papers' ones, assigned at random.
+They go through the real catalog, Chroma collection, token store, MPNet
+table and BM25 index; only the models are skipped.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
     # Token vectors for late interaction: real ones, of real chunks, assigned at random.
     token_pool = source.vectors.embedder.encode([f"{p.title}. {p.abstract}" for p in real]).tokens
     sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
+    opinion = source.second_opinion
+    mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
 
     home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
     import os
@@ -84,6 +87,10 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
         ]
         target.vectors.replace_papers(chunks, mix.astype(np.float32))
         target.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
+        if target.second_opinion is not None and mpnet_pool:
+            target.second_opinion.table.replace_papers(
+                {p.paper_id: rng.choice(mpnet_pool) for p in papers}
+            )
         target.catalog.mark_indexed(
             [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
         )

@@ -1,15 +1,16 @@
-"""How the re-ranking weight was chosen: 2-fold cross-validation on the hard set.
+"""How the re-ranking weights were chosen: 2-fold cross-validation on the hard set.
 
     python -m bench.rerank_cv
 
-The final hybrid score is MaxSim + w x dense cosine. Each half of the hard
-single-paper questions picks the w that maximises recall@5 + MRR@10 on it;
-that w is then scored on the other half, so no figure comes from the
-questions that chose it.
+The final hybrid score is MaxSim + a x MiniLM's dense cosine + c x MPNet's
+cosine. Each half of the hard single-paper questions picks the (a, c) that
+maximises recall@5 + MRR@10 on it; that pair is then scored on the other
+half, so no held-out figure comes from the questions that chose it.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from bench.common import load_questions, sample_library, save_result
@@ -17,16 +18,19 @@ from bench.retrieval_quality import SETS, score
 from litreview.index.retriever import SearchRequest
 from litreview.library.normalize import paper_id_for
 
-WEIGHTS = (0.0, 0.125, 0.25, 0.5, 0.75, 1.0)
+DENSE = (0.0, 0.125, 0.25, 0.5)
+MODEL = (0.0, 0.25, 0.5, 0.75, 1.0)
+GRID = list(itertools.product(DENSE, MODEL))
 
 
 def main() -> dict[str, object]:
     library = sample_library()
+    retrieval = library.settings.retrieval
     questions = [q for q in load_questions(SETS["hard"]) if q["kind"] == "single"]
-    per_weight: dict[float, list[dict[str, float]]] = {}
-    for weight in WEIGHTS:
-        library.settings.retrieval.rerank_dense = weight
-        per_weight[weight] = [
+    per_pair: dict[tuple[float, float], list[dict[str, float]]] = {}
+    for dense, model in GRID:
+        retrieval.rerank_dense, retrieval.rerank_model_weight = dense, model
+        per_pair[dense, model] = [
             score(
                 [h.paper.paper_id for h in library.search(SearchRequest(str(q["question"]), k=10))],
                 {paper_id_for(str(t)) for t in q["relevant_titles"]},  # type: ignore[attr-defined]
@@ -37,15 +41,16 @@ def main() -> dict[str, object]:
     random.Random(0).shuffle(order)
     halves = [order[::2], order[1::2]]
 
-    def mean(weight: float, rows: list[int], key: str) -> float:
-        return sum(per_weight[weight][i][key] for i in rows) / len(rows)
+    def mean(pair: tuple[float, float], rows: list[int], key: str) -> float:
+        return sum(per_pair[pair][i][key] for i in rows) / len(rows)
 
     folds = []
     for pick, test in (halves, halves[::-1]):
-        best = max(WEIGHTS, key=lambda w: mean(w, pick, "recall@5") + mean(w, pick, "mrr@10"))
+        best = max(GRID, key=lambda p: mean(p, pick, "recall@5") + mean(p, pick, "mrr@10"))
         folds.append(
             {
-                "chosen_weight": best,
+                "chosen_dense_weight": best[0],
+                "chosen_model_weight": best[1],
                 "held_out_recall@5": round(mean(best, test, "recall@5"), 4),
                 "held_out_mrr@10": round(mean(best, test, "mrr@10"), 4),
             }
@@ -53,12 +58,12 @@ def main() -> dict[str, object]:
     everyone = list(range(len(questions)))
     result: dict[str, object] = {
         "folds": folds,
-        "by_weight": {
-            str(w): {
-                "recall@5": round(mean(w, everyone, "recall@5"), 4),
-                "mrr@10": round(mean(w, everyone, "mrr@10"), 4),
+        "by_weights": {
+            f"dense={a} model={c}": {
+                "recall@5": round(mean((a, c), everyone, "recall@5"), 4),
+                "mrr@10": round(mean((a, c), everyone, "mrr@10"), 4),
             }
-            for w in WEIGHTS
+            for a, c in GRID
         },
     }
     for key, value in result.items():

@@ -12,8 +12,9 @@ from bench.common import load_questions, sample_library, save_result
 from litreview.index.retriever import SearchRequest
 from litreview.library.normalize import paper_id_for
 
-# "fusion" is the hybrid's first stage alone: RRF of dense and BM25, no re-ranking.
-MODES = ("lexical", "dense", "fusion", "hybrid")
+# "fusion" is the hybrid's first stage alone: RRF of dense and BM25, no re-ranking;
+# "late" adds MiniLM's MaxSim re-ranking; "hybrid" (the default) adds MPNet's opinion too.
+MODES = ("lexical", "dense", "fusion", "late", "hybrid")
 # "hard" paraphrases avoid the abstracts' distinctive words (BM25 ~0.92 recall@5);
 # "easy" reuses them and mostly checks that nothing is broken.
 SETS = {"hard": "retrieval_questions_hard.jsonl", "easy": "retrieval_questions.jsonl"}
@@ -46,13 +47,16 @@ def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args()
     library = sample_library()
+    retrieval = library.settings.retrieval
+    model_weight = retrieval.rerank_model_weight
     result: dict[str, object] = {}
     for name, filename in SETS.items():
         questions = load_questions(filename)
         for kind in ("single", "multi", "all"):
             subset = [q for q in questions if kind == "all" or q["kind"] == kind]
             for mode in MODES:
-                library.settings.retrieval.rerank = mode != "fusion"
+                retrieval.rerank = mode != "fusion"
+                retrieval.rerank_model_weight = model_weight if mode == "hybrid" else 0.0
                 search_mode = "hybrid" if mode == "fusion" else mode
 
                 def search(text: str, search_mode: str = search_mode) -> list[str]:

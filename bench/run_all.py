@@ -25,6 +25,10 @@ from bench.common import RESULTS, save_result
 
 
 def main() -> None:
+    import os
+    import tempfile
+
+    os.environ.setdefault("LITREVIEW_BENCH_HOME", tempfile.mkdtemp(prefix="litreview-bench-"))
     save_result(
         "machine",
         {

@@ -7,7 +7,8 @@ test set for its session, and the file is what the user chose once.
 Locations follow the platform (XDG on Linux) through platformdirs.
 ``LITREVIEW_HOME`` moves *everything* (data and, unless ``LITREVIEW_CONFIG``
 says otherwise, the config file) so that a test or a script can isolate a
-whole library in one directory.
+whole library in one directory; only the cache of extracted model files,
+which no library owns, stays put (``LITREVIEW_MODEL_CACHE`` moves it).
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ def default_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_model_cache() -> Path:
+    """Extracted model files (``LITREVIEW_MODEL_CACHE``): shared by every library, as they
+    never change, so ``LITREVIEW_HOME`` does not move them (a test's fresh home would
+    otherwise unpack 440 MB again)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "models"
 
 
 def default_config_path() -> Path:
@@ -113,6 +123,13 @@ class RetrievalSettings(Section):
     # the hard set chose 0.25 and 0.125 (held-out R@5 / MRR@10 1.000 / 0.942 and 0.967 / 0.915).
     # Adding BM25 to the final score only hurt there; it keeps its part in choosing candidates.
     rerank_dense: float = Field(default=0.25, ge=0)
+    rerank_model: str = Field(
+        default="all-mpnet-base-v2",
+        pattern="^(all-mpnet-base-v2|none)$",
+        description="second model whose cosine joins the re-ranking score; 'none' = MiniLM only",
+    )
+    # Final score += rerank_model_weight x the second model's cosine (bench/rerank_cv.py).
+    rerank_model_weight: float = Field(default=0.5, ge=0)
 
 
 class ModelSettings(Section):
@@ -154,6 +171,7 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=default_home)
+    model_cache: Path = Field(default_factory=default_model_cache)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
@@ -194,6 +212,10 @@ class Settings(BaseSettings):
     @property
     def tokens_path(self) -> Path:
         return self.home / "tokens.sqlite3"
+
+    @property
+    def second_opinion_path(self) -> Path:
+        return self.home / "second_opinion.sqlite3"
 
     @property
     def sessions_path(self) -> Path:

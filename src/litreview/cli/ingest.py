@@ -64,6 +64,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
         total = library.catalog.count()
+        problem = library.second_opinion_problem
 
     if as_json:
         click.echo(json.dumps({**report.to_dict(), "papers": total}))
@@ -78,5 +79,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         f"{report.skipped} skipped (already present), {len(report.failed)} failed{resumed}. "
         f"Library: {total} papers."
     )
+    if problem:
+        out.print(f"[yellow]note:[/] searches will re-rank without it: {problem}", soft_wrap=True)
     if report.failed:
         sys.exit(1)

@@ -100,6 +100,11 @@ def search_command(
                 f"[yellow]warning:[/] {pending} papers are not indexed yet; "
                 "run 'litreview ingest' to finish"
             )
+        if library.second_opinion_problem:
+            out.print(
+                f"[yellow]note:[/] re-ranking without it: {library.second_opinion_problem}",
+                soft_wrap=True,
+            )
         try:
             for qid, text in items:
                 request = SearchRequest(

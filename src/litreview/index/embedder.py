@@ -93,6 +93,9 @@ class _Model:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Idle threads must not spin: two sessions (MiniLM, MPNet) share two cores, and a
+        # spinning pool left by one run slowed the other's next run threefold.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session: onnxruntime.InferenceSession = ort.InferenceSession(
             str(model_path()), options, providers=["CPUExecutionProvider"]
         )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
     from litreview.index.retriever import Retriever, SearchHit, SearchRequest
+    from litreview.index.second_opinion import SecondOpinion
     from litreview.index.vectors import VectorStore
 
 
@@ -33,10 +34,14 @@ class Library:
         self.settings = settings
         self.catalog = Catalog(settings.catalog_path)
         self._lock = threading.RLock()
+        # Why the second-opinion model is not in use, if it is configured but cannot load.
+        self.second_opinion_problem: str | None = None
 
     def close(self) -> None:
         if "tokens" in self.__dict__:
             self.tokens.close()
+        if self.__dict__.get("second_opinion") is not None:
+            self.second_opinion.close()  # type: ignore[union-attr]
         self.catalog.close()
 
     def __enter__(self) -> Library:
@@ -84,6 +89,32 @@ class Library:
         return store
 
     @cached_property
+    def second_opinion(self) -> SecondOpinion | None:
+        """The second re-ranking model and its vectors, reconciled with the catalog.
+
+        ``None`` when switched off (``retrieval.rerank_model = "none"``) or when
+        its packages are not installed (:attr:`second_opinion_problem` says
+        how to install them). When it is available, papers indexed without it
+        go back to pending so the next ingest gives them its vectors.
+        """
+        from litreview.index.model_files import ModelMissing, materialise
+        from litreview.index.mpnet import MODEL_ID
+        from litreview.index.second_opinion import SecondOpinion, VectorTable
+
+        if self.settings.retrieval.rerank_model == "none":
+            return None
+        try:
+            folder = materialise(self.settings.model_cache)
+        except ModelMissing as exc:
+            self.second_opinion_problem = str(exc)
+            return None
+        table = VectorTable(self.settings.second_opinion_path, MODEL_ID)
+        indexed = self.catalog.count() - self.catalog.pending_count()
+        if table.count() < indexed:
+            self.catalog.mark_pending(self.catalog.indexed_ids() - table.paper_ids())
+        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+
+    @cached_property
     def lexical(self) -> LexicalIndex:
         from litreview.index.lexical import LexicalIndex
 
@@ -113,7 +144,12 @@ class Library:
         from litreview.index.retriever import Retriever
 
         return Retriever(
-            self.catalog, self.vectors, self.lexical, self.tokens, self.settings.retrieval
+            self.catalog,
+            self.vectors,
+            self.lexical,
+            self.tokens,
+            self.settings.retrieval,
+            self.second_opinion,
         )
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
@@ -144,4 +180,5 @@ class Library:
         """Open the derived stores (checking them against the catalog); return what is pending."""
         _ = self.vectors
         _ = self.tokens
+        _ = self.second_opinion
         return self.pending

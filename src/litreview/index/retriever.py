@@ -3,8 +3,9 @@
 Two stages. Dense and BM25 each bring a pool of candidates, fused by
 reciprocal rank (robust to their incomparable scores). The fused pool is then
 re-ranked by late interaction (token-level MaxSim, :mod:`litreview.index.late`)
-plus a little of the dense score, which is what lifts hard paraphrased
-questions; BM25 keeps its part in choosing the candidates. Results are
+plus a little of the dense score and, when installed, a stronger model's
+cosine (:mod:`litreview.index.second_opinion`): that is what lifts hard
+paraphrased questions; BM25 keeps its part in choosing the candidates. Results are
 papers, not chunks: a paper's dense score is its best chunk's.
 """
 
@@ -17,6 +18,7 @@ from litreview.index.embedder import TokenVectors
 from litreview.index.fusion import mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
+from litreview.index.second_opinion import SecondOpinion
 from litreview.index.vectors import VectorStore
 from litreview.library.paper import Paper
 from litreview.settings import RetrievalSettings
@@ -51,6 +53,7 @@ class SearchHit:
     lexical_score: float | None = None
     lexical_rank: int | None = None
     late_score: float | None = None
+    second_score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -63,6 +66,7 @@ class SearchHit:
             "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 6),
             "lexical_rank": self.lexical_rank,
             "late_score": None if self.late_score is None else round(self.late_score, 6),
+            "second_score": None if self.second_score is None else round(self.second_score, 6),
             "year": self.paper.year,
             "authors": list(self.paper.authors),
             "sources": list(self.paper.sources),
@@ -88,12 +92,14 @@ class Retriever:
         lexical: LexicalIndex,
         tokens: TokenStore,
         settings: RetrievalSettings,
+        second_opinion: SecondOpinion | None = None,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.lexical = lexical
         self.tokens = tokens
         self.settings = settings
+        self.second_opinion = second_opinion
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
         if request.mode not in MODES:
@@ -148,11 +154,16 @@ class Retriever:
             pid for pid in sorted(scores, key=lambda pid: -scores[pid]) if pid not in f.exclude
         ]
         late: dict[str, float] = {}
+        second: dict[str, float] = {}
         if query_tokens is not None and ranked:
             reranked = self._rerank(query_tokens, ranked[:pool], dense)
             if reranked:
-                scores = {pid: final for pid, (final, _) in reranked.items()}
                 late = {pid: maxsim for pid, (_, maxsim) in reranked.items()}
+                scores = {pid: final for pid, (final, _) in reranked.items()}
+                if self.second_opinion is not None:
+                    second = self.second_opinion.score(query, list(scores)) or {}
+                weight = self.settings.rerank_model_weight
+                scores = {pid: s + weight * second.get(pid, 0.0) for pid, s in scores.items()}
                 ranked = sorted(scores, key=lambda pid: -scores[pid])
         if request.mmr:
             ranked = mmr(
@@ -176,6 +187,7 @@ class Retriever:
                 lexical_score=lexical.get(pid),
                 lexical_rank=lexical_rank.get(pid),
                 late_score=late.get(pid),
+                second_score=second.get(pid),
             )
             for rank, pid in enumerate(ranked, start=1)
             if pid in papers

