@@ -57,7 +57,7 @@ def main() -> dict[str, object]:
             for mode in MODES:
                 retrieval.rerank = mode != "fusion"
                 retrieval.rerank_model_weight = model_weight if mode == "hybrid" else 0.0
-                search_mode = "hybrid" if mode == "fusion" else mode
+                search_mode = "hybrid" if mode in ("fusion", "late") else mode
 
                 def search(text: str, search_mode: str = search_mode) -> list[str]:
                     hits = library.search(SearchRequest(text, k=10, mode=search_mode))

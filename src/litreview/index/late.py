@@ -22,7 +22,6 @@ query's tokens (IDF), are counted over every token of each paper.
 from __future__ import annotations
 
 import math
-import sqlite3
 import string
 import threading
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from litreview.index.embedder import TokenVectors
+from litreview.index.sqlite_store import open_model_store, rows_for_ids
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS paper_tokens (
@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS paper_tokens (
     token_ids  BLOB NOT NULL   -- int32 distinct token ids of the whole paper (for IDF)
 );
 CREATE TABLE IF NOT EXISTS token_df (token INTEGER PRIMARY KEY, df INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]", "[UNK]"})
@@ -91,27 +90,10 @@ class TokenStore:
     """Per-paper content-token vectors and the library's token document frequencies."""
 
     def __init__(self, path: Path, model_id: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = open_model_store(path, SCHEMA, model_id, ("paper_tokens", "token_df"))
         self._stop_words = _stop_words()
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
-        if row is None or row[0] != model_id:
-            # Vectors of another model cannot be compared with this one's: start over
-            # (the library then finds every paper missing here and re-embeds it).
-            with self._lock:
-                self._db.executescript(
-                    "BEGIN IMMEDIATE; DELETE FROM paper_tokens; DELETE FROM token_df; COMMIT;"
-                )
-                self._db.execute(
-                    "INSERT INTO meta VALUES ('model', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (model_id,),
-                )
 
     def close(self) -> None:
         self._db.close()
@@ -169,17 +151,10 @@ class TokenStore:
 
     def _vectors(self, paper_ids: list[str], dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for start in range(0, len(paper_ids), 500):
-            part = paper_ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._db.execute(
-                "SELECT paper_id, vectors, chunk_rows FROM paper_tokens "
-                f"WHERE paper_id IN ({marks})",
-                part,
-            )
-            for paper_id, blob, sizes in rows:
-                vectors = np.frombuffer(blob, dtype=np.int8).reshape(-1, dim)
-                out[paper_id] = (vectors, np.frombuffer(sizes, dtype=np.int32))
+        query = "SELECT paper_id, vectors, chunk_rows FROM paper_tokens WHERE paper_id IN ({marks})"
+        for paper_id, blob, sizes in rows_for_ids(self._db, query, paper_ids):
+            vectors = np.frombuffer(blob, dtype=np.int8).reshape(-1, dim)
+            out[paper_id] = (vectors, np.frombuffer(sizes, dtype=np.int32))
         return out
 
     def _idf(self, token_ids: Iterable[int]) -> dict[int, float]:

@@ -19,7 +19,6 @@ MiniLM-only re-ranking, with a notice, rather than failing.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy as np
 from litreview.index.chunking import Chunker
 from litreview.index.model_files import ModelFolder
 from litreview.index.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
+from litreview.index.sqlite_store import open_model_store, rows_for_ids
 from litreview.library.paper import Paper
 
 SCHEMA = """
@@ -36,7 +36,6 @@ CREATE TABLE IF NOT EXISTS paper_vectors (
     paper_id TEXT PRIMARY KEY,
     vectors  BLOB NOT NULL  -- float16 unit vectors, one row per chunk
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -44,21 +43,8 @@ class VectorTable:
     """One unit vector per chunk of each paper, in SQLite (read only for a few candidates)."""
 
     def __init__(self, path: Path, model_id: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
-        if row is None or row[0] != model_id:
-            with self._lock:  # another model's vectors are not comparable: start over
-                self._db.executescript("BEGIN IMMEDIATE; DELETE FROM paper_vectors; COMMIT;")
-                self._db.execute(
-                    "INSERT INTO meta VALUES ('model', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (model_id,),
-                )
+        self._db = open_model_store(path, SCHEMA, model_id, ("paper_vectors",))
 
     def close(self) -> None:
         self._db.close()
@@ -88,17 +74,11 @@ class VectorTable:
 
     def get(self, paper_ids: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
+        query = "SELECT paper_id, vectors FROM paper_vectors WHERE paper_id IN ({marks})"
         with self._lock:
-            for start in range(0, len(paper_ids), 500):
-                part = paper_ids[start : start + 500]
-                marks = ",".join("?" * len(part))
-                rows = self._db.execute(
-                    f"SELECT paper_id, vectors FROM paper_vectors WHERE paper_id IN ({marks})",
-                    part,
-                )
-                for paper_id, blob in rows:
-                    matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIMENSION)
-                    out[paper_id] = matrix.astype(np.float32)
+            for paper_id, blob in rows_for_ids(self._db, query, paper_ids):
+                matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIMENSION)
+                out[paper_id] = matrix.astype(np.float32)
         return out
 
 
