@@ -84,9 +84,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     if b:
         out.append(
             (
-                "Batch overhead per question, replay model (1 / 4 workers)",
+                "Batch overhead per question, replay model: new process, 1 / 4 workers; "
+                "warm, 1 worker",
                 f"{b['concurrency_1']['per_question_ms']} ms / "
-                f"{b['concurrency_4']['per_question_ms']} ms",
+                f"{b['concurrency_4']['per_question_ms']} ms; "
+                f"{b['concurrency_1_warm']['per_question_ms']} ms",
             )
         )
     t = r.get("throughput", {})
