@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from litreview.index.sqlite_store import rows_for_ids
 from litreview.library.paper import Paper
 
 SCHEMA = """
@@ -219,12 +220,9 @@ class Catalog:
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         ids = list(paper_ids)
         out: dict[str, Paper] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for row in self._db.execute(f"{_SELECT} WHERE paper_id IN ({marks})", part):
-                paper = _to_paper(row)
-                out[paper.paper_id] = paper
+        for row in rows_for_ids(self._db, _SELECT + " WHERE paper_id IN ({marks})", ids):
+            paper = _to_paper(row)
+            out[paper.paper_id] = paper
         return out
 
     def all(self) -> Iterator[Paper]:

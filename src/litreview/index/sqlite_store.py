@@ -1,10 +1,10 @@
-"""The SQLite plumbing shared by the per-model stores (token vectors, MPNet vectors).
+"""SQLite plumbing shared by the catalog and the per-model stores.
 
-Why one place: both are derived data keyed to the model that made them, so
-both must open the same way (WAL, autocommit, shared across threads) and
-start over when another model's vectors are found; and both read a few
-dozen candidates' rows by id, in slices that stay under SQLite's limit on
-bound parameters.
+Why one place: the token store and the MPNet table are derived data keyed to
+the model that made them, so both open the same way (WAL, autocommit, shared
+across threads) and start over when another model's vectors are found; and
+they and the catalog read rows by id in slices that stay under SQLite's
+limit on bound parameters.
 """
 
 from __future__ import annotations
