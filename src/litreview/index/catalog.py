@@ -13,11 +13,11 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.index.sqlite_store import rows_for_ids
+from litreview.index.sqlite_store import rows_for_ids, transaction
 from litreview.library.paper import Paper
 
 SCHEMA = """
@@ -70,15 +70,8 @@ class Catalog:
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     # -- writing -----------------------------------------------------------
     def upsert(self, papers: Iterable[Paper]) -> UpsertOutcome:
@@ -209,6 +202,9 @@ class Catalog:
 
     def pending_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0])
+
+    def indexed_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 1").fetchone()[0])
 
     def indexed_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT paper_id FROM papers WHERE indexed = 1")}

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import math
 import string
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from litreview.index.embedder import TokenVectors
-from litreview.index.sqlite_store import open_model_store, rows_for_ids
+from litreview.index.sqlite_store import ModelStore, rows_for_ids
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS paper_tokens (
@@ -86,46 +85,37 @@ def chunk_maxsims(
     return scores
 
 
-class TokenStore:
+class TokenStore(ModelStore):
     """Per-paper content-token vectors and the library's token document frequencies."""
 
-    def __init__(self, path: Path, model_id: str) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = open_model_store(path, SCHEMA, model_id, ("paper_tokens", "token_df"))
-        self._stop_words = _stop_words()
+    TABLE = "paper_tokens"
 
-    def close(self) -> None:
-        self._db.close()
+    def __init__(self, path: Path, model_id: str) -> None:
+        super().__init__(path, SCHEMA, model_id, ("paper_tokens", "token_df"))
+        self._stop_words = _stop_words()
 
     # -- writing -----------------------------------------------------------
     def replace_papers(self, papers: dict[str, list[TokenVectors]]) -> None:
         """Store each paper's chunks' tokens, replacing what it had; one transaction."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for paper_id, chunks in papers.items():
-                    self._remove(paper_id)
-                    kept = [c.vectors[content_rows(c.tokens, self._stop_words)] for c in chunks]
-                    dim = chunks[0].vectors.shape[1] if chunks else 0
-                    matrix = np.concatenate(kept) if kept else np.zeros((0, dim), np.float32)
-                    quantised = np.clip(np.rint(matrix * SCALE), -127, 127).astype(np.int8)
-                    sizes = np.array([len(k) for k in kept], dtype=np.int32)
-                    unique = np.unique(np.concatenate([c.ids for c in chunks]) if chunks else [])
-                    unique = unique.astype(np.int32)
-                    self._db.execute(
-                        "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)",
-                        (paper_id, quantised.tobytes(), sizes.tobytes(), unique.tobytes()),
-                    )
-                    self._db.executemany(
-                        "INSERT INTO token_df VALUES (?, 1) "
-                        "ON CONFLICT(token) DO UPDATE SET df = df + 1",
-                        [(int(t),) for t in unique],
-                    )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._writing() as db:
+            for paper_id, chunks in papers.items():
+                self._remove(paper_id)
+                kept = [c.vectors[content_rows(c.tokens, self._stop_words)] for c in chunks]
+                dim = chunks[0].vectors.shape[1] if chunks else 0
+                matrix = np.concatenate(kept) if kept else np.zeros((0, dim), np.float32)
+                quantised = np.clip(np.rint(matrix * SCALE), -127, 127).astype(np.int8)
+                sizes = np.array([len(k) for k in kept], dtype=np.int32)
+                unique = np.unique(np.concatenate([c.ids for c in chunks]) if chunks else [])
+                unique = unique.astype(np.int32)
+                db.execute(
+                    "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)",
+                    (paper_id, quantised.tobytes(), sizes.tobytes(), unique.tobytes()),
+                )
+                db.executemany(
+                    "INSERT INTO token_df VALUES (?, 1) "
+                    "ON CONFLICT(token) DO UPDATE SET df = df + 1",
+                    [(int(t),) for t in unique],
+                )
 
     def _remove(self, paper_id: str) -> None:
         row = self._db.execute(
@@ -141,14 +131,6 @@ class TokenStore:
         self._db.execute("DELETE FROM paper_tokens WHERE paper_id = ?", (paper_id,))
 
     # -- reading -----------------------------------------------------------
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM paper_tokens").fetchone()[0])
-
-    def paper_ids(self) -> set[str]:
-        with self._lock:
-            return {r[0] for r in self._db.execute("SELECT paper_id FROM paper_tokens")}
-
     def _vectors(self, paper_ids: list[str], dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         query = "SELECT paper_id, vectors, chunk_rows FROM paper_tokens WHERE paper_id IN ({marks})"

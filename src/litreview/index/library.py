@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from litreview.index.catalog import Catalog
+from litreview.index.sqlite_store import ModelStore
 from litreview.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from litreview.index.retriever import Retriever, SearchHit, SearchRequest
     from litreview.index.second_opinion import SecondOpinion
     from litreview.index.vectors import VectorStore
+
+
+S = TypeVar("S", bound=ModelStore)
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -63,7 +67,7 @@ class Library:
 
         store = VectorStore(self.settings)
         identity = store.identity
-        indexed = self.catalog.count() - self.catalog.pending_count()
+        indexed = self.catalog.indexed_count()
         if self.catalog.get_meta("vector_store") != identity or (indexed and store.count() == 0):
             if indexed:
                 self.catalog.mark_all_pending()
@@ -82,11 +86,7 @@ class Library:
         from litreview.index.embedder import MODEL_ID
         from litreview.index.late import TokenStore
 
-        store = TokenStore(self.settings.tokens_path, MODEL_ID)
-        indexed = self.catalog.count() - self.catalog.pending_count()
-        if store.count() < indexed:
-            self.catalog.mark_pending(self.catalog.indexed_ids() - store.paper_ids())
-        return store
+        return self._requeue_missing(TokenStore(self.settings.tokens_path, MODEL_ID))
 
     @cached_property
     def second_opinion(self) -> SecondOpinion | None:
@@ -108,11 +108,14 @@ class Library:
         except ModelMissing as exc:
             self.second_opinion_problem = str(exc)
             return None
-        table = VectorTable(self.settings.second_opinion_path, MODEL_ID)
-        indexed = self.catalog.count() - self.catalog.pending_count()
-        if table.count() < indexed:
-            self.catalog.mark_pending(self.catalog.indexed_ids() - table.paper_ids())
+        table = self._requeue_missing(VectorTable(self.settings.second_opinion_path, MODEL_ID))
         return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+
+    def _requeue_missing(self, store: S) -> S:
+        """Papers indexed in the catalog but absent from ``store`` go back to pending."""
+        if store.count() < self.catalog.indexed_count():
+            self.catalog.mark_pending(self.catalog.indexed_ids() - store.paper_ids())
+        return store
 
     @cached_property
     def lexical(self) -> LexicalIndex:

@@ -156,14 +156,9 @@ class Retriever:
         late: dict[str, float] = {}
         second: dict[str, float] = {}
         if query_tokens is not None and ranked:
-            reranked = self._rerank(query_tokens, ranked[:pool], dense)
-            if reranked:
-                late = {pid: maxsim for pid, (_, maxsim) in reranked.items()}
-                scores = {pid: final for pid, (final, _) in reranked.items()}
-                if self.second_opinion is not None:
-                    second = self.second_opinion.score(query, list(scores)) or {}
-                weight = self.settings.rerank_model_weight
-                scores = {pid: s + weight * second.get(pid, 0.0) for pid, s in scores.items()}
+            reranked = self._rerank(query, query_tokens, ranked[:pool], dense)
+            if reranked is not None:
+                scores, late, second = reranked
                 ranked = sorted(scores, key=lambda pid: -scores[pid])
         if request.mmr:
             ranked = mmr(
@@ -195,21 +190,33 @@ class Retriever:
 
     def _rerank(
         self,
-        query: TokenVectors,
+        query: str,
+        query_tokens: TokenVectors,
         candidates: list[str],
         dense: dict[str, float],
-    ) -> dict[str, tuple[float, float]]:
-        """(final score, MaxSim) per candidate; empty (keep the fused order) if some
-        candidate has no token vectors.
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]] | None:
+        """(final score, MaxSim, MPNet cosine) per candidate, the last empty when the
+        second model is absent; ``None`` (keep the fused order) if some candidate has
+        no token vectors.
 
-        That happens only while papers of a library built before the token
-        store are pending re-embedding: re-ranking some candidates and not
-        others would mix incomparable scores. A candidate found only by BM25
-        gets the lowest dense score seen.
+        Final = MaxSim + rerank_dense x dense cosine + rerank_model_weight x MPNet
+        cosine. Missing vectors happen only while papers of a library built
+        before a store existed are pending re-embedding: scoring some candidates
+        and not others would mix incomparable scores (the MPNet term is dropped
+        for the same reason). A candidate found only by BM25 gets the lowest
+        dense score seen.
         """
-        late = self.tokens.score(query, candidates)
+        late = self.tokens.score(query_tokens, candidates)
         if late is None:
-            return {}
+            return None
+        second = {}
+        if self.second_opinion is not None:
+            second = self.second_opinion.score(query, candidates) or {}
         floor = min(dense.values(), default=0.0)
-        weight = self.settings.rerank_dense
-        return {pid: (late[pid] + weight * dense.get(pid, floor), late[pid]) for pid in candidates}
+        final = {
+            pid: late[pid]
+            + self.settings.rerank_dense * dense.get(pid, floor)
+            + self.settings.rerank_model_weight * second.get(pid, 0.0)
+            for pid in candidates
+        }
+        return final, late, second

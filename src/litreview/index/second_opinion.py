@@ -19,7 +19,6 @@ MiniLM-only re-ranking, with a notice, rather than failing.
 
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import numpy as np
 from litreview.index.chunking import Chunker
 from litreview.index.model_files import ModelFolder
 from litreview.index.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
-from litreview.index.sqlite_store import open_model_store, rows_for_ids
+from litreview.index.sqlite_store import ModelStore, rows_for_ids
 from litreview.library.paper import Paper
 
 SCHEMA = """
@@ -39,38 +38,22 @@ CREATE TABLE IF NOT EXISTS paper_vectors (
 """
 
 
-class VectorTable:
+class VectorTable(ModelStore):
     """One unit vector per chunk of each paper, in SQLite (read only for a few candidates)."""
 
-    def __init__(self, path: Path, model_id: str) -> None:
-        self._lock = threading.Lock()
-        self._db = open_model_store(path, SCHEMA, model_id, ("paper_vectors",))
+    TABLE = "paper_vectors"
 
-    def close(self) -> None:
-        self._db.close()
+    def __init__(self, path: Path, model_id: str) -> None:
+        super().__init__(path, SCHEMA, model_id, ("paper_vectors",))
 
     def replace_papers(self, papers: dict[str, np.ndarray]) -> None:
         """Store each paper's chunk vectors, replacing what it had; one transaction."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(
-                    "INSERT INTO paper_vectors VALUES (?, ?) "
-                    "ON CONFLICT(paper_id) DO UPDATE SET vectors = excluded.vectors",
-                    [(pid, m.astype(np.float16).tobytes()) for pid, m in papers.items()],
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM paper_vectors").fetchone()[0])
-
-    def paper_ids(self) -> set[str]:
-        with self._lock:
-            return {r[0] for r in self._db.execute("SELECT paper_id FROM paper_vectors")}
+        with self._writing() as db:
+            db.executemany(
+                "INSERT INTO paper_vectors VALUES (?, ?) "
+                "ON CONFLICT(paper_id) DO UPDATE SET vectors = excluded.vectors",
+                [(pid, m.astype(np.float16).tobytes()) for pid, m in papers.items()],
+            )
 
     def get(self, paper_ids: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

@@ -2,19 +2,35 @@
 
 Why one place: the token store and the MPNet table are derived data keyed to
 the model that made them, so both open the same way (WAL, autocommit, shared
-across threads) and start over when another model's vectors are found; and
-they and the catalog read rows by id in slices that stay under SQLite's
-limit on bound parameters.
+across threads), start over when another model's vectors are found, and
+answer the library's reconciliation (how many papers, which ones) the same
+way; and they and the catalog write in the same all-or-nothing transactions
+and read rows by id in slices that stay under SQLite's limit on bound
+parameters.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 SLICE = 500  # ids per "IN (...)": well under SQLite's bound-parameter limit
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All or nothing, on an autocommit connection; the write lock is taken at once."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def open_model_store(
@@ -48,3 +64,31 @@ def rows_for_ids(db: sqlite3.Connection, query: str, ids: Sequence[str]) -> Iter
     for start in range(0, len(ids), SLICE):
         part = list(ids[start : start + SLICE])
         yield from db.execute(query.format(marks=",".join("?" * len(part))), part)
+
+
+class ModelStore:
+    """One model's per-paper rows in their own SQLite file (``TABLE`` keyed by paper_id)."""
+
+    TABLE = ""
+
+    def __init__(self, path: Path, schema: str, model_id: str, tables: Sequence[str]) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = open_model_store(path, schema, model_id, tables)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One writer at a time, in one transaction."""
+        with self._lock, transaction(self._db) as db:
+            yield db
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM {self.TABLE}").fetchone()[0])
+
+    def paper_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._db.execute(f"SELECT paper_id FROM {self.TABLE}")}
