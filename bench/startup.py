@@ -15,13 +15,17 @@ from pathlib import Path
 from bench.common import sample_library, save_result
 
 
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+
+
 def wall(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(args, env=env, check=True, capture_output=True)
         samples.append(time.perf_counter() - start)
-    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+    return summary(samples)
 
 
 TUI_PROBE = """
@@ -49,7 +53,7 @@ def tui_first_screen(env: dict[str, str], runs: int) -> dict[str, float]:
             [sys.executable, "-c", TUI_PROBE], env=env, check=True, capture_output=True, text=True
         )
         samples.append(float(out.stdout.strip().splitlines()[-1]))
-    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+    return summary(samples)
 
 
 def main() -> dict[str, object]:

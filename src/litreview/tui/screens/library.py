@@ -115,8 +115,7 @@ class LibraryScreen(Screen[None]):
             return
 
         def chosen(question: str | None) -> None:
-            if question:
-                self.app.pop_screen()
+            if question:  # ask_in_chat leaves this screen for the chat
                 self.app.ask_in_chat(question, frozenset({paper.paper_id}))  # type: ignore[attr-defined]
 
         self.app.push_screen(PaperScreen(paper), chosen)
