@@ -68,6 +68,9 @@ def settings(home: Path) -> Settings:
 def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The bundled sample library, ingested once through the CLI; tests must not modify it."""
     path = tmp_path_factory.mktemp("sample") / "home"
+    prebuilt = os.environ.get("LITREVIEW_TEST_SAMPLE_FROM")
+    if prebuilt:  # a developer's shortcut: a sample home ingested earlier by the same code
+        shutil.copytree(prebuilt, path)
     run_cli(path, "ingest", "--sample", check=True)
     yield path
 

@@ -68,7 +68,10 @@ class Library:
         store = VectorStore(self.settings)
         identity = store.identity
         indexed = self.catalog.indexed_count()
-        if self.catalog.get_meta("vector_store") != identity or (indexed and store.count() == 0):
+        recorded = self.catalog.get_meta("vector_store") or ""
+        if recorded.startswith("/") and identity.startswith("embedded#"):
+            recorded = "embedded#" + recorded.rpartition("#")[2]  # before stores were named by role
+        if recorded != identity or (indexed and store.count() == 0):
             if indexed:
                 self.catalog.mark_all_pending()
             self.catalog.set_meta("vector_store", identity)

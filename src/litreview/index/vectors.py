@@ -84,7 +84,9 @@ class VectorStore:
         self.embedder = embedder or MiniLMEmbedder()
         self.client = make_client(settings)
         chroma = settings.chroma
-        where = f"http://{chroma.host}:{chroma.port}" if chroma.host else str(settings.chroma_path)
+        # The embedded store lives inside the data directory, so it is named by
+        # role, not by path: a copied, moved or restored library is the same store.
+        where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
         self.identity = f"{where}#{chroma.collection}"
         self.collection: Collection = self.client.get_or_create_collection(
             name=settings.chroma.collection,
