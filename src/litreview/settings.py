@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,10 +26,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from litreview import secrets
+from litreview.errors import LitreviewError
+
 APP_NAME = "litreview"
 
 
-class ConfigError(ValueError):
+class ConfigError(LitreviewError):
     """The config file cannot be used; the message names the file and what is wrong."""
 
 
@@ -44,11 +47,14 @@ def describe(error: Exception) -> str:
         where = ".".join(str(part) for part in item["loc"])
         message = "unknown setting (a typo?)" if item["type"] == "extra_forbidden" else item["msg"]
         got = item.get("input")
-        shown = (
-            "" if item["type"] == "extra_forbidden" or isinstance(got, dict) else f" (got {got!r})"
-        )
+        secret = any(str(part).lower() in _SECRET_FIELDS for part in item["loc"])
+        hidden = item["type"] == "extra_forbidden" or isinstance(got, dict) or secret
+        shown = "" if hidden else f" (got {got!r})"
         lines.append(f"  {where}: {message}{shown}")
-    return "\n".join(lines)
+    return secrets.redact("\n".join(lines))
+
+
+_SECRET_FIELDS = {"api_key", "token", "headers"}
 
 
 def default_home() -> Path:
@@ -92,7 +98,7 @@ class ChromaSettings(Section):
     """Embedded by default; a server once ``host`` is set (``chroma run``)."""
 
     host: str | None = None
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     ssl: bool = False
     collection: str = "papers"
 
@@ -108,9 +114,11 @@ class IngestSettings(Section):
 class RetrievalSettings(Section):
     """Defaults for search; the CLI can override each per call."""
 
-    k: int = Field(default=8, ge=1)
+    k: int = Field(default=8, ge=1, le=500, description="results per query (at most 500)")
     mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
-    candidates: int = Field(default=50, ge=5, description="per-retriever pool before fusion")
+    candidates: int = Field(
+        default=50, ge=5, le=5000, description="per-retriever pool before fusion"
+    )
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
@@ -148,6 +156,12 @@ class ModelSettings(Section):
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1)
     context_window: int | None = Field(default=None, ge=256)
+
+    @model_validator(mode="after")
+    def _remember_key(self) -> ModelSettings:
+        """A configured key is masked in every message and file from now on."""
+        secrets.register(self.api_key.get_secret_value() if self.api_key else None)
+        return self
 
 
 class LLMSettings(Section):
@@ -192,10 +206,13 @@ class Settings(BaseSettings):
         path = default_config_path()
         if os.environ.get("LITREVIEW_CONFIG") and not path.exists():
             raise ConfigError(f"{path}: config file not found (LITREVIEW_CONFIG names it)")
+        _check_encoding(path)
         try:
             toml = TomlConfigSettingsSource(settings_cls, toml_file=path)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            raise ConfigError(f"not valid TOML: {exc}", path=path) from exc
+        except OSError as exc:
+            raise ConfigError(f"cannot read the config file: {exc.strerror}", path=path) from exc
         return (init_settings, env_settings, toml)
 
     # Derived locations: one function each so no module invents its own path.
@@ -226,6 +243,24 @@ class Settings(BaseSettings):
     @property
     def llm_log_path(self) -> Path:
         return self.home / "logs" / "llm.jsonl"
+
+
+def _check_encoding(path: Path) -> None:
+    """TOML is UTF-8; a file saved as UTF-16 (Windows editors do) gets a message that says so."""
+    try:
+        head = path.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror}", path=path) from exc
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
+        raise ConfigError("the config file is UTF-16; re-save it as UTF-8", path=path)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the config file is not UTF-8 (byte {exc.start}); re-save it as UTF-8", path=path
+        ) from exc
 
 
 def load_settings(**overrides: Any) -> Settings:

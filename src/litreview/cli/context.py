@@ -42,6 +42,7 @@ class AppContext:
         from litreview.index.library import Library
 
         library = Library(self.settings)
+        click.get_current_context().call_on_close(lambda: _tell_notices(library))
         if require_papers and library.catalog.count() == 0:
             library.close()
             raise click.ClickException(
@@ -49,6 +50,13 @@ class AppContext:
                 "for the demo library or 'litreview ingest FILE...'"
             )
         return library
+
+
+def _tell_notices(library: Library) -> None:
+    """What opening the library repaired (a damaged index rebuilt), said once per command."""
+    for notice in library.notices:
+        click.echo(f"note: {notice}", err=True)
+    library.notices.clear()
 
 
 def console(stderr: bool = True) -> Any:

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.index.sqlite_store import rows_for_ids, transaction
+from litreview.index.sqlite_store import connect, rows_for_ids, transaction
 from litreview.library.paper import Paper
 
 SCHEMA = """
@@ -57,11 +57,10 @@ class Catalog:
     """A thin, typed wrapper over the SQLite file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db, self.writable = connect(path)
+        if not self.writable:
+            return
         self._db.executescript(SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
         if "text_source" not in columns:  # catalogs written before text_source existed

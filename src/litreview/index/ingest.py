@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litreview.errors import Stopped
 from litreview.index.chunking import Chunker
 from litreview.library import LibraryFileError, read_file
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[str, int, int], None]
 
 
-class IngestStopped(Exception):
+class IngestStopped(Stopped):
     """The caller asked to stop; everything done so far is saved and consistent."""
 
 

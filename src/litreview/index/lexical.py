@@ -7,6 +7,7 @@ and rebuilt when that revision moves on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from litreview.errors import StoreDamaged
 from litreview.library.paper import Paper
 
 LANG = "english"
@@ -43,6 +45,15 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}. {paper.title}. {paper.abstract}"
 
 
+def _digests(folder: Path) -> dict[str, str]:
+    """A digest per index file; a few MB even at 50,000 papers, so checking costs milliseconds."""
+    return {
+        path.name: hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.name != "litreview.json"
+    }
+
+
 class LexicalIndex:
     def __init__(self, retriever: Any, paper_ids: list[str]) -> None:
         self._retriever = retriever
@@ -68,7 +79,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._ids:
             self._retriever.save(str(tmp))
-        (tmp / "litreview.json").write_text(json.dumps({"revision": revision, "ids": self._ids}))
+        stamp = {"revision": revision, "ids": self._ids, "files": _digests(tmp)}
+        (tmp / "litreview.json").write_text(json.dumps(stamp))
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -78,19 +90,37 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path, revision: int) -> LexicalIndex | None:
-        """The saved index if it matches ``revision``; ``None`` means rebuild."""
+        """The saved index if it matches ``revision``; ``None`` means rebuild.
+
+        Raises :class:`StoreDamaged` when the files are not the ones saved (a
+        truncated or overwritten file, a disk error): mmap would otherwise hand
+        garbage scores, or a crash, to every search.
+        """
         import bm25s
 
         stamp = folder / "litreview.json"
         if not stamp.exists():
             return None
-        meta = json.loads(stamp.read_text())
-        if meta.get("revision") != revision:
+        try:
+            meta = json.loads(stamp.read_text())
+            ids = list(meta["ids"])
+            recorded = meta.get("files")
+            stale = meta.get("revision") != revision
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise StoreDamaged(f"the BM25 index is damaged ({exc})", path=folder) from exc
+        if stale:
             return None
-        ids = list(meta["ids"])
+        if recorded is not None and recorded != _digests(folder):
+            raise StoreDamaged("the BM25 index files do not match what was saved", path=folder)
         if not ids:
             return cls(bm25s.BM25(), [])
-        return cls(bm25s.BM25.load(str(folder), mmap=True), ids)
+        try:
+            retriever = bm25s.BM25.load(str(folder), mmap=True)
+        except Exception as exc:  # bm25s raises whatever numpy/json raise on a bad file
+            raise StoreDamaged(f"the BM25 index is damaged ({exc})", path=folder) from exc
+        if retriever.scores.get("num_docs") != len(ids):
+            raise StoreDamaged("the BM25 index does not cover its papers", path=folder)
+        return cls(retriever, ids)
 
     def __len__(self) -> int:
         return len(self._ids)

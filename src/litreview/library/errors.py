@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from litreview.errors import LitreviewError
 
-class LibraryFileError(ValueError):
+
+class LibraryFileError(LitreviewError):
     """A file that cannot be read as a library, with where and why.
 
     Carries the path and (where one applies) the 1-based line so the CLI and
@@ -14,11 +16,8 @@ class LibraryFileError(ValueError):
     """
 
     def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.message = message
-        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(message, path=path, line=line)
+        self.path: Path = Path(path)
 
 
 class MissingAbstract(LibraryFileError):

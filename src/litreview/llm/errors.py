@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from litreview.errors import LitreviewError, Stopped
 
-class LLMError(RuntimeError):
+
+class LLMError(LitreviewError):
     """Base class: the message is meant for the user, as is."""
 
 
@@ -19,5 +21,5 @@ class ModelRequestRejected(LLMError):
     """The provider refused the request (auth, bad request): retrying would not help."""
 
 
-class Cancelled(LLMError):
+class Cancelled(Stopped, LLMError):
     """The caller stopped the stream."""

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
+from litreview.errors import LitreviewError
 from litreview.llm.types import Message, Source
 
 
-class PromptError(RuntimeError):
-    pass
+class PromptError(LitreviewError):
+    """A prompt file is missing or names a placeholder the task does not fill."""
 
 
 @lru_cache(maxsize=64)
