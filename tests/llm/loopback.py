@@ -24,6 +24,8 @@ class Reply:
     delay: float = 0.0  # before the response starts
     word_delay: float = 0.0  # between streamed words
     usage: bool = True
+    break_after: int | None = None  # words sent before the connection is dropped mid-stream
+    echo_key: bool = False  # an error body that quotes the key, as some providers do
 
 
 @dataclass
@@ -70,9 +72,11 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             reply = script.replies.pop(0) if len(script.replies) > 1 else script.replies[0]
             time.sleep(reply.delay)
             if reply.status != 200:
-                body = json.dumps(
-                    {"error": {"message": f"scripted {reply.status}", "type": "x"}}
-                ).encode()
+                message = f"scripted {reply.status}"
+                if reply.echo_key:
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    message = f"Incorrect API key provided: {key}. Find your key at ..."
+                body = json.dumps({"error": {"message": message, "type": "x"}}).encode()
                 self.send_response(reply.status)
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
@@ -86,7 +90,12 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.send_header("Connection", "close")
             self.end_headers()
             try:
-                for word in reply.words:
+                for sent, word in enumerate(reply.words):
+                    if reply.break_after is not None and sent >= reply.break_after:
+                        self.wfile.write(b"data: {not json")  # and the connection drops
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
                     self.wfile.write(_chunk(word))
                     self.wfile.flush()
                     time.sleep(reply.word_delay)

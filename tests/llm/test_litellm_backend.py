@@ -62,7 +62,7 @@ def test_5xx_is_retried_with_backoff_then_succeeds() -> None:
 def test_persistent_5xx_is_reported_not_swallowed() -> None:
     with (
         loopback(Reply(status=500)) as (api_base, script),
-        pytest.raises(ModelUnavailable, match="unavailable after 2 retries"),
+        pytest.raises(ModelUnavailable, match="unavailable after 3 attempts"),
     ):
         complete(backend(api_base, max_retries=2, retry_max_wait=0.1), REQUEST)
     assert len(script.requests) == 3
@@ -152,3 +152,42 @@ def test_context_window_trims_sources_to_fit() -> None:
     assert [s.n for s in request.sources] == list(range(1, len(request.sources) + 1))
     roomy = LiteLLMBackend(ModelSettings(model="openai/x", context_window=100_000), LLMSettings())
     assert len(fit_window(roomy, EvidenceScorer.shared(), "q", sources, ()).sources) == 5
+
+
+def test_an_empty_reply_is_retried_then_reported() -> None:
+    with (
+        loopback(Reply(words=[]), Reply(words=["  "]), Reply(words=[])) as (api_base, script),
+        pytest.raises(ModelUnavailable, match="empty answer"),
+    ):
+        complete(backend(api_base, max_retries=2, retry_max_wait=0.1), REQUEST)
+    assert len(script.requests) == 3  # max_retries=2: every attempt made
+
+
+def test_an_empty_reply_then_a_real_one_is_the_real_one() -> None:
+    with loopback(Reply(words=[]), Reply()) as (api_base, script):
+        result = complete(backend(api_base, retry_max_wait=0.1), REQUEST)
+    assert result.text == "Deep nets [1] work." and len(script.requests) == 2
+
+
+def test_a_stream_that_breaks_after_text_is_not_retried_and_says_so() -> None:
+    with (
+        loopback(Reply(break_after=2), Reply()) as (api_base, script),
+        pytest.raises(ModelUnavailable) as err,
+    ):
+        complete(backend(api_base), REQUEST)
+    assert len(script.requests) == 1
+    assert "broke off after" in str(err.value) and "retries" not in str(err.value)
+
+
+def test_timeout_bounds_the_whole_request_not_each_read() -> None:
+    # A chunk every 0.4 s never trips a per-read timeout of 1 s; the whole answer takes 4 s.
+    drip = Reply(words=["w "] * 10, word_delay=0.4)
+    started = time.monotonic()
+    with loopback(drip) as (api_base, _):
+        slow = LiteLLMBackend(
+            ModelSettings(model="openai/loopback", api_base=api_base),
+            LLMSettings(timeout=1.0, max_retries=0),
+        )
+        with pytest.raises(ModelUnavailable, match=r"within 1 s|broke off"):
+            complete(slow, REQUEST)
+    assert time.monotonic() - started < 3.5

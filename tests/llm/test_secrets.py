@@ -50,3 +50,27 @@ def test_key_reaches_the_server_but_not_the_log_or_errors(tmp_path: Path) -> Non
     assert log_path.exists() and SECRET not in log_path.read_text()
     assert key_shaped(log_path.read_text()) == []
     assert SECRET not in repr(spec)
+
+
+def test_a_provider_that_echoes_the_key_gets_it_masked(tmp_path: Path) -> None:
+    request = Request(task="test", messages=(Message("user", "hello"),))
+    with loopback(Reply(status=401, echo_key=True)) as (api_base, script):
+        spec = ModelSettings(model="openai/remote", api_base=api_base, api_key=SECRET)  # type: ignore[arg-type]
+        backend = LiteLLMBackend(spec, LLMSettings(max_retries=0))
+        with pytest.raises(ModelRequestRejected) as err:
+            complete(backend, request)
+    assert script.headers[0]["authorization"] == f"Bearer {SECRET}"
+    assert SECRET not in str(err.value) and "[redacted]" in str(err.value)
+
+
+def test_redact_masks_known_and_key_shaped_values() -> None:
+    from litreview.secrets import redact, register
+
+    register("my-own-proxy-token-42")
+    text = redact(
+        "a my-own-proxy-token-42 b sk-abcdefghijklmnopqrstuvwx c Authorization: Bearer abc.def.ghi"
+        " d api_key=hunter2hunter2"
+    )
+    assert "my-own-proxy-token-42" not in text and "sk-abcdef" not in text
+    assert "abc.def.ghi" not in text and "hunter2hunter2" not in text
+    assert redact("nothing secret [1] here") == "nothing secret [1] here"

@@ -26,6 +26,7 @@ from litreview.llm.errors import (
 from litreview.llm.log import ExchangeLog
 from litreview.llm.retry import is_retryable, log_retry, make_wait, status_of
 from litreview.llm.types import Completion, Request, Usage
+from litreview.secrets import redact
 from litreview.settings import LLMSettings, ModelSettings
 
 _import_lock = threading.Lock()
@@ -126,11 +127,17 @@ class LiteLLMBackend:
             )
 
     # -- errors --------------------------------------------------------------
-    def _translate(self, exc: BaseException) -> LLMError:
+    def _translate(self, exc: BaseException, attempts: int = 1) -> LLMError:
         if isinstance(exc, LLMError):
             return exc
+        if isinstance(exc, EmptyReply):
+            return ModelUnavailable(
+                f"{self.name}: the model returned an empty answer "
+                f"{'each time' if attempts > 1 else ''} ({attempts} attempt"
+                f"{'s' if attempts > 1 else ''}); try again or pick another model with --model"
+            )
         kind = type(exc).__name__
-        detail = str(exc).split("\n")[0][:300]
+        detail = redact(str(exc).split("\n")[0][:300])  # providers echo keys in errors
         status = status_of(exc)
         if kind in ("AuthenticationError", "PermissionDeniedError") or status in (401, 403):
             return ModelRequestRejected(
@@ -149,14 +156,16 @@ class LiteLLMBackend:
             )
         if is_retryable(exc):
             where = f" at {self.spec.api_base}" if self.spec.api_base else ""
-            return ModelUnavailable(
-                f"{self.name}{where} is unavailable after {self.settings.max_retries} "
-                f"retries ({kind}: {detail})"
-            )
+            tries = f"after {attempts} attempts" if attempts > 1 else "(not retried)"
+            return ModelUnavailable(f"{self.name}{where} is unavailable {tries} ({kind}: {detail})")
         return ModelRequestRejected(f"{self.name}: request rejected ({kind}: {detail})")
 
     def _should_retry(self, exc: BaseException) -> bool:
         """Retry what may pass; a local server that refuses connections is simply not running."""
+        if isinstance(exc, (Cancelled, AnswerBrokeOff)):
+            return False
+        if isinstance(exc, EmptyReply | RequestDeadline):
+            return True
         if is_local(self.spec) and _refused(exc):
             return False
         return is_retryable(exc)
@@ -207,31 +216,69 @@ class LiteLLMBackend:
     def stream(
         self, request: Request, cancel: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
+        """Stream one answer; retried as a whole while nothing has been shown yet.
+
+        ``llm.timeout`` bounds each attempt from request to last chunk, not
+        each read: a server that drips a chunk every few seconds would
+        otherwise hold a request for minutes. An empty reply is a failure
+        (retried, then reported), never an answer. Once text has reached the
+        caller a failure is not retried (the caller would see it twice) and is
+        reported as what it is: an answer that broke off.
+        """
+        from tenacity import Retrying
+
         self.check_configured()
         litellm = load_litellm()
         kwargs = self._kwargs(request)
         started = time.monotonic()
-        try:
-            from tenacity import Retrying
-
-            response = Retrying(**self._retry_policy())(litellm.completion, **kwargs)
-        except Exception as exc:
-            raise self._translate(exc) from exc
         parts: list[str] = []
-        reported = None
+        reported: Any = None
+        attempts = 0
         try:
-            for chunk in response:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("stopped")
-                delta, reported = _read_chunk(chunk, reported)
-                if delta:
-                    parts.append(delta)
-                    yield Delta(delta)
-        except Cancelled:
-            _close(response)
+            for attempt in Retrying(**self._retry_policy()):
+                with attempt:
+                    attempts += 1
+                    parts, reported = [], None
+                    deadline = time.monotonic() + self.settings.timeout
+                    response = litellm.completion(**kwargs)
+                    try:
+                        for chunk in response:
+                            if cancel is not None and cancel.is_set():
+                                raise Cancelled("stopped")
+                            if time.monotonic() > deadline:
+                                raise RequestDeadline(self.settings.timeout)
+                            delta, reported = _read_chunk(chunk, reported)
+                            if delta:
+                                parts.append(delta)
+                                yield Delta(delta)
+                    except BaseException as exc:
+                        _close(response)
+                        if parts and not isinstance(exc, Cancelled | GeneratorExit):
+                            raise AnswerBrokeOff(sum(map(len, parts)), exc) from exc
+                        raise
+                    if not "".join(parts).strip():
+                        raise EmptyReply()
+        except (Cancelled, GeneratorExit):
             raise
+        except AnswerBrokeOff as exc:
+            if isinstance(exc.cause, RequestDeadline):
+                raise ModelUnavailable(
+                    f"{self.name}: no complete answer within {exc.cause.seconds:g} s (it broke "
+                    f"off after {exc.shown} characters); raise llm.timeout for a slow model"
+                ) from exc
+            raise ModelUnavailable(
+                f"{self.name}: the answer broke off after {exc.shown} characters "
+                f"({type(exc.cause).__name__}: {redact(_first_line(exc.cause))}); "
+                "the partial answer was not kept, ask again"
+            ) from exc
+        except RequestDeadline as exc:
+            raise ModelUnavailable(
+                f"{self.name}: no complete answer within {exc.seconds:g} s "
+                f"({attempts} attempt{'s' if attempts > 1 else ''}); raise llm.timeout for a "
+                "slow model"
+            ) from exc
         except Exception as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, attempts) from exc
         yield Done(self._finish(request, parts, reported, started))
 
     async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
@@ -269,6 +316,32 @@ class LiteLLMBackend:
             seconds = time.monotonic() - started
             self.log.write(request, completion, seconds, api_base=self.spec.api_base)
         return completion
+
+
+class EmptyReply(Exception):
+    """The model answered with nothing (or only whitespace): worth another try."""
+
+
+class RequestDeadline(Exception):
+    """An attempt ran past ``llm.timeout`` in total (however fast each chunk came)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no complete answer within {seconds:g} s")
+        self.seconds = seconds
+
+
+class AnswerBrokeOff(Exception):
+    """The stream failed after text was shown: not retried, since the caller already has it."""
+
+    def __init__(self, shown: int, cause: BaseException) -> None:
+        super().__init__(f"broke off after {shown} characters: {cause}")
+        self.shown = shown
+        self.cause = cause
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else ""
 
 
 def _read_chunk(chunk: Any, reported: Any) -> tuple[str | None, Any]:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from litreview.llm.types import Completion, Request
+from litreview.secrets import redact
 
 
 class ExchangeLog:
@@ -33,7 +34,7 @@ class ExchangeLog:
             "usage": completion.usage.to_dict(),
             "seconds": round(seconds, 3),
         }
-        line = json.dumps(record, ensure_ascii=False)
+        line = redact(json.dumps(record, ensure_ascii=False))
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:

@@ -6,6 +6,7 @@ and percent signs, which ``str.format`` or %-formatting would trip over.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Sequence
 from functools import lru_cache
@@ -37,14 +38,29 @@ def render(name: str, **variables: str) -> str:
     return template.substitute(variables)
 
 
+_TAG = re.compile(r"<(\s*/?\s*)(source)", re.IGNORECASE)
+
+
 def fence(text: str) -> str:
-    """Keep a source's text from closing its own fence."""
-    return text.replace("</source", "</ source").replace("<source", "< source")
+    """Keep a source's text from opening or closing a fence, in any case or spacing.
+
+    A paper's text is data, not instructions: ``</SOURCE>`` or ``< / source`` in an
+    abstract would otherwise end the fence and let what follows speak as the prompt.
+    """
+    return _TAG.sub(lambda m: "‹" + m.group(1) + m.group(2), text)
+
+
+def attribute(text: str) -> str:
+    """A value safe inside ``title="..."``: a quote would end it and add attributes."""
+    flat = " ".join(fence(text).split())
+    return (
+        flat.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def render_sources(sources: Sequence[Source]) -> str:
     return "\n".join(
-        render("source", n=str(s.n), title=fence(s.title), text=fence(s.text)) for s in sources
+        render("source", n=str(s.n), title=attribute(s.title), text=fence(s.text)) for s in sources
     )
 
 
