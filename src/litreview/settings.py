@@ -107,6 +107,12 @@ class IngestSettings(Section):
     """How documents become index entries."""
 
     batch_size: int = Field(default=32, ge=1, description="papers embedded and stored per step")
+    commit_seconds: float = Field(
+        default=10.0, gt=0, description="a batch shrinks so that one commit takes about this long"
+    )
+    max_chunks: int = Field(
+        default=128, ge=1, description="chunks indexed per paper (~32k tokens); the rest is cut"
+    )
     chunk_tokens: int = Field(default=256, ge=32, description="model's window; longer text splits")
     chunk_overlap: int = Field(default=48, ge=0)
 

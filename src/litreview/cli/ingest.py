@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
 
@@ -73,6 +74,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             out.print(f"[yellow]warning:[/] {item.path.name}: {warning}", soft_wrap=True)
         if item.error:
             out.print(f"[red]error:[/] {item.error}", soft_wrap=True)
+    for note in report.notes:
+        out.print(f"[yellow]warning:[/] {escape(note)}", soft_wrap=True)
     resumed = (
         f", finished indexing {report.resumed} papers left pending (an interrupted run, "
         "or a model added since)"

@@ -19,12 +19,30 @@ MIN_PIECE_TOKENS = 32
 
 
 class Chunker:
-    def __init__(self, count_tokens: Callable[[str], int], size: int, overlap: int) -> None:
+    """Splits papers; ``max_chunks`` bounds the work one paper can cost.
+
+    A broken record (a whole book pasted as an abstract, 1 MB of text) would
+    otherwise hold an ingest for many minutes and gigabytes; beyond the cap
+    the text is not indexed, and :attr:`truncated` names the papers it cut.
+    """
+
+    def __init__(
+        self, count_tokens: Callable[[str], int], size: int, overlap: int, max_chunks: int = 0
+    ) -> None:
         self._count = count_tokens
         self._budget = size - SPECIAL_TOKENS
         self._overlap = overlap
+        self._max_chunks = max_chunks
+        self.truncated: dict[str, int] = {}  # paper id -> chunks it would have had
 
     def chunks(self, paper: Paper) -> list[Chunk]:
+        pieces = self._split(paper)
+        if self._max_chunks and len(pieces) > self._max_chunks:
+            self.truncated[paper.paper_id] = len(pieces)
+            pieces = pieces[: self._max_chunks]
+        return pieces
+
+    def _split(self, paper: Paper) -> list[Chunk]:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         head = f"{paper.title}. "
@@ -40,5 +58,11 @@ class Chunker:
         )
         return [
             Chunk(f"{paper.paper_id}:{i}", paper.paper_id, head + piece.strip(), i)
-            for i, piece in enumerate(splitter.split_text(paper.abstract))
+            for i, piece in enumerate(splitter.split_text(self._bounded(paper.abstract)))
         ]
+
+    def _bounded(self, text: str) -> str:
+        """Only as much text as the cap can index (a generous 8 characters per token)."""
+        if not self._max_chunks:
+            return text
+        return text[: self._max_chunks * self._budget * 8]

@@ -11,6 +11,7 @@ pending is picked up by the next run, including a run with no files.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ class IngestReport:
     embedded: int = 0
     chunks: int = 0
     resumed: int = 0
+    notes: list[str] = field(default_factory=list)  # about papers, not files (text cut short)
 
     @property
     def added(self) -> int:
@@ -81,6 +83,7 @@ class IngestReport:
             "embedded": self.embedded,
             "chunks": self.chunks,
             "resumed": self.resumed,
+            "notes": self.notes,
             "files": [
                 {
                     "path": str(f.path),
@@ -144,16 +147,17 @@ def embed_pending(
     if not pending:
         return
     store = library.vectors
+    options = library.settings.ingest
     chunker = Chunker(
-        store.embedder.count_tokens,
-        library.settings.ingest.chunk_tokens,
-        library.settings.ingest.chunk_overlap,
+        store.embedder.count_tokens, options.chunk_tokens, options.chunk_overlap, options.max_chunks
     )
-    batch = library.settings.ingest.batch_size
+    batch = BatchSizer(options.batch_size, options.commit_seconds)
     progress("embed", 0, len(pending))
-    for start in range(0, len(pending), batch):
+    start = 0
+    while start < len(pending):
         _check(stop)
-        ids = pending[start : start + batch]
+        began = time.monotonic()
+        ids = pending[start : start + batch.size]
         papers = library.catalog.get(ids)
         chunks = [c for pid in ids if pid in papers for c in chunker.chunks(papers[pid])]
         encoded = store.embedder.encode([c.text for c in chunks])
@@ -170,4 +174,34 @@ def embed_pending(
         )
         report.embedded += len(papers)
         report.chunks += len(chunks)
-        progress("embed", min(start + batch, len(pending)), len(pending))
+        start += len(ids)
+        batch.took(len(ids), time.monotonic() - began)
+        progress("embed", start, len(pending))
+    for pid, total in chunker.truncated.items():
+        title = library.catalog.get([pid]).get(pid)
+        name = repr(title.title[:80]) if title else pid
+        report.notes.append(
+            f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed "
+            "(ingest.max_chunks); is its text really one paper's?"
+        )
+
+
+class BatchSizer:
+    """How many papers the next commit takes: at most ``most``, and about ``seconds`` of work.
+
+    Committing by count alone made progress hostage to load: on a busy machine
+    one batch of 32 took over 86 s, and a run killed every minute never
+    committed anything. Sizing by the last batch's pace keeps each commit
+    short whatever the machine is doing.
+    """
+
+    def __init__(self, most: int, seconds: float) -> None:
+        self.most = most
+        self.seconds = seconds
+        self.size = most
+
+    def took(self, papers: int, seconds: float) -> None:
+        if papers <= 0 or seconds <= 0:
+            return
+        pace = seconds / papers
+        self.size = max(1, min(self.most, int(self.seconds / pace)))

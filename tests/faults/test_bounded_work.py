@@ -1,0 +1,73 @@
+"""Work is bounded: a huge record costs a capped amount, commits come by time as well as count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from litreview.index.chunking import Chunker
+from litreview.index.ingest import BatchSizer
+from litreview.library.paper import Paper
+from tests.conftest import run_cli
+
+
+def words(n: int) -> str:
+    return " ".join(f"word{i % 977}" for i in range(n))
+
+
+def paper(text: str) -> Paper:
+    return Paper(
+        paper_id="p",
+        title="A title",
+        abstract=text,
+        authors=(),
+        year=None,
+        url=None,
+        links=(),
+        sources=("f",),
+        extra={},
+    )
+
+
+def test_a_huge_text_is_cut_at_max_chunks_and_named() -> None:
+    chunker = Chunker(lambda t: len(t.split()), 64, 8, max_chunks=5)
+    chunks = chunker.chunks(paper(words(100_000)))
+    assert len(chunks) == 5
+    assert chunker.truncated["p"] > 5
+    small = chunker.chunks(paper(words(30)))
+    assert len(small) == 1 and "p" in chunker.truncated  # the earlier cut stays reported
+
+
+def test_batches_shrink_to_the_time_budget_and_grow_back() -> None:
+    sizer = BatchSizer(most=32, seconds=10.0)
+    assert sizer.size == 32
+    sizer.took(32, 96.0)  # 3 s a paper on a loaded machine
+    assert sizer.size == 3
+    sizer.took(3, 0.3)  # the load went away
+    assert sizer.size == 32
+    sizer.took(1, 1000.0)
+    assert sizer.size == 1  # never zero: every commit makes progress
+
+
+def test_a_megabyte_abstract_is_ingested_capped_with_a_warning(tmp_path: Path) -> None:
+    records = tmp_path / "papers.jsonl"
+    records.write_text(
+        json.dumps({"title": "A normal paper", "abstract": "We study small things. " * 5})
+        + "\n"
+        + json.dumps({"title": "A pasted book", "abstract": words(180_000)})
+        + "\n"
+    )
+    proc = run_cli(
+        tmp_path / "home",
+        "ingest",
+        str(records),
+        "--json",
+        env={"LITREVIEW_INGEST__MAX_CHUNKS": "4", "LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"},
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["added"] == 2 and summary["embedded"] == 2
+    assert summary["chunks"] == 5  # 1 + the capped 4
+    assert any("A pasted book" in note for note in summary["notes"])
+    assert "max_chunks" in proc.stderr
