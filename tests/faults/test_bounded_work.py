@@ -71,3 +71,19 @@ def test_a_megabyte_abstract_is_ingested_capped_with_a_warning(tmp_path: Path) -
     assert summary["chunks"] == 5  # 1 + the capped 4
     assert any("A pasted book" in note for note in summary["notes"])
     assert "max_chunks" in proc.stderr
+
+
+def test_checking_a_runaway_answer_is_capped() -> None:
+    import time
+
+    from litreview.llm.extractive.evidence import EvidenceScorer
+    from litreview.llm.types import Source
+    from litreview.review.support import MAX_CHECKED_CHARS, check_support
+
+    source = Source(1, "p1", "Backdoors", "Backdoor attacks implant triggers in neural networks.")
+    sentence = "Backdoor attacks implant triggers in networks [1]. "
+    answer = sentence * (2_000_000 // len(sentence))  # a 2 MB reply
+    started = time.monotonic()
+    checks = check_support(EvidenceScorer(), answer, [source])
+    assert time.monotonic() - started < 120  # was: did not finish in 900 s
+    assert 0 < len(checks) <= MAX_CHECKED_CHARS // len(sentence) + 1

@@ -28,6 +28,9 @@ SEMANTIC_WEIGHT = 0.4
 LEXICAL_WEIGHT = 0.1
 COVERAGE_WEIGHT = 0.5
 SUPPORT_THRESHOLD = 0.69
+# An answer is a few paragraphs; a runaway model can send megabytes. Checking is capped so a
+# broken reply costs seconds, not hours; what lies beyond is reported as unchecked.
+MAX_CHECKED_CHARS = 24_000
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def check_support(
     """One check per answer sentence that cites something."""
     by_n = {s.n: s for s in sources}
     checks = []
-    for sentence in split_sentences(answer, min_words=1) or (answer,):
+    checked = answer[:MAX_CHECKED_CHARS]
+    for sentence in split_sentences(checked, min_words=1) or (checked,):
         cited = [int(n) for n in _MARKER.findall(sentence) if int(n) in by_n]
         if not cited:
             continue
