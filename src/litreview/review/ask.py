@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,10 +52,129 @@ class AskResult:
         }
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A follow-up is searched with the question it follows only when it leans on it: a topic change
+# ("How can huge models be trained with little GPU memory?" after a question on backdoors) must
+# retrieve exactly what it would as a first question, or the earlier topic crowds it out.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+# Words that point back at something said before, whatever surrounds them.
+_DEICTIC = _words(
+    "this these those such former latter above aforementioned abovementioned previous mentioned"
+)
+# Personal pronouns point back only when nothing in the question came before them to refer to
+# ("Does it need clean data?", not "How do diffusion models generalize, and why do they ...").
+_PRONOUNS = _words("it its itself they them their theirs themselves")
+# "that" is mostly a relative pronoun ("methods that prune"); it points back on its own, or
+# before a noun that names an earlier answer's subject ("that approach").
+_THAT_NOUNS = _words(
+    "one ones approach approaches method methods paper papers work works model models "
+    "technique techniques idea ideas result results system systems defense defence attack "
+    "supervision framework algorithm"
+)
+# Openings that continue the previous question ("And for diffusion models?", "What about ...").
+_CONTINUATIONS = (
+    "and ",
+    "also ",
+    "what about ",
+    "how about ",
+    "same ",
+    "any other",
+    "anything else",
+    "what else",
+    "others",
+    "more ",
+    "but ",
+    "or ",
+    "so ",
+    "then ",
+    "how so",
+    "which one",
+    "the first",
+    "the second",
+    "the last",
+)
+_STOPWORDS = _words(
+    "a an the and or but if of to in on for with by from at as is are was were be been being "
+    "do does did done doing has have had can could may might must shall should will would "
+    "what which who whom whose when where why how there here not no nor so than too very "
+    "i me my we our you your he she him her his one any all each some most more other "
+    "about into over under between through during before after again further only own same "
+    "just also both either neither much many few less least way ways paper papers library "
+    "exist exists existing use used using work works make makes made"
+)
+
+
+# Words that ask about something without naming it: a question made only of these and stopwords
+# ("Which is fastest?", "Tell me more about the first one") is about the previous topic.
+_GENERIC = _words(
+    "fastest slowest best worst cheapest newest oldest latest recent biggest smallest largest "
+    "fast faster slow slower better worse bigger smaller cheaper cost costs code data dataset "
+    "datasets result results accuracy limitation limitations drawback drawbacks advantage "
+    "advantages pros cons difference differences differ compare compared comparison tell "
+    "explain describe summarize summarise show give list detail details example examples "
+    "first second third last else"
+)
+
+
+def _content_before(words: list[str], index: int) -> int:
+    return sum(1 for w in words[:index] if w not in _STOPWORDS and len(w) > 2)
+
+
+def depends_on_history(question: str) -> bool:
+    """Does ``question`` lean on the turns before it (an anaphor, an ellipsis)?
+
+    Deliberately lexical: it runs on every question, costs nothing, and its
+    mistakes are cheap in one direction only. Quoted text (a title in "papers
+    like “…”") is not read, as its words never point back.
+    """
+    text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
+    words = _WORD.findall(text)
+    if not words:
+        return False
+    stripped = " ".join(words) + " "
+    if stripped.startswith(_CONTINUATIONS):
+        return True
+    if not any(w not in _STOPWORDS and w not in _GENERIC and len(w) > 2 for w in words):
+        return True  # "Which is fastest?", "Any code?"
+    for i, word in enumerate(words):
+        if word in _DEICTIC:
+            return True
+        if word in _PRONOUNS and _content_before(words, i) < 2:
+            return True
+        if word in ("one", "ones") and _content_before(words, i) < 2:
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if after in _STOPWORDS or after in ("that", ""):  # "one that ...", not "one network"
+                return True
+        if word == "that":
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if not after or after in _THAT_NOUNS or i == 0:
+                return True
+    return False
+
+
+MAX_CONTEXT_QUESTIONS = 3
+
+
 def retrieval_query(question: str, history: Sequence[Message]) -> str:
-    """A follow-up ("and which of them is fastest?") is searched with the question before it."""
-    previous = [m.content for m in history if m.role == "user"][-1:]
-    return " ".join([*previous, question])
+    """The text retrieval searches for ``question`` asked after ``history``.
+
+    A question that leans on the previous one ("Which of them needs no clean
+    data?") is searched with it, and with the one before while those lean back
+    too; any other question is searched alone, exactly as a first question.
+    """
+    if not depends_on_history(question):
+        return question
+    earlier = [m.content for m in history if m.role == "user"]
+    context: list[str] = []
+    for previous in reversed(earlier[-MAX_CONTEXT_QUESTIONS:]):
+        context.insert(0, previous)
+        if not depends_on_history(previous):
+            break
+    return " ".join([*context, question])
 
 
 def trim(scorer: EvidenceScorer, question: str, text: str, keep: int) -> str:
