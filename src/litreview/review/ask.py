@@ -14,7 +14,7 @@ from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.extractive.sentences import split_sentences
 from litreview.llm.types import Completion, Message, Request, Source, Usage
 from litreview.review import prompts
-from litreview.review.citations import Citation, check
+from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.support import SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
@@ -258,6 +258,12 @@ def ask(
     scorer: EvidenceScorer | None = None,
     exclude: frozenset[str] = frozenset(),
 ) -> AskResult:
+    """Answer ``question`` from the library, citing its sources as ``[n]``.
+
+    ``on_delta`` receives the answer as it streams, already checked: a
+    citation marker reaches it only once complete and resolved, a removed one
+    never does, so what a terminal or the TUI shows is ``answer`` itself.
+    """
     question = " ".join(question.split())
     hits = library.search(
         SearchRequest(
@@ -273,13 +279,14 @@ def ask(
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
+    shown = CitationStream(sources)
     for event in backend.stream(request, cancel):
         if isinstance(event, Delta):
-            if on_delta is not None:
-                on_delta(event.text)
+            _show(on_delta, shown.feed(event.text))
         elif isinstance(event, Done):
             completion = event.completion
     assert completion is not None
+    _show(on_delta, shown.finish())
     checked = check(completion.text, sources)
     # The extractive engine quotes its sources; checking it would only measure itself.
     support = [] if extractive else check_support(scorer, checked.text, hits_as_sources(hits))
@@ -295,6 +302,11 @@ def ask(
         messages=list(request.messages),
         support=support,
     )
+
+
+def _show(on_delta: Callable[[str], None] | None, text: str) -> None:
+    if on_delta is not None and text:
+        on_delta(text)
 
 
 def hits_as_sources(hits: Sequence[SearchHit]) -> tuple[Source, ...]:
