@@ -61,6 +61,19 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{a['latency']['p50_ms']} ms / {a['latency']['p95_ms']} ms",
             )
         )
+    f = r.get("followup_retrieval", {})
+    if f:
+        change, follow = f["topic_change"], f["follow_up"]
+        out.append(
+            (
+                f"Follow-up retrieval, second turn of {change['conversations'] + follow['conversations']} "
+                "two-turn conversations, right paper in the top 5: topic changes / true follow-ups, "
+                "before -> after (second question alone)",
+                f"{change['before_hit@5']:.3f} -> {change['after_hit@5']:.3f} "
+                f"({change['alone_hit@5']:.3f}) / {follow['before_hit@5']:.3f} -> "
+                f"{follow['after_hit@5']:.3f} ({follow['alone_hit@5']:.3f})",
+            )
+        )
     s = r.get("support_quality", {})
     if s:
         h = s["held_out_at_shipped"]

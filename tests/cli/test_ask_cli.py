@@ -50,6 +50,16 @@ def test_named_model_without_key_is_an_error_not_a_fallback(sample_home: Path) -
     assert "OPENAI_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_missing_key_is_reported_before_the_library_is_opened(home: Path) -> None:
+    """The key is checked first: even with no library at all, the error is about the key."""
+    proc = run_cli(
+        home, "ask", "anything", "--model", "anthropic/claude-3-5-haiku-20241022", env=NO_KEYS
+    )
+    assert proc.returncode == 1
+    assert "needs ANTHROPIC_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (home / "catalog.sqlite3").exists()
+
+
 def test_ask_a_local_server_alias_drops_bad_citations(sample_home: Path, tmp_path: Path) -> None:
     words = ["Harmony ", "swaps ", "memory ", "[1]", "[9]. ", "Done ", "[2, 7]."]
     with loopback(Reply(words=words)) as (api_base, script):
