@@ -62,16 +62,23 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     f = r.get("followup_retrieval", {})
-    if f:
-        change, follow = f["topic_change"], f["follow_up"]
+    for set_name, label in (
+        ("written_with_the_rule", "written with the rule"),
+        ("held_out", "held out"),
+    ):
+        fs = f.get(set_name)
+        if not fs:
+            continue
+        change, follow = fs["topic_change"], fs["follow_up"]
         out.append(
             (
-                f"Follow-up retrieval, second turn of {change['conversations'] + follow['conversations']} "
-                "two-turn conversations, right paper in the top 5: topic changes / true follow-ups, "
-                "before -> after (second question alone)",
-                f"{change['before_hit@5']:.3f} -> {change['after_hit@5']:.3f} "
-                f"({change['alone_hit@5']:.3f}) / {follow['before_hit@5']:.3f} -> "
-                f"{follow['after_hit@5']:.3f} ({follow['alone_hit@5']:.3f})",
+                f"Follow-up retrieval, second turn, {change['conversations']} topic changes / "
+                f"{follow['conversations']} true follow-ups ({label}): right paper in the top 5, "
+                "MRR@10, before -> after",
+                f"{change['before_hit@5']:.3f}, {change['before_mrr@10']:.3f} -> "
+                f"{change['after_hit@5']:.3f}, {change['after_mrr@10']:.3f} / "
+                f"{follow['before_hit@5']:.3f}, {follow['before_mrr@10']:.3f} -> "
+                f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
             )
         )
     s = r.get("support_quality", {})

@@ -96,3 +96,23 @@ def test_topic_change_in_a_session_finds_the_paper_a_fresh_question_finds(
             history=turns(BACKDOORS),
         )
         assert any(h.paper.title.startswith("T-Miner") for h in follow.sources)
+
+
+def test_a_follow_up_fuses_the_question_alone_with_it_in_context(
+    sample_settings: Settings,
+) -> None:
+    """The earlier question says what "them" is; the new one's words still rank within it."""
+    from litreview.index.retriever import SearchRequest
+    from litreview.review.ask import retrieve
+
+    question = "Which of them works without supervision?"
+    with Library(sample_settings) as library:
+        hits = retrieve(library, question, turns(BACKDOORS), k=5)
+        assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+        titles = [h.paper.title for h in hits]
+        assert any(t.startswith("UMD") for t in titles)  # the unsupervised backdoor detector
+        alone = library.search(SearchRequest(question, k=5))
+        assert not any(h.paper.title.startswith("UMD") for h in alone)
+        fresh = retrieve(library, GPU, turns(BACKDOORS), k=5)
+        same = library.search(SearchRequest(GPU, k=5))
+        assert [h.paper.paper_id for h in fresh] == [h.paper.paper_id for h in same]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit, SearchRequest
 from litreview.llm.backend import Backend, Delta, Done
@@ -177,6 +178,42 @@ def retrieval_query(question: str, history: Sequence[Message]) -> str:
     return " ".join([*context, question])
 
 
+def retrieve(
+    library: Library,
+    question: str,
+    history: Sequence[Message] = (),
+    *,
+    k: int,
+    exclude: frozenset[str] = frozenset(),
+) -> list[SearchHit]:
+    """The papers for ``question`` asked after ``history``.
+
+    A question that stands alone is searched alone. One that leans on earlier
+    turns is searched twice, alone and with the questions it leans on, and the
+    two rankings are fused (reciprocal rank): the earlier question says what
+    "them" is, the new one's own words still rank the papers within it, and a
+    topic change misread as a follow-up keeps its own papers near the top.
+    ``bench/followup_retrieval`` measures the alternatives.
+    """
+    filters = Filters(exclude=exclude)
+    in_context = retrieval_query(question, history)
+    if in_context == question:
+        return library.search(SearchRequest(question, k=k, filters=filters))
+    depth = max(2 * k, 20)
+    rankings = [
+        library.search(SearchRequest(query, k=depth, filters=filters))
+        for query in (question, in_context)
+    ]
+    by_id: dict[str, SearchHit] = {}
+    for ranking in reversed(rankings):  # the question's own hit (and scores) wins
+        by_id.update((hit.paper.paper_id, hit) for hit in ranking)
+    fused = reciprocal_rank_fusion(
+        [[hit.paper.paper_id for hit in ranking] for ranking in rankings], [1.0, 1.0]
+    )
+    order = sorted(fused, key=lambda paper_id: -fused[paper_id])[:k]
+    return [replace(by_id[paper_id], rank=rank) for rank, paper_id in enumerate(order, start=1)]
+
+
 def trim(scorer: EvidenceScorer, question: str, text: str, keep: int) -> str:
     """The ``keep`` sentences of an abstract that matter most for the question, in order."""
     sentences = split_sentences(text)
@@ -265,12 +302,8 @@ def ask(
     never does, so what a terminal or the TUI shows is ``answer`` itself.
     """
     question = " ".join(question.split())
-    hits = library.search(
-        SearchRequest(
-            retrieval_query(question, history),
-            k=k or library.settings.retrieval.k,
-            filters=Filters(exclude=exclude),
-        )
+    hits = retrieve(
+        library, question, history, k=k or library.settings.retrieval.k, exclude=exclude
     )
     extractive = backend.name == "extractive"
     scorer = scorer or EvidenceScorer.shared()
