@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -64,11 +65,20 @@ def test_marker_shapes(text: str, expected: str, cited: list[int], dropped: list
         "An interval [a, b] of reals.",
         "Empty [] and [ ] brackets.",
         "Unclosed [1 bracket.",
+        "Across lines [1,\n2] is not a marker.",
+        "Too long [" + ", ".join(["1"] * 30) + "] is prose.",
     ],
 )
 def test_brackets_that_are_not_citations_are_left_as_written(text: str) -> None:
     result = check(text, SOURCES)
     assert result.text == text and result.citations == [] and result.dropped == []
+
+
+def test_a_long_bracket_that_never_closes_is_checked_in_linear_time() -> None:
+    """A pattern with ambiguous spaces took exponential time here (a hung answer)."""
+    for body in ("1, " * 300, "Source 1 , " * 300, "1 - 2 and " * 300, "- 1 ; " * 300):
+        result = check(f"A [{body}end.", SOURCES)
+        assert result.text.startswith("A [") and not result.citations and not result.dropped
 
 
 def stream(chunks: list[str]) -> tuple[list[str], CitationStream]:
@@ -102,6 +112,8 @@ TEXTS = [
     "No markers at all, just text with (parentheses) and [brackets].",
     "Unclosed at the end [1, 2",
     "Double  spaces [9]  here [3] .",
+    "Across lines [1,\n2] and [3\n] and [9]\n",
+    "Long [" + ", ".join(["2"] * 30) + "] then [" + ", ".join(["1"] * 20) + "] end [42].",
 ]
 
 
@@ -137,3 +149,21 @@ def test_streamed_text_is_exactly_the_checked_text_for_any_chunking(text: str) -
 )
 def test_could_be_marker(prefix: str, possible: bool) -> None:
     assert could_be_marker(prefix) is possible
+
+
+def test_streamed_text_matches_on_random_texts() -> None:
+    """Random mixtures of words, markers of every shape, prose brackets, spaces, punctuation and
+    line breaks, cut at random: what the stream shows is always exactly the checked text."""
+    pieces = [
+        "word", "Harmony", " ", "  ", "\t", ".", ",", ";", ":", "\n", "\n\n", "[1]", "[9]",
+        "[ 2 ]", "[-1]", "[Paper 42]", "[1, 2 and 99]", "[1-3]", "[1-300]", "[Source 3]",
+        "[see Table 2]", "[sic]", "]", "[", "[2", "[Sources", "(x)", "[^2]", "[0]",
+    ]  # fmt: skip
+    rng = random.Random(14)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        cuts = sorted(set(rng.randint(1, max(1, len(text) - 1)) for _ in range(rng.randint(0, 15))))
+        bounds = [0, *[c for c in cuts if 0 < c < len(text)], len(text)]
+        chunks = [text[a:b] for a, b in itertools.pairwise(bounds)]
+        shown, _ = stream(chunks)
+        assert "".join(shown) == check(text, SOURCES).text, repr(text)

@@ -12,7 +12,8 @@ The grammar (case-insensitive; the whole bracket must fit it):
     number := an optional minus sign and digits
     separator := "," | ";" | "&" | "/" | "and" | ", and"
 
-Whitespace is allowed anywhere between parts: ``[ 99 ]``, ``[Paper 42]``,
+Spaces are allowed anywhere between parts (not line breaks, and a marker is
+at most 80 characters: anything longer is prose): ``[ 99 ]``, ``[Paper 42]``,
 ``[1, 2 and 99]``, ``[-1]``, ``[Sources 1-3]``, ``[^2]`` are all markers.
 A range expands when it is short and ascending (``[1-3]`` -> 1, 2, 3);
 otherwise (``[1-300]``, ``[3-1]``) its two ends are read as two citations,
@@ -36,15 +37,18 @@ from dataclasses import dataclass
 
 from litreview.llm.types import Source
 
+_S = r"[ \t]*"  # spaces within a marker; a marker never spans lines
+# Each run of spaces can be matched one way only (no two optional space runs side by side):
+# an ambiguous pattern backtracks exponentially on a long bracket that never closes.
 _LABEL = (
     r"(?:sources?|refs?\.?|references?|papers?|docs?\.?|documents?|citations?|cite|no\.|"
-    r"#|\^|see|cf\.|e\.g\.,?)\s*:?"
+    rf"#|\^|see|cf\.|e\.g\.,?)(?:{_S}:)?"
 )
-_NUMBER = r"[-–−]?\s*\d+"
-_ITEM = rf"(?:{_LABEL}\s*)?{_NUMBER}(?:\s*(?:[-–—]|to\b)\s*{_NUMBER})?"
-_SEPARATOR = r"\s*(?:,\s*and\b|[,;&/]|\band\b)\s*"
-_MARKER = re.compile(rf"\[\s*{_ITEM}(?:{_SEPARATOR}{_ITEM})*\s*\]", re.IGNORECASE)
-_ITEM_NUMBERS = re.compile(rf"({_NUMBER})(?:\s*(?:[-–—]|to\b)\s*({_NUMBER}))?", re.IGNORECASE)
+_NUMBER = rf"(?:[-–−]{_S})?\d+"
+_ITEM = rf"(?:{_LABEL}{_S})?{_NUMBER}(?:{_S}(?:[-–—]|to\b){_S}{_NUMBER})?"
+_SEPARATOR = rf"{_S}(?:,{_S}and\b|[,;&/]|\band\b){_S}"
+_MARKER = re.compile(rf"\[{_S}{_ITEM}(?:{_SEPARATOR}{_ITEM})*{_S}\]", re.IGNORECASE)
+_ITEM_NUMBERS = re.compile(rf"({_NUMBER})(?:{_S}(?:[-–—]|to\b){_S}({_NUMBER}))?", re.IGNORECASE)
 _LABEL_RE = re.compile(_LABEL, re.IGNORECASE)
 _LONGEST_RANGE = 20
 # The words a marker may hold, for deciding early that a bracket being streamed is not one.
@@ -113,8 +117,19 @@ def check(text: str, sources: Sequence[Source]) -> CheckedText:
     by_n = {s.n: s for s in sources}
     cited: dict[int, Citation] = {}
     dropped: list[int] = []
+    cleaned = _substitute(text, by_n, cited, dropped)
+    return CheckedText(cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped)
+
+
+def _substitute(
+    text: str, by_n: dict[int, Source], cited: dict[int, Citation], dropped: list[int]
+) -> str:
+    """Markers checked and the spaces they leave tidied; nothing here reaches across a line
+    break or a non-space character, so a text can be checked piece by piece (the stream)."""
 
     def replace(match: re.Match[str]) -> str:
+        if len(match.group(0)) > _MAX_MARKER:  # prose, as the stream filter decides too
+            return match.group(0)
         kept = []
         for n in _numbers(match.group(0)):
             if n in by_n:
@@ -127,8 +142,7 @@ def check(text: str, sources: Sequence[Source]) -> CheckedText:
 
     cleaned = _MARKER.sub(replace, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    return CheckedText(cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped)
+    return re.sub(r"[ \t]{2,}", " ", cleaned)
 
 
 def could_be_marker(prefix: str) -> bool:
@@ -150,28 +164,40 @@ class CitationStream:
     complete and checked, a removed one is never shown. Text after an opening
     ``[`` waits until the bracket closes or stops looking like a marker, and
     trailing spaces wait for the next word (a removed marker takes the space
-    before it along).
+    before it along). Text up to the last plain character is checked once and
+    kept, so each delta costs time for itself, not for the whole answer.
     """
 
     def __init__(self, sources: Sequence[Source]) -> None:
         self.sources = tuple(sources)
-        self._raw: list[str] = []
+        self._by_n = {s.n: s for s in self.sources}
+        self._settled = ""  # checked text of the raw text before ``_pending``, not stripped
+        self._pending = ""  # raw text whose checking may still change
         self._shown = ""
 
     def feed(self, delta: str) -> str:
-        self._raw.append(delta)
-        raw = "".join(self._raw)
-        return self._advance(check(raw[: self._stable_end(raw)], self.sources).text)
+        self._pending += delta
+        stable = self._stable_end(self._pending)
+        cut = self._settle_end(self._pending, stable)
+        self._settled += self._substitute(self._pending[:cut])
+        self._pending = self._pending[cut:]
+        return self._advance(self._settled + self._substitute(self._pending[: stable - cut]))
 
     def finish(self) -> str:
         """The rest of the checked text, once the stream has ended."""
-        return self._advance(check("".join(self._raw), self.sources).text)
+        self._settled += self._substitute(self._pending)
+        self._pending = ""
+        return self._advance(self._settled)
 
     @property
     def shown(self) -> str:
         return self._shown
 
+    def _substitute(self, raw: str) -> str:
+        return _substitute(raw, self._by_n, {}, [])
+
     def _advance(self, checked: str) -> str:
+        checked = checked.strip()
         if not checked.startswith(self._shown):  # cannot happen by construction; never un-show
             return ""
         new = checked[len(self._shown) :]
@@ -188,3 +214,20 @@ class CitationStream:
         while end and raw[end - 1] in " \t":
             end -= 1
         return end
+
+    @staticmethod
+    def _settle_end(raw: str, stable: int) -> int:
+        """Where the stable text can be cut so that checking the two sides apart gives the same
+        as checking them together: after a plain character, outside any bracket."""
+        cut = stable
+        while cut > 0:
+            if raw[cut - 1] in " \t":
+                cut -= 1
+            elif raw[cut - 1] == "]":
+                opening = raw.rfind("[", 0, cut)
+                if opening == -1:
+                    return cut
+                cut = opening
+            else:
+                return cut
+        return 0
