@@ -128,9 +128,11 @@ def _content_before(words: list[str], index: int) -> int:
 def depends_on_history(question: str) -> bool:
     """Does ``question`` lean on the turns before it (an anaphor, an ellipsis)?
 
-    Deliberately lexical: it runs on every question, costs nothing, and its
-    mistakes are cheap in one direction only. Quoted text (a title in "papers
-    like “…”") is not read, as its words never point back.
+    Deliberately lexical: it runs on every question and costs nothing. Reading
+    a topic change as a follow-up costs little (``retrieve`` fuses in the
+    question's own search); the reverse loses the context, so the rule leans
+    to "follow-up" (``bench/followup_retrieval`` counts both mistakes). Quoted
+    text (a title in "papers like “…”") is not read: its words never point back.
     """
     text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
     words = _WORD.findall(text)
