@@ -13,6 +13,7 @@ import time
 from bench import (
     answer_quality,
     batch_overhead,
+    followup_retrieval,
     latency,
     related_quality,
     rerank_cv,
@@ -41,6 +42,7 @@ def main() -> None:
         retrieval_quality,
         rerank_cv,
         answer_quality,
+        followup_retrieval,
         support_quality,
         related_quality,
         batch_overhead,

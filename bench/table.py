@@ -61,6 +61,26 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{a['latency']['p50_ms']} ms / {a['latency']['p95_ms']} ms",
             )
         )
+    f = r.get("followup_retrieval", {})
+    for set_name, label in (
+        ("written_with_the_rule", "written with the rule"),
+        ("held_out", "held out"),
+    ):
+        fs = f.get(set_name)
+        if not fs:
+            continue
+        change, follow = fs["topic_change"], fs["follow_up"]
+        out.append(
+            (
+                f"Follow-up retrieval, second turn, {change['conversations']} topic changes / "
+                f"{follow['conversations']} true follow-ups ({label}): right paper in the top 5, "
+                "MRR@10, before -> after",
+                f"{change['before_hit@5']:.3f}, {change['before_mrr@10']:.3f} -> "
+                f"{change['after_hit@5']:.3f}, {change['after_mrr@10']:.3f} / "
+                f"{follow['before_hit@5']:.3f}, {follow['before_mrr@10']:.3f} -> "
+                f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
+            )
+        )
     s = r.get("support_quality", {})
     if s:
         h = s["held_out_at_shipped"]

@@ -50,6 +50,16 @@ def test_named_model_without_key_is_an_error_not_a_fallback(sample_home: Path) -
     assert "OPENAI_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_missing_key_is_reported_before_the_library_is_opened(home: Path) -> None:
+    """The key is checked first: even with no library at all, the error is about the key."""
+    proc = run_cli(
+        home, "ask", "anything", "--model", "anthropic/claude-3-5-haiku-20241022", env=NO_KEYS
+    )
+    assert proc.returncode == 1
+    assert "needs ANTHROPIC_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (home / "catalog.sqlite3").exists()
+
+
 def test_ask_a_local_server_alias_drops_bad_citations(sample_home: Path, tmp_path: Path) -> None:
     words = ["Harmony ", "swaps ", "memory ", "[1]", "[9]. ", "Done ", "[2, 7]."]
     with loopback(Reply(words=words)) as (api_base, script):
@@ -141,3 +151,31 @@ def test_session_follow_up_sends_history_and_searches_in_context(
     assert retrieval_query("Which is fastest?", history).startswith("How can huge models")
     bad = run_cli(sample_home, "ask", "q", "-s", "../escape", env=NO_KEYS)
     assert bad.returncode == 2 and "session name" in bad.stderr
+
+
+def test_text_mode_shows_only_the_checked_citations(sample_home: Path, tmp_path: Path) -> None:
+    """Issues 14/15: the terminal showed [9], [0], [99], [1-300], [42] while stderr said they
+    were removed; now the streamed text is the checked text, marker by marker."""
+    words = [
+        "Harmony ",
+        "swaps [",
+        "9] memory ",
+        "[1]. ",
+        "Zero [0], far [ 99 ], ",
+        "range [1-",
+        "300], paper [Paper 42], minus [-1], ",
+        "mixed [1, 2 and 99], prose [see Table 2].",
+    ]
+    with loopback(Reply(words=words)) as (api_base, _):
+        env = local_model_env(tmp_path, api_base, **NO_KEYS)
+        args = ["ask", "training with little GPU memory", "-k", "3", "--model", "local"]
+        proc = run_cli(sample_home, *args, env=env, check=True)
+        data = json.loads(run_cli(sample_home, *args, "--json", env=env, check=True).stdout)
+    checked = (
+        "Harmony swaps memory [1]. Zero, far, range [1], paper, minus, mixed [1][2], "
+        "prose [see Table 2]."
+    )
+    assert data["answer"] == checked
+    assert data["dropped_citations"] == [9, 0, 99, 300, 42, -1]
+    assert proc.stdout.split("\n")[0] == checked
+    assert "Removed citations" in proc.stderr and "[300]" in proc.stderr

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,9 +15,15 @@ from pathlib import Path
 import pytest
 
 from litreview.llm.errors import ModelNotConfigured
-from litreview.llm.registry import KEY_DEFAULTS, choose_default, list_models, resolve
+from litreview.llm.registry import (
+    KEY_DEFAULTS,
+    choose_default,
+    list_models,
+    missing_key,
+    resolve,
+)
 from litreview.llm.types import Request
-from litreview.settings import Settings, load_settings
+from litreview.settings import ModelSettings, Settings, load_settings
 
 PROVIDER_KEYS = [variable for variable, _ in KEY_DEFAULTS]
 
@@ -87,7 +96,55 @@ def test_explicit_setting_wins(monkeypatch: pytest.MonkeyPatch, home: Path) -> N
 def test_named_model_is_never_swapped(settings: Settings) -> None:
     with pytest.raises(ModelNotConfigured, match="unknown model 'gpt4'"):
         resolve("gpt4", settings)
-    backend = resolve("openai/gpt-4o-mini", settings)
-    assert backend.name == "openai/gpt-4o-mini"
     with pytest.raises(ModelNotConfigured, match="OPENAI_API_KEY"):
+        resolve("openai/gpt-4o-mini", settings)
+
+
+def test_a_missing_key_is_found_without_importing_litellm(home: Path) -> None:
+    """Issue 14: a named model without its key took 25-28 s to say so (litellm imported and
+    the library searched first); the key is now checked from the environment alone."""
+    code = (
+        "import sys\n"
+        "from litreview.llm.errors import ModelNotConfigured\n"
+        "from litreview.llm.registry import resolve\n"
+        "from litreview.settings import load_settings\n"
+        "for name in ('anthropic/claude-3-5-haiku-20241022', 'gemini/gemini-2.0-flash'):\n"
+        "    try:\n"
+        "        resolve(name, load_settings())\n"
+        "    except ModelNotConfigured as exc:\n"
+        "        print(exc)\n"
+        "print('litellm' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PROVIDER_KEYS and k != "GOOGLE_API_KEY"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    lines = proc.stdout.splitlines()
+    assert "needs ANTHROPIC_API_KEY" in lines[0]
+    assert "needs GEMINI_API_KEY or GOOGLE_API_KEY" in lines[1]
+    assert lines[2] == "False"
+
+
+def test_keys_present_local_or_unknown_providers_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert missing_key(ModelSettings(model="openai/gpt-4o-mini")) == "OPENAI_API_KEY"
+    monkeypatch.setenv("OPENAI_API_KEY", "  ")  # blank is not a key
+    assert missing_key(ModelSettings(model="openai/gpt-4o-mini")) == "OPENAI_API_KEY"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert missing_key(ModelSettings(model="openai/gpt-4o-mini")) is None
+    local = ModelSettings(model="openai/gemma", api_base="http://127.0.0.1:8080/v1")
+    assert missing_key(local) is None
+    assert missing_key(ModelSettings(model="ollama_chat/llama3.2")) is None
+    assert missing_key(ModelSettings(model="bedrock/some-model")) is None  # litellm checks it
+    monkeypatch.setenv("GOOGLE_API_KEY", "g-test")
+    assert missing_key(ModelSettings(model="gemini/gemini-2.0-flash")) is None
+
+
+def test_the_backend_checks_the_key_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backend built directly (not through resolve) still refuses before any request."""
+    from litreview.llm.litellm_backend import LiteLLMBackend
+
+    backend = LiteLLMBackend(
+        ModelSettings(model="mistral/mistral-small-latest"), load_settings().llm
+    )
+    with pytest.raises(ModelNotConfigured, match="MISTRAL_API_KEY"):
         list(backend.stream(Request("t", ())))

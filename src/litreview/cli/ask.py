@@ -29,10 +29,8 @@ def ask_command(
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
     if not question.strip():
         raise click.UsageError("the question is empty")
-    from litreview.index.vectors import VectorStoreError
     from litreview.llm.errors import LLMError
     from litreview.llm.registry import resolve
-    from litreview.review.ask import ask
 
     settings = app.settings
     out = console()
@@ -41,9 +39,16 @@ def ask_command(
             SessionStore(settings.sessions_path).path(session)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--session") from exc
+    try:
+        # Before the library opens: a model without its key is an error at once.
+        backend = resolve(model or settings.llm.model, settings)
+    except LLMError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from litreview.index.vectors import VectorStoreError  # chromadb: ~1.4 s to import
+    from litreview.review.ask import ask
+
     with app.open_library(require_papers=True) as library:
         try:
-            backend = resolve(model or settings.llm.model, settings)
             store = SessionStore(settings.sessions_path)
             conversation = store.load(session) if session else None
             history = conversation.history() if conversation else []

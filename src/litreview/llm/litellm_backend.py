@@ -113,6 +113,13 @@ class LiteLLMBackend:
         """A hosted model without its key is a clear error before any request."""
         if self.spec.api_key is not None or self.spec.api_base or is_local(self.spec):
             return
+        from litreview.llm.registry import PROVIDER_KEYS, key_error, missing_key
+
+        variable = missing_key(self.spec)
+        if variable is not None:
+            raise key_error(self.name, variable)
+        if self.spec.model.partition("/")[0].casefold() in PROVIDER_KEYS:
+            return  # its key is set: no need to import litellm to ask again
         litellm = load_litellm()
         try:
             env = litellm.validate_environment(model=self.spec.model)

@@ -31,6 +31,44 @@ KEY_DEFAULTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The key each hosted provider reads (litellm's own names; any one of them will do). Checked
+# here, without importing litellm (~4 s) and before retrieving anything, so a model named
+# without its key is an error at once, not after half a minute of loading and searching.
+PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
+    "openai": ("OPENAI_API_KEY",),
+    "anthropic": ("ANTHROPIC_API_KEY",),
+    "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    "mistral": ("MISTRAL_API_KEY",),
+    "groq": ("GROQ_API_KEY",),
+    "deepseek": ("DEEPSEEK_API_KEY",),
+    "openrouter": ("OPENROUTER_API_KEY",),
+    "xai": ("XAI_API_KEY",),
+    "cohere": ("COHERE_API_KEY", "CO_API_KEY"),
+}
+
+
+def missing_key(spec: ModelSettings) -> str | None:
+    """The variable a hosted model still needs, or ``None`` (has a key, is local, or unknown).
+
+    Providers not in ``PROVIDER_KEYS`` are left to litellm's own check at the first call.
+    """
+    if spec.api_key is not None or spec.api_base:
+        return None
+    provider, slash, _ = spec.model.partition("/")
+    variables = PROVIDER_KEYS.get(provider.casefold()) if slash else None
+    if not variables or any(os.environ.get(v, "").strip() for v in variables):
+        return None
+    return " or ".join(variables)
+
+
+def key_error(name: str, variable: str) -> ModelNotConfigured:
+    return ModelNotConfigured(
+        f"model {name!r} needs {variable}: set it in the environment, or api_key under "
+        "[models.<alias>] in the config file (or pick another model with --model; "
+        "'extractive' needs nothing)"
+    )
+
+
 @dataclass(frozen=True)
 class Choice:
     """The model that will answer, and why it was chosen (shown to the user)."""
@@ -108,7 +146,10 @@ def spec_for(name: str, settings: Settings) -> tuple[ModelSettings, str]:
 
 
 def resolve(name: str | None, settings: Settings) -> Backend:
-    """The backend for ``name`` (``None``: the default). Never substitutes another model."""
+    """The backend for ``name`` (``None``: the default). Never substitutes another model.
+
+    A hosted model without its key is refused here, before litellm is imported.
+    """
     chosen = (name or "").strip() or choose_default(settings).name
     if chosen.casefold() == EXTRACTIVE:
         from litreview.llm.extractive import ExtractiveBackend
@@ -117,6 +158,9 @@ def resolve(name: str | None, settings: Settings) -> Backend:
     from litreview.llm.litellm_backend import LiteLLMBackend
 
     spec, display = spec_for(chosen, settings)
+    variable = missing_key(spec)
+    if variable is not None:
+        raise key_error(display, variable)
     log = ExchangeLog(settings.llm_log_path) if settings.llm.log else None
     return LiteLLMBackend(spec, settings.llm, log=log, display_name=display)
 
@@ -164,9 +208,11 @@ def list_models(settings: Settings) -> list[ModelStatus]:
 def _hosted_status(spec: ModelSettings) -> tuple[bool, str]:
     if spec.api_key is not None:
         return True, "key in the config file"
-    for variable, model in KEY_DEFAULTS:
-        if spec.model.split("/")[0] == model.split("/")[0]:
-            if os.environ.get(variable):
-                return True, f"{variable} is set"
-            return False, f"set {variable}"
-    return True, "key checked at first use"
+    variables = PROVIDER_KEYS.get(spec.model.partition("/")[0].casefold())
+    if variables is None:
+        return True, "key checked at first use"
+    missing = missing_key(spec)
+    if missing is not None:
+        return False, f"set {missing}"
+    present = next(v for v in variables if os.environ.get(v, "").strip())
+    return True, f"{present} is set"

@@ -1,9 +1,32 @@
 """Citations are checked, not trusted.
 
-A marker ``[n]`` that points outside the provided sources is removed from
-the text and reported; every kept marker resolves to a paper. Models write
-markers in many shapes (``[1]``, ``[1, 2]``, ``[1][2]``, ``[1-3]``,
-``[Source 2]``); all are normalised to ``[n]``.
+A marker that points outside the provided sources is removed from the text
+and reported; every kept marker resolves to a paper and is written ``[n]``.
+
+The grammar (case-insensitive; the whole bracket must fit it):
+
+    marker := "[" item (separator item)* "]"
+    item   := label? number (("-" | "–" | "—" | "to") number)?
+    label  := source(s) | ref(s)(.) | reference(s) | paper(s) | doc(s) | document(s) |
+              citation(s) | cite | no. | # | ^ | see | cf. | e.g.   (with an optional ":")
+    number := an optional minus sign and digits
+    separator := "," | ";" | "&" | "/" | "and" | ", and"
+
+Spaces are allowed anywhere between parts (not line breaks, and a marker is
+at most 80 characters: anything longer is prose): ``[ 99 ]``, ``[Paper 42]``,
+``[1, 2 and 99]``, ``[-1]``, ``[Sources 1-3]``, ``[^2]`` are all markers.
+A range expands when it is short and ascending (``[1-3]`` -> 1, 2, 3);
+otherwise (``[1-300]``, ``[3-1]``) its two ends are read as two citations,
+so the nonsense end is reported instead of 300 numbers. A number in brackets
+with nothing else (``[2020]``) is read as a citation: answers cite by number,
+so a lone bracketed number that no source carries is a broken citation, not
+prose. Brackets holding any other word (``[see Table 2]``, ``[Fig. 3]``,
+``[sic]``, ``[1, Table 2]``, a Markdown link's ``[text]``) are prose and are
+left as written.
+
+``CitationStream`` applies the same check to a streamed answer, holding back
+from an opening ``[`` until the marker closes (or clearly is not one), so
+what a terminal or the TUI shows is exactly the checked text.
 """
 
 from __future__ import annotations
@@ -14,7 +37,38 @@ from dataclasses import dataclass
 
 from litreview.llm.types import Source
 
-_MARKER = re.compile(r"\[(?:sources?\s*|refs?\.?\s*)?(\d+(?:\s*[-–,;]\s*\d+)*)\]", re.IGNORECASE)
+_S = r"[ \t]*"  # spaces within a marker; a marker never spans lines
+# Each run of spaces can be matched one way only (no two optional space runs side by side):
+# an ambiguous pattern backtracks exponentially on a long bracket that never closes.
+_LABEL = (
+    r"(?:sources?|refs?\.?|references?|papers?|docs?\.?|documents?|citations?|cite|no\.|"
+    rf"#|\^|see|cf\.|e\.g\.,?)(?:{_S}:)?"
+)
+_NUMBER = rf"(?:[-–−]{_S})?\d+"
+_ITEM = rf"(?:{_LABEL}{_S})?{_NUMBER}(?:{_S}(?:[-–—]|to\b){_S}{_NUMBER})?"
+_SEPARATOR = rf"{_S}(?:,{_S}and\b|[,;&/]|\band\b){_S}"
+_MARKER = re.compile(rf"\[{_S}{_ITEM}(?:{_SEPARATOR}{_ITEM})*{_S}\]", re.IGNORECASE)
+_ITEM_NUMBERS = re.compile(rf"({_NUMBER})(?:{_S}(?:[-–—]|to\b){_S}({_NUMBER}))?", re.IGNORECASE)
+_LABEL_RE = re.compile(_LABEL, re.IGNORECASE)
+_LONGEST_RANGE = 20
+# The words a marker may hold, for deciding early that a bracket being streamed is not one.
+_MARKER_WORDS = (
+    "sources",
+    "references",
+    "refs.",
+    "papers",
+    "docs.",
+    "documents",
+    "citations",
+    "cite",
+    "no.",
+    "see",
+    "cf.",
+    "e.g.,",
+    "and",
+    "to",
+)
+_MAX_MARKER = 80  # characters: a longer bracket is prose
 
 
 @dataclass(frozen=True)
@@ -34,15 +88,27 @@ class CheckedText:
     dropped: list[int]
 
 
-def _numbers(group: str) -> list[int]:
+def _int(text: str) -> int:
+    return int(re.sub(r"\s+", "", text).replace("–", "-").replace("−", "-"))
+
+
+def _numbers(marker: str) -> list[int]:
+    """The numbers a marker cites, in order (ranges expanded when short and ascending)."""
+    body = _LABEL_RE.sub(" ", marker[1:-1])
     numbers: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", group.strip()):
-        if re.fullmatch(r"\d+\s*[-–]\s*\d+", part):
-            lo, hi = (int(x) for x in re.split(r"\s*[-–]\s*", part))
-            if 0 < hi - lo < 20:
-                numbers.extend(range(lo, hi + 1))
-                continue
-        numbers.extend(int(x) for x in re.findall(r"\d+", part))
+    for part in re.split(_SEPARATOR, body, flags=re.IGNORECASE):
+        match = _ITEM_NUMBERS.search(part)
+        if match is None:
+            continue
+        lo = _int(match.group(1))
+        if match.group(2) is None:
+            numbers.append(lo)
+            continue
+        hi = _int(match.group(2))
+        if 0 < hi - lo < _LONGEST_RANGE:
+            numbers.extend(range(lo, hi + 1))
+        else:
+            numbers.extend([lo, hi])
     return numbers
 
 
@@ -51,10 +117,21 @@ def check(text: str, sources: Sequence[Source]) -> CheckedText:
     by_n = {s.n: s for s in sources}
     cited: dict[int, Citation] = {}
     dropped: list[int] = []
+    cleaned = _substitute(text, by_n, cited, dropped)
+    return CheckedText(cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped)
+
+
+def _substitute(
+    text: str, by_n: dict[int, Source], cited: dict[int, Citation], dropped: list[int]
+) -> str:
+    """Markers checked and the spaces they leave tidied; nothing here reaches across a line
+    break or a non-space character, so a text can be checked piece by piece (the stream)."""
 
     def replace(match: re.Match[str]) -> str:
+        if len(match.group(0)) > _MAX_MARKER:  # prose, as the stream filter decides too
+            return match.group(0)
         kept = []
-        for n in _numbers(match.group(1)):
+        for n in _numbers(match.group(0)):
             if n in by_n:
                 kept.append(n)
                 source = by_n[n]
@@ -65,5 +142,92 @@ def check(text: str, sources: Sequence[Source]) -> CheckedText:
 
     cleaned = _MARKER.sub(replace, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    return CheckedText(cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped)
+    return re.sub(r"[ \t]{2,}", " ", cleaned)
+
+
+def could_be_marker(prefix: str) -> bool:
+    """Can text that starts with ``[`` and has not closed yet still become a marker?"""
+    if len(prefix) > _MAX_MARKER or "\n" in prefix:
+        return False
+    body = prefix[1:].casefold()
+    if re.search(r"[^\w\s.,;:&/#^\-–—−]", body):
+        return False
+    words = (w.rstrip(",") for w in re.findall(r"[a-z][a-z.,]*", body))
+    return all(any(m.startswith(w) for m in _MARKER_WORDS) for w in words)
+
+
+class CitationStream:
+    """Checks a streamed answer as it arrives: ``feed`` each delta, show what it returns.
+
+    Everything it returns, joined with ``finish()``, is exactly
+    ``check(whole_text, sources).text``: a marker is shown only once it is
+    complete and checked, a removed one is never shown. Text after an opening
+    ``[`` waits until the bracket closes or stops looking like a marker, and
+    trailing spaces wait for the next word (a removed marker takes the space
+    before it along). Text up to the last plain character is checked once and
+    kept, so each delta costs time for itself, not for the whole answer.
+    """
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.sources = tuple(sources)
+        self._by_n = {s.n: s for s in self.sources}
+        self._settled = ""  # checked text of the raw text before ``_pending``, not stripped
+        self._pending = ""  # raw text whose checking may still change
+        self._shown = ""
+
+    def feed(self, delta: str) -> str:
+        self._pending += delta
+        stable = self._stable_end(self._pending)
+        cut = self._settle_end(self._pending, stable)
+        self._settled += self._substitute(self._pending[:cut])
+        self._pending = self._pending[cut:]
+        return self._advance(self._settled + self._substitute(self._pending[: stable - cut]))
+
+    def finish(self) -> str:
+        """The rest of the checked text, once the stream has ended."""
+        self._settled += self._substitute(self._pending)
+        self._pending = ""
+        return self._advance(self._settled)
+
+    @property
+    def shown(self) -> str:
+        return self._shown
+
+    def _substitute(self, raw: str) -> str:
+        return _substitute(raw, self._by_n, {}, [])
+
+    def _advance(self, checked: str) -> str:
+        checked = checked.strip()
+        if not checked.startswith(self._shown):  # cannot happen by construction; never un-show
+            return ""
+        new = checked[len(self._shown) :]
+        self._shown = checked
+        return new
+
+    @staticmethod
+    def _stable_end(raw: str) -> int:
+        """How much of the raw text can no longer change how it is checked."""
+        end = len(raw)
+        opening = raw.rfind("[")
+        if opening != -1 and "]" not in raw[opening:] and could_be_marker(raw[opening:]):
+            end = opening
+        while end and raw[end - 1] in " \t":
+            end -= 1
+        return end
+
+    @staticmethod
+    def _settle_end(raw: str, stable: int) -> int:
+        """Where the stable text can be cut so that checking the two sides apart gives the same
+        as checking them together: after a plain character, outside any bracket."""
+        cut = stable
+        while cut > 0:
+            if raw[cut - 1] in " \t":
+                cut -= 1
+            elif raw[cut - 1] == "]":
+                opening = raw.rfind("[", 0, cut)
+                if opening == -1:
+                    return cut
+                cut = opening
+            else:
+                return cut
+        return 0

@@ -1,0 +1,118 @@
+"""Follow-ups: a question is searched with the turns before it only when it leans on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from litreview.index.library import Library
+from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.types import Message
+from litreview.review.ask import ask, depends_on_history, retrieval_query
+from litreview.settings import Settings
+
+BACKDOORS = "What defenses exist against backdoor attacks?"
+GPU = "How can huge models be trained with little GPU memory?"
+
+
+def turns(*questions: str) -> list[Message]:
+    history: list[Message] = []
+    for question in questions:
+        history += [Message("user", question), Message("assistant", "An answer [1].")]
+    return history
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which of them needs no clean data?",
+        "Does it work on commodity servers?",
+        "How can they be made faster to solve?",
+        "Which of these use hypernetworks?",
+        "Can such models still be made to generate unsafe images?",
+        "What is the memory overhead of that approach?",
+        "Is there one that needs only a single image?",
+        "And for diffusion models?",
+        "What about complex object detectors?",
+        "Which is fastest?",
+        "Any code?",
+        "Why?",
+        "Tell me more about the first one",
+        "Which datasets did they use?",
+    ],
+)
+def test_questions_that_lean_on_the_previous_turn(question: str) -> None:
+    assert depends_on_history(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        GPU,
+        "What is grokking?",
+        "Explain transformers",
+        "Can one network solve many tasks?",
+        "Why do calibrated language models hallucinate?",
+        # a pronoun whose antecedent is in the question itself
+        "How do diffusion models generalize, and why do they not just memorize their data?",
+        "Which papers discuss transformers and compare them to RNNs?",
+        "Can a neural network learn to modify its own weights?",
+        "Which methods prune channels that never fire?",
+        # the TUI's "papers like this": the quoted title is not read for pronouns
+        "Which papers in my library are most like “Beating Backdoor Attack at Its Own Game”, "
+        "and how do they differ?",
+        "",
+    ],
+)
+def test_questions_that_stand_alone(question: str) -> None:
+    assert not depends_on_history(question)
+
+
+def test_a_topic_change_is_searched_as_a_fresh_question() -> None:
+    assert retrieval_query(GPU, turns(BACKDOORS)) == GPU
+
+
+def test_a_follow_up_is_searched_with_the_chain_it_leans_on() -> None:
+    history = turns("What is grokking?", BACKDOORS, "Which of them needs no clean data?")
+    query = retrieval_query("Is it fast?", history)
+    assert query == f"{BACKDOORS} Which of them needs no clean data? Is it fast?"
+    assert retrieval_query("Is it fast?", []) == "Is it fast?"
+
+
+def test_topic_change_in_a_session_finds_the_paper_a_fresh_question_finds(
+    sample_settings: Settings,
+) -> None:
+    """Issue 14: after a question on backdoors, the GPU-memory question answered that the
+    library did not cover it, because the backdoor question was searched with it."""
+    with Library(sample_settings) as library:
+        backend = ExtractiveBackend()
+        result = ask(library, backend, GPU, k=5, history=turns(BACKDOORS))
+        assert result.sources[0].paper.title.startswith("Harmony")
+        assert any(c.title.startswith("Harmony") for c in result.citations)
+        follow = ask(
+            library,
+            backend,
+            "Which of them is designed for text classification?",
+            k=5,
+            history=turns(BACKDOORS),
+        )
+        assert any(h.paper.title.startswith("T-Miner") for h in follow.sources)
+
+
+def test_a_follow_up_fuses_the_question_alone_with_it_in_context(
+    sample_settings: Settings,
+) -> None:
+    """The earlier question says what "them" is; the new one's words still rank within it."""
+    from litreview.index.retriever import SearchRequest
+    from litreview.review.ask import retrieve
+
+    question = "Which of them works without supervision?"
+    with Library(sample_settings) as library:
+        hits = retrieve(library, question, turns(BACKDOORS), k=5)
+        assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+        titles = [h.paper.title for h in hits]
+        assert any(t.startswith("UMD") for t in titles)  # the unsupervised backdoor detector
+        alone = library.search(SearchRequest(question, k=5))
+        assert not any(h.paper.title.startswith("UMD") for h in alone)
+        fresh = retrieve(library, GPU, turns(BACKDOORS), k=5)
+        same = library.search(SearchRequest(GPU, k=5))
+        assert [h.paper.paper_id for h in fresh] == [h.paper.paper_id for h in same]
