@@ -8,7 +8,7 @@ import sys
 import click
 
 from litreview.cli.context import AppContext, console
-from litreview.review.session import SessionStore, Turn
+from litreview.review.session import SessionError, SessionStore, Turn
 
 
 @click.command("ask")
@@ -37,7 +37,7 @@ def ask_command(
     if session is not None:
         try:
             SessionStore(settings.sessions_path).path(session)
-        except ValueError as exc:
+        except SessionError as exc:
             raise click.BadParameter(str(exc), param_hint="--session") from exc
     try:
         # Before the library opens: a model without its key is an error at once.
@@ -60,16 +60,8 @@ def ask_command(
                 history=history,
                 on_delta=None if as_json else _echo,
             )
-            if conversation is not None:
-                conversation.turns.append(
-                    Turn(
-                        result.question,
-                        result.answer,
-                        result.model,
-                        [c.to_dict() for c in result.citations],
-                    )
-                )
-                store.save(conversation)
+            if session is not None:
+                store.append(session, Turn.of(result))
         except (LLMError, VectorStoreError) as exc:
             raise click.ClickException(str(exc)) from exc
         except KeyboardInterrupt:

@@ -1,21 +1,37 @@
 """Conversations that persist: a named session keeps its turns for follow-up questions.
 
 Stored as JSON under ``<home>/sessions/<name>.json`` (written atomically), so
-the CLI (``ask --session``) and, later, the TUI share one format.
+the CLI (``ask --session``) and the TUI share one format. A turn is recorded
+under a lock on the session (load, append, save): two ``ask``s on one session
+at once each keep their turn instead of the later save erasing the other's.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from litreview.errors import LitreviewError
 from litreview.llm.types import Message
 
+if TYPE_CHECKING:
+    from litreview.review.ask import AskResult
+
 MAX_HISTORY_TURNS = 6  # earlier turns are kept on disk but not sent to the model
+MAX_NAME_CHARS = 80
+_MAX_NAME_BYTES = 200  # file systems count bytes (255 at most); "ü" is two, "語" three
+
+
+class SessionError(LitreviewError, ValueError):
+    """A session name that cannot be a file name, or a session file that cannot be read."""
 
 
 @dataclass
@@ -25,6 +41,13 @@ class Turn:
     model: str
     citations: list[dict[str, object]] = field(default_factory=list)
     at: float = field(default_factory=time.time)
+
+    @classmethod
+    def of(cls, result: AskResult) -> Turn:
+        """The turn an answer makes, as every face records it."""
+        return cls(
+            result.question, result.answer, result.model, [c.to_dict() for c in result.citations]
+        )
 
 
 @dataclass
@@ -48,21 +71,58 @@ class SessionStore:
         self.folder = folder
 
     def path(self, name: str) -> Path:
-        if not re.fullmatch(r"[\w.-]{1,80}", name) or name.startswith("."):
-            raise ValueError(f"session name {name!r}: use letters, digits, '-', '_' or '.'")
+        if (
+            not re.fullmatch(r"[\w.-]+", name)
+            or name.startswith(".")
+            or len(name) > MAX_NAME_CHARS
+            or len(name.encode("utf-8")) > _MAX_NAME_BYTES
+        ):
+            raise SessionError(
+                f"session name {name[:100]!r}: use letters, digits, '-', '_' or '.', "
+                f"at most {MAX_NAME_CHARS} characters, not starting with '.'"
+            )
         return self.folder / f"{name}.json"
 
     def load(self, name: str) -> Session:
         path = self.path(name)
         if not path.exists():
             return Session(name)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Session(name, [Turn(**t) for t in data.get("turns", [])])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            turns = [Turn(**t) for t in data.get("turns", [])]
+        except (ValueError, TypeError, AttributeError) as exc:
+            # A file cut by a full disk or edited by hand: say which, and how to go on.
+            raise SessionError(
+                f"not a readable session ({type(exc).__name__}: {str(exc)[:120]}); rename or "
+                "delete it to start the session afresh",
+                path=path,
+            ) from exc
+        return Session(name, turns)
+
+    @contextmanager
+    def locked(self, name: str) -> Iterator[None]:
+        """Hold the session's lock (a ``.lock`` file beside it) for a read-modify-write."""
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.with_suffix(".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def append(self, name: str, turn: Turn) -> Session:
+        """Record one turn: the session as it is on disk now, plus ``turn``."""
+        with self.locked(name):
+            session = self.load(name)
+            session.turns.append(turn)
+            self.save(session)
+        return session
 
     def save(self, session: Session) -> None:
         path = self.path(session.name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
+        tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
         tmp.write_text(
             json.dumps(session.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
         )

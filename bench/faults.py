@@ -1,0 +1,331 @@
+"""Fault injection, as a user meets faults: killed processes, failing model servers, full disks.
+
+python -m bench.faults [--kills N]
+
+Each scenario runs the installed ``litreview`` command in an isolated home and
+records: how many times the fault was injected, how many runs survived it (the
+library opened and was consistent afterwards, or the command ended with a
+clear message), what was lost (papers or answers missing once the next run
+finished), and whether every message was clear (one ``error:`` line, no
+traceback, exit status non-zero). The README's reliability table comes from
+here (``bench/results/latest.json``, key ``faults``).
+
+The cheap pipeline (``rerank_model = "none"``) keeps kills frequent; the
+crash-safety logic is the same with every model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.llm.loopback import Reply, local_model_env, loopback
+
+from bench.common import save_result
+from litreview.library import sample_paths
+
+BIN = str(Path(sys.executable).parent / "litreview")
+SAMPLE_PAPERS = 264
+CHEAP = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none", "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+@dataclass
+class Outcome:
+    fault: str
+    times: int = 0
+    survived: int = 0
+    lost: int = 0
+    clear: int = 0  # runs whose message was clear (for faults that end in a message)
+    note: str = ""
+
+
+def run(home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Any:
+    full = {**os.environ, **CHEAP, "LITREVIEW_HOME": str(home), **(env or {})}
+    if "LITREVIEW_CONFIG" not in (env or {}):
+        full.pop("LITREVIEW_CONFIG", None)
+    return subprocess.run(
+        [BIN, *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def clear_message(proc: Any, *must: str) -> bool:
+    """Non-zero exit, an ``error`` line, no traceback, and the words that make it actionable."""
+    text = proc.stderr
+    errors = [line for line in text.splitlines() if line.lower().startswith("error")]
+    return (
+        proc.returncode != 0
+        and "Traceback" not in text
+        and bool(errors)
+        and all(word.lower() in text.lower() for word in must)
+    )
+
+
+def stats(home: Path) -> dict[str, Any] | None:
+    proc = run(home, "library", "--json", "--limit", "1")
+    if proc.returncode != 0:
+        return None
+    return dict(json.loads(proc.stdout)["stats"])
+
+
+def kill_later(
+    args: list[str], home: Path, after: float, env: dict[str, str] | None = None
+) -> None:
+    full = {**os.environ, **CHEAP, "LITREVIEW_HOME": str(home), **(env or {})}
+    proc = subprocess.Popen(
+        [BIN, *args],
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        proc.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+
+def ingest_kills(kills: int, work: Path) -> Outcome:
+    out = Outcome("kill -9 during ingest (sample, 264 papers)")
+    home = work / "ingest-kills"
+    for _ in range(kills):
+        kill_later(["ingest", "--sample"], home, random.uniform(1.0, 12.0))
+        out.times += 1
+        if stats(home) is not None:
+            out.survived += 1
+    run(home, "ingest", "--sample")
+    final = stats(home) or {}
+    out.lost = SAMPLE_PAPERS - int(final.get("count", 0))
+    out.note = f"pending after the next ingest: {final.get('pending')}"
+    return out
+
+
+def batch_kills(kills: int, work: Path) -> Outcome:
+    out = Outcome("kill -9 during batch (20 questions, extractive)")
+    home = work / "batch-kills"
+    run(home, "ingest", "--sample")
+    questions = work / "questions.txt"
+    questions.write_text(
+        "\n".join(
+            f"What is known about {topic}?"
+            for topic in [
+                "backdoor attacks",
+                "quantization",
+                "diffusion models",
+                "graph neural networks",
+                "federated learning",
+                "model compression",
+                "adversarial examples",
+                "pruning",
+                "knowledge distillation",
+                "speech recognition",
+                "reinforcement learning",
+                "image segmentation",
+                "language models",
+                "recommendation systems",
+                "anomaly detection",
+                "protein structure",
+                "time series forecasting",
+                "neural architecture search",
+                "contrastive learning",
+                "explainability",
+            ]
+        )
+        + "\n"
+    )
+    answers = work / "answers.jsonl"
+    for _ in range(kills):
+        kill_later(
+            ["batch", str(questions), "--out", str(answers), "--model", "extractive"],
+            home,
+            random.uniform(2.0, 10.0),
+        )
+        out.times += 1
+        if not answers.exists() or all(
+            json.loads(line) for line in answers.read_text().splitlines() if line.strip()
+        ):
+            out.survived += 1
+    run(home, "batch", str(questions), "--out", str(answers), "--model", "extractive")
+    ids = [json.loads(line)["id"] for line in answers.read_text().splitlines() if line.strip()]
+    out.lost = 20 - len(set(ids))
+    out.note = f"{len(ids) - len(set(ids))} duplicate answers"
+    return out
+
+
+def model_faults(work: Path) -> list[Outcome]:
+    home = work / "model-faults"
+    run(home, "ingest", "--sample")
+    question = "How can huge models be trained with little GPU memory?"
+    cases: list[tuple[str, list[Reply], dict[str, str], tuple[str, ...], bool]] = [
+        ("model server: 500 on every attempt", [Reply(status=500)], {}, ("unavailable",), False),
+        (
+            "model server: 429 + Retry-After, then OK",
+            [Reply(status=429, headers={"Retry-After": "1"}), Reply()],
+            {},
+            (),
+            True,
+        ),
+        ("model server: empty reply every time", [Reply(words=[])], {}, ("empty",), False),
+        (
+            "model server: stream drops mid-answer",
+            [Reply(break_after=2)],
+            {},
+            ("broke off",),
+            False,
+        ),
+        (
+            "model server: one chunk every 1.5 s, llm.timeout = 3",
+            [Reply(words=["w "] * 20, word_delay=1.5)],
+            {"LITREVIEW_LLM__TIMEOUT": "3"},
+            ("llm.timeout",),
+            False,
+        ),
+        (
+            "model server: 401 that echoes the key",
+            [Reply(status=401, echo_key=True)],
+            {"OPENAI_API_KEY": "sk-bench-NEVER-SHOWN-0123456789abcdef"},
+            ("refused",),
+            False,
+        ),
+    ]
+    outcomes = []
+    for name, replies, extra, words, should_pass in cases:
+        out = Outcome(name, times=1)
+        with loopback(*replies) as (api_base, _):
+            env = {
+                **local_model_env(work, api_base),
+                "LITREVIEW_LLM__MAX_RETRIES": "2",
+                "LITREVIEW_LLM__RETRY_MAX_WAIT": "1",
+                **extra,
+            }
+            started = time.monotonic()
+            proc = run(home, "ask", question, "--model", "local", env=env, timeout=300)
+            seconds = time.monotonic() - started
+        leaked = "NEVER-SHOWN" in proc.stdout + proc.stderr
+        if should_pass:
+            out.survived = int(proc.returncode == 0)
+            out.clear = out.survived
+        else:
+            out.survived = 1  # the command ended by itself
+            out.clear = int(clear_message(proc, *words) and not leaked)
+        out.note = f"{seconds:.1f} s" + (", KEY LEAKED" if leaked else "")
+        outcomes.append(out)
+    return outcomes
+
+
+def disk_faults(work: Path) -> list[Outcome]:
+    outcomes = []
+    if os.geteuid() != 0:
+        return [Outcome("disk full / read-only home", note="skipped: needs root to mount")]
+    full = Outcome("disk full during ingest (3 MB file system)", times=1)
+    mount = work / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    try:
+        proc = run(mount / "home", "ingest", "--sample")
+        full.clear = int(clear_message(proc, "full", str(mount / "home")))
+        full.survived = int(stats(mount / "home") is not None)
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+    outcomes.append(full)
+
+    ro = Outcome("read-only library folder: list, then search", times=1)
+    source = work / "ro-source"
+    run(source, "ingest", "--sample")
+    view = work / "ro"
+    view.mkdir()
+    subprocess.run(["mount", "--bind", str(source), str(view)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True)
+        listed = run(view, "library", "--json")
+        searched = run(view, "search", "backdoor")
+        ro.survived = int(listed.returncode == 0)
+        ro.clear = int(clear_message(searched, "read-only"))
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
+    outcomes.append(ro)
+    return outcomes
+
+
+def store_faults(work: Path) -> list[Outcome]:
+    home = work / "damaged"
+    run(home, "ingest", "--sample")
+    out = Outcome("BM25 index overwritten with garbage", times=1)
+    victim = home / "bm25" / "data.csc.index.npy"
+    victim.write_bytes(os.urandom(victim.stat().st_size))
+    proc = run(home, "search", "backdoor", "--mode", "dense")
+    again = run(home, "search", "backdoor", "--json")
+    out.survived = int(proc.returncode == 0 and again.returncode == 0)
+    out.clear = int("rebuilt" in proc.stderr)
+    return [out]
+
+
+def malformed_files(work: Path) -> Outcome:
+    out = Outcome("50 malformed files in one ingest, beside the sample", times=50)
+    folder = work / "malformed"
+    folder.mkdir()
+    makers: list[Callable[[int], tuple[str, bytes]]] = [
+        lambda i: (f"empty{i}.bib", b""),
+        lambda i: (f"binary{i}.csv", os.urandom(200)),
+        lambda i: (f"latin{i}.jsonl", '{"title": "Caf\xe9", "abstract": "x"}\n'.encode("latin-1")),
+        lambda i: (f"utf16_{i}.csv", "title,abstract\nA,B\n".encode("utf-16")),
+        lambda i: (f"badjson{i}.jsonl", b'{"title": "A", "abstract": \n'),
+    ]
+    files = []
+    for i in range(50):
+        name, data = makers[i % len(makers)](i)
+        (folder / name).write_bytes(data)
+        files.append(str(folder / name))
+    home = work / "malformed-home"
+    proc = run(home, "ingest", *files, *map(str, sample_paths()), "--json")
+    summary = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    reported = [f for f in summary.get("files", []) if f.get("error")]
+    out.survived = len(reported)
+    out.lost = SAMPLE_PAPERS - int(summary.get("papers", 0))
+    out.clear = sum(1 for f in reported if str(f["path"]) in f["error"])
+    out.note = f"exit {proc.returncode}; traceback: {'Traceback' in proc.stderr}"
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=10)
+    args = parser.parse_args()
+    random.seed(7)
+    work = Path(tempfile.mkdtemp(prefix="litreview-faults-"))
+    try:
+        outcomes = [
+            ingest_kills(args.kills, work),
+            batch_kills(args.kills, work),
+            *model_faults(work),
+            *disk_faults(work),
+            *store_faults(work),
+            malformed_files(work),
+        ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{'fault':62} {'times':>5} {'survived':>8} {'lost':>4} {'clear':>5}  note")
+    for o in outcomes:
+        print(f"{o.fault:62} {o.times:>5} {o.survived:>8} {o.lost:>4} {o.clear:>5}  {o.note}")
+    save_result("faults", {"rows": [asdict(o) for o in outcomes], "load": os.getloadavg()[0]})
+
+
+if __name__ == "__main__":
+    main()
