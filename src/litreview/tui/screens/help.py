@@ -66,5 +66,5 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
+            yield Label("F1 or Esc: close · arrows / PgDn: scroll", id="help-close")
             yield Markdown(HELP, id="help-text")
-            yield Label("F1 or Esc: close")
