@@ -233,24 +233,49 @@ def test_model_picker_says_how_to_add_a_model(settings: Settings) -> None:
 def test_error_text_keeps_its_brackets(
     sample_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Textual reads notifications and plain strings as markup: ``[llm]`` would vanish."""
     for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("LITREVIEW_HOME", str(sample_home))
     monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
     settings = load_settings()
+    broken = tmp_path / "notes[draft].csv"
+    broken.write_text("no,title,column\n1,2,3\n", encoding="utf-8")
+
+    def shown() -> list[str]:
+        # What a Toast shows for each notification (textual.widgets._toast.Toast.render).
+        return [
+            (Content.from_markup(n.message) if n.markup else Content(n.message)).plain
+            for n in app._notifications
+        ]
+
+    app = LitReviewApp(settings, model="anthropic/claude-3-5-haiku-20241022")
+    app.store = SessionStore(tmp_path / "sessions")
 
     async def scenario() -> None:
-        app = LitReviewApp(settings, model="anthropic/claude-3-5-haiku-20241022")
-        app.store = SessionStore(tmp_path / "sessions")
         async with app.run_test(size=(150, 45)) as pilot:
             await app.workers.wait_for_complete()
             await ask(pilot, app, MEMORY)
-            # What a Toast shows for each notification (textual.widgets._toast.Toast.render).
-            toasts = [
-                (Content.from_markup(n.message) if n.markup else Content(n.message)).plain
-                for n in app._notifications
-            ]
-            assert any("api_key under [models.<alias>]" in t for t in toasts), toasts
+            assert any("api_key under [models.<alias>]" in t for t in shown()), shown()
+            # A file name with brackets, in an error toast and in the dialog's status line.
+            app.action_ingest()
+            await pilot.pause()
+            assert isinstance(app.screen, IngestScreen)
+            app.screen.query_one("#ingest-path", Input).value = str(broken)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert any("notes[draft].csv" in t for t in shown()), shown()
+            assert "notes[draft].csv" in str(app.screen.query_one("#ingest-status").render())
+            await pilot.press("escape")
+            # A query with brackets, in the library's status bar.
+            await pilot.press("ctrl+l")
+            await app.workers.wait_for_complete()
+            await pilot.press(*"[draft] trojan", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            status = str(app.screen.query_one(StatusBar).render())
+            assert "for “[draft] trojan”" in status, status
 
     asyncio.run(scenario())
 
