@@ -138,6 +138,18 @@ def test_keys_reach_the_app_in_a_real_terminal(terminal: Terminal, tmp_path: Pat
     terminal.wait_for("Type the path of a file to ingest")
     terminal.keys("Escape")
     terminal.wait_gone("Type the path of a file to ingest")
+    # Related work: Ctrl+G drafts, Ctrl+S exports next to the chat export.
+    terminal.keys("Escape")
+    terminal.wait_for("Ask your library")
+    terminal.keys("C-r")
+    terminal.wait_for("then Ctrl+G")
+    terminal.type("detecting and removing backdoors in neural networks")
+    terminal.keys("C-g")
+    terminal.wait_for("draft ready", timeout=90)
+    terminal.keys("C-s")
+    terminal.wait_for("references.bib")
+    drafts = list((tmp_path / "work").glob("related-*/related-work.md"))
+    assert len(drafts) == 1 and "## Related Work" in drafts[0].read_text()
     terminal.keys("C-q")
     deadline = time.monotonic() + 20
     while not terminal.exited():
