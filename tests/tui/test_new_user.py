@@ -198,6 +198,8 @@ def test_empty_library_opens_with_a_way_to_ingest(
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
             assert "library is empty" in str(app.screen.query_one("#ingest-intro").render())
+            chat_status = app.screen_stack[-2].query_one(StatusBar).activity
+            assert "Ingest papers" in chat_status  # how to come back after closing the dialog
             app.screen.query_one("#ingest-path", Input).value = str(tmp_path / "missing.bib")
             await pilot.press("enter")
             await pilot.pause()
@@ -313,4 +315,5 @@ def test_models_command_prints_the_config_file_and_an_example(home: Path) -> Non
     assert (
         "[models.local]" in proc.stdout and 'api_base = "http://127.0.0.1:8080/v1"' in proc.stdout
     )
-    assert json.loads(run_cli(home, "models", "--json", check=True).stdout)["default"]
+    payload = json.loads(run_cli(home, "models", "--json", check=True).stdout)
+    assert payload["default"] and payload["config_file"] == str(home / "config.toml")

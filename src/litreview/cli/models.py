@@ -19,8 +19,11 @@ def models_command(app: AppContext, as_json: bool) -> None:
     settings = app.settings
     rows = list_models(settings)
     choice = choose_default(settings)
+    from litreview.settings import default_config_path
+
     if as_json:
         payload = {
+            "config_file": str(default_config_path()),
             "default": choice.name,
             "reason": choice.reason,
             "models": [r.to_dict() for r in rows],
@@ -31,7 +34,6 @@ def models_command(app: AppContext, as_json: bool) -> None:
     from rich.table import Table
 
     from litreview.llm.config_hint import config_hint
-    from litreview.settings import default_config_path
 
     table = Table(expand=True)
     table.add_column("", no_wrap=True)

@@ -94,9 +94,11 @@ class LitReviewApp(App[None]):
             self.call_from_thread(self._status, "index unavailable")
             return
         papers = library.catalog.count()
-        self.call_from_thread(self._status, f"ready · {papers} papers")
-        if papers == 0:
+        if papers == 0:  # the dialog opens; once closed, the status line says how to reopen it
+            self.call_from_thread(self._status, "empty library · Ctrl+P › Ingest papers")
             self.call_from_thread(self.action_ingest, True)
+        else:
+            self.call_from_thread(self._status, f"ready · {papers} papers")
 
     def action_help(self) -> None:
         from litreview.tui.screens.help import HelpScreen
