@@ -58,6 +58,18 @@ def test_citations_in_an_older_answer_open_that_answers_sources(
             await pilot.pause()
             assert _abstract_title(app) == f"### [1] {second.result.sources[0].paper.title}"
 
+            # An answer still streaming has no sources yet: its [1] does not open another's.
+            second.post_message(Markdown.LinkClicked(second, "cite:2"))
+            await pilot.pause()
+            before = _abstract_title(app)
+            assert before.startswith("### [2] ")
+            streaming = Answer("Partial text [1]")
+            await app.screen.query_one("#messages").mount(streaming)
+            streaming.post_message(Markdown.LinkClicked(streaming, "cite:1"))
+            await pilot.pause()
+            assert _abstract_title(app) == before
+            assert app.screen.query_one(SourcesPanel).owner is second
+
             # A reopened conversation: its answers' markers open the papers they cited.
             name = app.session.name
             await pilot.press("ctrl+n")

@@ -193,7 +193,7 @@ class LitReviewApp(App[None]):
 
         ids = {str(c["paper_id"]) for t in self.session.turns for c in t.citations}
         try:
-            papers = self.library.catalog.get(ids)
+            papers = self.papers_by_id(ids)
         except Exception:  # the library cannot open: the saved titles still make references
             papers = {}
         text = render_conversation(self.session.name, self.session.turns, papers)
@@ -203,6 +203,8 @@ class LitReviewApp(App[None]):
         return path
 
     def papers_by_id(self, ids: Iterable[str]) -> dict[str, Paper]:
+        """Papers of saved turns, which keep only ids and titles, for their sources and
+        references."""
         return self.library.catalog.get(ids)
 
     # -- models -----------------------------------------------------------------------

@@ -145,6 +145,9 @@ class ChatScreen(Screen[None]):
                 ids = [str(c["paper_id"]) for c in answer.citations]
                 papers = self.app.papers_by_id(ids)  # type: ignore[attr-defined]
                 panel.show_saved(answer.citations, papers, owner=answer)
+            else:  # still streaming: its sources are not known yet, the panel's are another's
+                self.app.notify("Its sources appear when the answer is finished.", timeout=3)
+                return
         panel.show_source(n)
 
     def action_stop(self) -> None:
