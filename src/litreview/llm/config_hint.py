@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 CONFIG_EXAMPLE = """\
-[models.local]                      # an alias: litreview ask --model local
-model = "openai/gemma"              # any litellm model string
-api_base = "http://127.0.0.1:8080/v1"
-
-[models.claude]
-model = "anthropic/claude-3-5-haiku-20241022"   # key from ANTHROPIC_API_KEY
+[models.local]                         # an alias: --model local
+model = "openai/gemma"                 # any litellm model string
+api_base = "http://127.0.0.1:8080/v1"  # an OpenAI-compatible server
 
 [llm]
-model = "local"                     # the default model"""
+model = "local"                        # the default model"""
 
 
 def config_hint(config_path: Path) -> str:
@@ -22,6 +19,6 @@ def config_hint(config_path: Path) -> str:
     return (
         f"Add a model in the config file {config_path}{state}, for example:\n\n"
         f"{CONFIG_EXAMPLE}\n\n"
-        "A provider key in the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...) or a local "
-        "Ollama is picked up without any config."
+        "A provider key in the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...) or a "
+        "local Ollama needs no config."
     )
