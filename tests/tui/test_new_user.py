@@ -329,3 +329,38 @@ def test_models_command_prints_the_config_file_and_an_example(home: Path) -> Non
     )
     payload = json.loads(run_cli(home, "models", "--json", check=True).stdout)
     assert payload["default"] and payload["config_file"] == str(home / "config.toml")
+
+
+def test_stopped_or_failing_ingest_is_said_in_the_dialog(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litreview.index.ingest import IngestStopped
+    from litreview.index.library import Library
+
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text('{"title": "T", "abstract": "A"}\n')
+    raised: list[BaseException] = [IngestStopped(), OSError("disk full")]
+
+    def interrupted(self: Library, *args: object, **kwargs: object) -> None:
+        raise raised.pop(0)  # what Esc during an ingest, or a failing disk, makes ingest do
+
+    monkeypatch.setattr(Library, "ingest", interrupted)
+
+    async def scenario() -> None:
+        app = LitReviewApp(settings, model="extractive")
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, IngestScreen)
+            for expected in ("stopped; what was done is kept", "disk full"):
+                app.screen.query_one("#ingest-path", Input).value = str(corpus)
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert isinstance(app.screen, IngestScreen)  # open, to try again
+                assert expected in str(app.screen.query_one("#ingest-status").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ChatScreen)
+
+    asyncio.run(scenario())

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar
 
@@ -93,18 +94,20 @@ class IngestScreen(ModalScreen[int | None]):
         try:
             report = app.library.ingest(paths, progress, self.stop)
         except IngestStopped:
-            app.call_from_thread(self._finished, None, "stopped; what was done is kept", "warning")
+            app.call_from_thread(self._failed, "stopped; what was done is kept", "warning")
             return
         except Exception as exc:  # a message, never a crash
-            app.call_from_thread(self._finished, None, str(exc), "error")
+            app.call_from_thread(self._failed, str(exc), "error")
             return
         app.call_from_thread(self._report, report, what)
 
     def _report(self, report: IngestReport, what: str) -> None:
+        changed = report.added + report.updated
         if report.failed:
             first = report.failed[0]
-            self._finished(None, f"{first.path.name}: {first.error}", "error")
-            return
+            self._failed(f"{first.path.name}: {first.error}", "error")
+            if not changed:  # stay open: the user can correct the path
+                return
         message = (
             f"{report.added} added, {report.updated} updated, {report.skipped} already present"
         )
@@ -113,12 +116,12 @@ class IngestScreen(ModalScreen[int | None]):
             message += "\n" + "\n".join(warnings[:3])
         self.app.notify(message, title=f"Ingested {what}", timeout=8, markup=False)
         self.running = False
-        self.dismiss(report.added + report.updated)
+        self.dismiss(changed)
 
-    def _finished(self, result: int | None, message: str, severity: str) -> None:
+    def _failed(self, message: str, severity: SeverityLevel) -> None:
         self.running = False
         self._say(message)
-        self.app.notify(message, title="Ingest", severity=severity, timeout=10, markup=False)  # type: ignore[arg-type]
+        self.app.notify(message, title="Ingest", severity=severity, timeout=10, markup=False)
 
     def _say(self, text: str) -> None:
         self.query_one("#ingest-status", Label).update(Text(text))
