@@ -49,6 +49,7 @@ def test_ask_streams_answer_sources_and_citation_opens_abstract(
             # The session was saved and exports with references.
             saved = app.store.load(app.session.name)
             assert saved.turns[0].question == QUESTION
+            app.export_dir = tmp_path
             exported = app.export_session().read_text()
             assert "## References" in exported and "Harmony" in exported
             app.save_screenshot(str(tmp_path / "chat.svg"))

@@ -6,11 +6,13 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Markdown, TextArea
 
 from litreview.settings import Settings
 from litreview.tui.app import LitReviewApp
 from litreview.tui.screens.chat import ChatScreen
+from litreview.tui.screens.ingest import IngestScreen
 from litreview.tui.screens.library import LibraryScreen, PaperScreen
 from litreview.tui.screens.related import RelatedWorkScreen
 from litreview.tui.widgets.message import Answer
@@ -72,19 +74,26 @@ def test_ingest_a_file_from_the_library_screen(settings: Settings, tmp_path: Pat
             await pilot.press("ctrl+l")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            await pilot.press("ctrl+i")
+            await pilot.press("ctrl+o")  # Ctrl+I is Tab in a terminal
+            await pilot.pause()
+            assert isinstance(app.screen, IngestScreen)
             app.screen.query_one("#ingest-path", Input).value = str(corpus)
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
             assert app.screen.query_one(DataTable).row_count == 6
 
     asyncio.run(scenario())
 
 
-def test_related_work_shows_outline_then_draft_and_exports(sample_settings: Settings) -> None:
+def test_related_work_shows_outline_then_draft_and_exports(
+    sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # exports land in the directory litreview was started from
+
     async def scenario() -> None:
         app = LitReviewApp(sample_settings, model="extractive")
         async with app.run_test(size=(150, 45)) as pilot:
@@ -103,6 +112,7 @@ def test_related_work_shows_outline_then_draft_and_exports(sample_settings: Sett
             await pilot.press("ctrl+t")
             await pilot.pause()
             folder = app.screen.exported  # type: ignore[attr-defined]
+            assert folder.parent == tmp_path
             assert "\\cite{" in (folder / "related-work.tex").read_text()
             assert (folder / "references.bib").read_text().count("@") >= 3
 
@@ -127,7 +137,7 @@ def test_every_screen_action_has_a_palette_entry(sample_settings: Settings) -> N
             await pilot.press("ctrl+l")
             await app.workers.wait_for_complete()
             titles = {c.title for c in app.get_system_commands(app.screen)}
-            assert {"Ingest a file", "Search the library"} <= titles
+            assert {"Ingest papers", "Search the library"} <= titles
             await pilot.press("escape", "ctrl+r")
             await pilot.pause()
             titles = {c.title for c in app.get_system_commands(app.screen)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -59,11 +60,47 @@ def _tell_notices(library: Library) -> None:
     library.notices.clear()
 
 
-def console(stderr: bool = True) -> Any:
-    """A rich console; progress and tables go to stderr so stdout stays machine-readable."""
-    from rich.console import Console
+def keep_style_tags(text: str) -> str:
+    """Escape every ``[...]`` that is not a Rich style tag, so that text interpolated into a
+    markup string prints as it is: an error naming ``[models.<alias>]`` or ``[llm]``, a title
+    or a query with brackets. ``[yellow]...[/]`` written by the commands still styles."""
+    from rich.errors import StyleSyntaxError
+    from rich.markup import RE_TAGS
+    from rich.style import Style
 
-    return Console(stderr=stderr, highlight=False)
+    def one(match: re.Match[str]) -> str:
+        backslashes, tag = match.group(2), match.group(3)
+        if len(backslashes) % 2:  # already escaped
+            return match.group(0)
+        name = tag[1:] if tag.startswith("/") else tag
+        if not name or name.startswith(("@", "link")):
+            return match.group(0)
+        try:
+            Style.parse(name)
+        except StyleSyntaxError:
+            return f"{backslashes}\\[{tag}]"
+        return match.group(0)
+
+    return RE_TAGS.sub(one, text)
+
+
+def console(stderr: bool = True) -> Any:
+    """A rich console; progress and tables go to stderr so stdout stays machine-readable.
+
+    Every string it renders (messages, table cells) goes through ``keep_style_tags`` first:
+    the commands build messages as f-strings with markup around user data and error texts,
+    and Rich would otherwise swallow any bracketed word in that data.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            if kwargs.get("markup") is not False and self._markup:
+                text = keep_style_tags(text)
+            return super().render_str(text, **kwargs)
+
+    return SafeConsole(stderr=stderr, highlight=False)
 
 
 @contextmanager

@@ -19,15 +19,21 @@ def models_command(app: AppContext, as_json: bool) -> None:
     settings = app.settings
     rows = list_models(settings)
     choice = choose_default(settings)
+    from litreview.settings import default_config_path
+
     if as_json:
         payload = {
+            "config_file": str(default_config_path()),
             "default": choice.name,
             "reason": choice.reason,
             "models": [r.to_dict() for r in rows],
         }
         click.echo(json.dumps(payload))
         return
+    from rich.markup import escape
     from rich.table import Table
+
+    from litreview.llm.config_hint import config_hint
 
     table = Table(expand=True)
     table.add_column("", no_wrap=True)
@@ -36,10 +42,17 @@ def models_command(app: AppContext, as_json: bool) -> None:
     table.add_column("status")
     for row in rows:
         status = "[green]ready[/]" if row.available else "[red]unavailable[/]"
-        table.add_row("*" if row.default else "", row.name, row.model, f"{status} · {row.detail}")
+        table.add_row(
+            "*" if row.default else "",
+            escape(row.name),
+            escape(row.model),
+            f"{status} · {escape(row.detail)}",
+        )
     out = console(stderr=False)
     out.print(table)
     out.print(
-        f"Default: {choice.name} ({choice.reason}). "
+        f"Default: {escape(choice.name)} ({escape(choice.reason)}). "
         "Pick one with --model, or set model under \\[llm] in the config file."
     )
+    out.print()
+    out.print(escape(config_hint(default_config_path())))

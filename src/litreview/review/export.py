@@ -1,12 +1,16 @@
-"""A related-work draft as Markdown or LaTeX, plus its references.bib."""
+"""Exports: a related-work draft as Markdown or LaTeX plus its references.bib, and a chat
+conversation as Markdown with one reference list."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from litreview.library.paper import Paper
 from litreview.review.bibtex import assign_keys, write_bibtex
 from litreview.review.related import RelatedWorkDraft
+from litreview.review.session import Turn
 
 _MARKERS = re.compile(r"(?:\[\d+\])+")
 _LATEX_SPECIAL = {
@@ -64,3 +68,66 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
         parts += [f"[{n}] {by_n[n].title} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
         text = "\n".join(parts) + "\n"
     return Export(text, write_bibtex(cited, keys), [p.paper_id for p in cited])
+
+
+# -- conversations ------------------------------------------------------------------------
+# A chat answer numbers its sources from 1 in every turn, so "[1]" means a different paper in
+# each. An export renumbers them once for the whole conversation (first cited, first numbered)
+# and rewrites every marker, so each number points at one entry of one reference list.
+_CHAT_MARKER = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+
+
+def _local_numbers(group: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", group.strip()):
+        bounds = [int(x) for x in re.split(r"\s*[–-]\s*", part) if x]
+        if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 20:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
+    return numbers
+
+
+def render_conversation(
+    name: str, turns: Sequence[Turn], papers: Mapping[str, Paper] | None = None
+) -> str:
+    """Markdown of a chat whose markers all resolve against one numbered reference list.
+
+    ``papers`` (by id) adds authors, year and URL to the references; without it the titles
+    saved with each turn are used.
+    """
+    papers = papers or {}
+    numbers: dict[str, int] = {}  # paper id -> number in this export
+    titles: dict[str, str] = {}
+    lines = [f"# {name}", ""]
+    for turn in turns:
+        local: dict[int, str] = {}
+        for c in turn.citations:
+            pid = str(c["paper_id"])
+            local[int(str(c["n"]))] = pid
+            titles.setdefault(pid, str(c.get("title", "")))
+
+        def renumber(match: re.Match[str], local: dict[int, str] = local) -> str:
+            out: list[int] = []
+            for n in _local_numbers(match.group(1)):
+                pid = local.get(n)
+                if pid is None:
+                    continue
+                g = numbers.setdefault(pid, len(numbers) + 1)
+                if g not in out:
+                    out.append(g)
+            return "".join(f"[{g}]" for g in out)
+
+        lines += [f"## {turn.question}", "", _CHAT_MARKER.sub(renumber, turn.answer), ""]
+        lines += [f"*{turn.model}*", ""]
+    if numbers:
+        lines += ["## References", ""]
+        for pid, g in numbers.items():
+            paper = papers.get(pid)
+            if paper is None:
+                lines.append(f"[{g}] {titles[pid]} (`{pid}`)  ")
+                continue
+            meta = [", ".join(paper.authors), str(paper.year or ""), paper.url or ""]
+            detail = ". ".join(m for m in meta if m)
+            lines.append(f"[{g}] {paper.title}. {detail + '. ' if detail else ''}(`{pid}`)  ")
+    return "\n".join(lines).rstrip() + "\n"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from litreview.llm.types import Usage
@@ -19,6 +20,7 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     from litreview.index.library import Library
+    from litreview.library.paper import Paper
     from litreview.llm.backend import Backend
     from litreview.review.ask import AskResult
 
@@ -37,7 +39,7 @@ class LitReviewApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "library", "Library"),
         Binding("ctrl+r", "related_work", "Related work"),
-        Binding("f1", "show_help_panel", "Help"),
+        Binding("f1", "help", "Help"),
     ]
 
     def __init__(self, settings: Settings, model: str | None = None) -> None:
@@ -52,6 +54,22 @@ class LitReviewApp(App[None]):
         self.session = Session(new_session_name())
         self.session_usage = Usage()
         self.last_result: AskResult | None = None
+        # Exports (chats, drafts) go where the user started litreview, like any CLI output,
+        # not into the data directory where nobody looks; the notification names the path.
+        self.export_dir = Path.cwd()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications show error texts, paths and titles as they are: ``[models.x]`` in a
+        message is text, not Rich markup (Textual's default would swallow it)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         from litreview.tui.screens.chat import ChatScreen
@@ -76,7 +94,33 @@ class LitReviewApp(App[None]):
             self.call_from_thread(self._status, "index unavailable")
             return
         papers = library.catalog.count()
-        self.call_from_thread(self._status, f"ready · {papers} papers")
+        if papers == 0:  # the dialog opens; once closed, the status line says how to reopen it
+            self.call_from_thread(self._status, "empty library · Ctrl+P › Ingest papers")
+            self.call_from_thread(self.action_ingest, True)
+        else:
+            self.call_from_thread(self._status, f"ready · {papers} papers")
+
+    def action_help(self) -> None:
+        from litreview.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_ingest(self, empty: bool = False) -> None:
+        """Ingest a path or the sample library; an empty library opens this at start."""
+        from litreview.tui.screens.ingest import IngestScreen
+
+        def done(changed: int | None) -> None:
+            if changed is None:
+                return
+            self._status(f"ready · {self.library.catalog.count()} papers")
+            refresh = getattr(self.screen, "load_papers", None)
+            if refresh is not None:  # the library screen shows the new papers
+                refresh("")
+
+        self.push_screen(IngestScreen(empty=empty), done)
 
     def _status(self, text: str) -> None:
         from litreview.tui.widgets.status import StatusBar
@@ -137,28 +181,31 @@ class LitReviewApp(App[None]):
     def open_session(self, name: str) -> None:
         """Continue a saved conversation: its turns become the follow-up context again."""
         self.session = self.store.load(name)
-        self.session_usage = Usage()
+        self.session_usage = Usage()  # tokens are counted per sitting, not saved with turns
 
     def new_session(self) -> None:
         self.session = Session(new_session_name())
         self.session_usage = Usage()
 
     def export_session(self) -> Path:
-        """The conversation as Markdown with its references, under <home>/exports/."""
-        lines = [f"# {self.session.name}", ""]
-        references: dict[str, str] = {}
-        for turn in self.session.turns:
-            lines += [f"## {turn.question}", "", turn.answer, ""]
-            for c in turn.citations:
-                references.setdefault(str(c["paper_id"]), str(c["title"]))
-            lines += [f"*{turn.model}*", ""]
-        if references:
-            lines += ["## References", ""]
-            lines += [f"- {title} (`{pid}`)" for pid, title in references.items()]
-        path = self.settings.home / "exports" / f"{self.session.name}.md"
+        """The conversation as Markdown, its markers renumbered against one reference list."""
+        from litreview.review.export import render_conversation
+
+        ids = {str(c["paper_id"]) for t in self.session.turns for c in t.citations}
+        try:
+            papers = self.papers_by_id(ids)
+        except Exception:  # the library cannot open: the saved titles still make references
+            papers = {}
+        text = render_conversation(self.session.name, self.session.turns, papers)
+        path = self.export_dir / f"{self.session.name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         return path
+
+    def papers_by_id(self, ids: Iterable[str]) -> dict[str, Paper]:
+        """Papers of saved turns, which keep only ids and titles, for their sources and
+        references."""
+        return self.library.catalog.get(ids)
 
     # -- models -----------------------------------------------------------------------
     def action_switch_model(self) -> None:
@@ -216,17 +263,20 @@ class LitReviewApp(App[None]):
         yield SystemCommand(
             "Export conversation",
             "Write this chat to Markdown with references",
-            lambda: self.notify(f"Exported to {self.export_session()}"),
+            self._export_chat,
         )
         yield SystemCommand("New chat", "Start a new conversation", self._new_chat)
         yield SystemCommand("Open session", "Reopen a saved conversation", self._open_chat)
         yield SystemCommand("Stop answer", "Stop the answer being written", self._stop)
+        yield SystemCommand(
+            "Ingest papers", "Add a file, or the sample library", self.action_ingest
+        )
+        yield SystemCommand("litreview help", "What every key does (F1)", self.action_help)
         # The current screen's own actions, so that every key has a palette entry too.
         from litreview.tui.screens.library import LibraryScreen
         from litreview.tui.screens.related import RelatedWorkScreen
 
         if isinstance(screen, LibraryScreen):
-            yield SystemCommand("Ingest a file", "Add papers from a file", screen.action_ingest)
             yield SystemCommand(
                 "Search the library", "Focus the search box", screen.action_focus_search
             )
@@ -244,6 +294,14 @@ class LitReviewApp(App[None]):
                 "related-work.tex + references.bib",
                 lambda: screen.action_export("latex"),
             )
+
+    def _export_chat(self) -> None:
+        from litreview.tui.screens.chat import ChatScreen
+
+        if isinstance(self.screen, ChatScreen):
+            self.screen.action_export()
+        else:
+            self.notify(f"Exported to {self.export_session()}", title="Conversation exported")
 
     def _open_chat(self) -> None:
         from litreview.tui.screens.chat import ChatScreen

@@ -25,7 +25,8 @@ class ChatScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop answer"),
         Binding("ctrl+o", "switch_model", "Model"),
-        Binding("ctrl+e", "export", "Export"),
+        # Not Ctrl+E: the question box takes it (end of line) before the screen sees it.
+        Binding("ctrl+t", "export", "Export"),
         Binding("ctrl+n", "new_session", "New chat"),
         Binding("ctrl+s", "open_session", "Sessions"),
         Binding("f2", "focus_sources", "Sources"),
@@ -48,7 +49,9 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
+        # Anchored: while an answer streams in, the view follows its end (until the user
+        # scrolls up to read something else).
+        self.query_one("#messages", VerticalScroll).anchor()
         self.query_one("#question", Input).focus()
 
     @on(Input.Submitted, "#question")
@@ -98,12 +101,12 @@ class ChatScreen(Screen[None]):
             )
             app.call_from_thread(self._set_activity, "error")
             return
-        app.call_from_thread(self._finish, widget, result)
+        app.call_from_thread(self._finish, widget, result)  # type: ignore[arg-type]
 
     def _set_activity(self, text: str) -> None:
         self.query_one(StatusBar).activity = text
 
-    def _finish(self, widget: Answer, result: AskResult) -> None:
+    async def _finish(self, widget: Answer, result: AskResult) -> None:
         text = linkify(result.answer)
         weak = result.weak
         if weak:
@@ -112,18 +115,40 @@ class ChatScreen(Screen[None]):
             dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
             text += f"\n\n*Removed citations to sources that were not provided: {dropped}*"
         text += f"\n\n<sub>{result.model} · {result.usage.cost_label}</sub>"
-        widget.update(text)
-        self.query_one(SourcesPanel).show_result(result)
+        widget.result = result
+        self.query_one(SourcesPanel).show_result(result, owner=widget)
         status = self.query_one(StatusBar)
         status.usage = self.app.session_usage  # type: ignore[attr-defined]
         status.activity = "ready"
-        self.query_one("#messages", VerticalScroll).scroll_end(animate=False)
+        # The final text is longer than the streamed one (warnings, model line): scroll once
+        # it is laid out, or the end of the answer stays below the fold.
+        await widget.update(text)
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.call_after_refresh(messages.scroll_end, animate=False)
 
     @on(Markdown.LinkClicked)
     def link_clicked(self, event: Markdown.LinkClicked) -> None:
-        if event.href.startswith("cite:"):
-            event.prevent_default()
-            self.query_one(SourcesPanel).show_source(int(event.href.removeprefix("cite:")))
+        if not event.href.startswith("cite:"):
+            return
+        event.prevent_default()
+        n = int(event.href.removeprefix("cite:"))
+        answer = next(
+            (w for w in [event.markdown, *event.markdown.ancestors] if isinstance(w, Answer)),
+            None,
+        )
+        panel = self.query_one(SourcesPanel)
+        if answer is not None and panel.owner is not answer:
+            # Each answer's [n] is its own source n: load that answer's sources first.
+            if answer.result is not None:
+                panel.show_result(answer.result, owner=answer)
+            elif answer.citations:
+                ids = [str(c["paper_id"]) for c in answer.citations]
+                papers = self.app.papers_by_id(ids)  # type: ignore[attr-defined]
+                panel.show_saved(answer.citations, papers, owner=answer)
+            else:  # still streaming: its sources are not known yet, the panel's are another's
+                self.app.notify("Its sources appear when the answer is finished.", timeout=3)
+                return
+        panel.show_source(n)
 
     def action_stop(self) -> None:
         self.cancel.set()
@@ -135,6 +160,9 @@ class ChatScreen(Screen[None]):
         self.app.action_switch_model()  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
+        if not self.app.session.turns:  # type: ignore[attr-defined]
+            self.app.notify("Nothing to export yet: ask something first.", severity="warning")
+            return
         path = self.app.export_session()  # type: ignore[attr-defined]
         self.app.notify(f"Exported to {path}", title="Conversation exported")
 
@@ -156,11 +184,20 @@ class ChatScreen(Screen[None]):
         messages.remove_children()
         for turn in self.app.session.turns:  # type: ignore[attr-defined]
             messages.mount(Question(f"**You:** {turn.question}"))
-            messages.mount(Answer(linkify(turn.answer) + f"\n\n<sub>{turn.model}</sub>"))
-        messages.scroll_end(animate=False)
+            text = linkify(turn.answer) + f"\n\n<sub>{turn.model}</sub>"
+            messages.mount(Answer(text, citations=turn.citations))
+        messages.call_after_refresh(messages.scroll_end, animate=False)
+        self._reset_side()
         self.query_one(StatusBar).activity = f"reopened {self.app.session.name}"  # type: ignore[attr-defined]
+
+    def _reset_side(self) -> None:
+        """A different conversation: no sources, tokens or focus left over from the last one."""
+        self.query_one(SourcesPanel).clear()
+        self.query_one(StatusBar).usage = self.app.session_usage  # type: ignore[attr-defined]
+        self.query_one("#question", Input).focus()
 
     def action_new_session(self) -> None:
         self.app.new_session()  # type: ignore[attr-defined]
         self.query_one("#messages", VerticalScroll).remove_children()
-        self.query_one(StatusBar).usage = self.app.session_usage  # type: ignore[attr-defined]
+        self._reset_side()
+        self.query_one(StatusBar).activity = "new chat"

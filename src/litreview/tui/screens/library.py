@@ -1,16 +1,19 @@
-"""Browse and search the library, open a paper, ask about papers like it, ingest a file."""
+"""Browse and search the library, open a paper, ask about papers like it, ingest a file.
+
+Typing goes to the search box (the screen opens there, and a letter typed in the table moves
+back to it); Down or Tab goes into the table, where Enter opens the highlighted paper.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Markdown, ProgressBar
+from textual.widgets import DataTable, Footer, Input, Label, Markdown
 
 from litreview.library.paper import Paper
 from litreview.tui.widgets.status import StatusBar
@@ -51,8 +54,10 @@ class PaperScreen(ModalScreen[str | None]):
 class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Chat"),
-        Binding("ctrl+i", "ingest", "Ingest file", show=True),
+        # Not Ctrl+I: a terminal sends it as Tab, so it never reaches the app as Ctrl+I.
+        Binding("ctrl+o", "app.ingest", "Ingest file"),
         Binding("ctrl+f", "focus_search", "Search"),
+        Binding("down", "focus_table", "Results", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -62,12 +67,6 @@ class LibraryScreen(Screen[None]):
                 id="library-search",
             )
             yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
-            with Horizontal(id="ingest-row"):
-                yield Input(
-                    placeholder="Path of a file to ingest (.bib .csv .jsonl .txt), Enter",
-                    id="ingest-path",
-                )
-                yield ProgressBar(id="ingest-progress", show_eta=True)
         yield StatusBar(id="status")
         yield Footer()
 
@@ -75,10 +74,9 @@ class LibraryScreen(Screen[None]):
         table = self.query_one(DataTable)
         # Short columns first so they stay visible next to long titles.
         table.add_columns("id", "year", "source", "title")
-        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
-        self.query_one("#ingest-row").display = False
+        self.papers: dict[str, Paper] = {}
         self.load_papers("")
-        table.focus()
+        self.query_one("#library-search", Input).focus()
 
     @work(thread=True, exclusive=True, group="library")
     def load_papers(self, query: str) -> None:
@@ -106,7 +104,6 @@ class LibraryScreen(Screen[None]):
     @on(Input.Submitted, "#library-search")
     def search(self, event: Input.Submitted) -> None:
         self.load_papers(event.value.strip())
-        self.query_one(DataTable).focus()
 
     @on(DataTable.RowSelected)
     def open_paper(self, event: DataTable.RowSelected) -> None:
@@ -123,41 +120,16 @@ class LibraryScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#library-search").focus()
 
-    def action_ingest(self) -> None:
-        row = self.query_one("#ingest-row")
-        row.display = True
-        self.query_one("#ingest-path").focus()
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
 
-    @on(Input.Submitted, "#ingest-path")
-    def ingest_submitted(self, event: Input.Submitted) -> None:
-        path = Path(event.value.strip()).expanduser()
-        if event.value.strip():
-            self.ingest(path)
-
-    @work(thread=True, exclusive=True, group="ingest")
-    def ingest(self, path: Path) -> None:
-        app = self.app
-        bar = self.query_one("#ingest-progress", ProgressBar)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            app.call_from_thread(bar.update, total=total, progress=done)
-            app.call_from_thread(self._set_activity, f"ingest: {stage} {done}/{total}")
-
-        report = app.library.ingest([path], progress)  # type: ignore[attr-defined]
-        if report.failed:
-            message, severity = report.failed[0].error or "failed", "error"
-        else:
-            message = (
-                f"{report.added} added, {report.updated} updated, {report.skipped} already present"
-            )
-            severity = "information"
-        warnings = [w for f in report.files for w in f.warnings]
-        if warnings:
-            message += "\n" + "\n".join(warnings[:3])
-        app.call_from_thread(
-            app.notify, message, title=f"Ingest {path.name}", severity=severity, timeout=8
-        )
-        app.call_from_thread(self.load_papers, "")
-
-    def _set_activity(self, text: str) -> None:
-        self.query_one(StatusBar).activity = text
+    def on_key(self, event: events.Key) -> None:
+        # A letter typed while in the table is meant for the search box ('l' and Enter
+        # belong to the paper dialog and the table).
+        table = self.query_one(DataTable)
+        if self.focused is table and event.is_printable and event.character:
+            search = self.query_one("#library-search", Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()

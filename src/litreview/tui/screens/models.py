@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from litreview.llm.config_hint import config_hint
 from litreview.llm.registry import ModelStatus
-from litreview.settings import Settings
+from litreview.settings import Settings, default_config_path
 
 
 class ModelScreen(ModalScreen[str | None]):
@@ -26,8 +28,12 @@ class ModelScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="model-dialog"):
-            yield Label(f"Model (now: {self.current}) — checking what answers…", id="model-title")
+            yield Label(
+                Text(f"Model (now: {self.current}) — checking what answers…"), id="model-title"
+            )
             yield OptionList(id="model-list")
+            # Only "extractive" is listed until a model is configured: say how to add one.
+            yield Static(Text(config_hint(default_config_path())), id="model-hint")
 
     def on_mount(self) -> None:
         self.load_models()
@@ -44,8 +50,9 @@ class ModelScreen(ModalScreen[str | None]):
         for row in rows:
             state = "ready" if row.available else "unavailable"
             mark = "● " if row.name == self.current else "  "
-            options.add_option(Option(f"{mark}{row.name}  ({state}) {row.detail}", id=row.name))
-        self.query_one("#model-title", Label).update(f"Model (now: {self.current})")
+            label = Text(f"{mark}{row.name}  ({state}) {row.detail}")
+            options.add_option(Option(label, id=row.name))
+        self.query_one("#model-title", Label).update(Text(f"Model (now: {self.current})"))
         names = [row.name for row in rows]
         options.highlighted = names.index(self.current) if self.current in names else 0
         options.focus()

@@ -44,7 +44,6 @@ class RelatedWorkScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).model = self.app.model_name  # type: ignore[attr-defined]
         self.query_one(TextArea).focus()
 
     def action_generate(self) -> None:
@@ -122,7 +121,8 @@ class RelatedWorkScreen(Screen[None]):
             self.app.notify("Draft something first (Ctrl+G).", severity="warning")
             return
         exported = render(self.draft, fmt)
-        folder = self.app.settings.home / "exports" / time.strftime("related-%Y%m%d-%H%M%S")  # type: ignore[attr-defined]
+        app = cast("LitReviewApp", self.app)
+        folder = app.export_dir / time.strftime("related-%Y%m%d-%H%M%S")
         folder.mkdir(parents=True, exist_ok=True)
         name = "related-work.tex" if fmt == "latex" else "related-work.md"
         (folder / name).write_text(exported.text, encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -31,9 +32,9 @@ class SessionsScreen(ModalScreen[str | None]):
             for name in names:
                 session = self.store.load(name)
                 first = session.turns[0].question[:70] if session.turns else ""
-                options.add_option(
-                    Option(f"{name}  ({len(session.turns)} turns)  {first}", id=name)
-                )
+                n = len(session.turns)
+                label = Text(f"{name}  ({n} turn{'' if n == 1 else 's'})  {first}")
+                options.add_option(Option(label, id=name))
             yield options
 
     def on_mount(self) -> None:

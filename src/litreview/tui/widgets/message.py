@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
+
+if TYPE_CHECKING:
+    from litreview.review.ask import AskResult
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -19,4 +24,16 @@ class Question(Markdown):
 
 
 class Answer(Markdown):
+    """An answer keeps its own sources: its ``[n]`` links open them, not the latest answer's."""
+
     DEFAULT_CLASSES = "answer"
+
+    def __init__(
+        self,
+        markdown: str = "",
+        result: AskResult | None = None,
+        citations: Sequence[Mapping[str, object]] = (),
+    ) -> None:
+        super().__init__(markdown)
+        self.result = result
+        self.citations = list(citations)  # a reopened answer: what its [n] pointed at
