@@ -165,17 +165,9 @@ class LitReviewApp(App[None]):
             cancel=cancel,
             exclude=exclude,
         )
-        self.session.turns.append(
-            Turn(
-                result.question,
-                result.answer,
-                result.model,
-                [c.to_dict() for c in result.citations],
-            )
-        )
+        self.session = self.store.append(self.session.name, Turn.of(result))
         self.session_usage = self.session_usage + result.usage
         self.last_result = result
-        self.store.save(self.session)
         return result
 
     def open_session(self, name: str) -> None:
