@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -45,7 +46,7 @@ def shared_phrase(
         seen = set()
         for phrase in key_phrases(text):
             key = _key(phrase)
-            if key and key not in seen:
+            if key and key not in seen and not adjectival(phrase):
                 seen.add(key)
                 inside[key] += 1
                 surface.setdefault(key, phrase)
@@ -66,7 +67,48 @@ def shared_phrase(
         return share_in * (1.0 - common) - share_out + 0.15 * (len(key) - 1)
 
     best = max(inside, key=score)
+    if len(best) == 1:
+        # A lone word ("backdoor") names less than the phrase most of the papers build on it
+        # ("backdoor attacks"), when there is one.
+        wider = [k for k in inside if best < k and inside[k] >= max(2, len(texts) / 2)]
+        if wider:
+            best = max(wider, key=lambda k: (inside[k], -len(k)))
     return surface[best]
+
+
+def adjectival(phrase: str) -> bool:
+    """A phrase whose last word is an adjective ("dynamical", "hand-crafted") names no theme."""
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    adjective = re.search(r"(al|ive|ous|ic|able|ible|ful|less|ed)$", last)
+    return bool(adjective) and last not in _NOUN_EXCEPTIONS
+
+
+_NOUN_EXCEPTIONS = {
+    "signal",
+    "signals",
+    "proposal",
+    "interval",
+    "retrieval",
+    "rival",
+    "manual",
+    "trial",
+    "potential",
+    "material",
+    "network",
+    "logic",
+    "topic",
+    "music",
+    "graphic",
+    "objective",
+    "alternative",
+    "detective",
+    "initiative",
+    "seed",
+    "speed",
+    "need",
+    "feed",
+    "bed",
+}
 
 
 def title_case(phrase: str) -> str:
