@@ -6,8 +6,9 @@ import re
 
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.extractive.keyphrases import adjectival, shared_phrase
-from litreview.llm.extractive.related import _as_subject, paragraph
+from litreview.llm.extractive.related import OTHER_THEME, _as_subject, paragraph, theme_name
 from litreview.llm.types import Source
+from litreview.review.related import unique_name
 
 SOURCES = (
     Source(
@@ -73,3 +74,21 @@ def test_theme_names_are_not_lone_adjectives() -> None:
     name = shared_phrase(texts)
     assert name is not None and not adjectival(name)
     assert shared_phrase(["Hand-crafted features. A hand-crafted pipeline."] * 2) != "hand-crafted"
+
+
+def test_a_theme_is_named_by_what_several_papers_share_or_not_named_after_one() -> None:
+    unrelated = (
+        Source(1, "a", "Scalable Neural Network Kernels", "We introduce scalable kernels."),
+        Source(2, "b", "Neural Circuit Diagrams", "I introduce circuit diagrams for networks."),
+    )
+    assert theme_name(unrelated) == OTHER_THEME
+    text = paragraph(EvidenceScorer.shared(), OTHER_THEME, "kernels", unrelated)
+    assert text.startswith("Two further works relate to the topic")
+    assert "Neural Circuit Diagrams [2] introduces circuit diagrams" in text  # "I" is the author
+    assert theme_name(SOURCES[:1]) == "Extracting Backdoor Functionality"  # one paper: its phrase
+
+
+def test_repeated_theme_names_are_made_unique() -> None:
+    assert unique_name("Backdoors", []) == "Backdoors"
+    assert unique_name("Other", ["Other"]) == "Other (2)"
+    assert unique_name("Other", ["Other", "Other (2)"]) == "Other (3)"

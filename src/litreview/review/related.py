@@ -261,6 +261,16 @@ def clean_name(text: str, fallback: str) -> str:
     return name
 
 
+def unique_name(name: str, used: Sequence[str]) -> str:
+    """Two themes under one heading read as a mistake: "Other Related Work (2)"."""
+    if name not in used:
+        return name
+    k = 2
+    while f"{name} ({k})" in used:
+        k += 1
+    return f"{name} ({k})"
+
+
 def draft_related_work(
     library: Library,
     backend: Backend,
@@ -308,7 +318,9 @@ def draft_related_work(
         request = theme_request(work, sources, others, library.catalog.phrase_share)
         named = _run(backend, request, cancel)
         usage = usage + named.usage
-        theme.name = clean_name(named.text, short_name(theme.papers[0].title))
+        theme.name = unique_name(
+            clean_name(named.text, short_name(theme.papers[0].title)), [t.name for t in themes]
+        )
         report("theme", i, len(themes), theme.name)
         theme.paragraph, extra = _paragraph(backend, work, theme, sources, cancel, extractive)
         usage = usage + extra

@@ -12,7 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from litreview.llm.extractive.evidence import EvidenceScorer, terms
-from litreview.llm.extractive.keyphrases import adjectival, key_phrases, shared_phrase, title_case
+from litreview.llm.extractive.keyphrases import (
+    adjectival,
+    generic,
+    key_phrases,
+    shared_phrase,
+    title_case,
+)
 from litreview.llm.extractive.sentences import short_name, split_sentences, third_person
 from litreview.llm.types import Source
 
@@ -24,6 +30,9 @@ CONTRIBUTION = re.compile(
 )
 
 
+OTHER_THEME = "Other Related Work"
+
+
 def theme_name(
     sources: Sequence[Source],
     others: Sequence[Source] = (),
@@ -31,7 +40,10 @@ def theme_name(
 ) -> str:
     texts = [f"{s.title}. {s.text}" for s in sources]
     phrase = shared_phrase(texts, [f"{s.title}. {s.text}" for s in others], frequency)
-    return title_case(phrase) if phrase else short_name(sources[0].title)
+    if phrase:
+        return title_case(phrase)
+    # Several papers that share no phrase: naming them after one of them would be false.
+    return OTHER_THEME if len(sources) > 1 else short_name(sources[0].title)
 
 
 def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
@@ -82,14 +94,6 @@ def paper_name(title: str, max_words: int = 10) -> str:
     return short_name(title, max_words)
 
 
-# Words every paper of this field uses: a phrase made only of them relates nothing.
-_GENERIC = frozenset(
-    {
-        *("deep", "neural", "network", "net", "dnn", "learning", "machine", "model", "method"),
-        *("approach", "paper", "work", "result", "data", "training", "performance", "task"),
-        *("system", "framework", "problem", "state", "art", "attack", "novel", "new"),
-    }
-)
 _NUMBERS = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
 
 
@@ -98,7 +102,7 @@ def _phrases(source: Source) -> dict[frozenset[str], str]:
     out: dict[frozenset[str], str] = {}
     for phrase in key_phrases(f"{source.title}. {source.text}"):
         key = _key(phrase)
-        if key and not key <= _GENERIC and not adjectival(phrase):
+        if key and not generic(key) and not adjectival(phrase):
             out.setdefault(key, phrase)
     return out
 
@@ -129,6 +133,8 @@ def _opening(
         if len(threads) == 2:
             break
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
+    if theme.startswith(OTHER_THEME):
+        return f"{count} further works relate to the topic from different directions."
     opening = f"{count} works study {theme.lower()}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
@@ -161,7 +167,8 @@ def _link(
             if key in phrases[other.n]:
                 return f"Like {paper_name(other.title)} [{other.n}], it deals with {phrase.lower()}"
     # No shared key phrase: a word both titles use (titles are mostly nouns: "detection").
-    mine = _title_words(source.title) - theme_key
+    said = theme_key | {t for key in common for t in key}
+    mine = {w for w in _title_words(source.title) if not _key(w) <= said}
     for other in reversed(earlier):
         shared = sorted(mine & _title_words(other.title))
         if shared:
@@ -176,15 +183,11 @@ _TITLE_STOP = frozenset(
 
 def _title_words(title: str) -> set[str]:
     words = {w.lower() for w in re.findall(r"[A-Za-z][a-z]{4,}", title)}
-    return {
-        w
-        for w in words
-        if w not in _TITLE_STOP and not adjectival(w) and next(iter(_key(w)), w) not in _GENERIC
-    }
+    return {w for w in words if w not in _TITLE_STOP and not adjectival(w) and not generic(_key(w))}
 
 
 _SUBJECT = re.compile(
-    r"^(?P<lead>.*?)\b(?:the authors|they)\s+(?P<adverb>(?:also|further|then|first|"
+    r"^(?P<lead>.*?)\b(?:the authors?|they)\s+(?P<adverb>(?:also|further|then|first|"
     r"additionally|finally)\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -216,6 +219,7 @@ def _as_subject(sentence: str, name: str, last: bool = False) -> str:
     lead-in refers to context the draft does not have); a sentence not in the
     authors' voice is attributed: "According to DyBit [1], ...".
     """
+    sentence = re.sub(r"^I\b", "The author", sentence)
     match = _SUBJECT.match(sentence)
     lead = match.group("lead") if match else ""
     if (
