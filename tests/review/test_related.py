@@ -289,3 +289,17 @@ def test_related_work_cli_reports_dropped_citations_and_weak_sentences(
     assert data["themes"][0]["support"][0]["supported"] is False
     assert "removed citations to papers the paragraph was not given: [42]" in proc.stderr
     assert "weakly supported by its citation" in proc.stderr
+
+
+def test_without_reranking_the_count_and_floor_rule_applies(
+    sample_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The margin is calibrated on two-stage scores; RRF scores are another scale.
+    from litreview.settings import load_settings
+
+    monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK", "false")
+    settings = load_settings()
+    assert not settings.retrieval.rerank
+    with Library(settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=5)
+    assert 3 <= len(draft.papers) <= 5
