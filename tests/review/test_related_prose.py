@@ -92,3 +92,20 @@ def test_repeated_theme_names_are_made_unique() -> None:
     assert unique_name("Backdoors", []) == "Backdoors"
     assert unique_name("Other", ["Other"]) == "Other (2)"
     assert unique_name("Other", ["Other", "Other (2)"]) == "Other (3)"
+
+
+def test_a_later_theme_is_not_named_after_an_earlier_one() -> None:
+    from litreview.review.related import _discount_used
+
+    share = _discount_used(lambda phrases: dict.fromkeys(phrases, 0.1), ["Backdoor Attacks"])
+    assert share(["backdoor attack", "backdoor", "trigger inversion"]) == {
+        "backdoor attack": 1.0,
+        "backdoor": 1.0,
+        "trigger inversion": 0.1,
+    }
+    texts = [
+        "Backdoor attacks. Trigger inversion finds backdoor attacks.",
+        "Backdoor attacks again. Trigger inversion for backdoor attacks.",
+    ]
+    assert shared_phrase(texts, frequency=share) is not None
+    assert "backdoor" not in str(shared_phrase(texts, frequency=share)).lower()

@@ -19,7 +19,7 @@ from litreview.index.retriever import SearchRequest
 from litreview.library.paper import Paper
 from litreview.llm.backend import Backend, Done
 from litreview.llm.errors import Cancelled
-from litreview.llm.extractive.evidence import EvidenceScorer
+from litreview.llm.extractive.evidence import EvidenceScorer, terms
 from litreview.llm.extractive.keyphrases import key_phrases
 from litreview.llm.extractive.sentences import short_name, split_sentences
 from litreview.llm.types import Completion, Request, Source, Usage
@@ -261,6 +261,28 @@ def clean_name(text: str, fallback: str) -> str:
     return name
 
 
+def _discount_used(
+    frequency: Callable[[list[str]], dict[str, float]], used: Sequence[str]
+) -> Callable[[list[str]], dict[str, float]]:
+    """Library shares, with the names earlier themes took counted as used by every paper.
+
+    The extractive namer skips phrases the whole library uses; a phrase that
+    already heads a theme ("Backdoor Attacks"), or part of one, says as little
+    about the next one, which would otherwise be headed "Backdoor Attack".
+    """
+    taken = [frozenset(terms(name)) for name in used if name]
+
+    def share(phrases: list[str]) -> dict[str, float]:
+        base = frequency(phrases)
+        # "Backdoor" after "Backdoor Attacks" is taken too: it says less than the first.
+        return {
+            p: 1.0 if any(frozenset(terms(p)) <= t for t in taken) else base.get(p, 0.0)
+            for p in phrases
+        }
+
+    return share
+
+
 def unique_name(name: str, used: Sequence[str]) -> str:
     """Two themes under one heading read as a mistake: "Other Related Work (2)"."""
     if name not in used:
@@ -315,7 +337,8 @@ def draft_related_work(
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
-        request = theme_request(work, sources, others, library.catalog.phrase_share)
+        frequency = _discount_used(library.catalog.phrase_share, [t.name for t in themes])
+        request = theme_request(work, sources, others, frequency)
         named = _run(backend, request, cancel)
         usage = usage + named.usage
         theme.name = unique_name(

@@ -87,6 +87,9 @@ def shared_phrase(
 
     # A theme's name is what its papers share: with several papers, a phrase of one is no name.
     shared = [k for k in inside if inside[k] >= 2] if len(texts) > 1 else list(inside)
+    # A phrase the whole library uses (share 1.0, also how callers mark names already taken)
+    # names nothing.
+    shared = [k for k in shared if library_share.get(surface[k], 0.0) < 1.0]
     if not shared:
         return None
     best = max(shared, key=score)
