@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -303,3 +305,40 @@ def test_without_reranking_the_count_and_floor_rule_applies(
     with Library(settings) as lib:
         draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=5)
     assert 3 <= len(draft.papers) <= 5
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdflatex") and shutil.which("bibtex")),
+    reason="no LaTeX toolchain (pdflatex, bibtex) installed",
+)
+def test_latex_draft_and_references_compile(
+    sample_home: Path, tmp_path: Path
+) -> None:  # pragma: no cover
+    from tests.conftest import run_cli
+
+    out = tmp_path / "draft"
+    run_cli(
+        sample_home,
+        "related-work",
+        "--topic",
+        "detecting backdoors planted in neural networks",
+        "--out",
+        str(out),
+        "--format",
+        "latex",
+        "--model",
+        "extractive",
+        check=True,
+    )
+    (out / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{url}\\begin{document}"
+        "\\input{related-work}\\bibliographystyle{plain}\\bibliography{references}"
+        "\\end{document}\n"
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "doc"]
+    for command in (latex, ["bibtex", "doc"], latex, latex):
+        proc = subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout[-2000:]
+    log = (out / "doc.log").read_text(errors="replace")
+    assert not re.search(r"Citation .* undefined", log)
+    assert "Warning--I didn't find" not in (out / "doc.blg").read_text()
