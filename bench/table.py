@@ -93,11 +93,16 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         )
     rq = r.get("related_quality", {})
     if rq:
+        before, after = rq["count_only"], rq["relevance_cut_held_out"]
         out.append(
             (
-                f"Related work (extractive): share of a topic's relevant papers cited, {rq['topics']} topics",
-                f"{rq['relevant_cited_share']:.3f} (all cited in {rq['topics_fully_covered']:.0%} of topics; "
-                f"citation validity {rq['citation_validity']:.2f}; median {rq['median_draft_s']} s)",
+                f"Related work (extractive), {rq['topics']} labelled topics, held out (2-fold): "
+                "precision / recall of cited papers, papers per draft; before (top 12) -> after",
+                f"{before['precision']:.2f} / {before['recall']:.2f}, {before['mean_cited']:.1f} -> "
+                f"{after['precision']:.2f} / {after['recall']:.2f}, {after['mean_cited']:.1f} "
+                f"(all relevant cited in {after['all_relevant_cited']:.0%} of topics; "
+                f"citation validity {after['citation_validity']:.2f}; "
+                f"median {after['median_draft_s']:.2f} s)",
             )
         )
     b = r.get("batch_overhead", {})

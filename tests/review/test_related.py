@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,10 +19,16 @@ from litreview.library.paper import Paper
 from litreview.llm.backend import Delta, Done, StreamEvent
 from litreview.llm.errors import Cancelled
 from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.extractive.sentences import split_sentences
 from litreview.llm.types import Completion, Request, Usage
 from litreview.review.bibtex import assign_keys, base_key
 from litreview.review.export import render
-from litreview.review.related import cluster, derive_queries, draft_related_work
+from litreview.review.related import (
+    cluster,
+    derive_queries,
+    draft_related_work,
+    relevance_cut,
+)
 from litreview.settings import Settings
 
 WORK = (
@@ -122,6 +131,68 @@ def test_cancel_stops_between_themes(sample_settings: Settings) -> None:
         draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, cancel=cancel)
 
 
+def test_relevance_cut_is_relative_to_the_best_paper() -> None:
+    assert relevance_cut([1.2, 1.1, 0.95, 0.9, 0.5, 0.4], margin=0.3) == 4
+    assert relevance_cut([0.7, 0.65, 0.6, 0.45], margin=0.3) == 4  # a weaker topic, same rule
+    assert relevance_cut([1.0], margin=0.3) == 1 and relevance_cut([], margin=0.3) == 0
+
+
+def test_a_narrow_topic_cites_its_papers_not_twelve(sample_settings: Settings) -> None:
+    # A labelled topic with two papers in the library (bench/data): the draft used to be
+    # padded to max_papers with whatever came next.
+    topic = "fuzzing deep learning compilers by automatically generating valid DNN models as tests"
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), topic, max_papers=12)
+    titles = [p.title for _, p in draft.papers]
+    assert {t.split(":")[0] for t in titles} >= {"NNSmith", "NeuRI"}
+    assert len(titles) <= 4, titles
+
+
+def test_model_paragraphs_report_dropped_citations_and_weak_support(
+    sample_settings: Settings,
+) -> None:
+    class Quoting(Scripted):
+        """Quotes its first source (supported), then claims something no source says."""
+
+        def stream(
+            self, request: Request, cancel: threading.Event | None = None
+        ) -> Iterator[StreamEvent]:
+            first = request.sources[0]
+            quote = split_sentences(first.text)[0].rstrip(".")
+            self.texts = [
+                f"{quote} [{first.n}]. "
+                f"Protein folding in yeast cells is predicted from sequence [{first.n}] [42]."
+            ]
+            yield from super().stream(request, cancel)
+
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, Quoting(""), WORK, max_papers=6)
+    theme = draft.themes[0]
+    assert theme.dropped == [42] and 42 in draft.dropped
+    assert "[42]" not in theme.paragraph
+    assert [c.supported for c in theme.support] == [True, False]
+    assert theme.weak[0].sentence.startswith("Protein folding")
+    data = draft.to_dict()
+    assert data["dropped_citations"] == draft.dropped and data["weakly_supported"] >= 1
+    themes = data["themes"]
+    assert isinstance(themes, list) and themes[0]["support"][1]["supported"] is False
+
+
+def test_extractive_paragraphs_are_not_support_checked(sample_settings: Settings) -> None:
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=6)
+    assert all(not t.support and not t.dropped for t in draft.themes)
+
+
+def test_markdown_references_are_a_list(sample_settings: Settings) -> None:
+    with Library(sample_settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=6)
+    text = render(draft, "md").text
+    references = text.split("### References\n\n", 1)[1].strip().splitlines()
+    assert len(references) == len(draft.papers)
+    assert all(re.match(r"- \[\d+\] .+ \(`[a-z0-9]+`\)$", line) for line in references)
+
+
 def test_exports_cite_exactly_the_cited_papers(sample_settings: Settings) -> None:
     with Library(sample_settings) as lib:
         draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=6)
@@ -192,3 +263,82 @@ def test_related_work_cli(sample_home: Path, tmp_path: Path) -> None:
     assert md.stdout.startswith("## Related Work")
     both = run_cli(sample_home, "related-work", "--topic", "x", "--abstract", str(abstract))
     assert both.returncode == 2 and "either --topic" in both.stderr
+
+
+def test_related_work_cli_reports_dropped_citations_and_weak_sentences(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import run_cli
+    from tests.llm.loopback import Reply, local_model_env, loopback
+
+    words = ["Protein ", "folding ", "in ", "yeast ", "cells ", "[1] ", "[42]."]
+    with loopback(Reply(words=words)) as (api_base, _):
+        env = local_model_env(tmp_path, api_base, NO_COLOR="1")
+        proc = run_cli(
+            sample_home,
+            "related-work",
+            "--topic",
+            "detecting backdoors in neural networks",
+            "--model",
+            "local",
+            "--json",
+            env=env,
+            check=True,
+        )
+    data = json.loads(proc.stdout)
+    assert 42 in data["dropped_citations"] and "[42]" not in data["text"]
+    assert data["weakly_supported"] >= 1
+    assert data["themes"][0]["support"][0]["supported"] is False
+    assert "removed citations to papers the paragraph was not given: [42]" in proc.stderr
+    assert "weakly supported by its citation" in proc.stderr
+
+
+def test_without_reranking_the_count_and_floor_rule_applies(
+    sample_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The margin is calibrated on two-stage scores; RRF scores are another scale.
+    from litreview.settings import load_settings
+
+    monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK", "false")
+    settings = load_settings()
+    assert not settings.retrieval.rerank
+    with Library(settings) as lib:
+        draft = draft_related_work(lib, ExtractiveBackend(), WORK, max_papers=5)
+    assert 3 <= len(draft.papers) <= 5
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdflatex") and shutil.which("bibtex")),
+    reason="no LaTeX toolchain (pdflatex, bibtex) installed",
+)
+def test_latex_draft_and_references_compile(
+    sample_home: Path, tmp_path: Path
+) -> None:  # pragma: no cover
+    from tests.conftest import run_cli
+
+    out = tmp_path / "draft"
+    run_cli(
+        sample_home,
+        "related-work",
+        "--topic",
+        "detecting backdoors planted in neural networks",
+        "--out",
+        str(out),
+        "--format",
+        "latex",
+        "--model",
+        "extractive",
+        check=True,
+    )
+    (out / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{url}\\begin{document}"
+        "\\input{related-work}\\bibliographystyle{plain}\\bibliography{references}"
+        "\\end{document}\n"
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "doc"]
+    for command in (latex, ["bibtex", "doc"], latex, latex):
+        proc = subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout[-2000:]
+    log = (out / "doc.log").read_text(errors="replace")
+    assert not re.search(r"Citation .* undefined", log)
+    assert "Warning--I didn't find" not in (out / "doc.blg").read_text()

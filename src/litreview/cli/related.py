@@ -94,9 +94,25 @@ def related_command(
                 f"[yellow]{theme.name}: the model left {listed} uncited; "
                 "added them as 'Also relevant'.[/]"
             )
+        if theme.dropped:
+            listed = ", ".join(f"[{n}]" for n in theme.dropped)
+            out.print(
+                f"[yellow]{theme.name}: removed citations to papers the paragraph was not given: "
+                f"{listed}[/]"
+            )
+        for weak in theme.weak:
+            out.print(
+                f"[yellow]{theme.name}: weakly supported by its "
+                f"citation{'s' if len(weak.citations) > 1 else ''} (score {weak.score:.2f}):[/] "
+                f"{weak.sentence}",
+                soft_wrap=True,
+            )
     if as_json:
         click.echo(
-            json.dumps({**draft.to_dict(), "text": exported.text, "bibtex": exported.bibtex})
+            json.dumps(
+                {**draft.to_dict(), "text": exported.text, "bibtex": exported.bibtex},
+                ensure_ascii=False,
+            )
         )
     elif out_dir is None:
         click.echo(exported.text)

@@ -8,6 +8,49 @@ from collections.abc import Sequence
 
 from litreview.library.paper import Paper
 
+# Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
+# LaTeX or BibTeX. Braces become commands: BibTeX counts every brace, escaped or not, so an
+# unbalanced one (even ``\{``) breaks the whole .bib file.
+LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\^{}",
+}
+_BARE = re.compile(r"(?<!\\)([&%#])")
+_URL_SPECIAL = re.compile(r"(?<!\\)([%#])")
+# Imported fields written back as they came (raw BibTeX), in this order.
+PASSED_THROUGH = (
+    "journal",
+    "booktitle",
+    "editor",
+    "volume",
+    "number",
+    "pages",
+    "chapter",
+    "edition",
+    "series",
+    "month",
+    "publisher",
+    "address",
+    "organization",
+    "institution",
+    "school",
+    "howpublished",
+    "isbn",
+    "issn",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+)
+
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards", "is"}
 
 
@@ -55,23 +98,51 @@ def assign_keys(papers: Sequence[Paper]) -> dict[str, str]:
     return keys
 
 
+def latex_escape(text: str) -> str:
+    """Plain text as LaTeX that typesets to the same characters."""
+    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def latex_safe(raw: str) -> str:
+    """A raw imported BibTeX value, kept as written unless it would stop LaTeX.
+
+    Its markup (``{\\"u}``, ``\\&``, ``--``) is the researcher's and is kept; a
+    bare ``&``, ``%`` or ``#`` (common in hand-edited or converted files) is
+    escaped, and a value with unbalanced braces is escaped as plain text.
+    """
+    if not _balanced(raw):
+        return latex_escape(raw)
+    return _BARE.sub(r"\\\1", raw)
+
+
 def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
+    """The entries, valid for BibTeX and LaTeX whatever the papers' text contains."""
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
     library = bibtexparser.Library()  # type: ignore[attr-defined]
     for paper in papers:
-        fields = [Field("title", "{" + paper.title + "}")]
+        fields = [Field("title", "{" + latex_escape(paper.title) + "}")]
         if paper.authors:
-            fields.append(Field("author", " and ".join(paper.authors)))
+            fields.append(Field("author", " and ".join(latex_escape(a) for a in paper.authors)))
         if paper.year:
             fields.append(Field("year", str(paper.year)))
-        for name in ("journal", "booktitle", "doi", "eprint"):
+        for name in PASSED_THROUGH:
             if paper.extra.get(name):
-                fields.append(Field(name, paper.extra[name]))
+                fields.append(Field(name, latex_safe(paper.extra[name])))
         if paper.url:
-            fields.append(Field("url", paper.url))
-        fields.append(Field("abstract", paper.abstract))
+            fields.append(Field("url", _URL_SPECIAL.sub(r"\\\1", paper.url)))
+        # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
+        fields.append(Field("abstract", latex_escape(paper.abstract)))
         fields.append(Field("note", f"litreview id {paper.paper_id}"))
         entry_type = paper.extra.get("entry_type", "misc")
         library.add(Entry(entry_type, keys[paper.paper_id], fields))

@@ -7,9 +7,37 @@ from pathlib import Path
 from litreview.library.build import Collected
 from litreview.library.errors import LibraryFileError
 
+# Fields of an imported entry that a draft's references.bib writes back as they came, so a
+# cited paper keeps its volume, pages, publisher... (stored raw, LaTeX markup and all, in
+# ``Paper.extra``; title, authors and abstract are decoded for search instead).
+KEPT_FIELDS = (
+    "doi",
+    "journal",
+    "booktitle",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+    "volume",
+    "number",
+    "pages",
+    "month",
+    "publisher",
+    "address",
+    "editor",
+    "edition",
+    "series",
+    "chapter",
+    "organization",
+    "institution",
+    "school",
+    "howpublished",
+    "isbn",
+    "issn",
+)
+
 
 def _field(entry: object, name: str) -> str | None:
-    fields = getattr(entry, "fields_dict", {})
+    fields = {key.lower(): f for key, f in getattr(entry, "fields_dict", {}).items()}
     value = fields.get(name)
     return None if value is None else str(value.value)
 
@@ -59,7 +87,7 @@ def read_bibtex(path: Path, text: str) -> Collected:
         if not url and doi:
             url = f"https://doi.org/{doi}"
         extra = {"bibtex_key": entry.key, "entry_type": entry.entry_type}
-        for name in ("doi", "journal", "booktitle", "eprint"):
+        for name in KEPT_FIELDS:
             value = _field(entry, name)
             if value:
                 extra[name] = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -25,6 +26,25 @@ def key_phrases(text: str) -> tuple[str, ...]:
     return tuple(phrase for phrase, _ in _extractor().extract_keywords(text))
 
 
+# Words nearly every paper of the field uses (stemmed like ``terms``): a phrase made only of
+# them ("deep neural networks") names no theme and relates no two papers.
+_GENERIC_WORDS = (
+    "deep neural network networks net nets dnn dnns learning machine model models method methods "
+    "approach approaches paper work results data training performance task tasks system systems "
+    "framework problem state art attack attacks novel new"
+)
+
+
+@lru_cache(maxsize=1)
+def _generic_terms() -> frozenset[str]:
+    return frozenset(terms(_GENERIC_WORDS))
+
+
+def generic(key: frozenset[str]) -> bool:
+    """True for a phrase key made only of words every paper in the field uses."""
+    return key <= _generic_terms()
+
+
 def _key(phrase: str) -> frozenset[str]:
     return frozenset(terms(phrase))
 
@@ -45,7 +65,7 @@ def shared_phrase(
         seen = set()
         for phrase in key_phrases(text):
             key = _key(phrase)
-            if key and key not in seen:
+            if key and key not in seen and not generic(key) and not adjectival(phrase):
                 seen.add(key)
                 inside[key] += 1
                 surface.setdefault(key, phrase)
@@ -65,8 +85,56 @@ def shared_phrase(
         # Longer phrases name a theme better than a lone word, if the papers share them.
         return share_in * (1.0 - common) - share_out + 0.15 * (len(key) - 1)
 
-    best = max(inside, key=score)
+    # A theme's name is what its papers share: with several papers, a phrase of one is no name.
+    shared = [k for k in inside if inside[k] >= 2] if len(texts) > 1 else list(inside)
+    # A phrase the whole library uses (share 1.0, also how callers mark names already taken)
+    # names nothing.
+    shared = [k for k in shared if library_share.get(surface[k], 0.0) < 1.0]
+    if not shared:
+        return None
+    best = max(shared, key=score)
+    if len(best) == 1:
+        # A lone word ("backdoor") names less than the phrase most of the papers build on it
+        # ("backdoor attacks"), when there is one.
+        wider = [k for k in inside if best < k and inside[k] >= max(2, len(texts) / 2)]
+        if wider:
+            best = max(wider, key=lambda k: (inside[k], -len(k)))
     return surface[best]
+
+
+def adjectival(phrase: str) -> bool:
+    """A phrase whose last word is an adjective ("dynamical", "hand-crafted") names no theme."""
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    adjective = re.search(r"(al|ive|ous|ic|able|ible|ful|less|ed)$", last)
+    return bool(adjective) and last not in _NOUN_EXCEPTIONS
+
+
+_NOUN_EXCEPTIONS = {
+    "signal",
+    "signals",
+    "proposal",
+    "interval",
+    "retrieval",
+    "rival",
+    "manual",
+    "trial",
+    "potential",
+    "material",
+    "network",
+    "logic",
+    "topic",
+    "music",
+    "graphic",
+    "objective",
+    "alternative",
+    "detective",
+    "initiative",
+    "seed",
+    "speed",
+    "need",
+    "feed",
+    "bed",
+}
 
 
 def title_case(phrase: str) -> str:
