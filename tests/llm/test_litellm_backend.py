@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 
@@ -97,22 +96,6 @@ def test_cancel_stops_a_running_stream() -> None:
                 seen.append(event.text)
                 cancel.set()
     assert 1 <= len(seen) < 5
-
-
-def test_async_stream() -> None:
-    async def run(api_base: str) -> list[str]:
-        texts = []
-        async for event in backend(api_base).astream(REQUEST):
-            if isinstance(event, Delta):
-                texts.append(event.text)
-            else:
-                texts.append(f"DONE:{event.completion.usage.completion_tokens}")
-        return texts
-
-    with loopback(Reply(status=429, headers={"Retry-After": "0"}), Reply()) as (api_base, script):
-        texts = asyncio.run(run(api_base))
-    assert texts == ["Deep ", "nets ", "[1] ", "work.", "DONE:4"]
-    assert len(script.requests) == 2
 
 
 def test_unknown_cost_is_none_never_a_crash() -> None:

@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -56,9 +56,9 @@ class Scripted:
         yield Delta(text)
         yield Done(Completion(text, Usage(10, 5, 0.001), "scripted"))
 
-    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:  # pragma: no cover
-        raise NotImplementedError
-        yield
+    context_window = None
+    max_output_tokens = None
+    quotes_sources = False
 
 
 def test_queries_cover_whole_input_sentences_and_phrases() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from litreview.llm.extractive.evidence import EvidenceScorer
-from litreview.llm.extractive.keyphrases import adjectival, shared_phrase
+from litreview.llm.extractive.keyphrases import adjectival, candidate_phrases, shared_phrase
 from litreview.llm.extractive.related import OTHER_THEME, _as_subject, paragraph, theme_name
 from litreview.llm.types import Source
 from litreview.review.related import unique_name
@@ -107,5 +107,8 @@ def test_a_later_theme_is_not_named_after_an_earlier_one() -> None:
         "Backdoor attacks. Trigger inversion finds backdoor attacks.",
         "Backdoor attacks again. Trigger inversion for backdoor attacks.",
     ]
-    assert shared_phrase(texts, frequency=share) is not None
-    assert "backdoor" not in str(shared_phrase(texts, frequency=share)).lower()
+    assert shared_phrase(texts, library_share=share(candidate_phrases(texts))) is not None
+    assert (
+        "backdoor"
+        not in str(shared_phrase(texts, library_share=share(candidate_phrases(texts)))).lower()
+    )

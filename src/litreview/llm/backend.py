@@ -7,7 +7,7 @@ behind it, so the extractive engine needs no special case anywhere.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -40,6 +40,25 @@ class Backend(Protocol):
         """What the UI and JSON call this model (e.g. ``extractive``, ``openai/gpt-4o-mini``)."""
         ...
 
+    @property
+    def context_window(self) -> int | None:
+        """Tokens the model reads at most (prompt + answer); ``None``: no limit to respect."""
+        ...
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        """Tokens it may answer with, to reserve in the window; ``None``: a default is kept."""
+        ...
+
+    @property
+    def quotes_sources(self) -> bool:
+        """Whether its text is quoted from the sources it is given (the extractive engine).
+
+        Such text needs no trimmed evidence in its prompt and no support check:
+        checking a quotation against itself would only measure the check.
+        """
+        ...
+
     def stream(
         self, request: Request, cancel: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
@@ -48,10 +67,6 @@ class Backend(Protocol):
         Setting ``cancel`` stops the stream at the next delta with
         :class:`~litreview.llm.errors.Cancelled`.
         """
-        ...
-
-    def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
-        """The same stream for asyncio callers; cancel by cancelling the task."""
         ...
 
 

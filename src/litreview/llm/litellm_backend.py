@@ -11,7 +11,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -84,6 +84,10 @@ class LiteLLMBackend:
     def max_output_tokens(self) -> int | None:
         return self.spec.max_tokens
 
+    @property
+    def quotes_sources(self) -> bool:
+        return False
+
     # -- request building ----------------------------------------------------
     def _kwargs(self, request: Request) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -101,12 +105,10 @@ class LiteLLMBackend:
             kwargs["api_key"] = self.spec.api_key.get_secret_value()
         elif self.spec.api_base and is_local(self.spec) and self.spec.model.startswith("openai/"):
             kwargs["api_key"] = "sk-no-key-required"  # local OpenAI-compatible servers ignore it
-        temperature = request.options.get("temperature", self.spec.temperature)
-        if temperature is not None:
-            kwargs["temperature"] = temperature
-        max_tokens = request.options.get("max_tokens", self.spec.max_tokens)
-        if max_tokens is not None:
-            kwargs["max_tokens"] = max_tokens
+        if self.spec.temperature is not None:
+            kwargs["temperature"] = self.spec.temperature
+        if self.spec.max_tokens is not None:
+            kwargs["max_tokens"] = self.spec.max_tokens
         return kwargs
 
     def check_configured(self) -> None:
@@ -286,31 +288,6 @@ class LiteLLMBackend:
             ) from exc
         except Exception as exc:
             raise self._translate(exc, attempts) from exc
-        yield Done(self._finish(request, parts, reported, started))
-
-    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
-        self.check_configured()
-        litellm = load_litellm()
-        kwargs = self._kwargs(request)
-        started = time.monotonic()
-        try:
-            from tenacity import AsyncRetrying
-
-            response: Any = await AsyncRetrying(**self._retry_policy())(
-                litellm.acompletion, **kwargs
-            )
-        except Exception as exc:
-            raise self._translate(exc) from exc
-        parts: list[str] = []
-        reported = None
-        try:
-            async for chunk in response:
-                delta, reported = _read_chunk(chunk, reported)
-                if delta:
-                    parts.append(delta)
-                    yield Delta(delta)
-        except Exception as exc:
-            raise self._translate(exc) from exc
         yield Done(self._finish(request, parts, reported, started))
 
     def _finish(

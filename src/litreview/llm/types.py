@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["system", "user", "assistant"]
+Task = Literal["answer", "theme_name", "related_paragraph"]
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,19 @@ class Request:
     """What a task asks of a model.
 
     ``messages`` is the rendered prompt for instruction-following models.
-    ``task``, ``query`` and ``sources`` carry the same request in structured
-    form for the extractive engine, which reads evidence, not prompts.
+    The other fields carry the same request in structured form for the
+    extractive engine, which reads evidence, not prompts: ``others`` and
+    ``phrase_share`` serve naming a theme (the other themes' papers, each
+    candidate phrase's share of the library), ``theme`` a theme's paragraph.
     """
 
-    task: str
+    task: Task
     messages: tuple[Message, ...]
     query: str = ""
     sources: tuple[Source, ...] = ()
-    history: tuple[Message, ...] = ()
-    options: dict[str, object] = field(default_factory=dict)
+    others: tuple[Source, ...] = ()
+    phrase_share: Mapping[str, float] = field(default_factory=dict)
+    theme: str = ""
 
 
 @dataclass(frozen=True)

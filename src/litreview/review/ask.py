@@ -255,7 +255,6 @@ def answer_request(
         messages=(system, *history, user),
         query=question,
         sources=sources,
-        history=tuple(history),
     )
 
 
@@ -272,10 +271,10 @@ def fit_window(
     use the embedding tokenizer, a close estimate for English text.
     """
     request = answer_request(question, sources, history)
-    window = getattr(backend, "context_window", None)
+    window = backend.context_window
     if not window:
         return request
-    reserve = getattr(backend, "max_output_tokens", None) or DEFAULT_ANSWER_TOKENS
+    reserve = backend.max_output_tokens or DEFAULT_ANSWER_TOKENS
     while len(sources) > 1:
         used = sum(scorer.count_tokens(m.content) for m in request.messages)
         if used + reserve <= window:
@@ -307,7 +306,7 @@ def ask(
     hits = retrieve(
         library, question, history, k=k or library.settings.retrieval.k, exclude=exclude
     )
-    extractive = backend.name == "extractive"
+    extractive = backend.quotes_sources
     scorer = scorer or EvidenceScorer.shared()
     sources = build_sources(hits, question, None if extractive else scorer)
     request = fit_window(backend, scorer, question, sources, history)

@@ -20,7 +20,7 @@ from litreview.library.paper import Paper
 from litreview.llm.backend import Backend, Done
 from litreview.llm.errors import Cancelled
 from litreview.llm.extractive.evidence import EvidenceScorer, terms
-from litreview.llm.extractive.keyphrases import key_phrases
+from litreview.llm.extractive.keyphrases import candidate_phrases, key_phrases
 from litreview.llm.extractive.sentences import short_name, split_sentences
 from litreview.llm.types import Completion, Request, Source, Usage
 from litreview.review import prompts
@@ -228,12 +228,20 @@ def theme_request(
     others: tuple[Source, ...] = (),
     frequency: Callable[[list[str]], dict[str, float]] | None = None,
 ) -> Request:
-    """Name a theme: the prompt for models; the papers (and the rest) for the extractive engine."""
+    """Name a theme: the prompt for models; the papers, the other themes' papers and each
+    candidate phrase's share of the library for the extractive engine."""
     system, user = prompts.messages("related_theme", sources=prompts.render_sources(sources))
-    options: dict[str, object] = {"others": others}
+    share: dict[str, float] = {}
     if frequency is not None:
-        options["frequency"] = frequency
-    return Request("theme_name", (system, user), query=work, sources=sources, options=options)
+        share = frequency(candidate_phrases([f"{s.title}. {s.text}" for s in sources]))
+    return Request(
+        "theme_name",
+        (system, user),
+        query=work,
+        sources=sources,
+        others=others,
+        phrase_share=share,
+    )
 
 
 def paragraph_request(
@@ -247,9 +255,7 @@ def paragraph_request(
         sources=prompts.render_sources(sources),
         reminder=reminder,
     )
-    return Request(
-        "related_paragraph", (system, user), query=work, sources=sources, options={"theme": theme}
-    )
+    return Request("related_paragraph", (system, user), query=work, sources=sources, theme=theme)
 
 
 def clean_name(text: str, fallback: str) -> str:
@@ -333,7 +339,7 @@ def draft_related_work(
         n += len(members)
 
     usage = Usage()
-    extractive = backend.name == "extractive"
+    extractive = backend.quotes_sources
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))

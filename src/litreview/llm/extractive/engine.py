@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from functools import cached_property
 
 from litreview.llm.backend import Delta, Done, StreamEvent
@@ -25,6 +25,18 @@ class ExtractiveBackend:
     def name(self) -> str:
         return NAME
 
+    @property
+    def context_window(self) -> int | None:
+        return None  # it reads every source whole
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        return None
+
+    @property
+    def quotes_sources(self) -> bool:
+        return True
+
     @cached_property
     def scorer(self) -> EvidenceScorer:
         return EvidenceScorer.shared()
@@ -33,12 +45,9 @@ class ExtractiveBackend:
         if request.task == "answer":
             return compose_answer(self.scorer, request.query, request.sources)
         if request.task == "theme_name":
-            others = request.options.get("others", ())
-            frequency = request.options.get("frequency")
-            return related.theme_name(request.sources, others, frequency)  # type: ignore[arg-type]
+            return related.theme_name(request.sources, request.others, request.phrase_share)
         if request.task == "related_paragraph":
-            theme = str(request.options.get("theme", ""))
-            return related.paragraph(self.scorer, theme, request.query, request.sources)
+            return related.paragraph(self.scorer, request.theme, request.query, request.sources)
         raise LLMError(
             f"the extractive engine cannot do task {request.task!r}; "
             f"it does {', '.join(self.TASKS)} (pick a model with --model)"
@@ -57,15 +66,6 @@ class ExtractiveBackend:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("stopped")
             yield Delta(piece)
-        yield Done(Completion(text, self._usage(request, text), NAME))
-
-    async def astream(self, request: Request) -> AsyncIterator[StreamEvent]:
-        import asyncio
-
-        text = await asyncio.to_thread(self.run, request)
-        for piece in _pieces(text):
-            yield Delta(piece)
-            await asyncio.sleep(0)
         yield Done(Completion(text, self._usage(request, text), NAME))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -49,16 +49,8 @@ def _key(phrase: str) -> frozenset[str]:
     return frozenset(terms(phrase))
 
 
-def shared_phrase(
-    texts: Sequence[str],
-    others: Sequence[str] = (),
-    frequency: Callable[[list[str]], dict[str, float]] | None = None,
-) -> str | None:
-    """The phrase most of ``texts`` share and ``others`` do not (a c-TF-IDF in miniature).
-
-    ``frequency`` gives each phrase's share of the whole library; phrases
-    that most of the library uses are discounted.
-    """
+def _inside(texts: Sequence[str]) -> tuple[Counter[frozenset[str]], dict[frozenset[str], str]]:
+    """How many of ``texts`` use each candidate phrase, and how the phrase reads."""
     inside: Counter[frozenset[str]] = Counter()
     surface: dict[frozenset[str], str] = {}
     for text in texts:
@@ -69,6 +61,26 @@ def shared_phrase(
                 seen.add(key)
                 inside[key] += 1
                 surface.setdefault(key, phrase)
+    return inside, surface
+
+
+def candidate_phrases(texts: Sequence[str]) -> list[str]:
+    """The phrases :func:`shared_phrase` weighs for ``texts``: what a caller looks up shares for."""
+    return list(_inside(texts)[1].values())
+
+
+def shared_phrase(
+    texts: Sequence[str],
+    others: Sequence[str] = (),
+    library_share: Mapping[str, float] | None = None,
+) -> str | None:
+    """The phrase most of ``texts`` share and ``others`` do not (a c-TF-IDF in miniature).
+
+    ``library_share`` gives each candidate phrase's share of the whole
+    library (see :func:`candidate_phrases`); phrases most of the library uses
+    are discounted, and a share of 1.0 rules a phrase out.
+    """
+    inside, surface = _inside(texts)
     if not inside:
         return None
     outside: Counter[frozenset[str]] = Counter()
@@ -76,7 +88,7 @@ def shared_phrase(
         for key in {_key(p) for p in key_phrases(text)}:
             outside[key] += 1
 
-    library_share = frequency([surface[k] for k in inside]) if frequency else {}
+    library_share = library_share or {}
 
     def score(key: frozenset[str]) -> float:
         share_in = inside[key] / len(texts)

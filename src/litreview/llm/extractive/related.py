@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 from litreview.llm.extractive.evidence import EvidenceScorer, terms
 from litreview.llm.extractive.keyphrases import (
@@ -36,10 +36,10 @@ OTHER_THEME = "Other Related Work"
 def theme_name(
     sources: Sequence[Source],
     others: Sequence[Source] = (),
-    frequency: Callable[[list[str]], dict[str, float]] | None = None,
+    phrase_share: Mapping[str, float] | None = None,
 ) -> str:
     texts = [f"{s.title}. {s.text}" for s in sources]
-    phrase = shared_phrase(texts, [f"{s.title}. {s.text}" for s in others], frequency)
+    phrase = shared_phrase(texts, [f"{s.title}. {s.text}" for s in others], phrase_share)
     if phrase:
         return title_case(phrase)
     # Several papers that share no phrase: naming them after one of them would be false.
