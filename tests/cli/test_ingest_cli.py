@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from litreview.cli.ingest import plain_progress
 from litreview.index.library import Library
 from litreview.settings import Settings
 from tests.conftest import litreview_bin, run_cli
@@ -50,6 +51,33 @@ def test_sample_ingest_summary_and_reingest(sample_home: Path) -> None:
     assert summary["added"] == 0 and summary["updated"] == 0 and summary["failed"] == 0
     assert summary["skipped"] == 298 and summary["papers"] == 264
     assert "0 added" in again.stderr and "Library: 264 papers" in again.stderr
+
+
+def test_progress_without_a_terminal_is_plain_lines(home: Path, tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, n=5)
+    env = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none", "LITREVIEW_INGEST__BATCH_SIZE": "2"}
+    proc = run_cli(home, "ingest", str(corpus), env=env, check=True)  # stderr is a pipe
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "Opening the library and its models..."
+    assert "Reading files: 1/1 (100%)" in lines
+    assert "Embedding papers: 0/5" in lines
+    done = [line for line in lines if line.startswith("Embedding papers: 5/5 (100%), ")]
+    assert len(done) == 1 and done[0].endswith(" s"), lines
+    assert "\x1b" not in proc.stderr and "\r" not in proc.stderr  # no terminal control codes
+    assert lines[-1].startswith("Ingested 1 file(s): 5 added")
+
+
+def test_plain_progress_is_throttled_but_shows_start_and_end() -> None:
+    now = [0.0]
+    out: list[str] = []
+    progress = plain_progress(out.append, every=5.0, clock=lambda: now[0])
+    for done in range(0, 101, 10):  # 11 events, 2 s apart
+        progress("embed", done, 100)
+        now[0] += 2.0
+    assert out[0] == "Embedding papers: 0/100"
+    assert out[1] == "Embedding papers: 30/100 (30%), 5.0 papers/s, ~14 s left"
+    assert out[-1] == "Embedding papers: 100/100 (100%), 5.0 papers/s, 20 s"
+    assert len(out) == 5  # start, every 6 s (> 5 s) and the end: not one line per event
 
 
 def test_nothing_to_ingest_is_a_usage_error(home: Path) -> None:
