@@ -34,8 +34,12 @@ def catalog_state(home: Path) -> tuple[int, int]:
 def wait_for_mid_embedding(
     proc: subprocess.Popen[str] | subprocess.Popen[bytes], home: Path
 ) -> None:
-    """Block until the catalog is written and embedding is under way but far from done."""
-    deadline = time.monotonic() + 120
+    """Block until the catalog is written and embedding is under way but far from done.
+
+    The deadline only catches a hang: it returns as soon as embedding is under way, and
+    on a loaded 2-core machine (load 10) that took over 120 s with MPNet in the pipeline.
+    """
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline and proc.poll() is None:
         total, pending = catalog_state(home)
         if total == 264 and 0 < pending < 264 - 8:
@@ -55,7 +59,7 @@ def test_sample_ingest_summary_and_reingest(sample_home: Path) -> None:
 
 def test_progress_without_a_terminal_is_plain_lines(home: Path, tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path, n=5)
-    env = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none", "LITREVIEW_INGEST__BATCH_SIZE": "2"}
+    env = {"LITREVIEW_INGEST__BATCH_SIZE": "2"}
     proc = run_cli(home, "ingest", str(corpus), env=env, check=True)  # stderr is a pipe
     lines = proc.stderr.splitlines()
     assert lines[0] == "Opening the library and its models..."

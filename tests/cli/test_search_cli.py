@@ -110,9 +110,6 @@ def test_help_is_lazy() -> None:
     assert out.stdout.strip() == "[]"
 
 
-CHEAP = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}  # MiniLM + BM25 only: a quick ingest
-
-
 def test_search_author_as_people_type_it(home: Path, tmp_path: Path) -> None:
     papers = tmp_path / "papers.jsonl"
     rows = [
@@ -126,19 +123,17 @@ def test_search_author_as_people_type_it(home: Path, tmp_path: Path) -> None:
             for t, a in rows
         )
     )
-    run_cli(home, "ingest", str(papers), env=CHEAP, check=True)
+    run_cli(home, "ingest", str(papers), check=True)
 
     def titles(author: str) -> set[str]:
-        proc = run_cli(home, "search", "privacy", "--author", author, "--json", env=CHEAP)
+        proc = run_cli(home, "search", "privacy", "--author", author, "--json")
         assert proc.returncode == 0, proc.stderr
         return {r["title"] for r in json.loads(proc.stdout)["results"]}
 
-    abadi = {rows[0][0]}
-    assert titles("Abadi, M") == abadi
-    assert titles("M. Abadi") == abadi
-    assert titles("martin abadi") == abadi, "not Martin Smith, nor another Abadi"
+    # Each search is a new process (seconds on a busy machine): the CLI's wiring here, the
+    # many ways of typing a name in tests/index/test_catalog.py.
+    assert titles("Abadi, M") == {rows[0][0]}
+    assert titles("martin abadi") == {rows[0][0]}, "not Martin Smith, nor another Abadi"
     assert titles("Oguz") == {rows[1][0]}
-    assert titles("abadi") == {rows[0][0], rows[1][0]}
-    assert titles("Nobody") == set()
-    bad = run_cli(home, "search", "privacy", "--author", " , ", env=CHEAP)
+    bad = run_cli(home, "search", "privacy", "--author", " , ")
     assert bad.returncode == 2 and "--author: no name" in bad.stderr
