@@ -25,7 +25,7 @@ from litreview.settings import Settings, load_settings
 REPO = Path(__file__).resolve().parents[1]
 CHEAP_PIPELINE = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}
 # The sample ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
-# it catches a hang, not a slow machine (~20 s idle; ~3 min at load 10 on 2 cores).
+# it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).
 SAMPLE_INGEST_TIMEOUT = 1800
 
 
