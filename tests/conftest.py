@@ -1,4 +1,13 @@
-"""Shared fixtures: isolated homes, the installed CLI, and one ingested sample library."""
+"""Shared fixtures: isolated homes, the installed CLI, and one ingested sample library.
+
+Two pipelines. Tests run the *cheap* one (MiniLM dense + BM25 + MiniLM late
+interaction; ``retrieval.rerank_model = "none"``) unless marked ``models``:
+the MPNet stage is what makes an ingest slow (4 -> 23 papers/s without it,
+README benchmarks), and only the tests about that model need it. The cheap
+pipeline is set in the environment, so the CLI subprocesses (``run_cli``)
+and in-process settings see it alike, and a test's own config file
+(``LITREVIEW_CONFIG``) cannot switch it back on by accident.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,10 @@ import pytest
 from litreview.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
+CHEAP_PIPELINE = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}
+# The sample ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
+# it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).
+SAMPLE_INGEST_TIMEOUT = 1800
 
 
 def litreview_bin() -> str:
@@ -50,6 +63,18 @@ def run_cli(
     return proc
 
 
+@pytest.fixture(autouse=True)
+def pipeline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The cheap pipeline for every test not marked ``models``; returns which one runs."""
+    if request.node.get_closest_marker("models") is not None:
+        for key in CHEAP_PIPELINE:
+            monkeypatch.delenv(key, raising=False)
+        return "models"
+    for key, value in CHEAP_PIPELINE.items():
+        monkeypatch.setenv(key, value)
+    return "cheap"
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, isolated library home (also for in-process code)."""
@@ -66,17 +91,25 @@ def settings(home: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The bundled sample library, ingested once through the CLI; tests must not modify it."""
+    """The bundled sample library, ingested once through the CLI; tests must not modify it.
+
+    Built with the cheap pipeline (no MPNet vectors), which every test not marked
+    ``models`` searches it with.
+    """
     path = tmp_path_factory.mktemp("sample") / "home"
     prebuilt = os.environ.get("LITREVIEW_TEST_SAMPLE_FROM")
     if prebuilt:  # a developer's shortcut: a sample home ingested earlier by the same code
         shutil.copytree(prebuilt, path)
-    run_cli(path, "ingest", "--sample", check=True)
+    run_cli(
+        path, "ingest", "--sample", check=True, env=CHEAP_PIPELINE, timeout=SAMPLE_INGEST_TIMEOUT
+    )
     yield path
 
 
 @pytest.fixture
-def sample_settings(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def sample_settings(sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str) -> Settings:
+    if pipeline != "cheap":
+        pytest.fail("the sample library is built without MPNet: a 'models' test needs its own")
     monkeypatch.setenv("LITREVIEW_HOME", str(sample_home))
     monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
     return load_settings()

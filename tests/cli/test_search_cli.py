@@ -108,3 +108,32 @@ def test_help_is_lazy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_search_author_as_people_type_it(home: Path, tmp_path: Path) -> None:
+    papers = tmp_path / "papers.jsonl"
+    rows = [
+        ("Deep learning with differential privacy", ["Martín Abadi", "Andy Chu"]),
+        ("Privacy of dense retrieval indexes", ["Barlas Oğuz", "Jane Abadi-Smith"]),
+        ("Private federated averaging", ["Martin Smith"]),
+    ]
+    papers.write_text(
+        "".join(
+            json.dumps({"title": t, "abstract": f"{t}: a study of privacy.", "authors": a}) + "\n"
+            for t, a in rows
+        )
+    )
+    run_cli(home, "ingest", str(papers), check=True)
+
+    def titles(author: str) -> set[str]:
+        proc = run_cli(home, "search", "privacy", "--author", author, "--json")
+        assert proc.returncode == 0, proc.stderr
+        return {r["title"] for r in json.loads(proc.stdout)["results"]}
+
+    # Each search is a new process (seconds on a busy machine): the CLI's wiring here, the
+    # many ways of typing a name in tests/index/test_catalog.py.
+    assert titles("Abadi, M") == {rows[0][0]}
+    assert titles("martin abadi") == {rows[0][0]}, "not Martin Smith, nor another Abadi"
+    assert titles("Oguz") == {rows[1][0]}
+    bad = run_cli(home, "search", "privacy", "--author", " , ")
+    assert bad.returncode == 2 and "--author: no name" in bad.stderr

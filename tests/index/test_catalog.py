@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.index.catalog import Catalog
+from litreview.index.catalog import AuthorQuery, Catalog
 from litreview.library.normalize import paper_id_for
 from litreview.library.paper import Paper
 
@@ -90,3 +90,69 @@ def test_two_files_with_different_texts_do_not_overwrite_each_other(tmp_path: Pa
     assert kept.sources == ("my.csv", "dup.csv")
     # The owning file may still change its own text.
     assert cat.upsert([make("Diffusion Sampling", abstract="nine steps", source="my.csv")]).updated
+
+
+ABADI = "Martín Abadi"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Abadi, M", ABADI),  # "Last, Initial" as in reference lists
+        ("M. Abadi", ABADI),
+        ("Abadi M.", ABADI),
+        ("martin abadi", ABADI),  # accents folded, case ignored
+        ("Abadi, Martin", ABADI),
+        ("ABADI", ABADI),
+        ("Abad", ABADI),  # the start of a name, four letters or more
+        ("Oguz", "Barlas Oğuz"),
+        ("oğuz, b", "Barlas Oguz"),
+        ("Martin Abadi", "Abadi, Martín"),  # stored "Last, First"
+        ("Martin Abadi", "M. Abadi"),  # stored with an initial
+        ("J.-P. Dupont", "Jean-Pierre Dupont"),
+        ("Dupont JP", "Jean-Pierre Dupont"),  # initials run together
+        ("Ng A", "Andrew Ng"),  # a short capitalised surname, not initials
+        ("Lukasz Kaiser", "Łukasz Kaiser"),  # letters Unicode does not decompose
+        ("Müller", "Thomas Mueller-Müller"),
+    ],
+)
+def test_author_typed_as_people_type_it(typed: str, name: str) -> None:
+    assert AuthorQuery.parse(typed).matches(name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Abadi, X", ABADI),  # a wrong initial
+        ("Li", "Liang Wang"),  # short words match whole parts only
+        ("M Abadi", "Abadi"),  # every typed part needs its own part of the name
+        ("Abadi Abadi", ABADI),
+        ("Martin Abadi", "Martin Smith"),  # both parts must be in the same author's name
+    ],
+)
+def test_author_mismatches(typed: str, name: str) -> None:
+    assert not AuthorQuery.parse(typed).matches(name)
+
+
+@pytest.mark.parametrize("typed", ["", " , ", "..", "-"])
+def test_author_query_without_a_name_is_an_error(typed: str) -> None:
+    with pytest.raises(ValueError, match="no name"):
+        AuthorQuery.parse(typed)
+
+
+def test_author_filter_in_the_catalog(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.upsert(
+        [
+            make("A", authors=("Martín Abadi", "Ian Goodfellow")),
+            make("B", authors=("Barlas Oğuz",)),
+            make("C", authors=("Martin Smith", "Jane Abadi")),
+        ]
+    )
+    a, b, c = (paper_id_for(t) for t in "ABC")
+    assert cat.ids_matching(author="Abadi, M") == {a}
+    assert cat.ids_matching(author="M. Abadi") == {a}
+    assert cat.ids_matching(author="abadi") == {a, c}
+    assert cat.ids_matching(author="Oguz") == {b}
+    assert cat.ids_matching(author="Martin Abadi") == {a}, "not Martin Smith + Jane Abadi"
+    assert cat.ids_matching(author="Goodfellow", year_from=2000) == set()

@@ -17,6 +17,8 @@ from litreview.index.second_opinion import VectorTable
 from litreview.settings import Settings, load_settings
 from tests.index.test_library import small_corpus
 
+pytestmark = pytest.mark.models  # about the MPNet stage: the full pipeline (tests/conftest.py)
+
 QUESTION = "borderline inputs whose right label is unclear, to test DNN supervisors"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,42 @@ from rich.markup import escape
 from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
 
 STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical": "BM25 index"}
+# Without a terminal (make run in CI, a pipe, a log), progress is plain lines: one per stage
+# start and end, and one per PLAIN_EVERY seconds in between, so a slow first run is never silent.
+PLAIN_EVERY = 5.0
+
+
+def plain_progress(
+    emit: Callable[[str], None],
+    every: float = PLAIN_EVERY,
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[str, int, int], None]:
+    """Progress as log lines ("Embedding papers: 64/264 (24%), 4.1 papers/s, ~49 s left")."""
+    started: dict[str, float] = {}
+    last: dict[str, float] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        now = clock()
+        label = STAGE_LABELS.get(stage, stage)
+        if stage not in started:
+            started[stage] = last[stage] = now
+            if done < total:
+                emit(f"{label}: {done}/{total}")
+                return
+        elif done < total and now - last[stage] < every:
+            return
+        last[stage] = now
+        line = f"{label}: {done}/{total} ({100 * done // max(total, 1)}%)"
+        elapsed = now - started[stage]
+        if stage == "embed" and done and elapsed > 0:
+            rate = done / elapsed
+            line += f", {rate:.1f} papers/s"
+            line += (
+                f", ~{(total - done) / rate:.0f} s left" if done < total else f", {elapsed:.0f} s"
+            )
+        emit(line)
+
+    return on_progress
 
 
 @click.command("ingest")
@@ -33,9 +71,13 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
 
     files = list(paths) + (sample_paths() if sample else [])
     out = console()
+    plain = not out.is_terminal
     with app.open_library() as library:
+        if plain:  # opening the stores can take a while on a first run (unpacking MPNet)
+            out.print("Opening the library and its models...")
         try:
-            pending = library.reconcile()
+            with out.status("Opening the library and its models..."):
+                pending = library.reconcile()
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
         if not files and not pending:
@@ -47,8 +89,12 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             return
         progress = progress_bar(out)
         tasks: dict[str, Any] = {}
+        lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
 
         def on_progress(stage: str, done: int, total: int) -> None:
+            if plain:
+                lines(stage, done, total)
+                return
             if stage not in tasks:
                 tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)

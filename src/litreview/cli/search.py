@@ -61,7 +61,12 @@ def read_queries(path: Path) -> Iterator[tuple[str, str]]:
 @click.option("--source", help="Only papers from a source file whose name contains this.")
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option("--author", help="Only papers with an author whose name contains this.")
+@click.option(
+    "--author",
+    help="Only papers with this author, typed any usual way: 'Abadi, M', 'M. Abadi', "
+    "'Martin Abadi', 'abadi' (initials, either order; case and accents ignored: "
+    "'Oguz' finds Oğuz).",
+)
 @click.pass_obj
 def search_command(
     app: AppContext,
@@ -83,9 +88,15 @@ def search_command(
         raise click.UsageError("the query is empty")
     if year_from is not None and year_to is not None and year_from > year_to:
         raise click.UsageError(f"--year-from {year_from} is after --year-to {year_to}")
+    from litreview.index.catalog import AuthorQuery
     from litreview.index.retriever import Filters, SearchRequest
     from litreview.index.vectors import VectorStoreError
 
+    if author is not None:
+        try:
+            AuthorQuery.parse(author)
+        except ValueError as exc:
+            raise click.UsageError(f"--author: {exc}") from exc
     settings = app.settings.retrieval
     filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
     items = list(read_queries(queries)) if queries else [("1", str(query))]

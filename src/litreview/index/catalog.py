@@ -10,11 +10,14 @@ leaves a consistent catalog whose pending rows the next run completes.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from litreview.index.sqlite_store import connect, rows_for_ids, transaction
@@ -62,6 +65,7 @@ class Catalog:
         if not self.writable:
             return
         self._db.executescript(SCHEMA)
+        self._db.create_function("author_match", 2, _author_match, deterministic=True)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
         if "text_source" not in columns:  # catalogs written before text_source existed
             self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
@@ -232,15 +236,20 @@ class Catalog:
         year_to: int | None = None,
         author: str | None = None,
     ) -> set[str]:
-        """Paper ids passing metadata filters (sources/authors are matched case-insensitively)."""
+        """Paper ids passing metadata filters.
+
+        Sources match case-insensitively as substrings of a file name; authors as
+        people type them (:class:`AuthorQuery`).
+        """
         clauses: list[str] = []
         params: list[object] = []
         if source:
             clauses.append("EXISTS (SELECT 1 FROM json_each(sources) WHERE value LIKE ?)")
             params.append(f"%{source}%")
         if author:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(authors) WHERE value LIKE ?)")
-            params.append(f"%{author}%")
+            query = AuthorQuery.parse(author)  # raises ValueError on a query with no name in it
+            clauses.append("author_match(authors, ?)")
+            params.append(query.encoded)
         if year_from is not None:
             clauses.append("year >= ?")
             params.append(year_from)
@@ -300,3 +309,116 @@ def _to_paper(row: tuple[object, ...]) -> Paper:
         sources=tuple(json.loads(str(sources))),
         extra=dict(json.loads(str(extra))),
     )
+
+
+# -- author names as people type them ------------------------------------------
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_FOLD = str.maketrans(
+    {"ı": "i", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss"}
+)
+_SPLIT = re.compile(r"[\s,;]+|(?<=\.)|-")
+_PUNCT = re.compile(r"[^\w]")
+
+
+def fold_name(text: str) -> str:
+    """Lower-case, accents and diacritics removed: "Oğuz" and "oguz" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """The parts of a name, folded: "Abadi, Martín" -> ("abadi", "martin")."""
+    return tuple(t for t in (_PUNCT.sub("", p) for p in _SPLIT.split(fold_name(name))) if t)
+
+
+@dataclass(frozen=True)
+class AuthorQuery:
+    """An author as a user types it: "Abadi, M", "M. Abadi", "Martin Abadi", "oguz".
+
+    Matching is per author name and order-free, so "Last, First" and "First
+    Last" are the same query. Every typed part must match a different part of
+    one author's name: a single letter ("M", "M.", "J.-P.") is an initial and
+    matches a part starting with it; a word matches a whole part, or the start
+    of one when it has four letters or more ("Abad" finds Abadi, but "Li" does
+    not find Liang), and a name stored with initials ("M. Abadi") is found by the
+    full name too. Two or three capitals next to a surname ("Abadi MJ", as
+    reference lists write them) are initials or a name ("Ng A"). Case and
+    diacritics never matter.
+    """
+
+    words: tuple[str, ...]
+    initials: tuple[str, ...] = ()
+    runs: tuple[str, ...] = ()  # "MJ": initials run together, or a short capitalised name
+
+    @classmethod
+    def parse(cls, text: str) -> AuthorQuery:
+        words: list[str] = []
+        initials: list[str] = []
+        runs: list[str] = []
+        raw_parts = [p for p in re.split(r"[\s,;.\-]+", text) if p]
+        for raw in raw_parts:
+            token = "".join(_name_tokens(raw))
+            if len(token) == 1:
+                initials.append(token)
+            elif len(raw_parts) > 1 and len(token) <= 3 and raw.isupper() and raw.isalpha():
+                runs.append(token)
+            elif token:
+                words.append(token)
+        if not (words or initials or runs):
+            raise ValueError(f"no name in the author filter {text!r}")
+        return cls(tuple(words), tuple(initials), tuple(runs))
+
+    @property
+    def encoded(self) -> str:
+        """The query as one SQL parameter (for the catalog's ``author_match``)."""
+        return json.dumps([self.words, self.initials, self.runs])
+
+    def matches(self, name: str) -> bool:
+        return _assign(self.words, self.runs, self.initials, _name_tokens(name))
+
+
+def _word_fits(word: str, part: str) -> bool:
+    """A typed word against one part of a stored name (which may itself be an initial)."""
+    if len(part) == 1:  # stored as "M. Abadi": "Martin" fits the initial
+        return word.startswith(part)
+    return part == word or (len(word) >= 4 and part.startswith(word))
+
+
+def _without(parts: tuple[str, ...], i: int) -> tuple[str, ...]:
+    return parts[:i] + parts[i + 1 :]
+
+
+def _assign(
+    words: tuple[str, ...], runs: tuple[str, ...], initials: tuple[str, ...], parts: tuple[str, ...]
+) -> bool:
+    """Can each typed word, run of capitals and initial take a different part of the name?"""
+    if words:
+        word = words[0]
+        return any(
+            _word_fits(word, part) and _assign(words[1:], runs, initials, _without(parts, i))
+            for i, part in enumerate(parts)
+        )
+    if runs:
+        run = runs[0]
+        return _assign((run,), runs[1:], initials, parts) or _assign(
+            (), runs[1:], (*run, *initials), parts
+        )
+    if initials:
+        return any(
+            part.startswith(initials[0]) and _assign((), (), initials[1:], _without(parts, i))
+            for i, part in enumerate(parts)
+        )
+    return True
+
+
+@lru_cache(maxsize=16)
+def _decoded(encoded_query: str) -> AuthorQuery:
+    words, initials, runs = json.loads(encoded_query)
+    return AuthorQuery(tuple(words), tuple(initials), tuple(runs))
+
+
+def _author_match(authors_json: str, encoded_query: str) -> int:
+    """SQLite function: does any author of a paper match the (encoded) query?"""
+    query = _decoded(encoded_query)
+    return int(any(query.matches(str(name)) for name in json.loads(authors_json)))
