@@ -25,7 +25,7 @@ def sample_library(home: Path | None = None, **overrides: object) -> Library:
     home = home or (Path(shared) if shared else Path(tempfile.mkdtemp(prefix="litreview-bench-")))
     os.environ["LITREVIEW_HOME"] = str(home)
     library = Library(load_settings(**overrides))
-    if library.catalog.count() == 0:
+    if library.count() == 0:
         library.ingest(sample_paths())
     return library
 

@@ -63,9 +63,8 @@ def main() -> dict[str, object]:
 
     os.environ["LITREVIEW_HOME"] = str(_fresh_home())
     library = Library(load_settings())
-    library.vectors.embedder.embed(["warm up"])
-    assert library.second_opinion is not None, library.second_opinion_problem
-    library.second_opinion.encoder.embed(["warm up"])
+    library.warm_up()
+    assert library.rerank_problem is None, library.rerank_problem
     start = time.perf_counter()
     library.ingest(sample_paths())
     warm_ingest = time.perf_counter() - start

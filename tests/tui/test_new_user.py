@@ -221,7 +221,7 @@ def test_empty_library_opens_with_a_way_to_ingest(
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, ChatScreen)
-            assert app.library.catalog.count() == 3
+            assert app.library.count() == 3
             assert "3 papers" in app.screen.query_one(StatusBar).activity
 
     asyncio.run(scenario())

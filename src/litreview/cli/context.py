@@ -44,7 +44,7 @@ class AppContext:
 
         library = Library(self.settings)
         click.get_current_context().call_on_close(lambda: _tell_notices(library))
-        if require_papers and library.catalog.count() == 0:
+        if require_papers and library.count() == 0:
             library.close()
             raise click.ClickException(
                 f"the library at {self.settings.home} is empty; run 'litreview ingest --sample' "

@@ -81,7 +81,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
         if not files and not pending:
-            if library.catalog.count() == 0:
+            if library.count() == 0:
                 raise click.UsageError(
                     "nothing to ingest: pass files, or --sample for the bundled demo library"
                 )
@@ -110,8 +110,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
             sys.exit(130)
         except VectorStoreError as exc:
             raise click.ClickException(str(exc)) from exc
-        total = library.catalog.count()
-        problem = library.second_opinion_problem
+        total = library.count()
+        problem = library.rerank_problem
 
     if as_json:
         click.echo(json.dumps({**report.to_dict(), "papers": total}))

@@ -16,10 +16,9 @@ from litreview.cli.context import AppContext, console
 def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     """List the library's papers and its statistics."""
     with app.open_library() as library:
-        catalog = library.catalog
-        papers = list(catalog.all())
+        papers = list(library.papers())
         pending = library.pending
-        sources = catalog.source_counts()
+        sources = library.source_counts()
     shown = papers if limit is None else papers[:limit]
     stats = {
         "count": len(papers),

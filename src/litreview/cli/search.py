@@ -89,7 +89,7 @@ def search_command(
     if year_from is not None and year_to is not None and year_from > year_to:
         raise click.UsageError(f"--year-from {year_from} is after --year-to {year_to}")
     from litreview.index.catalog import AuthorQuery
-    from litreview.index.retriever import Filters, SearchRequest
+    from litreview.index.retriever import Filters
     from litreview.index.vectors import VectorStoreError
 
     if author is not None:
@@ -97,7 +97,6 @@ def search_command(
             AuthorQuery.parse(author)
         except ValueError as exc:
             raise click.UsageError(f"--author: {exc}") from exc
-    settings = app.settings.retrieval
     filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
     items = list(read_queries(queries)) if queries else [("1", str(query))]
     out = console()
@@ -111,21 +110,15 @@ def search_command(
                 f"[yellow]warning:[/] {pending} papers are not fully indexed yet; "
                 "run 'litreview ingest' to finish"
             )
-        if library.second_opinion_problem:
+        if library.rerank_problem:
             out.print(
                 "[yellow]note:[/] searching without the second re-ranking model: "
-                f"{library.second_opinion_problem}",
+                f"{library.rerank_problem}",
                 soft_wrap=True,
             )
         try:
             for qid, text in items:
-                request = SearchRequest(
-                    query=text,
-                    k=k or settings.k,
-                    mode=mode or settings.mode,
-                    filters=filters,
-                    mmr=settings.mmr if mmr is None else mmr,
-                )
+                request = library.request(text, k=k, mode=mode, mmr=mmr, filters=filters)
                 hits = library.search(request)
                 if as_json or queries:
                     _print_json(qid, text, hits, as_json)

@@ -23,7 +23,7 @@ from litreview.library import LibraryFileError, read_file
 
 if TYPE_CHECKING:
     from litreview.index.embedder import TokenVectors
-    from litreview.index.library import Library
+    from litreview.index.stores import Stores
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
 ProgressFn = Callable[[str, int, int], None]
@@ -103,7 +103,7 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def ingest(
-    library: Library,
+    library: Stores,
     paths: Iterable[Path],
     progress: ProgressFn = _noop,
     stop: threading.Event | None = None,
@@ -138,7 +138,7 @@ def ingest(
 
 
 def embed_pending(
-    library: Library,
+    library: Stores,
     report: IngestReport,
     progress: ProgressFn,
     stop: threading.Event | None = None,

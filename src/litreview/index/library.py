@@ -1,54 +1,43 @@
-"""A library on disk: the catalog and its derived indexes, opened together.
+"""A library on disk, as the rest of the program sees it: the operations, not the stores.
 
-The review tasks, the CLI and the TUI hold a :class:`Library`; the heavy
-parts (Chroma, the ONNX model, BM25) load on first use, so opening a library
-to list it costs only the SQLite catalog.
+The review tasks, the CLI, the TUI and the benchmarks hold a :class:`Library`
+and ask it for papers, searches, embeddings and ingests; the stores behind it
+(:mod:`litreview.index.stores`) stay private, so no caller depends on how a
+search is put together. The heavy parts (Chroma, the ONNX models, BM25) load
+on first use, so opening a library to list it costs only the SQLite catalog.
+
+Reconciliation (checking derived stores against the catalog, which may send
+papers back to pending) is an explicit step: :meth:`reconcile`, which the
+first search or ingest runs if the caller has not.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from litreview.index.catalog import Catalog
-from litreview.index.sqlite_store import ModelStore
+from litreview.index.stores import ProgressFn, Stores, _quiet
 from litreview.settings import Settings
 
 if TYPE_CHECKING:
-    from litreview.index.ingest import IngestReport, ProgressFn
-    from litreview.index.late import TokenStore
-    from litreview.index.lexical import LexicalIndex
-    from litreview.index.retriever import Retriever, SearchHit, SearchRequest
-    from litreview.index.second_opinion import SecondOpinion
-    from litreview.index.vectors import VectorStore
+    import numpy as np
 
-
-S = TypeVar("S", bound=ModelStore)
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
+    from litreview.index.ingest import IngestReport
+    from litreview.index.retriever import Filters, Retriever, SearchHit, SearchRequest
+    from litreview.library.paper import Paper
 
 
 class Library:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.catalog = Catalog(settings.catalog_path)
-        self._lock = threading.RLock()
-        # Why the second-opinion model is not in use, if it is configured but cannot load.
-        self.second_opinion_problem: str | None = None
-        # What opening the stores repaired, for the faces to tell the user.
-        self.notices: list[str] = []
+        self._stores = Stores(settings)
+        self._reconciled = False
 
     def close(self) -> None:
-        if "tokens" in self.__dict__:
-            self.tokens.close()
-        if self.__dict__.get("second_opinion") is not None:
-            self.second_opinion.close()  # type: ignore[union-attr]
-        self.catalog.close()
+        self._stores.close()
 
     def __enter__(self) -> Library:
         return self
@@ -56,124 +45,109 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @cached_property
-    def vectors(self) -> VectorStore:
-        """The vector store, reconciled with the catalog.
+    # -- state ---------------------------------------------------------------
+    def reconcile(self) -> int:
+        """Check the derived stores against the catalog; return how many papers are pending."""
+        pending = self._stores.reconcile()
+        self._reconciled = True
+        return pending
 
-        If the store is not the one the catalog was indexed into (the user
-        switched between embedded and a server) or it lost its data, every
-        paper goes back to pending so the next ingest re-embeds it, instead
-        of searches silently missing papers.
-        """
-        from litreview.index.vectors import VectorStore
+    def _ensure_reconciled(self) -> None:
+        if not self._reconciled:
+            self.reconcile()
 
-        store = VectorStore(self.settings)
-        identity = store.identity
-        indexed = self.catalog.indexed_count()
-        recorded = self.catalog.get_meta("vector_store") or ""
-        if recorded.startswith("/") and identity.startswith("embedded#"):
-            recorded = "embedded#" + recorded.rpartition("#")[2]  # before stores were named by role
-        if recorded != identity or (indexed and store.count() == 0):
-            if indexed:
-                self.catalog.mark_all_pending()
-            self.catalog.set_meta("vector_store", identity)
-        return store
+    @property
+    def pending(self) -> int:
+        """Papers saved but not (or no longer) in every index."""
+        return self._stores.catalog.pending_count()
 
-    @cached_property
-    def tokens(self) -> TokenStore:
-        """Token vectors for late interaction, reconciled with the catalog.
+    @property
+    def notices(self) -> list[str]:
+        """What reconciling repaired (a damaged index rebuilt): the faces say it once."""
+        return self._stores.notices
 
-        A paper indexed in the catalog but absent here (a library built before
-        this store existed, a deleted file, another model) goes back to
-        pending, so the next ingest embeds it again rather than leaving it
-        out of the re-ranking.
-        """
-        from litreview.index.embedder import MODEL_ID
-        from litreview.index.late import TokenStore
+    @property
+    def rerank_problem(self) -> str | None:
+        """Why the re-ranking model is not in use although configured (install it like so)."""
+        _ = self._stores.second_opinion
+        return self._stores.rerank_problem
 
-        return self._requeue_missing(TokenStore(self.settings.tokens_path, MODEL_ID))
+    # -- papers --------------------------------------------------------------
+    def count(self) -> int:
+        return self._stores.catalog.count()
 
-    @cached_property
-    def second_opinion(self) -> SecondOpinion | None:
-        """The second re-ranking model and its vectors, reconciled with the catalog.
+    def papers(self) -> Iterator[Paper]:
+        return self._stores.catalog.all()
 
-        ``None`` when switched off (``retrieval.rerank_model = "none"``) or when
-        its packages are not installed (:attr:`second_opinion_problem` says
-        how to install them). When it is available, papers indexed without it
-        go back to pending so the next ingest gives them its vectors.
-        """
-        from litreview.index.model_files import ModelMissing, materialise
-        from litreview.index.mpnet import MODEL_ID
-        from litreview.index.second_opinion import SecondOpinion, VectorTable
+    def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        return self._stores.catalog.get(list(paper_ids))
 
-        if self.settings.retrieval.rerank_model == "none":
-            return None
-        try:
-            folder = materialise(self.settings.model_cache)
-        except ModelMissing as exc:
-            self.second_opinion_problem = str(exc)
-            return None
-        table = self._requeue_missing(VectorTable(self.settings.second_opinion_path, MODEL_ID))
-        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+    def source_counts(self) -> dict[str, int]:
+        return self._stores.catalog.source_counts()
 
-    def _requeue_missing(self, store: S) -> S:
-        """Papers indexed in the catalog but absent from ``store`` go back to pending."""
-        if store.count() < self.catalog.indexed_count():
-            self.catalog.mark_pending(self.catalog.indexed_ids() - store.paper_ids())
-        return store
+    def phrase_share(self, phrases: list[str]) -> dict[str, float]:
+        """Share of the library whose text contains each phrase (theme naming discounts these)."""
+        return self._stores.catalog.phrase_share(phrases)
 
-    @cached_property
-    def lexical(self) -> LexicalIndex:
+    # -- vectors -------------------------------------------------------------
+    def embed(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        """MiniLM vectors of ``texts``, in the space the library's papers live in."""
+        return self._stores.vectors.embedder.embed(texts)
 
-        revision = self.catalog.revision
-        loaded = self._load_lexical(revision)
-        return loaded if loaded is not None else self._build_lexical(revision)
+    def paper_vectors(self, paper_ids: list[str]) -> dict[str, np.ndarray[Any, Any]]:
+        """One vector per paper (its chunks' mean, renormalised)."""
+        return self._stores.vectors.paper_vectors(paper_ids)
 
-    def _load_lexical(self, revision: int) -> LexicalIndex | None:
-        """The saved BM25 index; a damaged one is reported and counts as missing (rebuilt)."""
-        from litreview.errors import StoreDamaged
-        from litreview.index.lexical import LexicalIndex
+    def warm_up(self) -> None:
+        """Load the embedding model and the index now, so the first question is not slow."""
+        self.embed(["warm up"])
+        _ = self.rerank_problem
 
-        try:
-            return LexicalIndex.load(self.settings.lexical_path, revision)
-        except StoreDamaged as exc:
-            self.notices.append(f"{exc}; rebuilt it from the catalog")
-            return None
+    # -- search --------------------------------------------------------------
+    def request(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        mode: str | None = None,
+        mmr: bool | None = None,
+        filters: Filters | None = None,
+    ) -> SearchRequest:
+        """A search as the settings say (``[retrieval] k, mode, mmr``), unless the caller says
+        otherwise: the one place requests are built, so every face honours the settings."""
+        from litreview.index.retriever import Filters, SearchRequest
 
-    def _build_lexical(self, revision: int) -> LexicalIndex:
-        from litreview.index.lexical import LexicalIndex
-
-        index = LexicalIndex.build(list(self.catalog.all()))
-        index.save(self.settings.lexical_path, revision)
-        return index
-
-    def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
-        """Rebuild BM25 if the catalog moved on since it was built."""
-        revision = self.catalog.revision
-        if self._load_lexical(revision) is None:
-            progress("lexical", 0, 1)
-            self.__dict__["lexical"] = self._build_lexical(revision)
-            progress("lexical", 1, 1)
+        retrieval = self.settings.retrieval
+        return SearchRequest(
+            query,
+            k=retrieval.k if k is None else k,
+            mode=retrieval.mode if mode is None else mode,
+            mmr=retrieval.mmr if mmr is None else mmr,
+            filters=filters or Filters(),
+        )
 
     @cached_property
-    def retriever(self) -> Retriever:
+    def _retriever(self) -> Retriever:
         from litreview.index.retriever import Retriever
 
+        stores = self._stores
         return Retriever(
-            self.catalog,
-            self.vectors,
-            self.lexical,
-            self.tokens,
+            stores.catalog,
+            stores.vectors,
+            stores.lexical,
+            stores.tokens,
             self.settings.retrieval,
-            self.second_opinion,
+            stores.second_opinion,
         )
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
+        self._ensure_reconciled()
         # One search at a time: the SQLite connection and BM25 state are shared by threads
         # (batch concurrency); model calls, the slow part, run in parallel outside this lock.
-        with self._lock:
-            return self.retriever.search(request)
+        with self._stores.lock:
+            return self._retriever.search(request)
 
+    # -- ingest --------------------------------------------------------------
     def ingest(
         self,
         paths: Iterable[Path],
@@ -183,19 +157,7 @@ class Library:
         from litreview.index.ingest import ingest
 
         try:
-            return ingest(self, paths, progress, stop)
+            return ingest(self._stores, paths, progress, stop)
         finally:
-            self.__dict__.pop("retriever", None)
-
-    @property
-    def pending(self) -> int:
-        """Papers saved but not (or no longer) in the vector store."""
-        return self.catalog.pending_count()
-
-    def reconcile(self) -> int:
-        """Open the derived stores (checking them against the catalog); return what is pending."""
-        _ = self.vectors
-        _ = self.tokens
-        _ = self.second_opinion
-        self.refresh_lexical()
-        return self.pending
+            self._reconciled = True  # ingest reconciles first
+            self.__dict__.pop("_retriever", None)

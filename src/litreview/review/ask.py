@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
-from litreview.index.retriever import Filters, SearchHit, SearchRequest
+from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.extractive.sentences import split_sentences
@@ -200,10 +200,10 @@ def retrieve(
     filters = Filters(exclude=exclude)
     in_context = retrieval_query(question, history)
     if in_context == question:
-        return library.search(SearchRequest(question, k=k, filters=filters))
+        return library.search(library.request(question, k=k, filters=filters))
     depth = max(2 * k, 20)
     rankings = [
-        library.search(SearchRequest(query, k=depth, filters=filters))
+        library.search(library.request(query, k=depth, filters=filters))
         for query in (question, in_context)
     ]
     by_id: dict[str, SearchHit] = {}

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from litreview.index.library import Library
-from litreview.index.retriever import SearchRequest
 from litreview.library.paper import Paper
 from litreview.llm.backend import Backend, Done
 from litreview.llm.errors import Cancelled
@@ -147,13 +146,13 @@ def gather(
     models absent) scores are on another scale; then the old rule applies: the
     best ``max_papers`` whose embedding is close enough to the input.
     """
-    hits = library.search(SearchRequest(queries[0], k=max(max_papers, PER_QUERY) + 5))
+    hits = library.search(library.request(queries[0], k=max(max_papers, PER_QUERY) + 5))
     if hits and all(h.late_score is not None and h.second_score is not None for h in hits):
         keep = relevance_cut([h.score for h in hits], margin)
         return [h.paper for h in hits[: min(keep, max_papers)]]
     ids = [h.paper.paper_id for h in hits[:max_papers]]
-    vectors = library.vectors.paper_vectors(ids)
-    target = library.vectors.embedder.embed([queries[0]])[0]
+    vectors = library.paper_vectors(ids)
+    target = library.embed([queries[0]])[0]
     by_id = {h.paper.paper_id: h.paper for h in hits}
     return [
         by_id[pid]
@@ -326,7 +325,7 @@ def draft_related_work(
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
 
-    vectors = library.vectors.paper_vectors([p.paper_id for p in papers])
+    vectors = library.paper_vectors([p.paper_id for p in papers])
     matrix = np.stack([vectors[p.paper_id] for p in papers])
     labels = cluster(matrix)
     # Themes ordered by their best-ranked paper; papers numbered in that order.
@@ -343,7 +342,7 @@ def draft_related_work(
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
-        frequency = _discount_used(library.catalog.phrase_share, [t.name for t in themes])
+        frequency = _discount_used(library.phrase_share, [t.name for t in themes])
         request = theme_request(work, sources, others, frequency)
         named = _run(backend, request, cancel)
         usage = usage + named.usage

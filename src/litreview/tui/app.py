@@ -88,12 +88,12 @@ class LitReviewApp(App[None]):
         try:
             library = self.library
             library.reconcile()
-            library.vectors.embedder.embed(["warm up"])
+            library.warm_up()
         except Exception as exc:  # shown, never a crash: the user can still read the UI
             self.call_from_thread(self.notify, str(exc), title="Library", severity="error")
             self.call_from_thread(self._status, "index unavailable")
             return
-        papers = library.catalog.count()
+        papers = library.count()
         if papers == 0:  # the dialog opens; once closed, the status line says how to reopen it
             self.call_from_thread(self._status, "empty library · Ctrl+P › Ingest papers")
             self.call_from_thread(self.action_ingest, True)
@@ -115,7 +115,7 @@ class LitReviewApp(App[None]):
         def done(changed: int | None) -> None:
             if changed is None:
                 return
-            self._status(f"ready · {self.library.catalog.count()} papers")
+            self._status(f"ready · {self.library.count()} papers")
             refresh = getattr(self.screen, "load_papers", None)
             if refresh is not None:  # the library screen shows the new papers
                 refresh("")
@@ -197,7 +197,7 @@ class LitReviewApp(App[None]):
     def papers_by_id(self, ids: Iterable[str]) -> dict[str, Paper]:
         """Papers of saved turns, which keep only ids and titles, for their sources and
         references."""
-        return self.library.catalog.get(ids)
+        return self.library.get(ids)
 
     # -- models -----------------------------------------------------------------------
     def action_switch_model(self) -> None:

@@ -80,13 +80,11 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def load_papers(self, query: str) -> None:
-        from litreview.index.retriever import SearchRequest
-
         library = self.app.library  # type: ignore[attr-defined]
         if query:
-            papers = [h.paper for h in library.search(SearchRequest(query, k=SEARCH_RESULTS))]
+            papers = [h.paper for h in library.search(library.request(query, k=SEARCH_RESULTS))]
         else:
-            papers = list(library.catalog.all())
+            papers = list(library.papers())
         self.app.call_from_thread(self._show, papers, query)
 
     def _show(self, papers: list[Paper], query: str) -> None:

@@ -1,0 +1,159 @@
+"""The catalog and the stores derived from it, opened together and reconciled on request.
+
+The catalog (SQLite) is the source of truth; the vector store (Chroma), the
+BM25 index, the token vectors and the re-ranking model's vectors are derived
+from it. Opening a store never writes: :meth:`Stores.reconcile` is the one
+step that checks each derived store against the catalog and sends papers it
+lacks back to pending (so the next ingest embeds them), which is why no read
+of a property can re-queue a library behind the caller's back.
+
+:class:`~litreview.index.library.Library` is the face the rest of the program
+sees; ingest receives these stores because it writes them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+from litreview.errors import StoreDamaged
+from litreview.index.catalog import Catalog
+from litreview.index.sqlite_store import ModelStore
+from litreview.settings import Settings
+
+if TYPE_CHECKING:
+    from litreview.index.late import TokenStore
+    from litreview.index.lexical import LexicalIndex
+    from litreview.index.second_opinion import SecondOpinion
+    from litreview.index.vectors import VectorStore
+
+S = TypeVar("S", bound=ModelStore)
+ProgressFn = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class Stores:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalog = Catalog(settings.catalog_path)
+        self.lock = threading.RLock()
+        # Why the re-ranking model is not in use, if it is configured but cannot load.
+        self.rerank_problem: str | None = None
+        # What reconciling repaired (a damaged index rebuilt), for the faces to tell the user.
+        self.notices: list[str] = []
+
+    def close(self) -> None:
+        if "tokens" in self.__dict__:
+            self.tokens.close()
+        if self.__dict__.get("second_opinion") is not None:
+            self.second_opinion.close()  # type: ignore[union-attr]
+        self.catalog.close()
+
+    # -- opening (no writes) -------------------------------------------------
+    @cached_property
+    def vectors(self) -> VectorStore:
+        from litreview.index.vectors import VectorStore
+
+        return VectorStore(self.settings)
+
+    @cached_property
+    def tokens(self) -> TokenStore:
+        """Token vectors for late interaction (MiniLM's own, from the same forward pass)."""
+        from litreview.index.embedder import MODEL_ID
+        from litreview.index.late import TokenStore
+
+        return TokenStore(self.settings.tokens_path, MODEL_ID)
+
+    @cached_property
+    def second_opinion(self) -> SecondOpinion | None:
+        """The re-ranking model and its vectors.
+
+        ``None`` when switched off (``retrieval.rerank_model = "none"``) or when
+        its packages are not installed (:attr:`rerank_problem` says how to
+        install them).
+        """
+        from litreview.index.model_files import ModelMissing, materialise
+        from litreview.index.mpnet import MODEL_ID
+        from litreview.index.second_opinion import SecondOpinion, VectorTable
+
+        if self.settings.retrieval.rerank_model == "none":
+            return None
+        try:
+            folder = materialise(self.settings.model_cache)
+        except ModelMissing as exc:
+            self.rerank_problem = str(exc)
+            return None
+        table = VectorTable(self.settings.second_opinion_path, MODEL_ID)
+        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        revision = self.catalog.revision
+        loaded = self._load_lexical(revision)
+        return loaded if loaded is not None else self._build_lexical(revision)
+
+    # -- reconciling (the one step that writes) ---------------------------------
+    def reconcile(self) -> int:
+        """Check every derived store against the catalog; return how many papers are pending.
+
+        A vector store that is not the one the catalog was indexed into (the
+        user switched between embedded and a server) or that lost its data
+        sends every paper back to pending; a token or re-ranking store missing
+        some indexed papers sends those back; a stale or damaged BM25 index is
+        rebuilt. Searches then never silently miss papers.
+        """
+        with self.lock:
+            self._reconcile_vectors()
+            self._requeue_missing(self.tokens)
+            if self.second_opinion is not None:
+                self._requeue_missing(self.second_opinion.table)
+            self.refresh_lexical()
+            return self.catalog.pending_count()
+
+    def _reconcile_vectors(self) -> None:
+        store = self.vectors
+        identity = store.identity
+        indexed = self.catalog.indexed_count()
+        recorded = self.catalog.get_meta("vector_store") or ""
+        if recorded.startswith("/") and identity.startswith("embedded#"):
+            recorded = "embedded#" + recorded.rpartition("#")[2]  # before stores were named by role
+        if recorded != identity or (indexed and store.count() == 0):
+            if indexed:
+                self.catalog.mark_all_pending()
+            self.catalog.set_meta("vector_store", identity)
+
+    def _requeue_missing(self, store: S) -> S:
+        """Papers indexed in the catalog but absent from ``store`` go back to pending."""
+        if store.count() < self.catalog.indexed_count():
+            self.catalog.mark_pending(self.catalog.indexed_ids() - store.paper_ids())
+        return store
+
+    def _load_lexical(self, revision: int) -> LexicalIndex | None:
+        """The saved BM25 index; a damaged one is reported and counts as missing (rebuilt)."""
+        from litreview.index.lexical import LexicalIndex
+
+        try:
+            return LexicalIndex.load(self.settings.lexical_path, revision)
+        except StoreDamaged as exc:
+            self.notices.append(f"{exc}; rebuilt it from the catalog")
+            return None
+
+    def _build_lexical(self, revision: int) -> LexicalIndex:
+        from litreview.index.lexical import LexicalIndex
+
+        index = LexicalIndex.build(list(self.catalog.all()))
+        index.save(self.settings.lexical_path, revision)
+        return index
+
+    def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
+        """Rebuild BM25 if the catalog moved on since it was built (or it is damaged)."""
+        revision = self.catalog.revision
+        if self._load_lexical(revision) is None:
+            progress("lexical", 0, 1)
+            self.__dict__["lexical"] = self._build_lexical(revision)
+            progress("lexical", 1, 1)
