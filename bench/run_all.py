@@ -12,6 +12,7 @@ import time
 
 from bench import (
     answer_quality,
+    answer_sentences,
     batch_overhead,
     latency,
     related_quality,
@@ -41,6 +42,7 @@ def main() -> None:
         retrieval_quality,
         rerank_cv,
         answer_quality,
+        answer_sentences,
         support_quality,
         related_quality,
         batch_overhead,

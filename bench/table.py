@@ -55,6 +55,21 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{a['offtopic']['declined']:.2f} of {a['offtopic']['questions']}",
             )
         )
+    s = r.get("answer_sentences", {})
+    if s:
+        before, after = s["before"], s["after"]
+        out.append(
+            (
+                f"Extractive answers: the quoted sentence answers the question ({s['questions']} "
+                "hand-labelled hard q.): lead sentence; some sentence; share of the relevant "
+                "paper's quoted sentences, before -> after",
+                f"{before['lead_answers']:.2f} -> {after['lead_answers']:.2f}; "
+                f"{before['answering_quoted']:.2f} -> {after['answering_quoted']:.2f}; "
+                f"{before['relevant_paper_precision']:.2f} -> "
+                f"{after['relevant_paper_precision']:.2f}",
+            )
+        )
+    if a:
         out.append(
             (
                 "Extractive answer latency p50 / p95 (retrieval included)",

@@ -9,7 +9,7 @@ from functools import cached_property
 from litreview.llm.backend import Delta, Done, StreamEvent
 from litreview.llm.errors import Cancelled, LLMError
 from litreview.llm.extractive import related
-from litreview.llm.extractive.answer import compose_answer
+from litreview.llm.extractive.answer import POLICY, Policy, compose_answer
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.types import Completion, Request, Usage
 
@@ -21,6 +21,10 @@ class ExtractiveBackend:
 
     TASKS = ("answer", "theme_name", "related_paragraph")
 
+    def __init__(self, policy: Policy = POLICY) -> None:
+        # Another policy only for benchmarks that compare the engine's choices under two.
+        self.policy = policy
+
     @property
     def name(self) -> str:
         return NAME
@@ -31,7 +35,7 @@ class ExtractiveBackend:
 
     def run(self, request: Request) -> str:
         if request.task == "answer":
-            return compose_answer(self.scorer, request.query, request.sources)
+            return compose_answer(self.scorer, request.query, request.sources, self.policy)
         if request.task == "theme_name":
             others = request.options.get("others", ())
             frequency = request.options.get("frequency")
