@@ -13,6 +13,7 @@ import time
 from bench import (
     answer_quality,
     answer_sentences,
+    batch_determinism,
     batch_overhead,
     latency,
     related_quality,
@@ -46,6 +47,7 @@ def main() -> None:
         support_quality,
         related_quality,
         batch_overhead,
+        batch_determinism,
         throughput,
         startup,
         latency,

@@ -86,6 +86,17 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{h['precision']:.2f} / {h['recall']:.2f}",
             )
         )
+    d = r.get("batch_determinism", {})
+    if d:
+        race, batch = d["differ_in_4_threads"], d["batch"]
+        out.append(
+            (
+                f"Batch at any concurrency: abstracts ({d['abstracts']}) split differently in "
+                "4 threads than alone, pysbd bare / locked; identical answers at 1 and 4 workers",
+                f"{race['bare_pysbd']:.2f} / {race['split_sentences']:.2f}; "
+                f"{batch['identical_at_1_and_4_workers']} of {batch['questions']}",
+            )
+        )
     rq = r.get("related_quality", {})
     if rq:
         out.append(
