@@ -10,16 +10,26 @@ import statistics
 import time
 
 from bench.common import DATA, load_questions, sample_library, save_result
+from litreview.index.library import Library
 from litreview.library.normalize import paper_id_for
 from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.extractive.answer import LEGACY, POLICY, Policy
 from litreview.review.ask import ask
 
 DECLINE = "Your library does not seem to cover this question"
 
 
 def main() -> dict[str, object]:
+    """The current policy's figures, and the previous policy's beside them (same run)."""
     library = sample_library()
-    backend = ExtractiveBackend()
+    result = measure(library, POLICY)
+    result["before"] = measure(library, LEGACY)
+    save_result("answer_quality", result)
+    return result
+
+
+def measure(library: Library, policy: Policy) -> dict[str, object]:
+    backend = ExtractiveBackend(policy)
     ask(library, backend, "warm up the models")
     result: dict[str, object] = {}
     latencies: list[float] = []
@@ -60,7 +70,6 @@ def main() -> dict[str, object]:
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
     }
     print(result["offtopic"], result["latency"])
-    save_result("answer_quality", result)
     return result
 
 

@@ -12,6 +12,8 @@ import time
 
 from bench import (
     answer_quality,
+    answer_sentences,
+    batch_determinism,
     batch_overhead,
     followup_retrieval,
     latency,
@@ -43,9 +45,11 @@ def main() -> None:
         rerank_cv,
         answer_quality,
         followup_retrieval,
+        answer_sentences,
         support_quality,
         related_quality,
         batch_overhead,
+        batch_determinism,
         throughput,
         startup,
         latency,

@@ -55,6 +55,21 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{a['offtopic']['declined']:.2f} of {a['offtopic']['questions']}",
             )
         )
+    s = r.get("answer_sentences", {})
+    if s:
+        before, after = s["before"], s["after"]
+        out.append(
+            (
+                f"Extractive answers: the quoted sentence answers the question ({s['questions']} "
+                "hand-labelled hard q.): lead sentence; some sentence; share of the relevant "
+                "paper's quoted sentences, before -> after",
+                f"{before['lead_answers']:.2f} -> {after['lead_answers']:.2f}; "
+                f"{before['answering_quoted']:.2f} -> {after['answering_quoted']:.2f}; "
+                f"{before['relevant_paper_precision']:.2f} -> "
+                f"{after['relevant_paper_precision']:.2f}",
+            )
+        )
+    if a:
         out.append(
             (
                 "Extractive answer latency p50 / p95 (retrieval included)",
@@ -89,6 +104,17 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"Support check flags unsupported claims (held-out half of {s['labels']} labels), "
                 "precision / recall",
                 f"{h['precision']:.2f} / {h['recall']:.2f}",
+            )
+        )
+    d = r.get("batch_determinism", {})
+    if d:
+        race, batch = d["differ_in_4_threads"], d["batch"]
+        out.append(
+            (
+                f"Batch at any concurrency: abstracts ({d['abstracts']}) split differently in "
+                "4 threads than alone, pysbd bare / locked; identical answers at 1 and 4 workers",
+                f"{race['bare_pysbd']:.2f} / {race['split_sentences']:.2f}; "
+                f"{batch['identical_at_1_and_4_workers']} of {batch['questions']}",
             )
         )
     rq = r.get("related_quality", {})

@@ -6,12 +6,16 @@ import re
 
 import pytest
 
+from litreview.index.library import Library
 from litreview.llm.backend import Delta, Done
 from litreview.llm.errors import LLMError
 from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.extractive.answer import background, choose
+from litreview.llm.extractive.evidence import Evidence, EvidenceScorer
 from litreview.llm.extractive.sentences import short_name, split_sentences, third_person
-from litreview.llm.types import Request
-from litreview.review.ask import answer_request
+from litreview.llm.types import Request, Source
+from litreview.review.ask import answer_request, ask
+from litreview.settings import Settings
 from tests.llm.test_recorded import sample_sources
 
 
@@ -66,3 +70,71 @@ def test_sentence_helpers() -> None:
         short_name("A very long title that has no colon at all here")
         == "A very long title that has…"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "starts", "answer", "background"),
+    [
+        (
+            "Block-wise training without global backprop where each block's helper is a "
+            "slowly-updated running copy of the next block's weights",
+            ("Momentum Auxiliary Network", "Convolutional Deep Kernel", "Retrieval-Augmented"),
+            "To address this issue and establish information transfer across blocks",
+            "However, these methods cannot replace end-to-end training",
+        ),
+        (
+            "Kernel method that keeps representation learning from infinite-width Bayesian "
+            "limits, extended to convolutions with inducing points",
+            ("Convolutional Deep Kernel", "Momentum Auxiliary Network", "Retrieval-Augmented"),
+            "Here, we introduce convolutional deep kernel machines.",
+            "Recent work (A theory of representation learning",
+        ),
+        (
+            "Classifying text with few labels by combining episodic learning with passages "
+            "fetched from an external store",
+            ("Retrieval-Augmented", "Convolutional Deep Kernel", "Momentum Auxiliary Network"),
+            "To deal with this issue, we propose a meta-learning based method",
+            "Meta learning have achieved promising performance",
+        ),
+    ],
+)
+def test_the_quoted_sentence_is_the_papers_answer_not_its_background(
+    question: str, starts: tuple[str, ...], answer: str, background: str
+) -> None:
+    """Each of these used to lead with the abstract's opening context (issue 14)."""
+    chosen = choose(EvidenceScorer.shared(), question, sample_sources(*starts))
+    assert chosen is not None
+    assert chosen[0].source.n == 1 and chosen[0].text.startswith(answer)
+    assert not any(e.text.startswith(background) for e in chosen)
+
+
+def test_others_work_and_opening_context_count_as_background() -> None:
+    sources = sample_sources("Momentum Auxiliary Network")
+    evidence = EvidenceScorer.shared().sentences("local learning", sources)
+    marked = background(evidence)
+    first_own = next(e.index for e in evidence if e.text.startswith("To address this issue"))
+    assert set(range(first_own)) <= marked, "the opening before the paper's own claim"
+    assert first_own not in marked
+    assert not any(e.index in marked for e in evidence if "we propose" in e.text)
+
+
+def test_a_claim_about_others_work_is_background_but_a_finding_is_not() -> None:
+    evidence = [
+        Evidence(Source(1, "p", "t", ""), i, text, 0.5, 0.5)
+        for i, text in enumerate(
+            [
+                "We propose a new attack on text classifiers with hidden triggers.",
+                "Our attack can effectively evade existing state-of-the-art defenses.",
+                "Our method outperforms existing defenses on five benchmarks.",
+            ]
+        )
+    ]
+    assert background(evidence) == {1}
+
+
+def test_a_defense_question_leads_with_a_defense(sample_settings: Settings) -> None:
+    """Issue 14: 'What defenses exist?' led with an attack paper's 'evades existing defenses'."""
+    with Library(sample_settings) as library:
+        result = ask(library, ExtractiveBackend(), "What defenses exist?")
+    first = result.answer.split("\n\n")[1]
+    assert "defense framework" in first and "evade" not in first

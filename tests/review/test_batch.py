@@ -136,3 +136,31 @@ def test_batch_failures_are_recorded_and_the_rest_go_on(sample_home: Path, tmp_p
         )
         assert "1 answered, 2 already done, 0 failed" in again.stderr
         assert len(script.requests) == 4
+
+
+def test_same_answers_at_any_concurrency(sample_home: Path, tmp_path: Path) -> None:
+    """20 questions at -j 1 and -j 4: the same answers, citations and sources, in any order.
+
+    (Threads used to share pysbd's segmenter, which keeps the text being split on itself:
+    a worker could lose an abstract's sentences, and with them its paper's citation.)
+    """
+    bench = Path(__file__).resolve().parents[2] / "bench" / "data" / "retrieval_questions.jsonl"
+    picked = [json.loads(line) for line in bench.read_text().splitlines()[:20]]
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        "\n".join(json.dumps({"id": q["id"], "question": q["question"]}) for q in picked) + "\n"
+    )
+    answers = {}
+    for jobs in ("1", "4"):
+        out = tmp_path / f"j{jobs}.jsonl"
+        run_cli(
+            sample_home, "batch", str(questions), "--out", str(out), "-j", jobs,
+            "--model", "extractive", env=NO_KEYS, check=True,
+        )  # fmt: skip
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        answers[jobs] = {
+            r["id"]: (r["answer"], r["citations"], [s["paper_id"] for s in r["sources"]])
+            for r in rows
+        }
+    assert len(answers["1"]) == 20
+    assert answers["4"] == answers["1"]

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,10 +58,18 @@ class UpsertOutcome:
 
 
 class Catalog:
-    """A thin, typed wrapper over the SQLite file."""
+    """A thin, typed wrapper over the SQLite file.
+
+    One connection serves every thread (batch workers, the TUI's workers), so
+    every use of it holds one re-entrant lock: without it a thread's statement
+    lands inside another thread's open transaction (and is rolled back with
+    it), or a second ``BEGIN`` fails with "cannot start a transaction within
+    a transaction". Reads are fetched whole under the lock, never streamed.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.RLock()
         self._db, self.writable = connect(path)
         if not self.writable:
             return
@@ -71,10 +80,22 @@ class Catalog:
             self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self._db)
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; other threads wait until it is committed or rolled back."""
+        with self._lock, transaction(self._db) as db:
+            yield db
+
+    def _rows(self, sql: str, params: Iterable[object] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def _one(self, sql: str, params: Iterable[object] = ()) -> tuple[object, ...] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
 
     # -- writing -----------------------------------------------------------
     def upsert(self, papers: Iterable[Paper]) -> UpsertOutcome:
@@ -179,7 +200,8 @@ class Catalog:
             )
 
     def mark_all_pending(self) -> None:
-        self._db.execute("UPDATE papers SET indexed = 0")
+        with self._lock:
+            self._db.execute("UPDATE papers SET indexed = 0")
 
     def mark_pending(self, paper_ids: Iterable[str]) -> None:
         with self.transaction() as db:
@@ -197,36 +219,53 @@ class Catalog:
     @property
     def revision(self) -> int:
         """Grows whenever indexed text changes; derived indexes record the one they match."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        return int(row[0]) if row else 0
+        row = self._one("SELECT value FROM meta WHERE key = 'revision'")
+        return int(str(row[0])) if row else 0
+
+    def _count(self, where: str = "1") -> int:
+        row = self._one(f"SELECT COUNT(*) FROM papers WHERE {where}")
+        return int(str(row[0])) if row else 0
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
+        return self._count()
 
     def pending_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0])
+        return self._count("indexed = 0")
 
     def indexed_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 1").fetchone()[0])
+        return self._count("indexed = 1")
 
     def indexed_ids(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT paper_id FROM papers WHERE indexed = 1")}
+        return {str(r[0]) for r in self._rows("SELECT paper_id FROM papers WHERE indexed = 1")}
 
     def pending_ids(self) -> list[str]:
-        rows = self._db.execute("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")
-        return [r[0] for r in rows]
+        rows = self._rows("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")
+        return [str(r[0]) for r in rows]
 
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         ids = list(paper_ids)
+        with self._lock:
+            rows = list(rows_for_ids(self._db, _SELECT + " WHERE paper_id IN ({marks})", ids))
         out: dict[str, Paper] = {}
-        for row in rows_for_ids(self._db, _SELECT + " WHERE paper_id IN ({marks})", ids):
+        for row in rows:
             paper = _to_paper(row)
             out[paper.paper_id] = paper
         return out
 
-    def all(self) -> Iterator[Paper]:
-        for row in self._db.execute(f"{_SELECT} ORDER BY rowid"):
-            yield _to_paper(row)
+    def all(self, page: int = 1000) -> Iterator[Paper]:
+        """Every paper in insertion order, read a page at a time (each page under the lock,
+        so a caller iterating slowly never holds the connection)."""
+        last = -1
+        while True:
+            rows = self._rows(
+                f"SELECT rowid, {_COLUMNS} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, page),
+            )
+            for row in rows:
+                yield _to_paper(row[1:])
+            if len(rows) < page:
+                return
+            last = int(str(rows[-1][0]))
 
     def ids_matching(
         self,
@@ -257,19 +296,19 @@ class Catalog:
             clauses.append("year <= ?")
             params.append(year_to)
         where = " AND ".join(clauses) or "1"
-        return {
-            r[0] for r in self._db.execute(f"SELECT paper_id FROM papers WHERE {where}", params)
-        }
+        return {str(r[0]) for r in self._rows(f"SELECT paper_id FROM papers WHERE {where}", params)}
 
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute(
-            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO meta VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def phrase_share(self, phrases: list[str], sample: int = 2000) -> dict[str, float]:
         """Share of (a sample of) the library whose title or abstract contains each phrase.
@@ -277,23 +316,24 @@ class Catalog:
         Lets theme naming prefer phrases specific to a theme over ones every
         paper in the library uses ("deep neural networks" in an ML library).
         """
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT lower(title || ' ' || abstract) FROM papers ORDER BY paper_id LIMIT ?",
             (sample,),
-        ).fetchall()
+        )
         texts = [str(r[0]) for r in rows]
         if not texts:
             return {p: 0.0 for p in phrases}
         return {p: sum(p.lower() in t for t in texts) / len(texts) for p in phrases}
 
     def source_counts(self) -> dict[str, int]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT value, COUNT(*) FROM papers, json_each(papers.sources) GROUP BY value"
         )
-        return {r[0]: int(r[1]) for r in rows}
+        return {str(r[0]): int(str(r[1])) for r in rows}
 
 
-_SELECT = "SELECT paper_id, title, abstract, authors, year, url, links, sources, extra FROM papers"
+_COLUMNS = "paper_id, title, abstract, authors, year, url, links, sources, extra"
+_SELECT = f"SELECT {_COLUMNS} FROM papers"
 
 
 def _to_paper(row: tuple[object, ...]) -> Paper:

@@ -9,7 +9,7 @@ from functools import cached_property
 from litreview.llm.backend import Delta, Done, StreamEvent
 from litreview.llm.errors import Cancelled, LLMError
 from litreview.llm.extractive import related
-from litreview.llm.extractive.answer import compose_answer
+from litreview.llm.extractive.answer import POLICY, Policy, compose_answer
 from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.types import Completion, Request, Usage
 
@@ -20,6 +20,10 @@ class ExtractiveBackend:
     """Answers from the evidence sentences themselves; no model, no network, no cost."""
 
     TASKS = ("answer", "theme_name", "related_paragraph")
+
+    def __init__(self, policy: Policy = POLICY) -> None:
+        # Another policy only for benchmarks that compare the engine's choices under two.
+        self.policy = policy
 
     @property
     def name(self) -> str:
@@ -43,7 +47,7 @@ class ExtractiveBackend:
 
     def run(self, request: Request) -> str:
         if request.task == "answer":
-            return compose_answer(self.scorer, request.query, request.sources)
+            return compose_answer(self.scorer, request.query, request.sources, self.policy)
         if request.task == "theme_name":
             return related.theme_name(request.sources, request.others, request.phrase_share)
         if request.task == "related_paragraph":

@@ -6,6 +6,7 @@ review tasks, the support check (does a cited sentence rest on its source).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,31 +67,48 @@ def overlap(question_terms: set[str], text: str) -> float:
 
 
 class EvidenceScorer:
-    """Embeds sentences once per process (LRU) and scores them against questions."""
+    """Embeds sentences once per process and scores them against questions.
 
+    Shared by threads (batch workers, the TUI's): the cache is read and
+    written under a lock, while the embedding itself (onnxruntime, which
+    releases the GIL) runs outside it so workers still embed in parallel.
+    """
+
+    CACHE_LIMIT = 50_000
     _shared: EvidenceScorer | None = None
+    _shared_lock = threading.Lock()
 
     @classmethod
     def shared(cls) -> EvidenceScorer:
         """The process-wide scorer, so every task reuses one sentence-vector cache."""
-        if cls._shared is None:
-            cls._shared = cls()
-        return cls._shared
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     def __init__(self) -> None:
         from litreview.index.embedder import MiniLMEmbedder
 
         self._embedder = MiniLMEmbedder()
         self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
-                self._cache[text] = vector
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384))
+            fresh = dict(zip(missing, self._embedder.embed(missing), strict=True))
+            found.update(fresh)
+            with self._lock:
+                if len(self._cache) + len(fresh) > self.CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache.update(fresh)
+        # Built from this call's own vectors: another thread clearing the cache meanwhile
+        # cannot take them away.
+        return np.stack([found[t] for t in texts])
 
     def sentences(self, question: str, sources: Sequence[Source]) -> list[Evidence]:
         rows = [(s, i, t) for s in sources for i, t in enumerate(split_sentences(s.text))]

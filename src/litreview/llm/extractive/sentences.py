@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,13 @@ _FIRST_PERSON = [
 ]
 
 
+# pysbd's Segmenter keeps the text being split on the instance (``original_text``) and
+# looks the sentences up in it afterwards: two threads segmenting at once each find
+# their sentences in the other's text and lose them (batch -j 4, the TUI's workers).
+# Segmentation is pure Python under the GIL, so one lock costs no parallelism.
+_segment_lock = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
     import pysbd
@@ -38,7 +46,9 @@ def _segmenter() -> Any:
 @lru_cache(maxsize=4096)
 def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
     """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled)."""
-    return tuple(s.strip() for s in _segmenter().segment(text) if len(s.split()) >= min_words)
+    with _segment_lock:
+        pieces = _segmenter().segment(text)
+    return tuple(s.strip() for s in pieces if len(s.split()) >= min_words)
 
 
 def third_person(sentence: str) -> str:
