@@ -71,10 +71,10 @@ class Catalog:
         self.path = path
         self._lock = threading.RLock()
         self._db, self.writable = connect(path)
+        self._db.create_function("author_match", 2, _author_match, deterministic=True)
         if not self.writable:
             return
         self._db.executescript(SCHEMA)
-        self._db.create_function("author_match", 2, _author_match, deterministic=True)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
         if "text_source" not in columns:  # catalogs written before text_source existed
             self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
