@@ -11,9 +11,9 @@ import time
 
 from bench.common import DATA, load_questions, sample_library, save_result
 from litreview.index.library import Library
-from litreview.library.normalize import paper_id_for
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import LEGACY, POLICY, Policy
+from litreview.reading.normalize import paper_id_for
 from litreview.review.ask import ask
 
 DECLINE = "Your library does not seem to cover this question"

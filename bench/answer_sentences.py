@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 
 from bench.common import DATA, sample_library, save_result
+from litreview.evidence.scoring import EvidenceScorer
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
-from litreview.library.normalize import paper_id_for
 from litreview.llm.extractive.answer import LEGACY, POLICY, Policy, choose
-from litreview.llm.extractive.evidence import EvidenceScorer
+from litreview.reading.normalize import paper_id_for
 from litreview.review.ask import build_sources
 
 

@@ -20,9 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.common import load_questions, sample_library, save_result
+from litreview.evidence.sentences import MIN_WORDS, _segmenter, split_sentences
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.extractive.sentences import MIN_WORDS, _segmenter, split_sentences
-from litreview.review.batch import Question, run_batch
+from litreview.review.batch import run_batch
+from litreview.review.questions import Question
 
 
 def bare(text: str) -> tuple[str, ...]:

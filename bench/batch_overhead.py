@@ -23,10 +23,11 @@ from pathlib import Path
 from tests.llm.loopback import Reply, loopback
 
 from bench.common import load_questions, sample_library, save_result
-from litreview.llm.extractive.evidence import EvidenceScorer
-from litreview.llm.extractive.sentences import split_sentences
+from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.sentences import split_sentences
 from litreview.llm.litellm_backend import LiteLLMBackend
-from litreview.review.batch import Question, run_batch
+from litreview.review.batch import run_batch
+from litreview.review.questions import Question
 from litreview.settings import ModelSettings
 
 

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from litreview.index.library import Library
-from litreview.library import sample_paths
+from litreview.reading import sample_paths
 from litreview.settings import load_settings
 
 DATA = Path(__file__).parent / "data"

@@ -34,7 +34,7 @@ from typing import Any
 from tests.llm.loopback import Reply, local_model_env, loopback
 
 from bench.common import save_result
-from litreview.library import sample_paths
+from litreview.reading import sample_paths
 
 BIN = str(Path(sys.executable).parent / "litreview")
 SAMPLE_PAPERS = 264

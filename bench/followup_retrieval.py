@@ -25,8 +25,8 @@ from collections.abc import Callable
 from bench.common import load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
-from litreview.library.normalize import paper_id_for
 from litreview.llm.types import Message
+from litreview.reading.normalize import paper_id_for
 from litreview.review.ask import depends_on_history, retrieval_query, retrieve
 
 TOP = 5

@@ -27,8 +27,8 @@ from bench.common import load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.index.vectors import Chunk
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

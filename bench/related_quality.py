@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from bench.common import load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
-from litreview.library.normalize import paper_id_for
 from litreview.llm.extractive import ExtractiveBackend
+from litreview.reading.normalize import paper_id_for
 from litreview.review.related import (
     RELEVANCE_MARGIN,
     derive_queries,

@@ -16,7 +16,7 @@ import random
 from bench.common import load_questions, sample_library, save_result
 from bench.retrieval_quality import SETS, score
 from litreview.index.retriever import SearchRequest
-from litreview.library.normalize import paper_id_for
+from litreview.reading.normalize import paper_id_for
 
 DENSE = (0.0, 0.125, 0.25, 0.5)
 MODEL = (0.0, 0.25, 0.5, 0.75, 1.0)

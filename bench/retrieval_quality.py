@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bench.common import load_questions, sample_library, save_result
 from litreview.index.retriever import SearchRequest
-from litreview.library.normalize import paper_id_for
+from litreview.reading.normalize import paper_id_for
 
 # "fusion" is the hybrid's first stage alone: RRF of dense and BM25, no re-ranking;
 # "late" adds MiniLM's MaxSim re-ranking; "hybrid" (the default) adds MPNet's opinion too.

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bench.common import load_questions, save_result
-from litreview.library import read_file, sample_paths
-from litreview.library.dedupe import merge_papers
-from litreview.llm.extractive.evidence import EvidenceScorer
-from litreview.llm.types import Source
+from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.source import Source
+from litreview.reading import read_file, sample_paths
+from litreview.reading.dedupe import merge_papers
 from litreview.review.support import SUPPORT_THRESHOLD, support_score
 
 

@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 
 from bench.common import save_result
+from litreview.encoders.minilm import MiniLMEmbedder
 from litreview.index.chunking import Chunker
-from litreview.index.embedder import MiniLMEmbedder
 from litreview.index.library import Library
-from litreview.library import read_file, sample_paths
-from litreview.library.dedupe import merge_papers
+from litreview.reading import read_file, sample_paths
+from litreview.reading.dedupe import merge_papers
 from litreview.settings import load_settings
 
 
@@ -98,8 +98,8 @@ def main() -> dict[str, object]:
 
 def embed_everything() -> float:
     """Seconds for both models to embed exactly the texts ingest gives them."""
-    from litreview.index.model_files import materialise
-    from litreview.index.mpnet import MAX_TOKENS, MPNetEncoder
+    from litreview.encoders.model_files import materialise
+    from litreview.encoders.mpnet import MAX_TOKENS, MPNetEncoder
 
     papers, _ = merge_papers([p for path in sample_paths() for p in read_file(path).papers])
     settings = load_settings()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from litreview.index.chunking import Chunker
 from litreview.index.ingest import BatchSizer
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from tests.conftest import run_cli
 
 
@@ -76,8 +76,8 @@ def test_a_megabyte_abstract_is_ingested_capped_with_a_warning(tmp_path: Path) -
 def test_checking_a_runaway_answer_is_capped() -> None:
     import time
 
-    from litreview.llm.extractive.evidence import EvidenceScorer
-    from litreview.llm.types import Source
+    from litreview.evidence.scoring import EvidenceScorer
+    from litreview.evidence.source import Source
     from litreview.review.support import MAX_CHECKED_CHARS, check_support
 
     source = Source(1, "p1", "Backdoors", "Backdoor attacks implant triggers in neural networks.")

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from litreview.index.catalog import AuthorQuery, Catalog
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 
 
 def make(title: str, abstract: str = "an abstract", source: str = "a.txt", **kw: object) -> Paper:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from litreview.encoders.minilm import MiniLMEmbedder
 from litreview.index.chunking import Chunker
-from litreview.index.embedder import MiniLMEmbedder
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 
 
 def test_short_abstract_is_one_chunk_long_text_splits_with_overlap() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from litreview.index.embedder import MiniLMEmbedder, TokenVectors
+from litreview.encoders.minilm import MiniLMEmbedder, TokenVectors
 from litreview.index.late import TokenStore, chunk_maxsims, content_rows
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest

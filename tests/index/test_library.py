@@ -9,7 +9,7 @@ import numpy as np
 
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchRequest
-from litreview.library import read_file, sample_paths
+from litreview.reading import read_file, sample_paths
 from litreview.settings import Settings, load_settings
 
 
@@ -78,7 +78,7 @@ def test_reopened_collection_uses_our_embedder_not_a_download(
 ) -> None:
     with Library(settings) as lib:
         lib.ingest([small_corpus(tmp_path, n=3)])
-    from litreview.index.embedder import MiniLMEmbedder
+    from litreview.encoders.minilm import MiniLMEmbedder
     from litreview.index.vectors import make_client
 
     # Opened with no embedding function: Chroma must rebuild ours from the stored config.
@@ -120,7 +120,7 @@ def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path)
 
     import pytest
 
-    from litreview.index.ingest import IngestStopped
+    from litreview.errors import Stopped
 
     corpus = small_corpus(tmp_path, n=12)
     stop = threading.Event()
@@ -130,7 +130,7 @@ def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path)
             stop.set()
 
     limited = load_settings(**{"ingest.batch_size": 4})
-    with Library(limited) as lib, pytest.raises(IngestStopped):
+    with Library(limited) as lib, pytest.raises(Stopped):
         lib.ingest([corpus], progress, stop)
     with Library(limited) as lib:
         assert lib.catalog.count() == 12 and lib.pending == 8

@@ -5,10 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from litreview.evidence.sentences import split_sentences
 from litreview.index.catalog import Catalog
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
-from litreview.llm.extractive.sentences import split_sentences
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 
 ABSTRACT = (
     "We study {topic} in depth, e.g. on ImageNet with 3.5% gains over prior art. "

@@ -6,14 +6,15 @@ import re
 
 import pytest
 
+from litreview.evidence.scoring import Evidence, EvidenceScorer
+from litreview.evidence.sentences import short_name, split_sentences, third_person
+from litreview.evidence.source import Source
 from litreview.index.library import Library
 from litreview.llm.backend import Delta, Done
 from litreview.llm.errors import LLMError
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import background, choose
-from litreview.llm.extractive.evidence import Evidence, EvidenceScorer
-from litreview.llm.extractive.sentences import short_name, split_sentences, third_person
-from litreview.llm.types import Request, Source
+from litreview.llm.types import Request
 from litreview.review.ask import answer_request, ask
 from litreview.settings import Settings
 from tests.llm.test_recorded import sample_sources

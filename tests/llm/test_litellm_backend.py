@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from litreview.errors import Stopped
 from litreview.llm.backend import Delta, Done, complete
-from litreview.llm.errors import Cancelled, ModelRequestRejected, ModelUnavailable
+from litreview.llm.errors import ModelRequestRejected, ModelUnavailable
 from litreview.llm.litellm_backend import LiteLLMBackend
 from litreview.llm.types import Message, Request
 from litreview.settings import LLMSettings, ModelSettings
@@ -85,16 +86,16 @@ def test_timeout_is_retried_then_reported() -> None:
 
 def test_cancel_stops_a_running_stream() -> None:
     words = [f"w{i} " for i in range(50)]
-    cancel = threading.Event()
+    stop = threading.Event()
     seen: list[str] = []
     with (
         loopback(Reply(words=words, word_delay=0.05)) as (api_base, _),
-        pytest.raises(Cancelled),
+        pytest.raises(Stopped),
     ):
-        for event in backend(api_base).stream(REQUEST, cancel):
+        for event in backend(api_base).stream(REQUEST, stop):
             if isinstance(event, Delta):
                 seen.append(event.text)
-                cancel.set()
+                stop.set()
     assert 1 <= len(seen) < 5
 
 
@@ -119,7 +120,7 @@ def test_local_server_that_is_not_running_fails_fast() -> None:
 
 
 def test_context_window_trims_sources_to_fit() -> None:
-    from litreview.llm.extractive.evidence import EvidenceScorer
+    from litreview.evidence.scoring import EvidenceScorer
     from litreview.review.ask import fit_window
     from tests.llm.test_recorded import sample_sources
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from litreview.library import read_file, sample_paths
+from litreview.evidence.source import Source
 from litreview.llm.backend import Delta, Done, complete
 from litreview.llm.litellm_backend import LiteLLMBackend
-from litreview.llm.types import Completion, Message, Source
+from litreview.llm.types import Completion, Message
+from litreview.reading import read_file, sample_paths
 from litreview.review.ask import answer_request
 from litreview.review.citations import check
 from litreview.settings import LLMSettings, ModelSettings

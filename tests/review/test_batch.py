@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.review.batch import QuestionsFileError, answered_ids, read_questions
+from litreview.review.batch import answered_ids
+from litreview.review.questions import QuestionsFileError, read_questions
 from tests.conftest import run_cli
 from tests.llm.loopback import Reply, local_model_env, loopback
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from litreview.library import read_file
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading import read_file
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, latex_escape, latex_safe, write_bibtex
 
 IMPORTED_BIB = r"""

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from litreview.llm.types import Source
+from litreview.evidence.source import Source
 from litreview.review.citations import CitationStream, check, could_be_marker
 
 SOURCES = [Source(n, f"p{n}", f"Paper {n}", "abstract") for n in (1, 2, 3)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from litreview.review.export import render_conversation
 from litreview.review.session import Turn
 

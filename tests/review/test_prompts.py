@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from litreview.llm.types import Source
+from litreview.evidence.source import Source
 from litreview.review import prompts
 
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from litreview.errors import Stopped
+from litreview.evidence.sentences import split_sentences
 from litreview.index.library import Library
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
 from litreview.llm.backend import Delta, Done, StreamEvent
-from litreview.llm.errors import Cancelled
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.extractive.sentences import split_sentences
 from litreview.llm.types import Completion, Request, Usage
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, base_key
 from litreview.review.export import render
 from litreview.review.related import (
@@ -49,7 +49,7 @@ class Scripted:
         return "scripted"
 
     def stream(
-        self, request: Request, cancel: threading.Event | None = None
+        self, request: Request, stop: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
         self.requests.append(request)
         text = self.texts.pop(0) if len(self.texts) > 1 else self.texts[0]
@@ -121,14 +121,14 @@ def test_uncited_papers_are_regenerated_then_appended(sample_settings: Settings)
 
 
 def test_cancel_stops_between_themes(sample_settings: Settings) -> None:
-    cancel = threading.Event()
+    stop = threading.Event()
 
     def progress(stage: str, done: int, total: int, message: str) -> None:
         if stage == "theme":
-            cancel.set()
+            stop.set()
 
-    with Library(sample_settings) as lib, pytest.raises(Cancelled):
-        draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, cancel=cancel)
+    with Library(sample_settings) as lib, pytest.raises(Stopped):
+        draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, stop=stop)
 
 
 def test_relevance_cut_is_relative_to_the_best_paper() -> None:
@@ -155,7 +155,7 @@ def test_model_paragraphs_report_dropped_citations_and_weak_support(
         """Quotes its first source (supported), then claims something no source says."""
 
         def stream(
-            self, request: Request, cancel: threading.Event | None = None
+            self, request: Request, stop: threading.Event | None = None
         ) -> Iterator[StreamEvent]:
             first = request.sources[0]
             quote = split_sentences(first.text)[0].rstrip(".")
@@ -163,7 +163,7 @@ def test_model_paragraphs_report_dropped_citations_and_weak_support(
                 f"{quote} [{first.n}]. "
                 f"Protein folding in yeast cells is predicted from sequence [{first.n}] [42]."
             ]
-            yield from super().stream(request, cancel)
+            yield from super().stream(request, stop)
 
     with Library(sample_settings) as lib:
         draft = draft_related_work(lib, Quoting(""), WORK, max_papers=6)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from litreview.llm.extractive.evidence import EvidenceScorer
-from litreview.llm.extractive.keyphrases import adjectival, candidate_phrases, shared_phrase
+from litreview.evidence.keyphrases import adjectival, candidate_phrases, shared_phrase
+from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.source import Source
 from litreview.llm.extractive.related import OTHER_THEME, _as_subject, paragraph, theme_name
-from litreview.llm.types import Source
 from litreview.review.related import unique_name
 
 SOURCES = (

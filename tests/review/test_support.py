@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from litreview.llm.extractive.evidence import EvidenceScorer
+from litreview.evidence.scoring import EvidenceScorer
 from litreview.review.support import check_support
 from tests.conftest import run_cli
 from tests.llm.loopback import Reply, local_model_env, loopback

@@ -334,12 +334,12 @@ def test_models_command_prints_the_config_file_and_an_example(home: Path) -> Non
 def test_stopped_or_failing_ingest_is_said_in_the_dialog(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from litreview.index.ingest import IngestStopped
+    from litreview.errors import Stopped
     from litreview.index.library import Library
 
     corpus = tmp_path / "papers.jsonl"
     corpus.write_text('{"title": "T", "abstract": "A"}\n')
-    raised: list[BaseException] = [IngestStopped(), OSError("disk full")]
+    raised: list[BaseException] = [Stopped(), OSError("disk full")]
 
     def interrupted(self: Library, *args: object, **kwargs: object) -> None:
         raise raised.pop(0)  # what Esc during an ingest, or a failing disk, makes ingest do

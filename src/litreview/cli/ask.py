@@ -29,7 +29,6 @@ def ask_command(
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
     if not question.strip():
         raise click.UsageError("the question is empty")
-    from litreview.llm.errors import LLMError
     from litreview.llm.registry import resolve
 
     settings = app.settings
@@ -39,12 +38,8 @@ def ask_command(
             SessionStore(settings.sessions_path).path(session)
         except SessionError as exc:
             raise click.BadParameter(str(exc), param_hint="--session") from exc
-    try:
-        # Before the library opens: a model without its key is an error at once.
-        backend = resolve(model or settings.llm.model, settings)
-    except LLMError as exc:
-        raise click.ClickException(str(exc)) from exc
-    from litreview.index.vectors import VectorStoreError  # chromadb: ~1.4 s to import
+    # Before the library opens: a model without its key is an error at once.
+    backend = resolve(model or settings.llm.model, settings)
     from litreview.review.ask import ask
 
     with app.open_library(require_papers=True) as library:
@@ -62,8 +57,6 @@ def ask_command(
             )
             if session is not None:
                 store.append(session, Turn.of(result))
-        except (LLMError, VectorStoreError) as exc:
-            raise click.ClickException(str(exc)) from exc
         except KeyboardInterrupt:
             out.print("\n[yellow]Stopped.[/]")
             sys.exit(130)

@@ -39,44 +39,37 @@ def batch_command(
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
 
-    from litreview.index.vectors import VectorStoreError
-    from litreview.llm.errors import LLMError
     from litreview.llm.registry import resolve
-    from litreview.review.batch import QuestionsFileError, read_questions, run_batch, write_report
+    from litreview.review.batch import run_batch, write_report
+    from litreview.review.questions import read_questions
 
     settings = app.settings
     out = console()
-    try:
-        questions = read_questions(questions_file)
-    except QuestionsFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+    questions = read_questions(questions_file)
     progress = progress_bar(out, "Answering")
-    try:
-        # Ctrl-C: finish the answers under way, start no new ones.
-        with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
-            backend = resolve(model or settings.llm.model, settings)
-            task = progress.add_task("answer", total=len(questions))
+    # Ctrl-C: finish the answers under way, start no new ones.
+    with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
+        backend = resolve(model or settings.llm.model, settings)
+        task = progress.add_task("answer", total=len(questions))
 
-            def on_result(row: dict[str, object]) -> None:
-                progress.advance(task)
-                if row.get("error"):
-                    out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
+        def on_result(row: dict[str, object]) -> None:
+            progress.advance(task)
+            if row.get("error"):
+                out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
 
-            from litreview.review.batch import answered_ids
+        from litreview.review.batch import answered_ids
 
-            progress.update(task, completed=len(answered_ids(results) & {q.id for q in questions}))
-            summary = run_batch(
-                library,
-                backend,
-                questions,
-                results,
-                k=k,
-                concurrency=concurrency,
-                on_result=on_result,
-                stop=stop,
-            )
-    except (LLMError, VectorStoreError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        progress.update(task, completed=len(answered_ids(results) & {q.id for q in questions}))
+        summary = run_batch(
+            library,
+            backend,
+            questions,
+            results,
+            k=k,
+            concurrency=concurrency,
+            on_result=on_result,
+            stop=stop,
+        )
     if report is not None:
         write_report(results, report, questions)
     remaining = summary.total - summary.skipped - summary.answered - summary.failed

@@ -30,10 +30,8 @@ class AppContext:
 
         try:
             return load_settings(**self.overrides)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:
-            raise click.ClickException(
+            raise ConfigError(
                 f"invalid settings in {default_config_path()} or the LITREVIEW_* environment:\n"
                 f"{describe(exc)}"
             ) from exc

@@ -65,9 +65,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
     place. With no PATHS, finishes an ingest that was interrupted.
     """
 
-    from litreview.index.ingest import IngestStopped
-    from litreview.index.vectors import VectorStoreError
-    from litreview.library import sample_paths
+    from litreview.errors import Stopped
+    from litreview.reading import sample_paths
 
     files = list(paths) + (sample_paths() if sample else [])
     out = console()
@@ -75,11 +74,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
     with app.open_library() as library:
         if plain:  # opening the stores can take a while on a first run (unpacking MPNet)
             out.print("Opening the library and its models...")
-        try:
-            with out.status("Opening the library and its models..."):
-                pending = library.reconcile()
-        except VectorStoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        with out.status("Opening the library and its models..."):
+            pending = library.reconcile()
         if not files and not pending:
             if library.count() == 0:
                 raise click.UsageError(
@@ -102,14 +98,12 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         try:
             with stop_on_ctrl_c() as stop, progress:
                 report = library.ingest(files, on_progress, stop)
-        except (IngestStopped, KeyboardInterrupt):
+        except (Stopped, KeyboardInterrupt):
             out.print(
                 f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "
                 "run 'litreview ingest' to finish."
             )
             sys.exit(130)
-        except VectorStoreError as exc:
-            raise click.ClickException(str(exc)) from exc
         total = library.count()
         problem = library.rerank_problem
 

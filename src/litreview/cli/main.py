@@ -56,29 +56,6 @@ def _register() -> None:
 _register()
 
 
-def describe_os_error(exc: OSError) -> str:
-    """An operating-system failure as one line naming the file and what to do."""
-    import errno
-
-    where = f"{exc.filename}: " if exc.filename else ""
-    advice = {
-        errno.ENOSPC: "the disk is full; free some space and run the command again",
-        errno.EDQUOT: "the disk quota is exhausted; free some space and run the command again",
-        errno.EROFS: "the file system is read-only; use --home (or LITREVIEW_HOME) to pick a "
-        "writable library folder",
-        errno.EACCES: "permission denied; use --home (or LITREVIEW_HOME) to pick a folder you "
-        "can write to",
-        errno.ENAMETOOLONG: "the name is too long for the file system; use a shorter one",
-    }.get(exc.errno or 0, exc.strerror or str(exc))
-    return f"{where}{advice}"
-
-
-def _home() -> str:
-    from litreview.settings import default_home
-
-    return str(default_home())
-
-
 def main() -> None:
     """Run the CLI; every failure ends as one line on stderr and an exit status, never a trace.
 
@@ -86,37 +63,16 @@ def main() -> None:
     its own user-ready message; an OS error (disk full, read-only home) names
     its file; SQLite's errors are OS errors in another dress.
     """
-    import sqlite3
-
-    from litreview.errors import LitreviewError
-    from litreview.secrets import redact
+    from litreview.errors import LitreviewError, describe
 
     try:
         cli(standalone_mode=True)
-    except LitreviewError as exc:
-        click.echo(f"error: {redact(str(exc))}", err=True)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except OSError as exc:
-        click.echo(f"error: {redact(describe_os_error(exc))}", err=True)
-        sys.exit(1)
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            text = (
-                f"{_home()}: the library folder is read-only; use --home (or LITREVIEW_HOME) "
-                "to pick a writable one"
-            )
-        elif "disk is full" in text or "disk I/O" in text:
-            text = f"{_home()}: {text}; free some space and run the command again"
-        click.echo(f"error: {redact(text)}", err=True)
-        sys.exit(1)
-    except sqlite3.DatabaseError as exc:
-        click.echo(
-            f"error: {_home()}: a library file is damaged ({exc}); restore the folder from a "
-            "backup or ingest into a new --home",
-            err=True,
-        )
-        sys.exit(1)
+    except Exception as exc:
+        message = describe(exc)
+        if message is None:
+            raise  # a bug: its traceback is what a report needs
+        click.echo(f"error: {message}", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, LitreviewError) else 1)

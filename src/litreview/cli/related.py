@@ -57,8 +57,7 @@ def related_command(
     if not work.strip():
         raise click.UsageError("the topic or abstract is empty")
 
-    from litreview.index.vectors import VectorStoreError
-    from litreview.llm.errors import Cancelled, LLMError
+    from litreview.errors import Stopped
     from litreview.llm.registry import resolve
     from litreview.review.export import render
     from litreview.review.related import draft_related_work
@@ -73,17 +72,14 @@ def related_command(
             out.print(f"[dim]found {message}[/]")
 
     try:
-        with stop_on_ctrl_c() as cancel, app.open_library(require_papers=True) as library:
+        with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library:
             backend = resolve(model or settings.llm.model, settings)
             draft = draft_related_work(
-                library, backend, work, max_papers=max_papers, progress=progress, cancel=cancel
+                library, backend, work, max_papers=max_papers, progress=progress, stop=stop
             )
-    except Cancelled:
+    except Stopped:
         out.print("[yellow]Stopped; nothing was written.[/]")
         sys.exit(130)
-    except (LLMError, VectorStoreError) as exc:
-        raise click.ClickException(str(exc)) from exc
-
     if not draft.themes:
         raise click.ClickException("no paper in the library is related to this topic")
     exported = render(draft, fmt)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,28 +13,6 @@ from litreview.cli.context import AppContext, console
 
 if TYPE_CHECKING:
     from litreview.index.retriever import SearchHit
-
-
-def read_queries(path: Path) -> Iterator[tuple[str, str]]:
-    """(id, query) pairs from a file: one query per line, or JSONL with ``id`` and ``query``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{path}: cannot read queries ({exc})") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("{"):
-            try:
-                row = json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or not str(row.get("query") or "").strip():
-                raise click.ClickException(f'{path}:{number}: a JSON line needs a "query" field')
-            yield str(row.get("id", number)), str(row["query"])
-        else:
-            yield str(number), stripped
 
 
 @click.command("search")
@@ -90,7 +67,6 @@ def search_command(
         raise click.UsageError(f"--year-from {year_from} is after --year-to {year_to}")
     from litreview.index.catalog import AuthorQuery
     from litreview.index.retriever import Filters
-    from litreview.index.vectors import VectorStoreError
 
     if author is not None:
         try:
@@ -98,13 +74,14 @@ def search_command(
         except ValueError as exc:
             raise click.UsageError(f"--author: {exc}") from exc
     filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
-    items = list(read_queries(queries)) if queries else [("1", str(query))]
+    from litreview.review.questions import read_questions
+
+    items = (
+        [(q.id, q.question) for q in read_questions(queries)] if queries else [("1", str(query))]
+    )
     out = console()
     with app.open_library(require_papers=True) as library:
-        try:
-            pending = library.reconcile()
-        except VectorStoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        pending = library.reconcile()
         if pending:
             out.print(
                 f"[yellow]warning:[/] {pending} papers are not fully indexed yet; "
@@ -124,8 +101,6 @@ def search_command(
                     _print_json(qid, text, hits, as_json)
                 else:
                     _print_table(text, hits, filters.active())
-        except VectorStoreError as exc:
-            raise click.ClickException(str(exc)) from exc
         except BrokenPipeError:  # `litreview search ... | head`
             sys.stderr.close()
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from litreview.index.sqlite_store import connect, rows_for_ids, transaction
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (

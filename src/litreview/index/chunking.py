@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from litreview.index.vectors import Chunk
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 MIN_PIECE_TOKENS = 32

@@ -19,23 +19,19 @@ from typing import TYPE_CHECKING
 
 from litreview.errors import Stopped
 from litreview.index.chunking import Chunker
-from litreview.library import LibraryFileError, read_file
+from litreview.reading import LibraryFileError, read_file
 
 if TYPE_CHECKING:
-    from litreview.index.embedder import TokenVectors
+    from litreview.encoders.minilm import TokenVectors
     from litreview.index.stores import Stores
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
 ProgressFn = Callable[[str, int, int], None]
 
 
-class IngestStopped(Stopped):
-    """The caller asked to stop; everything done so far is saved and consistent."""
-
-
 def _check(stop: threading.Event | None) -> None:
     if stop is not None and stop.is_set():
-        raise IngestStopped
+        raise Stopped
 
 
 @dataclass
@@ -111,7 +107,7 @@ def ingest(
     """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left.
 
     Setting ``stop`` ends the run at the next file or batch boundary with
-    :class:`IngestStopped`, never inside a write (a Ctrl-C handler sets it).
+    :class:`Stopped`, never inside a write (a Ctrl-C handler sets it).
     """
     report = IngestReport()
     report.resumed = library.reconcile()

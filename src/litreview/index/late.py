@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from litreview.index.embedder import TokenVectors
+from litreview.encoders.minilm import TokenVectors
 from litreview.index.sqlite_store import ModelStore, rows_for_ids
 
 SCHEMA = """

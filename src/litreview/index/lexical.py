@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from litreview.errors import StoreDamaged
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 LANG = "english"
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from litreview.index.ingest import IngestReport
     from litreview.index.retriever import Filters, Retriever, SearchHit, SearchRequest
-    from litreview.library.paper import Paper
+    from litreview.reading.paper import Paper
 
 
 class Library:

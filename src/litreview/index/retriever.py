@@ -4,7 +4,7 @@ Two stages. Dense and BM25 each bring a pool of candidates, fused by
 reciprocal rank (robust to their incomparable scores). The fused pool is then
 re-ranked by late interaction (token-level MaxSim, :mod:`litreview.index.late`)
 plus a little of the dense score and, when installed, a stronger model's
-cosine (:mod:`litreview.index.second_opinion`): that is what lifts hard
+cosine (:mod:`litreview.index.reranker`): that is what lifts hard
 paraphrased questions; BM25 keeps its part in choosing the candidates. Results are
 papers, not chunks: a paper's dense score is its best chunk's.
 """
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litreview.encoders.minilm import TokenVectors
 from litreview.index.catalog import Catalog
-from litreview.index.embedder import TokenVectors
 from litreview.index.fusion import mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
-from litreview.index.second_opinion import SecondOpinion
+from litreview.index.reranker import SecondOpinion
 from litreview.index.vectors import VectorStore
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from litreview.settings import RetrievalSettings
 
 MODES = ("hybrid", "dense", "lexical")

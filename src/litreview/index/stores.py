@@ -26,7 +26,7 @@ from litreview.settings import Settings
 if TYPE_CHECKING:
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
-    from litreview.index.second_opinion import SecondOpinion
+    from litreview.index.reranker import SecondOpinion
     from litreview.index.vectors import VectorStore
 
 S = TypeVar("S", bound=ModelStore)
@@ -64,7 +64,7 @@ class Stores:
     @cached_property
     def tokens(self) -> TokenStore:
         """Token vectors for late interaction (MiniLM's own, from the same forward pass)."""
-        from litreview.index.embedder import MODEL_ID
+        from litreview.encoders.minilm import MODEL_ID
         from litreview.index.late import TokenStore
 
         return TokenStore(self.settings.tokens_path, MODEL_ID)
@@ -77,9 +77,9 @@ class Stores:
         its packages are not installed (:attr:`rerank_problem` says how to
         install them).
         """
-        from litreview.index.model_files import ModelMissing, materialise
-        from litreview.index.mpnet import MODEL_ID
-        from litreview.index.second_opinion import SecondOpinion, VectorTable
+        from litreview.encoders.model_files import ModelMissing, materialise
+        from litreview.encoders.mpnet import MODEL_ID
+        from litreview.index.reranker import SecondOpinion, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
             return None

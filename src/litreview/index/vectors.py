@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-    from litreview.index.embedder import MiniLMEmbedder
+    from litreview.encoders.minilm import MiniLMEmbedder
 
 
 class VectorStoreError(LitreviewError):
@@ -93,7 +93,8 @@ class VectorStore:
     """The chunk collection of one library."""
 
     def __init__(self, settings: Settings, embedder: MiniLMEmbedder | None = None) -> None:
-        from litreview.index.embedder import MiniLMEmbedder
+        from litreview.encoders.minilm import MiniLMEmbedder
+        from litreview.index.chroma_function import ChromaMiniLM
 
         self.embedder = embedder or MiniLMEmbedder()
         self.client = make_client(settings)
@@ -104,7 +105,7 @@ class VectorStore:
         self.identity = f"{where}#{chroma.collection}"
         self.collection: Collection = self.client.get_or_create_collection(
             name=settings.chroma.collection,
-            embedding_function=self.embedder,  # type: ignore[arg-type]
+            embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
 

@@ -60,21 +60,19 @@ class Backend(Protocol):
         ...
 
     def stream(
-        self, request: Request, cancel: threading.Event | None = None
+        self, request: Request, stop: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
         """Deltas, then exactly one :class:`Done`; raises :class:`~litreview.llm.errors.LLMError`.
 
-        Setting ``cancel`` stops the stream at the next delta with
-        :class:`~litreview.llm.errors.Cancelled`.
+        Setting ``stop`` stops the stream at the next delta with
+        :class:`~litreview.llm.errors.Stopped`.
         """
         ...
 
 
-def complete(
-    backend: Backend, request: Request, cancel: threading.Event | None = None
-) -> Completion:
+def complete(backend: Backend, request: Request, stop: threading.Event | None = None) -> Completion:
     """Run a request to the end and return the finished completion."""
-    for event in backend.stream(request, cancel):
+    for event in backend.stream(request, stop):
         if isinstance(event, Done):
             return event.completion
     raise RuntimeError(f"backend {backend.name} ended its stream without a result")

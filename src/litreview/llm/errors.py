@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litreview.errors import LitreviewError, Stopped
+from litreview.errors import LitreviewError
 
 
 class LLMError(LitreviewError):
@@ -19,7 +19,3 @@ class ModelUnavailable(LLMError):
 
 class ModelRequestRejected(LLMError):
     """The provider refused the request (auth, bad request): retrying would not help."""
-
-
-class Cancelled(Stopped, LLMError):
-    """The caller stopped the stream."""

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
+from litreview.errors import Stopped
 from litreview.llm.backend import Delta, Done, StreamEvent
 from litreview.llm.errors import (
-    Cancelled,
     LLMError,
     ModelNotConfigured,
     ModelRequestRejected,
@@ -171,7 +171,7 @@ class LiteLLMBackend:
 
     def _should_retry(self, exc: BaseException) -> bool:
         """Retry what may pass; a local server that refuses connections is simply not running."""
-        if isinstance(exc, (Cancelled, AnswerBrokeOff)):
+        if isinstance(exc, (Stopped, AnswerBrokeOff)):
             return False
         if isinstance(exc, EmptyReply | RequestDeadline):
             return True
@@ -223,7 +223,7 @@ class LiteLLMBackend:
 
     # -- streaming -----------------------------------------------------------
     def stream(
-        self, request: Request, cancel: threading.Event | None = None
+        self, request: Request, stop: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
         """Stream one answer; retried as a whole while nothing has been shown yet.
 
@@ -252,8 +252,8 @@ class LiteLLMBackend:
                     response = litellm.completion(**kwargs)
                     try:
                         for chunk in response:
-                            if cancel is not None and cancel.is_set():
-                                raise Cancelled("stopped")
+                            if stop is not None and stop.is_set():
+                                raise Stopped("stopped")
                             if time.monotonic() > deadline:
                                 raise RequestDeadline(self.settings.timeout)
                             delta, reported = _read_chunk(chunk, reported)
@@ -262,12 +262,12 @@ class LiteLLMBackend:
                                 yield Delta(delta)
                     except BaseException as exc:
                         _close(response)
-                        if parts and not isinstance(exc, Cancelled | GeneratorExit):
+                        if parts and not isinstance(exc, Stopped | GeneratorExit):
                             raise AnswerBrokeOff(sum(map(len, parts)), exc) from exc
                         raise
                     if not "".join(parts).strip():
                         raise EmptyReply()
-        except (Cancelled, GeneratorExit):
+        except (Stopped, GeneratorExit):
             raise
         except AnswerBrokeOff as exc:
             if isinstance(exc.cause, RequestDeadline):

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from litreview.evidence.source import Source
+
 Role = Literal["system", "user", "assistant"]
 Task = Literal["answer", "theme_name", "related_paragraph"]
 
@@ -17,16 +19,6 @@ class Message:
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
-
-
-@dataclass(frozen=True)
-class Source:
-    """One numbered piece of evidence: what ``[n]`` in an answer refers to."""
-
-    n: int
-    paper_id: str
-    title: str
-    text: str
 
 
 @dataclass(frozen=True)

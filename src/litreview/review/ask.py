@@ -7,13 +7,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.sentences import split_sentences
+from litreview.evidence.source import Source
 from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
-from litreview.llm.extractive.evidence import EvidenceScorer
-from litreview.llm.extractive.sentences import split_sentences
-from litreview.llm.types import Completion, Message, Request, Source, Usage
+from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.support import SupportCheck, check_support
@@ -292,7 +293,7 @@ def ask(
     k: int | None = None,
     history: Sequence[Message] = (),
     on_delta: Callable[[str], None] | None = None,
-    cancel: threading.Event | None = None,
+    stop: threading.Event | None = None,
     scorer: EvidenceScorer | None = None,
     exclude: frozenset[str] = frozenset(),
 ) -> AskResult:
@@ -314,7 +315,7 @@ def ask(
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
     shown = CitationStream(sources)
-    for event in backend.stream(request, cancel):
+    for event in backend.stream(request, stop):
         if isinstance(event, Delta):
             _show(on_delta, shown.feed(event.text))
         elif isinstance(event, Done):

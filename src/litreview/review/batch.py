@@ -8,8 +8,6 @@ error and the others go on.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import threading
 import time
@@ -18,21 +16,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from litreview.errors import describe
 from litreview.index.library import Library
 from litreview.llm.backend import Backend
-from litreview.llm.errors import LLMError
 from litreview.llm.types import Usage
 from litreview.review.ask import ask
-
-
-class QuestionsFileError(ValueError):
-    """A questions file that cannot be read, with file and line."""
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    question: str
+from litreview.review.questions import Question
+from litreview.secrets import redact
 
 
 @dataclass
@@ -53,56 +43,6 @@ class BatchSummary:
             "usage": self.usage.to_dict(),
             "seconds": round(self.seconds, 2),
         }
-
-
-def read_questions(path: Path) -> list[Question]:
-    """Text (one per line), JSONL (``id``, ``question``) or CSV (a ``question`` column)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise QuestionsFileError(f"{path}: not valid UTF-8") from exc
-    except OSError as exc:
-        raise QuestionsFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    questions = list(_parse(path, text))
-    if not questions:
-        raise QuestionsFileError(f"{path}: no questions found")
-    seen: set[str] = set()
-    for q in questions:
-        if q.id in seen:
-            raise QuestionsFileError(f"{path}: question id {q.id!r} appears twice")
-        seen.add(q.id)
-    return questions
-
-
-def _parse(path: Path, text: str) -> Iterator[Question]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        columns = {c.strip().casefold(): c for c in reader.fieldnames or []}
-        if "question" not in columns:
-            raise QuestionsFileError(f"{path}:1: no 'question' column")
-        for row in reader:
-            question = (row.get(columns["question"]) or "").strip()
-            if not question:
-                raise QuestionsFileError(f"{path}:{reader.line_num}: empty question")
-            qid = (row.get(columns["id"]) or "").strip() if "id" in columns else ""
-            yield Question(qid or str(reader.line_num - 1), question)
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if suffix in (".jsonl", ".ndjson") or stripped.startswith("{"):
-            try:
-                row = json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                raise QuestionsFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-            question = str(row.get("question", "")).strip() if isinstance(row, dict) else ""
-            if not question:
-                raise QuestionsFileError(f'{path}:{number}: a JSON line needs a "question"')
-            yield Question(str(row.get("id", number)), question)
-        else:
-            yield Question(str(number), stripped)
 
 
 def result_rows(results: Path) -> Iterator[dict[str, object]]:
@@ -145,8 +85,11 @@ def run_batch(
     def answer(q: Question) -> dict[str, object]:
         try:
             result = ask(library, backend, q.question, k=k)
-        except LLMError as exc:
-            return {"id": q.id, "question": q.question, "error": str(exc), "model": backend.name}
+        except Exception as exc:  # any failure is this question's, recorded to retry
+            message = describe(exc)
+            if message is None:
+                message = f"{type(exc).__name__}: {redact(str(exc))}"  # a bug, kept as a record
+            return {"id": q.id, "question": q.question, "error": message, "model": backend.name}
         return {"id": q.id, **result.to_dict()}
 
     with results.open("a+", encoding="utf-8") as handle:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 # Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
 # LaTeX or BibTeX. Braces become commands: BibTeX counts every brace, escaped or not, so an

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from litreview.llm.types import Source
+from litreview.evidence.source import Source
 
 _S = r"[ \t]*"  # spaces within a marker; a marker never spans lines
 # Each run of spaces can be matched one way only (no two optional space runs side by side):

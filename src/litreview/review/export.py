@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, write_bibtex
 from litreview.review.related import RelatedWorkDraft
 from litreview.review.session import Turn

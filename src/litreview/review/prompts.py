@@ -13,7 +13,8 @@ from functools import lru_cache
 from importlib import resources
 
 from litreview.errors import LitreviewError
-from litreview.llm.types import Message, Source
+from litreview.evidence.source import Source
+from litreview.llm.types import Message
 
 
 class PromptError(LitreviewError):

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from litreview.errors import Stopped
+from litreview.evidence.keyphrases import candidate_phrases, key_phrases
+from litreview.evidence.scoring import EvidenceScorer, terms
+from litreview.evidence.sentences import short_name, split_sentences
+from litreview.evidence.source import Source
 from litreview.index.library import Library
-from litreview.library.paper import Paper
 from litreview.llm.backend import Backend, Done
-from litreview.llm.errors import Cancelled
-from litreview.llm.extractive.evidence import EvidenceScorer, terms
-from litreview.llm.extractive.keyphrases import candidate_phrases, key_phrases
-from litreview.llm.extractive.sentences import short_name, split_sentences
-from litreview.llm.types import Completion, Request, Source, Usage
+from litreview.llm.types import Completion, Request, Usage
+from litreview.reading.paper import Paper
 from litreview.review import prompts
 from litreview.review.citations import check
 from litreview.review.support import SupportCheck, check_support
@@ -214,8 +215,8 @@ def _sources(papers: Sequence[Paper], numbers: Sequence[int]) -> tuple[Source, .
     )
 
 
-def _run(backend: Backend, request: Request, cancel: threading.Event | None) -> Completion:
-    for event in backend.stream(request, cancel):
+def _run(backend: Backend, request: Request, stop: threading.Event | None) -> Completion:
+    for event in backend.stream(request, stop):
         if isinstance(event, Done):
             return event.completion
     raise RuntimeError("stream ended without a result")
@@ -306,14 +307,14 @@ def draft_related_work(
     max_papers: int = 12,
     margin: float = RELEVANCE_MARGIN,
     progress: ProgressFn | None = None,
-    cancel: threading.Event | None = None,
+    stop: threading.Event | None = None,
     on_theme: Callable[[Theme], None] | None = None,
 ) -> RelatedWorkDraft:
     """Draft a related-work section for ``work`` (a topic or a draft abstract)."""
 
     def report(stage: str, done: int, total: int, message: str = "") -> None:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled("stopped")
+        if stop is not None and stop.is_set():
+            raise Stopped("stopped")
         if progress is not None:
             progress(stage, done, total, message)
 
@@ -344,13 +345,13 @@ def draft_related_work(
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
         frequency = _discount_used(library.phrase_share, [t.name for t in themes])
         request = theme_request(work, sources, others, frequency)
-        named = _run(backend, request, cancel)
+        named = _run(backend, request, stop)
         usage = usage + named.usage
         theme.name = unique_name(
             clean_name(named.text, short_name(theme.papers[0].title)), [t.name for t in themes]
         )
         report("theme", i, len(themes), theme.name)
-        theme.paragraph, extra = _paragraph(backend, work, theme, sources, cancel, extractive)
+        theme.paragraph, extra = _paragraph(backend, work, theme, sources, stop, extractive)
         usage = usage + extra
         report("written", i, len(themes), theme.name)
         if on_theme is not None:
@@ -363,14 +364,14 @@ def _paragraph(
     work: str,
     theme: Theme,
     sources: tuple[Source, ...],
-    cancel: threading.Event | None,
+    stop: threading.Event | None,
     extractive: bool,
 ) -> tuple[str, Usage]:
     usage = Usage()
     reminder = ""
     text = ""
     for attempt in range(2):
-        completion = _run(backend, paragraph_request(work, theme.name, sources, reminder), cancel)
+        completion = _run(backend, paragraph_request(work, theme.name, sources, reminder), stop)
         usage = usage + completion.usage
         checked = check(completion.text, sources)
         text = checked.text

@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from litreview.llm.extractive.evidence import EvidenceScorer, overlap, terms
-from litreview.llm.extractive.sentences import split_sentences
-from litreview.llm.types import Source
+from litreview.evidence.scoring import EvidenceScorer, overlap, terms
+from litreview.evidence.sentences import split_sentences
+from litreview.evidence.source import Source
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Weights and threshold fitted on the even-numbered labels of bench/data/support_labels.jsonl

@@ -20,8 +20,8 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     from litreview.index.library import Library
-    from litreview.library.paper import Paper
     from litreview.llm.backend import Backend
+    from litreview.reading.paper import Paper
     from litreview.review.ask import AskResult
 
 
@@ -151,7 +151,7 @@ class LitReviewApp(App[None]):
         self,
         question: str,
         on_delta: Callable[[str], None] | None = None,
-        cancel: threading.Event | None = None,
+        stop: threading.Event | None = None,
         exclude: frozenset[str] = frozenset(),
     ) -> AskResult:
         from litreview.review.ask import ask
@@ -162,7 +162,7 @@ class LitReviewApp(App[None]):
             question,
             history=self.session.history(),
             on_delta=on_delta,
-            cancel=cancel,
+            stop=stop,
             exclude=exclude,
         )
         self.session = self.store.append(self.session.name, Turn.of(result))

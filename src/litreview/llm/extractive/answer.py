@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from litreview.llm.extractive.evidence import Evidence, EvidenceScorer
+from litreview.evidence.scoring import Evidence, EvidenceScorer
+from litreview.evidence.sentences import short_name, third_person
+from litreview.evidence.source import Source
 from litreview.llm.extractive.related import CONTRIBUTION
-from litreview.llm.extractive.sentences import short_name, third_person
-from litreview.llm.types import Source
 
 MAX_SENTENCES = 6
 PER_SOURCE = 2

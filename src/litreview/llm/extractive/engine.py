@@ -6,11 +6,12 @@ import threading
 from collections.abc import Iterator
 from functools import cached_property
 
+from litreview.errors import Stopped
+from litreview.evidence.scoring import EvidenceScorer
 from litreview.llm.backend import Delta, Done, StreamEvent
-from litreview.llm.errors import Cancelled, LLMError
+from litreview.llm.errors import LLMError
 from litreview.llm.extractive import related
 from litreview.llm.extractive.answer import POLICY, Policy, compose_answer
-from litreview.llm.extractive.evidence import EvidenceScorer
 from litreview.llm.types import Completion, Request, Usage
 
 NAME = "extractive"
@@ -63,12 +64,12 @@ class ExtractiveBackend:
         return Usage(prompt, count(text), 0.0)
 
     def stream(
-        self, request: Request, cancel: threading.Event | None = None
+        self, request: Request, stop: threading.Event | None = None
     ) -> Iterator[StreamEvent]:
         text = self.run(request)
         for piece in _pieces(text):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("stopped")
+            if stop is not None and stop.is_set():
+                raise Stopped("stopped")
             yield Delta(piece)
         yield Done(Completion(text, self._usage(request, text), NAME))
 

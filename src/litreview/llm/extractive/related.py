@@ -11,16 +11,16 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from litreview.llm.extractive.evidence import EvidenceScorer, terms
-from litreview.llm.extractive.keyphrases import (
+from litreview.evidence.keyphrases import (
     adjectival,
     generic,
     key_phrases,
     shared_phrase,
     title_case,
 )
-from litreview.llm.extractive.sentences import short_name, split_sentences, third_person
-from litreview.llm.types import Source
+from litreview.evidence.scoring import EvidenceScorer, terms
+from litreview.evidence.sentences import short_name, split_sentences, third_person
+from litreview.evidence.source import Source
 
 # Sentences that state what a paper contributes (preferred over background sentences).
 CONTRIBUTION = re.compile(

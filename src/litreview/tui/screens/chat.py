@@ -34,7 +34,7 @@ class ChatScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cancel = threading.Event()
+        self.stop = threading.Event()
         self.exclude_next: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
@@ -65,14 +65,14 @@ class ChatScreen(Screen[None]):
         answer = Answer("…")
         messages.mount(answer)
         messages.scroll_end(animate=False)
-        self.cancel = threading.Event()
+        self.stop = threading.Event()
         self.query_one(StatusBar).activity = "retrieving and answering…"
         self.answer_question(question, answer, self.exclude_next)
         self.exclude_next = frozenset()
 
     @work(thread=True, exclusive=True, group="answer")
     def answer_question(self, question: str, widget: Answer, exclude: frozenset[str]) -> None:
-        from litreview.llm.errors import Cancelled, LLMError
+        from litreview.errors import Stopped, describe
 
         app = self.app
         parts: list[str] = []
@@ -88,16 +88,19 @@ class ChatScreen(Screen[None]):
 
         try:
             result = app.ask(  # type: ignore[attr-defined]
-                question, on_delta=on_delta, cancel=self.cancel, exclude=exclude
+                question, on_delta=on_delta, stop=self.stop, exclude=exclude
             )
-        except Cancelled:
+        except Stopped:
             app.call_from_thread(widget.update, linkify("".join(parts)) + "\n\n*(stopped)*")
             app.call_from_thread(self._set_activity, "stopped")
             return
-        except LLMError as exc:
-            app.call_from_thread(widget.update, f"⚠ **The model could not answer.** {exc}")
+        except Exception as exc:  # a message in the chat, never a closed app
+            message = describe(exc)
+            if message is None:
+                raise
+            app.call_from_thread(widget.update, f"⚠ **No answer.** {escape_markdown(message)}")
             app.call_from_thread(
-                app.notify, str(exc), title="Model error", severity="error", timeout=10
+                app.notify, message, title="Error", severity="error", timeout=10, markup=False
             )
             app.call_from_thread(self._set_activity, "error")
             return
@@ -151,7 +154,7 @@ class ChatScreen(Screen[None]):
         panel.show_source(n)
 
     def action_stop(self) -> None:
-        self.cancel.set()
+        self.stop.set()
 
     def action_focus_sources(self) -> None:
         self.query_one("#source-list").focus()
@@ -201,3 +204,8 @@ class ChatScreen(Screen[None]):
         self.query_one("#messages", VerticalScroll).remove_children()
         self._reset_side()
         self.query_one(StatusBar).activity = "new chat"
+
+
+def escape_markdown(text: str) -> str:
+    """A message shown inside Markdown as it is (brackets, asterisks and underscores kept)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)

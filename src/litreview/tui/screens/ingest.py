@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar
 
-from litreview.library import sample_paths
+from litreview.reading import sample_paths
 
 if TYPE_CHECKING:
     from litreview.index.ingest import IngestReport
@@ -82,7 +82,7 @@ class IngestScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="ingest")
     def ingest(self, paths: list[Path], what: str) -> None:
-        from litreview.index.ingest import IngestStopped
+        from litreview.errors import Stopped
 
         app = cast("LitReviewApp", self.app)
         bar = self.query_one("#ingest-progress", ProgressBar)
@@ -93,7 +93,7 @@ class IngestScreen(ModalScreen[int | None]):
 
         try:
             report = app.library.ingest(paths, progress, self.stop)
-        except IngestStopped:
+        except Stopped:
             app.call_from_thread(self._failed, "stopped; what was done is kept", "warning")
             return
         except Exception as exc:  # a message, never a crash

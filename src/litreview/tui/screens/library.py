@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Markdown
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from litreview.tui.widgets.status import StatusBar
 
 SEARCH_RESULTS = 50

@@ -30,7 +30,7 @@ class RelatedWorkScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cancel = threading.Event()
+        self.stop = threading.Event()
         self.draft: RelatedWorkDraft | None = None
 
     def compose(self) -> ComposeResult:
@@ -51,13 +51,13 @@ class RelatedWorkScreen(Screen[None]):
         if not work_text:
             self.app.notify("Write a topic or paste an abstract first.", severity="warning")
             return
-        self.cancel = threading.Event()
+        self.stop = threading.Event()
         self.query_one("#draft", Markdown).update("*Finding papers…*")
         self.generate(work_text)
 
     @work(thread=True, exclusive=True, group="related")
     def generate(self, work_text: str) -> None:
-        from litreview.llm.errors import Cancelled, LLMError
+        from litreview.errors import Stopped, describe
         from litreview.review.related import draft_related_work
 
         app = cast("LitReviewApp", self.app)
@@ -84,15 +84,18 @@ class RelatedWorkScreen(Screen[None]):
                 app.backend(),
                 work_text,
                 progress=progress,
-                cancel=self.cancel,
+                stop=self.stop,
                 on_theme=on_theme,
             )
-        except Cancelled:
+        except Stopped:
             app.call_from_thread(self._activity, "stopped")
             return
-        except LLMError as exc:
+        except Exception as exc:  # a notification, never a closed app
+            message = describe(exc)
+            if message is None:
+                raise
             app.call_from_thread(
-                app.notify, str(exc), title="Model error", severity="error", timeout=10
+                app.notify, message, title="Error", severity="error", timeout=10, markup=False
             )
             app.call_from_thread(self._activity, "error")
             return
@@ -132,6 +135,6 @@ class RelatedWorkScreen(Screen[None]):
 
     def action_stop_or_back(self) -> None:
         if any(w.is_running for w in self.workers):
-            self.cancel.set()
+            self.stop.set()
         else:
             self.app.pop_screen()

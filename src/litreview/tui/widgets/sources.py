@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 from litreview.review.ask import AskResult
 from litreview.review.support import SupportCheck
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.library import LibraryFileError, read_file, sample_paths
-from litreview.library.dedupe import merge_papers
+from litreview.reading import LibraryFileError, read_file, sample_paths
+from litreview.reading.dedupe import merge_papers
 
 ABSTRACT = (
     "We study a problem that matters and propose a method that works well on several "

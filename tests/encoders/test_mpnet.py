@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from litreview.index import model_files
-from litreview.index.model_files import ModelMissing, materialise
-from litreview.index.mpnet import MPNetEncoder, relative_buckets
+from litreview.encoders import model_files
+from litreview.encoders.model_files import ModelMissing, materialise
+from litreview.encoders.mpnet import MPNetEncoder, relative_buckets
 from litreview.settings import load_settings
 
 DATA = Path(__file__).parent / "data"

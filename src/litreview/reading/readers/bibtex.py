@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litreview.library.build import Collected
-from litreview.library.errors import LibraryFileError
+from litreview.reading.build import Collected
+from litreview.reading.errors import LibraryFileError
 
 # Fields of an imported entry that a draft's references.bib writes back as they came, so a
 # cited paper keeps its volume, pages, publisher... (stored raw, LaTeX markup and all, in

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from litreview.library.build import Collected
-from litreview.library.errors import LibraryFileError
+from litreview.reading.build import Collected
+from litreview.reading.errors import LibraryFileError
 
 CHROME = frozenset(
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from litreview.index.embedder import DIMENSION, EMBEDDER_NAME, MiniLMEmbedder
+from litreview.encoders.minilm import DIMENSION, MiniLMEmbedder
 
 
 def test_similar_texts_are_closer_than_unrelated() -> None:
@@ -40,9 +40,25 @@ def test_long_text_truncates_at_256_not_128_tokens() -> None:
 def test_registered_config_round_trip() -> None:
     from chromadb.utils.embedding_functions import known_embedding_functions
 
-    assert known_embedding_functions[EMBEDDER_NAME] is MiniLMEmbedder
-    rebuilt = MiniLMEmbedder.build_from_config(MiniLMEmbedder().get_config())
-    assert isinstance(rebuilt, MiniLMEmbedder)
+    from litreview.index.chroma_function import EMBEDDER_NAME, ChromaMiniLM
+
+    assert known_embedding_functions[EMBEDDER_NAME] is ChromaMiniLM
+    rebuilt = ChromaMiniLM.build_from_config(ChromaMiniLM().get_config())
+    assert isinstance(rebuilt, ChromaMiniLM)
+    vectors = rebuilt(["a sentence"])
+    assert np.allclose(vectors[0], MiniLMEmbedder().embed(["a sentence"])[0], atol=1e-5)
+
+
+def test_the_encoder_does_not_load_chroma() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from litreview.evidence.scoring import EvidenceScorer; "
+        "EvidenceScorer().count_tokens('x'); print('chromadb' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_token_count_is_not_truncated() -> None:

@@ -7,9 +7,9 @@ here) and pads every input to 256 tokens; this class pads each batch only to
 its longest member and embeds queries one by one without padding, so a query
 costs milliseconds.
 
-The class is registered with Chroma under :data:`EMBEDDER_NAME`, so a
-collection reopened later rebuilds *this* function from its stored config and
-never falls back to Chroma's downloading default.
+This module knows nothing of Chroma: the evidence scorer and the extractive
+engine use it without loading a vector store. ``index/chroma_function.py``
+adapts it to Chroma's embedding-function interface.
 """
 
 from __future__ import annotations
@@ -19,17 +19,14 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.utils.embedding_functions import register_embedding_function
 
 if TYPE_CHECKING:
     import onnxruntime
     from tokenizers import Tokenizer
 
-EMBEDDER_NAME = "litreview-minilm-int8"
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSION = 384
 MAX_TOKENS = 256  # the model's trained window (sentence-transformers max_seq_length)
@@ -147,17 +144,12 @@ class _Model:
         return Encoded(out, [t for t in tokens if t is not None] if keep_tokens else [])
 
 
-@register_embedding_function
-class MiniLMEmbedder(EmbeddingFunction[Documents]):
-    """Chroma embedding function over the shipped MiniLM ONNX model."""
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2: pooled sentence vectors and, on request, token vectors."""
 
     def __init__(self, batch_size: int = 8) -> None:
         # batch 8 measured fastest on 2 cores (attention cost grows with padded width).
         self.batch_size = batch_size
-
-    def __call__(self, input: Documents) -> Embeddings:
-        vectors = self.embed(list(input))
-        return [row for row in vectors]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts, keep_tokens=False).vectors
@@ -168,31 +160,5 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
             return Encoded(np.zeros((0, DIMENSION), dtype=np.float32), [])
         return _Model.get().encode(texts, self.batch_size, keep_tokens)
 
-    def embed_query(self, input: Documents) -> Embeddings:
-        return self(input)
-
     def count_tokens(self, text: str) -> int:
         return _Model.get().count_tokens(text)
-
-    @staticmethod
-    def name() -> str:
-        return EMBEDDER_NAME
-
-    def default_space(self) -> Space:
-        return "cosine"
-
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine"]
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedder:
-        return MiniLMEmbedder(batch_size=int(config.get("batch_size", 8)))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size, "model": MODEL_ID}
-
-    @staticmethod
-    def validate_config(config: dict[str, Any]) -> None:
-        model = config.get("model", MODEL_ID)
-        if model != MODEL_ID:
-            raise ValueError(f"collection was embedded with {model!r}, not {MODEL_ID!r}")

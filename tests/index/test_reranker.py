@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from litreview.cli.main import cli
-from litreview.index import model_files
+from litreview.encoders import model_files
+from litreview.encoders.model_files import ModelMissing
 from litreview.index.library import Library
-from litreview.index.model_files import ModelMissing
+from litreview.index.reranker import VectorTable
 from litreview.index.retriever import SearchRequest
-from litreview.index.second_opinion import VectorTable
 from litreview.settings import Settings, load_settings
 from tests.index.test_library import small_corpus
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from litreview.llm.extractive.evidence import terms
+from litreview.evidence.scoring import terms
 
 MAX_NGRAM = 3
 

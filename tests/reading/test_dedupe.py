@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from litreview.library.dedupe import merge_papers
-from litreview.library.normalize import paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading.dedupe import merge_papers
+from litreview.reading.normalize import paper_id_for
+from litreview.reading.paper import Paper
 
 
 def paper(title: str, abstract: str, source: str, **kw: object) -> Paper:

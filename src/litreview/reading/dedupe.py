@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 
 def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from litreview.llm.extractive.sentences import split_sentences
-from litreview.llm.types import Source
+from litreview.evidence.sentences import split_sentences
+from litreview.evidence.source import Source
 
 # Weights of the combined score; calibrated on the labelled questions (bench/).
 SEMANTIC_WEIGHT = 0.75
@@ -87,7 +87,7 @@ class EvidenceScorer:
             return cls._shared
 
     def __init__(self) -> None:
-        from litreview.index.embedder import MiniLMEmbedder
+        from litreview.encoders.minilm import MiniLMEmbedder
 
         self._embedder = MiniLMEmbedder()
         self._cache: dict[str, np.ndarray] = {}

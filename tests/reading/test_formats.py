@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.library import LibraryFileError, read_file
-from litreview.library.normalize import normalize_title, paper_id_for
+from litreview.reading import LibraryFileError, read_file
+from litreview.reading.normalize import normalize_title, paper_id_for
 
 ABSTRACT = "We propose a method for robust training of deep networks that improves accuracy by 5%."
 

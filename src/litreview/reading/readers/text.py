@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litreview.library.errors import LibraryFileError
+from litreview.reading.errors import LibraryFileError
 
 
 def decode(path: Path) -> str:

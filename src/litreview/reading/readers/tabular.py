@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litreview.library.build import Collected
-from litreview.library.errors import LibraryFileError
+from litreview.reading.build import Collected
+from litreview.reading.errors import LibraryFileError
 
 # Column names people actually use, mapped to ours (lower-case keys).
 ALIASES = {

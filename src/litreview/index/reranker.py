@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from litreview.encoders.model_files import ModelFolder
+from litreview.encoders.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
 from litreview.index.chunking import Chunker
-from litreview.index.model_files import ModelFolder
-from litreview.index.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
 from litreview.index.sqlite_store import ModelStore, rows_for_ids
-from litreview.library.paper import Paper
+from litreview.reading.paper import Paper
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS paper_vectors (

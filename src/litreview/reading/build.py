@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from litreview.library.errors import LibraryFileError, MissingAbstract
-from litreview.library.normalize import clean_text, extract_links, paper_id_for
-from litreview.library.paper import Paper
+from litreview.reading.errors import LibraryFileError, MissingAbstract
+from litreview.reading.normalize import clean_text, extract_links, paper_id_for
+from litreview.reading.paper import Paper
 
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from litreview.library.build import Collected
-from litreview.library.dedupe import merge_papers
-from litreview.library.errors import LibraryFileError
-from litreview.library.paper import Paper
-from litreview.library.readers.bibtex import read_bibtex
-from litreview.library.readers.tabular import read_csv, read_jsonl, read_tsv
-from litreview.library.readers.text import decode
-from litreview.library.readers.trending import read_trending
+from litreview.reading.build import Collected
+from litreview.reading.dedupe import merge_papers
+from litreview.reading.errors import LibraryFileError
+from litreview.reading.paper import Paper
+from litreview.reading.readers.bibtex import read_bibtex
+from litreview.reading.readers.tabular import read_csv, read_jsonl, read_tsv
+from litreview.reading.readers.text import decode
+from litreview.reading.readers.trending import read_trending
 
 Reader = Callable[[Path, str], Collected]
 
@@ -78,7 +78,7 @@ def read_file(path: Path) -> ReadResult:
 
 def sample_paths() -> list[Path]:
     """The bundled demo corpus: four trending-papers page dumps."""
-    folder = resources.files("litreview.library") / "sample"
+    folder = resources.files("litreview.reading") / "sample"
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
 
 

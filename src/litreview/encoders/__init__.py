@@ -1,0 +1,1 @@
+"""Encoders: the ONNX models (MiniLM, MPNet) and the files they come from."""

@@ -1,0 +1,56 @@
+"""MiniLM as a Chroma embedding function, registered under a name of its own.
+
+Chroma's own ONNX class would download its model at first use (impossible
+here). Registered under :data:`EMBEDDER_NAME`, a collection reopened later
+rebuilds *this* function from its stored config and never falls back to
+Chroma's downloading default; the config names the model, so a collection
+embedded with another is refused instead of silently mixed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from litreview.encoders.minilm import MODEL_ID, MiniLMEmbedder
+
+EMBEDDER_NAME = "litreview-minilm-int8"
+
+
+@register_embedding_function
+class ChromaMiniLM(EmbeddingFunction[Documents]):
+    """Chroma embedding function over the shipped MiniLM ONNX model."""
+
+    def __init__(self, encoder: MiniLMEmbedder | None = None, batch_size: int = 8) -> None:
+        self.encoder = encoder or MiniLMEmbedder(batch_size)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return [row for row in self.encoder.embed(list(input))]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return self(input)
+
+    @staticmethod
+    def name() -> str:
+        return EMBEDDER_NAME
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaMiniLM:
+        return ChromaMiniLM(batch_size=int(config.get("batch_size", 8)))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_size": self.encoder.batch_size, "model": MODEL_ID}
+
+    @staticmethod
+    def validate_config(config: dict[str, Any]) -> None:
+        model = config.get("model", MODEL_ID)
+        if model != MODEL_ID:
+            raise ValueError(f"collection was embedded with {model!r}, not {MODEL_ID!r}")
