@@ -60,3 +60,27 @@ def test_a_full_disk_is_one_line_and_leaves_nothing_half_done(tmp_path: Path) ->
         assert "full" in line and str(home) in line
         listing = run_cli(home, "library", "--json")
         assert "Traceback" not in listing.stderr
+
+
+@needs_mount
+def test_a_draft_that_cannot_be_written_is_kept_and_found(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    home = copy_of(sample_home, tmp_path)
+    target = tmp_path / "target"
+    target.mkdir()
+    with read_only(target, tmp_path / "ro-out") as out:
+        proc = run_cli(
+            home,
+            "related-work",
+            "--topic",
+            "detecting backdoors in neural networks",
+            "--out",
+            str(out / "draft"),
+        )
+    assert proc.returncode == 1
+    line = one_clear_line(proc.stderr)
+    assert "saved in" in line
+    saved = Path(line.split("saved in ")[1].split(" and ")[0])
+    assert saved.exists() and "[1]" in saved.read_text()
+    assert (saved.parent / "references.bib").read_text().startswith("@")

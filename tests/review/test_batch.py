@@ -44,7 +44,7 @@ def test_question_formats(tmp_path: Path) -> None:
     [
         ("q.jsonl", '{"id": 1, "question": "ok"}\n{broken\n', "q.jsonl:2: invalid JSON"),
         ("q.jsonl", '{"id": 1}\n', "q.jsonl:1: a JSON line needs"),
-        ("q.csv", "id,text\n1,hello\n", "q.csv:1: no 'question' column"),
+        ("q.csv", "id,text\n1,hello\n", "q.csv:1: no 'question'"),
         ("q.txt", "\n# only a comment\n", "no questions found"),
         ("q.jsonl", '{"id": 1, "question": "a"}\n{"id": 1, "question": "b"}\n', "appears twice"),
     ],
@@ -165,3 +165,15 @@ def test_same_answers_at_any_concurrency(sample_home: Path, tmp_path: Path) -> N
         }
     assert len(answers["1"]) == 20
     assert answers["4"] == answers["1"]
+
+
+def test_one_reader_takes_question_or_query(tmp_path: Path) -> None:
+    jsonl = tmp_path / "q.jsonl"
+    jsonl.write_text('{"id": "a", "query": "backdoors?"}\n{"id": "b", "question": "memory?"}\n')
+    assert [(q.id, q.question) for q in read_questions(jsonl)] == [
+        ("a", "backdoors?"),
+        ("b", "memory?"),
+    ]
+    table = tmp_path / "q.csv"
+    table.write_text("id,query\n1,quantization?\n")
+    assert read_questions(table)[0].question == "quantization?"

@@ -113,10 +113,7 @@ def related_command(
     elif out_dir is None:
         click.echo(exported.text)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        text_path = out_dir / ("related-work.tex" if fmt == "latex" else "related-work.md")
-        text_path.write_text(exported.text, encoding="utf-8")
-        (out_dir / "references.bib").write_text(exported.bibtex, encoding="utf-8")
+        text_path = exported.write(out_dir)
         out.print(
             f"Wrote {text_path} and {out_dir / 'references.bib'} ({len(exported.cited)} papers)."
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from litreview.errors import LitreviewError
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, write_bibtex
 from litreview.review.related import RelatedWorkDraft
@@ -27,11 +29,48 @@ _LATEX_SPECIAL = {
 }
 
 
+class ExportNotWritten(LitreviewError):
+    """The chosen folder could not be written; the message says where the draft went instead."""
+
+
 @dataclass(frozen=True)
 class Export:
     text: str
     bibtex: str
     cited: list[str]  # paper ids, in citation order
+    fmt: str = "md"
+
+    @property
+    def filename(self) -> str:
+        return "related-work.tex" if self.fmt == "latex" else "related-work.md"
+
+    def write(self, folder: Path) -> Path:
+        """Write the draft and ``references.bib`` into ``folder``; return the draft's path.
+
+        A draft can take minutes to compute, so a folder that cannot be written
+        (read-only, full, a typo under /) never loses it: it is written to a
+        folder of its own under the temporary directory instead, and the error
+        says where.
+        """
+        try:
+            return self._write(folder)
+        except OSError as exc:
+            import tempfile
+
+            fallback = Path(tempfile.mkdtemp(prefix="litreview-draft-"))
+            saved = self._write(fallback)
+            raise ExportNotWritten(
+                f"cannot write the draft here ({exc.strerror}); it is saved in {saved} "
+                f"and {fallback / 'references.bib'} instead",
+                path=exc.filename or folder,
+            ) from exc
+
+    def _write(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / self.filename
+        path.write_text(self.text, encoding="utf-8")
+        (folder / "references.bib").write_text(self.bibtex, encoding="utf-8")
+        return path
 
 
 def _latex_escape(text: str) -> str:

@@ -118,6 +118,7 @@ class RelatedWorkScreen(Screen[None]):
         self._activity(f"draft ready: {len(draft.themes)} themes, {len(draft.papers)} papers")
 
     def action_export(self, fmt: str) -> None:
+        from litreview.errors import LitreviewError
         from litreview.review.export import render
 
         if self.draft is None or not self.draft.themes:
@@ -126,11 +127,12 @@ class RelatedWorkScreen(Screen[None]):
         exported = render(self.draft, fmt)
         app = cast("LitReviewApp", self.app)
         folder = app.export_dir / time.strftime("related-%Y%m%d-%H%M%S")
-        folder.mkdir(parents=True, exist_ok=True)
-        name = "related-work.tex" if fmt == "latex" else "related-work.md"
-        (folder / name).write_text(exported.text, encoding="utf-8")
-        (folder / "references.bib").write_text(exported.bibtex, encoding="utf-8")
-        self.app.notify(f"Wrote {folder / name} and references.bib", title="Exported")
+        try:
+            path = exported.write(folder)
+        except LitreviewError as exc:
+            self.app.notify(str(exc), title="Export", severity="error", markup=False)
+            return
+        self.app.notify(f"Wrote {path} and references.bib", title="Exported", markup=False)
         self.exported = folder
 
     def action_stop_or_back(self) -> None:
