@@ -43,7 +43,7 @@ def split_race(texts: list[str]) -> dict[str, float]:
 
 def main() -> dict[str, object]:
     library = sample_library()
-    texts = [p.abstract for p in library.catalog.all()]
+    texts = [p.abstract for p in library.papers()]
     result: dict[str, object] = {"abstracts": len(texts), "differ_in_4_threads": split_race(texts)}
     print(result)
     picked = load_questions("retrieval_questions_hard.jsonl")[:40]

@@ -49,14 +49,16 @@ def measure(library: Library, queries: list[str], mode: str, mmr: bool = False) 
 
 def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
     rng = random.Random(seed)
-    real = list(source.catalog.all())
-    vectors = source.vectors.paper_vectors([p.paper_id for p in real])
+    real = list(source._stores.catalog.all())
+    vectors = source._stores.vectors.paper_vectors([p.paper_id for p in real])
     base = np.stack([vectors[p.paper_id] for p in real])
     words = [w for p in real for w in p.title.split()]
     # Token vectors for late interaction: real ones, of real chunks, assigned at random.
-    token_pool = source.vectors.embedder.encode([f"{p.title}. {p.abstract}" for p in real]).tokens
+    token_pool = source._stores.vectors.embedder.encode(
+        [f"{p.title}. {p.abstract}" for p in real]
+    ).tokens
     sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
-    opinion = source.second_opinion
+    opinion = source._stores.second_opinion
     mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
 
     home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
@@ -77,7 +79,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
                     paper_id_for(title), title, abstract, year=2000 + i % 25, sources=("synthetic",)
                 )
             )
-        target.catalog.upsert(papers)
+        target._stores.catalog.upsert(papers)
         a = base[[rng.randrange(len(base)) for _ in papers]]
         b = base[[rng.randrange(len(base)) for _ in papers]]
         mix = a + 0.5 * b + 0.05 * np.random.default_rng(start).standard_normal(a.shape)
@@ -85,13 +87,13 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
         chunks = [
             Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers
         ]
-        target.vectors.replace_papers(chunks, mix.astype(np.float32))
-        target.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
-        if target.second_opinion is not None and mpnet_pool:
-            target.second_opinion.table.replace_papers(
+        target._stores.vectors.replace_papers(chunks, mix.astype(np.float32))
+        target._stores.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
+        if target._stores.second_opinion is not None and mpnet_pool:
+            target._stores.second_opinion.table.replace_papers(
                 {p.paper_id: rng.choice(mpnet_pool) for p in papers}
             )
-        target.catalog.mark_indexed(
+        target._stores.catalog.mark_indexed(
             [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
         )
         print(f"  synthetic: {min(start + batch, n)}/{n}", end="\r", flush=True)

@@ -144,12 +144,12 @@ def test_killed_ingest_leaves_library_consistent_and_resumes(
     assert catalog_state(home) == (264, 0)
 
     with Library(sample_settings) as reference:
-        expected_chunks = reference.vectors.count()
+        expected_chunks = reference._stores.vectors.count()
     os.environ["LITREVIEW_HOME"] = str(home)
     from litreview.settings import load_settings
 
     with Library(load_settings()) as lib:
-        assert lib.vectors.count() == expected_chunks  # no lost and no duplicated chunks
+        assert lib._stores.vectors.count() == expected_chunks  # no lost and no duplicated chunks
     search = run_cli(home, "search", "GPU memory for training huge models", "--json", check=True)
     assert json.loads(search.stdout)["results"]
 

@@ -111,7 +111,7 @@ def test_hybrid_hits_are_reranked_and_a_lost_token_store_reindexes(
     question = "borderline inputs whose right label is unclear, to test DNN supervisors"
     with Library(settings) as lib:
         lib.ingest([corpus])
-        assert lib.tokens.count() == 8
+        assert lib._stores.tokens.count() == 8
         hits = lib.search(SearchRequest(question, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert all(h.late_score is not None for h in hits)

@@ -29,11 +29,11 @@ def test_ingest_then_search_and_reingest_is_idempotent(settings: Settings, tmp_p
     with Library(settings) as lib:
         report = lib.ingest([corpus])
         assert report.added == 20 and report.embedded == 20 and not report.failed
-        chunks = lib.vectors.count()
+        chunks = lib._stores.vectors.count()
         assert chunks >= 20
         again = lib.ingest([corpus])
         assert again.added == 0 and again.skipped == 20 and again.embedded == 0
-        assert lib.vectors.count() == chunks
+        assert lib._stores.vectors.count() == chunks
         hits = lib.search(SearchRequest("generating ambiguous inputs to test DNN supervisors", k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert hits[0].dense_rank is not None and hits[0].lexical_rank is not None
@@ -48,7 +48,7 @@ def test_changed_abstract_updates_in_place(settings: Settings, tmp_path: Path) -
         corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
         report = lib.ingest([corpus])
         assert report.updated == 1 and report.added == 0 and report.embedded == 1
-        assert lib.catalog.count() == 5
+        assert lib._stores.catalog.count() == 5
         hits = lib.search(SearchRequest("zebra giraffe migration", k=1))
         assert hits[0].paper.title == rows[0]["title"]
         # the old text is gone from both indexes
@@ -95,7 +95,7 @@ def test_resume_after_catalog_write_without_vectors(settings: Settings, tmp_path
     """The state a kill between the catalog transaction and the embedding leaves."""
     corpus = small_corpus(tmp_path, n=6)
     with Library(settings) as lib:
-        lib.catalog.upsert(read_file(corpus).papers)
+        lib._stores.catalog.upsert(read_file(corpus).papers)
         assert lib.pending == 6
         report = lib.ingest([])
         assert report.resumed == 6 and report.embedded == 6 and lib.pending == 0
@@ -109,10 +109,10 @@ def test_switching_vector_store_reindexes(settings: Settings, tmp_path: Path) ->
         lib.ingest([corpus])
     other = load_settings(**{"chroma.collection": "papers_elsewhere"})
     with Library(other) as lib:
-        assert lib.vectors.count() == 0
+        assert lib._stores.vectors.count() == 0
         assert lib.pending == 4
         assert lib.ingest([]).embedded == 4
-        assert lib.vectors.count() >= 4
+        assert lib._stores.vectors.count() >= 4
 
 
 def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path)
     with Library(limited) as lib, pytest.raises(Stopped):
         lib.ingest([corpus], progress, stop)
     with Library(limited) as lib:
-        assert lib.catalog.count() == 12 and lib.pending == 8
+        assert lib._stores.catalog.count() == 12 and lib.pending == 8
         assert lib.ingest([]).embedded == 8 and lib.pending == 0
 
 

@@ -46,7 +46,7 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL", "none")
     with Library(load_settings()) as lib:
         lib.ingest([corpus])
-        assert lib.second_opinion is None
+        assert lib._stores.second_opinion is None
         assert all(h.second_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
     monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
     with Library(load_settings()) as lib:
@@ -54,7 +54,9 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
         mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
         assert mixed and all(h.second_score is None for h in mixed)
         assert lib.ingest([]).embedded == 6 and lib.pending == 0
-        assert lib.second_opinion is not None and lib.second_opinion.table.count() == 6
+        assert (
+            lib._stores.second_opinion is not None and lib._stores.second_opinion.table.count() == 6
+        )
         hits = lib.search(SearchRequest(QUESTION, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert all(h.second_score is not None and -1 <= h.second_score <= 1 for h in hits)
@@ -75,8 +77,8 @@ def test_without_the_packages_search_falls_back_and_says_so(
     corpus = small_corpus(tmp_path, n=4)
     with Library(settings) as lib:
         lib.ingest([corpus])
-        assert lib.second_opinion is None and lib.pending == 0
-        assert "not installed" in (lib.second_opinion_problem or "")
+        assert lib._stores.second_opinion is None and lib.pending == 0
+        assert "not installed" in (lib.rerank_problem or "")
         hits = lib.search(SearchRequest(QUESTION, k=2))
         assert hits and hits[0].late_score is not None and hits[0].second_score is None
 
