@@ -55,3 +55,44 @@ def test_a_too_long_session_name_is_a_usage_error(tmp_path: Path) -> None:
     proc = run_cli(tmp_path / "home", "ask", "q?", "--session", "n" * 300, "--model", "extractive")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "at most 80 characters" in proc.stderr
+
+
+def test_two_batches_on_one_results_file_refuse_instead_of_answering_twice(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+
+    from litreview.review.batch import ResultsInUse, run_batch
+    from litreview.review.questions import Question
+
+    results = tmp_path / "answers.jsonl"
+    with results.open("a") as other:  # another batch holds the file
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(ResultsInUse, match="another batch"):
+            run_batch(None, None, [Question("1", "q?")], results)  # type: ignore[arg-type]
+    assert results.read_text() == ""
+
+
+def test_a_store_failure_is_one_questions_error_not_the_runs_end(tmp_path: Path) -> None:
+    from litreview.index.vectors import VectorStoreError
+    from litreview.review.batch import run_batch
+    from litreview.review.questions import Question
+
+    class DyingServer:
+        calls = 0
+
+        def search(self, request: object) -> list[object]:
+            DyingServer.calls += 1
+            raise VectorStoreError("cannot reach the Chroma server at 127.0.0.1:8000")
+
+        def request(self, query: str, **kw: object) -> object:
+            return query
+
+    class Named:
+        name = "extractive"
+
+    results = tmp_path / "answers.jsonl"
+    questions = [Question(str(i), f"question {i}?") for i in range(3)]
+    summary = run_batch(DyingServer(), Named(), questions, results, k=5)  # type: ignore[arg-type]
+    assert (summary.failed, summary.answered, DyingServer.calls) == (3, 0, 3)
+    assert results.read_text().count("Chroma server") == 3

@@ -8,6 +8,7 @@ error and the others go on.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import threading
 import time
@@ -15,8 +16,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from litreview.errors import describe
+from litreview.errors import LitreviewError, describe
 from litreview.index.library import Library
 from litreview.llm.backend import Backend
 from litreview.llm.types import Usage
@@ -76,9 +78,6 @@ def run_batch(
     stop: threading.Event | None = None,
 ) -> BatchSummary:
     start = time.monotonic()
-    done = answered_ids(results)
-    todo = [q for q in questions if q.id not in done]
-    summary = BatchSummary(total=len(questions), skipped=len(questions) - len(todo))
     write_lock = threading.Lock()
     results.parent.mkdir(parents=True, exist_ok=True)
 
@@ -93,6 +92,10 @@ def run_batch(
         return {"id": q.id, **result.to_dict()}
 
     with results.open("a+", encoding="utf-8") as handle:
+        _claim(handle, results)
+        done = answered_ids(results)
+        todo = [q for q in questions if q.id not in done]
+        summary = BatchSummary(total=len(questions), skipped=len(questions) - len(todo))
         if handle.tell() > 0:
             handle.seek(handle.tell() - 1)
             if handle.read(1) != "\n":
@@ -128,6 +131,23 @@ def run_batch(
                     record(future.result())
     summary.seconds = time.monotonic() - start
     return summary
+
+
+class ResultsInUse(LitreviewError):
+    """Another batch is writing the same results file."""
+
+
+def _claim(handle: IO[str], results: Path) -> None:
+    """Hold the results file for this run: two batches on one file would answer everything
+    twice. The lock goes with the process, so a killed batch never leaves the file claimed."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise ResultsInUse(
+            "another batch is writing this file; wait for it to finish, or write to another "
+            "file with --out",
+            path=results,
+        ) from exc
 
 
 def write_report(results: Path, report: Path, questions: list[Question]) -> None:
