@@ -139,3 +139,30 @@ def test_a_defense_question_leads_with_a_defense(sample_settings: Settings) -> N
         result = ask(library, ExtractiveBackend(), "What defenses exist?")
     first = result.answer.split("\n\n")[1]
     assert "defense framework" in first and "evade" not in first
+
+
+def test_absence_is_read_in_questions_and_sentences() -> None:
+    from litreview.llm.extractive.answer import absences
+
+    assert {"clean", "data"} <= absences("Which of them needs no clean data?")
+    assert "clean" in absences("It requires no access to the training dataset or clean inputs.")
+    assert absences("It achieves the lowest performance drop on clean data.") == set()
+    assert "data" in absences("A data-free distillation method.")
+    assert absences("trains without labels, but then uses clean data") == {"label"}
+
+
+def test_a_follow_up_asking_for_no_clean_data_quotes_t_miner(sample_settings: Settings) -> None:
+    from litreview.index.library import Library
+    from litreview.llm.extractive.engine import ExtractiveBackend
+    from litreview.llm.types import Message
+    from litreview.review.ask import ask
+
+    first = "What defenses exist against backdoor attacks?"
+    with Library(sample_settings) as library:
+        backend = ExtractiveBackend()
+        before = ask(library, backend, first)
+        history = [Message("user", first), Message("assistant", before.answer)]
+        result = ask(library, backend, "Which of them needs no clean data?", history=history)
+    cited = [c.title for c in result.citations]
+    assert any(title.startswith("T-Miner") for title in cited), cited
+    assert "requires no access to the training dataset or clean inputs" in result.answer

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from litreview.evidence.scoring import Evidence, EvidenceScorer
+from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, third_person
 from litreview.evidence.source import Source
 from litreview.llm.extractive.related import CONTRIBUTION
@@ -42,6 +42,7 @@ class Policy:
     background_penalty: float = 0.0  # context before the paper's own claims, or others' work
     relative_floor: float = 0.75  # keep sentences scoring at least this share of the best one
     context_second: bool = False  # background is never a paper's second quoted sentence
+    absence_bonus: float = 0.0  # says "without X" when the question asks for "no X"
 
 
 LEGACY = Policy()
@@ -57,7 +58,34 @@ POLICY = Policy(
     # The stronger first-paper prior raises the best weight: a lower floor keeps the other
     # papers in reach (the relevant one when the retriever ranked it second).
     relative_floor=0.65,
+    # Embeddings barely see negation: "needs no clean data" is closer to "little effect on
+    # clean data" than to "requires no access to ... clean inputs". A question asking for the
+    # absence of something is answered by a sentence stating that absence.
+    absence_bonus=0.3,
 )
+
+# "no X", "without X", "X-free", "does not need X", "requires no access to X": what is absent.
+_ABSENCE = re.compile(
+    r"\b(?:without|free\s+of|no\s+(?:need\s+(?:for|of)|access\s+to|use\s+of)|no|"
+    r"(?:does|do|did|need|needs)\s*(?:not|n't)\s+(?:need|require|use|rely\s+on|have)|"
+    r"(?:need|needs|require|requires|requiring|use|uses)\s+no(?:\s+access\s+to)?)"
+    r"\s+((?:[\w-]+\s+){0,5}[\w-]+)",
+    re.IGNORECASE,
+)
+_FREE = re.compile(r"\b([a-z]+)-free\b", re.IGNORECASE)
+_ABSENCE_STOP = re.compile(r"[.;:,()]|\b(but|while|which|that|and then)\b", re.IGNORECASE)
+
+
+def absences(text: str) -> set[str]:
+    """Stemmed terms a text says are absent, not needed or not used."""
+    found: set[str] = set()
+    for match in _ABSENCE.finditer(text):
+        scope = _ABSENCE_STOP.split(match.group(1))[0]
+        found |= terms(scope)
+    for match in _FREE.finditer(text):
+        found |= terms(match.group(1))
+    return found
+
 
 # The paper speaking for itself ("we propose", "this paper", "our method").
 _OWN = re.compile(
@@ -97,14 +125,22 @@ def background(sentences: Sequence[Evidence]) -> set[int]:
     }
 
 
-def weight(e: Evidence, sources: int, policy: Policy = POLICY, context: bool = False) -> float:
+def weight(
+    e: Evidence,
+    sources: int,
+    policy: Policy = POLICY,
+    context: bool = False,
+    absent: frozenset[str] = frozenset(),
+) -> float:
     """A sentence's worth in an answer: its match, its paper's retrieval rank, whether it
-    states a contribution (a method or finding) and whether it is only ``context``."""
+    states a contribution (a method or finding), whether it is only ``context``, and whether
+    it states the absence the question asks about (``absent``: the question's absent terms)."""
     rank = 1.0 - (e.source.n - 1) / max(sources, 1)
     cue = policy.contribution_bonus if CONTRIBUTION.search(e.text) else 0.0
     top = policy.top_paper_bonus if e.source.n == 1 else 0.0
     penalty = policy.background_penalty if context else 0.0
-    return e.score + policy.rank_prior * rank + top + cue - penalty
+    says = policy.absence_bonus if absent and absent & absences(e.text) else 0.0
+    return e.score + policy.rank_prior * rank + top + cue - penalty + says
 
 
 def key(e: Evidence) -> tuple[int, int]:
@@ -120,14 +156,17 @@ def _backgrounds(evidence: Sequence[Evidence]) -> set[tuple[int, int]]:
 
 
 def select(
-    scorer: EvidenceScorer, evidence: list[Evidence], policy: Policy = POLICY
+    scorer: EvidenceScorer,
+    evidence: list[Evidence],
+    policy: Policy = POLICY,
+    absent: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
     """The sentences to quote, in the order MMR picked them."""
     if not evidence:
         return []
     sources = max(e.source.n for e in evidence)
     context = _backgrounds(evidence) if policy.background_penalty else set()
-    value = {id(e): weight(e, sources, policy, key(e) in context) for e in evidence}
+    value = {id(e): weight(e, sources, policy, key(e) in context, absent) for e in evidence}
     best = max(value.values())
     pool = sorted(
         (e for e in evidence if value[id(e)] >= policy.relative_floor * best),
@@ -167,9 +206,10 @@ def choose(
         return None
     top = max(e.source.n for e in evidence)
     context = _backgrounds(evidence) if policy.background_penalty else set()
+    absent = frozenset(absences(question)) if policy.absence_bonus else frozenset()
     return sorted(
-        select(scorer, evidence, policy),
-        key=lambda e: -weight(e, top, policy, key(e) in context),
+        select(scorer, evidence, policy, absent),
+        key=lambda e: -weight(e, top, policy, key(e) in context, absent),
     )
 
 
