@@ -19,19 +19,47 @@ STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical":
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--sample", is_flag=True, help="Ingest the bundled demo library (264 papers).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option(
+    "--zotero",
+    "zotero",
+    is_flag=True,
+    help="Ingest the Zotero library at its default place (~/Zotero).",
+)
+@click.option(
+    "--collection", metavar="NAME", help="Only this Zotero collection (and its sub-collections)."
+)
 @click.pass_obj
-def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_json: bool) -> None:
-    """Add papers from PATHS (page dumps .txt, BibTeX .bib, .jsonl, .csv/.tsv).
+def ingest_command(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    sample: bool,
+    as_json: bool,
+    zotero: bool,
+    collection: str | None,
+) -> None:
+    """Add papers from PATHS: files, folders (walked), a Zotero data folder or zotero.sqlite.
 
-    Re-ingesting a file adds nothing; a changed abstract updates its paper in
-    place. With no PATHS, finishes an ingest that was interrupted.
+    Formats: page dumps .txt, BibTeX .bib, .json/.jsonl, .csv/.tsv, PDFs. Re-ingesting
+    a file adds nothing; a changed abstract updates its paper in place. With no PATHS,
+    finishes an ingest that was interrupted.
     """
 
     from litreview.index.ingest import IngestStopped
     from litreview.index.vectors import VectorStoreError
     from litreview.library import sample_paths
+    from litreview.library.readers import ReadOptions, zotero_database
+    from litreview.library.readers.zotero import default_data_dir
 
     files = list(paths) + (sample_paths() if sample else [])
+    if zotero:
+        if zotero_database(default_data_dir()) is None:
+            raise click.UsageError(
+                f"no Zotero library at {default_data_dir()} (no zotero.sqlite there); "
+                "pass its folder or its zotero.sqlite as a path"
+            )
+        files.append(default_data_dir())
+    if collection and not any(zotero_database(Path(f).expanduser()) for f in files):
+        raise click.UsageError("--collection needs a Zotero library: --zotero or its folder")
     out = console()
     with app.open_library() as library:
         try:
@@ -55,7 +83,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
 
         try:
             with stop_on_ctrl_c() as stop, progress:
-                report = library.ingest(files, on_progress, stop)
+                report = library.ingest(files, on_progress, stop, ReadOptions(collection))
         except (IngestStopped, KeyboardInterrupt):
             out.print(
                 f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "

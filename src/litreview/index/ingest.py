@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from litreview.errors import Stopped
 from litreview.index.chunking import Chunker
 from litreview.library import LibraryFileError, read_file
+from litreview.library.readers import ReadOptions, expand_paths
 
 if TYPE_CHECKING:
     from litreview.index.embedder import TokenVectors
@@ -40,12 +41,25 @@ def _check(stop: threading.Event | None) -> None:
 
 @dataclass
 class FileOutcome:
+    """One file's account: ``records`` = added + updated + merged + skipped + failed.
+
+    ``skipped`` counts records not added for a reason named in
+    ``skip_reasons`` ("already in the library" for an unchanged re-ingest,
+    "no abstract", "no title", ...); ``merged`` counts duplicates folded into
+    another record of the same file; ``failed`` counts records lost because
+    the file could not be read at all.
+    """
+
     path: Path
     added: int = 0
     updated: int = 0
     skipped: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    records: int = 0
+    merged: int = 0
+    failed: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +71,7 @@ class IngestReport:
     chunks: int = 0
     resumed: int = 0
     notes: list[str] = field(default_factory=list)  # about papers, not files (text cut short)
+    skipped_files: list[tuple[Path, str]] = field(default_factory=list)  # from walked folders
 
     @property
     def added(self) -> int:
@@ -83,13 +98,20 @@ class IngestReport:
             "embedded": self.embedded,
             "chunks": self.chunks,
             "resumed": self.resumed,
+            "records": sum(f.records for f in self.files),
+            "merged": sum(f.merged for f in self.files),
             "notes": self.notes,
+            "skipped_files": [{"path": str(p), "reason": r} for p, r in self.skipped_files],
             "files": [
                 {
                     "path": str(f.path),
+                    "records": f.records,
                     "added": f.added,
                     "updated": f.updated,
+                    "merged": f.merged,
                     "skipped": f.skipped,
+                    "skip_reasons": f.skip_reasons,
+                    "failed": f.failed,
                     "error": f.error,
                     "warnings": f.warnings,
                 }
@@ -107,28 +129,40 @@ def ingest(
     paths: Iterable[Path],
     progress: ProgressFn = _noop,
     stop: threading.Event | None = None,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left.
 
+    A folder among ``paths`` is walked (:func:`expand_paths`); what it holds
+    that is not a library file is listed in ``skipped_files`` and the notes.
     Setting ``stop`` ends the run at the next file or batch boundary with
     :class:`IngestStopped`, never inside a write (a Ctrl-C handler sets it).
     """
     report = IngestReport()
     report.resumed = library.reconcile()
-    files = list(paths)
+    files, report.skipped_files = expand_paths(Path(p) for p in paths)
+    for path, reason in report.skipped_files:
+        report.notes.append(f"{path}: not read: {reason}")
     for done, path in enumerate(files, start=1):
         _check(stop)
         outcome = FileOutcome(path=Path(path))
         try:
-            result = read_file(Path(path))
+            result = read_file(Path(path), options)
         except LibraryFileError as exc:
             outcome.error = str(exc)
+            outcome.records = outcome.failed = 1 if Path(path).suffix.lower() == ".pdf" else 0
         else:
             outcome.warnings = result.warnings
             upserted = library.catalog.upsert(result.papers)
+            outcome.records = result.records
+            outcome.merged = result.merged
             outcome.added = len(upserted.added)
             outcome.updated = len(upserted.updated)
-            outcome.skipped = len(upserted.unchanged)
+            reasons = dict(result.skip_reasons)
+            if upserted.unchanged:
+                reasons["already in the library"] = len(upserted.unchanged)
+            outcome.skip_reasons = reasons
+            outcome.skipped = sum(reasons.values())
             outcome.warnings.extend(upserted.conflicts)
         report.files.append(outcome)
         progress("read", done, len(files))

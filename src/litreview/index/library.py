@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from litreview.index.retriever import Retriever, SearchHit, SearchRequest
     from litreview.index.second_opinion import SecondOpinion
     from litreview.index.vectors import VectorStore
+    from litreview.library.readers import ReadOptions
 
 
 S = TypeVar("S", bound=ModelStore)
@@ -179,11 +180,12 @@ class Library:
         paths: Iterable[Path],
         progress: ProgressFn = _quiet,
         stop: threading.Event | None = None,
+        options: ReadOptions | None = None,
     ) -> IngestReport:
         from litreview.index.ingest import ingest
 
         try:
-            return ingest(self, paths, progress, stop)
+            return ingest(self, paths, progress, stop, options)
         finally:
             self.__dict__.pop("retriever", None)
 
