@@ -32,7 +32,7 @@ needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="shared/real material 
 @needs_real
 @pytest.mark.parametrize("name", sorted(BIBTEX))
 def test_every_real_bibtex_export_accounts_for_every_entry(name: str) -> None:
-    """Each export of shared/real/bibtex: every entry is read, kept or merged or skipped with why."""
+    """Each export of shared/real/bibtex: every entry read is kept, merged or skipped with why."""
     entries, with_abstract = BIBTEX[name]
     result = read_file(REAL / "bibtex" / name)
     assert result.records == entries
@@ -74,7 +74,9 @@ def test_bad_records_are_repaired_or_skipped_with_file_and_line(tmp_path: Path) 
     assert result.records == 3 and result.skip_reasons == {"no title": 1}
     assert "messy.bib:1: entry 'dup' repeats title; keeping the first value" in result.warnings
     assert "messy.bib:8: entry 'notitle' has no title; skipped" in result.warnings
-    assert any(w.startswith("messy.bib:12: entry 'baddate': cannot read a year") for w in result.warnings)
+    assert any(
+        w.startswith("messy.bib:12: entry 'baddate': cannot read a year") for w in result.warnings
+    )
     assert result.papers[1].year is None
 
 
@@ -106,8 +108,10 @@ def test_json_array_and_arxiv_style_columns(tmp_path: Path) -> None:
 def test_json_lines_saved_as_json(tmp_path: Path) -> None:
     path = tmp_path / "papers.json"
     path.write_text(
-        json.dumps({"title": "A", "abstract": ABSTRACT}) + "\n"
-        + json.dumps({"title": "B", "abstract": ABSTRACT}) + "\n",
+        json.dumps({"title": "A", "abstract": ABSTRACT})
+        + "\n"
+        + json.dumps({"title": "B", "abstract": ABSTRACT})
+        + "\n",
         encoding="utf-8",
     )
     assert [p.title for p in read_file(path).papers] == ["A", "B"]
@@ -116,7 +120,8 @@ def test_json_lines_saved_as_json(tmp_path: Path) -> None:
 def test_zotero_csv_export_columns(tmp_path: Path) -> None:
     path = tmp_path / "zotero.csv"
     path.write_text(
-        '"Key","Item Type","Publication Year","Author","Title","Abstract Note","DOI","Url","Extra"\n'
+        '"Key","Item Type","Publication Year","Author","Title","Abstract Note","DOI","Url",'
+        '"Extra"\n'
         f'"ABCD1234","journalArticle","2019","Doe, Jane; Roe, Rick","A Paper","{ABSTRACT}",'
         '"10.1000/X1","https://e.org",""\n'
         f'"EFGH5678","preprint","2020","Poe, Al","Other","{ABSTRACT}","","",'

@@ -172,11 +172,15 @@ class Catalog:
                 if owns_text:  # the same file again: it may change anything
                     authors = list(paper.authors) or json.loads(authors_json)
                     extra = {**json.loads(extra_json), **paper.extra}
+                    if not stand_in_new:  # a real abstract replaces a PDF's stand-in
+                        extra.pop("abstract_from", None)
                     new_year, new_url = paper.year or year, paper.url or url
                     changed = old_hash != paper.content_hash
                 else:  # another file: fill gaps only, report a different text
                     authors = json.loads(authors_json) or list(paper.authors)
                     extra = {**paper.extra, **json.loads(extra_json)}
+                    if not stand_in_here:  # the abstract kept is a real one
+                        extra.pop("abstract_from", None)
                     new_year, new_url = year or paper.year, url or paper.url
                     changed = False
                     if old_hash != paper.content_hash and not stand_in_new:

@@ -64,6 +64,8 @@ def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:
             f"{kept.title!r}: abstracts differ between {', '.join(kept.sources)} and "
             f"{', '.join(other.sources)}; keeping the first"
         )
+    if "abstract_from" not in kept.extra:
+        extra.pop("abstract_from", None)  # the kept abstract is a real one
     merged = replace(
         kept,
         abstract=abstract,
