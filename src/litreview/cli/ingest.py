@@ -99,7 +99,9 @@ def ingest_command(
         click.echo(json.dumps({**report.to_dict(), "papers": total}))
     for item in report.files:
         for warning in item.warnings:
-            out.print(f"[yellow]warning:[/] {item.path.name}: {warning}", soft_wrap=True)
+            named = warning.startswith(f"{item.path.name}:")  # already "file:line: ..."
+            where = "" if named else f"{item.path.name}: "
+            out.print(f"[yellow]warning:[/] {where}{escape(warning)}", soft_wrap=True)
         if item.error:
             out.print(f"[red]error:[/] {item.error}", soft_wrap=True)
     for note in report.notes:
