@@ -222,3 +222,41 @@ def test_zotero_collection_ingest_and_option_errors(home: Path, tmp_path: Path) 
     assert nozotero.returncode == 2 and "no Zotero library at" in nozotero.stderr
     missing = run_cli(home, "ingest", str(library), "--collection", "Nope")
     assert missing.returncode == 1 and "no collection named 'Nope'" in missing.stderr
+
+
+def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
+    home: Path, tmp_path: Path
+) -> None:
+    """A copy of StraightOuttaCrompton/Zotero-git-backup edited the way Zotero would."""
+    import shutil
+
+    library = tmp_path / "Zotero"
+    shutil.copytree(REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup", library)
+    first = json.loads(run_cli(home, "ingest", str(library), "--json", env=FAST).stdout)
+    assert first["added"] == 3
+    with sqlite3.connect(library / "zotero.sqlite") as db:
+        trashed, kept = [
+            r[0]
+            for r in db.execute(
+                "SELECT itemID FROM items WHERE key IN "
+                "('KPR8EHS9', (SELECT key FROM items i JOIN "
+                "itemData d USING(itemID) JOIN fields f "
+                "USING(fieldID) WHERE f.fieldName='abstractNote'"
+                " AND key != 'KPR8EHS9' LIMIT 1)) "
+                "ORDER BY key = 'KPR8EHS9' DESC"
+            )
+        ]
+        db.execute("INSERT INTO deletedItems (itemID) VALUES (?)", (trashed,))
+        db.execute("INSERT INTO itemDataValues (value) VALUES (?)", (ABSTRACT,))
+        value = db.execute("SELECT max(valueID) FROM itemDataValues").fetchone()[0]
+        db.execute(
+            "UPDATE itemData SET valueID = ? WHERE itemID = ? AND fieldID = "
+            "(SELECT fieldID FROM fields WHERE fieldName = 'abstractNote')",
+            (value, kept),
+        )
+    proc = run_cli(home, "ingest", str(library), "--json", env=FAST)
+    again = json.loads(proc.stdout)
+    (outcome,) = again["files"]
+    assert outcome["records"] == 2 and outcome["updated"] == 1
+    assert outcome["skip_reasons"] == {"already in the library": 1}
+    assert "1 paper(s) ingested from this Zotero library before are no longer in it" in proc.stderr

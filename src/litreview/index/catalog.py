@@ -313,6 +313,15 @@ class Catalog:
         )
         return tuple(PageText(int(r[0]), str(r[1])) for r in rows)
 
+    def titles_from_source(self, source: str) -> dict[str, str]:
+        """Papers (id -> title) that name ``source`` among their sources."""
+        rows = self._db.execute(
+            "SELECT paper_id, title FROM papers WHERE EXISTS "
+            "(SELECT 1 FROM json_each(sources) WHERE value = ?)",
+            (source,),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def fulltext_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM fulltext").fetchone()[0])
 

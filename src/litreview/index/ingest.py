@@ -25,6 +25,7 @@ from litreview.library.readers import ReadOptions, expand_paths
 if TYPE_CHECKING:
     from litreview.index.embedder import TokenVectors
     from litreview.index.library import Library
+    from litreview.library.paper import Paper
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
 ProgressFn = Callable[[str, int, int], None]
@@ -164,11 +165,39 @@ def ingest(
             outcome.skip_reasons = reasons
             outcome.skipped = sum(reasons.values())
             outcome.warnings.extend(upserted.conflicts)
+            if result.papers and (options is None or options.collection is None):
+                kept = set(upserted.added + upserted.updated + upserted.unchanged)
+                outcome.warnings.extend(_gone_from_source(library, result.papers[0], kept))
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)
     library.refresh_lexical(progress)
     return report
+
+
+def _gone_from_source(library: Library, sample: Paper, kept: set[str]) -> list[str]:
+    """Papers a Zotero library gave before and no longer has (trashed or deleted there).
+
+    They are named, not removed: removing a paper from the vector, token and
+    BM25 stores is not supported yet, and a paper trashed by mistake should
+    not vanish from answers silently.
+    """
+    source = sample.sources[0] if sample.sources else ""
+    if not source.endswith(".sqlite"):
+        return []
+    gone = {
+        pid: title
+        for pid, title in library.catalog.titles_from_source(source).items()
+        if pid not in kept
+    }
+    if not gone:
+        return []
+    names = "; ".join(repr(t[:60]) for t in list(gone.values())[:5])
+    return [
+        f"{len(gone)} paper(s) ingested from this Zotero library before are no longer in it "
+        f"(trashed or deleted there) and stay in litreview's library: {names}"
+        + (" ..." if len(gone) > 5 else "")
+    ]
 
 
 def embed_pending(
