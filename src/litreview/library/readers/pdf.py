@@ -4,7 +4,7 @@ Extraction is pypdfium2 (PDFium, Chrome's PDF engine): on the 12 real papers
 of ``shared/real/pdfs`` it reads 10x more pages per second than pypdf, keeps
 slightly more text, decodes the CFF fonts pypdf needs fontTools for, and
 marks hyphens at line ends (U+FFFE) so they can be repaired rather than
-guessed (``bench/pdf_parse.py`` measures both side by side).
+guessed (``bench/real_library.py`` measures both side by side).
 
 What is repaired: ligatures (U+FB00-FB06), words hyphenated at a line end
 (joined when the joined word occurs elsewhere in the paper, else the hyphen

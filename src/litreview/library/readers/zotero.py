@@ -5,7 +5,9 @@ journal, no write, so it works while Zotero runs and holds its lock, and on
 a read-only copy. Papers are the regular items not in the trash; notes,
 attachments and annotations are not papers, and feed items are not in the
 library. Imported (``storage:``) and linked PDF attachments are read for full
-text; a missing one is reported and its item still goes in.
+text; a missing one is reported and its item still goes in. A PDF filed on its
+own (an attachment without a parent item) is read as a paper, like a loose
+PDF, so dropping a PDF into Zotero without metadata loses nothing.
 
 Schema differences handled: Zotero 4 keeps names in ``creatorData`` and an
 attachment's parent in ``sourceItemID`` / type in ``mimeType``; Zotero 5+ has
@@ -173,6 +175,18 @@ def _attachments(db: sqlite3.Connection, schema: _Schema) -> dict[int, list[tupl
     return out
 
 
+def _standalone_pdfs(db: sqlite3.Connection, schema: _Schema) -> list[tuple[int, str, int, str]]:
+    """Top-level PDF attachments (a PDF dropped into Zotero without a parent item)."""
+    rows = db.execute(
+        f"SELECT a.itemID, i.key, a.linkMode, a.path FROM itemAttachments a "
+        f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NULL "
+        f"AND (a.{schema.mime} = 'application/pdf' OR lower(a.path) LIKE '%.pdf') "
+        + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
+        + "ORDER BY a.itemID"
+    )
+    return [(int(r[0]), str(r[1]), int(r[2] or 0), str(r[3] or "")) for r in rows]
+
+
 def _attachment_file(data_dir: Path, key: str, mode: int, stored: str) -> Path | None:
     if stored.startswith("storage:"):
         return data_dir / "storage" / key / stored.removeprefix("storage:")
@@ -205,6 +219,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             db, "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
         )
         attachments = _attachments(db, schema)
+        standalone = [] if collection is not None else _standalone_pdfs(db, schema)
     except sqlite3.DatabaseError as exc:
         raise LibraryFileError(database, f"unexpected Zotero database layout ({exc})") from exc
     finally:
@@ -267,8 +282,53 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         if len(collected.papers) == before:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
+    for item_id, key, mode, stored in standalone:
+        _standalone(collected, source, data_dir, key, mode, stored, fields.get(item_id, {}))
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
     return collected
+
+
+def _standalone(
+    collected: Collected,
+    source: Path,
+    data_dir: Path,
+    key: str,
+    mode: int,
+    stored: str,
+    values: dict[str, str],
+) -> None:
+    """A PDF filed without a parent item is still a paper: it is read like a loose PDF."""
+    from litreview.library.readers.pdf import extract
+
+    file = _attachment_file(data_dir, key, mode, stored)
+    shown = stored.replace("storage:", f"storage/{key}/")
+    if file is None or not file.is_file():
+        collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
+        collected.warn(source, None, f"standalone PDF {shown} is missing; skipped")
+        return
+    try:
+        text = extract(file)
+    except LibraryFileError as exc:
+        collected.skip(source, None, f"standalone PDF {shown}: {exc.message}", "PDF unreadable")
+        collected.warn(source, None, f"standalone PDF {shown}: {exc.message}")
+        return
+    if not text.pages:
+        collected.skip(source, None, f"standalone PDF {shown} has no text layer", "no text layer")
+        collected.warn(source, None, f"standalone PDF {shown} has no text layer; skipped")
+        return
+    collected.keep(
+        source,
+        None,
+        title=text.title or values.get("title", "").removesuffix(".pdf"),
+        abstract=None,
+        authors=text.authors,
+        year=None,
+        url=values.get("url"),
+        extra={"zotero_key": key, "item_type": "attachment", "pdf": str(file)},
+        doi=text.doi,
+        arxiv_id=text.arxiv_id,
+        full_text=text.pages,
+    )
 
 
 def _match(pattern: re.Pattern[str], text: str) -> str | None:
