@@ -7,6 +7,7 @@ annotations; with abstract). PDFs are the 12 of shared/real/pdfs.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -145,6 +146,15 @@ def test_react_pdf_repairs_and_drops_references() -> None:
     # The reference list (page ~10-14) is gone, the appendix after it is kept.
     assert "Michael Ahn, Anthony Brohan" not in text
     assert any("APPENDIX" in p.text.upper() for p in paper.full_text[9:])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PDFS.glob("*.pdf")))
+def test_reference_lists_stay_out_of_the_text(name: str) -> None:
+    """Every PDF of shared/real/pdfs: no reference entries left (a line of a reference such
+    as "A scalable and extensible approach ..." must not pass for an appendix heading)."""
+    (paper,) = read_file(PDFS / name).papers
+    body = "\n".join(p.text for p in paper.full_text)
+    assert not re.search(r"arXiv preprint|In Proceedings|Proceedings of the", body)
 
 
 def test_hyphen_repair_keeps_compounds() -> None:

@@ -37,9 +37,12 @@ _REFERENCES = re.compile(
     r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|references and notes|参考文献)\s*$",
     re.IGNORECASE,
 )
+# An appendix heading: "Appendix", "APPENDIX A", "Supplementary Material", or a lettered
+# section in title case ("A Additional Results", "B.1 Prompts"); case matters here, or a
+# reference line such as "A scalable approach ..." would end the reference list.
 _APPENDIX = re.compile(
-    r"^\s*(?:appendix|appendices|supplementary material|[A-H](?:\.|\s)\s*[A-Z][a-z]+)",
-    re.IGNORECASE,
+    r"^\s*(?:(?:Appendix|APPENDIX|Appendices|APPENDICES|Supplementary [Mm]aterials?|"
+    r"SUPPLEMENTARY MATERIALS?)\b|[A-H](?:\.\d+)?\.?\s+[A-Z][A-Za-z-]+(?:\s+[A-Za-z-]+){0,7}$)"
 )
 _NOT_TITLE = re.compile(
     r"(arxiv|preprint|published as|conference|proceedings|workshop|journal|vol\.|volume|"
