@@ -180,15 +180,19 @@ def test_folder_ingest_accounts_for_every_record_per_file(home: Path, tmp_path: 
     (folder / "more.json").write_text(
         json.dumps([{"titles": "Fast Inference", "summaries": ABSTRACT}]), encoding="utf-8"
     )
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
     proc = run_cli(home, "ingest", str(folder), "--json", env=FAST)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # one file failed; the others went in
     summary = json.loads(proc.stdout)
     assert summary["skipped_files"] == [
         {"path": str(folder / "notes.docx"), "reason": "not a library format (.docx)"}
     ]
     assert f"{folder / 'notes.docx'}: not read: not a library format (.docx)" in proc.stderr
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
-    assert set(by_name) == {"refs.bib", "more.json"}
+    assert set(by_name) == {"refs.bib", "more.json", "broken.pdf"}
+    broken = by_name["broken.pdf"]
+    assert broken["records"] == broken["failed"] == 1 and "cannot open as a PDF" in broken["error"]
+    assert f"error: {folder / 'broken.pdf'}: cannot open as a PDF" in proc.stderr
     refs = by_name["refs.bib"]
     assert refs["records"] == 4 and refs["added"] == 1 and refs["merged"] == 1
     assert refs["skip_reasons"] == {"no abstract": 1, "no title": 1}
