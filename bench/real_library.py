@@ -138,17 +138,20 @@ def pdf_comparison(repeats: int = 3) -> dict[str, dict[str, object]]:
     # litreview's own pipeline on top of pypdfium2 (repairs, headers, references, title)
     from litreview.library.readers.pdf import extract as litreview_extract
 
-    began = time.perf_counter()
-    pages = chars = ligatures = 0
-    small_caps = False
-    for path in pdfs:
-        text = litreview_extract(path)
-        body = "\n".join(p.text for p in text.pages)
-        pages += len(text.pages)
-        chars += len(body)
-        ligatures += sum(body.count(ch) for ch in LIGATURES)
-        small_caps = small_caps or "REAC T" in body
-    seconds = time.perf_counter() - began
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.perf_counter()
+        pages = chars = ligatures = 0
+        small_caps = False
+        for path in pdfs:
+            text = litreview_extract(path)
+            body = "\n".join(p.text for p in text.pages)
+            pages += len(text.pages)
+            chars += len(body)
+            ligatures += sum(body.count(ch) for ch in LIGATURES)
+            small_caps = small_caps or "REAC T" in body
+        best = min(best, time.perf_counter() - began)
+    seconds = best
     out["litreview (pypdfium2 + repairs)"] = {
         "pages": pages,
         "seconds": round(seconds, 2),
