@@ -26,7 +26,7 @@ from pathlib import Path
 
 from litreview.index.sqlite_store import connect, rows_for_ids, transaction
 from litreview.library.dedupe import distinct_id, same_work
-from litreview.library.normalize import normalize_doi
+from litreview.library.normalize import normalize_arxiv, normalize_doi
 from litreview.library.paper import PageText, Paper
 
 SCHEMA = """
@@ -229,6 +229,9 @@ class Catalog:
         paper (another DOI, another year and authors) sends this one to its
         own :func:`distinct_id`, so both stay.
         """
+        paper = replace(
+            paper, doi=normalize_doi(paper.doi), arxiv_id=normalize_arxiv(paper.arxiv_id)
+        )
         candidates: list[str] = []
         if paper.doi:
             candidates += [
