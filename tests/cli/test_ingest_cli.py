@@ -234,10 +234,12 @@ def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
     """A copy of StraightOuttaCrompton/Zotero-git-backup edited the way Zotero would."""
     import shutil
 
-    library = tmp_path / "Zotero"
+    library = tmp_path / "Zotero"  # the default place when HOME is tmp_path: --zotero
     shutil.copytree(REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup", library)
-    first = json.loads(run_cli(home, "ingest", str(library), "--json", env=FAST).stdout)
-    assert first["added"] == 3
+    first = json.loads(
+        run_cli(home, "ingest", "--zotero", "--json", env={**FAST, "HOME": str(tmp_path)}).stdout
+    )
+    assert first["added"] == 3 and first["files"][0]["path"] == str(library)
     with sqlite3.connect(library / "zotero.sqlite") as db:
         trashed, kept = [
             r[0]
