@@ -248,3 +248,19 @@ def test_old_catalog_opens_and_gains_identity_columns(tmp_path: Path) -> None:
     catalog = Catalog(path)
     paper = catalog.get(["abc"])["abc"]
     assert paper.doi == "10.1000/old" and paper.title == "Old"
+
+
+def test_a_pdf_without_a_findable_title_is_named_by_its_file() -> None:
+    from litreview.library.readers.pdf import _title_from_name
+
+    zotero_name = Path("Dean and Ghemawat - 2008 - MapReduce simplified data processing.pdf")
+    assert _title_from_name(zotero_name) == "MapReduce simplified data processing"
+    assert _title_from_name(Path("_.pdf")) is None  # Zotero's "_.pdf": not a title
+
+
+def test_a_sqlite_file_that_is_not_zotero_is_reported(tmp_path: Path) -> None:
+    other = tmp_path / "notes.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(LibraryFileError, match="not a readable Zotero database"):
+        read_file(other)

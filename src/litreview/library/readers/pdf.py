@@ -78,6 +78,7 @@ class PdfText:
         arxiv_id: str | None,
         year: str | None,
         encrypted: bool,
+        unreadable_pages: list[int] | None = None,
     ) -> None:
         self.pages = pages
         self.title = title
@@ -86,6 +87,7 @@ class PdfText:
         self.arxiv_id = arxiv_id
         self.year = year
         self.encrypted = encrypted
+        self.unreadable_pages = unreadable_pages or []
 
 
 def _lines_with_sizes(textpage: object, text: str) -> list[tuple[float, str]]:
@@ -245,7 +247,7 @@ def extract(path: Path) -> PdfText:
 
     try:
         document = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
+    except (pdfium.PdfiumError, OSError) as exc:
         message = str(exc)
         if "password" in message.casefold():
             raise LibraryFileError(
@@ -257,15 +259,20 @@ def extract(path: Path) -> PdfText:
         metadata = document.get_metadata_dict(skip_empty=True)
         raw_pages: list[str] = []
         first_lines: list[tuple[float, str]] = []
+        unreadable: list[int] = []
         for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            if index == 0:
-                first_lines = _lines_with_sizes(textpage, text)
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                if index == 0:
+                    first_lines = _lines_with_sizes(textpage, text)
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError:  # one damaged page costs that page, not the paper
+                text = ""
+                unreadable.append(index + 1)
             raw_pages.append(text)
-            textpage.close()
-            page.close()
     finally:
         document.close()
     pages = clean_pages(raw_pages)
@@ -290,6 +297,7 @@ def extract(path: Path) -> PdfText:
         arxiv_id=find_arxiv(stamp_text),
         year=None,  # CreationDate is when the file was made, not when the paper appeared
         encrypted=encrypted,
+        unreadable_pages=unreadable,
     )
 
 
@@ -297,6 +305,14 @@ def _arxiv_year(arxiv_id: str | None) -> str | None:
     """``2303.11366`` was submitted in 2023 (a PDF's CreationDate is only when it was built)."""
     match = re.match(r"(\d\d)(\d\d)\.", arxiv_id or "")
     return f"20{match.group(1)}" if match else None
+
+
+def _title_from_name(path: Path) -> str | None:
+    """A file name that reads as a title ("Dean and Ghemawat - 2008 - MapReduce ...")."""
+    stem = path.stem.replace("_", " ")
+    parts = [p.strip() for p in stem.split(" - ")]
+    candidate = parts[-1] if len(parts) >= 3 else stem
+    return candidate if len(candidate.split()) >= 3 else None
 
 
 def read_pdf(path: Path) -> Collected:
@@ -307,12 +323,20 @@ def read_pdf(path: Path) -> Collected:
         raise LibraryFileError(
             path, "has no text layer (a scan without OCR?); nothing to index from it"
         )
-    if text.title is None:
-        collected.warn(path, None, "no title in its metadata or on its first page; skipped")
+    title = text.title or _title_from_name(path)
+    if title is None:
+        collected.warn(path, None, "no title in its metadata, on its first page or in its name")
+    elif text.title is None:
+        collected.warn(
+            path, None, f"no title in its metadata or on its first page; using {title!r}"
+        )
+    if text.unreadable_pages:
+        pages = ", ".join(map(str, text.unreadable_pages))
+        collected.warn(path, None, f"page(s) {pages} could not be read; the rest is kept")
     collected.keep(
         path,
         None,
-        title=text.title,
+        title=title,
         abstract=None,
         authors=text.authors,
         year=_arxiv_year(text.arxiv_id) or text.year,
