@@ -114,7 +114,33 @@ PDF_TITLES = {
     "2023_code_as_policies_liang.pdf": "Code as Policies: Language Model Programs for Embodied "
     "Control",
     "1995_svm_cortes_vapnik.pdf": "Support-vector networks",
+    "2024_query2cad_badagabettu.pdf": "QUERY2CAD: GENERATING CAD MODELS USING NATURAL LANGUAGE "
+    "QUERIES",  # small caps: the second line is smaller type, still the title
+    "2016_squeezenet_iandola.pdf": "SQUEEZENET: ALEXNET-LEVEL ACCURACY WITH 50X FEWER PARAMETERS "
+    "AND <0.5MB MODEL SIZE",  # under a venue line ("Under review as a conference paper")
 }
+
+PDF_AUTHORS = {
+    "2023_sentiment_llm_zhang.pdf": (
+        "Wenxuan Zhang",
+        "Yue Deng",
+        "Bing Liu",
+        "Sinno Jialin Pan",
+        "Lidong Bing",
+    ),  # one line, footnote digits between names
+    "2024_query2cad_badagabettu.pdf": (
+        "Akshay Badagabettu",
+        "Sai Sravan Yarlagadda",
+        "Amir Barati Farimani",
+    ),  # affiliations in between
+    "1995_svm_cortes_vapnik.pdf": ("CORINNA CORTES", "VLADIMIR VAPNIK"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PDF_AUTHORS))
+def test_pdf_authors_from_the_first_page_without_affiliations(name: str) -> None:
+    (paper,) = read_file(PDFS / name).papers
+    assert paper.authors == PDF_AUTHORS[name]
 
 
 @pytest.mark.parametrize("name", sorted(PDF_TITLES))

@@ -59,7 +59,8 @@ _ABSTRACT_END = re.compile(
 _NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){1,3}$")
 _NOT_NAME = re.compile(
     r"(universit|institut|google|research|department|school|college|laborator|lab\b|"
-    r"inc\b|corp|center|centre|academy|abstract|introduction|brain|deepmind|microsoft)",
+    r"inc\b|corp|center|centre|academy|abstract|introduction|brain|deepmind|microsoft|group|"
+    r"engineering|science|berkeley|stanford|\bmit\b|nvidia|openai|\bmeta\b|ltd|labs?\b)",
     re.IGNORECASE,
 )
 ABSTRACT_CHARS = 2500
@@ -126,10 +127,20 @@ def _title_from_page(lines: list[tuple[float, str]]) -> tuple[str | None, int]:
     top = max(s for _, s, _ in head)
     parts: list[str] = []
     last = -1
+    previous = (0.0, "")
     for index, size, line in head:
-        if size >= top * 0.8 and (last < 0 or index == last + 1):
+        if last < 0:
+            starts = abs(size - top) < 0.6
+        else:
+            # A title's next line: same type, or small caps again (a smaller all-caps line
+            # after an all-caps one); an author line in slightly smaller type is not.
+            same = abs(size - previous[0]) < 0.6
+            caps = line.isupper() and previous[1].isupper() and size >= top * 0.7
+            starts = index == last + 1 and (same or caps)
+        if starts:
             parts.append(line)
             last = index
+            previous = (size, line)
         elif last >= 0:
             break
     title = clean_text(" ".join(parts))
@@ -152,7 +163,7 @@ def _authors_from_page(lines: list[tuple[float, str]], after: int) -> list[str]:
         if _ABSTRACT_START.match(line):
             break
         if "@" not in line:
-            parts.extend(re.split(r",| and |\s{2,}", line))
+            parts.extend(re.split(r",| and |&|\s{2,}|[\d∗*†‡§¶]+(?:,\d+)*\s*", line))
     return _clean_names(parts)
 
 
