@@ -200,6 +200,7 @@ def test_folder_ingest_accounts_for_every_record_per_file(home: Path, tmp_path: 
         assert f["added"] + f["updated"] + f["merged"] + f["skipped"] + f["failed"] == f["records"]
     assert "warning: refs.bib:16: entry 'c' has no title; skipped" in proc.stderr
     assert summary["papers"] == 2
+    assert "2 skipped (1 no abstract, 1 no title), 1 merged as duplicates, 1 failed" in proc.stderr
 
     again = json.loads(run_cli(home, "ingest", str(folder), "--json", env=FAST).stdout)
     refs = {Path(f["path"]).name: f for f in again["files"]}["refs.bib"]

@@ -112,9 +112,10 @@ def ingest_command(
         if report.resumed
         else ""
     )
+    merged = f"{report.merged} merged as duplicates, " if report.merged else ""
     out.print(
         f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.skipped} skipped (already in the library, or repeated across the files), "
+        f"{report.skipped} skipped{_reasons(report.skip_reasons)}, {merged}"
         f"{len(report.failed)} failed{resumed}. "
         f"Library: {total} papers.",
         soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
@@ -126,3 +127,8 @@ def ingest_command(
         )
     if report.failed:
         sys.exit(1)
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    """Why records were not added, e.g. ``" (264 already in the library, 3 no abstract)"``."""
+    return f" ({', '.join(f'{n} {r}' for r, n in counts.items())})" if counts else ""

@@ -87,6 +87,18 @@ class IngestReport:
         return sum(f.skipped for f in self.files)
 
     @property
+    def merged(self) -> int:
+        return sum(f.merged for f in self.files)
+
+    @property
+    def skip_reasons(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for outcome in self.files:
+            for reason, n in outcome.skip_reasons.items():
+                totals[reason] = totals.get(reason, 0) + n
+        return totals
+
+    @property
     def failed(self) -> list[FileOutcome]:
         return [f for f in self.files if f.error]
 
@@ -100,7 +112,8 @@ class IngestReport:
             "chunks": self.chunks,
             "resumed": self.resumed,
             "records": sum(f.records for f in self.files),
-            "merged": sum(f.merged for f in self.files),
+            "merged": self.merged,
+            "skip_reasons": self.skip_reasons,
             "notes": self.notes,
             "skipped_files": [{"path": str(p), "reason": r} for p, r in self.skipped_files],
             "files": [
