@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.library import read_file
+from litreview.library import LibraryFileError, read_file
 from litreview.library.dedupe import merge_papers
 from litreview.library.normalize import paper_id_for
 from litreview.library.paper import Paper
@@ -165,3 +165,16 @@ def test_paper_without_doi_keeps_its_title_id() -> None:
     """Libraries built before identity counted DOIs keep their ids (compatibility)."""
     (paper,) = merge_papers([_paper("Robust Training")])[0]
     assert paper.paper_id == paper_id_for("Robust Training")
+
+
+def test_json_object_holding_a_list_and_invalid_json_named_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"papers": [{"title": "A", "abstract": ABSTRACT}]}), "utf-8")
+    assert [p.title for p in read_file(path).papers] == ["A"]
+    path.write_text('[\n {"title": "A",\n  "abstract": oops}\n]\n', encoding="utf-8")
+    with pytest.raises(LibraryFileError) as err:
+        read_file(path)
+    assert err.value.line == 3 and "invalid JSON" in err.value.message
+    path.write_text('"just a string"', encoding="utf-8")
+    with pytest.raises(LibraryFileError, match="expected a JSON array of records"):
+        read_file(path)

@@ -58,6 +58,7 @@ def test_zotero_item_fields_and_missing_attachment() -> None:
     assert mapreduce.extra["collections"] == "Distributed Systems"
     assert mapreduce.extra["item_type"] == "journalArticle" and mapreduce.extra["zotero_key"]
     assert mapreduce.full_text and mapreduce.full_text[0].page == 1
+    assert "skipped 2 record(s) without an abstract (items " in result.warnings[0]
     missing = [w for w in result.warnings if "is missing" in w]
     assert len(missing) == 1 and "Waidelich" in missing[0]
     assert any(t.startswith("Climate damage projections") for t in by_title)  # still goes in

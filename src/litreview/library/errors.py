@@ -35,6 +35,7 @@ class SkippedRecord(LibraryFileError):
         super().__init__(path, message, line)
         if reason:
             self.reason = reason
+        self.ref: str | None = None  # where, for sources without lines (a Zotero item key)
 
 
 class MissingAbstract(SkippedRecord):

@@ -175,16 +175,18 @@ def _result(path: Path, collected: Collected) -> ReadResult:
         raise LibraryFileError(path, "no papers found")
     merged, warnings, folded = merge_counted(collected.papers)
     warnings = collected.warnings + warnings
-    by_reason: dict[str, list[int | None]] = {}
+    by_reason: dict[str, list[str]] = {}
     for record in skipped:
-        by_reason.setdefault(record.reason, []).append(record.line)
+        place = str(record.line) if record.line is not None else (record.ref or "")
+        by_reason.setdefault(record.reason, []).append(place)
     notes = []
-    for reason, numbers in by_reason.items():
-        where = [str(n) for n in numbers if n is not None]
+    for reason, places in by_reason.items():
+        where = [w for w in places if w]
         shown = ", ".join(where[:10]) + (" ..." if len(where) > 10 else "")
+        kind = "lines" if skipped[0].line is not None else "items"
         phrase = _PHRASES.get(reason, f"({reason})")
         notes.append(
-            f"skipped {len(numbers)} record(s) {phrase}" + (f" (lines {shown})" if where else "")
+            f"skipped {len(places)} record(s) {phrase}" + (f" ({kind} {shown})" if where else "")
         )
     return ReadResult(
         path=path,

@@ -282,6 +282,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         if len(collected.papers) == before:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
+            last.ref = key
     for item_id, key, mode, stored in standalone:
         _standalone(collected, source, data_dir, key, mode, stored, fields.get(item_id, {}))
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
