@@ -291,3 +291,28 @@ def test_a_sqlite_file_that_is_not_zotero_is_reported(tmp_path: Path) -> None:
         db.execute("CREATE TABLE t (x)")
     with pytest.raises(LibraryFileError, match="not a readable Zotero database"):
         read_file(other)
+
+
+def test_old_catalog_in_a_read_only_folder_still_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog from before DOIs, opened read-only (immutable): listed as it is, no migration."""
+    path = tmp_path / "catalog.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE papers (paper_id TEXT PRIMARY KEY, title TEXT NOT NULL, abstract TEXT "
+            "NOT NULL, authors TEXT NOT NULL DEFAULT '[]', year INTEGER, url TEXT, links TEXT NOT "
+            "NULL DEFAULT '[]', sources TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT "
+            "'{}', content_hash TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0, added_at REAL "
+            "NOT NULL, updated_at REAL NOT NULL);"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO papers (paper_id, title, abstract, content_hash, added_at, updated_at) "
+            "VALUES ('abc', 'Old', 'text', 'h', 0, 0);"
+        )
+    import litreview.index.sqlite_store as store
+
+    monkeypatch.setattr(store.os, "access", lambda *_: False)
+    catalog = Catalog(path)
+    assert not catalog.writable
+    assert [p.title for p in catalog.all()] == ["Old"] and catalog.get(["abc"])["abc"].doi is None
+    assert catalog.pages("abc") == () and catalog.fulltext_count() == 0

@@ -87,7 +87,12 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db, self.writable = connect(path)
+        self._select = _SELECT
         if not self.writable:
+            # A read-only catalog written before DOIs counted is read as it is.
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
+            if columns and "doi" not in columns:
+                self._select = _SELECT_LEGACY
             return
         self._db.executescript(SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
@@ -311,9 +316,12 @@ class Catalog:
 
     def pages(self, paper_id: str) -> tuple[PageText, ...]:
         """A paper's full text page by page (empty when it has none)."""
-        rows = self._db.execute(
-            "SELECT page, text FROM pages WHERE paper_id = ? ORDER BY page", (paper_id,)
-        )
+        try:
+            rows = self._db.execute(
+                "SELECT page, text FROM pages WHERE paper_id = ? ORDER BY page", (paper_id,)
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only catalog from before full text
+            return ()
         return tuple(PageText(int(r[0]), str(r[1])) for r in rows)
 
     def titles_from_source(self, source: str) -> dict[str, str]:
@@ -326,7 +334,10 @@ class Catalog:
         return {str(r[0]): str(r[1]) for r in rows}
 
     def fulltext_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM fulltext").fetchone()[0])
+        try:
+            return int(self._db.execute("SELECT COUNT(*) FROM fulltext").fetchone()[0])
+        except sqlite3.OperationalError:  # a read-only catalog from before full text
+            return 0
 
     def mark_indexed(self, paper_ids: Iterable[str], content_hashes: dict[str, str]) -> None:
         """Mark papers indexed, but only if they have not changed since they were embedded."""
@@ -377,13 +388,13 @@ class Catalog:
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         ids = list(paper_ids)
         out: dict[str, Paper] = {}
-        for row in rows_for_ids(self._db, _SELECT + " WHERE paper_id IN ({marks})", ids):
+        for row in rows_for_ids(self._db, self._select + " WHERE paper_id IN ({marks})", ids):
             paper = _to_paper(row)
             out[paper.paper_id] = paper
         return out
 
     def all(self) -> Iterator[Paper]:
-        for row in self._db.execute(f"{_SELECT} ORDER BY rowid"):
+        for row in self._db.execute(f"{self._select} ORDER BY rowid"):
             yield _to_paper(row)
 
     def ids_matching(
@@ -450,6 +461,7 @@ _SELECT = (
     "SELECT paper_id, title, abstract, authors, year, url, links, sources, extra, doi, arxiv_id "
     "FROM papers"
 )
+_SELECT_LEGACY = _SELECT.replace("doi, arxiv_id", "NULL, NULL")
 
 
 def _to_paper(row: tuple[object, ...]) -> Paper:
