@@ -316,3 +316,18 @@ def test_old_catalog_in_a_read_only_folder_still_lists(
     assert not catalog.writable
     assert [p.title for p in catalog.all()] == ["Old"] and catalog.get(["abc"])["abc"].doi is None
     assert catalog.pages("abc") == () and catalog.fulltext_count() == 0
+
+
+def test_better_bibtex_citation_key_from_extra(tmp_path: Path) -> None:
+    """ganeshbelgur/zotero-sync: 43 items carry "Citation Key: ..." in extra (none has an
+    abstract there, so one is given one in a copy)."""
+    folder = tmp_path / "Zotero"
+    shutil.copytree(REAL / "zotero" / "ganeshbelgur+zotero-sync", folder)
+    with sqlite3.connect(folder / "zotero.sqlite") as db:
+        db.execute("INSERT INTO itemDataValues (value) VALUES ('An abstract for the test.')")
+        value = db.execute("SELECT max(valueID) FROM itemDataValues").fetchone()[0]
+        field = db.execute("SELECT fieldID FROM fields WHERE fieldName='abstractNote'").fetchone()
+        db.execute("INSERT INTO itemData VALUES (1, ?, ?)", (field[0], value))
+    result = read_file(folder)
+    keyed = [p for p in result.papers if p.extra.get("citation_key")]
+    assert [p.extra["citation_key"] for p in keyed] == ["goldsmith1987automatic"]
