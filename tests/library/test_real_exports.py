@@ -178,3 +178,18 @@ def test_json_object_holding_a_list_and_invalid_json_named_by_line(tmp_path: Pat
     path.write_text('"just a string"', encoding="utf-8")
     with pytest.raises(LibraryFileError, match="expected a JSON array of records"):
         read_file(path)
+
+
+def test_bare_percent_in_a_bibtex_abstract_keeps_the_rest_of_the_line(tmp_path: Path) -> None:
+    """Mendeley leaves "%" unescaped; decoded as LaTeX it would start a comment."""
+    path = tmp_path / "mendeley.bib"
+    path.write_text(
+        "@article{k,\n title = {T},\n abstract = {Accuracy improves by 5% on {ImageNet} with "
+        "robust training of deep networks, and M{\\\"u}ller's baseline by 2%.}\n}\n",
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.abstract == (
+        "Accuracy improves by 5% on ImageNet with robust training of deep networks, and "
+        "Müller's baseline by 2%."
+    )

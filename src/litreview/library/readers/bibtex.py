@@ -37,6 +37,9 @@ def _decode_latex(value: str | None) -> str | None:
         return value
     from pylatexenc.latex2text import LatexNodes2Text
 
+    # A bare "%" is a LaTeX comment: decoded as is, "5% better" would lose the rest of the
+    # line. Exporters that do not escape it (Mendeley) mean a percent sign.
+    value = re.sub(r"(?<!\\)%", r"\\%", value)
     try:
         return str(LatexNodes2Text(math_mode="verbatim").latex_to_text(value))
     except Exception:  # pylatexenc gives up on some unbalanced input; keep the raw text
