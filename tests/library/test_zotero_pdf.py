@@ -61,6 +61,7 @@ def test_zotero_item_fields_and_missing_attachment() -> None:
     assert "skipped 2 record(s) without an abstract (items " in result.warnings[0]
     missing = [w for w in result.warnings if "is missing" in w]
     assert len(missing) == 1 and "Waidelich" in missing[0]
+    assert missing[0].startswith("item 8BVV9WNM (")  # named by item, not by zotero.sqlite
     assert any(t.startswith("Climate damage projections") for t in by_title)  # still goes in
     paxos = by_title["Paxos Made Simple"]  # a PDF filed without a parent item is a paper
     assert paxos.full_text and paxos.extra["item_type"] == "attachment"

@@ -49,8 +49,14 @@ class Collected:
         self.records += 1
         self.skipped.append(SkippedRecord(path, message, line, reason))
 
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """A record repaired, not lost: said with its place so the user can fix the source."""
+    def warn(self, path: Path | None, line: int | None, message: str) -> None:
+        """A record repaired, not lost: said with its place so the user can fix the source.
+
+        ``path`` None: the message names its place itself (a Zotero item key).
+        """
+        if path is None:
+            self.warnings.append(message)
+            return
         where = f"{path.name}:{line}" if line else path.name
         self.warnings.append(f"{where}: {message}")
 

@@ -246,7 +246,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             shown = stored.replace("storage:", f"storage/{att_key}/")
             if file is None or not file.is_file():
                 collected.warn(
-                    source,
+                    None,
                     None,
                     f"item {key} ({title[:60]!r}): attachment {shown} is missing; "
                     "added with its metadata only",
@@ -255,12 +255,12 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             try:
                 full_text = extract(file).pages
             except LibraryFileError as exc:
-                collected.warn(source, None, f"item {key}: attachment {shown}: {exc.message}")
+                collected.warn(None, None, f"item {key}: attachment {shown}: {exc.message}")
                 continue
             if full_text:
                 extra["pdf"] = str(file)
                 break
-            collected.warn(source, None, f"item {key}: attachment {shown} has no text layer")
+            collected.warn(None, None, f"item {key}: attachment {shown} has no text layer")
         doi = values.get("DOI") or find_doi(extra_field)
         arxiv = find_arxiv(
             " ".join((values.get("url", ""), extra_field, values.get("archiveID", "")))
@@ -305,17 +305,17 @@ def _standalone(
     shown = stored.replace("storage:", f"storage/{key}/")
     if file is None or not file.is_file():
         collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
-        collected.warn(source, None, f"standalone PDF {shown} is missing; skipped")
+        collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
         return
     try:
         text = extract(file)
     except LibraryFileError as exc:
         collected.skip(source, None, f"standalone PDF {shown}: {exc.message}", "PDF unreadable")
-        collected.warn(source, None, f"standalone PDF {shown}: {exc.message}")
+        collected.warn(None, None, f"standalone PDF {shown}: {exc.message}")
         return
     if not text.pages:
         collected.skip(source, None, f"standalone PDF {shown} has no text layer", "no text layer")
-        collected.warn(source, None, f"standalone PDF {shown} has no text layer; skipped")
+        collected.warn(None, None, f"standalone PDF {shown} has no text layer; skipped")
         return
     collected.keep(
         source,
