@@ -188,3 +188,114 @@ def test_lost_vector_data_is_detected_and_rebuilt(home: Path, tmp_path: Path) ->
     assert json.loads(rebuilt.stdout)["embedded"] == 3
     out = run_cli(home, "search", "ambiguous inputs", "--json", check=True)
     assert json.loads(out.stdout)["results"]
+
+
+REAL = Path("/work/shared/real")
+ABSTRACT = "We propose a method for robust training of deep networks that improves accuracy by 5%."
+FAST = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}  # no MPNet pass: these test reading
+
+
+def test_folder_ingest_accounts_for_every_record_per_file(home: Path, tmp_path: Path) -> None:
+    """A folder: walked, hidden folders skipped, a .docx reported, per-file counts add up."""
+    folder = tmp_path / "papers"
+    (folder / "sub" / ".git").mkdir(parents=True)
+    (folder / "sub" / ".git" / "ignored.bib").write_text("@misc{x, title={X}}")
+    (folder / "notes.docx").write_text("not a library")
+    entry = "@article{{{key},\n title = {{{title}}},\n {field}\n}}\n\n"
+    (folder / "sub" / "refs.bib").write_text(
+        entry.format(key="a", title="Robust Training", field=f"abstract = {{{ABSTRACT}}}")
+        + entry.format(key="a2", title="Robust training", field=f"abstract = {{{ABSTRACT}}}")
+        + entry.format(key="b", title="No Abstract Here", field="year = {2020}")
+        + entry.format(key="c", title="", field=f"abstract = {{{ABSTRACT}}}"),
+        encoding="utf-8",
+    )
+    (folder / "more.json").write_text(
+        json.dumps([{"titles": "Fast Inference", "summaries": ABSTRACT}]), encoding="utf-8"
+    )
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
+    proc = run_cli(home, "ingest", str(folder), "--json", env=FAST)
+    assert proc.returncode == 1, proc.stderr  # one file failed; the others went in
+    summary = json.loads(proc.stdout)
+    assert summary["skipped_files"] == [
+        {"path": str(folder / "notes.docx"), "reason": "not a library format (.docx)"}
+    ]
+    assert f"{folder / 'notes.docx'}: not read: not a library format (.docx)" in proc.stderr
+    by_name = {Path(f["path"]).name: f for f in summary["files"]}
+    assert set(by_name) == {"refs.bib", "more.json", "broken.pdf"}
+    broken = by_name["broken.pdf"]
+    assert broken["records"] == broken["failed"] == 1 and "cannot open as a PDF" in broken["error"]
+    assert f"error: {folder / 'broken.pdf'}: cannot open as a PDF" in proc.stderr
+    refs = by_name["refs.bib"]
+    assert refs["records"] == 4 and refs["added"] == 1 and refs["merged"] == 1
+    assert refs["skip_reasons"] == {"no abstract": 1, "no title": 1}
+    for f in summary["files"]:
+        assert f["added"] + f["updated"] + f["merged"] + f["skipped"] + f["failed"] == f["records"]
+    assert "warning: refs.bib:16: entry 'c' has no title; skipped" in proc.stderr
+    assert summary["papers"] == 2
+    assert "2 skipped (1 no abstract, 1 no title), 1 merged as duplicates, 1 failed" in proc.stderr
+
+    again = json.loads(run_cli(home, "ingest", str(folder), "--json", env=FAST).stdout)
+    refs = {Path(f["path"]).name: f for f in again["files"]}["refs.bib"]
+    assert refs["skip_reasons"] == {"no abstract": 1, "no title": 1, "already in the library": 1}
+    assert refs["merged"] + refs["skipped"] == refs["records"]
+
+
+def test_zotero_collection_ingest_and_option_errors(home: Path, tmp_path: Path) -> None:
+    """StraightOuttaCrompton/Zotero-git-backup: 3 items with PDFs, 2 collections."""
+    library = REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup"
+    proc = run_cli(home, "ingest", str(library), "--collection", "Collection 1", "--json", env=FAST)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    (outcome,) = summary["files"]
+    assert outcome["path"] == str(library) and 0 < outcome["added"] < 3
+    catalog = home / "catalog.sqlite3"
+    with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True) as db:
+        pages = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    assert pages > 0  # the attached PDFs' full text, per page
+
+    usage = run_cli(home, "ingest", str(tmp_path), "--collection", "X")
+    assert usage.returncode == 2 and "--collection needs a Zotero library" in usage.stderr
+    nozotero = run_cli(home, "ingest", "--zotero", env={"HOME": str(tmp_path)})
+    assert nozotero.returncode == 2 and "no Zotero library at" in nozotero.stderr
+    missing = run_cli(home, "ingest", str(library), "--collection", "Nope")
+    assert missing.returncode == 1 and "no collection named 'Nope'" in missing.stderr
+
+
+def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
+    home: Path, tmp_path: Path
+) -> None:
+    """A copy of StraightOuttaCrompton/Zotero-git-backup edited the way Zotero would."""
+    import shutil
+
+    library = tmp_path / "Zotero"  # the default place when HOME is tmp_path: --zotero
+    shutil.copytree(REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup", library)
+    first = json.loads(
+        run_cli(home, "ingest", "--zotero", "--json", env={**FAST, "HOME": str(tmp_path)}).stdout
+    )
+    assert first["added"] == 3 and first["files"][0]["path"] == str(library)
+    with sqlite3.connect(library / "zotero.sqlite") as db:
+        trashed, kept = [
+            r[0]
+            for r in db.execute(
+                "SELECT itemID FROM items WHERE key IN "
+                "('KPR8EHS9', (SELECT key FROM items i JOIN "
+                "itemData d USING(itemID) JOIN fields f "
+                "USING(fieldID) WHERE f.fieldName='abstractNote'"
+                " AND key != 'KPR8EHS9' LIMIT 1)) "
+                "ORDER BY key = 'KPR8EHS9' DESC"
+            )
+        ]
+        db.execute("INSERT INTO deletedItems (itemID) VALUES (?)", (trashed,))
+        db.execute("INSERT INTO itemDataValues (value) VALUES (?)", (ABSTRACT,))
+        value = db.execute("SELECT max(valueID) FROM itemDataValues").fetchone()[0]
+        db.execute(
+            "UPDATE itemData SET valueID = ? WHERE itemID = ? AND fieldID = "
+            "(SELECT fieldID FROM fields WHERE fieldName = 'abstractNote')",
+            (value, kept),
+        )
+    proc = run_cli(home, "ingest", str(library), "--json", env=FAST)
+    again = json.loads(proc.stdout)
+    (outcome,) = again["files"]
+    assert outcome["records"] == 2 and outcome["updated"] == 1
+    assert outcome["skip_reasons"] == {"already in the library": 1}
+    assert "1 paper(s) ingested from this Zotero library before are no longer in it" in proc.stderr

@@ -61,13 +61,15 @@ def test_bibtex_entries_without_abstract_are_skipped_with_their_lines(tmp_path: 
     assert "no record has an abstract (1 without one: lines 3)" in err.value.message
 
 
-def test_broken_bibtex_names_line(tmp_path: Path) -> None:
+def test_broken_bibtex_entry_is_skipped_with_its_line_and_the_rest_goes_in(tmp_path: Path) -> None:
+    """One unparseable entry no longer sinks the file (issue 10): skipped, named by line."""
     path = tmp_path / "broken.bib"
     good = "@article{a,\n title={A},\n abstract={" + ABSTRACT + "}\n}\n"
     path.write_text(good + "\n@article{b,\n title = {B\n", encoding="utf-8")
-    with pytest.raises(LibraryFileError) as err:
-        read_file(path)
-    assert err.value.line is not None and err.value.line >= 6
+    result = read_file(path)
+    assert [p.title for p in result.papers] == ["A"]
+    assert result.records == 2 and result.skip_reasons == {"unparseable entry": 1}
+    assert any(w.startswith("broken.bib:6: cannot parse") for w in result.warnings)
 
 
 def test_jsonl(tmp_path: Path) -> None:

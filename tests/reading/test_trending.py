@@ -110,6 +110,6 @@ def test_only_chrome(tmp_path: Path) -> None:
 
 def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(LibraryFileError, match="unknown file type"):
-        read_file(write(tmp_path, "x", name="paper.pdf"))
+        read_file(write(tmp_path, "x", name="paper.docx"))
     with pytest.raises(LibraryFileError, match="no such file"):
         read_file(tmp_path / "nope.txt")

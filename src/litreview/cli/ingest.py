@@ -57,18 +57,46 @@ def plain_progress(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--sample", is_flag=True, help="Ingest the bundled demo library (264 papers).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option(
+    "--zotero",
+    "zotero",
+    is_flag=True,
+    help="Ingest the Zotero library at its default place (~/Zotero).",
+)
+@click.option(
+    "--collection", metavar="NAME", help="Only this Zotero collection (and its sub-collections)."
+)
 @click.pass_obj
-def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_json: bool) -> None:
-    """Add papers from PATHS (page dumps .txt, BibTeX .bib, .jsonl, .csv/.tsv).
+def ingest_command(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    sample: bool,
+    as_json: bool,
+    zotero: bool,
+    collection: str | None,
+) -> None:
+    """Add papers from PATHS: files, folders (walked), a Zotero data folder or zotero.sqlite.
 
-    Re-ingesting a file adds nothing; a changed abstract updates its paper in
-    place. With no PATHS, finishes an ingest that was interrupted.
+    Formats: page dumps .txt, BibTeX .bib, .json/.jsonl, .csv/.tsv, PDFs. Re-ingesting
+    a file adds nothing; a changed abstract updates its paper in place. With no PATHS,
+    finishes an ingest that was interrupted.
     """
 
     from litreview.errors import Stopped
     from litreview.reading import sample_paths
+    from litreview.reading.readers import ReadOptions, zotero_database
+    from litreview.reading.readers.zotero import default_data_dir
 
     files = list(paths) + (sample_paths() if sample else [])
+    if zotero:
+        if zotero_database(default_data_dir()) is None:
+            raise click.UsageError(
+                f"no Zotero library at {default_data_dir()} (no zotero.sqlite there); "
+                "pass its folder or its zotero.sqlite as a path"
+            )
+        files.append(default_data_dir())
+    if collection and not any(zotero_database(Path(f).expanduser()) for f in files):
+        raise click.UsageError("--collection needs a Zotero library: --zotero or its folder")
     out = console()
     plain = not out.is_terminal
     with app.open_library() as library:
@@ -97,7 +125,7 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
 
         try:
             with stop_on_ctrl_c() as stop, progress:
-                report = library.ingest(files, on_progress, stop)
+                report = library.ingest(files, on_progress, stop, ReadOptions(collection))
         except (Stopped, KeyboardInterrupt):
             out.print(
                 f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "
@@ -111,7 +139,9 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         click.echo(json.dumps({**report.to_dict(), "papers": total}))
     for item in report.files:
         for warning in item.warnings:
-            out.print(f"[yellow]warning:[/] {item.path.name}: {warning}", soft_wrap=True)
+            named = warning.startswith(f"{item.path.name}:")  # already "file:line: ..."
+            where = "" if named else f"{item.path.name}: "
+            out.print(f"[yellow]warning:[/] {where}{escape(warning)}", soft_wrap=True)
         if item.error:
             out.print(f"[red]error:[/] {item.error}", soft_wrap=True)
     for note in report.notes:
@@ -122,9 +152,10 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         if report.resumed
         else ""
     )
+    merged = f"{report.merged} merged as duplicates, " if report.merged else ""
     out.print(
         f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.skipped} skipped (already in the library, or repeated across the files), "
+        f"{report.skipped} skipped{_reasons(report.skip_reasons)}, {merged}"
         f"{len(report.failed)} failed{resumed}. "
         f"Library: {total} papers.",
         soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
@@ -136,3 +167,8 @@ def ingest_command(app: AppContext, paths: tuple[Path, ...], sample: bool, as_js
         )
     if report.failed:
         sys.exit(1)
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    """Why records were not added, e.g. ``" (264 already in the library, 3 no abstract)"``."""
+    return f" ({', '.join(f'{n} {r}' for r, n in counts.items())})" if counts else ""

@@ -5,10 +5,17 @@ paper row says whether its vectors are stored (``indexed``); a paper is
 written here first, in one transaction per file, and marked indexed only
 after Chroma has accepted its chunks. So an ingest killed at any point
 leaves a consistent catalog whose pending rows the next run completes.
+
+Identity: ``doi`` and ``arxiv_id`` columns (indexed) find a paper again
+whatever its title; a PDF's full text lives in ``pages`` (one row per page,
+page numbers kept) with its provenance in ``fulltext``, apart from the
+abstract so listing papers never loads whole PDFs. Catalogs written before
+these existed gain them on open (DOIs recovered from ``extra``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -16,13 +23,15 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from litreview.index.sqlite_store import connect, rows_for_ids, transaction
-from litreview.reading.paper import Paper
+from litreview.reading.dedupe import distinct_id, same_work
+from litreview.reading.normalize import normalize_arxiv, normalize_doi
+from litreview.reading.paper import PageText, Paper
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
@@ -44,6 +53,25 @@ CREATE TABLE IF NOT EXISTS papers (
 CREATE INDEX IF NOT EXISTS papers_pending ON papers(indexed) WHERE indexed = 0;
 CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    paper_id TEXT NOT NULL,
+    page     INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (paper_id, page)
+);
+CREATE TABLE IF NOT EXISTS fulltext (
+    paper_id  TEXT PRIMARY KEY,
+    source    TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    pages     INTEGER NOT NULL,
+    chars     INTEGER NOT NULL,
+    added_at  REAL NOT NULL
+);
+"""
+# Added after the first release; created (and back-filled) on open.
+IDENTITY_COLUMNS = """
+CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
 """
 
 
@@ -72,12 +100,26 @@ class Catalog:
         self._lock = threading.RLock()
         self._db, self.writable = connect(path)
         self._db.create_function("author_match", 2, _author_match, deterministic=True)
+        self._select = _SELECT
         if not self.writable:
+            # A read-only catalog written before DOIs counted is read as it is.
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
+            if columns and "doi" not in columns:
+                self._select = _SELECT_LEGACY
             return
         self._db.executescript(SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
         if "text_source" not in columns:  # catalogs written before text_source existed
             self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
+        if "doi" not in columns:  # catalogs written before identity was more than the title
+            with self.transaction() as db:
+                db.execute("ALTER TABLE papers ADD COLUMN doi TEXT")
+                db.execute("ALTER TABLE papers ADD COLUMN arxiv_id TEXT")
+                for pid, extra in db.execute("SELECT paper_id, extra FROM papers").fetchall():
+                    doi = normalize_doi(json.loads(extra).get("doi"))
+                    if doi:
+                        db.execute("UPDATE papers SET doi = ? WHERE paper_id = ?", (doi, pid))
+        self._db.executescript(IDENTITY_COLUMNS)
 
     def close(self) -> None:
         with self._lock:
@@ -113,15 +155,19 @@ class Catalog:
         conflicts: list[str] = []
         now = time.time()
         with self.transaction() as db:
-            for paper in papers:
+            for incoming in papers:
+                paper = self._resolve(db, incoming)
                 row = db.execute(
                     "SELECT content_hash, sources, authors, year, url, links, extra, text_source "
                     "FROM papers WHERE paper_id = ?",
                     (paper.paper_id,),
                 ).fetchone()
+                new_text = bool(paper.full_text) and self._store_pages(db, paper, now)
                 if row is None:
                     db.execute(
-                        "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+                        "INSERT INTO papers (paper_id, title, abstract, authors, year, url, links, "
+                        "sources, extra, content_hash, indexed, added_at, updated_at, "
+                        "text_source, doi, arxiv_id) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?)",
                         (
                             paper.paper_id,
                             paper.title,
@@ -136,26 +182,38 @@ class Catalog:
                             now,
                             now,
                             paper.sources[0] if paper.sources else None,
+                            paper.doi,
+                            paper.arxiv_id,
                         ),
                     )
                     added.append(paper.paper_id)
                     continue
+                self._fill_identity(db, paper)
                 old_hash, sources_json, authors_json, year, url, links_json, extra_json, owner = row
                 old_sources = json.loads(sources_json)
-                owns_text = owner is None or owner in paper.sources
+                stand_in_here = "abstract_from" in json.loads(extra_json)
+                stand_in_new = "abstract_from" in paper.extra
+                # A real abstract replaces one taken from a PDF's text, never the reverse.
+                owns_text = (owner is None or owner in paper.sources or stand_in_here) and not (
+                    stand_in_new and not stand_in_here and owner not in paper.sources
+                )
                 sources = list(dict.fromkeys(old_sources + list(paper.sources)))
                 links = list(dict.fromkeys(json.loads(links_json) + list(paper.links)))
                 if owns_text:  # the same file again: it may change anything
                     authors = list(paper.authors) or json.loads(authors_json)
                     extra = {**json.loads(extra_json), **paper.extra}
+                    if not stand_in_new:  # a real abstract replaces a PDF's stand-in
+                        extra.pop("abstract_from", None)
                     new_year, new_url = paper.year or year, paper.url or url
                     changed = old_hash != paper.content_hash
                 else:  # another file: fill gaps only, report a different text
                     authors = json.loads(authors_json) or list(paper.authors)
                     extra = {**paper.extra, **json.loads(extra_json)}
+                    if not stand_in_here:  # the abstract kept is a real one
+                        extra.pop("abstract_from", None)
                     new_year, new_url = year or paper.year, url or paper.url
                     changed = False
-                    if old_hash != paper.content_hash:
+                    if old_hash != paper.content_hash and not stand_in_new:
                         conflicts.append(
                             f"{paper.title!r}: its text differs from the copy in {owner}; "
                             f"keeping {owner}'s"
@@ -166,7 +224,8 @@ class Catalog:
                     "links=?, sources=?, extra=?, "
                     "content_hash=CASE WHEN ? THEN ? ELSE content_hash END, "
                     "indexed=CASE WHEN ? THEN 0 ELSE indexed END, updated_at=?, "
-                    "text_source=COALESCE(text_source, ?) WHERE paper_id=?",
+                    "text_source=CASE WHEN ? THEN ? ELSE COALESCE(text_source, ?) END "
+                    "WHERE paper_id=?",
                     (
                         owns_text,
                         paper.title,
@@ -182,14 +241,128 @@ class Catalog:
                         paper.content_hash,
                         changed,
                         now,
+                        owns_text and stand_in_here and not stand_in_new,
+                        paper.sources[0] if paper.sources else None,
                         paper.sources[0] if paper.sources else None,
                         paper.paper_id,
                     ),
                 )
-                (updated if changed else unchanged).append(paper.paper_id)
+                (updated if changed or new_text else unchanged).append(paper.paper_id)
             if added or updated:
                 self._bump_revision(db)
         return UpsertOutcome(added, updated, unchanged, conflicts)
+
+    def _resolve(self, db: sqlite3.Connection, paper: Paper) -> Paper:
+        """The paper with the id of the catalog row that is the same work, or a free id.
+
+        DOI, then arXiv id, then the title id; a title id held by a different
+        paper (another DOI, another year and authors) sends this one to its
+        own :func:`distinct_id`, so both stay.
+        """
+        paper = replace(
+            paper, doi=normalize_doi(paper.doi), arxiv_id=normalize_arxiv(paper.arxiv_id)
+        )
+        candidates: list[str] = []
+        if paper.doi:
+            candidates += [
+                r[0] for r in db.execute("SELECT paper_id FROM papers WHERE doi = ?", (paper.doi,))
+            ]
+        if paper.arxiv_id:
+            candidates += [
+                r[0]
+                for r in db.execute(
+                    "SELECT paper_id FROM papers WHERE arxiv_id = ?", (paper.arxiv_id,)
+                )
+            ]
+        candidates += [paper.paper_id, distinct_id(paper)]
+        title_taken = False
+        for pid in dict.fromkeys(candidates):
+            row = db.execute(
+                "SELECT title, authors, year, doi, arxiv_id FROM papers WHERE paper_id = ?", (pid,)
+            ).fetchone()
+            if row is None:
+                continue
+            known = Paper(
+                paper_id=pid,
+                title=str(row[0]),
+                abstract="",
+                authors=tuple(json.loads(row[1])),
+                year=row[2],
+                doi=row[3],
+                arxiv_id=row[4],
+            )
+            if same_work(known, paper):
+                return replace(paper, paper_id=pid)
+            title_taken = title_taken or pid == paper.paper_id
+        if title_taken:
+            return replace(paper, paper_id=distinct_id(paper))
+        return paper
+
+    def _fill_identity(self, db: sqlite3.Connection, paper: Paper) -> None:
+        db.execute(
+            "UPDATE papers SET doi = COALESCE(doi, ?), arxiv_id = COALESCE(arxiv_id, ?) "
+            "WHERE paper_id = ?",
+            (paper.doi, paper.arxiv_id, paper.paper_id),
+        )
+
+    def _store_pages(self, db: sqlite3.Connection, paper: Paper, now: float) -> bool:
+        """Keep a paper's full text; True when it is new or changed.
+
+        The first file to give a paper its full text owns it (a second copy of
+        the PDF elsewhere does not replace it); that file re-read with
+        different text replaces it.
+        """
+        text_hash = hashlib.sha1(
+            "\f".join(f"{p.page}\n{p.text}" for p in paper.full_text).encode()
+        ).hexdigest()
+        source = paper.sources[0] if paper.sources else ""
+        row = db.execute(
+            "SELECT source, text_hash FROM fulltext WHERE paper_id = ?", (paper.paper_id,)
+        ).fetchone()
+        if row is not None and (row[1] == text_hash or row[0] not in paper.sources):
+            return False
+        db.execute("DELETE FROM pages WHERE paper_id = ?", (paper.paper_id,))
+        db.executemany(
+            "INSERT INTO pages VALUES (?,?,?)",
+            [(paper.paper_id, p.page, p.text) for p in paper.full_text],
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO fulltext VALUES (?,?,?,?,?,?)",
+            (
+                paper.paper_id,
+                source,
+                text_hash,
+                len(paper.full_text),
+                sum(len(p.text) for p in paper.full_text),
+                now,
+            ),
+        )
+        return True
+
+    def pages(self, paper_id: str) -> tuple[PageText, ...]:
+        """A paper's full text page by page (empty when it has none)."""
+        try:
+            rows = self._db.execute(
+                "SELECT page, text FROM pages WHERE paper_id = ? ORDER BY page", (paper_id,)
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only catalog from before full text
+            return ()
+        return tuple(PageText(int(r[0]), str(r[1])) for r in rows)
+
+    def titles_from_source(self, source: str) -> dict[str, str]:
+        """Papers (id -> title) that name ``source`` among their sources."""
+        rows = self._db.execute(
+            "SELECT paper_id, title FROM papers WHERE EXISTS "
+            "(SELECT 1 FROM json_each(sources) WHERE value = ?)",
+            (source,),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    def fulltext_count(self) -> int:
+        try:
+            return int(self._db.execute("SELECT COUNT(*) FROM fulltext").fetchone()[0])
+        except sqlite3.OperationalError:  # a read-only catalog from before full text
+            return 0
 
     def mark_indexed(self, paper_ids: Iterable[str], content_hashes: dict[str, str]) -> None:
         """Mark papers indexed, but only if they have not changed since they were embedded."""
@@ -245,7 +418,7 @@ class Catalog:
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         ids = list(paper_ids)
         with self._lock:
-            rows = list(rows_for_ids(self._db, _SELECT + " WHERE paper_id IN ({marks})", ids))
+            rows = list(rows_for_ids(self._db, self._select + " WHERE paper_id IN ({marks})", ids))
         out: dict[str, Paper] = {}
         for row in rows:
             paper = _to_paper(row)
@@ -258,7 +431,8 @@ class Catalog:
         last = -1
         while True:
             rows = self._rows(
-                f"SELECT rowid, {_COLUMNS} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                self._select.replace("SELECT ", "SELECT rowid, ", 1)
+                + " WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (last, page),
             )
             for row in rows:
@@ -332,12 +506,15 @@ class Catalog:
         return {str(r[0]): int(str(r[1])) for r in rows}
 
 
-_COLUMNS = "paper_id, title, abstract, authors, year, url, links, sources, extra"
-_SELECT = f"SELECT {_COLUMNS} FROM papers"
+_SELECT = (
+    "SELECT paper_id, title, abstract, authors, year, url, links, sources, extra, doi, arxiv_id "
+    "FROM papers"
+)
+_SELECT_LEGACY = _SELECT.replace("doi, arxiv_id", "NULL, NULL")
 
 
 def _to_paper(row: tuple[object, ...]) -> Paper:
-    pid, title, abstract, authors, year, url, links, sources, extra = row
+    pid, title, abstract, authors, year, url, links, sources, extra, doi, arxiv_id = row
     return Paper(
         paper_id=str(pid),
         title=str(title),
@@ -348,6 +525,8 @@ def _to_paper(row: tuple[object, ...]) -> Paper:
         links=tuple(json.loads(str(links))),
         sources=tuple(json.loads(str(sources))),
         extra=dict(json.loads(str(extra))),
+        doi=None if doi is None else str(doi),
+        arxiv_id=None if arxiv_id is None else str(arxiv_id),
     )
 
 

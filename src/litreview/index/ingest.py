@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING
 from litreview.errors import Stopped
 from litreview.index.chunking import Chunker
 from litreview.reading import LibraryFileError, read_file
+from litreview.reading.readers import ReadOptions, expand_paths
 
 if TYPE_CHECKING:
     from litreview.encoders.minilm import TokenVectors
     from litreview.index.stores import Stores
+    from litreview.reading.paper import Paper
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
 ProgressFn = Callable[[str, int, int], None]
@@ -36,12 +38,25 @@ def _check(stop: threading.Event | None) -> None:
 
 @dataclass
 class FileOutcome:
+    """One file's account: ``records`` = added + updated + merged + skipped + failed.
+
+    ``skipped`` counts records not added for a reason named in
+    ``skip_reasons`` ("already in the library" for an unchanged re-ingest,
+    "no abstract", "no title", ...); ``merged`` counts duplicates folded into
+    another record of the same file; ``failed`` counts records lost because
+    the file could not be read at all.
+    """
+
     path: Path
     added: int = 0
     updated: int = 0
     skipped: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    records: int = 0
+    merged: int = 0
+    failed: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +68,7 @@ class IngestReport:
     chunks: int = 0
     resumed: int = 0
     notes: list[str] = field(default_factory=list)  # about papers, not files (text cut short)
+    skipped_files: list[tuple[Path, str]] = field(default_factory=list)  # from walked folders
 
     @property
     def added(self) -> int:
@@ -67,6 +83,18 @@ class IngestReport:
         return sum(f.skipped for f in self.files)
 
     @property
+    def merged(self) -> int:
+        return sum(f.merged for f in self.files)
+
+    @property
+    def skip_reasons(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for outcome in self.files:
+            for reason, n in outcome.skip_reasons.items():
+                totals[reason] = totals.get(reason, 0) + n
+        return totals
+
+    @property
     def failed(self) -> list[FileOutcome]:
         return [f for f in self.files if f.error]
 
@@ -79,13 +107,21 @@ class IngestReport:
             "embedded": self.embedded,
             "chunks": self.chunks,
             "resumed": self.resumed,
+            "records": sum(f.records for f in self.files),
+            "merged": self.merged,
+            "skip_reasons": self.skip_reasons,
             "notes": self.notes,
+            "skipped_files": [{"path": str(p), "reason": r} for p, r in self.skipped_files],
             "files": [
                 {
                     "path": str(f.path),
+                    "records": f.records,
                     "added": f.added,
                     "updated": f.updated,
+                    "merged": f.merged,
                     "skipped": f.skipped,
+                    "skip_reasons": f.skip_reasons,
+                    "failed": f.failed,
                     "error": f.error,
                     "warnings": f.warnings,
                 }
@@ -103,34 +139,74 @@ def ingest(
     paths: Iterable[Path],
     progress: ProgressFn = _noop,
     stop: threading.Event | None = None,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into ``library``; with no paths, finish what an earlier run left.
 
+    A folder among ``paths`` is walked (:func:`expand_paths`); what it holds
+    that is not a library file is listed in ``skipped_files`` and the notes.
     Setting ``stop`` ends the run at the next file or batch boundary with
     :class:`Stopped`, never inside a write (a Ctrl-C handler sets it).
     """
     report = IngestReport()
     report.resumed = library.reconcile()
-    files = list(paths)
+    files, report.skipped_files = expand_paths(Path(p) for p in paths)
+    for path, reason in report.skipped_files:
+        report.notes.append(f"{path}: not read: {reason}")
     for done, path in enumerate(files, start=1):
         _check(stop)
         outcome = FileOutcome(path=Path(path))
         try:
-            result = read_file(Path(path))
+            result = read_file(Path(path), options)
         except LibraryFileError as exc:
             outcome.error = str(exc)
+            outcome.records = outcome.failed = 1 if Path(path).suffix.lower() == ".pdf" else 0
         else:
             outcome.warnings = result.warnings
             upserted = library.catalog.upsert(result.papers)
+            outcome.records = result.records
+            outcome.merged = result.merged
             outcome.added = len(upserted.added)
             outcome.updated = len(upserted.updated)
-            outcome.skipped = len(upserted.unchanged)
+            reasons = dict(result.skip_reasons)
+            if upserted.unchanged:
+                reasons["already in the library"] = len(upserted.unchanged)
+            outcome.skip_reasons = reasons
+            outcome.skipped = sum(reasons.values())
             outcome.warnings.extend(upserted.conflicts)
+            if result.papers and (options is None or options.collection is None):
+                kept = set(upserted.added + upserted.updated + upserted.unchanged)
+                outcome.warnings.extend(_gone_from_source(library, result.papers[0], kept))
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)
     library.refresh_lexical(progress)
     return report
+
+
+def _gone_from_source(library: Stores, sample: Paper, kept: set[str]) -> list[str]:
+    """Papers a Zotero library gave before and no longer has (trashed or deleted there).
+
+    They are named, not removed: removing a paper from the vector, token and
+    BM25 stores is not supported yet, and a paper trashed by mistake should
+    not vanish from answers silently.
+    """
+    source = sample.sources[0] if sample.sources else ""
+    if not source.endswith(".sqlite"):
+        return []
+    gone = {
+        pid: title
+        for pid, title in library.catalog.titles_from_source(source).items()
+        if pid not in kept
+    }
+    if not gone:
+        return []
+    names = "; ".join(repr(t[:60]) for t in list(gone.values())[:5])
+    return [
+        f"{len(gone)} paper(s) ingested from this Zotero library before are no longer in it "
+        f"(trashed or deleted there) and stay in litreview's library: {names}"
+        + (" ..." if len(gone) > 5 else "")
+    ]
 
 
 def embed_pending(

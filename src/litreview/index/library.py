@@ -24,6 +24,7 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     import numpy as np
+    from litreview.reading.readers import ReadOptions
 
     from litreview.index.ingest import IngestReport
     from litreview.index.retriever import Filters, Retriever, SearchHit, SearchRequest
@@ -153,11 +154,12 @@ class Library:
         paths: Iterable[Path],
         progress: ProgressFn = _quiet,
         stop: threading.Event | None = None,
+        options: ReadOptions | None = None,
     ) -> IngestReport:
         from litreview.index.ingest import ingest
 
         try:
-            return ingest(self._stores, paths, progress, stop)
+            return ingest(self._stores, paths, progress, stop, options)
         finally:
             self._reconciled = True  # ingest reconciles first
             self.__dict__.pop("_retriever", None)

@@ -3,30 +3,65 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from litreview.reading.errors import LibraryFileError, MissingAbstract
-from litreview.reading.normalize import clean_text, extract_links, paper_id_for
-from litreview.reading.paper import Paper
+from litreview.reading.errors import MissingAbstract, MissingTitle, SkippedRecord
+from litreview.reading.normalize import (
+    clean_text,
+    extract_links,
+    normalize_arxiv,
+    normalize_doi,
+    paper_id_for,
+)
+from litreview.reading.paper import PageText, Paper
 
-_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+_YEAR = re.compile(r"(?<!\d)(1\d\d\d|20\d\d)(?!\d)")
+# How much of a paper's first page stands in for a missing abstract.
+STAND_IN_CHARS = 1500
 
 
 class Collected:
-    """Papers of one file, and the records skipped (with their line) for lacking an abstract."""
+    """Papers of one file, the records skipped (with line and reason), and repairs made.
+
+    ``records`` counts every record the reader met, kept or not, so the
+    ingest summary can prove nothing went missing silently.
+    """
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
-        self.skipped: list[MissingAbstract] = []
+        self.skipped: list[SkippedRecord] = []
+        self.warnings: list[str] = []
+        self.records = 0
 
     def keep(self, path: Path, line: int | None, **fields: Any) -> None:
-        """Build a paper with :func:`make_paper`; a missing abstract is noted, not raised."""
+        """Build a paper with :func:`make_paper`; a record that cannot be one is noted."""
+        self.records += 1
         try:
             self.papers.append(make_paper(path, line, **fields))
-        except MissingAbstract as exc:
+        except SkippedRecord as exc:
             self.skipped.append(exc)
+
+    def skip(self, path: Path, line: int | None, message: str, reason: str) -> None:
+        """Count a record the reader could not even turn into fields."""
+        self.records += 1
+        self.skipped.append(SkippedRecord(path, message, line, reason))
+
+    def warn(self, path: Path | None, line: int | None, message: str) -> None:
+        """A record repaired, not lost: said with its place so the user can fix the source.
+
+        ``path`` None: the message names its place itself (a Zotero item key).
+        """
+        if path is None:
+            self.warnings.append(message)
+            return
+        where = f"{path.name}:{line}" if line else path.name
+        self.warnings.append(f"{where}: {message}")
+
+    def skip_reasons(self) -> dict[str, int]:
+        return dict(Counter(s.reason for s in self.skipped))
 
 
 def parse_authors(value: object) -> tuple[str, ...]:
@@ -43,10 +78,27 @@ def parse_authors(value: object) -> tuple[str, ...]:
 
 
 def parse_year(value: object) -> int | None:
+    """The first plausible year in a date however written ("2023-05-01", "May 2023", "1995")."""
     if value is None or value == "":
         return None
     match = _YEAR.search(str(value))
     return int(match.group(1)) if match else None
+
+
+def stand_in_abstract(pages: tuple[PageText, ...]) -> tuple[str, str]:
+    """What a paper with full text but no abstract is searched by, and where it came from.
+
+    The PDF's own abstract section when it has one (most papers do); else its
+    first paragraphs, which for a paper are the summary an author wrote first.
+    """
+    from litreview.reading.readers.pdf import abstract_section
+
+    section = abstract_section(pages)
+    if section:
+        return section, "abstract section of the PDF"
+    text = " ".join(p.text for p in pages[:2])
+    text = clean_text(text)[:STAND_IN_CHARS]
+    return text, "first paragraphs of the PDF"
 
 
 def make_paper(
@@ -59,16 +111,28 @@ def make_paper(
     year: object = None,
     url: object = None,
     extra: dict[str, str] | None = None,
+    doi: object = None,
+    arxiv_id: object = None,
+    full_text: tuple[PageText, ...] = (),
 ) -> Paper:
-    """Validate and clean one record; a missing title or abstract is the file's error."""
+    """Validate and clean one record; a record without title or text is skipped, with why."""
     clean_title = clean_text(str(title or "")).strip("{} ")
     clean_abstract = clean_text(str(abstract or ""))
+    extra = dict(extra or {})
     if not clean_title:
-        raise LibraryFileError(path, "record has no title", line)
+        raise MissingTitle(path, "record has no title; skipped", line)
+    if not clean_abstract and full_text:
+        clean_abstract, origin = stand_in_abstract(full_text)
+        if clean_abstract:
+            extra["abstract_from"] = origin
     if not clean_abstract:
         raise MissingAbstract(path, f"{clean_title!r} has no abstract; skipped", line)
     links = extract_links(clean_abstract)
     url_text = clean_text(str(url)) if url else None
+    doi_text = normalize_doi(str(doi)) if doi else None
+    arxiv_text = normalize_arxiv(str(arxiv_id)) if arxiv_id else None
+    if arxiv_text is None and doi_text and doi_text.startswith("10.48550/arxiv."):
+        arxiv_text = normalize_arxiv(doi_text.removeprefix("10.48550/arxiv."))
     return Paper(
         paper_id=paper_id_for(clean_title),
         title=clean_title,
@@ -78,5 +142,8 @@ def make_paper(
         url=url_text or None,
         links=links,
         sources=(path.name,),
-        extra=dict(extra or {}),
+        extra=extra,
+        doi=doi_text,
+        arxiv_id=arxiv_text,
+        full_text=full_text,
     )

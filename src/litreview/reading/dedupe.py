@@ -1,10 +1,49 @@
-"""One paper, however many times and places it appears."""
+"""One paper, however many times and places it appears; two papers, however alike their titles.
+
+Identity is DOI and arXiv id first, the normalised title only when neither
+side has one to compare. The same title with different DOIs, or with
+clearly different years *and* authors (two "Introduction" chapters, a
+workshop paper and an unrelated journal paper), stays two papers.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from litreview.reading.normalize import distinct_id_for, normalize_title, surname
 from litreview.reading.paper import Paper
+
+# Preprint and proceedings of one paper are often a year or two apart.
+YEAR_SLACK = 2
+
+
+def same_work(a: Paper, b: Paper) -> bool:
+    """Whether two records are one paper (see the module docstring for the rules)."""
+    if a.doi and b.doi:
+        if a.doi == b.doi:
+            return True
+        if not (a.arxiv_id and a.arxiv_id == b.arxiv_id):
+            return False
+    if a.arxiv_id and b.arxiv_id:
+        return a.arxiv_id == b.arxiv_id
+    if normalize_title(a.title) != normalize_title(b.title):
+        return False
+    if a.year and b.year and abs(a.year - b.year) > YEAR_SLACK and a.authors and b.authors:
+        names_a = {surname(n) for n in a.authors}
+        names_b = {surname(n) for n in b.authors}
+        if not names_a & names_b:
+            return False
+    return True
+
+
+def distinct_id(paper: Paper) -> str:
+    """The id of a paper whose title id belongs to a different paper (stable across runs)."""
+    if paper.doi:
+        return distinct_id_for(f"doi:{paper.doi}")
+    if paper.arxiv_id:
+        return distinct_id_for(f"arxiv:{paper.arxiv_id}")
+    first = surname(paper.authors[0]) if paper.authors else ""
+    return distinct_id_for(f"title:{normalize_title(paper.title)}|{paper.year or ''}|{first}")
 
 
 def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:
@@ -12,36 +51,86 @@ def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:
 
     The first copy's abstract wins; a differing abstract is reported rather
     than silently picked, because it usually means two versions of a paper.
+    A stand-in abstract (from a PDF's text) gives way to a real one.
     """
     sources = tuple(dict.fromkeys(kept.sources + other.sources))
     warning = None
-    if kept.abstract != other.abstract:
+    abstract, extra = kept.abstract, {**other.extra, **kept.extra}
+    if "abstract_from" in kept.extra and "abstract_from" not in other.extra:
+        abstract = other.abstract
+        extra.pop("abstract_from", None)
+    elif kept.abstract != other.abstract and "abstract_from" not in other.extra:
         warning = (
             f"{kept.title!r}: abstracts differ between {', '.join(kept.sources)} and "
             f"{', '.join(other.sources)}; keeping the first"
         )
+    if "abstract_from" not in kept.extra:
+        extra.pop("abstract_from", None)  # the kept abstract is a real one
     merged = replace(
         kept,
+        abstract=abstract,
         sources=sources,
         authors=kept.authors or other.authors,
         year=kept.year or other.year,
         url=kept.url or other.url,
         links=tuple(dict.fromkeys(kept.links + other.links)),
-        extra={**other.extra, **kept.extra},
+        extra=extra,
+        doi=kept.doi or other.doi,
+        arxiv_id=kept.arxiv_id or other.arxiv_id,
+        full_text=kept.full_text or other.full_text,
     )
     return merged, warning
 
 
+class Identities:
+    """Papers seen so far, findable by DOI, arXiv id and title id."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Paper] = {}
+        self._doi: dict[str, str] = {}
+        self._arxiv: dict[str, str] = {}
+
+    def find(self, paper: Paper) -> str | None:
+        """The id of a known paper that is the same work, if any."""
+        for pid in (
+            self._doi.get(paper.doi or ""),
+            self._arxiv.get(paper.arxiv_id or ""),
+            paper.paper_id,
+            distinct_id(paper),
+        ):
+            if pid and pid in self.by_id and same_work(self.by_id[pid], paper):
+                return pid
+        return None
+
+    def put(self, paper: Paper) -> None:
+        self.by_id[paper.paper_id] = paper
+        if paper.doi:
+            self._doi.setdefault(paper.doi, paper.paper_id)
+        if paper.arxiv_id:
+            self._arxiv.setdefault(paper.arxiv_id, paper.paper_id)
+
+
 def merge_papers(papers: list[Paper]) -> tuple[list[Paper], list[str]]:
-    """De-duplicate on paper id (the normalised title), keeping first-seen order."""
-    by_id: dict[str, Paper] = {}
+    """De-duplicate by identity (DOI, arXiv id, then title), keeping first-seen order."""
+    merged, warnings, _ = merge_counted(papers)
+    return merged, warnings
+
+
+def merge_counted(papers: list[Paper]) -> tuple[list[Paper], list[str], int]:
+    """:func:`merge_papers`, and how many records were folded into another."""
+    seen = Identities()
     warnings: list[str] = []
+    folded = 0
     for paper in papers:
-        kept = by_id.get(paper.paper_id)
-        if kept is None:
-            by_id[paper.paper_id] = paper
+        pid = seen.find(paper)
+        if pid is None:
+            if paper.paper_id in seen.by_id:  # same title, a different paper
+                paper = replace(paper, paper_id=distinct_id(paper))
+            seen.put(paper)
             continue
-        by_id[paper.paper_id], warning = merge_two(kept, paper)
+        folded += 1
+        kept, warning = merge_two(seen.by_id[pid], paper)
+        seen.put(kept)
         if warning:
             warnings.append(warning)
-    return list(by_id.values()), warnings
+    return list(seen.by_id.values()), warnings, folded

@@ -1,4 +1,4 @@
-"""The one error a bad library file raises."""
+"""The one error a bad library file raises, and the note a skipped record leaves."""
 
 from __future__ import annotations
 
@@ -20,9 +20,35 @@ class LibraryFileError(LitreviewError):
         self.path: Path = Path(path)
 
 
-class MissingAbstract(LibraryFileError):
-    """One record has no abstract: skipped with a warning, not fatal to the file.
+class SkippedRecord(LibraryFileError):
+    """One record cannot become a paper: skipped with a warning, never fatal to the file.
+
+    ``reason`` is a short, countable phrase ("no abstract", "no title") so the
+    ingest summary can say how many records were skipped for what.
+    """
+
+    reason = "unreadable record"
+
+    def __init__(
+        self, path: Path | str, message: str, line: int | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(path, message, line)
+        if reason:
+            self.reason = reason
+        self.ref: str | None = None  # where, for sources without lines (a Zotero item key)
+
+
+class MissingAbstract(SkippedRecord):
+    """One record has no abstract (and no full text to stand in for one).
 
     Real exports (Zotero, spreadsheets) always have some entries without an
     abstract; refusing the whole file for them would make it unusable.
     """
+
+    reason = "no abstract"
+
+
+class MissingTitle(SkippedRecord):
+    """A record without a title (Scopus imports into Zotero have dozens)."""
+
+    reason = "no title"

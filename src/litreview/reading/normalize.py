@@ -1,4 +1,4 @@
-"""Text clean-up shared by every reader: titles, ids, links, LaTeX remnants."""
+"""Text clean-up shared by every reader: titles, ids, identifiers, links, LaTeX remnants."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ import unicodedata
 _LATEX_ESCAPES = re.compile(r"\\([%&_$#{}])")
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"']+")
 _TRAILING_PUNCT = ".,;:!?)]}'\""
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.IGNORECASE)
+# New-style (2007+) and old-style (hep-th/9901001) arXiv identifiers.
+_ARXIV = re.compile(
+    r"(?:arxiv\s*[:/.]?\s*|arxiv\.org/(?:abs|pdf)/|10\.48550/arxiv\.)"
+    r"((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.\-]+/\d{7}))(v\d+)?",
+    re.IGNORECASE,
+)
+_BARE_ARXIV = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 
 
 def clean_text(text: str) -> str:
@@ -30,8 +38,62 @@ def normalize_title(title: str) -> str:
 
 
 def paper_id_for(title: str) -> str:
-    """Stable id from the normalised title (12 hex digits: no collision at any realistic size)."""
+    """Stable id from the normalised title (12 hex digits: no collision at any realistic size).
+
+    Still the id of every paper whose title is not shared with a different
+    paper, so libraries built before DOIs counted keep their ids.
+    """
     return hashlib.sha1(normalize_title(title).encode()).hexdigest()[:12]
+
+
+def distinct_id_for(key: str) -> str:
+    """Id of a paper whose title another, different paper already holds.
+
+    ``key`` is its strongest identity (``doi:...``, ``arxiv:...`` or title,
+    year and first author), so a re-ingest lands on the same id again.
+    """
+    return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """``https://doi.org/10.1/ABC.`` -> ``10.1/abc``: DOIs are case-insensitive by definition."""
+    if not value:
+        return None
+    match = _DOI.search(value.replace("\\_", "_"))
+    if not match:
+        return None
+    return match.group(1).rstrip(_TRAILING_PUNCT).casefold()
+
+
+def find_doi(text: str) -> str | None:
+    """The first DOI mentioned in a text (a Zotero ``extra`` field, a PDF's first page)."""
+    return normalize_doi(text)
+
+
+def normalize_arxiv(value: str | None) -> str | None:
+    """``arXiv:2303.11366v4`` or ``2303.11366`` -> ``2303.11366`` (versions are one paper)."""
+    if not value:
+        return None
+    value = value.strip()
+    bare = _BARE_ARXIV.match(value)
+    if bare:
+        return bare.group(1)
+    match = _ARXIV.search(value)
+    return match.group(1).casefold() if match else None
+
+
+def find_arxiv(text: str) -> str | None:
+    """The first arXiv identifier written as such (``arXiv:...``, an arxiv.org link)."""
+    match = _ARXIV.search(text)
+    return match.group(1).casefold() if match else None
+
+
+def surname(name: str) -> str:
+    """``Smith, Jane`` and ``Jane Smith`` both give ``smith``."""
+    name = name.strip()
+    words = name.split()
+    name = name.split(",", 1)[0] if "," in name else (words[-1] if words else "")
+    return normalize_title(name)
 
 
 def extract_links(text: str) -> tuple[str, ...]:

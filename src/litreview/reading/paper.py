@@ -9,12 +9,26 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class PageText:
+    """One page of a paper's full text: its 1-based number and its cleaned text."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Paper:
     """One paper of the library.
 
     ``paper_id`` is derived from the normalised title so the same paper read
     from a page dump, a BibTeX export and a CSV is one paper, and so that ids
-    are stable across re-ingests.
+    are stable across re-ingests. Identity itself is DOI and arXiv id first
+    (:func:`litreview.reading.dedupe.same_work`): a second, different paper
+    with an already-taken title gets an id from its DOI/arXiv id instead.
+
+    ``full_text`` holds a PDF's text page by page (page numbers as printed by
+    the PDF viewer, 1-based); the catalog keeps it apart from the abstract
+    (``pages`` table) so that listing papers never loads whole PDFs.
     """
 
     paper_id: str
@@ -26,6 +40,9 @@ class Paper:
     links: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    doi: str | None = None
+    arxiv_id: str | None = None
+    full_text: tuple[PageText, ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -39,6 +56,7 @@ class Paper:
         data = asdict(self)
         for key in ("authors", "links", "sources"):
             data[key] = list(data[key])
+        data["full_text"] = [[p.page, p.text] for p in self.full_text]
         return data
 
     @classmethod
@@ -53,6 +71,9 @@ class Paper:
             links=tuple(data.get("links") or ()),
             sources=tuple(data.get("sources") or ()),
             extra=dict(data.get("extra") or {}),
+            doi=data.get("doi"),
+            arxiv_id=data.get("arxiv_id"),
+            full_text=tuple(PageText(int(n), str(t)) for n, t in data.get("full_text") or ()),
         )
 
     def to_json(self) -> str:

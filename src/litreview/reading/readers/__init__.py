@@ -1,22 +1,26 @@
 """Which reader handles which file, and the common entry point.
 
-A reader is a function ``(path, text) -> list[Paper]`` registered for file
-suffixes; adding a format means adding one module and one registry line.
+A text reader is a function ``(path, text) -> Collected`` registered for file
+suffixes; binary sources (PDFs, a Zotero database) get the path and read it
+themselves. Adding a format means adding one module and one registry line.
+A folder is walked (:func:`expand_paths`); a Zotero data directory inside it
+is read as one library, not as a folder of PDFs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from litreview.reading.build import Collected
-from litreview.reading.dedupe import merge_papers
+from litreview.reading.dedupe import merge_counted
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.paper import Paper
 from litreview.reading.readers.bibtex import read_bibtex
-from litreview.reading.readers.tabular import read_csv, read_jsonl, read_tsv
+from litreview.reading.readers.tabular import read_csv, read_json, read_jsonl, read_tsv
 from litreview.reading.readers.text import decode
 from litreview.reading.readers.trending import read_trending
 
@@ -26,54 +30,172 @@ READERS: dict[str, Reader] = {
     ".txt": read_trending,
     ".bib": read_bibtex,
     ".bibtex": read_bibtex,
+    ".json": read_json,
     ".jsonl": read_jsonl,
     ".ndjson": read_jsonl,
     ".csv": read_csv,
     ".tsv": read_tsv,
 }
+# Read from the path, not as UTF-8 text.
+BINARY_SUFFIXES = (".pdf", ".sqlite")
+ZOTERO_DB = "zotero.sqlite"
+
+
+def known_suffixes() -> list[str]:
+    return sorted([*READERS, *BINARY_SUFFIXES])
 
 
 @dataclass
 class ReadResult:
-    """The papers of one file (already de-duplicated within it) and anything worth a warning."""
+    """The papers of one file (already de-duplicated within it) and the account of every record.
+
+    ``records`` = papers + ``merged`` (duplicates folded within the file) +
+    skipped records (``skipped``, counted by reason in ``skip_reasons``).
+    """
 
     path: Path
     papers: list[Paper]
     warnings: list[str] = field(default_factory=list)
+    records: int = 0
+    merged: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.skip_reasons.values())
 
 
-def read_file(path: Path) -> ReadResult:
-    """Read one library file completely, or raise :class:`LibraryFileError`.
+@dataclass(frozen=True)
+class ReadOptions:
+    """Choices a user makes about a source, beyond its path (a Zotero collection)."""
+
+    collection: str | None = None
+
+
+def zotero_database(path: Path) -> Path | None:
+    """The ``zotero.sqlite`` a path means: the file itself or a data directory holding it."""
+    if path.is_dir() and (path / ZOTERO_DB).is_file():
+        return path / ZOTERO_DB
+    if path.is_file() and path.suffix.lower() == ".sqlite":
+        return path
+    return None
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Folders walked into the files litreview can read, and the files left out with why.
+
+    Hidden files and folders (``.git``, Zotero's ``.zotero-ft-cache``) are not
+    looked at. A Zotero data directory is one source: its ``storage/`` PDFs
+    are read as the attachments of their items, never as loose papers.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_dir() or zotero_database(path):
+            files.append(path)
+            continue
+        for root, dirs, names in os.walk(path):
+            here = Path(root)
+            if (here / ZOTERO_DB).is_file():
+                files.append(here / ZOTERO_DB)
+                dirs[:] = []
+                continue
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                file = here / name
+                suffix = file.suffix.lower()
+                if suffix in READERS or suffix == ".pdf":
+                    files.append(file)
+                elif suffix == ".sqlite":
+                    skipped.append((file, "an SQLite file that is not a zotero.sqlite"))
+                else:
+                    skipped.append((file, f"not a library format ({suffix or 'no suffix'})"))
+    return files, skipped
+
+
+def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
+    """Read one library source completely, or raise :class:`LibraryFileError`.
 
     The whole file is validated before anything is returned, so a broken file
-    never half-enters the library.
+    never half-enters the library; a broken *record* is skipped and counted.
     """
     path = Path(path)
+    options = options or ReadOptions()
     if str(path) == "-":
         raise LibraryFileError(path, "reading from standard input is not supported; save to a file")
-    if path.is_dir():
+    database = zotero_database(path) if path.suffix.lower() == ".sqlite" or path.is_dir() else None
+    if path.is_dir() and database is None:
         raise LibraryFileError(path, "is a directory; pass the files inside it")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
+    suffix = path.suffix.lower()
+    if database is None and suffix not in READERS and suffix not in BINARY_SUFFIXES:
+        known = ", ".join(known_suffixes())
         raise LibraryFileError(
             path, f"unknown file type {path.suffix or '(none)'!r}; known: {known}"
         )
     if not path.exists():
         raise LibraryFileError(path, "no such file")
-    collected = reader(path, decode(path))
+    if database is not None:
+        from litreview.reading.readers.zotero import read_zotero
+
+        collected = read_zotero(database, options.collection)
+    elif suffix == ".pdf":
+        from litreview.reading.readers.pdf import read_pdf
+
+        collected = read_pdf(path)
+    else:
+        collected = READERS[suffix](path, decode(path))
+    return _result(path, collected)
+
+
+_PHRASES = {"no abstract": "without an abstract", "no title": "without a title"}
+
+
+def _result(path: Path, collected: Collected) -> ReadResult:
     skipped = collected.skipped
-    lines = ", ".join(str(s.line) for s in skipped[:10]) + (" ..." if len(skipped) > 10 else "")
     if not collected.papers:
-        if skipped:
+        reasons_seen = collected.skip_reasons()
+        if skipped and set(reasons_seen) == {"no abstract"}:
+            lines = ", ".join(str(s.line) for s in skipped[:10])
+            more = " ..." if len(skipped) > 10 else ""
             raise LibraryFileError(
-                path, f"no record has an abstract ({len(skipped)} without one: lines {lines})"
+                path, f"no record has an abstract ({len(skipped)} without one: lines {lines}{more})"
+            )
+        if skipped:
+            lines = ", ".join(str(s.line) for s in skipped[:10] if s.line is not None)
+            reasons = ", ".join(f"{n} {r}" for r, n in collected.skip_reasons().items())
+            raise LibraryFileError(
+                path,
+                f"no record can be a paper ({reasons}"
+                + (f"; lines {lines}{' ...' if len(skipped) > 10 else ''}" if lines else "")
+                + ")",
             )
         raise LibraryFileError(path, "no papers found")
-    merged, warnings = merge_papers(collected.papers)
-    if skipped:
-        warnings.insert(0, f"skipped {len(skipped)} record(s) without an abstract (lines {lines})")
-    return ReadResult(path=path, papers=merged, warnings=warnings)
+    merged, warnings, folded = merge_counted(collected.papers)
+    warnings = collected.warnings + warnings
+    by_reason: dict[str, list[str]] = {}
+    for record in skipped:
+        place = str(record.line) if record.line is not None else (record.ref or "")
+        by_reason.setdefault(record.reason, []).append(place)
+    notes = []
+    for reason, places in by_reason.items():
+        where = [w for w in places if w]
+        shown = ", ".join(where[:10]) + (" ..." if len(where) > 10 else "")
+        kind = "lines" if skipped[0].line is not None else "items"
+        phrase = _PHRASES.get(reason, f"({reason})")
+        notes.append(
+            f"skipped {len(places)} record(s) {phrase}" + (f" ({kind} {shown})" if where else "")
+        )
+    return ReadResult(
+        path=path,
+        papers=merged,
+        warnings=notes + warnings,
+        records=collected.records,
+        merged=folded,
+        skip_reasons=collected.skip_reasons(),
+    )
 
 
 def sample_paths() -> list[Path]:
@@ -82,4 +204,12 @@ def sample_paths() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
 
 
-__all__ = ["READERS", "ReadResult", "read_file", "sample_paths"]
+__all__ = [
+    "READERS",
+    "ReadOptions",
+    "ReadResult",
+    "expand_paths",
+    "read_file",
+    "sample_paths",
+    "zotero_database",
+]

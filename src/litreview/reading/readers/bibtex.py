@@ -1,11 +1,21 @@
-"""BibTeX, as Zotero, Mendeley and JabRef export it (``abstract`` fields included)."""
+"""BibTeX, as Zotero, Mendeley, JabRef and BibDesk export it (``abstract`` fields included).
+
+Real exports are not clean: BibDesk capitalises field names (``Abstract =``),
+hand-edited files repeat a field (which bibtexparser refuses), some entries
+have no title or a date nobody can parse. Each such record is repaired or
+skipped with a ``file:line`` warning; only a file with no entries fails.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from litreview.reading.build import Collected
+from litreview.reading.build import Collected, parse_year
 from litreview.reading.errors import LibraryFileError
+
+_ABSTRACT_LABEL = re.compile(r"^\s*abstract\s*[:.\-—]\s*", re.IGNORECASE)
+
 
 # Fields of an imported entry that a draft's references.bib writes back as they came, so a
 # cited paper keeps its volume, pages, publisher... (stored raw, LaTeX markup and all, in
@@ -36,19 +46,33 @@ KEPT_FIELDS = (
 )
 
 
-def _field(entry: object, name: str) -> str | None:
-    fields = {key.lower(): f for key, f in getattr(entry, "fields_dict", {}).items()}
-    value = fields.get(name)
-    return None if value is None else str(value.value)
+def _fields(entry: object) -> tuple[dict[str, str], list[str]]:
+    """Field values by lower-case name; the first of a repeated field wins (and is named)."""
+    out: dict[str, str] = {}
+    repeated: list[str] = []
+    for item in getattr(entry, "fields", []):
+        name = str(item.key).casefold()
+        if name in out:
+            if name not in repeated:
+                repeated.append(name)
+            continue
+        out[name] = str(item.value)
+    return out, repeated
 
 
 def _decode_latex(value: str | None) -> str | None:
-    """``M{\\"u}ller`` -> ``Müller``: names and titles are searched as people type them."""
+    """``M{\\"u}ller`` -> ``Müller``: names, titles, abstracts are searched as people type them."""
     if value is None or ("\\" not in value and "{" not in value):
         return value
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return str(LatexNodes2Text().latex_to_text(value))
+    # A bare "%" is a LaTeX comment: decoded as is, "5% better" would lose the rest of the
+    # line. Exporters that do not escape it (Mendeley) mean a percent sign.
+    value = re.sub(r"(?<!\\)%", r"\\%", value)
+    try:
+        return str(LatexNodes2Text(math_mode="verbatim").latex_to_text(value))
+    except Exception:  # pylatexenc gives up on some unbalanced input; keep the raw text
+        return value
 
 
 def _authors(value: str | None) -> list[str]:
@@ -60,47 +84,76 @@ def read_bibtex(path: Path, text: str) -> Collected:
     import logging
 
     import bibtexparser
-    from bibtexparser.model import DuplicateBlockKeyBlock
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report errors ourselves
 
     library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
-    for block in library.failed_blocks:
-        if isinstance(block, DuplicateBlockKeyBlock):
-            continue
-        line = getattr(block, "start_line", None)
-        detail = str(getattr(block, "error", "") or "").strip()
-        raise LibraryFileError(
-            path,
-            f"cannot parse this BibTeX entry{f' ({detail})' if detail else ''}",
-            None if line is None else line + 1,
-        )
     collected = Collected()
-    for entry in library.entries:
-        line = (entry.start_line or 0) + 1
-        title = _field(entry, "title")
-        if not title:
-            raise LibraryFileError(path, f"entry {entry.key!r} has no title", line)
-        abstract = _field(entry, "abstract")
-        url = _field(entry, "url")
-        doi = _field(entry, "doi")
-        if not url and doi:
-            url = f"https://doi.org/{doi}"
-        extra = {"bibtex_key": entry.key, "entry_type": entry.entry_type}
-        for name in KEPT_FIELDS:
-            value = _field(entry, name)
-            if value:
-                extra[name] = value
-        collected.keep(
+    entries: list[object] = list(library.entries)
+    for block in library.failed_blocks:
+        start = getattr(block, "start_line", None)
+        line = None if start is None else start + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            entries.append(block.ignore_error_block)  # same key twice: still a record
+            continue
+        if isinstance(block, DuplicateFieldKeyBlock):
+            entries.append(block.ignore_error_block)  # repaired below (first value wins)
+            continue
+        detail = str(getattr(block, "error", "") or "").strip()
+        collected.skip(
             path,
             line,
-            title=_decode_latex(title),
-            abstract=abstract,
-            authors=_authors(_field(entry, "author")),
-            year=_field(entry, "year") or _field(entry, "date"),
-            url=url,
-            extra=extra,
+            f"cannot parse this BibTeX entry{f' ({detail})' if detail else ''}",
+            "unparseable entry",
         )
-    if not library.entries:
+        collected.warn(path, line, f"cannot parse this BibTeX entry; skipped ({detail})")
+    if not entries and not collected.skipped:
         raise LibraryFileError(path, "no BibTeX entries found", 1)
+    entries.sort(key=lambda e: getattr(e, "start_line", 0) or 0)
+    for entry in entries:
+        _entry(collected, path, entry)
     return collected
+
+
+def _entry(collected: Collected, path: Path, entry: object) -> None:
+    line = (getattr(entry, "start_line", 0) or 0) + 1
+    key = str(getattr(entry, "key", ""))
+    fields, repeated = _fields(entry)
+    if repeated:
+        collected.warn(
+            path, line, f"entry {key!r} repeats {', '.join(repeated)}; keeping the first value"
+        )
+    title = fields.get("title")
+    if not title:
+        collected.warn(path, line, f"entry {key!r} has no title; skipped")
+    abstract = _decode_latex(fields.get("abstract"))
+    if abstract:
+        abstract = _ABSTRACT_LABEL.sub("", abstract, count=1)
+    url = fields.get("url")
+    doi = fields.get("doi")
+    if not url and doi:
+        url = f"https://doi.org/{doi}"
+    date = fields.get("year") or fields.get("date")
+    if date and parse_year(date) is None:
+        collected.warn(path, line, f"entry {key!r}: cannot read a year from {date!r}; left empty")
+    extra = {"bibtex_key": key, "entry_type": str(getattr(entry, "entry_type", ""))}
+    for name in KEPT_FIELDS:
+        value = fields.get(name)
+        if value:
+            extra[name] = value
+    eprint = fields.get("eprint")
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").casefold()
+    arxiv = eprint if eprint and (archive == "arxiv" or "arxiv" in (url or "").casefold()) else None
+    collected.keep(
+        path,
+        line,
+        title=_decode_latex(title),
+        abstract=abstract,
+        authors=_authors(fields.get("author")),
+        year=date,
+        url=url,
+        extra=extra,
+        doi=doi,
+        arxiv_id=arxiv or fields.get("arxivid") or (url if url and "arxiv.org" in url else None),
+    )

@@ -1,0 +1,359 @@
+"""Paper PDFs: full text page by page, and the title, authors and identifiers to file it under.
+
+Extraction is pypdfium2 (PDFium, Chrome's PDF engine): on the 12 real papers
+of ``shared/real/pdfs`` it reads 10x more pages per second than pypdf, keeps
+slightly more text, decodes the CFF fonts pypdf needs fontTools for, and
+marks hyphens at line ends (U+FFFE) so they can be repaired rather than
+guessed (``bench/real_library.py`` measures both side by side).
+
+What is repaired: ligatures (U+FB00-FB06), words hyphenated at a line end
+(joined when the joined word occurs elsewhere in the paper, else the hyphen
+is kept: "English-to-German" stays), small caps split by extraction ("REAC T"
+-> "REACT" when the paper uses the word), running headers/footers and bare
+page numbers (lines repeated on most pages), and the reference list (from its
+heading to an appendix or the end). The title is the largest-type line of the
+first page that is not a venue line, an arXiv stamp or a licence notice,
+unless the PDF's metadata has one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from litreview.reading.build import Collected
+from litreview.reading.errors import LibraryFileError
+from litreview.reading.normalize import clean_text, find_arxiv, find_doi
+from litreview.reading.paper import PageText
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_LIGATURES |= {"\ufb05": "st", "\ufb06": "st"}
+_SOFT_BREAK = "\ufffe"  # PDFium: a hyphen where a line was broken
+_HYPHENATED = re.compile(r"(\w+)[\ufffe\u00ad]\s*(\w+)")
+_SPLIT_CAPS = re.compile(r"\b([A-Z]{2,}) ([A-Z])\b")
+_REFERENCES = re.compile(
+    r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|references and notes|参考文献)\s*$",
+    re.IGNORECASE,
+)
+# An appendix heading: "Appendix", "APPENDIX A", "Supplementary Material", or a lettered
+# section in title case ("A Additional Results", "B.1 Prompts"); case matters here, or a
+# reference line such as "A scalable approach ..." would end the reference list.
+_APPENDIX = re.compile(
+    r"^\s*(?:(?:Appendix|APPENDIX|Appendices|APPENDICES|Supplementary [Mm]aterials?|"
+    r"SUPPLEMENTARY MATERIALS?)\b|[A-H](?:\.\d+)?\.?\s+[A-Z][A-Za-z-]+(?:\s+[A-Za-z-]+){0,7}$)"
+)
+_NOT_TITLE = re.compile(
+    r"(arxiv|preprint|published as|conference|proceedings|workshop|journal|vol\.|volume|"
+    r"copyright|©|licen[cs]e|permission|attribution|doi|https?://|www\.|@|"
+    r"accepted|submitted|under review|symposium|transactions|issn|isbn)",
+    re.IGNORECASE,
+)
+_ABSTRACT_START = re.compile(r"^\s*(abstract|a b s t r a c t|summary)\b[\s.:—–-]*", re.IGNORECASE)
+_ABSTRACT_END = re.compile(
+    r"^\s*((1|I)\.?\s+introduction|introduction\b|keywords|key words|index terms|"
+    r"ccs concepts|acm reference format|1\s+[A-Z][a-z]+)",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){1,3}$")
+_NOT_NAME = re.compile(
+    r"(universit|institut|google|research|department|school|college|laborator|lab\b|"
+    r"inc\b|corp|center|centre|academy|abstract|introduction|brain|deepmind|microsoft|group|"
+    r"engineering|science|berkeley|stanford|\bmit\b|nvidia|openai|\bmeta\b|ltd|labs?\b)",
+    re.IGNORECASE,
+)
+ABSTRACT_CHARS = 2500
+TITLE_MIN_CHARS = 8
+
+
+class PdfText:
+    """A PDF's cleaned pages plus what its first page and metadata say about it."""
+
+    def __init__(
+        self,
+        pages: tuple[PageText, ...],
+        title: str | None,
+        authors: list[str],
+        doi: str | None,
+        arxiv_id: str | None,
+        year: str | None,
+        encrypted: bool,
+        unreadable_pages: list[int] | None = None,
+    ) -> None:
+        self.pages = pages
+        self.title = title
+        self.authors = authors
+        self.doi = doi
+        self.arxiv_id = arxiv_id
+        self.year = year
+        self.encrypted = encrypted
+        self.unreadable_pages = unreadable_pages or []
+
+
+def _lines_with_sizes(textpage: object, text: str) -> list[tuple[float, str]]:
+    """Lines of a page with the largest font size in each (PDFium indexes chars 1:1)."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw  # type: ignore[attr-defined]
+    out: list[tuple[float, str]] = []
+    current: list[str] = []
+    size = 0.0
+    for index, char in enumerate(text):
+        if char == "\n":
+            out.append((size, "".join(current).strip()))
+            current, size = [], 0.0
+        elif char != "\r":
+            current.append(char)
+            if not char.isspace():
+                size = max(size, float(pdfium_c.FPDFText_GetFontSize(raw, index)))
+    if current:
+        out.append((size, "".join(current).strip()))
+    return [(s, line) for s, line in out if line]
+
+
+def _title_from_page(lines: list[tuple[float, str]]) -> tuple[str | None, int]:
+    """The largest type among the top lines that are not venue/arXiv/licence lines.
+
+    Returns the title and the index of its last line (authors come after it).
+    """
+    head = [
+        (i, s, line)
+        for i, (s, line) in enumerate(lines[:40])
+        if not _NOT_TITLE.search(line) and sum(ch.isalpha() for ch in line) >= 3
+    ]
+    if not head:
+        return None, -1
+    top = max(s for _, s, _ in head)
+    parts: list[str] = []
+    last = -1
+    previous = (0.0, "")
+    for index, size, line in head:
+        if last < 0:
+            starts = abs(size - top) < 0.6
+        else:
+            # A title's next line: same type, or small caps again (a smaller all-caps line
+            # after an all-caps one); an author line in slightly smaller type is not.
+            same = abs(size - previous[0]) < 0.6
+            caps = line.isupper() and previous[1].isupper() and size >= top * 0.7
+            starts = index == last + 1 and (same or caps)
+        if starts:
+            parts.append(line)
+            last = index
+            previous = (size, line)
+        elif last >= 0:
+            break
+    title = clean_text(" ".join(parts))
+    return (title if len(title) >= TITLE_MIN_CHARS else None), last
+
+
+def _clean_names(candidates: list[str]) -> list[str]:
+    names: list[str] = []
+    for part in candidates:
+        name = re.sub(r"[\d∗*†‡§¶]+|\bet\.? al\.?", "", part).strip(" ,.")
+        if _NAME.match(name) and not _NOT_NAME.search(name) and name not in names:
+            names.append(name)
+    return names[:30]
+
+
+def _authors_from_page(lines: list[tuple[float, str]], after: int) -> list[str]:
+    """Names between the title and the abstract; affiliations and e-mails left out."""
+    parts: list[str] = []
+    for _, line in lines[after + 1 : 60]:
+        if _ABSTRACT_START.match(line):
+            break
+        if "@" not in line:
+            parts.extend(re.split(r",| and |&|\s{2,}|[\d∗*†‡§¶]+(?:,\d+)*\s*", line))
+    return _clean_names(parts)
+
+
+def _repair(text: str, vocabulary: set[str]) -> str:
+    for lig, plain in _LIGATURES.items():
+        text = text.replace(lig, plain)
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        joined = left + right
+        both_words = left.casefold() in vocabulary and right.casefold() in vocabulary
+        if joined.casefold() in vocabulary or not both_words:
+            return joined  # "compu-tation": a word broken at the line end
+        return f"{left}-{right}"  # "English-to-German": a hyphenated compound
+
+    text = _HYPHENATED.sub(join, text)
+
+    def caps(match: re.Match[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        return joined if joined.casefold() in vocabulary else match.group(0)
+
+    return _SPLIT_CAPS.sub(caps, text)
+
+
+def _repeated_lines(pages: list[list[str]]) -> set[str]:
+    """Running headers and footers: the same line (digits ignored) on most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edge = lines[:3] + lines[-3:]
+        counts.update({re.sub(r"\d+", "#", line) for line in edge})
+    return {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+
+
+def clean_pages(raw_pages: list[str]) -> tuple[PageText, ...]:
+    """Raw page texts to repaired page texts, headers and reference list removed."""
+    pages = [
+        [line.strip() for line in unicodedata.normalize("NFC", t).replace("\r", "").split("\n")]
+        for t in raw_pages
+    ]
+    pages = [[line for line in lines if line] for lines in pages]
+    vocabulary = {
+        w.casefold() for lines in pages for line in lines for w in re.findall(r"\w+", line)
+    }
+    repeated = _repeated_lines(pages)
+    out: list[PageText] = []
+    in_references = False
+    for number, lines in enumerate(pages, start=1):
+        kept: list[str] = []
+        for line in lines:
+            if re.sub(r"\d+", "#", line) in repeated or re.fullmatch(r"\d{1,4}", line):
+                continue
+            if _REFERENCES.match(line):
+                in_references = True
+                continue
+            if in_references:
+                if _APPENDIX.match(line) and not re.search(r"\d{4}", line):
+                    in_references = False
+                else:
+                    continue
+            kept.append(line)
+        text = _repair("\n".join(kept), vocabulary)
+        text = re.sub(r"[ \t]+", " ", text).strip()
+        if text:
+            out.append(PageText(number, text))
+    return tuple(out)
+
+
+def abstract_section(pages: tuple[PageText, ...]) -> str | None:
+    """The text under a paper's "Abstract" heading, up to the introduction (or 2,500 chars)."""
+    for page in pages[:2]:
+        lines = page.text.split("\n")
+        for i, line in enumerate(lines):
+            match = _ABSTRACT_START.match(line)
+            if not match:
+                continue
+            body = [line[match.end() :]]
+            for nxt in lines[i + 1 :]:
+                if _ABSTRACT_END.match(nxt):
+                    break
+                body.append(nxt)
+            text = clean_text(" ".join(body))[:ABSTRACT_CHARS]
+            if len(text.split()) >= 20:
+                return text
+    return None
+
+
+def extract(path: Path) -> PdfText:
+    """Open a PDF (an empty user password is tried) and read every page's text."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError) as exc:
+        message = str(exc)
+        if "password" in message.casefold():
+            raise LibraryFileError(
+                path, "is encrypted and needs a password; save an unprotected copy"
+            ) from exc
+        raise LibraryFileError(path, f"cannot open as a PDF ({message})") from exc
+    try:
+        encrypted = bool(pdfium.raw.FPDF_GetSecurityHandlerRevision(document.raw) != -1)
+        metadata = document.get_metadata_dict(skip_empty=True)
+        raw_pages: list[str] = []
+        first_lines: list[tuple[float, str]] = []
+        unreadable: list[int] = []
+        for index in range(len(document)):
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                if index == 0:
+                    first_lines = _lines_with_sizes(textpage, text)
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError:  # one damaged page costs that page, not the paper
+                text = ""
+                unreadable.append(index + 1)
+            raw_pages.append(text)
+    finally:
+        document.close()
+    pages = clean_pages(raw_pages)
+    meta_title = clean_text(metadata.get("Title", ""))
+    if meta_title and (
+        len(meta_title) < TITLE_MIN_CHARS
+        or re.search(r"\.(pdf|dvi|docx?)$|^untitled|^microsoft word", meta_title, re.IGNORECASE)
+    ):
+        meta_title = ""
+    page_title, last = _title_from_page(first_lines)
+    vocabulary = {w.casefold() for p in pages for w in re.findall(r"\w+", p.text)}
+    title = meta_title or (_repair(page_title, vocabulary) if page_title else None)
+    meta_authors = _clean_names(re.split(r";|,| and ", metadata.get("Author", "")))
+    authors = meta_authors or _authors_from_page(first_lines, last)
+    first = "\n".join(raw_pages[:1])
+    stamp_text = first + "\n" + metadata.get("Subject", "") + "\n" + metadata.get("Keywords", "")
+    return PdfText(
+        pages=pages,
+        title=title,
+        authors=authors,
+        doi=find_doi(stamp_text),
+        arxiv_id=find_arxiv(stamp_text),
+        year=None,  # CreationDate is when the file was made, not when the paper appeared
+        encrypted=encrypted,
+        unreadable_pages=unreadable,
+    )
+
+
+def _arxiv_year(arxiv_id: str | None) -> str | None:
+    """``2303.11366`` was submitted in 2023 (a PDF's CreationDate is only when it was built)."""
+    match = re.match(r"(\d\d)(\d\d)\.", arxiv_id or "")
+    return f"20{match.group(1)}" if match else None
+
+
+def _title_from_name(path: Path) -> str | None:
+    """A file name that reads as a title ("Dean and Ghemawat - 2008 - MapReduce ...")."""
+    stem = path.stem.replace("_", " ")
+    parts = [p.strip() for p in stem.split(" - ")]
+    candidate = parts[-1] if len(parts) >= 3 else stem
+    return candidate if len(candidate.split()) >= 3 else None
+
+
+def read_pdf(path: Path) -> Collected:
+    """One PDF, one paper: its text is the full text; its abstract section stands in as abstract."""
+    collected = Collected()
+    text = extract(path)
+    if not text.pages:
+        raise LibraryFileError(
+            path, "has no text layer (a scan without OCR?); nothing to index from it"
+        )
+    title = text.title or _title_from_name(path)
+    if title is None:
+        collected.warn(path, None, "no title in its metadata, on its first page or in its name")
+    elif text.title is None:
+        collected.warn(
+            path, None, f"no title in its metadata or on its first page; using {title!r}"
+        )
+    if text.unreadable_pages:
+        pages = ", ".join(map(str, text.unreadable_pages))
+        collected.warn(path, None, f"page(s) {pages} could not be read; the rest is kept")
+    collected.keep(
+        path,
+        None,
+        title=title,
+        abstract=None,
+        authors=text.authors,
+        year=_arxiv_year(text.arxiv_id) or text.year,
+        extra={"pdf": str(path)},
+        doi=text.doi,
+        arxiv_id=text.arxiv_id,
+        full_text=text.pages,
+    )
+    return collected

@@ -1,0 +1,337 @@
+"""A Zotero library read straight from its ``zotero.sqlite`` (Zotero 4 to 7).
+
+The database is opened with SQLite's ``immutable=1`` URI: no lock, no
+journal, no write, so it works while Zotero runs and holds its lock, and on
+a read-only copy. Papers are the regular items not in the trash; notes,
+attachments and annotations are not papers, and feed items are not in the
+library. Imported (``storage:``) and linked PDF attachments are read for full
+text; a missing one is reported and its item still goes in. A PDF filed on its
+own (an attachment without a parent item) is read as a paper, like a loose
+PDF, so dropping a PDF into Zotero without metadata loses nothing.
+
+Schema differences handled: Zotero 4 keeps names in ``creatorData`` and an
+attachment's parent in ``sourceItemID`` / type in ``mimeType``; Zotero 5+ has
+``creators(firstName, lastName)``, ``parentItemID`` and ``contentType``;
+Zotero 7 has a ``citationKey`` field, Better BibTeX writes ``Citation Key:``
+into ``extra``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from litreview.reading.build import Collected
+from litreview.reading.errors import LibraryFileError
+from litreview.reading.normalize import find_arxiv, find_doi
+from litreview.reading.paper import PageText
+
+NOT_PAPERS = ("note", "attachment", "annotation")
+_CITATION_KEY = re.compile(r"^\s*citation key:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+LINK_IMPORTED_FILE, LINK_IMPORTED_URL, LINK_LINKED_FILE = 0, 1, 2
+
+
+def default_data_dir() -> Path:
+    """Where Zotero keeps its data unless told otherwise (``~/Zotero`` on every platform)."""
+    return Path.home() / "Zotero"
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        db.execute("SELECT COUNT(*) FROM items").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise LibraryFileError(path, f"not a readable Zotero database ({exc})") from exc
+    return db
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+
+
+class _Schema:
+    """The names this database's version uses for the same things."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        tables = _tables(db)
+        self.item_types = "itemTypesCombined" if "itemTypesCombined" in tables else "itemTypes"
+        self.fields = "fieldsCombined" if "fieldsCombined" in tables else "fields"
+        attachment_columns = _columns(db, "itemAttachments")
+        self.parent = "parentItemID" if "parentItemID" in attachment_columns else "sourceItemID"
+        self.mime = "contentType" if "contentType" in attachment_columns else "mimeType"
+        self.creator_data = "creatorData" in tables
+        self.feeds = "feedItems" in tables
+        self.deleted = "deletedItems" in tables
+
+
+def _item_rows(
+    db: sqlite3.Connection, schema: _Schema, collection: str | None
+) -> list[tuple[int, str, str]]:
+    not_papers = ",".join(f"'{t}'" for t in NOT_PAPERS)
+    sql = (
+        f"SELECT i.itemID, i.key, t.typeName FROM items i JOIN {schema.item_types} t "
+        f"ON t.itemTypeID = i.itemTypeID WHERE t.typeName NOT IN ({not_papers})"
+    )
+    if schema.deleted:
+        sql += " AND i.itemID NOT IN (SELECT itemID FROM deletedItems)"
+    if schema.feeds:
+        sql += " AND i.itemID NOT IN (SELECT itemID FROM feedItems)"
+    params: list[object] = []
+    if collection is not None:
+        ids = _collection_ids(db, collection)
+        marks = ",".join("?" * len(ids))
+        sql += (
+            f" AND i.itemID IN (SELECT itemID FROM collectionItems WHERE collectionID IN ({marks}))"
+        )
+        params.extend(ids)
+    return [
+        (int(r[0]), str(r[1]), str(r[2])) for r in db.execute(sql + " ORDER BY i.itemID", params)
+    ]
+
+
+def _collection_ids(db: sqlite3.Connection, name: str) -> list[int]:
+    """A collection named ``name`` (case-insensitive) and all its sub-collections."""
+    rows = db.execute(
+        "SELECT collectionID, collectionName, parentCollectionID FROM collections"
+    ).fetchall()
+    wanted = [r[0] for r in rows if str(r[1]).casefold() == name.casefold()]
+    if not wanted:
+        names = ", ".join(sorted({str(r[1]) for r in rows})) or "none"
+        raise LibraryFileError(
+            Path(db.execute("PRAGMA database_list").fetchone()[2]),
+            f"no collection named {name!r} (collections: {names})",
+        )
+    found = set(wanted)
+    grew = True
+    while grew:
+        grew = False
+        for cid, _, parent in rows:
+            if parent in found and cid not in found:
+                found.add(cid)
+                grew = True
+    return sorted(found)
+
+
+def _fields(db: sqlite3.Connection, schema: _Schema) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    rows = db.execute(
+        f"SELECT d.itemID, f.fieldName, v.value FROM itemData d "
+        f"JOIN {schema.fields} f ON f.fieldID = d.fieldID "
+        "JOIN itemDataValues v ON v.valueID = d.valueID"
+    )
+    for item_id, name, value in rows:
+        out.setdefault(int(item_id), {})[str(name)] = "" if value is None else str(value)
+    return out
+
+
+def _creators(db: sqlite3.Connection, schema: _Schema) -> dict[int, list[str]]:
+    names = (
+        "JOIN creatorData n ON n.creatorDataID = c.creatorDataID"
+        if schema.creator_data
+        else "JOIN creators n ON n.creatorID = c.creatorID"
+    )
+    rows = db.execute(
+        "SELECT ic.itemID, n.firstName, n.lastName, t.creatorType FROM itemCreators ic "
+        f"JOIN creators c ON c.creatorID = ic.creatorID {names} "
+        "LEFT JOIN creatorTypes t ON t.creatorTypeID = ic.creatorTypeID "
+        "ORDER BY ic.itemID, ic.orderIndex"
+    )
+    authors: dict[int, list[str]] = {}
+    others: dict[int, list[str]] = {}
+    for item_id, first, last, kind in rows:
+        name = ", ".join(p for p in (str(last or "").strip(), str(first or "").strip()) if p)
+        target = authors if kind in (None, "author") else others
+        target.setdefault(int(item_id), []).append(name)
+    for item_id, names_ in others.items():
+        authors.setdefault(item_id, names_)  # an edited book: its editors stand in
+    return authors
+
+
+def _grouped(db: sqlite3.Connection, sql: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for item_id, value in db.execute(sql):
+        out.setdefault(int(item_id), []).append(str(value))
+    return out
+
+
+def _attachments(db: sqlite3.Connection, schema: _Schema) -> dict[int, list[tuple[str, int, str]]]:
+    """PDF attachments by parent item: (attachment key, link mode, stored path)."""
+    rows = db.execute(
+        f"SELECT a.{schema.parent}, i.key, a.linkMode, a.path FROM itemAttachments a "
+        f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NOT NULL "
+        f"AND (a.{schema.mime} = 'application/pdf' OR lower(a.path) LIKE '%.pdf') "
+        + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
+        + "ORDER BY a.itemID"
+    )
+    out: dict[int, list[tuple[str, int, str]]] = {}
+    for parent, key, mode, path in rows:
+        out.setdefault(int(parent), []).append((str(key), int(mode or 0), str(path or "")))
+    return out
+
+
+def _standalone_pdfs(db: sqlite3.Connection, schema: _Schema) -> list[tuple[int, str, int, str]]:
+    """Top-level PDF attachments (a PDF dropped into Zotero without a parent item)."""
+    rows = db.execute(
+        f"SELECT a.itemID, i.key, a.linkMode, a.path FROM itemAttachments a "
+        f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NULL "
+        f"AND (a.{schema.mime} = 'application/pdf' OR lower(a.path) LIKE '%.pdf') "
+        + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
+        + "ORDER BY a.itemID"
+    )
+    return [(int(r[0]), str(r[1]), int(r[2] or 0), str(r[3] or "")) for r in rows]
+
+
+def _attachment_file(data_dir: Path, key: str, mode: int, stored: str) -> Path | None:
+    if stored.startswith("storage:"):
+        return data_dir / "storage" / key / stored.removeprefix("storage:")
+    if stored.startswith("attachments:"):  # relative to a base folder set in Zotero's prefs
+        return None
+    if mode == LINK_LINKED_FILE and stored:
+        return Path(stored)
+    return None
+
+
+def read_zotero(database: Path, collection: str | None = None) -> Collected:
+    """Every paper of a Zotero library (or of one collection), with its PDFs' full text."""
+    from litreview.reading.readers.pdf import extract
+
+    collected = Collected()
+    db = _open(database)
+    data_dir = database.parent
+    source = Path(f"{data_dir.name}/{database.name}")
+    try:
+        schema = _Schema(db)
+        items = _item_rows(db, schema, collection)
+        fields = _fields(db, schema)
+        creators = _creators(db, schema)
+        collections = _grouped(
+            db,
+            "SELECT ci.itemID, c.collectionName FROM collectionItems ci "
+            "JOIN collections c ON c.collectionID = ci.collectionID",
+        )
+        tags = _grouped(
+            db, "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
+        )
+        attachments = _attachments(db, schema)
+        standalone = [] if collection is not None else _standalone_pdfs(db, schema)
+    except sqlite3.DatabaseError as exc:
+        raise LibraryFileError(database, f"unexpected Zotero database layout ({exc})") from exc
+    finally:
+        db.close()
+    for item_id, key, item_type in items:
+        values = fields.get(item_id, {})
+        extra_field = values.get("extra", "")
+        extra = {"zotero_key": key, "item_type": item_type}
+        citation = values.get("citationKey") or _match(_CITATION_KEY, extra_field)
+        if citation:
+            extra["citation_key"] = citation
+        if collections.get(item_id):
+            extra["collections"] = "; ".join(sorted(set(collections[item_id])))
+        if tags.get(item_id):
+            extra["tags"] = "; ".join(sorted(set(tags[item_id])))
+        for name in ("publicationTitle", "proceedingsTitle", "bookTitle"):
+            if values.get(name):
+                extra["venue"] = values[name]
+                break
+        full_text: tuple[PageText, ...] = ()
+        title = values.get("title", "")
+        for att_key, mode, stored in attachments.get(item_id, []):
+            file = _attachment_file(data_dir, att_key, mode, stored)
+            shown = stored.replace("storage:", f"storage/{att_key}/")
+            if file is None or not file.is_file():
+                collected.warn(
+                    None,
+                    None,
+                    f"item {key} ({title[:60]!r}): attachment {shown} is missing; "
+                    "added with its metadata only",
+                )
+                continue
+            try:
+                full_text = extract(file).pages
+            except LibraryFileError as exc:
+                collected.warn(None, None, f"item {key}: attachment {shown}: {exc.message}")
+                continue
+            if full_text:
+                extra["pdf"] = str(file)
+                break
+            collected.warn(None, None, f"item {key}: attachment {shown} has no text layer")
+        doi = values.get("DOI") or find_doi(extra_field)
+        arxiv = find_arxiv(
+            " ".join((values.get("url", ""), extra_field, values.get("archiveID", "")))
+        )
+        before = len(collected.papers)
+        collected.keep(
+            source,
+            None,
+            title=title,
+            abstract=values.get("abstractNote"),
+            authors=creators.get(item_id, []),
+            year=values.get("date"),
+            url=values.get("url") or (f"https://doi.org/{doi}" if doi else None),
+            extra=extra,
+            doi=doi,
+            arxiv_id=arxiv,
+            full_text=full_text,
+        )
+        if len(collected.papers) == before:
+            last = collected.skipped[-1]
+            last.message = f"item {key}: {last.message}"
+            last.ref = key
+    for item_id, key, mode, stored in standalone:
+        _standalone(collected, source, data_dir, key, mode, stored, fields.get(item_id, {}))
+    collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
+    return collected
+
+
+def _standalone(
+    collected: Collected,
+    source: Path,
+    data_dir: Path,
+    key: str,
+    mode: int,
+    stored: str,
+    values: dict[str, str],
+) -> None:
+    """A PDF filed without a parent item is still a paper: it is read like a loose PDF."""
+    from litreview.reading.readers.pdf import extract
+
+    file = _attachment_file(data_dir, key, mode, stored)
+    shown = stored.replace("storage:", f"storage/{key}/")
+    if file is None or not file.is_file():
+        collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
+        collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
+        return
+    try:
+        text = extract(file)
+    except LibraryFileError as exc:
+        collected.skip(source, None, f"standalone PDF {shown}: {exc.message}", "PDF unreadable")
+        collected.warn(None, None, f"standalone PDF {shown}: {exc.message}")
+        return
+    if not text.pages:
+        collected.skip(source, None, f"standalone PDF {shown} has no text layer", "no text layer")
+        collected.warn(None, None, f"standalone PDF {shown} has no text layer; skipped")
+        return
+    collected.keep(
+        source,
+        None,
+        title=text.title or values.get("title", "").removesuffix(".pdf"),
+        abstract=None,
+        authors=text.authors,
+        year=None,
+        url=values.get("url"),
+        extra={"zotero_key": key, "item_type": "attachment", "pdf": str(file)},
+        doi=text.doi,
+        arxiv_id=text.arxiv_id,
+        full_text=text.pages,
+    )
+
+
+def _match(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
