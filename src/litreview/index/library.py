@@ -24,11 +24,11 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     import numpy as np
-    from litreview.reading.readers import ReadOptions
 
     from litreview.index.ingest import IngestReport
     from litreview.index.retriever import Filters, Retriever, SearchHit, SearchRequest
     from litreview.reading.paper import Paper
+    from litreview.reading.readers import ReadOptions
 
 
 class Library:
