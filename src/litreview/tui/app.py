@@ -231,17 +231,12 @@ class LitReviewApp(App[None]):
     def ask_in_chat(self, question: str, exclude: frozenset[str] = frozenset()) -> None:
         """Back to the chat, asking ``question`` there; ``exclude`` keeps papers out of the
         answer (for "papers like this", the paper itself)."""
-        from textual.widgets import Input
-
         from litreview.tui.screens.chat import ChatScreen
 
         while not isinstance(self.screen, ChatScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         if isinstance(self.screen, ChatScreen):
-            self.screen.exclude_next = exclude
-            field = self.screen.query_one("#question", Input)
-            field.value = question
-            field.post_message(Input.Submitted(field, question))
+            self.screen.ask(question, exclude)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

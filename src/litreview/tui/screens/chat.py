@@ -10,10 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown
 
 from litreview.review.ask import AskResult
+from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.message import Answer, Question, linkify
 from litreview.tui.widgets.sources import SourcesPanel
 from litreview.tui.widgets.status import StatusBar
@@ -21,7 +21,7 @@ from litreview.tui.widgets.status import StatusBar
 STREAM_REFRESH_S = 0.05  # redraw the streaming answer at most 20 times a second
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop answer"),
         Binding("ctrl+o", "switch_model", "Model"),
@@ -56,10 +56,16 @@ class ChatScreen(Screen[None]):
 
     @on(Input.Submitted, "#question")
     def submitted(self, event: Input.Submitted) -> None:
-        question = event.value.strip()
+        event.input.value = ""
+        self.ask(event.value)
+
+    def ask(self, question: str, exclude: frozenset[str] = frozenset()) -> None:
+        """Ask ``question`` in this chat; ``exclude`` keeps papers out of the answer (for
+        "papers like this", the paper itself)."""
+        question = question.strip()
         if not question:
             return
-        event.input.value = ""
+        self.exclude_next = exclude or self.exclude_next
         messages = self.query_one("#messages", VerticalScroll)
         messages.mount(Question(f"**You:** {question}"))
         answer = Answer("…")
@@ -74,7 +80,7 @@ class ChatScreen(Screen[None]):
     def answer_question(self, question: str, widget: Answer, exclude: frozenset[str]) -> None:
         from litreview.errors import Stopped, describe
 
-        app = self.app
+        app = self.litreview
         parts: list[str] = []
         last = 0.0
 
@@ -87,9 +93,7 @@ class ChatScreen(Screen[None]):
                 app.call_from_thread(widget.update, linkify("".join(parts)))
 
         try:
-            result = app.ask(  # type: ignore[attr-defined]
-                question, on_delta=on_delta, stop=self.stop, exclude=exclude
-            )
+            result = app.ask(question, on_delta=on_delta, stop=self.stop, exclude=exclude)
         except Stopped:
             app.call_from_thread(widget.update, linkify("".join(parts)) + "\n\n*(stopped)*")
             app.call_from_thread(self._set_activity, "stopped")
@@ -121,7 +125,7 @@ class ChatScreen(Screen[None]):
         widget.result = result
         self.query_one(SourcesPanel).show_result(result, owner=widget)
         status = self.query_one(StatusBar)
-        status.usage = self.app.session_usage  # type: ignore[attr-defined]
+        status.usage = self.litreview.session_usage
         status.activity = "ready"
         # The final text is longer than the streamed one (warnings, model line): scroll once
         # it is laid out, or the end of the answer stays below the fold.
@@ -146,7 +150,7 @@ class ChatScreen(Screen[None]):
                 panel.show_result(answer.result, owner=answer)
             elif answer.citations:
                 ids = [str(c["paper_id"]) for c in answer.citations]
-                papers = self.app.papers_by_id(ids)  # type: ignore[attr-defined]
+                papers = self.litreview.papers_by_id(ids)
                 panel.show_saved(answer.citations, papers, owner=answer)
             else:  # still streaming: its sources are not known yet, the panel's are another's
                 self.app.notify("Its sources appear when the answer is finished.", timeout=3)
@@ -160,47 +164,47 @@ class ChatScreen(Screen[None]):
         self.query_one("#source-list").focus()
 
     def action_switch_model(self) -> None:
-        self.app.action_switch_model()  # type: ignore[attr-defined]
+        self.litreview.action_switch_model()
 
     def action_export(self) -> None:
-        if not self.app.session.turns:  # type: ignore[attr-defined]
+        if not self.litreview.session.turns:
             self.app.notify("Nothing to export yet: ask something first.", severity="warning")
             return
-        path = self.app.export_session()  # type: ignore[attr-defined]
+        path = self.litreview.export_session()
         self.app.notify(f"Exported to {path}", title="Conversation exported")
 
     def action_open_session(self) -> None:
         from litreview.tui.screens.sessions import SessionsScreen
 
-        app = self.app
+        app = self.litreview
 
         def chosen(name: str | None) -> None:
             if name:
-                app.open_session(name)  # type: ignore[attr-defined]
+                app.open_session(name)
                 self.show_session()
 
-        app.push_screen(SessionsScreen(app.store), chosen)  # type: ignore[attr-defined]
+        app.push_screen(SessionsScreen(app.store), chosen)
 
     def show_session(self) -> None:
         """Re-render the app's current session (after reopening it)."""
         messages = self.query_one("#messages", VerticalScroll)
         messages.remove_children()
-        for turn in self.app.session.turns:  # type: ignore[attr-defined]
+        for turn in self.litreview.session.turns:
             messages.mount(Question(f"**You:** {turn.question}"))
             text = linkify(turn.answer) + f"\n\n<sub>{turn.model}</sub>"
             messages.mount(Answer(text, citations=turn.citations))
         messages.call_after_refresh(messages.scroll_end, animate=False)
         self._reset_side()
-        self.query_one(StatusBar).activity = f"reopened {self.app.session.name}"  # type: ignore[attr-defined]
+        self.query_one(StatusBar).activity = f"reopened {self.litreview.session.name}"
 
     def _reset_side(self) -> None:
         """A different conversation: no sources, tokens or focus left over from the last one."""
         self.query_one(SourcesPanel).clear()
-        self.query_one(StatusBar).usage = self.app.session_usage  # type: ignore[attr-defined]
+        self.query_one(StatusBar).usage = self.litreview.session_usage
         self.query_one("#question", Input).focus()
 
     def action_new_session(self) -> None:
-        self.app.new_session()  # type: ignore[attr-defined]
+        self.litreview.new_session()
         self.query_one("#messages", VerticalScroll).remove_children()
         self._reset_side()
         self.query_one(StatusBar).activity = "new chat"

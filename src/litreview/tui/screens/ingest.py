@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -16,14 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar
 
 from litreview.reading import sample_paths
+from litreview.tui.screens.base import AppModal
 
 if TYPE_CHECKING:
     from litreview.index.ingest import IngestReport
-    from litreview.tui.app import LitReviewApp
 
 EMPTY_INTRO = (
     "Your library is empty. Ingest the bundled sample library (264 papers, about a minute), "
@@ -32,7 +31,7 @@ EMPTY_INTRO = (
 INTRO = "Type the path of a file to ingest (.bib .csv .tsv .jsonl .txt) and press Enter."
 
 
-class IngestScreen(ModalScreen[int | None]):
+class IngestScreen(AppModal[int | None]):
     """Dismissed with the number of papers added or updated, or None if nothing was done."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,7 +83,7 @@ class IngestScreen(ModalScreen[int | None]):
     def ingest(self, paths: list[Path], what: str) -> None:
         from litreview.errors import Stopped
 
-        app = cast("LitReviewApp", self.app)
+        app = self.litreview
         bar = self.query_one("#ingest-progress", ProgressBar)
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -12,10 +12,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Markdown
 
 from litreview.reading.paper import Paper
+from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.status import StatusBar
 
 SEARCH_RESULTS = 50
@@ -51,7 +52,7 @@ class PaperScreen(ModalScreen[str | None]):
         )
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Chat"),
         # Not Ctrl+I: a terminal sends it as Tab, so it never reaches the app as Ctrl+I.
@@ -80,7 +81,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def load_papers(self, query: str) -> None:
-        library = self.app.library  # type: ignore[attr-defined]
+        library = self.litreview.library
         if query:
             papers = [h.paper for h in library.search(library.request(query, k=SEARCH_RESULTS))]
         else:
@@ -111,7 +112,7 @@ class LibraryScreen(Screen[None]):
 
         def chosen(question: str | None) -> None:
             if question:  # ask_in_chat leaves this screen for the chat
-                self.app.ask_in_chat(question, frozenset({paper.paper_id}))  # type: ignore[attr-defined]
+                self.litreview.ask_in_chat(question, frozenset({paper.paper_id}))
 
         self.app.push_screen(PaperScreen(paper), chosen)
 

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, TextArea
 
 from litreview.review.related import RelatedWorkDraft, Theme
+from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
-    from litreview.tui.app import LitReviewApp
+    pass
 
 
-class RelatedWorkScreen(Screen[None]):
+class RelatedWorkScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "generate", "Draft"),
         Binding("ctrl+s", "export('md')", "Export .md"),
@@ -60,7 +60,7 @@ class RelatedWorkScreen(Screen[None]):
         from litreview.errors import Stopped, describe
         from litreview.review.related import draft_related_work
 
-        app = cast("LitReviewApp", self.app)
+        app = self.litreview
         outline: list[str] = []
         written: list[str] = []
 
@@ -108,7 +108,7 @@ class RelatedWorkScreen(Screen[None]):
         from litreview.review.export import render
 
         self.draft = draft
-        app = cast("LitReviewApp", self.app)
+        app = self.litreview
         app.session_usage = app.session_usage + draft.usage
         self.query_one(StatusBar).usage = app.session_usage
         if not draft.themes:
@@ -125,7 +125,7 @@ class RelatedWorkScreen(Screen[None]):
             self.app.notify("Draft something first (Ctrl+G).", severity="warning")
             return
         exported = render(self.draft, fmt)
-        app = cast("LitReviewApp", self.app)
+        app = self.litreview
         folder = app.export_dir / time.strftime("related-%Y%m%d-%H%M%S")
         try:
             path = exported.write(folder)
