@@ -110,7 +110,8 @@ def test_switching_vector_store_reindexes(settings: Settings, tmp_path: Path) ->
     other = load_settings(**{"chroma.collection": "papers_elsewhere"})
     with Library(other) as lib:
         assert lib._stores.vectors.count() == 0
-        assert lib.pending == 4
+        assert lib.pending == 0  # opening never re-queues: reconciling is the explicit step
+        assert lib.reconcile() == 4 and lib.pending == 4
         assert lib.ingest([]).embedded == 4
         assert lib._stores.vectors.count() >= 4
 

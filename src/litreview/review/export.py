@@ -107,7 +107,7 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
         # A list, one reference per item: bare lines would render as one paragraph.
         parts += [f"- [{n}] {by_n[n].title} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
         text = "\n".join(parts) + "\n"
-    return Export(text, write_bibtex(cited, keys), [p.paper_id for p in cited])
+    return Export(text, write_bibtex(cited, keys), [p.paper_id for p in cited], fmt)
 
 
 # -- conversations ------------------------------------------------------------------------
