@@ -14,7 +14,7 @@ from litreview.index.library import Library
 from litreview.index.model_files import ModelMissing
 from litreview.index.retriever import SearchRequest
 from litreview.index.second_opinion import VectorTable
-from litreview.settings import Settings, load_settings
+from litreview.settings import ConfigError, Settings, load_settings
 from tests.index.test_library import small_corpus
 
 QUESTION = "borderline inputs whose right label is unclear, to test DNN supervisors"
@@ -49,6 +49,7 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
     monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
     with Library(load_settings()) as lib:
         assert lib.reconcile() == 6  # indexed without the second model: pending again
+        assert lib.second_opinion is not None and lib.second_opinion.precision == "int8"
         mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
         assert mixed and all(h.second_score is None for h in mixed)
         assert lib.ingest([]).embedded == 6 and lib.pending == 0
@@ -85,3 +86,27 @@ def test_without_the_packages_search_falls_back_and_says_so(
     assert "note: searching without the second re-ranking model" in result.stderr
     assert "not installed" in result.stderr
     assert '"second_score": null' in result.stdout
+
+
+def test_switching_precision_reembeds_rather_than_mixing_vectors(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # int8 vectors are ~0.995 cosine to fp32 ones: close, but a ranking must compare a
+    # question with papers embedded by the same encoder, so each precision has its store.
+    corpus = small_corpus(tmp_path, n=4)
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+        assert lib.second_opinion is not None and lib.second_opinion.encoder.precision == "int8"
+    monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION", "fp32")
+    with Library(load_settings()) as lib:
+        assert lib.reconcile() == 4
+        assert lib.ingest([]).embedded == 4
+        assert lib.second_opinion is not None and lib.second_opinion.encoder.precision == "fp32"
+        hits = lib.search(SearchRequest(QUESTION, k=2))
+        assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
+        assert hits[0].second_score is not None
+
+
+def test_an_unknown_precision_is_a_config_error(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="rerank_model_precision"):
+        load_settings(**{"retrieval.rerank_model_precision": "int4"})

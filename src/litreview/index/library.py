@@ -103,7 +103,7 @@ class Library:
         go back to pending so the next ingest gives them its vectors.
         """
         from litreview.index.model_files import ModelMissing, materialise
-        from litreview.index.mpnet import MODEL_ID
+        from litreview.index.mpnet import store_id
         from litreview.index.second_opinion import SecondOpinion, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
@@ -113,8 +113,11 @@ class Library:
         except ModelMissing as exc:
             self.second_opinion_problem = str(exc)
             return None
-        table = self._requeue_missing(VectorTable(self.settings.second_opinion_path, MODEL_ID))
-        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+        precision = self.settings.retrieval.rerank_model_precision
+        table = self._requeue_missing(
+            VectorTable(self.settings.second_opinion_path, store_id(precision))
+        )
+        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap, precision)
 
     def _requeue_missing(self, store: S) -> S:
         """Papers indexed in the catalog but absent from ``store`` go back to pending."""

@@ -68,14 +68,17 @@ class VectorTable(ModelStore):
 class SecondOpinion:
     """The MPNet encoder (loaded on first use) and the vectors it gave each paper."""
 
-    def __init__(self, folder: ModelFolder, table: VectorTable, overlap: int) -> None:
+    def __init__(
+        self, folder: ModelFolder, table: VectorTable, overlap: int, precision: str = "int8"
+    ) -> None:
         self.folder = folder
         self.table = table
         self.overlap = overlap
+        self.precision = precision
 
     @cached_property
     def encoder(self) -> MPNetEncoder:
-        return MPNetEncoder(self.folder)
+        return MPNetEncoder(self.folder, precision=self.precision)
 
     def close(self) -> None:
         self.table.close()
