@@ -14,7 +14,7 @@ from litreview.index.library import Library
 from litreview.index.model_files import ModelMissing
 from litreview.index.retriever import SearchRequest
 from litreview.index.second_opinion import VectorTable
-from litreview.settings import ConfigError, Settings, load_settings
+from litreview.settings import Settings, load_settings
 from tests.index.test_library import small_corpus
 
 QUESTION = "borderline inputs whose right label is unclear, to test DNN supervisors"
@@ -107,6 +107,12 @@ def test_switching_precision_reembeds_rather_than_mixing_vectors(
         assert hits[0].second_score is not None
 
 
-def test_an_unknown_precision_is_a_config_error(settings: Settings) -> None:
-    with pytest.raises(ConfigError, match="rerank_model_precision"):
-        load_settings(**{"retrieval.rerank_model_precision": "int4"})
+def test_an_unknown_precision_is_reported_by_name(home: Path) -> None:
+    from tests.conftest import run_cli
+
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('[retrieval]\nrerank_model_precision = "int4"\n')
+    proc = run_cli(home, "library")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "retrieval.rerank_model_precision: String should match pattern" in proc.stderr
+    assert "(got 'int4')" in proc.stderr
