@@ -79,24 +79,47 @@ def store_bytes(store: TokenStore) -> dict[str, float]:
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--formats", help="comma-separated format names (default: all)")
+    parser.add_argument("--skip-quality", action="store_true", help="sizes and timing only")
     args = parser.parse_args()
+    chosen = args.formats.split(",") if args.formats else [c.name for c in CODECS]
     work = Path(tempfile.mkdtemp(prefix="litreview-tokens-"))
     home = work / "home"
     if args.home:
         shutil.copytree(args.home, home)
     library = sample_library(home, retrieval={"rerank_model_precision": "fp32"})
     papers = encode_library(library)
-    stores = {codec.name: build_store(work, codec, papers) for codec in CODECS}
+    stores = {c.name: build_store(work, c, papers) for c in CODECS if c.name in chosen}
     # The library's own store must be complete before the library opens it (or it would
     # re-queue every paper): the default format, from the same vectors.
     build_store(work, DEFAULT_CODEC, papers).close()
     shutil.copy(work / f"tokens-{DEFAULT_CODEC.name}.sqlite3", library.settings.tokens_path)
     questions = {name: load_questions(filename) for name, filename in SETS.items()}
+    if args.skip_quality:
+        questions = {}
+    # Scoring time alone (what the format changes in a query): 50 candidates, as search
+    # re-ranks, for the first 100 hard questions; the formats take turns on each question.
+    embedder = library.vectors.embedder
+    query_tokens = [
+        embedder.encode([str(q["question"])]).tokens[0] for q in load_questions(SETS["hard"])[:100]
+    ]
+    candidates = sorted(papers)[::5][:50]
+    timings: dict[str, list[float]] = {name: [] for name in stores}
+    for tokens in query_tokens:
+        for name, store in stores.items():
+            began = time.perf_counter()
+            store.score(tokens, candidates)
+            timings[name].append((time.perf_counter() - began) * 1000)
     result: dict[str, object] = {"papers": len(papers), "default": DEFAULT_CODEC.name}
     for name, store in stores.items():
         library.__dict__["tokens"] = store
         library.__dict__.pop("retriever", None)
         row: dict[str, object] = store_bytes(store)
+        ordered = sorted(timings[name])
+        row["score_ms_p50_p95"] = [
+            round(ordered[len(ordered) // 2], 2),
+            round(ordered[int(len(ordered) * 0.95)], 2),
+        ]
         began = time.perf_counter()
         for set_name, subset in questions.items():
             ranked = {}
@@ -109,7 +132,8 @@ def main() -> dict[str, object]:
         row["search_seconds"] = round(time.perf_counter() - began, 1)
         result[name] = row
         print(name, json.dumps(row), flush=True)
-    save_result("token_compression", result)
+    if not args.skip_quality:
+        save_result("token_compression", result)
     shutil.rmtree(work, ignore_errors=True)
     return result
 
