@@ -218,3 +218,23 @@ def test_an_old_format_store_is_emptied_and_its_rotation_kept(tmp_path: Path) ->
     reopened = TokenStore(path, "m1")
     assert reopened.count() == 1
     assert np.array_equal(reopened._rotation_for(8), saved)  # read back, not drawn again
+
+
+def test_a_read_only_store_in_an_old_format_is_not_misread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only library is never emptied; its int8 rows must not be decoded as 2-bit ones.
+    from litreview.index import sqlite_store
+
+    path = tmp_path / "t.sqlite3"
+    paper = {"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)]}
+    writer = TokenStore(path, "m1", Codec(bits=8))
+    writer.replace_papers(paper)
+    writer.close()  # a read-only (immutable) open sees no write-ahead log
+    query = tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)
+    monkeypatch.setattr(sqlite_store.os, "access", lambda *args: False)
+    old = TokenStore(path, "m1", Codec(bits=8))
+    assert old.readable and old.score(query, ["a"]) is not None
+    current = TokenStore(path, "m1")
+    assert not current.readable and current.count() == 1
+    assert current.score(query, ["a"]) is None  # search keeps the fused order instead

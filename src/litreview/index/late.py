@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sqlite3
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -221,12 +222,18 @@ class TokenStore(ModelStore):
     def __init__(self, path: Path, model_id: str, codec: Codec = DEFAULT_CODEC) -> None:
         # The codec is part of the store's identity: a store written in another format
         # (an older version's int8 rows) is emptied, and the library re-queues its papers.
-        super().__init__(
-            path, SCHEMA, f"{model_id}#tokens-{codec.name}", ("paper_tokens", "token_df")
-        )
+        identity = f"{model_id}#tokens-{codec.name}"
+        super().__init__(path, SCHEMA, identity, ("paper_tokens", "token_df"))
         self.codec = codec
         self._stop_words = _stop_words()
         self._rotation: np.ndarray | None = None
+        # A read-only library is opened as it is, never emptied: if its rows are in another
+        # format they cannot be decoded as this one, so they are not scored at all.
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        self.readable = row is not None and row[0] == identity
 
     def _rotation_for(self, dim: int) -> np.ndarray | None:
         """The store's rotation, made (and saved) the first time rows of ``dim`` are written.
@@ -319,6 +326,8 @@ class TokenStore(ModelStore):
         q = query.vectors[keep]
         if not paper_ids or len(ids) == 0:
             return {pid: 0.0 for pid in paper_ids}
+        if not self.readable:
+            return None
         with self._lock:
             stored = self._vectors(paper_ids, q.shape[1])
             if len(stored) < len(set(paper_ids)):
