@@ -1,6 +1,6 @@
 """MPNet fp32 against int8, side by side: speed, cosine to fp32 and to sentence-transformers.
 
-python -m bench.mpnet_int8 [--texts 96] [--rounds 3]
+python -m bench.mpnet_int8 [--texts 96] [--rounds 3] [--ingest 40]
 
 The texts are the sample library's abstracts, chunked in MPNet's window as ingest does. The
 two encoders run alternately, batch by batch, in one process: on a shared machine the load
@@ -38,10 +38,37 @@ def sample_texts(encoder: MPNetEncoder, count: int) -> list[str]:
     return texts[::step][:count]
 
 
+def ingest_speed(count: int) -> dict[str, float]:
+    """Papers/s of a whole ingest (MiniLM, tokens, MPNet) of ``count`` sample papers."""
+    import os
+    import tempfile
+
+    from litreview.index.library import Library
+
+    papers = [p for path in sample_paths() for p in read_file(path).papers][:count]
+    work = Path(tempfile.mkdtemp(prefix="litreview-ingest-"))
+    source = work / "papers.jsonl"
+    source.write_text(
+        "".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers)
+    )
+    speed: dict[str, float] = {}
+    for precision in ("fp32", "int8"):
+        os.environ["LITREVIEW_HOME"] = str(work / precision)
+        with Library(load_settings(**{"retrieval.rerank_model_precision": precision})) as lib:
+            lib.vectors.embedder.encode(["warm-up"])
+            assert lib.second_opinion is not None
+            lib.second_opinion.encoder.embed(["warm-up"])
+            began = time.perf_counter()
+            lib.ingest([source])
+            speed[precision] = round(count / (time.perf_counter() - began), 2)
+    return speed
+
+
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--texts", type=int, default=96)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--ingest", type=int, default=0)
     args = parser.parse_args()
     folder = materialise(load_settings().model_cache)
     encoders = {p: MPNetEncoder(folder, precision=p) for p in ("fp32", "int8")}
@@ -82,6 +109,8 @@ def main() -> dict[str, object]:
         },
         "cosine_to_reference": to_reference,
     }
+    if args.ingest:
+        result["ingest_papers_per_s"] = ingest_speed(args.ingest)
     print(json.dumps(result, indent=2))
     save_result("mpnet_int8", result)
     return result
