@@ -7,7 +7,7 @@ abstracts recombine real title words and abstract sentences (so BM25 sees a
 realistic vocabulary), and vectors are noisy mixtures of real chunk vectors
 (embedding 100,000 abstracts would take ~70 minutes on this machine and says
 nothing more about query latency); their token vectors (late interaction)
-and MPNet vectors (second opinion) are real papers' ones, assigned at random.
+and MPNet vectors (the reranker's) are real papers' ones, assigned at random.
 They go through the real catalog, Chroma collection, token store, MPNet
 table and BM25 index; only the models are skipped.
 """
@@ -58,7 +58,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
         [f"{p.title}. {p.abstract}" for p in real]
     ).tokens
     sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
-    opinion = source._stores.second_opinion
+    opinion = source._stores.reranker
     mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
 
     home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
@@ -89,8 +89,8 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
         ]
         target._stores.vectors.replace_papers(chunks, mix.astype(np.float32))
         target._stores.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
-        if target._stores.second_opinion is not None and mpnet_pool:
-            target._stores.second_opinion.table.replace_papers(
+        if target._stores.reranker is not None and mpnet_pool:
+            target._stores.reranker.table.replace_papers(
                 {p.paper_id: rng.choice(mpnet_pool) for p in papers}
             )
         target._stores.catalog.mark_indexed(

@@ -146,6 +146,14 @@ class RetrievalSettings(Section):
     # Final score += rerank_model_weight x MPNet cosine. bench/rerank_cv.py: any weight 0.25-1.0
     # (dense <= 0.25) gives MRR@10 0.940-0.958 on the hard set; without it 0.923-0.934.
     rerank_model_weight: float = Field(default=0.5, ge=0)
+    # int8 (attention and FFN output projection left fp32): cosine ~0.995 to fp32, the same
+    # hard-set retrieval, ~1.6x the speed (bench/mpnet_int8.py). Each precision has its own
+    # stored vectors: switching re-embeds the MPNet stage at the next ingest.
+    rerank_model_precision: str = Field(
+        default="int8",
+        pattern="^(int8|fp32)$",
+        description="MPNet weights: int8 (faster, the default) or fp32 (the reference)",
+    )
 
 
 class ModelSettings(Section):
@@ -239,8 +247,8 @@ class Settings(BaseSettings):
         return self.home / "tokens.sqlite3"
 
     @property
-    def second_opinion_path(self) -> Path:
-        return self.home / "second_opinion.sqlite3"
+    def reranker_path(self) -> Path:
+        return self.home / "reranker.sqlite3"
 
     @property
     def sessions_path(self) -> Path:

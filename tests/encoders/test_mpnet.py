@@ -12,15 +12,28 @@ import pytest
 
 from litreview.encoders import model_files
 from litreview.encoders.model_files import ModelMissing, materialise
-from litreview.encoders.mpnet import MPNetEncoder, relative_buckets
+from litreview.encoders.mpnet import (
+    INT8_GRAPH_NAME,
+    MPNetEncoder,
+    build_graph,
+    graph_path,
+    kept_in_fp32,
+    relative_buckets,
+)
 from litreview.settings import load_settings
 
 DATA = Path(__file__).parent / "data"
+INT8_THRESHOLD = 0.98
 
 
 @pytest.fixture(scope="module")
 def encoder() -> MPNetEncoder:
-    return MPNetEncoder(materialise(load_settings().model_cache))
+    return MPNetEncoder(materialise(load_settings().model_cache), precision="fp32")
+
+
+@pytest.fixture(scope="module")
+def int8_encoder() -> MPNetEncoder:
+    return MPNetEncoder(materialise(load_settings().model_cache), precision="int8")
 
 
 def test_vectors_match_sentence_transformers(encoder: MPNetEncoder) -> None:
@@ -34,6 +47,56 @@ def test_vectors_match_sentence_transformers(encoder: MPNetEncoder) -> None:
     # Batching (padding to the longest) must not change a text's vector.
     alone = encoder.embed([reference["texts"][0]])[0]
     assert float(alone @ ours[0]) > 0.99999
+
+
+def test_int8_vectors_stay_close_to_the_reference(
+    encoder: MPNetEncoder, int8_encoder: MPNetEncoder
+) -> None:
+    # Measured (bench/mpnet_int8.py): cosine to sentence-transformers 0.988 / 0.987 / 0.996
+    # on these texts, to fp32 0.995 mean / 0.991 min over sample chunks. Quantising every
+    # MatMul gave 0.63-0.88, which this threshold would catch.
+    reference = json.loads((DATA / "mpnet_reference.json").read_text())
+    ours = int8_encoder.embed(reference["texts"])
+    expected = np.array(reference["vectors"], dtype=np.float32)
+    assert ((ours * expected).sum(axis=1)).min() > INT8_THRESHOLD
+    to_fp32 = (ours * encoder.embed(reference["texts"])).sum(axis=1)
+    assert to_fp32.min() > INT8_THRESHOLD
+    # Activations are quantised per batch, so int8 embeds each text alone: a text's vector
+    # must not depend on what it is embedded with (batched: cosine 0.979 for texts[1]).
+    alone = int8_encoder.embed([reference["texts"][1]])[0]
+    assert float(alone @ ours[1]) > 0.99999
+    assert int8_encoder.embed(reference["texts"], batch_size=8)[1] @ alone < 0.999
+
+
+def test_int8_graph_keeps_the_fragile_matmuls_in_fp32(int8_encoder: MPNetEncoder) -> None:
+    import onnx
+
+    folder = materialise(load_settings().model_cache)
+    graph = graph_path(folder, "int8")
+    assert graph.name == INT8_GRAPH_NAME
+    assert not [p for p in folder.path.iterdir() if p.name.startswith(".")]  # no scratch left
+    nodes = onnx.load(str(graph)).graph.node
+    kinds = {node.name: node.op_type for node in nodes}
+    assert all(kinds[name] == "MatMul" for name in kept_in_fp32())
+    assert [node.op_type for node in nodes].count("MatMul") == len(kept_in_fp32())
+    assert sum(node.op_type == "MatMulInteger" for node in nodes) == 12 * 5  # q k v o, FFN in
+
+
+def test_fp32_graph_points_into_the_weights_file() -> None:
+    # The fp32 graph copies no weights (external data into the safetensors); only the graph
+    # that gets quantised embeds them.
+    import onnx
+
+    folder = materialise(load_settings().model_cache)
+    model = onnx.load_from_string(build_graph(folder.weights))
+    assert len(model.SerializeToString()) < 1_000_000
+    kinds = [node.op_type for node in model.graph.node]
+    assert kinds.count("Gemm") == 12 * 6 and kinds.count("MatMul") == 12 * 2
+
+
+def test_an_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="int4"):
+        graph_path(materialise(load_settings().model_cache), "int4")
 
 
 def test_buckets_are_exact_near_and_log_spaced_far() -> None:

@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from litreview.encoders.minilm import MiniLMEmbedder, TokenVectors
-from litreview.index.late import TokenStore, chunk_maxsims, content_rows
+from litreview.index.late import (
+    DEFAULT_CODEC,
+    Codec,
+    TokenStore,
+    _pack,
+    _unpack,
+    chunk_maxsims,
+    content_rows,
+    random_rotation,
+)
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.settings import Settings
@@ -125,3 +134,107 @@ def test_hybrid_hits_are_reranked_and_a_lost_token_store_reindexes(
         assert lib.ingest([]).embedded == 8 and lib.pending == 0
     with Library(settings) as lib:
         assert lib.search(SearchRequest(question, k=3))[0].late_score is not None
+
+
+def unit_rows(count: int, dim: int, seed: int) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((count, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("bits", [1, 2, 4])
+@pytest.mark.parametrize("dim", [3, 384])
+def test_codes_pack_and_unpack_exactly(bits: int, dim: int) -> None:
+    codes = np.random.default_rng(bits).integers(0, 1 << bits, (5, dim)).astype(np.uint8)
+    packed = _pack(codes, bits)
+    assert packed.shape == (5, -(-dim * bits // 8))  # whole bytes, a row never shares one
+    assert np.array_equal(_unpack(packed, bits, dim), codes)
+
+
+def test_rotation_is_orthogonal_and_the_same_every_time() -> None:
+    rotation = random_rotation(384)
+    assert np.allclose(rotation @ rotation.T, np.eye(384), atol=1e-5)
+    assert np.array_equal(rotation, random_rotation(384))
+
+
+@pytest.mark.parametrize(("bits", "tolerance"), [(8, 0.01), (4, 0.03), (2, 0.07), (1, 0.14)])
+def test_decoded_rows_estimate_cosines_without_bias(bits: int, tolerance: float) -> None:
+    # Queries close to the stored tokens, as matching tokens are: the estimate of their
+    # cosine must be near the truth and not systematically low (MaxSim adds it to the dense
+    # score, so a shrunken scale would shift the balance between them).
+    codec = Codec(bits=bits)
+    rows = unit_rows(400, 384, seed=1)
+    near = rows + 0.6 * unit_rows(400, 384, seed=2)
+    near /= np.linalg.norm(near, axis=1, keepdims=True)
+    rotation = random_rotation(384)
+    levels, scale = codec.decode(codec.encode(rows, rotation), len(rows), 384)
+    decoded = levels * scale[:, None]
+    assert len(codec.encode(rows, rotation)) == len(rows) * codec.row_bytes(384)
+    truth = (near * rows).sum(axis=1)
+    estimate = (codec.query(near, rotation) * decoded).sum(axis=1)
+    assert np.abs(estimate - truth).mean() < tolerance
+    assert abs(float((estimate - truth).mean())) < tolerance / 4
+
+
+def test_merge_keeps_one_of_near_identical_tokens() -> None:
+    rows = unit_rows(4, 8, seed=3)
+    twin = rows[1] + 0.01 * rows[2]
+    chunk = np.vstack([rows, twin / np.linalg.norm(twin)])
+    assert Codec(bits=2, merge=0.9).kept(chunk).tolist() == [True, True, True, True, False]
+    assert Codec(bits=2).kept(chunk).all()
+
+
+def test_store_scores_match_exact_maxsim_closely(tmp_path: Path) -> None:
+    # The default compact format against the definition on unquantised vectors.
+    store = TokenStore(tmp_path / "t.sqlite3", "m1")
+    dim = 384
+    names = ["[CLS]", *[f"w{i}" for i in range(30)], "[SEP]"]
+    ids = [101, *range(1000, 1030), 102]
+    papers = {
+        f"p{n}": [TokenVectors(np.array(ids, np.int32), tuple(names), unit_rows(32, dim, n))]
+        for n in range(6)
+    }
+    store.replace_papers(papers)
+    target = papers["p2"][0].vectors[1:9] + 0.5 * unit_rows(8, dim, seed=99)
+    target /= np.linalg.norm(target, axis=1, keepdims=True)
+    query = TokenVectors(np.array(ids[1:9], np.int32), tuple(names[1:9]), target)
+    scores = store.score(query, list(papers))
+    assert scores is not None
+    weights = np.full(8, 1 / 8, dtype=np.float32)
+    exact = {pid: maxsim(target, weights, tv[0].vectors[1:-1]) for pid, tv in papers.items()}
+    assert max(scores, key=lambda pid: scores[pid]) == "p2"
+    assert all(abs(scores[pid] - exact[pid]) < 0.05 for pid in papers), (scores, exact)
+
+
+def test_an_old_format_store_is_emptied_and_its_rotation_kept(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    paper = {"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)]}
+    TokenStore(path, "m1", Codec(bits=8)).replace_papers(paper)  # the format before this one
+    assert TokenStore(path, "m1", Codec(bits=8)).count() == 1
+    store = TokenStore(path, "m1")  # the current format: the int8 rows cannot be read as it
+    assert store.codec == DEFAULT_CODEC and store.count() == 0
+    store.replace_papers(paper)
+    saved = store._rotation_for(8)
+    store.close()
+    reopened = TokenStore(path, "m1")
+    assert reopened.count() == 1
+    assert np.array_equal(reopened._rotation_for(8), saved)  # read back, not drawn again
+
+
+def test_a_read_only_store_in_an_old_format_is_not_misread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only library is never emptied; its int8 rows must not be decoded as 2-bit ones.
+    from litreview.index import sqlite_store
+
+    path = tmp_path / "t.sqlite3"
+    paper = {"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)]}
+    writer = TokenStore(path, "m1", Codec(bits=8))
+    writer.replace_papers(paper)
+    writer.close()  # a read-only (immutable) open sees no write-ahead log
+    query = tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)
+    monkeypatch.setattr(sqlite_store.os, "access", lambda *args: False)
+    old = TokenStore(path, "m1", Codec(bits=8))
+    assert old.readable and old.score(query, ["a"]) is not None
+    current = TokenStore(path, "m1")
+    assert not current.readable and current.count() == 1
+    assert current.score(query, ["a"]) is None  # search keeps the fused order instead

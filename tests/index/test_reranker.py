@@ -46,23 +46,22 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL", "none")
     with Library(load_settings()) as lib:
         lib.ingest([corpus])
-        assert lib._stores.second_opinion is None
-        assert all(h.second_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
+        assert lib._stores.reranker is None
+        assert all(h.rerank_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
     monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
     with Library(load_settings()) as lib:
         assert lib.reconcile() == 6  # indexed without the second model: pending again
+        assert lib._stores.reranker is not None and lib._stores.reranker.precision == "int8"
         mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
-        assert mixed and all(h.second_score is None for h in mixed)
+        assert mixed and all(h.rerank_score is None for h in mixed)
         assert lib.ingest([]).embedded == 6 and lib.pending == 0
-        assert (
-            lib._stores.second_opinion is not None and lib._stores.second_opinion.table.count() == 6
-        )
+        assert lib._stores.reranker is not None and lib._stores.reranker.table.count() == 6
         hits = lib.search(SearchRequest(QUESTION, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
-        assert all(h.second_score is not None and -1 <= h.second_score <= 1 for h in hits)
-        assert hits[0].to_dict()["second_score"] == pytest.approx(hits[0].second_score, abs=1e-6)
+        assert all(h.rerank_score is not None and -1 <= h.rerank_score <= 1 for h in hits)
+        assert hits[0].to_dict()["rerank_score"] == pytest.approx(hits[0].rerank_score, abs=1e-6)
         assert all(
-            h.second_score is None for h in lib.search(SearchRequest(QUESTION, mode="dense"))
+            h.rerank_score is None for h in lib.search(SearchRequest(QUESTION, mode="dense"))
         )
 
 
@@ -77,10 +76,10 @@ def test_without_the_packages_search_falls_back_and_says_so(
     corpus = small_corpus(tmp_path, n=4)
     with Library(settings) as lib:
         lib.ingest([corpus])
-        assert lib._stores.second_opinion is None and lib.pending == 0
+        assert lib._stores.reranker is None and lib.pending == 0
         assert "not installed" in (lib.rerank_problem or "")
         hits = lib.search(SearchRequest(QUESTION, k=2))
-        assert hits and hits[0].late_score is not None and hits[0].second_score is None
+        assert hits and hits[0].late_score is not None and hits[0].rerank_score is None
 
     # The CLI tells the user (on stderr) instead of silently searching worse.
     runner = CliRunner()
@@ -88,4 +87,34 @@ def test_without_the_packages_search_falls_back_and_says_so(
     assert result.exit_code == 0, result.output
     assert "note: searching without the second re-ranking model" in result.stderr
     assert "not installed" in result.stderr
-    assert '"second_score": null' in result.stdout
+    assert '"rerank_score": null' in result.stdout
+
+
+def test_switching_precision_reembeds_rather_than_mixing_vectors(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # int8 vectors are ~0.995 cosine to fp32 ones: close, but a ranking must compare a
+    # question with papers embedded by the same encoder, so each precision has its store.
+    corpus = small_corpus(tmp_path, n=4)
+    with Library(settings) as lib:
+        lib.ingest([corpus])
+        assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "int8"
+    monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION", "fp32")
+    with Library(load_settings()) as lib:
+        assert lib.reconcile() == 4
+        assert lib.ingest([]).embedded == 4
+        assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "fp32"
+        hits = lib.search(SearchRequest(QUESTION, k=2))
+        assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
+        assert hits[0].rerank_score is not None
+
+
+def test_an_unknown_precision_is_reported_by_name(home: Path) -> None:
+    from tests.conftest import run_cli
+
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('[retrieval]\nrerank_model_precision = "int4"\n')
+    proc = run_cli(home, "library")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "retrieval.rerank_model_precision: String should match pattern" in proc.stderr
+    assert "(got 'int4')" in proc.stderr

@@ -11,6 +11,16 @@ so the 440 MB of weights are neither copied nor converted. The graph is
 checked against sentence-transformers in ``tests/index/test_mpnet.py``
 (cosine > 0.9999).
 
+That fp32 graph runs at ~5.6 texts/s on two cores, the ingest bottleneck, so
+the default is an int8 copy (``retrieval.rerank_model_precision``). Dynamic
+int8 over every MatMul ruins the model (cosine 0.63-0.88 to fp32): the
+attention products (activation x activation) and the FFN output projection
+(whose GELU input has outliers) must stay fp32. The rest, quantised per
+channel, keeps cosine ~0.995 to fp32 at ~1.6x the speed
+(``bench/mpnet_int8.py``). Quantisation needs the weights inside the graph
+(MatMul over transposed initialisers, not the external-data Gemm), so the
+int8 graph is built once into the model cache (~180 MB), atomically.
+
 What the graph leaves to numpy: position ids, the relative-position bias
 (a 32 x 12 table indexed by distance buckets) with the padding mask folded
 in, and mean pooling.
@@ -43,6 +53,13 @@ PAD_ID = 1
 BUCKETS = 32
 MAX_DISTANCE = 128
 GRAPH_NAME = "graph-v1.onnx"
+INT8_GRAPH_NAME = "graph-int8-v1.onnx"
+PRECISIONS = ("int8", "fp32")
+
+
+def store_id(precision: str) -> str:
+    """The vector store's model id: vectors of the two precisions are not mixed."""
+    return MODEL_ID if precision == "fp32" else f"{MODEL_ID}/{precision}"
 
 
 def read_header(weights: Path) -> tuple[int, dict[str, Any]]:
@@ -62,8 +79,14 @@ def read_tensor(weights: Path, name: str) -> np.ndarray:
     return data.reshape(entry["shape"])
 
 
-def build_graph(weights: Path) -> bytes:
-    """The encoder as a serialised ONNX model whose weights stay in ``weights``."""
+def build_graph(weights: Path, embedded: bool = False) -> bytes:
+    """The encoder as a serialised ONNX model whose weights stay in ``weights``.
+
+    ``embedded``: the weights are copied into the graph and each linear layer
+    is a MatMul over the transposed weight plus an Add, the form that
+    onnxruntime's dynamic quantisation rewrites (it cannot quantise a Gemm
+    whose weight is external data).
+    """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -71,8 +94,14 @@ def build_graph(weights: Path) -> bytes:
     initialisers: list[onnx.TensorProto] = []
     nodes: list[onnx.NodeProto] = []
 
-    def weight(name: str) -> str:
+    def weight(name: str, transpose: bool = False) -> str:
         entry = header[name]
+        if embedded:
+            array = read_tensor(weights, name)
+            array = np.ascontiguousarray(array.T) if transpose else array
+            stored = f"{name}.T" if transpose else name
+            initialisers.append(numpy_helper.from_array(array, stored))
+            return stored
         if entry["dtype"] != "F32":
             raise ValueError(f"{weights}: {name} is {entry['dtype']}, expected F32")
         begin, end = entry["data_offsets"]
@@ -92,12 +121,15 @@ def build_graph(weights: Path) -> bytes:
         initialisers.append(numpy_helper.from_array(np.array(value, dtype=np.float32), name))
         return name
 
-    def op(kind: str, *inputs: str, **attrs: Any) -> str:
+    def op(kind: str, *inputs: str, name: str | None = None, **attrs: Any) -> str:
         out = f"n{len(nodes)}"
-        nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        nodes.append(helper.make_node(kind, list(inputs), [out], name=name or out, **attrs))
         return out
 
     def linear(x: str, prefix: str) -> str:  # torch Linear: x @ W.T + b
+        if embedded:
+            product = op("MatMul", x, weight(f"{prefix}.weight", transpose=True), name=prefix)
+            return op("Add", product, weight(f"{prefix}.bias"))
         return op("Gemm", x, weight(f"{prefix}.weight"), weight(f"{prefix}.bias"), transB=1)
 
     def norm(x: str, prefix: str) -> str:
@@ -113,12 +145,12 @@ def build_graph(weights: Path) -> bytes:
     def heads(x: str, perm: list[int]) -> str:
         return op("Transpose", op("Reshape", x, "heads_shape"), perm=perm)
 
-    embedded = op(
+    lookup = op(
         "Add",
         op("Gather", weight("embeddings.word_embeddings.weight"), "input_ids"),
         op("Gather", weight("embeddings.position_embeddings.weight"), "position_ids"),
     )
-    x = op("Reshape", norm(embedded, "embeddings.LayerNorm"), "flat_shape")  # [B*T, 768]
+    x = op("Reshape", norm(lookup, "embeddings.LayerNorm"), "flat_shape")  # [B*T, 768]
     scale = constant("scale", 1.0 / math.sqrt(DIMENSION // HEADS))
     sqrt2, one, half = constant("sqrt2", math.sqrt(2)), constant("one", 1.0), constant("half", 0.5)
     for layer in range(LAYERS):
@@ -126,8 +158,9 @@ def build_graph(weights: Path) -> bytes:
         q = heads(linear(x, f"{p}.attention.attn.q"), [0, 2, 1, 3])
         k = heads(linear(x, f"{p}.attention.attn.k"), [0, 2, 3, 1])
         v = heads(linear(x, f"{p}.attention.attn.v"), [0, 2, 1, 3])
-        scores = op("Add", op("Mul", op("MatMul", q, k), scale), "attention_bias")
-        context = op("MatMul", op("Softmax", scores, axis=-1), v)
+        scores = op("MatMul", q, k, name=f"{p}.attention.scores")
+        scores = op("Add", op("Mul", scores, scale), "attention_bias")
+        context = op("MatMul", op("Softmax", scores, axis=-1), v, name=f"{p}.attention.context")
         context = op("Reshape", op("Transpose", context, perm=[0, 2, 1, 3]), "flat_shape")
         x = norm(op("Add", linear(context, f"{p}.attention.attn.o"), x), f"{p}.attention.LayerNorm")
         h = linear(x, f"{p}.intermediate.dense")
@@ -156,6 +189,55 @@ def build_graph(weights: Path) -> bytes:
     return bytes(model.SerializeToString())
 
 
+def kept_in_fp32() -> list[str]:
+    """The MatMuls that int8 would ruin: attention products and the FFN output projection."""
+    names: list[str] = []
+    for layer in range(LAYERS):
+        p = f"encoder.layer.{layer}"
+        names += [f"{p}.attention.scores", f"{p}.attention.context", f"{p}.output.dense"]
+    return names
+
+
+def build_int8_graph(weights: Path, target: Path) -> None:
+    """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
+    only a scratch file, removed by the next one)."""
+    import tempfile
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
+        source = Path(scratch) / "fp32.onnx"
+        source.write_bytes(build_graph(weights, embedded=True))
+        quantised = Path(scratch) / target.name
+        quantize_dynamic(
+            source,
+            quantised,
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            nodes_to_exclude=kept_in_fp32(),
+        )
+        os.replace(quantised, target)
+
+
+def graph_path(folder: ModelFolder, precision: str) -> Path:
+    """The encoder's ONNX graph for ``precision``, built on first use."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown MPNet precision {precision!r}; expected one of {PRECISIONS}")
+    if precision == "int8":
+        graph = folder.path / INT8_GRAPH_NAME
+        if not graph.exists():
+            build_int8_graph(folder.weights, graph)
+        return graph
+    graph = folder.path / GRAPH_NAME
+    if not graph.exists():
+        scratch = graph.with_name(f".{graph.name}.{os.getpid()}")
+        scratch.write_bytes(build_graph(folder.weights))
+        os.replace(scratch, graph)
+    return graph
+
+
 def relative_buckets(length: int) -> np.ndarray:
     """MPNet's bucket of each (query, key) distance: exact up to 8, log-spaced to 128."""
     position = np.arange(length)
@@ -172,16 +254,15 @@ def relative_buckets(length: int) -> np.ndarray:
 class MPNetEncoder:
     """Normalised mean-pooled all-mpnet-base-v2 vectors; thread-safe, one session."""
 
-    def __init__(self, folder: ModelFolder, threads: int | None = None) -> None:
+    def __init__(
+        self, folder: ModelFolder, threads: int | None = None, precision: str = "int8"
+    ) -> None:
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        graph = folder.path / GRAPH_NAME
-        if not graph.exists():
-            scratch = graph.with_name(f".{graph.name}.{os.getpid()}")
-            scratch.write_bytes(build_graph(folder.weights))
-            os.replace(scratch, graph)
+        graph = graph_path(folder, precision)
+        self.precision = precision
         self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
@@ -204,8 +285,17 @@ class MPNetEncoder:
     def count_tokens(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
 
-    def embed(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
-        """One unit vector per text; batches sorted by length so padding stays small."""
+    def embed(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        """One unit vector per text; batches sorted by length so padding stays small.
+
+        int8 embeds one text at a time (the default ``batch_size`` for it): its
+        activations are quantised with one scale per tensor, i.e. per batch, so
+        a text's vector would depend on its neighbours (cosine 0.98 between a
+        short text alone and padded beside a long one), and a question, always
+        embedded alone, must meet papers embedded the same way.
+        """
+        if batch_size is None:
+            batch_size = 1 if self.precision == "int8" else 8
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):

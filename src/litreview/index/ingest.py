@@ -4,7 +4,7 @@ The order is what makes an interrupted ingest safe. Each file is read and
 validated completely, then written to the catalog in one transaction (a
 broken file changes nothing). Papers are then embedded in batches; a batch
 is marked indexed only after Chroma, the token store (late interaction) and
-the second-opinion model's table hold it. Whatever a crash leaves
+the re-ranking model's table hold it. Whatever a crash leaves
 pending is picked up by the next run, including a run with no files.
 """
 
@@ -238,8 +238,8 @@ def embed_pending(
         for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
             by_paper[chunk.paper_id].append(tokens)
         library.tokens.replace_papers(by_paper)
-        if library.second_opinion is not None:
-            library.second_opinion.embed_papers([papers[pid] for pid in by_paper])
+        if library.reranker is not None:
+            library.reranker.embed_papers([papers[pid] for pid in by_paper])
         library.catalog.mark_indexed(
             [pid for pid in ids if pid in papers],
             {pid: papers[pid].content_hash for pid in ids if pid in papers},

@@ -12,18 +12,24 @@ hybrid recall@5 from 0.951 to 0.989 and MRR@10 from 0.853 to 0.929.
 
 The store is derived data, like Chroma and BM25: the catalog says which
 papers are indexed, and a paper missing here goes back to pending (see
-:meth:`litreview.index.library.Library.tokens`). Vectors are kept as int8
-(rows are unit vectors, so x127 loses nothing measurable) and only for
-content tokens: special tokens, punctuation and stop words never decide a
-match and are 40% of an abstract. Document frequencies, which weight the
+:meth:`litreview.index.library.Library.tokens`). Token vectors are most of a
+library's disk, so they are stored compactly (:class:`Codec`): rotated by a
+fixed random orthogonal matrix and quantised to 2 bits a dimension plus a
+float16 correction per token, 98 bytes instead of int8's 384, with the same
+hard-set retrieval (``bench/token_compression.py``, figures in the README);
+and only for content tokens: special tokens, punctuation and stop words
+never decide a match and are 40% of an abstract. Document frequencies, which weight the
 query's tokens (IDF), are counted over every token of each paper.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import sqlite3
 import string
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,10 +45,125 @@ CREATE TABLE IF NOT EXISTS paper_tokens (
     token_ids  BLOB NOT NULL   -- int32 distinct token ids of the whole paper (for IDF)
 );
 CREATE TABLE IF NOT EXISTS token_df (token INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS codec_params (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]", "[UNK]"})
 SCALE = 127.0
+# The step of the MSE-optimal uniform quantiser of a unit Gaussian, per bit width: after a
+# random rotation every coordinate of a unit vector is ~N(0, 1/dim), whatever the model's
+# few outlier dimensions, so one fixed quantiser fits every token and no codebook is trained.
+GAUSSIAN_STEP = {1: 1.596, 2: 0.9957, 4: 0.3352}
+ROTATION_SEED = 20261128
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How a token row is stored.
+
+    ``bits = 8``: today's int8 (x127 per dimension, 1 byte a dimension).
+    ``bits`` 1, 2 or 4: the row is rotated by a fixed random orthogonal matrix
+    (kept in the store), each coordinate quantised to ``bits`` bits, and a
+    float16 factor per row makes the decoded row's dot product with a query an
+    estimate of the true cosine (as RaBitQ does). Queries are rotated, not
+    rows un-rotated, so scoring costs one small matrix product more.
+    ``merge``: within a chunk, a token whose vector has cosine at least this
+    to one already kept is not stored (repeated words in one context); MaxSim
+    takes the best match anyway, so the kept twin answers for it.
+    """
+
+    bits: int = 8
+    merge: float | None = None
+
+    @property
+    def name(self) -> str:
+        base = "int8" if self.bits == 8 else f"rot{self.bits}"
+        return base if self.merge is None else f"{base}-merge{self.merge:g}"
+
+    def row_bytes(self, dim: int) -> int:
+        return dim if self.bits == 8 else -(-dim * self.bits // 8) + 2
+
+    def encode(self, rows: np.ndarray, rotation: np.ndarray | None) -> bytes:
+        if self.bits == 8:
+            return np.clip(np.rint(rows * SCALE), -127, 127).astype(np.int8).tobytes()
+        assert rotation is not None
+        rotated = rows @ rotation
+        half = 1 << (self.bits - 1)
+        step = GAUSSIAN_STEP[self.bits] / math.sqrt(rows.shape[1])
+        codes = np.clip(np.floor(rotated / step) + half, 0, 2 * half - 1).astype(np.uint8)
+        levels = 2 * codes.astype(np.float32) - (2 * half - 1)  # the decoded row, up to scale
+        norms = np.maximum(np.linalg.norm(levels, axis=1), 1e-12)
+        # <q, x> ~= <q, x_hat> / <x, x_hat> for the unit direction x_hat of the decoded row;
+        # the factor also divides by the levels' norm, so decoding is a table look-up from
+        # bytes to small integers, scaled after the matrix product (a query reads ~10,000 rows).
+        alignment = np.maximum((rotated * (levels / norms[:, None])).sum(axis=1), 1e-3)
+        factor = 1.0 / (alignment * norms)
+        return bytes(_pack(codes, self.bits).tobytes() + factor.astype(np.float16).tobytes())
+
+    def decode(self, blob: bytes, count: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (float32, small integers) and each row's scale: a row is ``rows[i] *
+        scale[i]``, in the space queries are scored in (see :meth:`query`)."""
+        if self.bits == 8:
+            rows = np.frombuffer(blob, dtype=np.int8).reshape(count, dim).astype(np.float32)
+            return rows, np.full(count, 1.0 / SCALE, dtype=np.float32)
+        packed = self.row_bytes(dim) - 2
+        codes = np.frombuffer(blob, np.uint8, count * packed).reshape(count, packed)
+        factor = np.frombuffer(blob, np.float16, count, offset=count * packed).astype(np.float32)
+        levels = _byte_levels(self.bits)[codes].view(np.int8).reshape(count, -1)[:, :dim]
+        return levels.astype(np.float32), factor
+
+    def query(self, vectors: np.ndarray, rotation: np.ndarray | None) -> np.ndarray:
+        return vectors if self.bits == 8 or rotation is None else vectors @ rotation
+
+    def kept(self, rows: np.ndarray) -> np.ndarray:
+        """Which rows of one chunk to store (all, unless ``merge``)."""
+        keep = np.ones(len(rows), dtype=bool)
+        if self.merge is None or len(rows) < 2:
+            return keep
+        similar = rows @ rows.T
+        for i in range(1, len(rows)):
+            earlier = np.flatnonzero(keep[:i])
+            if len(earlier) and similar[i, earlier].max() >= self.merge:
+                keep[i] = False
+        return keep
+
+
+# Chosen by bench/token_compression.py on the sample library (figures in the README).
+DEFAULT_CODEC = Codec(bits=2)
+
+
+def _pack(codes: np.ndarray, bits: int) -> np.ndarray:
+    """``bits``-bit codes (one row per token) packed into bytes, rows padded to whole bytes."""
+    per = 8 // bits
+    padded = np.zeros((len(codes), -(-codes.shape[1] // per) * per), dtype=np.uint8)
+    padded[:, : codes.shape[1]] = codes
+    shifts = (np.arange(per, dtype=np.uint8) * bits).astype(np.uint8)
+    grouped = padded.reshape(len(codes), -1, per) << shifts
+    return np.asarray(np.bitwise_or.reduce(grouped, axis=2), dtype=np.uint8)
+
+
+def _unpack(packed: np.ndarray, bits: int, dim: int) -> np.ndarray:
+    per = 8 // bits
+    shifts = (np.arange(per, dtype=np.uint8) * bits).astype(np.uint8)
+    codes = (packed[..., None] >> shifts) & np.uint8((1 << bits) - 1)
+    return codes.reshape(len(packed), -1)[:, :dim]
+
+
+@functools.cache
+def _byte_levels(bits: int) -> np.ndarray:
+    """For each byte value, the (doubled, so integer) levels of the codes it packs, as one
+    unsigned integer of as many bytes: decoding is one gather, viewed as int8."""
+    per = 8 // bits
+    codes = _unpack(np.arange(256, dtype=np.uint8)[:, None], bits, per).astype(np.int16)
+    levels = (2 * codes - ((1 << bits) - 1)).astype(np.int8)
+    return np.ascontiguousarray(levels).view(np.dtype(f"<u{per}")).reshape(256)
+
+
+def random_rotation(dim: int, seed: int = ROTATION_SEED) -> np.ndarray:
+    """A random orthogonal matrix (QR of a Gaussian one, signs fixed so it is unique)."""
+    gaussian = np.random.default_rng(seed).standard_normal((dim, dim))
+    q, r = np.linalg.qr(gaussian)
+    return np.asarray(q * np.sign(np.diag(r))[None, :], dtype=np.float32)
 
 
 def _stop_words() -> frozenset[str]:
@@ -65,7 +186,11 @@ def content_rows(tokens: Sequence[str], stop_words: frozenset[str]) -> np.ndarra
 
 
 def chunk_maxsims(
-    query: np.ndarray, weights: np.ndarray, rows: np.ndarray, chunk_rows: np.ndarray
+    query: np.ndarray,
+    weights: np.ndarray,
+    rows: np.ndarray,
+    chunk_rows: np.ndarray,
+    row_scale: np.ndarray | None = None,
 ) -> np.ndarray:
     """MaxSim of every chunk at once: one matrix product, then per-chunk maxima.
 
@@ -73,14 +198,18 @@ def chunk_maxsims(
     cosine with any of its tokens.
 
     ``rows`` holds all chunks' token vectors one after another, ``chunk_rows``
-    how many each has (an empty chunk scores 0).
+    how many each has (an empty chunk scores 0); ``row_scale`` multiplies
+    each row's similarities (stored rows are small integers and a scale).
     """
     scores = np.zeros(len(chunk_rows), dtype=np.float32)
     filled = chunk_rows > 0
     if len(query) == 0 or not filled.any():
         return scores
     starts = np.concatenate([[0], np.cumsum(chunk_rows)[:-1]])[filled]
-    best = np.maximum.reduceat(query @ rows.T, starts, axis=1)  # query tokens x chunks
+    similarities = query @ rows.T
+    if row_scale is not None:
+        similarities *= row_scale[None, :]
+    best = np.maximum.reduceat(similarities, starts, axis=1)  # query tokens x chunks
     scores[filled] = weights @ best
     return scores
 
@@ -90,9 +219,44 @@ class TokenStore(ModelStore):
 
     TABLE = "paper_tokens"
 
-    def __init__(self, path: Path, model_id: str) -> None:
-        super().__init__(path, SCHEMA, model_id, ("paper_tokens", "token_df"))
+    def __init__(self, path: Path, model_id: str, codec: Codec = DEFAULT_CODEC) -> None:
+        # The codec is part of the store's identity: a store written in another format
+        # (an older version's int8 rows) is emptied, and the library re-queues its papers.
+        identity = f"{model_id}#tokens-{codec.name}"
+        super().__init__(path, SCHEMA, identity, ("paper_tokens", "token_df"))
+        self.codec = codec
         self._stop_words = _stop_words()
+        self._rotation: np.ndarray | None = None
+        # A read-only library is opened as it is, never emptied: if its rows are in another
+        # format they cannot be decoded as this one, so they are not scored at all.
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        self.readable = row is not None and row[0] == identity
+
+    def _rotation_for(self, dim: int) -> np.ndarray | None:
+        """The store's rotation, made (and saved) the first time rows of ``dim`` are written.
+
+        Saved rather than recomputed: rows written with one rotation must be read
+        with the same one, whatever linear-algebra library a later run has.
+        """
+        if self.codec.bits == 8:
+            return None
+        if self._rotation is None or self._rotation.shape[0] != dim:
+            name = f"rotation-{dim}"
+            row = self._db.execute(
+                "SELECT value FROM codec_params WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None:
+                rotation = random_rotation(dim)
+                self._db.execute(
+                    "INSERT INTO codec_params VALUES (?, ?)", (name, rotation.tobytes())
+                )
+            else:
+                rotation = np.frombuffer(row[0], dtype=np.float32).reshape(dim, dim)
+            self._rotation = rotation
+        return self._rotation
 
     # -- writing -----------------------------------------------------------
     def replace_papers(self, papers: dict[str, list[TokenVectors]]) -> None:
@@ -101,15 +265,16 @@ class TokenStore(ModelStore):
             for paper_id, chunks in papers.items():
                 self._remove(paper_id)
                 kept = [c.vectors[content_rows(c.tokens, self._stop_words)] for c in chunks]
+                kept = [k[self.codec.kept(k)] for k in kept]
                 dim = chunks[0].vectors.shape[1] if chunks else 0
                 matrix = np.concatenate(kept) if kept else np.zeros((0, dim), np.float32)
-                quantised = np.clip(np.rint(matrix * SCALE), -127, 127).astype(np.int8)
+                quantised = self.codec.encode(matrix, self._rotation_for(dim))
                 sizes = np.array([len(k) for k in kept], dtype=np.int32)
                 unique = np.unique(np.concatenate([c.ids for c in chunks]) if chunks else [])
                 unique = unique.astype(np.int32)
                 db.execute(
                     "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)",
-                    (paper_id, quantised.tobytes(), sizes.tobytes(), unique.tobytes()),
+                    (paper_id, quantised, sizes.tobytes(), unique.tobytes()),
                 )
                 db.executemany(
                     "INSERT INTO token_df VALUES (?, 1) "
@@ -131,12 +296,16 @@ class TokenStore(ModelStore):
         self._db.execute("DELETE FROM paper_tokens WHERE paper_id = ?", (paper_id,))
 
     # -- reading -----------------------------------------------------------
-    def _vectors(self, paper_ids: list[str], dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    def _vectors(
+        self, paper_ids: list[str], dim: int
+    ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each paper's (rows, row scales, rows per chunk)."""
+        out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         query = "SELECT paper_id, vectors, chunk_rows FROM paper_tokens WHERE paper_id IN ({marks})"
         for paper_id, blob, sizes in rows_for_ids(self._db, query, paper_ids):
-            vectors = np.frombuffer(blob, dtype=np.int8).reshape(-1, dim)
-            out[paper_id] = (vectors, np.frombuffer(sizes, dtype=np.int32))
+            chunk_rows = np.frombuffer(sizes, dtype=np.int32)
+            vectors, scale = self.codec.decode(blob, int(chunk_rows.sum()), dim)
+            out[paper_id] = (vectors, scale, chunk_rows)
         return out
 
     def _idf(self, token_ids: Iterable[int]) -> dict[int, float]:
@@ -157,19 +326,23 @@ class TokenStore(ModelStore):
         q = query.vectors[keep]
         if not paper_ids or len(ids) == 0:
             return {pid: 0.0 for pid in paper_ids}
+        if not self.readable:
+            return None
         with self._lock:
             stored = self._vectors(paper_ids, q.shape[1])
             if len(stored) < len(set(paper_ids)):
                 return None
             idf = self._idf(ids.tolist())
+            q = self.codec.query(q, self._rotation_for(q.shape[1]))
         weights = np.array([idf[int(t)] for t in ids], dtype=np.float32)
         weights /= max(float(weights.sum()), 1e-9)
         # A paper scores as its best chunk, as for dense vectors: scoring the union of its
         # chunks' tokens would favour long papers (more tokens only raise each best match).
         order = list(dict.fromkeys(paper_ids))
-        rows = np.concatenate([stored[pid][0] for pid in order]).astype(np.float32) / SCALE
-        sizes = [stored[pid][1] for pid in order]
-        per_chunk = chunk_maxsims(q, weights, rows, np.concatenate(sizes))
+        rows = np.concatenate([stored[pid][0] for pid in order])
+        scale = np.concatenate([stored[pid][1] for pid in order])
+        sizes = [stored[pid][2] for pid in order]
+        per_chunk = chunk_maxsims(q, weights, rows, np.concatenate(sizes), scale)
         ends = np.cumsum([len(s) for s in sizes])
         return {
             pid: float(per_chunk[end - len(size) : end].max(initial=0.0))

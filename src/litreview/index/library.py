@@ -70,7 +70,7 @@ class Library:
     @property
     def rerank_problem(self) -> str | None:
         """Why the re-ranking model is not in use although configured (install it like so)."""
-        _ = self._stores.second_opinion
+        _ = self._stores.reranker
         return self._stores.rerank_problem
 
     # -- papers --------------------------------------------------------------
@@ -138,7 +138,7 @@ class Library:
             stores.lexical,
             stores.tokens,
             self.settings.retrieval,
-            stores.second_opinion,
+            stores.reranker,
         )
 
     def search(self, request: SearchRequest) -> list[SearchHit]:

@@ -12,7 +12,7 @@ MRR@10 from 0.929 to about 0.95 (``bench/``, figures in the README).
 
 The store is derived data, like the token store: a paper indexed in the
 catalog but absent here goes back to pending (see
-:attr:`litreview.index.library.Library.second_opinion`). When the model's
+:attr:`litreview.index.library.Library.reranker`). When the model's
 packages are not installed the stage is skipped and search falls back to
 MiniLM-only re-ranking, with a notice, rather than failing.
 """
@@ -65,17 +65,20 @@ class VectorTable(ModelStore):
         return out
 
 
-class SecondOpinion:
+class Reranker:
     """The MPNet encoder (loaded on first use) and the vectors it gave each paper."""
 
-    def __init__(self, folder: ModelFolder, table: VectorTable, overlap: int) -> None:
+    def __init__(
+        self, folder: ModelFolder, table: VectorTable, overlap: int, precision: str = "int8"
+    ) -> None:
         self.folder = folder
         self.table = table
         self.overlap = overlap
+        self.precision = precision
 
     @cached_property
     def encoder(self) -> MPNetEncoder:
-        return MPNetEncoder(self.folder)
+        return MPNetEncoder(self.folder, precision=self.precision)
 
     def close(self) -> None:
         self.table.close()

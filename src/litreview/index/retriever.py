@@ -18,7 +18,7 @@ from litreview.index.catalog import Catalog
 from litreview.index.fusion import mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
-from litreview.index.reranker import SecondOpinion
+from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
 from litreview.reading.paper import Paper
 from litreview.settings import RetrievalSettings
@@ -53,7 +53,7 @@ class SearchHit:
     lexical_score: float | None = None
     lexical_rank: int | None = None
     late_score: float | None = None
-    second_score: float | None = None
+    rerank_score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -66,7 +66,7 @@ class SearchHit:
             "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 6),
             "lexical_rank": self.lexical_rank,
             "late_score": None if self.late_score is None else round(self.late_score, 6),
-            "second_score": None if self.second_score is None else round(self.second_score, 6),
+            "rerank_score": None if self.rerank_score is None else round(self.rerank_score, 6),
             "year": self.paper.year,
             "authors": list(self.paper.authors),
             "sources": list(self.paper.sources),
@@ -92,14 +92,14 @@ class Retriever:
         lexical: LexicalIndex,
         tokens: TokenStore,
         settings: RetrievalSettings,
-        second_opinion: SecondOpinion | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.lexical = lexical
         self.tokens = tokens
         self.settings = settings
-        self.second_opinion = second_opinion
+        self.reranker = reranker
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
         if request.mode not in MODES:
@@ -182,7 +182,7 @@ class Retriever:
                 lexical_score=lexical.get(pid),
                 lexical_rank=lexical_rank.get(pid),
                 late_score=late.get(pid),
-                second_score=second.get(pid),
+                rerank_score=second.get(pid),
             )
             for rank, pid in enumerate(ranked, start=1)
             if pid in papers
@@ -210,8 +210,8 @@ class Retriever:
         if late is None:
             return None
         second = {}
-        if self.second_opinion is not None:
-            second = self.second_opinion.score(query, candidates) or {}
+        if self.reranker is not None:
+            second = self.reranker.score(query, candidates) or {}
         floor = min(dense.values(), default=0.0)
         final = {
             pid: late[pid]

@@ -26,7 +26,7 @@ from litreview.settings import Settings
 if TYPE_CHECKING:
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
-    from litreview.index.reranker import SecondOpinion
+    from litreview.index.reranker import Reranker
     from litreview.index.vectors import VectorStore
 
 S = TypeVar("S", bound=ModelStore)
@@ -50,8 +50,8 @@ class Stores:
     def close(self) -> None:
         if "tokens" in self.__dict__:
             self.tokens.close()
-        if self.__dict__.get("second_opinion") is not None:
-            self.second_opinion.close()  # type: ignore[union-attr]
+        if self.__dict__.get("reranker") is not None:
+            self.reranker.close()  # type: ignore[union-attr]
         self.catalog.close()
 
     # -- opening (no writes) -------------------------------------------------
@@ -70,7 +70,7 @@ class Stores:
         return TokenStore(self.settings.tokens_path, MODEL_ID)
 
     @cached_property
-    def second_opinion(self) -> SecondOpinion | None:
+    def reranker(self) -> Reranker | None:
         """The re-ranking model and its vectors.
 
         ``None`` when switched off (``retrieval.rerank_model = "none"``) or when
@@ -78,8 +78,8 @@ class Stores:
         install them).
         """
         from litreview.encoders.model_files import ModelMissing, materialise
-        from litreview.encoders.mpnet import MODEL_ID
-        from litreview.index.reranker import SecondOpinion, VectorTable
+        from litreview.encoders.mpnet import store_id
+        from litreview.index.reranker import Reranker, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
             return None
@@ -88,8 +88,9 @@ class Stores:
         except ModelMissing as exc:
             self.rerank_problem = str(exc)
             return None
-        table = VectorTable(self.settings.second_opinion_path, MODEL_ID)
-        return SecondOpinion(folder, table, self.settings.ingest.chunk_overlap)
+        precision = self.settings.retrieval.rerank_model_precision
+        table = VectorTable(self.settings.reranker_path, store_id(precision))
+        return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
     @cached_property
     def lexical(self) -> LexicalIndex:
@@ -110,8 +111,8 @@ class Stores:
         with self.lock:
             self._reconcile_vectors()
             self._requeue_missing(self.tokens)
-            if self.second_opinion is not None:
-                self._requeue_missing(self.second_opinion.table)
+            if self.reranker is not None:
+                self._requeue_missing(self.reranker.table)
             self.refresh_lexical()
             return self.catalog.pending_count()
 

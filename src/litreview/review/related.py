@@ -148,7 +148,7 @@ def gather(
     best ``max_papers`` whose embedding is close enough to the input.
     """
     hits = library.search(library.request(queries[0], k=max(max_papers, PER_QUERY) + 5))
-    if hits and all(h.late_score is not None and h.second_score is not None for h in hits):
+    if hits and all(h.late_score is not None and h.rerank_score is not None for h in hits):
         keep = relevance_cut([h.score for h in hits], margin)
         return [h.paper for h in hits[: min(keep, max_papers)]]
     ids = [h.paper.paper_id for h in hits[:max_papers]]
