@@ -41,6 +41,7 @@ def sample_texts(encoder: MPNetEncoder, count: int) -> list[str]:
 def ingest_speed(count: int) -> dict[str, float]:
     """Papers/s of a whole ingest (MiniLM, tokens, MPNet) of ``count`` sample papers."""
     import os
+    import shutil
     import tempfile
 
     from litreview.index.library import Library
@@ -61,6 +62,7 @@ def ingest_speed(count: int) -> dict[str, float]:
             began = time.perf_counter()
             lib.ingest([source])
             speed[precision] = round(count / (time.perf_counter() - began), 2)
+    shutil.rmtree(work, ignore_errors=True)
     return speed
 
 
