@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -49,9 +48,6 @@ class Paper:
         """Changes exactly when what gets indexed changes (title or abstract)."""
         return hashlib.sha1(f"{self.title}\n{self.abstract}".encode()).hexdigest()
 
-    def with_sources(self, sources: tuple[str, ...]) -> Paper:
-        return replace(self, sources=sources)
-
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("authors", "links", "sources"):
@@ -75,6 +71,3 @@ class Paper:
             arxiv_id=data.get("arxiv_id"),
             full_text=tuple(PageText(int(n), str(t)) for n, t in data.get("full_text") or ()),
         )
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)

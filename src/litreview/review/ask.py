@@ -32,7 +32,6 @@ class AskResult:
     dropped_citations: list[int]
     usage: Usage
     model: str
-    raw_answer: str = ""
     messages: list[Message] = field(default_factory=list)
     support: list[SupportCheck] = field(default_factory=list)
 
@@ -333,7 +332,6 @@ def ask(
         dropped_citations=checked.dropped,
         usage=completion.usage,
         model=completion.model,
-        raw_answer=completion.text,
         messages=list(request.messages),
         support=support,
     )

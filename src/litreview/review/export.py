@@ -10,23 +10,13 @@ from pathlib import Path
 
 from litreview.errors import LitreviewError
 from litreview.reading.paper import Paper
-from litreview.review.bibtex import assign_keys, write_bibtex
+from litreview.review.bibtex import LATEX_SPECIAL, assign_keys, write_bibtex
 from litreview.review.related import RelatedWorkDraft
 from litreview.review.session import Turn
 
 _MARKERS = re.compile(r"(?:\[\d+\])+")
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\^{}",
-}
+# In a .tex body escaped braces are safe (only BibTeX needs them spelled as commands).
+_LATEX_SPECIAL = {**LATEX_SPECIAL, "{": r"\{", "}": r"\}"}
 
 
 class ExportNotWritten(LitreviewError):
