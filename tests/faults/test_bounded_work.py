@@ -87,3 +87,19 @@ def test_checking_a_runaway_answer_is_capped() -> None:
     checks = check_support(EvidenceScorer(), answer, [source])
     assert time.monotonic() - started < 120  # was: did not finish in 900 s
     assert 0 < len(checks) <= MAX_CHECKED_CHARS // len(sentence) + 1
+
+
+def test_sentence_splitting_is_linear_in_the_texts_length() -> None:
+    import time
+
+    from litreview.evidence.sentences import blocks, split_sentences
+
+    sentence = "Deep networks can be attacked by backdoors, as prior work shows [1]. "
+    short = sentence * 20
+    assert blocks(short) == [short]  # an abstract is split exactly as before
+    text = sentence * (1_000_000 // len(sentence))  # 1 MB
+    started = time.monotonic()
+    sentences = split_sentences(text)
+    assert time.monotonic() - started < 60  # quadratic pysbd: tens of minutes
+    assert len(sentences) == text.count("shows [1].")
+    assert "".join(blocks(text)) == text

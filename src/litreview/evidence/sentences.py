@@ -43,11 +43,45 @@ def _segmenter() -> Any:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+BLOCK_CHARS = 3000  # pysbd's time grows with the square of its input: feed it blocks this long
+
+
+def blocks(text: str, size: int = BLOCK_CHARS) -> list[str]:
+    """``text`` cut into pieces of about ``size`` characters at places no sentence spans.
+
+    A cut falls at a paragraph break, else at a line break, else after ". "
+    followed by a capital letter, so pysbd still sees whole sentences; text
+    shorter than ``size`` (every real abstract) is one block, split as before.
+    """
+    out: list[str] = []
+    rest = text
+    while len(rest) > size:
+        window = rest[: 2 * size]
+        cut = -1
+        for pattern in (r"\n\s*\n", r"\n", r"[.!?]\s+(?=[A-Z])"):
+            found = [m.end() for m in re.finditer(pattern, window) if m.end() >= size // 2]
+            if found:
+                cut = found[0] if found[0] <= size else min(found)
+                break
+        if cut <= 0:
+            cut = size  # one run-on "sentence" of thousands of characters: cut it anyway
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    out.append(rest)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
-    """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled)."""
+    """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled).
+
+    Long texts (a pasted book, a runaway model answer) are split block by block,
+    so the cost grows with the text's length, not its square.
+    """
+    pieces: list[str] = []
     with _segment_lock:
-        pieces = _segmenter().segment(text)
+        for block in blocks(text):
+            pieces.extend(_segmenter().segment(block))
     return tuple(s.strip() for s in pieces if len(s.split()) >= min_words)
 
 

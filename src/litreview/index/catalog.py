@@ -342,16 +342,16 @@ class Catalog:
     def pages(self, paper_id: str) -> tuple[PageText, ...]:
         """A paper's full text page by page (empty when it has none)."""
         try:
-            rows = self._db.execute(
+            rows = self._rows(
                 "SELECT page, text FROM pages WHERE paper_id = ? ORDER BY page", (paper_id,)
-            ).fetchall()
+            )
         except sqlite3.OperationalError:  # a read-only catalog from before full text
             return ()
-        return tuple(PageText(int(r[0]), str(r[1])) for r in rows)
+        return tuple(PageText(int(str(r[0])), str(r[1])) for r in rows)
 
     def titles_from_source(self, source: str) -> dict[str, str]:
         """Papers (id -> title) that name ``source`` among their sources."""
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT paper_id, title FROM papers WHERE EXISTS "
             "(SELECT 1 FROM json_each(sources) WHERE value = ?)",
             (source,),
@@ -360,7 +360,7 @@ class Catalog:
 
     def fulltext_count(self) -> int:
         try:
-            return int(self._db.execute("SELECT COUNT(*) FROM fulltext").fetchone()[0])
+            return int(str(self._rows("SELECT COUNT(*) FROM fulltext")[0][0]))
         except sqlite3.OperationalError:  # a read-only catalog from before full text
             return 0
 
