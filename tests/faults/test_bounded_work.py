@@ -103,3 +103,34 @@ def test_sentence_splitting_is_linear_in_the_texts_length() -> None:
     assert time.monotonic() - started < 60  # quadratic pysbd: tens of minutes
     assert len(sentences) == text.count("shows [1].")
     assert "".join(blocks(text)) == text
+
+
+def test_a_long_answer_says_how_much_of_it_was_not_checked(sample_settings: object) -> None:
+    import threading
+    from collections.abc import Iterator
+
+    from litreview.index.library import Library
+    from litreview.llm.backend import Delta, Done, StreamEvent
+    from litreview.llm.types import Completion, Request, Usage
+    from litreview.review.ask import ask
+    from litreview.review.support import MAX_CHECKED_CHARS
+
+    sentence = "Harmony trains huge models with little GPU memory [1]. "
+    text = sentence * (30_000 // len(sentence))
+
+    class Verbose:
+        name = "verbose"
+        context_window = None
+        max_output_tokens = None
+        quotes_sources = False
+
+        def stream(
+            self, request: Request, stop: threading.Event | None = None
+        ) -> Iterator[StreamEvent]:
+            yield Delta(text)
+            yield Done(Completion(text, Usage(), "verbose"))
+
+    with Library(sample_settings) as library:  # type: ignore[arg-type]
+        result = ask(library, Verbose(), "How can huge models be trained with little GPU memory?")
+    assert result.unchecked_chars == len(result.answer) - MAX_CHECKED_CHARS > 0
+    assert result.to_dict()["support_unchecked_chars"] == result.unchecked_chars

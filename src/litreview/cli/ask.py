@@ -75,6 +75,12 @@ def ask_command(
             f"(score {weak.score:.2f}):[/] {weak.sentence}",
             soft_wrap=True,
         )
+    if result.unchecked_chars:
+        out.print(
+            f"[yellow]note:[/] the answer is long; its last {result.unchecked_chars} characters "
+            "were not checked against the sources",
+            soft_wrap=True,
+        )
     if result.dropped_citations:
         dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
         out.print(f"[yellow]Removed citations to sources that were not provided: {dropped}[/]")

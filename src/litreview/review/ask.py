@@ -17,7 +17,7 @@ from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
-from litreview.review.support import SupportCheck, check_support
+from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
 EVIDENCE_SENTENCES = 4  # per source in prompts for models: short prompts for small local models
@@ -34,6 +34,7 @@ class AskResult:
     model: str
     messages: list[Message] = field(default_factory=list)
     support: list[SupportCheck] = field(default_factory=list)
+    unchecked_chars: int = 0  # of the answer past the support check's cap (MAX_CHECKED_CHARS)
 
     @property
     def weak(self) -> list[SupportCheck]:
@@ -48,6 +49,7 @@ class AskResult:
             "dropped_citations": self.dropped_citations,
             "support": [s.to_dict() for s in self.support],
             "weakly_supported": len(self.weak),
+            "support_unchecked_chars": self.unchecked_chars,
             "usage": self.usage.to_dict(),
             "model": self.model,
         }
@@ -334,6 +336,7 @@ def ask(
         model=completion.model,
         messages=list(request.messages),
         support=support,
+        unchecked_chars=0 if extractive else max(0, len(checked.text) - MAX_CHECKED_CHARS),
     )
 
 
