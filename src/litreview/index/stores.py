@@ -154,7 +154,9 @@ class Stores:
     def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
         """Rebuild BM25 if the catalog moved on since it was built (or it is damaged)."""
         revision = self.catalog.revision
-        if self._load_lexical(revision) is None:
+        index = self._load_lexical(revision)
+        if index is None:
             progress("lexical", 0, 1)
-            self.__dict__["lexical"] = self._build_lexical(revision)
+            index = self._build_lexical(revision)
             progress("lexical", 1, 1)
+        self.__dict__["lexical"] = index  # checked once: the first search uses it as it is
