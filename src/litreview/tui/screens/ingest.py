@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 
 EMPTY_INTRO = (
     "Your library is empty. Ingest the bundled sample library (264 papers, about a minute), "
-    "or type the path of your own file (.bib .csv .tsv .jsonl .txt) and press Enter."
+    "or type the path of your own papers (a .bib .csv .json .jsonl .txt or .pdf file, a folder, "
+    "a Zotero data folder) and press Enter."
 )
-INTRO = "Type the path of a file to ingest (.bib .csv .tsv .jsonl .txt) and press Enter."
+INTRO = (
+    "Type the path of a file to ingest (.bib .csv .json .jsonl .txt .pdf), a folder or a "
+    "Zotero data folder and press Enter."
+)
 
 
 class IngestScreen(AppModal[int | None]):
