@@ -1,29 +1,47 @@
 """Related-work drafts: do they cite the topic's papers (recall) and only those (precision)?
 
-    python -m bench.related_quality
+    python -m bench.related_quality [--signals]
 
 Topics are the multi-paper questions of both labelled sets (each lists every
-paper of the library on that topic). The relevance cut's margin (how far below
-the best paper's score a paper may be) is chosen on one half of the topics and
-measured on the other (2-fold, even/odd topics), so the reported figures are
-held out; the shipped margin is the one chosen on all topics. "count only" is
-the rule drafts used before: the best ``max_papers`` papers whatever the
-topic's size. Drafts are written by the
-extractive engine through the real pipeline; every cited paper must be one the
-draft was given (validity).
+paper of the library on that topic). Two label sets are scored side by side:
+"old", the questions' own lists, and "audited", the same lists corrected by
+``bench/data/related_judgments.jsonl``: every paper any variant can cite (the
+12 best of the whole-input search) judged against a rule written before any
+was read (TREC-style pooling; labelled papers outside the pool stay relevant).
+
+The relevance cut's margin (how far below the best paper's score a paper may
+be) is chosen on one half of the topics and measured on the other (2-fold,
+even/odd topics), under each label set, so the figures are held out; the
+shipped margin is the one chosen on all topics with the old labels. "count
+only" is the rule drafts used before: the best ``max_papers`` papers whatever
+the topic's size. Drafts are written by the extractive engine through the
+real pipeline; every cited paper must be one the draft was given (validity).
+
+Also printed: the ceiling of any cut of this ranking (per topic, the shortest
+prefix holding every relevant paper in it: what a perfect per-topic cut would
+cite), the margin's precision/recall frontier, and with ``--signals`` how well
+each candidate relevance signal orders a topic's candidates (within-topic
+AUC): the evidence for the method notes in the README.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from bench.common import load_questions, sample_library, save_result
+import numpy as np
+
+from bench.common import DATA, load_questions, sample_library, save_result
+from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.source import Source
 from litreview.index.library import Library
-from litreview.index.retriever import SearchRequest
+from litreview.index.retriever import SearchHit, SearchRequest
 from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.extractive.answer import background
 from litreview.reading.normalize import paper_id_for
 from litreview.review.related import (
     RELEVANCE_MARGIN,
@@ -34,73 +52,130 @@ from litreview.review.related import (
 
 TARGET_RECALL = 0.95
 MARGINS = [round(0.05 + 0.01 * i, 2) for i in range(36)]
+FRONTIER = [0.15, 0.2, 0.25, 0.29, 0.33, 0.38]
 NO_CUT = 99.0
+POOL = 12  # what the count-only draft cites; every other variant cites a subset
+JUDGMENTS = DATA / "related_judgments.jsonl"
 
 Topic = dict[str, object]
+Labels = Callable[[Topic], set[str]]
 
 
-def relevant(topic: Topic) -> set[str]:
+def old_labels(topic: Topic) -> set[str]:
     return {paper_id_for(str(t)) for t in topic["relevant_titles"]}  # type: ignore[attr-defined]
 
 
-def ranked(library: Library, topics: Sequence[Topic]) -> list[list[tuple[float, bool]]]:
-    """Per topic, (score, on topic?) of the whole input's hits, best first."""
+def load_judgments() -> tuple[str, dict[tuple[str, str], bool]]:
+    """The audit's rule and its verdicts, keyed by (topic id, paper id)."""
+    lines = [json.loads(x) for x in JUDGMENTS.read_text(encoding="utf-8").splitlines() if x]
+    verdicts = {(str(j["topic"]), str(j["paper_id"])): bool(j["relevant"]) for j in lines[1:]}
+    return str(lines[0]["rule"]), verdicts
+
+
+def audited_labels(verdicts: dict[tuple[str, str], bool]) -> Labels:
+    """Old labels, with every judged paper of the topic's pool taking its verdict."""
+
+    def labels(topic: Topic) -> set[str]:
+        tid = str(topic["id"])
+        kept = {pid for pid in old_labels(topic) if verdicts.get((tid, pid), True)}
+        return kept | {pid for (t, pid), ok in verdicts.items() if t == tid and ok}
+
+    return labels
+
+
+def ranked(library: Library, topics: Sequence[Topic]) -> list[list[SearchHit]]:
+    """Per topic, the hits the draft's relevance cut sees (``gather``'s search)."""
     out = []
     for topic in topics:
         query = derive_queries(str(topic["question"]))[0]
-        rel = relevant(topic)
-        hits = library.search(SearchRequest(query, k=17))
-        out.append([(h.score, h.paper.paper_id in rel) for h in hits])
+        out.append(library.search(SearchRequest(query, k=17)))
     return out
 
 
 def offline(
-    rows: list[list[tuple[float, bool]]], topics: Sequence[Topic], margin: float
-) -> tuple[float, float]:
-    precision, recall = [], []
+    rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels, margin: float
+) -> tuple[float, float, float]:
+    precision, recall, size = [], [], []
     for hits, topic in zip(rows, topics, strict=True):
-        kept = hits[: min(12, relevance_cut([s for s, _ in hits], margin))]
-        found = sum(r for _, r in kept)
+        rel = labels(topic)
+        kept = hits[: min(POOL, relevance_cut([h.score for h in hits], margin))]
+        found = sum(h.paper.paper_id in rel for h in kept)
         precision.append(found / len(kept))
-        recall.append(found / len(relevant(topic)))
-    return statistics.mean(precision), statistics.mean(recall)
+        recall.append(found / len(rel))
+        size.append(len(kept))
+    return statistics.mean(precision), statistics.mean(recall), statistics.mean(size)
 
 
-def choose(rows: list[list[tuple[float, bool]]], topics: Sequence[Topic]) -> float:
+def choose(rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels) -> float:
     """Best precision among the margins that keep recall >= TARGET_RECALL (else best recall)."""
-    scored = [(offline(rows, topics, m), m) for m in MARGINS]
+    scored = [(offline(rows, topics, labels, m), m) for m in MARGINS]
     good = [s for s in scored if s[0][1] >= TARGET_RECALL]
     if good:
         return max(good, key=lambda s: (s[0][0], s[0][1]))[1]
     return max(scored, key=lambda s: (s[0][1], s[0][0]))[1]
 
 
-def drafts(library: Library, topics: Sequence[Topic], margin: float) -> dict[str, float]:
-    """Precision / recall of what real drafts cite, per-topic means."""
-    backend = ExtractiveBackend()
-    precision, recall, sizes, seconds = [], [], [], []
-    valid = markers_total = 0
-    for topic in topics:
-        rel = relevant(topic)
-        start = time.perf_counter()
-        draft = draft_related_work(library, backend, str(topic["question"]), margin=margin)
-        seconds.append(time.perf_counter() - start)
-        by_n = {n: p.paper_id for n, p in draft.papers}
-        markers = [int(n) for t in draft.themes for n in re.findall(r"\[(\d+)\]", t.paragraph)]
-        markers_total += len(markers)
-        valid += sum(n in by_n for n in markers)
-        cited = {by_n[n] for n in markers if n in by_n}
-        precision.append(len(cited & rel) / len(cited) if cited else 0.0)
-        recall.append(len(cited & rel) / len(rel))
-        sizes.append(len(cited))
+def ceiling(
+    rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels
+) -> dict[str, float]:
+    """A perfect per-topic cut of this ranking: the shortest prefix holding its relevant papers."""
+    precision, recall = [], []
+    for hits, topic in zip(rows, topics, strict=True):
+        rel = labels(topic)
+        flags = [h.paper.paper_id in rel for h in hits[:POOL]]
+        last = max((i for i, f in enumerate(flags) if f), default=0)
+        precision.append(sum(flags[: last + 1]) / (last + 1))
+        recall.append(sum(flags) / len(rel))
     return {
         "precision": round(statistics.mean(precision), 4),
         "recall": round(statistics.mean(recall), 4),
-        "all_relevant_cited": round(sum(r == 1.0 for r in recall) / len(recall), 4),
-        "mean_cited": round(statistics.mean(sizes), 2),
-        "citation_validity": round(valid / markers_total, 4) if markers_total else 0.0,
-        "median_draft_s": round(statistics.median(seconds), 2),
     }
+
+
+class Drafts:
+    """Real drafts per (topic, margin), written once and scored under any label set."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.backend = ExtractiveBackend()
+        self.cache: dict[tuple[str, float], tuple[set[str], int, int, float]] = {}
+
+    def cited(self, topic: Topic, margin: float) -> tuple[set[str], int, int, float]:
+        """(cited paper ids, valid markers, markers, seconds)."""
+        key = (str(topic["id"]), margin)
+        if key not in self.cache:
+            start = time.perf_counter()
+            draft = draft_related_work(
+                self.library, self.backend, str(topic["question"]), margin=margin
+            )
+            seconds = time.perf_counter() - start
+            by_n = {n: p.paper_id for n, p in draft.papers}
+            markers = [int(n) for t in draft.themes for n in re.findall(r"\[(\d+)\]", t.paragraph)]
+            cited = {by_n[n] for n in markers if n in by_n}
+            self.cache[key] = (cited, sum(n in by_n for n in markers), len(markers), seconds)
+        return self.cache[key]
+
+    def score(self, topics: Sequence[Topic], margin: float, labels: Labels) -> dict[str, float]:
+        """Precision / recall of what real drafts cite, per-topic means."""
+        precision, recall, sizes, seconds = [], [], [], []
+        valid = markers_total = 0
+        for topic in topics:
+            rel = labels(topic)
+            cited, ok, total, took = self.cited(topic, margin)
+            valid += ok
+            markers_total += total
+            seconds.append(took)
+            precision.append(len(cited & rel) / len(cited) if cited else 0.0)
+            recall.append(len(cited & rel) / len(rel))
+            sizes.append(len(cited))
+        return {
+            "precision": round(statistics.mean(precision), 4),
+            "recall": round(statistics.mean(recall), 4),
+            "all_relevant_cited": round(sum(r == 1.0 for r in recall) / len(recall), 4),
+            "mean_cited": round(statistics.mean(sizes), 2),
+            "citation_validity": round(valid / markers_total, 4) if markers_total else 0.0,
+            "median_draft_s": round(statistics.median(seconds), 2),
+        }
 
 
 def pooled(halves: list[dict[str, float]], sizes: list[int]) -> dict[str, float]:
@@ -111,7 +186,110 @@ def pooled(halves: list[dict[str, float]], sizes: list[int]) -> dict[str, float]
     }
 
 
+def held_out(
+    drafts: Drafts, rows: list[list[SearchHit]], topics: list[Topic], labels: Labels
+) -> dict[str, object]:
+    folds = [list(range(0, len(topics), 2)), list(range(1, len(topics), 2))]
+    before, after, chosen = [], [], []
+    for train, test in (folds, folds[::-1]):
+        margin = choose([rows[i] for i in train], [topics[i] for i in train], labels)
+        chosen.append(margin)
+        test_topics = [topics[i] for i in test]
+        before.append(drafts.score(test_topics, NO_CUT, labels))
+        after.append(drafts.score(test_topics, margin, labels))
+    sizes = [len(f) for f in folds[::-1]]
+    return {
+        "count_only": pooled(before, sizes),
+        "relevance_cut_held_out": pooled(after, sizes),
+        "margin_per_fold": chosen,
+        "margin_chosen_on_all": choose(rows, topics, labels),
+        "ceiling_of_any_cut": ceiling(rows, topics, labels),
+        "frontier": {
+            str(m): [round(x, 3) for x in offline(rows, topics, labels, m)] for m in FRONTIER
+        },
+    }
+
+
+def auc(scores: Sequence[float], flags: Sequence[bool]) -> float | None:
+    pos = [s for s, f in zip(scores, flags, strict=True) if f]
+    neg = [s for s, f in zip(scores, flags, strict=True) if not f]
+    if not pos or not neg:
+        return None
+    return float(np.mean([1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg]))
+
+
+Features = list[dict[str, list[float]]]  # per topic: signal name -> one value per candidate
+
+
+def signal_features(library: Library, rows: list[list[SearchHit]], topics: list[Topic]) -> Features:
+    """Each candidate relevance signal for each topic's 12 candidates."""
+    scorer = EvidenceScorer.shared()
+    out: Features = []
+    for hits, topic in zip(rows, topics, strict=True):
+        hits = hits[:POOL]
+        queries = derive_queries(str(topic["question"]))
+        sources = [
+            Source(i + 1, h.paper.paper_id, h.paper.title, h.paper.abstract)
+            for i, h in enumerate(hits)
+        ]
+        evidence = scorer.sentences(queries[0], sources)
+        best, own = [], []
+        for s in sources:
+            mine = [e for e in evidence if e.source.n == s.n]
+            context = background(mine)
+            best.append(max((e.score for e in mine), default=0.0))
+            own.append(max((e.score for e in mine if e.index not in context), default=best[-1]))
+        sub = [library.search(SearchRequest(q, k=17)) for q in queries[1:]]
+        agreement = [
+            sum(
+                1.0 / next((x.rank for x in s if x.paper.paper_id == h.paper.paper_id), 1e9)
+                for s in sub
+            )
+            for h in hits
+        ]
+        vectors = library.paper_vectors([h.paper.paper_id for h in hits])
+        top = np.mean([vectors[h.paper.paper_id] for h in hits[:2]], axis=0)
+        dense_floor = min((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+        out.append(
+            {
+                "search score (shipped)": [h.score for h in hits],
+                "MaxSim (late interaction)": [h.late_score or 0.0 for h in hits],
+                "dense cosine": [
+                    dense_floor if h.dense_score is None else h.dense_score for h in hits
+                ],
+                "MPNet cosine (re-ranking model)": [h.rerank_score or 0.0 for h in hits],
+                "best sentence (evidence)": best,
+                "best contribution sentence": own,
+                "sub-query agreement (sum 1/rank)": agreement,
+                "similarity to the two best papers": [
+                    float(vectors[h.paper.paper_id] @ top) for h in hits
+                ],
+            }
+        )
+    return out
+
+
+def signal_auc(
+    features: Features, rows: list[list[SearchHit]], topics: list[Topic], labels: Labels
+) -> dict[str, float]:
+    """Within-topic AUC of each signal: how often it puts an on-topic candidate above an
+    off-topic one. A signal helps the cut only if it orders candidates better than the
+    search score already does."""
+    table: dict[str, list[float]] = {}
+    for parts, hits, topic in zip(features, rows, topics, strict=True):
+        rel = labels(topic)
+        flags = [h.paper.paper_id in rel for h in hits[:POOL]]
+        for name, values in parts.items():
+            value = auc(values, flags)
+            if value is not None:
+                table.setdefault(name, []).append(value)
+    return {name: round(statistics.mean(v), 3) for name, v in table.items()}
+
+
 def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--signals", action="store_true", help="within-topic AUC per signal")
+    args = parser.parse_args()
     library = sample_library()
     topics: list[Topic] = [
         q
@@ -119,26 +297,41 @@ def main() -> dict[str, object]:
         for q in load_questions(name)
         if q["kind"] == "multi"
     ]
+    _, verdicts = load_judgments()
+    label_sets: dict[str, Labels] = {"old": old_labels, "audited": audited_labels(verdicts)}
     rows = ranked(library, topics)
-    folds = [list(range(0, len(topics), 2)), list(range(1, len(topics), 2))]
-    before, after, chosen = [], [], []
-    for train, test in (folds, folds[::-1]):
-        margin = choose([rows[i] for i in train], [topics[i] for i in train])
-        chosen.append(margin)
-        held_out = [topics[i] for i in test]
-        before.append(drafts(library, held_out, NO_CUT))
-        after.append(drafts(library, held_out, margin))
-    sizes = [len(f) for f in folds[::-1]]
+    unjudged = sum(
+        (str(t["id"]), h.paper.paper_id) not in verdicts
+        for t, hits in zip(topics, rows, strict=True)
+        for h in hits[:POOL]
+    )
+    drafts = Drafts(library)
     result: dict[str, object] = {
         "topics": len(topics),
-        "count_only": pooled(before, sizes),
-        "relevance_cut_held_out": pooled(after, sizes),
-        "margin_per_fold": chosen,
-        "margin_chosen_on_all": choose(rows, topics),
         "shipped_margin": RELEVANCE_MARGIN,
+        "pooled_papers_without_judgment": unjudged,
+        "audit": {
+            "judged": len(verdicts),
+            "labelled_off_topic": sum(
+                pid in old_labels(t) and not verdicts.get((str(t["id"]), pid), True)
+                for t in topics
+                for pid in old_labels(t)
+            ),
+            "added_on_topic": sum(len(label_sets["audited"](t) - old_labels(t)) for t in topics),
+        },
     }
+    features = signal_features(library, rows, topics) if args.signals else None
+    for name, labels in label_sets.items():
+        part = held_out(drafts, rows, topics, labels)
+        if features is not None:
+            part["signal_auc"] = signal_auc(features, rows, topics, labels)
+        result[name] = part
     for key, value in result.items():
-        print(f"{key:>24}: {value}")
+        if isinstance(value, dict) and key in label_sets:
+            for sub, part in value.items():
+                print(f"{key + ' ' + sub:>38}: {part}")
+        else:
+            print(f"{key:>38}: {value}")
     save_result("related_quality", result)
     return result
 
