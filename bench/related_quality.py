@@ -32,6 +32,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -286,6 +287,135 @@ def signal_auc(
     return {name: round(statistics.mean(v), 3) for name, v in table.items()}
 
 
+# A cut rule: for topic ``index`` and its hits, keep each of the first POOL candidates or not
+# (the best is always kept). Families map a parameter to a rule; the parameter is chosen on
+# one fold's topics and the rule measured on the other's, as for the shipped margin.
+Keep = Callable[[int, Sequence[SearchHit]], list[bool]]
+Family = Callable[[list[int]], dict[object, Keep]]
+
+
+def measure(
+    rows: Sequence[Sequence[SearchHit]],
+    topics: Sequence[Topic],
+    labels: Labels,
+    keep: Keep,
+    which: Sequence[int],
+) -> tuple[float, float, float]:
+    precision, recall, size = [], [], []
+    for i in which:
+        hits = rows[i][:POOL]
+        rel = labels(topics[i])
+        flags = keep(i, hits)
+        kept = [h for j, (h, f) in enumerate(zip(hits, flags, strict=True)) if f or j == 0]
+        found = sum(h.paper.paper_id in rel for h in kept)
+        precision.append(found / len(kept))
+        recall.append(found / len(rel))
+        size.append(len(kept))
+    return statistics.mean(precision), statistics.mean(recall), statistics.mean(size)
+
+
+def cross_validate(
+    rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels, family: Family
+) -> list[float]:
+    """Held-out (precision, recall, papers) of a rule family, 2-fold as for the margin."""
+    folds = [list(range(0, len(topics), 2)), list(range(1, len(topics), 2))]
+    parts = []
+    for train, test in (folds, folds[::-1]):
+        rules = family(train)
+        scored = [(measure(rows, topics, labels, r, train), r) for r in rules.values()]
+        good = [x for x in scored if x[0][1] >= TARGET_RECALL]
+        best = (
+            max(good, key=lambda x: (x[0][0], x[0][1]))
+            if good
+            else max(scored, key=lambda x: (x[0][1], x[0][0]))
+        )
+        parts.append((measure(rows, topics, labels, best[1], test), len(test)))
+    total = sum(n for _, n in parts)
+    return [round(sum(p[k] * n for p, n in parts) / total, 3) for k in range(3)]
+
+
+def _scores(hits: Sequence[SearchHit]) -> np.ndarray:
+    return np.array([h.score for h in hits])
+
+
+def _margin(i: int, hits: Sequence[SearchHit], m: float) -> list[bool]:
+    return [bool(x) for x in _scores(hits) >= hits[0].score - m]
+
+
+def _first_step(i: int, hits: Sequence[SearchHit], m: float, g: float) -> list[bool]:
+    """Within ``m`` of the best, up to the first step of ``g`` or more after 3 papers."""
+    s = _scores(hits)
+    steps = [j for j in range(3, len(s)) if s[j - 1] - s[j] >= g]
+    end = steps[0] if steps else len(s)
+    return [j < end and bool(s[j] >= s[0] - m) for j in range(len(s))]
+
+
+def score_rules(rows: Sequence[Sequence[SearchHit]]) -> dict[str, Family]:
+    """Cut rules on the search score alone, besides the shipped margin."""
+
+    def normalised(i: int, hits: Sequence[SearchHit], tau: float, m: float = NO_CUT) -> list[bool]:
+        # How far above the topic's background (its candidates ranked 6-17) a paper stands,
+        # as a share of how far the best one does.
+        s = _scores(rows[i])
+        floor = float(np.mean(s[5:17]))
+        z = (s[:POOL] - floor) / max(s[0] - floor, 1e-9)
+        return [bool(x) for x in (z >= tau) & (s[:POOL] >= s[0] - m)]
+
+    def margin(_: list[int]) -> dict[object, Keep]:
+        return {m: partial(_margin, m=m) for m in MARGINS}
+
+    def background(_: list[int]) -> dict[object, Keep]:
+        return {t: partial(normalised, tau=t) for t in np.round(np.arange(-0.3, 0.9, 0.02), 2)}
+
+    def both(_: list[int]) -> dict[object, Keep]:
+        taus = np.round(np.arange(-0.2, 0.5, 0.05), 2)
+        return {(m, t): partial(normalised, tau=t, m=m) for m in MARGINS[15:] for t in taus}
+
+    def first_step(_: list[int]) -> dict[object, Keep]:
+        steps = [g / 100 for g in range(4, 30)]
+        return {(m, g): partial(_first_step, m=m, g=g) for m in MARGINS[15:] for g in steps}
+
+    return {
+        "margin below the best (shipped)": margin,
+        "height above the topic's background": background,
+        "margin and height above background": both,
+        "margin, stopping at the first step after 3 papers": first_step,
+    }
+
+
+def logistic_rule(
+    features: Features, rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels
+) -> Family:
+    """A logistic fit of every signal, each taken relative to the topic's best candidate,
+    fitted on the training fold; the threshold on its output is the rule's parameter."""
+    from scipy.optimize import minimize
+
+    names = sorted(features[0])
+    matrices = [np.stack([np.array(f[n]) - max(f[n]) for n in names], axis=1) for f in features]
+
+    def family(train: list[int]) -> dict[object, Keep]:
+        x = np.vstack([matrices[i] for i in train])
+        y = np.array(
+            [h.paper.paper_id in labels(topics[i]) for i in train for h in rows[i][:POOL]],
+            dtype=float,
+        )
+        mu, sd = x.mean(0), x.std(0) + 1e-9
+
+        def loss(w: np.ndarray) -> float:
+            p = 1 / (1 + np.exp(-(((x - mu) / sd) @ w[:-1] + w[-1])))
+            ll = y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)
+            return float(-ll.mean() + 0.01 * np.sum(w[:-1] ** 2))
+
+        w = minimize(loss, np.zeros(len(names) + 1), method="L-BFGS-B").x
+
+        def keep(i: int, hits: Sequence[SearchHit], t: float) -> list[bool]:
+            return [bool(v) for v in ((matrices[i] - mu) / sd) @ w[:-1] + w[-1] >= t]
+
+        return {t: partial(keep, t=t) for t in np.round(np.arange(-6, 4, 0.05), 2)}
+
+    return family
+
+
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--signals", action="store_true", help="within-topic AUC per signal")
@@ -323,8 +453,13 @@ def main() -> dict[str, object]:
     features = signal_features(library, rows, topics) if args.signals else None
     for name, labels in label_sets.items():
         part = held_out(drafts, rows, topics, labels)
+        families = score_rules(rows)
         if features is not None:
             part["signal_auc"] = signal_auc(features, rows, topics, labels)
+            families["logistic fit of every signal"] = logistic_rule(features, rows, topics, labels)
+        part["other_cuts_held_out"] = {
+            name: cross_validate(rows, topics, labels, family) for name, family in families.items()
+        }
         result[name] = part
     for key, value in result.items():
         if isinstance(value, dict) and key in label_sets:

@@ -118,17 +118,23 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     rq = r.get("related_quality", {})
-    if rq:
-        before, after = rq["count_only"], rq["relevance_cut_held_out"]
+    for labels, named in (("old", "old"), ("audited", "audited")):
+        part = rq.get(labels)
+        if not part:
+            continue
+        before, after = part["count_only"], part["relevance_cut_held_out"]
+        ceiling = part["ceiling_of_any_cut"]
         out.append(
             (
-                f"Related work (extractive), {rq['topics']} labelled topics, held out (2-fold): "
-                "precision / recall of cited papers, papers per draft; before (top 12) -> after",
+                f"Related work (extractive), {rq['topics']} topics, {named} labels, held out "
+                "(2-fold): precision / recall of cited papers, papers per draft; before (top 12) "
+                "-> after (relevance cut); a perfect per-topic cut of the same ranking",
                 f"{before['precision']:.2f} / {before['recall']:.2f}, {before['mean_cited']:.1f} -> "
                 f"{after['precision']:.2f} / {after['recall']:.2f}, {after['mean_cited']:.1f} "
                 f"(all relevant cited in {after['all_relevant_cited']:.0%} of topics; "
                 f"citation validity {after['citation_validity']:.2f}; "
-                f"median {after['median_draft_s']:.2f} s)",
+                f"median {after['median_draft_s']:.2f} s); "
+                f"{ceiling['precision']:.2f} / {ceiling['recall']:.2f}",
             )
         )
     b = r.get("batch_overhead", {})
