@@ -124,8 +124,11 @@ def relevance_cut(scores: Sequence[float], margin: float = RELEVANCE_MARGIN) -> 
     Relative, not absolute: how high a topic's papers score depends on how the
     topic is worded, but its papers score alike while the next-nearest topic's
     start lower. An absolute floor, a cut at the largest step between
-    neighbours and a fit of all the score parts were tried and did worse on
-    held-out topics (bench/related_quality.py).
+    neighbours, the height above the topic's background and a fit of all the
+    score parts, the best sentence's evidence, sub-query agreement and
+    similarity to the best papers were tried and did no better on held-out
+    topics: none of them orders a topic's candidates better than the score
+    this cut uses (bench/related_quality.py --signals).
     """
     if not scores:
         return 0
