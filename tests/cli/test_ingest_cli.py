@@ -12,7 +12,7 @@ from pathlib import Path
 
 from litreview.cli.ingest import plain_progress
 from litreview.index.library import Library
-from litreview.settings import Settings
+from litreview.settings import Settings, load_settings
 from tests.conftest import litreview_bin, run_cli
 from tests.index.test_library import small_corpus
 
@@ -273,6 +273,8 @@ def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
         run_cli(home, "ingest", "--zotero", "--json", env={**FAST, "HOME": str(tmp_path)}).stdout
     )
     assert first["added"] == 3 and first["files"][0]["path"] == str(library)
+    with Library(load_settings()) as lib:
+        before = {p.paper_id: p.title for p in lib.papers()}
     with sqlite3.connect(library / "zotero.sqlite") as db:
         trashed, kept = [
             r[0]
@@ -298,4 +300,19 @@ def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
     (outcome,) = again["files"]
     assert outcome["records"] == 2 and outcome["updated"] == 1
     assert outcome["skip_reasons"] == {"already in the library": 1}
-    assert "1 paper(s) ingested from this Zotero library before are no longer in it" in proc.stderr
+    # The trashed item leaves the library: catalog, vectors, token store and BM25 alike.
+    assert outcome["removed"] == 1 and again["removed"] == 1
+    assert "removed 1 paper(s) no longer in this Zotero library" in proc.stderr
+    with Library(load_settings()) as lib:
+        after = {p.paper_id: p.title for p in lib.papers()}
+        (gone,) = set(before) - set(after)
+        assert len(after) == 2 and lib.pending == 0
+        stores = lib._stores
+        assert stores.vectors.collection.get(where={"paper_id": gone})["ids"] == []
+        assert stores.vectors.count() > 0
+        assert stores.tokens.paper_ids() == set(after)
+        assert stores.catalog.pages(gone) == ()
+        hits = lib.search(lib.request(before[gone], k=5, mode="lexical"))
+        assert gone not in {h.paper.paper_id for h in hits}
+    third = json.loads(run_cli(home, "ingest", str(library), "--json", env=FAST).stdout)
+    assert third["removed"] == 0 and third["files"][0]["records"] == 2

@@ -156,3 +156,39 @@ def test_author_filter_in_the_catalog(tmp_path: Path) -> None:
     assert cat.ids_matching(author="Oguz") == {b}
     assert cat.ids_matching(author="Martin Abadi") == {a}, "not Martin Smith + Jane Abadi"
     assert cat.ids_matching(author="Goodfellow", year_from=2000) == set()
+
+
+def test_remove_clears_every_table_keyed_by_paper(tmp_path: Path) -> None:
+    """Removal (a paper trashed in Zotero) reaches tables the catalog gains later too."""
+    from litreview.reading.paper import PageText
+
+    cat = Catalog(tmp_path / "c.sqlite3")
+    gone = make("Gone", full_text=(PageText(1, "body text"),))
+    cat.upsert([gone, make("Kept")])
+    with cat.transaction() as db:  # a table added by a later version (full-text passages)
+        db.execute("CREATE TABLE passages (paper_id TEXT, n INTEGER, text TEXT)")
+        db.execute("INSERT INTO passages VALUES (?, 0, 'x')", (gone.paper_id,))
+    revision = cat.revision
+    assert cat.remove([gone.paper_id, "no-such-id"]) == 1
+    assert {p.paper_id for p in cat.all()} == {paper_id_for("Kept")}
+    assert cat.pages(gone.paper_id) == () and cat.fulltext_count() == 0
+    assert cat._rows("SELECT COUNT(*) FROM passages")[0][0] == 0
+    assert cat.revision == revision + 1  # BM25 is rebuilt without it
+    assert cat.remove([]) == 0
+
+
+def test_collection_and_tag_filters_match_whole_names_any_case(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.upsert(
+        [
+            make("A", extra={"collections": "Space; Physics", "tags": "Astrobiology"}),
+            make("B", extra={"collections": "Space Law"}),
+            make("C"),
+        ]
+    )
+    assert cat.ids_matching(collection="space") == {paper_id_for("A")}
+    assert cat.ids_matching(collection="Space Law") == {paper_id_for("B")}
+    assert cat.ids_matching(tag="ASTROBIOLOGY", collection="physics") == {paper_id_for("A")}
+    assert cat.ids_matching(tag="Astro") == set()  # whole names, not substrings
+    assert cat.listed_names("collections") == ["Physics", "Space", "Space Law"]
+    assert cat.listed_names("tags") == ["Astrobiology"]

@@ -39,6 +39,14 @@ def test_table_replaces_rows_and_keeps_chunks_apart(tmp_path: Path) -> None:
     assert VectorTable(tmp_path / "v.sqlite3", "m2").count() == 0  # another model: start over
 
 
+def test_table_forgets_removed_papers(tmp_path: Path) -> None:
+    """A paper trashed in Zotero leaves the MPNet table with the rest of the library."""
+    table = VectorTable(tmp_path / "v.sqlite3", "m1")
+    table.replace_papers({pid: unit(1, 0)[None] for pid in ("a", "b", "c")})
+    table.remove_papers(["a", "c", "missing"])
+    assert table.paper_ids() == {"b"} and table.get(["a"]) == {}
+
+
 def test_library_built_without_it_catches_up_and_hits_carry_its_score(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -153,10 +153,13 @@ def ingest_command(
         else ""
     )
     merged = f"{report.merged} merged as duplicates, " if report.merged else ""
+    removed = (
+        f", {report.removed} removed (no longer in their Zotero library)" if report.removed else ""
+    )
     out.print(
         f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
         f"{report.skipped} skipped{_reasons(report.skip_reasons)}, {merged}"
-        f"{len(report.failed)} failed{resumed}. "
+        f"{len(report.failed)} failed{removed}{resumed}. "
         f"Library: {total} papers.",
         soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
     )

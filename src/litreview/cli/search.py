@@ -12,6 +12,7 @@ import click
 from litreview.cli.context import AppContext, console
 
 if TYPE_CHECKING:
+    from litreview.index.library import Library
     from litreview.index.retriever import SearchHit
 
 
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
     "'Martin Abadi', 'abadi' (initials, either order; case and accents ignored: "
     "'Oguz' finds Oğuz).",
 )
+@click.option(
+    "--collection", help="Only papers filed in this Zotero collection (its name, any case)."
+)
+@click.option("--tag", help="Only papers with this Zotero tag (its name, any case).")
 @click.pass_obj
 def search_command(
     app: AppContext,
@@ -57,6 +62,8 @@ def search_command(
     year_from: int | None,
     year_to: int | None,
     author: str | None,
+    collection: str | None,
+    tag: str | None,
 ) -> None:
     """Find the papers most relevant to QUERY."""
     if (query is None) == (queries is None):
@@ -73,7 +80,14 @@ def search_command(
             AuthorQuery.parse(author)
         except ValueError as exc:
             raise click.UsageError(f"--author: {exc}") from exc
-    filters = Filters(source=source, year_from=year_from, year_to=year_to, author=author)
+    filters = Filters(
+        source=source,
+        year_from=year_from,
+        year_to=year_to,
+        author=author,
+        collection=collection,
+        tag=tag,
+    )
     from litreview.review.questions import read_questions
 
     items = (
@@ -81,6 +95,8 @@ def search_command(
     )
     out = console()
     with app.open_library(require_papers=True) as library:
+        _check_names(library, "collection", "collections", collection)
+        _check_names(library, "tag", "tags", tag)
         pending = library.reconcile()
         if pending:
             out.print(
@@ -103,6 +119,20 @@ def search_command(
                     _print_table(text, hits, filters.active())
         except BrokenPipeError:  # `litreview search ... | head`
             sys.stderr.close()
+
+
+def _check_names(library: Library, option: str, key: str, name: str | None) -> None:
+    """A collection or tag no paper has is a typo, not an empty result: say which exist."""
+    if name is None:
+        return
+    known = library.listed_names(key)
+    if name.strip().casefold() in {n.casefold() for n in known}:
+        return
+    listing = ", ".join(repr(n) for n in known[:20]) + (" ..." if len(known) > 20 else "")
+    raise click.UsageError(
+        f"--{option}: no paper in the library has the {option} {name!r}; "
+        + (f"{key}: {listing}" if known else f"its papers have no {key} (only Zotero gives them)")
+    )
 
 
 def _print_json(qid: str, query: str, hits: list[SearchHit], as_json: bool) -> None:

@@ -100,6 +100,7 @@ class Catalog:
         self._lock = threading.RLock()
         self._db, self.writable = connect(path)
         self._db.create_function("author_match", 2, _author_match, deterministic=True)
+        self._db.create_function("listed", 2, _listed, deterministic=True)
         self._select = _SELECT
         if not self.writable:
             # A read-only catalog written before DOIs counted is read as it is.
@@ -358,6 +359,51 @@ class Catalog:
         )
         return {str(r[0]): str(r[1]) for r in rows}
 
+    def remove(self, paper_ids: Iterable[str]) -> int:
+        """Delete papers and every row keyed to them (pages, full text, ...); one transaction.
+
+        Every table with a ``paper_id`` column is cleared, so tables added later
+        (passages) go with the paper without this method knowing them.
+        """
+        ids = sorted(set(paper_ids))
+        if not ids:
+            return 0
+        with self.transaction() as db:
+            tables = [
+                str(r[0])
+                for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if any(c[1] == "paper_id" for c in db.execute(f"PRAGMA table_info({r[0]})"))
+            ]
+            removed = 0
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for table in tables:
+                    cursor = db.execute(f"DELETE FROM {table} WHERE paper_id IN ({marks})", part)
+                    if table == "papers":
+                        removed += cursor.rowcount
+            self._bump_revision(db)
+        return removed
+
+    def drop_source(self, paper_ids: Iterable[str], source: str) -> None:
+        """Forget that ``source`` gave these papers (they stay: another source has them)."""
+        with self.transaction() as db:
+            for pid in paper_ids:
+                row = db.execute("SELECT sources FROM papers WHERE paper_id = ?", (pid,)).fetchone()
+                if row is None:
+                    continue
+                kept = [s for s in json.loads(row[0]) if s != source]
+                db.execute(
+                    "UPDATE papers SET sources = ? WHERE paper_id = ?", (json.dumps(kept), pid)
+                )
+
+    def sources_of(self, paper_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each paper's sources (files and libraries it was read from)."""
+        query = "SELECT paper_id, sources FROM papers WHERE paper_id IN ({marks})"
+        with self._lock:
+            rows = list(rows_for_ids(self._db, query, list(paper_ids)))
+        return {str(pid): list(json.loads(src)) for pid, src in rows}
+
     def fulltext_count(self) -> int:
         try:
             return int(str(self._rows("SELECT COUNT(*) FROM fulltext")[0][0]))
@@ -448,11 +494,14 @@ class Catalog:
         year_from: int | None = None,
         year_to: int | None = None,
         author: str | None = None,
+        collection: str | None = None,
+        tag: str | None = None,
     ) -> set[str]:
         """Paper ids passing metadata filters.
 
         Sources match case-insensitively as substrings of a file name; authors as
-        people type them (:class:`AuthorQuery`).
+        people type them (:class:`AuthorQuery`); a Zotero collection or tag by its
+        whole name, case-insensitively (``extra`` keeps them as ``"a; b"``, as read).
         """
         clauses: list[str] = []
         params: list[object] = []
@@ -463,6 +512,15 @@ class Catalog:
             query = AuthorQuery.parse(author)  # raises ValueError on a query with no name in it
             clauses.append("author_match(authors, ?)")
             params.append(query.encoded)
+        if collection is not None:  # filed in it, or in one of its sub-collections
+            clauses.append(
+                "(listed(json_extract(extra, '$.collections'), ?) "
+                "OR listed(json_extract(extra, '$.collections_within'), ?))"
+            )
+            params += [collection, collection]
+        if tag is not None:
+            clauses.append("listed(json_extract(extra, '$.tags'), ?)")
+            params.append(tag)
         if year_from is not None:
             clauses.append("year >= ?")
             params.append(year_from)
@@ -471,6 +529,18 @@ class Catalog:
             params.append(year_to)
         where = " AND ".join(clauses) or "1"
         return {str(r[0]) for r in self._rows(f"SELECT paper_id FROM papers WHERE {where}", params)}
+
+    def listed_names(self, key: str) -> list[str]:
+        """Every name filed under ``extra[key]`` ("collections", "tags") in the library, sorted."""
+        keys = ("collections", "collections_within") if key == "collections" else (key,)
+        names: set[str] = set()
+        for k in keys:
+            rows = self._rows(
+                f"SELECT json_extract(extra, '$.{k}') FROM papers "
+                f"WHERE json_extract(extra, '$.{k}') IS NOT NULL"
+            )
+            names |= {n for r in rows for n in _split_listed(str(r[0]))}
+        return sorted(names, key=str.casefold)
 
     def get_meta(self, key: str) -> str | None:
         row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
@@ -641,3 +711,16 @@ def _author_match(authors_json: str, encoded_query: str) -> int:
     """SQLite function: does any author of a paper match the (encoded) query?"""
     query = _decoded(encoded_query)
     return int(any(query.matches(str(name)) for name in json.loads(authors_json)))
+
+
+def _split_listed(joined: str) -> list[str]:
+    """Names as the readers join them into one ``extra`` value ("a; b")."""
+    return [n.strip() for n in joined.split("; ") if n.strip()]
+
+
+def _listed(joined: str | None, name: str) -> int:
+    """Whether ``name`` is one of the names in ``joined`` (SQL: collection and tag filters)."""
+    if not joined:
+        return 0
+    wanted = name.strip().casefold()
+    return int(any(n.casefold() == wanted for n in _split_listed(joined)))

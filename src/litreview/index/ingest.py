@@ -44,7 +44,9 @@ class FileOutcome:
     ``skip_reasons`` ("already in the library" for an unchanged re-ingest,
     "no abstract", "no title", ...); ``merged`` counts duplicates folded into
     another record of the same file; ``failed`` counts records lost because
-    the file could not be read at all.
+    the file could not be read at all. ``removed`` is outside that sum: papers
+    a Zotero library gave before and no longer has (trashed or deleted there),
+    taken out of the library; they are not records of this reading.
     """
 
     path: Path
@@ -56,6 +58,7 @@ class FileOutcome:
     records: int = 0
     merged: int = 0
     failed: int = 0
+    removed: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -83,6 +86,10 @@ class IngestReport:
         return sum(f.skipped for f in self.files)
 
     @property
+    def removed(self) -> int:
+        return sum(f.removed for f in self.files)
+
+    @property
     def merged(self) -> int:
         return sum(f.merged for f in self.files)
 
@@ -104,6 +111,7 @@ class IngestReport:
             "updated": self.updated,
             "skipped": self.skipped,
             "failed": len(self.failed),
+            "removed": self.removed,
             "embedded": self.embedded,
             "chunks": self.chunks,
             "resumed": self.resumed,
@@ -122,6 +130,7 @@ class IngestReport:
                     "skipped": f.skipped,
                     "skip_reasons": f.skip_reasons,
                     "failed": f.failed,
+                    "removed": f.removed,
                     "error": f.error,
                     "warnings": f.warnings,
                 }
@@ -176,7 +185,8 @@ def ingest(
             outcome.warnings.extend(upserted.conflicts)
             if result.papers and (options is None or options.collection is None):
                 kept = set(upserted.added + upserted.updated + upserted.unchanged)
-                outcome.warnings.extend(_gone_from_source(library, result.papers[0], kept))
+                outcome.removed, notes = _remove_gone(library, result.papers[0], kept)
+                outcome.warnings.extend(notes)
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)
@@ -184,29 +194,46 @@ def ingest(
     return report
 
 
-def _gone_from_source(library: Stores, sample: Paper, kept: set[str]) -> list[str]:
-    """Papers a Zotero library gave before and no longer has (trashed or deleted there).
+def _remove_gone(library: Stores, sample: Paper, kept: set[str]) -> tuple[int, list[str]]:
+    """Remove papers a Zotero library gave before and no longer has (trashed or deleted there).
 
-    They are named, not removed: removing a paper from the vector, token and
-    BM25 stores is not supported yet, and a paper trashed by mistake should
-    not vanish from answers silently.
+    Re-reading a Zotero library is how it is kept in step, so an item trashed
+    there leaves litreview too: from the catalog and every index, named in a
+    note so a mistaken trash can be seen (restoring it in Zotero and ingesting
+    again brings it back). A paper another source also gave (a BibTeX export,
+    a PDF) stays, only no longer attributed to this library. Reading one
+    collection (``--collection``) proves nothing about the others, so the
+    caller skips this then. Returns (papers removed, notes).
     """
     source = sample.sources[0] if sample.sources else ""
     if not source.endswith(".sqlite"):
-        return []
+        return 0, []
     gone = {
         pid: title
         for pid, title in library.catalog.titles_from_source(source).items()
         if pid not in kept
     }
     if not gone:
-        return []
-    names = "; ".join(repr(t[:60]) for t in list(gone.values())[:5])
-    return [
-        f"{len(gone)} paper(s) ingested from this Zotero library before are no longer in it "
-        f"(trashed or deleted there) and stay in litreview's library: {names}"
-        + (" ..." if len(gone) > 5 else "")
-    ]
+        return 0, []
+    sources = library.catalog.sources_of(gone)
+    elsewhere = [pid for pid in gone if len(sources.get(pid, [])) > 1]
+    library.catalog.drop_source(elsewhere, source)
+    leaving = [pid for pid in gone if pid not in elsewhere]
+    removed = library.remove_papers(leaving)
+    notes: list[str] = []
+    if removed:
+        names = "; ".join(repr(gone[p][:60]) for p in leaving[:5])
+        notes.append(
+            f"removed {removed} paper(s) no longer in this Zotero library (trashed or deleted "
+            f"there): {names}" + (" ..." if removed > 5 else "")
+        )
+    if elsewhere:
+        names = "; ".join(repr(gone[p][:60]) for p in elsewhere[:5])
+        notes.append(
+            f"{len(elsewhere)} paper(s) no longer in this Zotero library stay, as another "
+            f"source has them: {names}" + (" ..." if len(elsewhere) > 5 else "")
+        )
+    return removed, notes
 
 
 def embed_pending(

@@ -282,6 +282,12 @@ class TokenStore(ModelStore):
                     [(int(t),) for t in unique],
                 )
 
+    def remove_papers(self, paper_ids: Sequence[str]) -> None:
+        """Forget these papers' tokens and their share of the document frequencies."""
+        with self._writing():
+            for paper_id in paper_ids:
+                self._remove(paper_id)
+
     def _remove(self, paper_id: str) -> None:
         row = self._db.execute(
             "SELECT token_ids FROM paper_tokens WHERE paper_id = ?", (paper_id,)

@@ -86,6 +86,10 @@ class Library:
     def source_counts(self) -> dict[str, int]:
         return self._stores.catalog.source_counts()
 
+    def listed_names(self, key: str) -> list[str]:
+        """The Zotero collections (``"collections"``) or tags (``"tags"``) papers are in."""
+        return self._stores.catalog.listed_names(key)
+
     def phrase_share(self, phrases: list[str]) -> dict[str, float]:
         """Share of the library whose text contains each phrase (theme naming discounts these)."""
         return self._stores.catalog.phrase_share(phrases)

@@ -34,11 +34,23 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     author: str | None = None
+    collection: str | None = None  # a Zotero collection the paper is filed in
+    tag: str | None = None  # a Zotero tag the paper carries
     exclude: frozenset[str] = frozenset()  # paper ids never to return ("papers like this")
 
     def active(self) -> bool:
         """Whether a metadata filter applies (exclusions are applied to the ranking itself)."""
-        return any(v is not None for v in (self.source, self.year_from, self.year_to, self.author))
+        return any(
+            v is not None
+            for v in (
+                self.source,
+                self.year_from,
+                self.year_to,
+                self.author,
+                self.collection,
+                self.tag,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,12 @@ class Retriever:
         f = request.filters
         allowed = (
             self.catalog.ids_matching(
-                source=f.source, year_from=f.year_from, year_to=f.year_to, author=f.author
+                source=f.source,
+                year_from=f.year_from,
+                year_to=f.year_to,
+                author=f.author,
+                collection=f.collection,
+                tag=f.tag,
             )
             if f.active()
             else None

@@ -130,3 +130,12 @@ class ModelStore:
     def paper_ids(self) -> set[str]:
         with self._lock:
             return {r[0] for r in self._db.execute(f"SELECT paper_id FROM {self.TABLE}")}
+
+    def remove_papers(self, paper_ids: Sequence[str]) -> None:
+        """Forget these papers' rows (a paper removed from the library); one transaction."""
+        ids = list(paper_ids)
+        with self._writing() as db:
+            for start in range(0, len(ids), SLICE):
+                part = ids[start : start + SLICE]
+                marks = ",".join("?" * len(part))
+                db.execute(f"DELETE FROM {self.TABLE} WHERE paper_id IN ({marks})", part)

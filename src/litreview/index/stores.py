@@ -151,6 +151,24 @@ class Stores:
         index.save(self.settings.lexical_path, revision)
         return index
 
+    def remove_papers(self, paper_ids: list[str]) -> int:
+        """Take papers out of every store; returns how many the catalog had.
+
+        Derived stores first, the catalog last: a run stopped in between leaves
+        papers the catalog still calls indexed but a store lacks, which
+        reconciling re-embeds (and the next ingest removes again), never
+        vectors of a paper the catalog no longer knows. BM25 follows the
+        catalog's revision (rebuilt by :meth:`refresh_lexical`).
+        """
+        if not paper_ids:
+            return 0
+        with self.lock:
+            self.vectors.remove_papers(paper_ids)
+            self.tokens.remove_papers(paper_ids)
+            if self.reranker is not None:
+                self.reranker.table.remove_papers(paper_ids)
+            return self.catalog.remove(paper_ids)
+
     def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
         """Rebuild BM25 if the catalog moved on since it was built (or it is damaged)."""
         revision = self.catalog.revision

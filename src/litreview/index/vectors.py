@@ -131,6 +131,11 @@ class VectorStore:
             metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
         )
 
+    def remove_papers(self, paper_ids: list[str]) -> None:
+        """Delete every chunk of these papers (papers removed from the library)."""
+        if paper_ids:
+            self.collection.delete(where=_of_papers(sorted(paper_ids)))
+
     def query(
         self, vector: np.ndarray, n: int, paper_ids: set[str] | None = None
     ) -> list[ChunkHit]:

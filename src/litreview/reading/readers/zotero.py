@@ -95,6 +95,25 @@ def _item_rows(
     ]
 
 
+def _enclosing_collections(db: sqlite3.Connection) -> dict[int, list[str]]:
+    """Per item, the collections enclosing the ones it is filed in (parents, grandparents...).
+
+    Kept beside the item's own collections so that searching one collection
+    takes in its sub-collections, as ``ingest --collection`` does.
+    """
+    rows = db.execute("SELECT collectionID, collectionName, parentCollectionID FROM collections")
+    parent = {int(cid): (str(name), pid) for cid, name, pid in rows}
+    out: dict[int, list[str]] = {}
+    for item_id, cid in db.execute("SELECT itemID, collectionID FROM collectionItems"):
+        seen: set[int] = {int(cid)}
+        up = parent.get(int(cid), ("", None))[1]
+        while up is not None and up in parent and up not in seen:  # a cycle is not followed
+            seen.add(up)
+            out.setdefault(int(item_id), []).append(parent[up][0])
+            up = parent[up][1]
+    return out
+
+
 def _collection_ids(db: sqlite3.Connection, name: str) -> list[int]:
     """A collection named ``name`` (case-insensitive) and all its sub-collections."""
     rows = db.execute(
@@ -215,6 +234,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             "SELECT ci.itemID, c.collectionName FROM collectionItems ci "
             "JOIN collections c ON c.collectionID = ci.collectionID",
         )
+        within = _enclosing_collections(db)
         tags = _grouped(
             db, "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
         )
@@ -233,6 +253,8 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             extra["citation_key"] = citation
         if collections.get(item_id):
             extra["collections"] = "; ".join(sorted(set(collections[item_id])))
+        if within.get(item_id):
+            extra["collections_within"] = "; ".join(sorted(set(within[item_id])))
         if tags.get(item_id):
             extra["tags"] = "; ".join(sorted(set(tags[item_id])))
         for name in ("publicationTitle", "proceedingsTitle", "bookTitle"):

@@ -105,7 +105,7 @@ class IngestScreen(AppModal[int | None]):
         app.call_from_thread(self._report, report, what)
 
     def _report(self, report: IngestReport, what: str) -> None:
-        changed = report.added + report.updated
+        changed = report.added + report.updated + report.removed
         if report.failed:
             first = report.failed[0]
             self._failed(f"{first.path.name}: {first.error}", "error")
@@ -114,6 +114,8 @@ class IngestScreen(AppModal[int | None]):
         message = (
             f"{report.added} added, {report.updated} updated, {report.skipped} already present"
         )
+        if report.removed:
+            message += f", {report.removed} removed (gone from Zotero)"
         warnings = [w for f in report.files for w in f.warnings]
         if warnings:
             message += "\n" + "\n".join(warnings[:3])
