@@ -96,6 +96,23 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
             )
         )
+    ft = r.get("fulltext_retrieval", {})
+    if ft.get("full_text") and ft.get("abstract_only"):
+        full, abstract = ft["full_text"], ft["abstract_only"]
+        among = "among the sample library" if ft.get("distractors") else "alone"
+        out.append(
+            (
+                f"Full-text questions ({full['questions']}, answer only in the body) on the 12 "
+                f"real PDFs {among}: right paper in the top 5, abstract only -> full text; "
+                "right page in the top 5",
+                f"{abstract['paper_recall@5/all']:.3f} -> {full['paper_recall@5/all']:.3f}; "
+                + (
+                    f"{full['page_recall@5/all']:.3f}"
+                    if isinstance(full["page_recall@5/all"], float)
+                    else "not available (hits carry no page yet)"
+                ),
+            )
+        )
     s = r.get("support_quality", {})
     if s:
         h = s["held_out_at_shipped"]
@@ -161,6 +178,25 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             (
                 "Raw embedding models (MiniLM + MPNet) on the same texts, cold / warm (the limit)",
                 f"{t['model_cold_papers_per_s']} / {t['model_warm_papers_per_s']} papers/s",
+            )
+        )
+    ps = r.get("pdf_scale", {})
+    if ps:
+        x = ps["extrapolated_1000x15"]
+        mpnet = x["full_text_with_mpnet_min"]
+        out.append(
+            (
+                f"PDF pipeline per stage on the {ps['pdfs']} real PDFs ({ps['pages']} pages, "
+                f"{ps['chunks']} body chunks): read pages/s; MiniLM, store, MPNet chunks/s",
+                f"{ps['read_pages_per_s']}; {ps['minilm_chunks_per_s']}, "
+                f"{ps['store_chunks_per_s']}, {ps['mpnet_chunks_per_s']}",
+            )
+        )
+        out.append(
+            (
+                "Extrapolated: 1,000 PDFs of 15 pages, full text through MiniLM only / "
+                "also through MPNet (minutes; stages scaled by pages and chunks)",
+                f"{x['full_text_minilm_min']} / {mpnet if mpnet is not None else '-'}",
             )
         )
     st = r.get("startup", {})

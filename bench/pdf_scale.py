@@ -1,0 +1,132 @@
+"""What one PDF costs, stage by stage, and what 1,000 of them would (an extrapolation, said so).
+
+    python -m bench.pdf_scale            # the 12 real PDFs of shared/real/pdfs
+    python -m bench.pdf_scale --mpnet 48 # MPNet timed on this many of their chunks (default 32)
+
+A real 1,000-PDF set cannot be made by copying the 12 real ones: each copy carries its
+arXiv id or DOI on its first page, so litreview rightly files every copy under the same
+paper (identity is DOI and arXiv id first) and would embed 12 papers, not 1,000. So each
+stage of the pipeline is timed on the 12 real PDFs (192 pages) in one process, side by side:
+
+- *read*: pypdfium2 extraction with litreview's repairs (``reading.readers.pdf.extract``);
+- *chunk*: the body split into MiniLM windows (256 tokens, 48 overlap: ``ingest`` settings)
+  by the same :class:`~litreview.index.chunking.Chunker` that splits abstracts;
+- *MiniLM*: those chunks embedded with their token vectors (the dense and late-interaction
+  stages, one forward pass);
+- *store*: the chunks written to Chroma and the token store, as ingest writes them;
+- *MPNet*: the re-ranking model on a sample of the chunks (it is the slow stage).
+
+The extrapolation scales each stage by pages (read) or chunks (the rest) to 1,000 PDFs of
+15 pages, for three choices of what sees the full text. It assumes cost linear in chunks
+(true of the models; Chroma's index grows as n log n, not timed past this size) and says
+nothing of BM25 over full text, which this branch does not build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import save_result
+from litreview.index.chunking import Chunker
+from litreview.reading.paper import Paper
+
+REAL = Path(os.environ.get("LITREVIEW_REAL", "/work/shared/real"))
+TARGET_PDFS, TARGET_PAGES = 1000, 15
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mpnet", type=int, default=32, help="chunks to time MPNet on")
+    args = parser.parse_args()
+    from litreview.encoders.minilm import MiniLMEmbedder
+    from litreview.index.stores import Stores
+    from litreview.index.vectors import Chunk
+    from litreview.reading.readers.pdf import extract
+    from litreview.settings import load_settings
+
+    os.environ["LITREVIEW_HOME"] = tempfile.mkdtemp(prefix="litreview-pdfscale-")
+    settings = load_settings()
+    pdfs = sorted((REAL / "pdfs").glob("*.pdf"))
+
+    began = time.perf_counter()
+    texts = {path.stem: extract(path) for path in pdfs}
+    read_s = time.perf_counter() - began
+    pages = sum(len(t.pages) for t in texts.values())
+
+    embedder = MiniLMEmbedder()
+    embedder.embed(["warm up"])  # model load is a per-process cost, not a per-PDF one
+    options = settings.ingest
+    chunker = Chunker(embedder.count_tokens, options.chunk_tokens, options.chunk_overlap)
+    began = time.perf_counter()
+    chunks: list[Chunk] = []
+    for stem, text in texts.items():
+        body = "\n\n".join(p.text for p in text.pages)
+        paper = Paper(stem, text.title or stem, body)
+        chunks += chunker.chunks(paper)
+    chunk_s = time.perf_counter() - began
+
+    began = time.perf_counter()
+    encoded = embedder.encode([c.text for c in chunks])
+    minilm_s = time.perf_counter() - began
+
+    stores = Stores(settings)
+    began = time.perf_counter()
+    stores.vectors.replace_papers(chunks, encoded.vectors)
+    by_paper: dict[str, list[object]] = {}
+    for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
+        by_paper.setdefault(chunk.paper_id, []).append(tokens)
+    stores.tokens.replace_papers(by_paper)  # type: ignore[arg-type]
+    store_s = time.perf_counter() - began
+
+    mpnet: dict[str, float] | None = None
+    reranker = stores.reranker
+    if reranker is not None and args.mpnet:
+        sample = [c.text for c in chunks[:: max(1, len(chunks) // args.mpnet)]][: args.mpnet]
+        reranker.encoder.embed(["warm up"])
+        began = time.perf_counter()
+        reranker.encoder.embed(sample)
+        seconds = time.perf_counter() - began
+        mpnet = {"chunks": len(sample), "seconds": round(seconds, 1)}
+    stores.close()
+
+    per_chunk = {
+        "chunk": chunk_s / len(chunks),
+        "minilm": minilm_s / len(chunks),
+        "store": store_s / len(chunks),
+    }
+    if mpnet:
+        per_chunk["mpnet"] = mpnet["seconds"] / mpnet["chunks"]
+    target_pages = TARGET_PDFS * TARGET_PAGES
+    target_chunks = len(chunks) / pages * target_pages
+    read_min = read_s / pages * target_pages / 60
+    stages = {k: v * target_chunks / 60 for k, v in per_chunk.items()}
+    full_minilm = read_min + stages["chunk"] + stages["minilm"] + stages["store"]
+    result: dict[str, object] = {
+        "pdfs": len(pdfs),
+        "pages": pages,
+        "chunks": len(chunks),
+        "read_pages_per_s": round(pages / read_s, 1),
+        "chunk_per_s": round(len(chunks) / chunk_s, 1),
+        "minilm_chunks_per_s": round(len(chunks) / minilm_s, 1),
+        "store_chunks_per_s": round(len(chunks) / store_s, 1),
+        "mpnet_chunks_per_s": round(1 / per_chunk["mpnet"], 2) if mpnet else None,
+        "extrapolated_1000x15": {
+            "chunks": round(target_chunks),
+            "read_min": round(read_min, 1),
+            "full_text_minilm_min": round(full_minilm, 1),
+            "full_text_with_mpnet_min": round(full_minilm + stages["mpnet"], 1) if mpnet else None,
+        },
+        "load": os.getloadavg()[0],
+    }
+    for key, value in result.items():
+        print(f"{key}: {value}", flush=True)
+    save_result("pdf_scale", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
