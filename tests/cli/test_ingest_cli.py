@@ -316,3 +316,30 @@ def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
         assert gone not in {h.paper.paper_id for h in hits}
     third = json.loads(run_cli(home, "ingest", str(library), "--json", env=FAST).stdout)
     assert third["removed"] == 0 and third["files"][0]["records"] == 2
+
+
+def test_zotero_item_trashed_but_in_another_file_stays(home: Path, tmp_path: Path) -> None:
+    """Trashing in Zotero removes what only Zotero gave; a paper a .jsonl also gave stays."""
+    import shutil
+
+    library = tmp_path / "Zotero"
+    shutil.copytree(REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup", library)
+    title_sql = (
+        "SELECT i.itemID, v.value FROM items i JOIN itemData d USING(itemID) "
+        "JOIN fields f USING(fieldID) JOIN itemDataValues v USING(valueID) "
+        "WHERE f.fieldName = 'title' AND v.value LIKE 'Archimedean%'"
+    )
+    with sqlite3.connect(library / "zotero.sqlite") as db:
+        item, title = db.execute(title_sql).fetchone()
+    export = tmp_path / "mine.jsonl"
+    export.write_text(json.dumps({"title": title, "abstract": ABSTRACT}) + "\n")
+    run_cli(home, "ingest", str(export), str(library), check=True, env=FAST)
+    with sqlite3.connect(library / "zotero.sqlite") as db:
+        db.execute("INSERT INTO deletedItems (itemID) VALUES (?)", (item,))
+    proc = run_cli(home, "ingest", str(library), "--json", env=FAST)
+    summary = json.loads(proc.stdout)
+    assert summary["removed"] == 0 and summary["files"][0]["records"] == 2
+    assert "1 paper(s) no longer in this Zotero library stay, as another source" in proc.stderr
+    with Library(load_settings()) as lib:
+        (kept,) = [p for p in lib.papers() if p.title == title]
+        assert lib.count() == 3 and not any(s.endswith(".sqlite") for s in kept.sources)
