@@ -97,18 +97,21 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     ft = r.get("fulltext_retrieval", {})
-    if ft.get("full_text") and ft.get("abstract_only"):
-        full, abstract = ft["full_text"], ft["abstract_only"]
-        among = "among the sample library" if ft.get("distractors") else "alone"
+    among = "among the sample library" if ft.get("distractors") else "alone"
+    for field, label in (("question", "naming the work"), ("question_unnamed", "unnamed")):
+        if not (ft.get("full_text") and ft.get("abstract_only")):
+            break
+        full, abstract = ft["full_text"][field], ft["abstract_only"][field]
+        page = full["page_recall@5/all"]
         out.append(
             (
-                f"Full-text questions ({full['questions']}, answer only in the body) on the 12 "
-                f"real PDFs {among}: right paper in the top 5, abstract only -> full text; "
-                "right page in the top 5",
+                f"Full-text questions ({full['questions']}, answer only in the body; {label}) on "
+                f"the 12 real PDFs {among}: right paper in the top 5, abstract only -> full "
+                "text; right page in the top 5",
                 f"{abstract['paper_recall@5/all']:.3f} -> {full['paper_recall@5/all']:.3f}; "
                 + (
-                    f"{full['page_recall@5/all']:.3f}"
-                    if isinstance(full["page_recall@5/all"], float)
+                    f"{page:.3f}"
+                    if isinstance(page, float)
                     else "not available (hits carry no page yet)"
                 ),
             )
