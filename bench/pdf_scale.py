@@ -1,6 +1,7 @@
 """What one PDF costs, stage by stage, and what 1,000 of them would (an extrapolation, said so).
 
     python -m bench.pdf_scale            # the 12 real PDFs of shared/real/pdfs
+    python -m bench.pdf_scale --embed 0  # embed every chunk (default: an even sample of 256)
     python -m bench.pdf_scale --mpnet 48 # MPNet timed on this many of their chunks (default 32)
 
 A real 1,000-PDF set cannot be made by copying the 12 real ones: each copy carries its
@@ -17,7 +18,10 @@ stage of the pipeline is timed on the 12 real PDFs (192 pages) in one process, s
 - *MPNet*: the re-ranking model on a sample of the chunks (it is the slow stage).
 
 The extrapolation scales each stage by pages (read) or chunks (the rest) to 1,000 PDFs of
-15 pages, for three choices of what sees the full text. It assumes cost linear in chunks
+15 pages, for two choices of what sees the full text. Wall time depends on what else the
+shared 2-core machine runs (``load`` is recorded), so each stage's CPU time is recorded too:
+the models use both cores, so an idle machine's wall time is about CPU time / 2, the
+``idle_estimate`` (an estimate, not a measurement). It assumes cost linear in chunks
 (true of the models; Chroma's index grows as n log n, not timed past this size) and says
 nothing of BM25 over full text, which this branch does not build.
 """
@@ -40,6 +44,7 @@ TARGET_PDFS, TARGET_PAGES = 1000, 15
 
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--embed", type=int, default=256, help="chunks to embed (0: all)")
     parser.add_argument("--mpnet", type=int, default=32, help="chunks to time MPNet on")
     args = parser.parse_args()
     from litreview.encoders.minilm import MiniLMEmbedder
@@ -52,75 +57,103 @@ def main() -> dict[str, object]:
     settings = load_settings()
     pdfs = sorted((REAL / "pdfs").glob("*.pdf"))
 
-    began = time.perf_counter()
+    cpu: dict[str, float] = {}
+    began, cpu0 = time.perf_counter(), time.process_time()
     texts = {path.stem: extract(path) for path in pdfs}
     read_s = time.perf_counter() - began
+    cpu["read"] = time.process_time() - cpu0
     pages = sum(len(t.pages) for t in texts.values())
 
     embedder = MiniLMEmbedder()
     embedder.embed(["warm up"])  # model load is a per-process cost, not a per-PDF one
     options = settings.ingest
     chunker = Chunker(embedder.count_tokens, options.chunk_tokens, options.chunk_overlap)
-    began = time.perf_counter()
+    began, cpu0 = time.perf_counter(), time.process_time()
     chunks: list[Chunk] = []
     for stem, text in texts.items():
         body = "\n\n".join(p.text for p in text.pages)
         paper = Paper(stem, text.title or stem, body)
         chunks += chunker.chunks(paper)
     chunk_s = time.perf_counter() - began
+    cpu["chunk"] = time.process_time() - cpu0
+    every = max(1, len(chunks) // args.embed) if args.embed else 1
+    embedded = chunks[::every][: args.embed or None]
 
-    began = time.perf_counter()
-    encoded = embedder.encode([c.text for c in chunks])
+    began, cpu0 = time.perf_counter(), time.process_time()
+    encoded = embedder.encode([c.text for c in embedded])
     minilm_s = time.perf_counter() - began
+    cpu["minilm"] = time.process_time() - cpu0
 
     stores = Stores(settings)
-    began = time.perf_counter()
-    stores.vectors.replace_papers(chunks, encoded.vectors)
+    began, cpu0 = time.perf_counter(), time.process_time()
+    stores.vectors.replace_papers(embedded, encoded.vectors)
     by_paper: dict[str, list[object]] = {}
-    for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
+    for chunk, tokens in zip(embedded, encoded.tokens, strict=True):
         by_paper.setdefault(chunk.paper_id, []).append(tokens)
     stores.tokens.replace_papers(by_paper)  # type: ignore[arg-type]
     store_s = time.perf_counter() - began
+    cpu["store"] = time.process_time() - cpu0
 
     mpnet: dict[str, float] | None = None
     reranker = stores.reranker
     if reranker is not None and args.mpnet:
         sample = [c.text for c in chunks[:: max(1, len(chunks) // args.mpnet)]][: args.mpnet]
         reranker.encoder.embed(["warm up"])
-        began = time.perf_counter()
+        began, cpu0 = time.perf_counter(), time.process_time()
         reranker.encoder.embed(sample)
         seconds = time.perf_counter() - began
-        mpnet = {"chunks": len(sample), "seconds": round(seconds, 1)}
+        cpu["mpnet"] = time.process_time() - cpu0
+        mpnet = {"chunks": len(sample), "seconds": seconds}
     stores.close()
 
-    per_chunk = {
-        "chunk": chunk_s / len(chunks),
-        "minilm": minilm_s / len(chunks),
-        "store": store_s / len(chunks),
-    }
+    n_embedded = len(embedded)
+    per_chunk = {"chunk": chunk_s / len(chunks), "minilm": minilm_s / n_embedded}
+    per_chunk["store"] = store_s / n_embedded
+    cpu_chunk = {"chunk": cpu["chunk"] / len(chunks), "minilm": cpu["minilm"] / n_embedded}
+    cpu_chunk["store"] = cpu["store"] / n_embedded
     if mpnet:
         per_chunk["mpnet"] = mpnet["seconds"] / mpnet["chunks"]
+        cpu_chunk["mpnet"] = cpu["mpnet"] / mpnet["chunks"]
     target_pages = TARGET_PDFS * TARGET_PAGES
     target_chunks = len(chunks) / pages * target_pages
-    read_min = read_s / pages * target_pages / 60
-    stages = {k: v * target_chunks / 60 for k, v in per_chunk.items()}
-    full_minilm = read_min + stages["chunk"] + stages["minilm"] + stages["store"]
+
+    def minutes(read: float, chunk: dict[str, float], divide: float) -> dict[str, float | None]:
+        base = (
+            (
+                read / pages * target_pages
+                + (chunk["chunk"] + chunk["minilm"]) * target_chunks
+                + chunk["store"] * target_chunks
+            )
+            / divide
+            / 60
+        )
+        return {
+            "full_text_minilm_min": round(base, 1),
+            "full_text_with_mpnet_min": round(
+                base + chunk["mpnet"] * target_chunks / divide / 60, 1
+            )
+            if "mpnet" in chunk
+            else None,
+        }
+
     result: dict[str, object] = {
         "pdfs": len(pdfs),
         "pages": pages,
         "chunks": len(chunks),
+        "chunks_embedded": n_embedded,
         "read_pages_per_s": round(pages / read_s, 1),
         "chunk_per_s": round(len(chunks) / chunk_s, 1),
-        "minilm_chunks_per_s": round(len(chunks) / minilm_s, 1),
-        "store_chunks_per_s": round(len(chunks) / store_s, 1),
+        "minilm_chunks_per_s": round(1 / per_chunk["minilm"], 1),
+        "store_chunks_per_s": round(1 / per_chunk["store"], 1),
         "mpnet_chunks_per_s": round(1 / per_chunk["mpnet"], 2) if mpnet else None,
+        "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
         "extrapolated_1000x15": {
             "chunks": round(target_chunks),
-            "read_min": round(read_min, 1),
-            "full_text_minilm_min": round(full_minilm, 1),
-            "full_text_with_mpnet_min": round(full_minilm + stages["mpnet"], 1) if mpnet else None,
+            "read_min": round(read_s / pages * target_pages / 60, 1),
+            "measured_load": minutes(read_s, per_chunk, 1.0),
+            "idle_estimate": minutes(cpu["read"], cpu_chunk, 2.0),
         },
-        "load": os.getloadavg()[0],
+        "load": round(os.getloadavg()[0], 1),
     }
     for key, value in result.items():
         print(f"{key}: {value}", flush=True)

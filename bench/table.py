@@ -186,7 +186,6 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     ps = r.get("pdf_scale", {})
     if ps:
         x = ps["extrapolated_1000x15"]
-        mpnet = x["full_text_with_mpnet_min"]
         out.append(
             (
                 f"PDF pipeline per stage on the {ps['pdfs']} real PDFs ({ps['pages']} pages, "
@@ -195,11 +194,14 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{ps['store_chunks_per_s']}, {ps['mpnet_chunks_per_s']}",
             )
         )
+        measured, idle = x["measured_load"], x["idle_estimate"]
         out.append(
             (
-                "Extrapolated: 1,000 PDFs of 15 pages, full text through MiniLM only / "
-                "also through MPNet (minutes; stages scaled by pages and chunks)",
-                f"{x['full_text_minilm_min']} / {mpnet if mpnet is not None else '-'}",
+                f"Extrapolated: 1,000 PDFs of 15 pages (~{x['chunks']} chunks), full text "
+                f"through MiniLM only / also MPNet, minutes: at load {ps['load']}; idle "
+                "estimate (CPU time / 2 cores)",
+                f"{measured['full_text_minilm_min']} / {measured['full_text_with_mpnet_min']}; "
+                f"{idle['full_text_minilm_min']} / {idle['full_text_with_mpnet_min']}",
             )
         )
     st = r.get("startup", {})
