@@ -118,15 +118,10 @@ def main() -> dict[str, object]:
     target_chunks = len(chunks) / pages * target_pages
 
     def minutes(read: float, chunk: dict[str, float], divide: float) -> dict[str, float | None]:
-        base = (
-            (
-                read / pages * target_pages
-                + (chunk["chunk"] + chunk["minilm"]) * target_chunks
-                + chunk["store"] * target_chunks
-            )
-            / divide
-            / 60
-        )
+        """Minutes for the target; ``divide`` spreads the model stages over the cores
+        (reading is one thread: never divided)."""
+        spread = (chunk["chunk"] + chunk["minilm"] + chunk["store"]) * target_chunks / divide
+        base = (read / pages * target_pages + spread) / 60
         return {
             "full_text_minilm_min": round(base, 1),
             "full_text_with_mpnet_min": round(
