@@ -58,11 +58,13 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
         assert all(h.rerank_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
     monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
     with Library(load_settings()) as lib:
-        assert lib.reconcile() == 6  # indexed without the second model: pending again
+        assert lib.reconcile() == 0  # indexed without the second model: searchable still,
+        assert lib.indexing_state().complete == 0  # but waiting for its stage
         assert lib._stores.reranker is not None and lib._stores.reranker.precision == "int8"
         mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
         assert mixed and all(h.rerank_score is None for h in mixed)
-        assert lib.ingest([]).embedded == 6 and lib.pending == 0
+        report = lib.ingest([])
+        assert report.embedded == 0 and report.reranked == 6 and lib.pending == 0
         assert lib._stores.reranker is not None and lib._stores.reranker.table.count() == 6
         hits = lib.search(SearchRequest(QUESTION, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
@@ -109,8 +111,8 @@ def test_switching_precision_reembeds_rather_than_mixing_vectors(
         assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "int8"
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION", "fp32")
     with Library(load_settings()) as lib:
-        assert lib.reconcile() == 4
-        assert lib.ingest([]).embedded == 4
+        assert lib.reconcile() == 0 and lib.indexing_state().complete == 0
+        assert lib.ingest([]).reranked == 4
         assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "fp32"
         hits = lib.search(SearchRequest(QUESTION, k=2))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")

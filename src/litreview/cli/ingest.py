@@ -14,7 +14,12 @@ from rich.markup import escape
 
 from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
 
-STAGE_LABELS = {"read": "Reading files", "embed": "Embedding papers", "lexical": "BM25 index"}
+STAGE_LABELS = {
+    "read": "Reading files",
+    "embed": "Embedding papers",
+    "lexical": "BM25 index",
+    "rerank": "Re-ranking model",
+}
 # Without a terminal (make run in CI, a pipe, a log), progress is plain lines: one per stage
 # start and end, and one per PLAIN_EVERY seconds in between, so a slow first run is never silent.
 PLAIN_EVERY = 5.0
@@ -42,7 +47,7 @@ def plain_progress(
         last[stage] = now
         line = f"{label}: {done}/{total} ({100 * done // max(total, 1)}%)"
         elapsed = now - started[stage]
-        if stage == "embed" and done and elapsed > 0:
+        if stage in ("embed", "rerank") and done and elapsed > 0:
             rate = done / elapsed
             line += f", {rate:.1f} papers/s"
             line += (
@@ -104,7 +109,8 @@ def ingest_command(
             out.print("Opening the library and its models...")
         with out.status("Opening the library and its models..."):
             pending = library.reconcile()
-        if not files and not pending:
+            unfinished = library.indexing_state().partial
+        if not files and not pending and not unfinished:
             if library.count() == 0:
                 raise click.UsageError(
                     "nothing to ingest: pass files, or --sample for the bundled demo library"
@@ -127,9 +133,11 @@ def ingest_command(
             with stop_on_ctrl_c() as stop, progress:
                 report = library.ingest(files, on_progress, stop, ReadOptions(collection))
         except (Stopped, KeyboardInterrupt):
+            state = library.indexing_state()
             out.print(
-                f"[yellow]Interrupted.[/] {library.pending} papers are saved but not yet indexed; "
-                "run 'litreview ingest' to finish."
+                f"[yellow]Interrupted.[/] {state.papers} papers saved, {state.searchable} "
+                f"searchable, {state.complete} complete; run 'litreview ingest' to finish.",
+                soft_wrap=True,
             )
             sys.exit(130)
         total = library.count()
@@ -152,6 +160,8 @@ def ingest_command(
         if report.resumed
         else ""
     )
+    if report.reranked and not report.embedded:
+        resumed += f", gave {report.reranked} papers the re-ranking model's vectors"
     merged = f"{report.merged} merged as duplicates, " if report.merged else ""
     removed = (
         f", {report.removed} removed (no longer in their Zotero library)" if report.removed else ""

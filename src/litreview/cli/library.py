@@ -19,6 +19,7 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         papers = list(library.papers())
         pending = library.pending
         sources = library.source_counts()
+        state = library.indexing_state()
     shown = papers if limit is None else papers[:limit]
     stats = {
         "count": len(papers),
@@ -26,6 +27,8 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         "pending": pending,
         "sources": sources,
         "home": str(app.settings.home),
+        "indexing": state.to_dict(),
+        "ranking_note": state.notice,
     }
     if as_json:
         click.echo(
@@ -51,6 +54,8 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     out.print(
         f"{len(papers)} papers{pending_note}. Sources: {by_source}. Home: {app.settings.home}"
     )
+    if state.notice:
+        out.print(f"note: {state.notice}", soft_wrap=True)
 
 
 def _sources(sources: tuple[str, ...]) -> str:

@@ -97,12 +97,13 @@ def search_command(
     with app.open_library(require_papers=True) as library:
         _check_names(library, "collection", "collections", collection)
         _check_names(library, "tag", "tags", tag)
-        pending = library.reconcile()
-        if pending:
-            out.print(
-                f"[yellow]warning:[/] {pending} papers are not fully indexed yet; "
-                "run 'litreview ingest' to finish"
-            )
+        library.reconcile()
+        state = library.indexing_state()
+        if state.unsearchable_notice:
+            out.print(f"[yellow]warning:[/] {state.unsearchable_notice}", soft_wrap=True)
+        # The partial-ranking note itself reaches stderr through the library's notices.
+        hybrid = (mode or library.settings.retrieval.mode) == "hybrid"
+        ranking_note = state.notice if hybrid else None
         if library.rerank_problem:
             out.print(
                 "[yellow]note:[/] searching without the second re-ranking model: "
@@ -114,7 +115,7 @@ def search_command(
                 request = library.request(text, k=k, mode=mode, mmr=mmr, filters=filters)
                 hits = library.search(request)
                 if as_json or queries:
-                    _print_json(qid, text, hits, as_json)
+                    _print_json(qid, text, hits, as_json, ranking_note)
                 else:
                     _print_table(text, hits, filters.active())
         except BrokenPipeError:  # `litreview search ... | head`
@@ -135,9 +136,16 @@ def _check_names(library: Library, option: str, key: str, name: str | None) -> N
     )
 
 
-def _print_json(qid: str, query: str, hits: list[SearchHit], as_json: bool) -> None:
+def _print_json(
+    qid: str, query: str, hits: list[SearchHit], as_json: bool, ranking_note: str | None
+) -> None:
     if as_json:
-        record = {"id": qid, "query": query, "results": [h.to_dict() for h in hits]}
+        record = {
+            "id": qid,
+            "query": query,
+            "results": [h.to_dict() for h in hits],
+            "ranking_note": ranking_note,
+        }
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     click.echo(f"# {qid}: {query}")

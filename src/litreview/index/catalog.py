@@ -1,10 +1,14 @@
 """The catalog: the library's source of truth, in SQLite.
 
 Vectors (Chroma) and the lexical index (BM25) are *derived* from it. Each
-paper row says whether its vectors are stored (``indexed``); a paper is
-written here first, in one transaction per file, and marked indexed only
-after Chroma has accepted its chunks. So an ingest killed at any point
-leaves a consistent catalog whose pending rows the next run completes.
+paper row says how far it is indexed, in two stages: ``indexed`` (searchable:
+its chunks and MiniLM vectors are in Chroma and its token vectors stored)
+and ``reranked`` (complete: the re-ranking model's vectors stored too). A
+paper is written here first, in one transaction per file, and marked at a
+stage only after the stores of that stage have accepted it. So an ingest
+killed at any point leaves a consistent catalog whose pending rows the next
+run completes; the first stage makes a big library searchable long before
+the slow second one ends (:mod:`litreview.index.ingest`).
 
 Identity: ``doi`` and ``arxiv_id`` columns (indexed) find a paper again
 whatever its title; a PDF's full text lives in ``pages`` (one row per page,
@@ -46,6 +50,7 @@ CREATE TABLE IF NOT EXISTS papers (
     extra        TEXT NOT NULL DEFAULT '{}',
     content_hash TEXT NOT NULL,
     indexed      INTEGER NOT NULL DEFAULT 0,
+    reranked     INTEGER NOT NULL DEFAULT 0,
     added_at     REAL NOT NULL,
     updated_at   REAL NOT NULL,
     text_source  TEXT
@@ -72,6 +77,7 @@ CREATE TABLE IF NOT EXISTS fulltext (
 IDENTITY_COLUMNS = """
 CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi) WHERE doi IS NOT NULL;
 CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS papers_unranked ON papers(reranked) WHERE reranked = 0;
 """
 
 
@@ -102,14 +108,25 @@ class Catalog:
         self._db.create_function("author_match", 2, _author_match, deterministic=True)
         self._db.create_function("listed", 2, _listed, deterministic=True)
         self._select = _SELECT
+        # Where "complete" is read from: a read-only catalog from before the stage model
+        # has no ``reranked`` column, and its indexed papers had every store (complete).
+        self._reranked = "reranked"
         if not self.writable:
             # A read-only catalog written before DOIs counted is read as it is.
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
             if columns and "doi" not in columns:
                 self._select = _SELECT_LEGACY
+            if columns and "reranked" not in columns:
+                self._reranked = "indexed"
             return
         self._db.executescript(SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(papers)")}
+        if "reranked" not in columns:  # catalogs written before the stage model
+            # An indexed paper then had every store, so it starts complete; reconciling
+            # sends one whose re-ranking vectors are missing back to the second stage only.
+            with self.transaction() as db:
+                db.execute("ALTER TABLE papers ADD COLUMN reranked INTEGER NOT NULL DEFAULT 0")
+                db.execute("UPDATE papers SET reranked = indexed")
         if "text_source" not in columns:  # catalogs written before text_source existed
             self._db.execute("ALTER TABLE papers ADD COLUMN text_source TEXT")
         if "doi" not in columns:  # catalogs written before identity was more than the title
@@ -224,7 +241,8 @@ class Catalog:
                     "abstract=CASE WHEN ? THEN ? ELSE abstract END, authors=?, year=?, url=?, "
                     "links=?, sources=?, extra=?, "
                     "content_hash=CASE WHEN ? THEN ? ELSE content_hash END, "
-                    "indexed=CASE WHEN ? THEN 0 ELSE indexed END, updated_at=?, "
+                    "indexed=CASE WHEN ? THEN 0 ELSE indexed END, "
+                    "reranked=CASE WHEN ? THEN 0 ELSE reranked END, updated_at=?, "
                     "text_source=CASE WHEN ? THEN ? ELSE COALESCE(text_source, ?) END "
                     "WHERE paper_id=?",
                     (
@@ -240,6 +258,7 @@ class Catalog:
                         json.dumps(extra),
                         owns_text,
                         paper.content_hash,
+                        changed,
                         changed,
                         now,
                         owns_text and stand_in_here and not stand_in_new,
@@ -418,6 +437,21 @@ class Catalog:
                 [(pid, content_hashes[pid]) for pid in paper_ids],
             )
 
+    def mark_reranked(self, paper_ids: Iterable[str], content_hashes: dict[str, str]) -> None:
+        """Mark papers complete (the re-ranking model's vectors stored), if still unchanged."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE papers SET reranked = 1 WHERE paper_id = ? AND content_hash = ?",
+                [(pid, content_hashes[pid]) for pid in paper_ids],
+            )
+
+    def mark_unreranked(self, paper_ids: Iterable[str]) -> None:
+        """Send papers back to the second stage only (their re-ranking vectors are gone)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE papers SET reranked = 0 WHERE paper_id = ?", [(pid,) for pid in paper_ids]
+            )
+
     def mark_all_pending(self) -> None:
         with self._lock:
             self._db.execute("UPDATE papers SET indexed = 0")
@@ -460,6 +494,33 @@ class Catalog:
     def pending_ids(self) -> list[str]:
         rows = self._rows("SELECT paper_id FROM papers WHERE indexed = 0 ORDER BY rowid")
         return [str(r[0]) for r in rows]
+
+    # The second stage. Complete = searchable and reranked; a paper sent back to pending
+    # (a lost vector store) keeps ``reranked``: its re-ranking vectors are still right.
+    def complete_count(self) -> int:
+        return self._count(f"indexed = 1 AND {self._reranked} = 1")
+
+    def reranked_count(self) -> int:
+        return self._count(f"{self._reranked} = 1")
+
+    def reranked_ids(self) -> set[str]:
+        rows = self._rows(f"SELECT paper_id FROM papers WHERE {self._reranked} = 1")
+        return {str(r[0]) for r in rows}
+
+    def rerank_pending_ids(self) -> list[str]:
+        """Searchable papers still waiting for the re-ranking model, in insertion order."""
+        rows = self._rows(
+            f"SELECT paper_id FROM papers WHERE {self._reranked} = 0 AND indexed = 1 ORDER BY rowid"
+        )
+        return [str(r[0]) for r in rows]
+
+    def all_reranked(self) -> bool:
+        """Whether every searchable paper has the re-ranking model's vectors (cheap: it reads
+        the partial index of papers not re-ranked, empty once a library is complete)."""
+        row = self._one(
+            f"SELECT EXISTS (SELECT 1 FROM papers WHERE {self._reranked} = 0 AND indexed = 1)"
+        )
+        return not (row and row[0])
 
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         ids = list(paper_ids)

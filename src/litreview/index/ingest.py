@@ -1,11 +1,14 @@
-"""Ingest: files into the catalog, then pending papers into vectors, then BM25.
+"""Ingest: files into the catalog, then two indexing stages (:mod:`.stages`).
 
 The order is what makes an interrupted ingest safe. Each file is read and
 validated completely, then written to the catalog in one transaction (a
-broken file changes nothing). Papers are then embedded in batches; a batch
-is marked indexed only after Chroma, the token store (late interaction) and
-the re-ranking model's table hold it. Whatever a crash leaves
-pending is picked up by the next run, including a run with no files.
+broken file changes nothing). Phase 1 makes every pending paper searchable:
+MiniLM over its chunks (Chroma) and their token vectors (late interaction),
+committed in batches of a few seconds' work, then BM25 refreshed, so search
+works as soon as phase 1 ends. Phase 2 runs the re-ranking model (MPNet,
+about 4x MiniLM's cost) over searchable papers, committed the same way. A
+batch is marked at a stage only after that stage's stores hold it; whatever
+a crash leaves, in either phase, the next run picks up, with files or not.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from litreview.index.stores import Stores
     from litreview.reading.paper import Paper
 
-# Progress events: (stage, done, total). Stages: "read", "embed", "lexical".
+# Progress events: (stage, done, total). Stages: "read", "embed", "lexical", "rerank".
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -69,6 +72,7 @@ class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
     embedded: int = 0
     chunks: int = 0
+    reranked: int = 0  # papers given the re-ranking model's vectors (phase 2)
     resumed: int = 0
     notes: list[str] = field(default_factory=list)  # about papers, not files (text cut short)
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)  # from walked folders
@@ -114,6 +118,7 @@ class IngestReport:
             "removed": self.removed,
             "embedded": self.embedded,
             "chunks": self.chunks,
+            "reranked": self.reranked,
             "resumed": self.resumed,
             "records": sum(f.records for f in self.files),
             "merged": self.merged,
@@ -190,7 +195,8 @@ def ingest(
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)
-    library.refresh_lexical(progress)
+    library.refresh_lexical(progress)  # searchable from here on
+    rerank_pending(library, report, progress, stop)
     return report
 
 
@@ -242,6 +248,7 @@ def embed_pending(
     progress: ProgressFn,
     stop: threading.Event | None = None,
 ) -> None:
+    """Phase 1: pending papers become searchable (Chroma chunks, MiniLM tokens)."""
     pending = library.catalog.pending_ids()
     if not pending:
         return
@@ -265,8 +272,6 @@ def embed_pending(
         for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
             by_paper[chunk.paper_id].append(tokens)
         library.tokens.replace_papers(by_paper)
-        if library.reranker is not None:
-            library.reranker.embed_papers([papers[pid] for pid in by_paper])
         library.catalog.mark_indexed(
             [pid for pid in ids if pid in papers],
             {pid: papers[pid].content_hash for pid in ids if pid in papers},
@@ -283,6 +288,43 @@ def embed_pending(
             f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed "
             "(ingest.max_chunks); is its text really one paper's?"
         )
+
+
+def rerank_pending(
+    library: Stores,
+    report: IngestReport,
+    progress: ProgressFn,
+    stop: threading.Event | None = None,
+) -> None:
+    """Phase 2: searchable papers get the re-ranking model's vectors, then count as complete.
+
+    Skipped when the model is off or not installed (search then never uses it,
+    and nothing is partial). Committed by time like phase 1, so a stop or a
+    crash loses at most a few seconds of work.
+    """
+    reranker = library.reranker
+    if reranker is None:
+        return
+    waiting = library.catalog.rerank_pending_ids()
+    if not waiting:
+        return
+    options = library.settings.ingest
+    batch = BatchSizer(options.batch_size, options.commit_seconds)
+    progress("rerank", 0, len(waiting))
+    start = 0
+    while start < len(waiting):
+        _check(stop)
+        began = time.monotonic()
+        ids = waiting[start : start + batch.size]
+        papers = library.catalog.get(ids)
+        reranker.embed_papers([papers[pid] for pid in ids if pid in papers])
+        library.catalog.mark_reranked(
+            list(papers), {pid: paper.content_hash for pid, paper in papers.items()}
+        )
+        report.reranked += len(papers)
+        start += len(ids)
+        batch.took(len(ids), time.monotonic() - began)
+        progress("rerank", start, len(waiting))
 
 
 class BatchSizer:

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from litreview.index.stages import IndexingState
 from litreview.index.stores import ProgressFn, Stores, _quiet
 from litreview.settings import Settings
 
@@ -36,6 +37,7 @@ class Library:
         self.settings = settings
         self._stores = Stores(settings)
         self._reconciled = False
+        self._told_partial = False
 
     def close(self) -> None:
         self._stores.close()
@@ -61,6 +63,15 @@ class Library:
     def pending(self) -> int:
         """Papers saved but not (or no longer) in every index."""
         return self._stores.catalog.pending_count()
+
+    def indexing_state(self) -> IndexingState:
+        """How many papers are searchable and how many complete (:mod:`.stages`)."""
+        return self._stores.indexing_state()
+
+    def ranking_note(self) -> str | None:
+        """ "ranking is partial: ..." while the re-ranking model has not indexed every paper
+        (search then leaves it out for all candidates); ``None`` once complete."""
+        return self.indexing_state().notice
 
     @property
     def notices(self) -> list[str]:
@@ -150,7 +161,14 @@ class Library:
         # One search at a time: the SQLite connection and BM25 state are shared by threads
         # (batch concurrency); model calls, the slow part, run in parallel outside this lock.
         with self._stores.lock:
-            return self._retriever.search(request)
+            hits = self._retriever.search(request)
+        if not self._told_partial and request.mode == "hybrid":
+            # Said once per library opened, through the notices every face prints.
+            self._told_partial = True
+            note = self.ranking_note()
+            if note is not None:
+                self._stores.notices.append(note)
+        return hits
 
     # -- ingest --------------------------------------------------------------
     def ingest(

@@ -217,17 +217,19 @@ class Retriever:
         no token vectors.
 
         Final = MaxSim + rerank_dense x dense cosine + rerank_model_weight x MPNet
-        cosine. Missing vectors happen only while papers of a library built
+        cosine. Missing token vectors happen only while papers of a library built
         before a store existed are pending re-embedding: scoring some candidates
-        and not others would mix incomparable scores (the MPNet term is dropped
-        for the same reason). A candidate found only by BM25 gets the lowest
-        dense score seen.
+        and not others would mix incomparable scores. The MPNet term is left out
+        for every query until the whole library has it (ingest's second stage).
+        A candidate found only by BM25 gets the lowest dense score seen.
         """
         late = self.tokens.score(query_tokens, candidates)
         if late is None:
             return None
         second = {}
-        if self.reranker is not None:
+        # The second model only once every searchable paper has its vectors: while the
+        # second ingest stage runs, one consistent ranking (and the faces say it is partial).
+        if self.reranker is not None and self.catalog.all_reranked():
             second = self.reranker.score(query, candidates) or {}
         floor = min(dense.values(), default=0.0)
         final = {

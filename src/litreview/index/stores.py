@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from litreview.errors import StoreDamaged
 from litreview.index.catalog import Catalog
 from litreview.index.sqlite_store import ModelStore
+from litreview.index.stages import IndexingState
 from litreview.settings import Settings
 
 if TYPE_CHECKING:
@@ -104,17 +105,28 @@ class Stores:
 
         A vector store that is not the one the catalog was indexed into (the
         user switched between embedded and a server) or that lost its data
-        sends every paper back to pending; a token or re-ranking store missing
-        some indexed papers sends those back; a stale or damaged BM25 index is
+        sends every paper back to pending; a token store missing some indexed
+        papers sends those back; a re-ranking table missing some sends those
+        back to the second stage only; a stale or damaged BM25 index is
         rebuilt. Searches then never silently miss papers.
         """
         with self.lock:
             self._reconcile_vectors()
             self._requeue_missing(self.tokens)
             if self.reranker is not None:
-                self._requeue_missing(self.reranker.table)
+                table = self.reranker.table
+                if table.count() < self.catalog.reranked_count():
+                    self.catalog.mark_unreranked(self.catalog.reranked_ids() - table.paper_ids())
             self.refresh_lexical()
             return self.catalog.pending_count()
+
+    def indexing_state(self) -> IndexingState:
+        """How many papers are searchable and how many complete (see :mod:`.stages`)."""
+        catalog = self.catalog
+        papers, searchable = catalog.count(), catalog.indexed_count()
+        if self.reranker is None:
+            return IndexingState(papers, searchable, searchable, reranking=False)
+        return IndexingState(papers, searchable, catalog.complete_count())
 
     def _reconcile_vectors(self) -> None:
         store = self.vectors

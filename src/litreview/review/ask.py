@@ -35,6 +35,7 @@ class AskResult:
     messages: list[Message] = field(default_factory=list)
     support: list[SupportCheck] = field(default_factory=list)
     unchecked_chars: int = 0  # of the answer past the support check's cap (MAX_CHECKED_CHARS)
+    ranking_note: str | None = None  # "ranking is partial: ..." while indexing is unfinished
 
     @property
     def weak(self) -> list[SupportCheck]:
@@ -50,6 +51,7 @@ class AskResult:
             "support": [s.to_dict() for s in self.support],
             "weakly_supported": len(self.weak),
             "support_unchecked_chars": self.unchecked_chars,
+            "ranking_note": self.ranking_note,
             "usage": self.usage.to_dict(),
             "model": self.model,
         }
@@ -337,6 +339,7 @@ def ask(
         messages=list(request.messages),
         support=support,
         unchecked_chars=0 if extractive else max(0, len(checked.text) - MAX_CHECKED_CHARS),
+        ranking_note=library.ranking_note(),
     )
 
 

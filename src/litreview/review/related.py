@@ -68,6 +68,7 @@ class RelatedWorkDraft:
     themes: list[Theme]
     usage: Usage
     model: str
+    ranking_note: str | None = None  # "ranking is partial: ..." while indexing is unfinished
 
     @property
     def papers(self) -> list[tuple[int, Paper]]:
@@ -104,6 +105,7 @@ class RelatedWorkDraft:
             "weakly_supported": len(self.weak),
             "usage": self.usage.to_dict(),
             "model": self.model,
+            "ranking_note": self.ranking_note,
         }
 
 
@@ -359,7 +361,9 @@ def draft_related_work(
         report("written", i, len(themes), theme.name)
         if on_theme is not None:
             on_theme(theme)
-    return RelatedWorkDraft(work, queries, themes, usage, backend.name)
+    return RelatedWorkDraft(
+        work, queries, themes, usage, backend.name, ranking_note=library.ranking_note()
+    )
 
 
 def _paragraph(

@@ -98,7 +98,11 @@ class LitReviewApp(App[None]):
             self.call_from_thread(self._status, "empty library · Ctrl+P › Ingest papers")
             self.call_from_thread(self.action_ingest, True)
         else:
-            self.call_from_thread(self._status, f"ready · {papers} papers")
+            note = library.ranking_note()
+            partial = " · ranking partial (ingest unfinished)" if note else ""
+            self.call_from_thread(self._status, f"ready · {papers} papers{partial}")
+            if note:
+                self.call_from_thread(self.notify, note, title="Library", timeout=10)
 
     def action_help(self) -> None:
         from litreview.tui.screens.help import HelpScreen

@@ -121,6 +121,8 @@ class ChatScreen(AppScreen[None]):
         if result.dropped_citations:
             dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
             text += f"\n\n*Removed citations to sources that were not provided: {dropped}*"
+        if result.ranking_note:
+            text += f"\n\n*Note: {escape_markdown(result.ranking_note)}.*"
         text += f"\n\n<sub>{result.model} · {result.usage.cost_label}</sub>"
         widget.result = result
         self.query_one(SourcesPanel).show_result(result, owner=widget)

@@ -84,6 +84,11 @@ class LibraryScreen(AppScreen[None]):
         library = self.litreview.library
         if query:
             papers = [h.paper for h in library.search(library.request(query, k=SEARCH_RESULTS))]
+            note = library.ranking_note()
+            if note:
+                self.app.call_from_thread(
+                    self.app.notify, note, title="Search", timeout=8, markup=False
+                )
         else:
             papers = list(library.papers())
         self.app.call_from_thread(self._show, papers, query)

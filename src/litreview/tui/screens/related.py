@@ -116,6 +116,8 @@ class RelatedWorkScreen(AppScreen[None]):
             return
         self.query_one("#draft", Markdown).update(render(draft, "md").text)
         self._activity(f"draft ready: {len(draft.themes)} themes, {len(draft.papers)} papers")
+        if draft.ranking_note:
+            self.app.notify(draft.ranking_note, title="Related work", timeout=10, markup=False)
 
     def action_export(self, fmt: str) -> None:
         from litreview.errors import LitreviewError
