@@ -160,3 +160,48 @@ def test_directory_and_stdin_are_named(tmp_path: Path) -> None:
         read_file(tmp_path)
     with pytest.raises(LibraryFileError, match="standard input"):
         read_file(Path("-"))
+
+
+def test_gzip_jsonl_is_read_a_line_at_a_time(tmp_path: Path) -> None:
+    import gzip
+
+    from litreview.reading.readers import expand_paths
+
+    rows = [
+        {"title": f"Paper {i}", "abstract": f"Abstract number {i} about graphs."} for i in range(3)
+    ]
+    path = tmp_path / "papers.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("\ufeff" + "\n".join(json.dumps(r) for r in rows) + "\r\n\n")
+    result = read_file(path)
+    assert [p.title for p in result.papers] == ["Paper 0", "Paper 1", "Paper 2"]
+    assert expand_paths([tmp_path])[0] == [path]  # a folder walk takes it too
+    plain = tmp_path / "papers.bib.gz"
+    with gzip.open(plain, "wt", encoding="utf-8") as out:
+        out.write("@article{a, title={Graph Paper}, abstract={About graphs.}}\n")
+    assert [p.title for p in read_file(plain).papers] == ["Graph Paper"]
+
+
+def test_damaged_gzip_and_bad_lines_name_the_line(tmp_path: Path) -> None:
+    import gzip
+
+    good = json.dumps({"title": "T", "abstract": "A."})
+    path = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress(("\n".join([good] * 2000) + "\n").encode())
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(LibraryFileError, match="damaged or cut short"):
+        read_file(path)
+    bad = tmp_path / "bad.jsonl.gz"
+    bad.write_bytes(gzip.compress(f"{good}\n{{not json\n".encode()))
+    with pytest.raises(LibraryFileError, match="invalid JSON") as err:
+        read_file(bad)
+    assert err.value.line == 2
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(good.encode() + b"\n" + '{"title": "caf\xe9"}'.encode("latin-1") + b"\n")
+    with pytest.raises(LibraryFileError, match="not valid UTF-8") as err:
+        read_file(latin)
+    assert err.value.line == 2
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    with pytest.raises(LibraryFileError, match="file is empty"):
+        read_file(empty)

@@ -20,8 +20,15 @@ from litreview.reading.dedupe import merge_counted
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.paper import Paper
 from litreview.reading.readers.bibtex import read_bibtex
-from litreview.reading.readers.tabular import read_csv, read_json, read_jsonl, read_tsv
-from litreview.reading.readers.text import decode
+from litreview.reading.readers.stream import inner_suffix, read_gz_text, text_lines
+from litreview.reading.readers.tabular import (
+    read_csv,
+    read_json,
+    read_jsonl,
+    read_jsonl_lines,
+    read_tsv,
+)
+from litreview.reading.readers.text import decode, decode_bytes
 from litreview.reading.readers.trending import read_trending
 
 Reader = Callable[[Path, str], Collected]
@@ -38,6 +45,8 @@ READERS: dict[str, Reader] = {
 }
 # Read from the path, not as UTF-8 text.
 BINARY_SUFFIXES = (".pdf", ".sqlite")
+# Read a line at a time (a 50,000-paper file never sits in memory as one string).
+STREAMED = (".jsonl", ".ndjson")
 ZOTERO_DB = "zotero.sqlite"
 
 
@@ -107,7 +116,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, st
                     continue
                 file = here / name
                 suffix = file.suffix.lower()
-                if suffix in READERS or suffix == ".pdf":
+                if inner_suffix(file) in READERS or suffix == ".pdf":
                     files.append(file)
                 elif suffix == ".sqlite":
                     skipped.append((file, "an SQLite file that is not a zotero.sqlite"))
@@ -129,9 +138,9 @@ def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
     database = zotero_database(path) if path.suffix.lower() == ".sqlite" or path.is_dir() else None
     if path.is_dir() and database is None:
         raise LibraryFileError(path, "is a directory; pass the files inside it")
-    suffix = path.suffix.lower()
+    suffix = inner_suffix(path)
     if database is None and suffix not in READERS and suffix not in BINARY_SUFFIXES:
-        known = ", ".join(known_suffixes())
+        known = ", ".join(known_suffixes()) + " (text formats also gzip-compressed, .jsonl.gz)"
         raise LibraryFileError(
             path, f"unknown file type {path.suffix or '(none)'!r}; known: {known}"
         )
@@ -145,6 +154,10 @@ def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
         from litreview.reading.readers.pdf import read_pdf
 
         collected = read_pdf(path)
+    elif suffix in STREAMED:
+        collected = read_jsonl_lines(path, text_lines(path))
+    elif path.suffix.lower() == ".gz":
+        collected = READERS[suffix](path, decode_bytes(path, read_gz_text(path)))
     else:
         collected = READERS[suffix](path, decode(path))
     return _result(path, collected)

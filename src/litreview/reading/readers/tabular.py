@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,13 @@ def _record(collected: Collected, path: Path, line: int, row: dict[str, Any]) ->
 
 
 def read_jsonl(path: Path, text: str) -> Collected:
+    return read_jsonl_lines(path, enumerate(text.split("\n"), start=1))
+
+
+def read_jsonl_lines(path: Path, lines: Iterable[tuple[int, str]]) -> Collected:
+    """JSON Lines from numbered lines: a string's or a stream's (a big or gzip file)."""
     collected = Collected()
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in lines:
         if not line.strip():
             continue
         try:

@@ -13,6 +13,11 @@ def decode(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise LibraryFileError(path, f"cannot read: {exc.strerror or exc}") from exc
+    return decode_bytes(path, data)
+
+
+def decode_bytes(path: Path, data: bytes) -> str:
+    """UTF-8 text of a file's bytes (read, or decompressed); errors name ``path``."""
     if not data.strip():
         raise LibraryFileError(path, "file is empty")
     if b"\x00" in data[:8192]:
