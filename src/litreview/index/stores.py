@@ -66,9 +66,10 @@ class Stores:
     def tokens(self) -> TokenStore:
         """Token vectors for late interaction (MiniLM's own, from the same forward pass)."""
         from litreview.encoders.minilm import MODEL_ID
-        from litreview.index.late import TokenStore
+        from litreview.index.late import TokenStore, codec_of_store
 
-        return TokenStore(self.settings.tokens_path, MODEL_ID)
+        path = self.settings.tokens_path
+        return TokenStore(path, MODEL_ID, codec_of_store(path, MODEL_ID))
 
     @cached_property
     def reranker(self) -> Reranker | None:

@@ -103,6 +103,11 @@ class VectorStore:
         # role, not by path: a copied, moved or restored library is the same store.
         where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
         self.identity = f"{where}#{chroma.collection}"
+        # Chunk text is not stored in the embedded collection: nothing reads it back (the
+        # catalog holds every paper's text), and Chroma indexes stored documents for full-text
+        # search, which with the text itself was about a third of its disk. A server keeps
+        # it: there the server's records are the library that every member reads.
+        self.keeps_text = bool(chroma.host)
         self.collection: Collection = self.client.get_or_create_collection(
             name=settings.chroma.collection,
             embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
@@ -126,7 +131,7 @@ class VectorStore:
             self.collection.delete(ids=stale)
         self.collection.upsert(
             ids=[c.chunk_id for c in chunks],
-            documents=[c.text for c in chunks],
+            documents=[c.text for c in chunks] if self.keeps_text else None,
             embeddings=vectors,
             metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
         )
