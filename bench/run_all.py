@@ -22,6 +22,7 @@ from bench import (
     related_quality,
     rerank_cv,
     retrieval_quality,
+    scale,
     startup,
     support_quality,
     throughput,
@@ -57,9 +58,12 @@ def main() -> None:
         pdf_scale,
         startup,
         latency,
+        scale,  # last and longest: real-corpus ingests (bench/scale.py --sizes to change)
     ):
         print(f"== {module.__name__}", flush=True)
         sys.argv = [module.__name__]
+        if module is scale:  # 1,000 real papers: ~20 min on a busy machine; 5,000 on request
+            sys.argv += ["--sizes", os.environ.get("LITREVIEW_BENCH_SCALE_SIZES", "200,1000")]
         module.main()
     print(json.dumps(json.loads((RESULTS / "latest.json").read_text()), indent=1))
 

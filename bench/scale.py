@@ -1,0 +1,286 @@
+"""Ingest and query at scale on the real corpus, next to a ten-line plain-Chroma baseline.
+
+    python -m bench.scale --sizes 1000,5000 [--queries 40]
+
+For each size, the first N papers of ``conference-abstracts-50k.jsonl.gz``
+(``/work/shared/real/corpora``, or ``LITREVIEW_SCALE_CORPUS``) are ingested
+by ``Library.ingest`` in a new process (model loading included), which
+reports when the library became searchable (phase 1 and BM25 done) and when
+it was complete (the re-ranking model's stage done), papers/s per stage and
+its peak RSS. The baseline is what a user would write in ten lines: a plain
+Chroma collection with the same MiniLM embedding function, no re-ranking, in
+its own process. Disk is measured store by store. Then query latency per
+mode in-process (p50/p95) and the first ``litreview search`` in a new process.
+Figures are reported as ratios to the baseline because the machine is shared:
+run this once, late, and note ``uptime``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import save_result
+
+CORPUS = Path(
+    os.environ.get(
+        "LITREVIEW_SCALE_CORPUS", "/work/shared/real/corpora/conference-abstracts-50k.jsonl.gz"
+    )
+)
+MODES = ("hybrid", "dense", "lexical")
+
+
+def write_subset(n: int, folder: Path) -> Path:
+    """The first ``n`` records of the corpus as a plain JSONL file (streamed, never loaded)."""
+    path = folder / f"real-{n}.jsonl"
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as src, path.open("w") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+    return path
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- children: each measured in a process of its own ---------------------------------
+def child_ingest(corpus: Path, home: Path) -> dict[str, Any]:
+    """Run in a new process: ingest, timing the two phases (``started`` is the parent's)."""
+    os.environ["LITREVIEW_HOME"] = str(home)
+    from litreview.index.library import Library
+    from litreview.settings import load_settings
+
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.time()
+        marks.setdefault(f"{stage}_start", now)
+        marks[f"{stage}_end"] = now
+        marks[f"{stage}_total"] = total
+
+    with Library(load_settings()) as library:
+        report = library.ingest([corpus], progress)
+        state = library.indexing_state()
+    return {
+        "marks": marks,
+        "finished": time.time(),
+        "embedded": report.embedded,
+        "reranked": report.reranked,
+        "chunks": report.chunks,
+        "papers": state.papers,
+        "complete": state.complete,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def child_baseline(corpus: Path, folder: Path) -> dict[str, Any]:
+    """The ten lines a user would write: a persistent collection with MiniLM, ``add``."""
+    import chromadb
+
+    from litreview.encoders.minilm import MiniLMEmbedder
+    from litreview.index.chroma_function import ChromaMiniLM
+
+    rows = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
+    client = chromadb.PersistentClient(path=str(folder))
+    collection = client.get_or_create_collection(
+        "papers",
+        embedding_function=ChromaMiniLM(MiniLMEmbedder()),  # type: ignore[arg-type]
+    )
+    for start in range(0, len(rows), 64):
+        batch = rows[start : start + 64]
+        collection.add(
+            ids=[str(start + i) for i in range(len(batch))],
+            documents=[f"{r['title']}\n\n{r['abstract']}" for r in batch],
+        )
+    return {"finished": time.time(), "papers": len(rows), "peak_rss_mb": _peak_rss_mb()}
+
+
+def child_queries(home: Path, queries: list[str]) -> dict[str, Any]:
+    """Query latency per mode in one warm process (the library's own search path)."""
+    os.environ["LITREVIEW_HOME"] = str(home)
+    from litreview.index.library import Library
+    from litreview.settings import load_settings
+
+    out: dict[str, Any] = {}
+    with Library(load_settings()) as library:
+        for query in queries[:3]:  # load the models and the index first
+            library.search(library.request(query, mode="hybrid"))
+        for mode in MODES:
+            times = []
+            for query in queries:
+                began = time.perf_counter()
+                library.search(library.request(query, mode=mode))
+                times.append((time.perf_counter() - began) * 1000)
+            times.sort()
+            out[mode] = {
+                "p50_ms": statistics.median(times),
+                "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+            }
+        out["ranking_note"] = library.ranking_note()
+    return out
+
+
+def _run_child(kind: str, *args: str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {kind} failed:\n{proc.stderr[-3000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+# -- disk -------------------------------------------------------------------------------
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def store_sizes(home: Path) -> dict[str, int]:
+    """Bytes per store (SQLite files with their -wal/-shm), checkpointed first."""
+    import sqlite3
+
+    for name in ("catalog.sqlite3", "tokens.sqlite3", "reranker.sqlite3", "chroma/chroma.sqlite3"):
+        path = home / name
+        if path.exists():
+            db = sqlite3.connect(path)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.close()
+    sizes: dict[str, int] = {}
+    for entry in sorted(home.iterdir()):
+        if entry.name.endswith(("-wal", "-shm")):
+            continue
+        key = entry.name.split(".")[0]
+        size = _size(entry) + sum(
+            _size(Path(f"{entry}{tail}"))
+            for tail in ("-wal", "-shm")
+            if Path(f"{entry}{tail}").exists()
+        )
+        sizes[key] = sizes.get(key, 0) + size
+    chroma = home / "chroma"
+    if chroma.exists():
+        sizes["chroma_hnsw"] = sum(_size(d) for d in chroma.iterdir() if d.is_dir())
+        sizes["chroma_sqlite"] = sizes.pop("chroma") - sizes["chroma_hnsw"]
+    return sizes
+
+
+# -- one size ---------------------------------------------------------------------------
+def first_search_s(home: Path, query: str, rounds: int = 3) -> float:
+    litreview = str(Path(sys.executable).parent / "litreview")
+    env = {**os.environ, "LITREVIEW_HOME": str(home), "PYTHONPATH": os.pathsep.join(sys.path)}
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        subprocess.run(
+            [litreview, "search", query, "-k", "5"], env=env, capture_output=True, check=True
+        )
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def measure(n: int, work: Path, n_queries: int, baseline: bool) -> dict[str, Any]:
+    corpus = write_subset(n, work)
+    home = work / f"home-{n}"
+    started = time.time()
+    ingest = _run_child("ingest", str(corpus), str(home))
+    marks = ingest["marks"]
+    searchable_at = marks.get("lexical_end", marks.get("embed_end", started))
+    phase1 = marks.get("embed_end", started) - marks.get("embed_start", started)
+    phase2 = marks.get("rerank_end", 0.0) - marks.get("rerank_start", 0.0)
+    sizes = store_sizes(home)
+    papers = ingest["papers"]
+    result: dict[str, Any] = {
+        "papers": papers,
+        "chunks": ingest["chunks"],
+        "to_searchable_s": searchable_at - started,
+        "to_complete_s": ingest["finished"] - started,
+        "phase1_papers_per_s": ingest["embedded"] / phase1 if phase1 > 0 else None,
+        "phase2_papers_per_s": ingest["reranked"] / phase2 if phase2 > 0 else None,
+        "peak_rss_mb": ingest["peak_rss_mb"],
+        "disk_bytes": sizes,
+        "disk_kb_per_paper": sum(sizes.values()) / papers / 1024,
+    }
+    rng = random.Random(11)
+    rows = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
+    picked = rng.sample(rows, min(n_queries, len(rows)))
+    queries = [r["abstract"].split(". ")[0][:200] for r in picked]
+    result["queries"] = _run_child("queries", str(home), json.dumps(queries))
+    result["first_search_s"] = first_search_s(home, queries[0])
+    if baseline:
+        folder = work / f"baseline-{n}"
+        started = time.time()
+        base = _run_child("baseline", str(corpus), str(folder))
+        base_s = base["finished"] - started
+        base_disk = _size(folder)
+        result["baseline"] = {
+            "to_searchable_s": base_s,
+            "papers_per_s": papers / base_s,
+            "peak_rss_mb": base["peak_rss_mb"],
+            "disk_kb_per_paper": base_disk / papers / 1024,
+        }
+        result["ratios"] = {
+            "to_searchable": result["to_searchable_s"] / base_s,
+            "to_complete": result["to_complete_s"] / base_s,
+            "peak_rss": result["peak_rss_mb"] / base["peak_rss_mb"],
+            "disk": result["disk_kb_per_paper"] / result["baseline"]["disk_kb_per_paper"],
+        }
+    return result
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        if kind == "ingest":
+            out = child_ingest(Path(rest[0]), Path(rest[1]))
+        elif kind == "baseline":
+            out = child_baseline(Path(rest[0]), Path(rest[1]))
+        else:
+            out = child_queries(Path(rest[0]), json.loads(rest[1]))
+        print(json.dumps(out))
+        return out
+    load = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="litreview-scale-"))
+    results: dict[str, object] = {
+        "load_before": [round(x, 2) for x in load],
+        "command": f"python -m bench.scale --sizes {args.sizes} --queries {args.queries}",
+    }
+    for n in (int(s) for s in args.sizes.split(",")):
+        print(f"== {n} papers", flush=True)
+        results[str(n)] = measure(n, work, args.queries, not args.no_baseline)
+        print(json.dumps(results[str(n)], indent=1), flush=True)
+    sizes = sorted(int(k) for k in results if k.isdigit())
+    if len(sizes) > 1:  # what one more paper costs, without the stores' fixed parts
+        small, big = (results[str(n)] for n in (sizes[0], sizes[-1]))
+        grown = sum(big["disk_bytes"].values()) - sum(small["disk_bytes"].values())  # type: ignore[index]
+        results["marginal_disk_kb_per_paper"] = grown / (sizes[-1] - sizes[0]) / 1024
+    results["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    save_result("scale", results)
+    return results
+
+
+if __name__ == "__main__":
+    main()
