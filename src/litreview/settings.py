@@ -99,8 +99,40 @@ class ChromaSettings(Section):
 
     host: str | None = None
     port: int = Field(default=8000, ge=1, le=65535)
-    ssl: bool = False
+    ssl: bool = Field(default=False, description="https: a server behind a TLS reverse proxy")
+    ssl_verify: bool | str = Field(
+        default=True, description="check the server's certificate (or a CA bundle's path)"
+    )
+    token: SecretStr | None = Field(
+        default=None, description="sent as 'Authorization: Bearer ...' (a reverse proxy checks it)"
+    )
+    headers: dict[str, SecretStr] = Field(
+        default_factory=dict, description="extra request headers for the proxy; values are secret"
+    )
+    timeout: float = Field(
+        default=30.0, gt=0, description="seconds one request to the server may take"
+    )
     collection: str = "papers"
+
+    @model_validator(mode="after")
+    def _remember_secrets(self) -> ChromaSettings:
+        """The token and header values are masked in every message and file from now on."""
+        secrets.register(self.token.get_secret_value() if self.token else None)
+        for value in self.headers.values():
+            secrets.register(value.get_secret_value())
+        return self
+
+    def request_headers(self) -> dict[str, str]:
+        """What every request to the server carries (the only place secrets are unwrapped)."""
+        headers = {name: value.get_secret_value() for name, value in self.headers.items()}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token.get_secret_value()}"
+        return headers
+
+    @property
+    def address(self) -> str:
+        """The server as a user names it (no secrets): ``https://host:port``."""
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port}"
 
 
 class IngestSettings(Section):
@@ -249,6 +281,11 @@ class Settings(BaseSettings):
     @property
     def reranker_path(self) -> Path:
         return self.home / "reranker.sqlite3"
+
+    @property
+    def server_sync_path(self) -> Path:
+        """Which of a shared server's changes this member's caches hold (server mode only)."""
+        return self.home / "server_sync.sqlite3"
 
     @property
     def sessions_path(self) -> Path:

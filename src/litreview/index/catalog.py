@@ -452,6 +452,70 @@ class Catalog:
                 "UPDATE papers SET reranked = 0 WHERE paper_id = ?", [(pid,) for pid in paper_ids]
             )
 
+    # -- a shared server's copy (server mode) ---------------------------------
+    def export(self, paper_ids: Iterable[str]) -> dict[str, dict[str, object]]:
+        """Each paper's whole row as plain data (its pages too): what a server record holds."""
+        out: dict[str, dict[str, object]] = {}
+        for pid, paper in self.get(paper_ids).items():
+            data = replace(paper, full_text=self.pages(pid)).to_dict()
+            row = self._one(
+                "SELECT content_hash, text_source, added_at FROM papers WHERE paper_id = ?", (pid,)
+            )
+            source = self._one("SELECT source FROM fulltext WHERE paper_id = ?", (pid,))
+            if row is None:
+                continue
+            data["content_hash"], data["text_source"], data["added_at"] = row
+            data["fulltext_source"] = None if source is None else source[0]
+            out[pid] = data
+        return out
+
+    def put_replicas(self, records: Iterable[dict[str, object]]) -> None:
+        """Write papers exactly as another member exported them (same ids), as indexed.
+
+        A member's catalog is a cache of the server's papers in server mode; these
+        rows are not resolved against local identities (the member that
+        ingested them did that), so every member holds the same ids.
+        """
+        now = time.time()
+        with self.transaction() as db:
+            for data in records:
+                paper = Paper.from_dict(data)
+                db.execute(
+                    "INSERT INTO papers (paper_id, title, abstract, authors, year, url, links, "
+                    "sources, extra, content_hash, indexed, added_at, updated_at, text_source, "
+                    "doi, arxiv_id) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?) "
+                    "ON CONFLICT(paper_id) DO UPDATE SET title=excluded.title, "
+                    "abstract=excluded.abstract, authors=excluded.authors, year=excluded.year, "
+                    "url=excluded.url, links=excluded.links, sources=excluded.sources, "
+                    "extra=excluded.extra, content_hash=excluded.content_hash, indexed=1, "
+                    "added_at=excluded.added_at, updated_at=excluded.updated_at, "
+                    "text_source=excluded.text_source, "
+                    "doi=excluded.doi, arxiv_id=excluded.arxiv_id",
+                    (
+                        paper.paper_id,
+                        paper.title,
+                        paper.abstract,
+                        json.dumps(list(paper.authors)),
+                        paper.year,
+                        paper.url,
+                        json.dumps(list(paper.links)),
+                        json.dumps(list(paper.sources)),
+                        json.dumps(paper.extra),
+                        str(data["content_hash"]),
+                        float(str(data.get("added_at") or now)),
+                        now,
+                        data.get("text_source"),
+                        paper.doi,
+                        paper.arxiv_id,
+                    ),
+                )
+                db.execute("DELETE FROM pages WHERE paper_id = ?", (paper.paper_id,))
+                db.execute("DELETE FROM fulltext WHERE paper_id = ?", (paper.paper_id,))
+                if paper.full_text:
+                    replica = replace(paper, sources=(str(data.get("fulltext_source") or ""),))
+                    self._store_pages(db, replica, now)
+            self._bump_revision(db)
+
     def mark_all_pending(self) -> None:
         with self._lock:
             self._db.execute("UPDATE papers SET indexed = 0")
@@ -547,6 +611,13 @@ class Catalog:
             if len(rows) < page:
                 return
             last = int(str(rows[-1][0]))
+
+    def ids_by_arrival(self) -> list[str]:
+        """Every paper id, oldest first (ties by id): the same order on every member of a shared
+        library, whose local row order depends on who ingested what first."""
+        return [
+            str(r[0]) for r in self._rows("SELECT paper_id FROM papers ORDER BY added_at, paper_id")
+        ]
 
     def ids_matching(
         self,

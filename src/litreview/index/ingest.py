@@ -178,6 +178,7 @@ def ingest(
         else:
             outcome.warnings = result.warnings
             upserted = library.catalog.upsert(result.papers)
+            library.publish_changed(upserted.unchanged)  # server mode: sources merged, say
             outcome.records = result.records
             outcome.merged = result.merged
             outcome.added = len(upserted.added)
@@ -272,6 +273,7 @@ def embed_pending(
         for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
             by_paper[chunk.paper_id].append(tokens)
         library.tokens.replace_papers(by_paper)
+        library.publish([pid for pid in ids if pid in papers])  # server mode: the record last
         library.catalog.mark_indexed(
             [pid for pid in ids if pid in papers],
             {pid: papers[pid].content_hash for pid in ids if pid in papers},

@@ -310,6 +310,55 @@ class TokenStore(ModelStore):
             for paper_id in paper_ids:
                 self._remove(paper_id)
 
+    # -- copying rows as they are stored (a shared server's records) ---------------
+    def raw(self, paper_ids: list[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
+        """Each paper's stored rows as bytes: (codes, rows per chunk, distinct token ids)."""
+        query = (
+            "SELECT paper_id, vectors, chunk_rows, token_ids FROM paper_tokens "
+            "WHERE paper_id IN ({marks})"
+        )
+        with self._lock:
+            return {
+                str(r[0]): (bytes(r[1]), bytes(r[2]), bytes(r[3]))
+                for r in rows_for_ids(self._db, query, paper_ids)
+            }
+
+    def put_raw(self, papers: dict[str, tuple[bytes, bytes, bytes]]) -> None:
+        """Store rows another store encoded (same codec, same rotation), keeping IDF counts."""
+        with self._writing() as db:
+            for paper_id, (codes, sizes, unique) in papers.items():
+                self._remove(paper_id)
+                db.execute(
+                    "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)", (paper_id, codes, sizes, unique)
+                )
+                db.executemany(
+                    "INSERT INTO token_df VALUES (?, 1) "
+                    "ON CONFLICT(token) DO UPDATE SET df = df + 1",
+                    [(int(t),) for t in np.frombuffer(unique, dtype=np.int32)],
+                )
+
+    def rotation_bytes(self, dim: int) -> bytes | None:
+        """The rotation rows of ``dim`` are (or will be) written with; made now if need be."""
+        with self._lock:
+            rotation = self._rotation_for(dim)
+        return None if rotation is None else rotation.tobytes()
+
+    def adopt_rotation(self, dim: int, blob: bytes) -> None:
+        """Use ``blob`` as the rotation from now on (a shared library's, agreed by all members).
+
+        Rows written with another rotation cannot be read with this one, so they
+        are dropped; the library re-queues those papers (or pulls them again).
+        """
+        if self.rotation_bytes(dim) == blob:
+            return
+        with self._writing() as db:
+            db.execute("DELETE FROM paper_tokens")
+            db.execute("DELETE FROM token_df")
+            db.execute(
+                "INSERT OR REPLACE INTO codec_params VALUES (?, ?)", (f"rotation-{dim}", blob)
+            )
+            self._rotation = np.frombuffer(blob, dtype=np.float32).reshape(dim, dim)
+
     def _remove(self, paper_id: str) -> None:
         row = self._db.execute(
             "SELECT token_ids FROM paper_tokens WHERE paper_id = ?", (paper_id,)

@@ -59,9 +59,15 @@ class Library:
         if not self._reconciled:
             self.reconcile()
 
+    def _current(self) -> None:
+        """In server mode, bring the local caches up to the server's state once per process."""
+        if self.settings.chroma.host and not self._stores.pulled:
+            self._stores.pull()
+
     @property
     def pending(self) -> int:
         """Papers saved but not (or no longer) in every index."""
+        self._current()
         return self._stores.catalog.pending_count()
 
     def indexing_state(self) -> IndexingState:
@@ -86,15 +92,29 @@ class Library:
 
     # -- papers --------------------------------------------------------------
     def count(self) -> int:
+        self._current()
         return self._stores.catalog.count()
 
     def papers(self) -> Iterator[Paper]:
-        return self._stores.catalog.all()
+        self._current()
+        catalog = self._stores.catalog
+        if not self.settings.chroma.host:
+            return catalog.all()
+        return self._by_arrival()
+
+    def _by_arrival(self, page: int = 1000) -> Iterator[Paper]:
+        """A shared library's papers in the order every member lists them."""
+        ids = self._stores.catalog.ids_by_arrival()
+        for start in range(0, len(ids), page):
+            got = self._stores.catalog.get(ids[start : start + page])
+            yield from (got[pid] for pid in ids[start : start + page] if pid in got)
 
     def get(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        self._current()
         return self._stores.catalog.get(list(paper_ids))
 
     def source_counts(self) -> dict[str, int]:
+        self._current()
         return self._stores.catalog.source_counts()
 
     def listed_names(self, key: str) -> list[str]:

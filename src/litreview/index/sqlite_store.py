@@ -111,6 +111,7 @@ class ModelStore:
 
     def __init__(self, path: Path, schema: str, model_id: str, tables: Sequence[str]) -> None:
         self.path = path
+        self.identity = model_id  # whose vectors these are: a shared server's records name it
         self._lock = threading.Lock()
         self._db = open_model_store(path, schema, model_id, tables)
 

@@ -27,6 +27,7 @@ from litreview.settings import Settings
 if TYPE_CHECKING:
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
+    from litreview.index.member_cache import MemberCache
     from litreview.index.reranker import Reranker
     from litreview.index.vectors import VectorStore
 
@@ -47,8 +48,11 @@ class Stores:
         self.rerank_problem: str | None = None
         # What reconciling repaired (a damaged index rebuilt), for the faces to tell the user.
         self.notices: list[str] = []
+        self.pulled = False  # server mode: whether this process brought the caches up to date
 
     def close(self) -> None:
+        if self.__dict__.get("shared") is not None:
+            self.shared.close()  # type: ignore[union-attr]
         if "tokens" in self.__dict__:
             self.tokens.close()
         if self.__dict__.get("reranker") is not None:
@@ -95,6 +99,40 @@ class Stores:
         return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
     @cached_property
+    def shared(self) -> MemberCache | None:
+        """In server mode, this member's link to the shared library (``None`` when embedded)."""
+        if not self.settings.chroma.host:
+            return None
+        from litreview.index.member_cache import MemberCache
+        from litreview.index.server_collections import ServerCollections
+
+        server = ServerCollections(self.vectors.client, self.settings.chroma)
+        return MemberCache(self.settings, server, self.catalog, self.tokens, self.reranker)
+
+    def pull(self) -> None:
+        """Bring the local caches up to the shared server's state (nothing when embedded)."""
+        with self.lock:
+            if self.shared is not None:
+                self._reconcile_vectors()  # before the catalog fills with the server's papers
+                report = self.shared.pull()
+                if report.requeued:
+                    self.notices.append(
+                        f"{report.requeued} papers indexed here are missing on the server; "
+                        "'litreview ingest' sends them again"
+                    )
+                self.pulled = True
+
+    def publish(self, paper_ids: list[str]) -> None:
+        """Share a committed batch with the server (after its chunks, before "indexed")."""
+        if self.shared is not None:
+            self.shared.publish(paper_ids)
+
+    def publish_changed(self, paper_ids: list[str]) -> None:
+        """Share indexed papers whose row changed without new text (a source merged in)."""
+        if self.shared is not None and paper_ids:
+            self.shared.publish_changed(paper_ids)
+
+    @cached_property
     def lexical(self) -> LexicalIndex:
         revision = self.catalog.revision
         loaded = self._load_lexical(revision)
@@ -113,6 +151,7 @@ class Stores:
         """
         with self.lock:
             self._reconcile_vectors()
+            self.pull()
             self._requeue_missing(self.tokens)
             if self.reranker is not None:
                 table = self.reranker.table

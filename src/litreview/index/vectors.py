@@ -9,13 +9,14 @@ talks to :class:`VectorStore`, never to chromadb directly.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from litreview.errors import LitreviewError
-from litreview.settings import Settings
+from litreview.settings import ChromaSettings, Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -58,20 +59,7 @@ def make_client(settings: Settings) -> ClientAPI:
 
     config = ChromaConfig(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma.host:
-        try:
-            return chromadb.HttpClient(
-                host=settings.chroma.host,
-                port=settings.chroma.port,
-                ssl=settings.chroma.ssl,
-                settings=config,
-            )
-        except Exception as exc:  # chromadb raises plain exceptions for connection errors
-            where = f"{settings.chroma.host}:{settings.chroma.port}"
-            raise VectorStoreError(
-                f"cannot reach the Chroma server at {where} ({exc}); start it with "
-                f"'chroma run --host {settings.chroma.host} --port {settings.chroma.port}' "
-                "or unset chroma.host to use the embedded store"
-            ) from exc
+        return _server_client(settings.chroma, config)
     path = settings.chroma_path
     if (path if path.exists() else path.parent).exists() and not os.access(
         path if path.exists() else path.parent, os.W_OK
@@ -89,6 +77,35 @@ def make_client(settings: Settings) -> ClientAPI:
         raise VectorStoreError(f"cannot open the vector store ({exc})", path=path) from exc
 
 
+def _server_client(chroma: ChromaSettings, config: Any) -> ClientAPI:
+    """A client of the server named by ``chroma`` (host, TLS, token and headers).
+
+    The token and headers go in as request headers, which is what a reverse
+    proxy checks (Chroma 1.x has no authentication of its own). chromadb's
+    HTTP session waits forever by default; a bound per request
+    (``chroma.timeout``) turns a hung server into a message, not a hang.
+    """
+    import chromadb
+    import httpx
+
+    from litreview.index.server_link import reaching
+
+    if chroma.ssl and chroma.ssl_verify is not True:
+        config.chroma_server_ssl_verify = chroma.ssl_verify
+    with reaching(chroma, "connecting"):
+        client = chromadb.HttpClient(
+            host=str(chroma.host),
+            port=chroma.port,
+            ssl=chroma.ssl,
+            headers=chroma.request_headers() or None,
+            settings=config,
+        )
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):  # chromadb exposes no setting for it
+        session.timeout = httpx.Timeout(chroma.timeout)
+    return client
+
+
 class VectorStore:
     """The chunk collection of one library."""
 
@@ -99,6 +116,7 @@ class VectorStore:
         self.embedder = embedder or MiniLMEmbedder()
         self.client = make_client(settings)
         chroma = settings.chroma
+        self._chroma = chroma
         # The embedded store lives inside the data directory, so it is named by
         # role, not by path: a copied, moved or restored library is the same store.
         where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
@@ -108,14 +126,22 @@ class VectorStore:
         # search, which with the text itself was about a third of its disk. A server keeps
         # it: there the server's records are the library that every member reads.
         self.keeps_text = bool(chroma.host)
-        self.collection: Collection = self.client.get_or_create_collection(
-            name=settings.chroma.collection,
-            embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        with self._reaching("opening the chunk collection"):
+            self.collection: Collection = self.client.get_or_create_collection(
+                name=settings.chroma.collection,
+                embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+
+    def _reaching(self, doing: str) -> AbstractContextManager[None]:
+        """Server calls fail as one-line errors; the embedded store is called as it is."""
+        from litreview.index.server_link import reaching
+
+        return reaching(self._chroma, doing) if self._chroma.host else nullcontext()
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with self._reaching("counting chunks"):
+            return int(self.collection.count())
 
     def replace_papers(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Store a batch's chunks, dropping stale chunks of the same papers first.
@@ -125,16 +151,17 @@ class VectorStore:
         """
         paper_ids = sorted({c.paper_id for c in chunks})
         keep = {c.chunk_id for c in chunks}
-        existing = self.collection.get(where=_of_papers(paper_ids), include=[])
-        stale = [cid for cid in existing["ids"] if cid not in keep]
-        if stale:
-            self.collection.delete(ids=stale)
-        self.collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            documents=[c.text for c in chunks] if self.keeps_text else None,
-            embeddings=vectors,
-            metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
-        )
+        with self._reaching("storing chunks"):
+            existing = self.collection.get(where=_of_papers(paper_ids), include=[])
+            stale = [cid for cid in existing["ids"] if cid not in keep]
+            if stale:
+                self.collection.delete(ids=stale)
+            self.collection.upsert(
+                ids=[c.chunk_id for c in chunks],
+                documents=[c.text for c in chunks] if self.keeps_text else None,
+                embeddings=vectors,
+                metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
+            )
 
     def remove_papers(self, paper_ids: list[str]) -> None:
         """Delete every chunk of these papers (papers removed from the library)."""
@@ -151,9 +178,13 @@ class VectorStore:
             where = _of_papers(sorted(paper_ids))
         # Chroma returns fewer hits when asked for more than it holds (checked against 1.x),
         # so no count() first: that was a second round trip, ~7 ms of every query.
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"]
-        )
+        with self._reaching("searching"):
+            result = self.collection.query(
+                query_embeddings=[vector],
+                n_results=n,
+                where=where,
+                include=["metadatas", "distances"],
+            )
         ids = result["ids"][0]
         metas = (result["metadatas"] or [[]])[0]
         dists = (result["distances"] or [[]])[0]
@@ -166,7 +197,10 @@ class VectorStore:
         """One vector per paper (mean of its chunks, renormalised), for MMR."""
         if not paper_ids:
             return {}
-        got = self.collection.get(where=_of_papers(paper_ids), include=["embeddings", "metadatas"])
+        with self._reaching("reading paper vectors"):
+            got = self.collection.get(
+                where=_of_papers(paper_ids), include=["embeddings", "metadatas"]
+            )
         sums: dict[str, np.ndarray] = {}
         embeddings = got["embeddings"] if got["embeddings"] is not None else []
         for meta, emb in zip(got["metadatas"] or [], embeddings, strict=True):

@@ -1,0 +1,204 @@
+"""A member's local files as a cache of a shared server: pulled when behind, pushed on commit.
+
+In server mode the server holds every record that defines the library
+(:mod:`litreview.index.server_collections`); a member's catalog, token store
+and re-ranking table are copies brought up to date from it, and BM25 is
+rebuilt from the catalog as in embedded mode. So a member with an empty home
+searches the same papers with the same ranking as the one that ingested
+them, and a laptop that dies loses nothing.
+
+Pulling (:meth:`MemberCache.pull`) reads the change log's count first: when
+it equals the entries this member has seen and the server's paper count
+equals the catalog's indexed count, the cache is current (two round trips).
+Otherwise only the papers named by unseen entries are fetched; a first open,
+or counts that still disagree, compare the id lists and fetch what is
+missing. Papers this member has pending (it is about to write its own
+version) are not overwritten. Pushing (:meth:`MemberCache.publish`) sends a
+batch's records after its chunks, before the catalog marks it indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from litreview.encoders.minilm import DIMENSION
+from litreview.index.server_record import PaperRecord
+from litreview.index.sqlite_store import connect, transaction
+
+if TYPE_CHECKING:
+    from litreview.index.catalog import Catalog
+    from litreview.index.late import TokenStore
+    from litreview.index.reranker import Reranker
+    from litreview.index.server_collections import ServerCollections
+    from litreview.settings import Settings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen (entry TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass
+class PullReport:
+    """What a pull changed: papers fetched, and local papers the server lacked (re-queued)."""
+
+    fetched: int = 0
+    requeued: int = 0
+
+
+class MemberCache:
+    """One member's view of a shared server: which changes it holds, and how to get the rest."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        server: ServerCollections,
+        catalog: Catalog,
+        tokens: TokenStore,
+        reranker: Reranker | None,
+    ) -> None:
+        self.server = server
+        self.catalog = catalog
+        self.tokens = tokens
+        self.reranker = reranker
+        self._db, _ = connect(settings.server_sync_path)
+        self._db.executescript(SCHEMA)
+        chroma = settings.chroma
+        identity = f"{chroma.host}:{chroma.port}#{chroma.collection}"
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'server'").fetchone()
+        if row is None or row[0] != identity:  # another server: nothing of it is seen yet
+            with transaction(self._db) as db:
+                db.execute("DELETE FROM seen")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('server', ?)", (identity,))
+        self._agreed = False
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- which log entries this member holds ------------------------------------
+    def _seen_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0])
+
+    def _seen(self) -> set[str]:
+        return {str(r[0]) for r in self._db.execute("SELECT entry FROM seen")}
+
+    def _mark_seen(self, entries: Iterable[str]) -> None:
+        with transaction(self._db) as db:
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(e,) for e in entries])
+
+    # -- agreeing before writing -----------------------------------------------
+    def agree(self) -> None:
+        """Use the library's token rotation (the first member to write chose it)."""
+        if self._agreed:
+            return
+        name = f"token-rotation-{DIMENSION}"
+        kept = self.server.param(name)
+        if kept is None:
+            mine = self.tokens.rotation_bytes(DIMENSION)
+            kept = None if mine is None else self.server.put_param(name, mine)
+        if kept is not None:
+            self.tokens.adopt_rotation(DIMENSION, kept)
+        self._agreed = True
+
+    # -- pulling -----------------------------------------------------------
+    def pull(self) -> PullReport:
+        """Bring the catalog, token store and re-ranking table up to the server's state."""
+        report = PullReport()
+        self.agree()
+        first = self._seen_count() == 0
+        if (
+            not first
+            and self.server.log_count() == self._seen_count()
+            and self.server.paper_count() == self.catalog.indexed_count()
+        ):
+            return report
+        entries = self.server.log_ids()  # listed before fetching: later entries come next time
+        pending = set(self.catalog.pending_ids())
+        if first:
+            wanted: set[str] = set()
+        else:
+            seen = self._seen()
+            unseen = [e for e in entries if e not in seen]
+            wanted = self.server.changed_papers(unseen) - pending
+        report.fetched += self._fetch(wanted)
+        if first or self.server.paper_count() != self.catalog.indexed_count():
+            on_server = set(self.server.paper_ids())
+            local = {p.paper_id for p in self.catalog.all()}
+            report.fetched += self._fetch(on_server - local)
+            lost = self.catalog.indexed_ids() - on_server
+            if lost:  # indexed here but not there (a server restored from an older backup)
+                self.catalog.mark_pending(lost)
+                report.requeued = len(lost)
+        self._mark_seen(entries)
+        return report
+
+    def _fetch(self, paper_ids: set[str]) -> int:
+        fetched = 0
+        table = self.reranker.table if self.reranker is not None else None
+        for records in self.server.fetch(paper_ids):
+            tokens = {
+                r.paper_id: r.tokens
+                for r in records
+                if r.tokens is not None and r.token_format == self.tokens.identity
+            }
+            self.tokens.put_raw(tokens)
+            if table is not None:
+                table.replace_papers(
+                    {
+                        r.paper_id: np.frombuffer(r.rerank, dtype=np.float16)
+                        for r in records
+                        if r.rerank is not None and r.rerank_format == table.identity
+                    }
+                )
+            self.catalog.put_replicas([r.row for r in records])  # last: it says "indexed"
+            fetched += len(records)
+        return fetched
+
+    # -- pushing -----------------------------------------------------------
+    def publish_changed(self, paper_ids: list[str]) -> None:
+        """Re-send indexed papers whose catalog row differs from the server's record.
+
+        A file that names papers already in the library merges its name into
+        their sources without changing their text: nothing is re-embedded, but
+        the other members must see the same row. Re-ingesting an unchanged file
+        sends nothing.
+        """
+        indexed = self.catalog.indexed_ids()
+        ids = [pid for pid in paper_ids if pid in indexed]
+        rows = self.catalog.export(ids)
+        differ = [
+            record.paper_id
+            for records in self.server.fetch(ids)
+            for record in records
+            if record.row != rows.get(record.paper_id)
+        ]
+        if differ:
+            self.publish(differ)
+
+    def publish(self, paper_ids: list[str]) -> None:
+        """Send these papers' records (their chunks are on the server already)."""
+        self.agree()
+        rows = self.catalog.export(paper_ids)
+        tokens = self.tokens.raw(paper_ids)
+        table = self.reranker.table if self.reranker is not None else None
+        rerank = table.get(paper_ids) if table is not None else {}
+        records = [
+            PaperRecord(
+                paper_id=pid,
+                row=row,
+                tokens=tokens.get(pid),
+                token_format=self.tokens.identity,
+                rerank=rerank[pid].astype(np.float16).tobytes() if pid in rerank else None,
+                rerank_format=self.reranker.table.identity
+                if pid in rerank and self.reranker
+                else None,
+            )
+            for pid, row in rows.items()
+        ]
+        entry = self.server.publish(records)
+        if entry is not None:
+            self._mark_seen([entry])

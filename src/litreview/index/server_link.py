@@ -1,0 +1,92 @@
+"""Talking to a Chroma server: every failure on the wire becomes one line a person can act on.
+
+chromadb's HTTP client raises whatever httpx raises (connection refused, a
+connection reset when the server dies mid-request, a read timeout) and, for
+an HTTP error a reverse proxy returns, a bare ``Exception`` carrying the
+proxy's HTML page. None of that names what to do, and a proxy's page may
+echo a header back. :func:`reaching` wraps each call to the server and turns
+those into :class:`ServerUnavailable` or :class:`ServerRefused`, naming the
+server by address only (never a token) and saying what to do next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from litreview.errors import LitreviewError
+from litreview.settings import ChromaSettings
+
+
+class ServerUnavailable(LitreviewError):
+    """The Chroma server could not be reached, or went away in the middle of a call."""
+
+
+class ServerRefused(LitreviewError):
+    """The server (or the proxy in front of it) refused the request: a missing or wrong token."""
+
+
+_STATUS = re.compile(r"\b(401|403|407)\b")
+
+
+def _status(exc: BaseException) -> int | None:
+    """The HTTP status an exception carries: httpx's own, or one named in a proxy's page."""
+    import httpx
+
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code
+    found = _STATUS.search(str(exc)[:2000])
+    return int(found.group(1)) if found else None
+
+
+def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> LitreviewError:
+    """The user-ready error for a failed call to the server while ``doing`` something."""
+    if isinstance(exc, LitreviewError):
+        return exc
+    where = chroma.address
+    status = _status(exc)
+    if status in (401, 403, 407):
+        said = "no token is set" if chroma.token is None and not chroma.headers else "its token"
+        return ServerRefused(
+            f"the Chroma server at {where} refused the request (HTTP {status}) while {doing}: "
+            f"{said} is not accepted; set chroma.token (or LITREVIEW_CHROMA__TOKEN) to the "
+            "token the proxy expects"
+        )
+    kind = type(exc).__name__
+    import httpx
+
+    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError):
+        return ServerUnavailable(
+            f"cannot reach the Chroma server at {where} while {doing} ({kind}); nothing is "
+            f"lost: start it ('chroma run --host {chroma.host} --port {chroma.port}', or check "
+            "the proxy in front of it) and run the command again, or unset chroma.host to use "
+            "the embedded store"
+        )
+    return ServerUnavailable(
+        f"lost the Chroma server at {where} while {doing} ({kind}); what was saved is kept: "
+        "run the command again once the server is back "
+        f"('chroma run --host {chroma.host} --port {chroma.port}' or your proxy)"
+    )
+
+
+def is_wire_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure of the connection or the server, not a bug of ours."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    if isinstance(exc, httpx.HTTPError | ConnectionError | TimeoutError | ChromaError):
+        return True
+    # chromadb raises a plain Exception for an HTTP error whose body is not Chroma's own JSON.
+    return type(exc) is Exception
+
+
+@contextmanager
+def reaching(chroma: ChromaSettings, doing: str) -> Iterator[None]:
+    """Run calls to the server; a failure on the wire leaves as a one-line error."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_wire_error(exc):
+            raise
+        raise explain(exc, chroma, doing) from None

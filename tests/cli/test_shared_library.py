@@ -1,0 +1,175 @@
+"""A lab's shared library: a real ``chroma run`` and two homes as two members (issue 12).
+
+Member A ingests; member B, whose home starts empty, must see the same
+library (papers, ranking, answers, drafts) from the server alone; both
+ingesting at once must leave one library; a server stopped mid-ingest must
+cost nothing but a clear message and a second ``ingest``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.server_process import ChromaServer
+from tests.conftest import litreview_bin, run_cli
+from tests.index.test_library import small_corpus
+
+NO_KEYS = {"OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "LITREVIEW_LLM__MODEL": "extractive"}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ChromaServer]:
+    chroma = ChromaServer(tmp_path / "server-data")
+    chroma.start()
+    yield chroma
+    chroma.stop()
+
+
+def members(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "member-a", tmp_path / "member-b"
+
+
+def library_json(home: Path, server: ChromaServer) -> dict[str, object]:
+    out = run_cli(home, *server.flags, "library", "--json", env=NO_KEYS, check=True)
+    data = json.loads(out.stdout)
+    data["stats"].pop("home")
+    return dict(data)
+
+
+def server_papers(server: ChromaServer) -> list[str]:
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=server.port)
+    return list(client.get_collection("papers-papers").get(include=[])["ids"])
+
+
+def test_a_second_member_sees_the_same_library(server: ChromaServer, tmp_path: Path) -> None:
+    a, b = members(tmp_path)
+    corpus = small_corpus(tmp_path, n=12)
+    run_cli(a, *server.flags, "ingest", str(corpus), env=NO_KEYS, check=True)
+    assert not (b / "catalog.sqlite3").exists()
+
+    question = "compiling networks with input-dependent graphs"
+    found = [
+        json.loads(run_cli(h, *server.flags, "search", question, "--json", check=True).stdout)
+        for h in (a, b)
+    ]
+    assert found[0]["results"][0]["title"].startswith("DyCL")
+    assert found[0] == found[1], "B ranks the same papers with the same scores"
+
+    asked = [
+        json.loads(
+            run_cli(h, *server.flags, "ask", question, "--json", env=NO_KEYS, check=True).stdout
+        )
+        for h in (a, b)
+    ]
+    assert asked[0]["citations"] and asked[0]["answer"] == asked[1]["answer"]
+    assert asked[0]["sources"] == asked[1]["sources"]
+
+    drafts = [
+        run_cli(
+            h,
+            *server.flags,
+            "related-work",
+            "--topic",
+            question,
+            "--model",
+            "extractive",
+            env=NO_KEYS,
+            check=True,
+        ).stdout
+        for h in (a, b)
+    ]
+    assert drafts[0].startswith("## Related Work") and drafts[0] == drafts[1]
+
+    again = run_cli(b, *server.flags, "ingest", str(corpus), "--json", env=NO_KEYS, check=True)
+    report = json.loads(again.stdout.splitlines()[-1])
+    assert report["added"] == 0 and report["embedded"] == 0 and report["papers"] == 12
+    assert library_json(a, server) == library_json(b, server)
+    assert len(server_papers(server)) == 12
+
+
+def test_two_members_ingesting_at_once_make_one_library(
+    server: ChromaServer, tmp_path: Path
+) -> None:
+    a, b = members(tmp_path)
+    corpus = small_corpus(tmp_path, n=24)
+    rows = corpus.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(rows[:16]) + "\n")  # 8 papers in both files
+    second.write_text("\n".join(rows[8:]) + "\n")
+    small = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "4"}
+    procs = [
+        subprocess.Popen(
+            [litreview_bin(), *server.flags, "ingest", str(path)],
+            env={**_env(home), **small},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for home, path in ((a, first), (b, second))
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    ids = server_papers(server)
+    assert len(ids) == len(set(ids)) == 24, "no duplicate papers on the server"
+    views = [library_json(home, server) for home in (a, b)]
+    assert views[0] == views[1]
+    stats = views[0]["stats"]
+    assert isinstance(stats, dict) and stats["count"] == 24 and stats["pending"] == 0
+
+
+def test_server_stopped_mid_ingest_resumes_with_nothing_lost(
+    server: ChromaServer, tmp_path: Path
+) -> None:
+    a, b = members(tmp_path)
+    corpus = small_corpus(tmp_path, n=40)
+    slow = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "2"}
+    proc = subprocess.Popen(
+        [litreview_bin(), *server.flags, "ingest", str(corpus)],
+        env={**_env(a), **slow},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if len(server_papers(server)) >= 4:
+                break
+        except Exception:  # the collection does not exist before the first commit
+            pass
+        time.sleep(0.2)
+    server.stop(kill=True)  # mid-batch: the ingest is still running
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    assert "Chroma server at http://127.0.0.1" in err and "again" in err, err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        err.strip().splitlines()[-1]
+    ], "one line says what happened, last"
+
+    server.start()
+    resumed = run_cli(a, *server.flags, "ingest", "--json", env=NO_KEYS, check=True)
+    report = json.loads(resumed.stdout.splitlines()[-1])
+    assert report["resumed"] > 0 and report["papers"] == 40
+    assert sorted(server_papers(server)) == sorted(
+        p["paper_id"]
+        for p in library_json(a, server)["papers"]  # type: ignore[union-attr]
+    )
+    assert library_json(a, server) == library_json(b, server)
+
+
+def _env(home: Path) -> dict[str, str]:
+    import os
+
+    env = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("LITREVIEW_CONFIG", None)
+    return env
