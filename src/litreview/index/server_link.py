@@ -27,15 +27,27 @@ class ServerRefused(LitreviewError):
     """The server (or the proxy in front of it) refused the request: a missing or wrong token."""
 
 
-_STATUS = re.compile(r"\b(401|403|407)\b")
+_STATUS = re.compile(r"\b([45]\d\d) [A-Z][a-z]")  # "401 Authorization Required" in a page
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from or while handling (chromadb re-raises httpx's
+    errors as a ``ValueError`` carrying the response's text)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out and len(out) < 8:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
 
 
 def _status(exc: BaseException) -> int | None:
     """The HTTP status an exception carries: httpx's own, or one named in a proxy's page."""
     import httpx
 
-    if isinstance(exc, httpx.HTTPStatusError):
-        return exc.response.status_code
+    for link in _chain(exc):
+        if isinstance(link, httpx.HTTPStatusError):
+            return link.response.status_code
     found = _STATUS.search(str(exc)[:2000])
     return int(found.group(1)) if found else None
 
@@ -53,10 +65,10 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
             f"{said} is not accepted; set chroma.token (or LITREVIEW_CHROMA__TOKEN) to the "
             "token the proxy expects"
         )
-    kind = type(exc).__name__
+    kind = f"HTTP {status}" if status else type(exc).__name__
     import httpx
 
-    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError):
+    if any(isinstance(link, httpx.ConnectError | ConnectionRefusedError) for link in _chain(exc)):
         return ServerUnavailable(
             f"cannot reach the Chroma server at {where} while {doing} ({kind}); nothing is "
             f"lost: start it ('chroma run --host {chroma.host} --port {chroma.port}', or check "
@@ -75,7 +87,8 @@ def is_wire_error(exc: BaseException) -> bool:
     import httpx
     from chromadb.errors import ChromaError
 
-    if isinstance(exc, httpx.HTTPError | ConnectionError | TimeoutError | ChromaError):
+    wire = (httpx.HTTPError, ConnectionError, TimeoutError, ChromaError)
+    if any(isinstance(link, wire) for link in _chain(exc)):
         return True
     # chromadb raises a plain Exception for an HTTP error whose body is not Chroma's own JSON.
     return type(exc) is Exception

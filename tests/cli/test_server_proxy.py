@@ -1,0 +1,150 @@
+"""A shared library behind a real reverse proxy: nginx, TLS, a bearer token (issue 12).
+
+Chroma 1.x has no authentication of its own, so the README's deployment puts
+nginx in front of ``chroma run``: TLS, and a request without the lab's token
+is answered 401. This test starts exactly that (a self-signed certificate
+that litreview is told to trust through ``chroma.ssl_verify``) and checks the
+three things a member can meet: the right token works, a missing or wrong one
+is one clear line and not a hang or a traceback, and the token is never
+written anywhere (outputs, the member's files, nginx's logs).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.server_process import ChromaServer, free_port
+from tests.conftest import run_cli
+from tests.index.test_library import small_corpus
+
+TOKEN = "lab-token-5f1c9e2b7a"
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    client_max_body_size 64m;
+    client_body_buffer_size 64m;
+    map $http_authorization $litreview_token_ok {{
+        "Bearer {token}" 1;
+        default 0;
+    }}
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {dir}/cert.pem;
+        ssl_certificate_key {dir}/key.pem;
+        location / {{
+            if ($litreview_token_ok = 0) {{ return 401; }}
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_http_version 1.1;
+            proxy_buffering off;
+            proxy_read_timeout 300s;
+        }}
+    }}
+}}
+"""
+
+
+@pytest.fixture
+def proxy(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """``chroma run`` behind nginx (TLS, bearer token); yields nginx's port and its folder."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None or shutil.which("openssl") is None:
+        pytest.skip("nginx and openssl are not installed (.ci/run installs them)")
+    chroma = ChromaServer(tmp_path / "server-data")
+    chroma.start()
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=folder, token=TOKEN, port=port, upstream=chroma.port))
+    proc = subprocess.Popen(
+        [nginx, "-c", str(conf), "-p", str(folder), "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_tls(port, folder, proc)
+        yield port, folder
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        chroma.stop()
+
+
+def wait_for_tls(port: int, folder: Path, proc: subprocess.Popen[bytes]) -> None:
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=str(folder / "cert.pem"))
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"https://127.0.0.1:{port}/", timeout=1, context=context)
+            return
+        except urllib.error.HTTPError:
+            return  # 401: nginx is up and checking
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("nginx did not start: " + (folder / "error.log").read_text())
+            time.sleep(0.2)
+
+
+def test_token_checked_by_a_reverse_proxy(proxy: tuple[int, Path], tmp_path: Path) -> None:
+    port, folder = proxy
+    home = tmp_path / "member"
+    corpus = small_corpus(tmp_path, n=4)
+    env = {
+        "LITREVIEW_CHROMA__HOST": "127.0.0.1",
+        "LITREVIEW_CHROMA__PORT": str(port),
+        "LITREVIEW_CHROMA__SSL": "true",
+        "LITREVIEW_CHROMA__SSL_VERIFY": str(folder / "cert.pem"),
+    }
+    with_token = {**env, "LITREVIEW_CHROMA__TOKEN": TOKEN}
+
+    missing = run_cli(home, "ingest", str(corpus), env=env, timeout=120)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    line = missing.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: the Chroma server at https://127.0.0.1:") and "HTTP 401" in line
+    assert "no token is set" in line and "chroma.token" in line
+
+    wrong = run_cli(home, "search", "x", env={**env, "LITREVIEW_CHROMA__TOKEN": "wrong-" + TOKEN})
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert "HTTP 401" in wrong.stderr and "its token is not accepted" in wrong.stderr
+    assert "wrong-" not in wrong.stderr + wrong.stdout
+
+    ingest = run_cli(home, "ingest", str(corpus), "--json", env=with_token, check=True)
+    assert json.loads(ingest.stdout.splitlines()[-1])["papers"] == 4
+    search = run_cli(home, "search", "dynamic neural networks", "--json", env=with_token)
+    assert search.returncode == 0 and json.loads(search.stdout)["results"]
+
+    written = [missing.stderr, wrong.stderr, ingest.stdout, ingest.stderr, search.stderr]
+    written += [p.read_bytes().decode("latin-1") for p in home.rglob("*") if p.is_file()]
+    written += [p.read_text() for p in folder.glob("*.log")]
+    assert not any(TOKEN in text for text in written), "the token reached a file or an output"
