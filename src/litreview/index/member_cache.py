@@ -32,7 +32,7 @@ from litreview.index.sqlite_store import connect, transaction
 if TYPE_CHECKING:
     from litreview.index.catalog import Catalog
     from litreview.index.late import TokenStore
-    from litreview.index.reranker import Reranker
+    from litreview.index.reranker import VectorTable
     from litreview.index.server_collections import ServerCollections
     from litreview.settings import Settings
 
@@ -59,12 +59,12 @@ class MemberCache:
         server: ServerCollections,
         catalog: Catalog,
         tokens: TokenStore,
-        reranker: Reranker | None,
+        rerank_table: VectorTable | None,
     ) -> None:
         self.server = server
         self.catalog = catalog
         self.tokens = tokens
-        self.reranker = reranker
+        self.rerank_table = rerank_table  # None: the re-ranking model is off or not installed
         self._db, _ = connect(settings.server_sync_path)
         self._db.executescript(SCHEMA)
         chroma = settings.chroma
@@ -138,7 +138,7 @@ class MemberCache:
 
     def _fetch(self, paper_ids: set[str]) -> int:
         fetched = 0
-        table = self.reranker.table if self.reranker is not None else None
+        table = self.rerank_table
         for records in self.server.fetch(paper_ids):
             tokens = {
                 r.paper_id: r.tokens
@@ -184,7 +184,7 @@ class MemberCache:
         self.agree()
         rows = self.catalog.export(paper_ids)
         tokens = self.tokens.raw(paper_ids)
-        table = self.reranker.table if self.reranker is not None else None
+        table = self.rerank_table
         rerank = table.get(paper_ids) if table is not None else {}
         records = [
             PaperRecord(
@@ -193,9 +193,7 @@ class MemberCache:
                 tokens=tokens.get(pid),
                 token_format=self.tokens.identity,
                 rerank=rerank[pid].astype(np.float16).tobytes() if pid in rerank else None,
-                rerank_format=self.reranker.table.identity
-                if pid in rerank and self.reranker
-                else None,
+                rerank_format=table.identity if table is not None and pid in rerank else None,
             )
             for pid, row in rows.items()
         ]

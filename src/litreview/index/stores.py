@@ -107,7 +107,8 @@ class Stores:
         from litreview.index.server_collections import ServerCollections
 
         server = ServerCollections(self.vectors.client, self.settings.chroma)
-        return MemberCache(self.settings, server, self.catalog, self.tokens, self.reranker)
+        table = self.reranker.table if self.reranker is not None else None
+        return MemberCache(self.settings, server, self.catalog, self.tokens, table)
 
     def pull(self) -> None:
         """Bring the local caches up to the shared server's state (nothing when embedded)."""

@@ -1,0 +1,245 @@
+"""A shared library on a local ``chroma run`` against the embedded store, on the same papers.
+
+python -m bench.server [--papers 1000] [--queries 40] [--first-opens 2]
+
+The papers are the first N of the real 50k conference corpus
+(/work/shared/real/corpora); the same file is ingested into an embedded home
+and, through a ``chroma run`` this script starts on 127.0.0.1, into a member's
+home (cheap pipeline: ``retrieval.rerank_model = "none"``, as the test suite
+runs; MPNet would dominate both ingests alike). Then:
+
+- ingest throughput, server vs embedded (papers/s and their ratio);
+- hybrid query latency p50/p95 on the embedded store and on the warm member,
+  query by query in turn so the machine's load falls on both alike;
+- time to first answer of a member that opens the library for the first
+  time (an empty home: it pulls every paper's record, builds BM25, answers);
+- disk per paper: the server's data folder, the ingesting member's home, a
+  pulled member's home, the embedded home;
+- late interaction for 50 candidates: stored token codes scored from the
+  member's cache vs recomputing the candidates' token vectors at query time
+  (the choice :mod:`litreview.index.server_record` made).
+
+The issue asks for 100,000 papers; on the 2-core shared machine an ingest
+runs at ~10-20 papers/s, so 100k would take hours per store: run it with
+``--papers`` as large as the machine allows and read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import load_questions, save_result
+
+CORPUS = Path("/work/shared/real/corpora/conference-abstracts-50k.jsonl.gz")
+CHEAP = {"retrieval.rerank_model": "none"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_chroma(data: Path) -> tuple[subprocess.Popen[bytes], int]:
+    chroma = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
+                return proc, port
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def corpus(n: int, folder: Path) -> Path:
+    out = folder / f"papers-{n}.jsonl"
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as src, out.open("w") as dst:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            row = json.loads(line)
+            keep = {k: row[k] for k in ("title", "abstract", "authors", "year") if k in row}
+            dst.write(json.dumps(keep) + "\n")
+    return out
+
+
+def open_library(home: Path, port: int | None) -> object:
+    from litreview.index.library import Library
+    from litreview.settings import load_settings
+
+    overrides: dict[str, object] = {**CHEAP, "home": home}
+    if port is not None:
+        overrides.update({"chroma.host": "127.0.0.1", "chroma.port": port})
+    return Library(load_settings(**overrides))
+
+
+def ingest(home: Path, port: int | None, source: Path) -> float:
+    """Papers/s of one whole ingest (read, embed, store; publish in server mode)."""
+    from litreview.index.library import Library
+
+    library = open_library(home, port)
+    assert isinstance(library, Library)
+    with library:
+        library.embed(["warm up"])
+        began = time.perf_counter()
+        report = library.ingest([source])
+        took = time.perf_counter() - began
+    return report.embedded / took
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(float(np.percentile(values, 50)) * 1000, 1),
+        "p95_ms": round(float(np.percentile(values, 95)) * 1000, 1),
+    }
+
+
+def query_latency(
+    embedded: Path, member: Path, port: int, questions: list[str]
+) -> dict[str, object]:
+    from litreview.index.library import Library
+
+    libraries = {"embedded": open_library(embedded, None), "server": open_library(member, port)}
+    times: dict[str, list[float]] = {name: [] for name in libraries}
+    for library in libraries.values():
+        assert isinstance(library, Library)
+        library.search(library.request("warm up"))
+    for question in questions:
+        for name, library in libraries.items():
+            assert isinstance(library, Library)
+            began = time.perf_counter()
+            library.search(library.request(question))
+            times[name].append(time.perf_counter() - began)
+    for library in libraries.values():
+        assert isinstance(library, Library)
+        library.close()
+    out: dict[str, object] = {name: percentiles(t) for name, t in times.items()}
+    out["ratio_p50"] = round(float(np.median(times["server"]) / np.median(times["embedded"])), 2)
+    return out
+
+
+def first_open(port: int, question: str, folder: Path) -> dict[str, float]:
+    """Seconds from opening an empty member's library to its first answer, and the pull's part."""
+    from litreview.index.library import Library
+
+    home = Path(tempfile.mkdtemp(prefix="member-", dir=folder))
+    began = time.perf_counter()
+    library = open_library(home, port)
+    assert isinstance(library, Library)
+    with library:
+        library.count()  # pulls every record
+        pulled = time.perf_counter() - began
+        library.search(library.request(question))
+    return {"seconds": time.perf_counter() - began, "pull_seconds": pulled, "home_bytes": du(home)}
+
+
+def late_choice(member: Path, port: int, questions: list[str]) -> dict[str, object]:
+    """50 candidates' MaxSim: stored codes from the cache vs token vectors recomputed now."""
+    from litreview.index.chunking import Chunker
+    from litreview.index.library import Library
+
+    library = open_library(member, port)
+    assert isinstance(library, Library)
+    stores = library._stores  # the bench measures the parts, not the façade
+    embedder = stores.vectors.embedder
+    options = library.settings.ingest
+    chunker = Chunker(embedder.count_tokens, options.chunk_tokens, options.chunk_overlap)
+    stored: list[float] = []
+    recomputed: list[float] = []
+    with library:
+        for question in questions[:10]:
+            hits = library.search(library.request(question, k=50))
+            ids = [h.paper.paper_id for h in hits]
+            query = embedder.encode([question], keep_tokens=True).tokens[0]
+            began = time.perf_counter()
+            stores.tokens.score(query, ids)
+            stored.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            papers = stores.catalog.get(ids)
+            texts = [c.text for pid in ids for c in chunker.chunks(papers[pid])]
+            embedder.encode(texts, keep_tokens=True)
+            recomputed.append(time.perf_counter() - began)
+    return {
+        "candidates": 50,
+        "stored": percentiles(stored),
+        "recomputed": percentiles(recomputed),
+        "ratio_p50": round(float(np.median(recomputed) / np.median(stored)), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--first-opens", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args()
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    work = Path(tempfile.mkdtemp(prefix="litreview-server-bench-"))
+    load = os.getloadavg()
+    source = corpus(args.papers, work)
+    proc, port = start_chroma(work / "server-data")
+    try:
+        embedded_rate = ingest(work / "embedded", None, source)
+        server_rate = ingest(work / "member-a", port, source)
+        questions = [str(q["question"]) for q in load_questions()][: args.queries]
+        latency = query_latency(work / "embedded", work / "member-a", port, questions)
+        opens = [first_open(port, questions[0], work) for _ in range(args.first_opens)]
+        late = late_choice(work / "member-a", port, questions)
+        n = args.papers
+        result: dict[str, object] = {
+            "papers": n,
+            "load_before": [round(x, 1) for x in load],
+            "load_after": [round(x, 1) for x in os.getloadavg()],
+            "ingest_papers_per_s": {
+                "embedded": round(embedded_rate, 1),
+                "server": round(server_rate, 1),
+                "ratio": round(server_rate / embedded_rate, 2),
+            },
+            "hybrid_query": latency,
+            "first_open_seconds": [round(o["seconds"], 1) for o in opens],
+            "first_open_pull_seconds": [round(o["pull_seconds"], 1) for o in opens],
+            "disk_kb_per_paper": {
+                "server": round(du(work / "server-data") / n / 1024, 1),
+                "ingesting_member": round(du(work / "member-a") / n / 1024, 1),
+                "pulled_member": round(opens[0]["home_bytes"] / n / 1024, 1),
+                "embedded": round(du(work / "embedded") / n / 1024, 1),
+            },
+            "late_interaction": late,
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result, indent=2))
+    save_result("server", result)
+
+
+if __name__ == "__main__":
+    main()
