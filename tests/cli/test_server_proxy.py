@@ -136,7 +136,7 @@ def test_token_checked_by_a_reverse_proxy(proxy: tuple[int, Path], tmp_path: Pat
 
     wrong = run_cli(home, "search", "x", env={**env, "LITREVIEW_CHROMA__TOKEN": "wrong-" + TOKEN})
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
-    assert "HTTP 401" in wrong.stderr and "its token is not accepted" in wrong.stderr
+    assert "HTTP 401" in wrong.stderr and "the token was not accepted" in wrong.stderr
     assert "wrong-" not in wrong.stderr + wrong.stdout
 
     ingest = run_cli(home, "ingest", str(corpus), "--json", env=with_token, check=True)

@@ -59,11 +59,19 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
     where = chroma.address
     status = _status(exc)
     if status in (401, 403, 407):
-        said = "no token is set" if chroma.token is None and not chroma.headers else "its token"
+        if chroma.token is None and not chroma.headers:
+            fix = (
+                "no token is set; set chroma.token (or LITREVIEW_CHROMA__TOKEN) to the one "
+                "the proxy in front of it expects"
+            )
+        else:
+            fix = (
+                "the token was not accepted; check chroma.token (or LITREVIEW_CHROMA__TOKEN) "
+                "against the one the proxy in front of it expects"
+            )
         return ServerRefused(
             f"the Chroma server at {where} refused the request (HTTP {status}) while {doing}: "
-            f"{said} is not accepted; set chroma.token (or LITREVIEW_CHROMA__TOKEN) to the "
-            "token the proxy expects"
+            + fix
         )
     kind = f"HTTP {status}" if status else type(exc).__name__
     import httpx
@@ -88,10 +96,9 @@ def is_wire_error(exc: BaseException) -> bool:
     from chromadb.errors import ChromaError
 
     wire = (httpx.HTTPError, ConnectionError, TimeoutError, ChromaError)
-    if any(isinstance(link, wire) for link in _chain(exc)):
-        return True
-    # chromadb raises a plain Exception for an HTTP error whose body is not Chroma's own JSON.
-    return type(exc) is Exception
+    # chromadb raises a plain Exception for an HTTP error whose body is not Chroma's own JSON
+    # (a proxy's page), and may re-raise it as a ValueError.
+    return any(isinstance(link, wire) or type(link) is Exception for link in _chain(exc))
 
 
 @contextmanager
