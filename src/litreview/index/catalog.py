@@ -469,8 +469,13 @@ class Catalog:
             out[pid] = data
         return out
 
-    def put_replicas(self, records: Iterable[dict[str, object]]) -> None:
-        """Write papers exactly as another member exported them (same ids), as indexed.
+    def put_replicas(
+        self,
+        records: Iterable[dict[str, object]],
+        reranked: set[str] | frozenset[str] = frozenset(),
+    ) -> None:
+        """Write papers exactly as another member exported them (same ids), as searchable, and
+        complete when their re-ranking vectors were stored too (ids in ``reranked``).
 
         A member's catalog is a cache of the server's papers in server mode; these
         rows are not resolved against local identities (the member that
@@ -482,12 +487,13 @@ class Catalog:
                 paper = Paper.from_dict(data)
                 db.execute(
                     "INSERT INTO papers (paper_id, title, abstract, authors, year, url, links, "
-                    "sources, extra, content_hash, indexed, added_at, updated_at, text_source, "
-                    "doi, arxiv_id) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?) "
+                    "sources, extra, content_hash, indexed, reranked, added_at, updated_at, "
+                    "text_source, doi, arxiv_id) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?) "
                     "ON CONFLICT(paper_id) DO UPDATE SET title=excluded.title, "
                     "abstract=excluded.abstract, authors=excluded.authors, year=excluded.year, "
                     "url=excluded.url, links=excluded.links, sources=excluded.sources, "
                     "extra=excluded.extra, content_hash=excluded.content_hash, indexed=1, "
+                    "reranked=excluded.reranked, "
                     "added_at=excluded.added_at, updated_at=excluded.updated_at, "
                     "text_source=excluded.text_source, "
                     "doi=excluded.doi, arxiv_id=excluded.arxiv_id",
@@ -502,6 +508,7 @@ class Catalog:
                         json.dumps(list(paper.sources)),
                         json.dumps(paper.extra),
                         str(data["content_hash"]),
+                        int(paper.paper_id in reranked),
                         float(str(data.get("added_at") or now)),
                         now,
                         data.get("text_source"),

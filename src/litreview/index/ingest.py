@@ -320,6 +320,7 @@ def rerank_pending(
         ids = waiting[start : start + batch.size]
         papers = library.catalog.get(ids)
         reranker.embed_papers([papers[pid] for pid in ids if pid in papers])
+        library.publish(list(papers))  # server mode: the record, now complete, last
         library.catalog.mark_reranked(
             list(papers), {pid: paper.content_hash for pid, paper in papers.items()}
         )

@@ -146,15 +146,16 @@ class MemberCache:
                 if r.tokens is not None and r.token_format == self.tokens.identity
             }
             self.tokens.put_raw(tokens)
+            vectors: dict[str, np.ndarray] = {}
             if table is not None:
-                table.replace_papers(
-                    {
-                        r.paper_id: np.frombuffer(r.rerank, dtype=np.float16)
-                        for r in records
-                        if r.rerank is not None and r.rerank_format == table.identity
-                    }
-                )
-            self.catalog.put_replicas([r.row for r in records])  # last: it says "indexed"
+                vectors = {
+                    r.paper_id: np.frombuffer(r.rerank, dtype=np.float16)
+                    for r in records
+                    if r.rerank is not None and r.rerank_format == table.identity
+                }
+                table.replace_papers(vectors)
+            # Last: the catalog says "searchable", and "complete" for those with vectors here.
+            self.catalog.put_replicas([r.row for r in records], set(vectors))
             fetched += len(records)
         return fetched
 
