@@ -173,3 +173,59 @@ def _env(home: Path) -> dict[str, str]:
     env = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "200"}
     env.pop("LITREVIEW_CONFIG", None)
     return env
+
+
+@pytest.mark.models
+def test_the_full_pipeline_is_shared_too(server: ChromaServer, tmp_path: Path) -> None:
+    """With the re-ranking model on (the default), B gets A's MPNet vectors: same scores,
+    complete, nothing for B to redo."""
+    a, b = members(tmp_path)
+    corpus = small_corpus(tmp_path, n=6)
+    run_cli(a, *server.flags, "ingest", str(corpus), env=NO_KEYS, check=True)
+    question = "compiling networks with input-dependent graphs"
+    found = [
+        json.loads(run_cli(h, *server.flags, "search", question, "--json", check=True).stdout)
+        for h in (a, b)
+    ]
+    assert found[0]["results"][0]["rerank_score"] is not None
+    assert found[0] == found[1]
+    views = [library_json(h, server) for h in (a, b)]
+    assert views[0] == views[1]
+    again = run_cli(b, *server.flags, "ingest", "--json", env=NO_KEYS, check=True)
+    assert "up to date" in again.stdout + again.stderr, "B has nothing to embed or re-rank"
+
+
+def test_batch_records_questions_as_failed_when_the_server_dies(
+    server: ChromaServer, tmp_path: Path
+) -> None:
+    """Issue 15's fault run: a Chroma server killed mid-batch. The questions left are kept as
+    failures with the server's one-line message (to retry), not abandoned."""
+    a, _ = members(tmp_path)
+    run_cli(a, *server.flags, "ingest", str(small_corpus(tmp_path, n=8)), env=NO_KEYS, check=True)
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": f"q{i}", "question": f"dynamic neural network compilers, take {i}"}
+        for i in range(40)
+    ]
+    questions.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    results = tmp_path / "results.jsonl"
+    proc = subprocess.Popen(
+        [litreview_bin(), *server.flags, "batch", str(questions), "--out", str(results)],
+        env={**_env(a), **NO_KEYS},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if results.exists() and results.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.1)
+    server.stop(kill=True)
+    _, err = proc.communicate(timeout=300)
+    assert "Traceback" not in err
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    assert len(records) == 40, "every question is recorded, answered or failed"
+    failed = [r for r in records if "error" in r]
+    assert failed, "the server died before the batch ended"
+    assert all("Chroma server at http://127.0.0.1" in str(r["error"]) for r in failed)

@@ -72,6 +72,7 @@ class Library:
 
     def indexing_state(self) -> IndexingState:
         """How many papers are searchable and how many complete (:mod:`.stages`)."""
+        self._current()
         return self._stores.indexing_state()
 
     def ranking_note(self) -> str | None:

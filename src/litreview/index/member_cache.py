@@ -127,7 +127,7 @@ class MemberCache:
         report.fetched += self._fetch(wanted)
         if first or self.server.paper_count() != self.catalog.indexed_count():
             on_server = set(self.server.paper_ids())
-            local = {p.paper_id for p in self.catalog.all()}
+            local = set(self.catalog.ids_by_arrival())
             report.fetched += self._fetch(on_server - local)
             lost = self.catalog.indexed_ids() - on_server
             if lost:  # indexed here but not there (a server restored from an older backup)
