@@ -154,3 +154,16 @@ def test_papers_the_server_lost_go_back_to_pending(
     report = a.cache.pull()
     assert report.requeued == 1 and a.catalog.pending_ids() == ["paper-2"]
     a.close()
+
+
+def test_members_follow_the_token_format_of_the_first_writer(server: ServerCollections) -> None:
+    from litreview.index.late import Codec
+    from litreview.index.member_cache import UnknownTokenFormat, agreed_codec
+
+    assert agreed_codec(server, Codec(bits=2)) == Codec(bits=2)
+    assert agreed_codec(server, Codec(bits=1)) == Codec(bits=2), "the library's, not mine"
+    server.params.upsert(
+        ids=["token-codec"], embeddings=[[1.0, 0.0]], metadatas=[{"value": "cm90Mw=="}]
+    )
+    with pytest.raises(UnknownTokenFormat, match=r"'rot3'.*upgrade litreview"):
+        agreed_codec(server, Codec(bits=1))

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from litreview.encoders.minilm import DIMENSION
+from litreview.errors import LitreviewError
+from litreview.index.late import KEPT_CODECS, Codec
 from litreview.index.server_record import PaperRecord
 from litreview.index.sqlite_store import connect, transaction
 
@@ -40,6 +42,27 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (entry TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+class UnknownTokenFormat(LitreviewError):
+    """The shared library stores token vectors in a format this version cannot read."""
+
+
+def agreed_codec(server: ServerCollections, mine: Codec) -> Codec:
+    """The shared library's token format: the first member to write chose it, the rest follow.
+
+    Members storing different formats could not use each other's records (each
+    would re-embed the other's papers, in turn), so a member whose own store
+    has another format starts it over in the library's (and pulls again).
+    """
+    name = server.put_param("token-codec", mine.name.encode()).decode()
+    for codec in KEPT_CODECS:
+        if codec.name == name:
+            return codec
+    raise UnknownTokenFormat(
+        f"the shared library on {server.chroma.address} stores token vectors as {name!r}, "
+        "which this version of litreview does not read; upgrade litreview"
+    )
 
 
 @dataclass

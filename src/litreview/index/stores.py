@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from litreview.index.lexical import LexicalIndex
     from litreview.index.member_cache import MemberCache
     from litreview.index.reranker import Reranker
+    from litreview.index.server_collections import ServerCollections
     from litreview.index.vectors import VectorStore
 
 S = TypeVar("S", bound=ModelStore)
@@ -73,7 +74,12 @@ class Stores:
         from litreview.index.late import TokenStore, codec_of_store
 
         path = self.settings.tokens_path
-        return TokenStore(path, MODEL_ID, codec_of_store(path, MODEL_ID))
+        codec = codec_of_store(path, MODEL_ID)
+        if self.server is not None:  # a shared library's members all store one format
+            from litreview.index.member_cache import agreed_codec
+
+            codec = agreed_codec(self.server, codec)
+        return TokenStore(path, MODEL_ID, codec)
 
     @cached_property
     def reranker(self) -> Reranker | None:
@@ -99,16 +105,23 @@ class Stores:
         return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
     @cached_property
-    def shared(self) -> MemberCache | None:
-        """In server mode, this member's link to the shared library (``None`` when embedded)."""
+    def server(self) -> ServerCollections | None:
+        """In server mode, the shared library's records on the server (``None`` when embedded)."""
         if not self.settings.chroma.host:
             return None
-        from litreview.index.member_cache import MemberCache
         from litreview.index.server_collections import ServerCollections
 
-        server = ServerCollections(self.vectors.client, self.settings.chroma)
+        return ServerCollections(self.vectors.client, self.settings.chroma)
+
+    @cached_property
+    def shared(self) -> MemberCache | None:
+        """In server mode, this member's link to the shared library (``None`` when embedded)."""
+        if self.server is None:
+            return None
+        from litreview.index.member_cache import MemberCache
+
         table = self.reranker.table if self.reranker is not None else None
-        return MemberCache(self.settings, server, self.catalog, self.tokens, table)
+        return MemberCache(self.settings, self.server, self.catalog, self.tokens, table)
 
     def pull(self) -> None:
         """Bring the local caches up to the shared server's state (nothing when embedded)."""
