@@ -28,6 +28,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -49,6 +50,60 @@ CACHE = Path(os.environ.get("LITREVIEW_CORPUSQ_CACHE", "/tmp/litreview-corpusq")
 QUESTIONS = DATA / "corpus_questions.jsonl"
 # The questions' targets are all among the corpus's first lines; smaller samples would miss some.
 SMALLEST = 1000
+
+
+# Words a question may share with its paper's title: the rule's stopwords.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "and",
+        "or",
+        "in",
+        "on",
+        "with",
+        "via",
+        "to",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "its",
+        "their",
+        "using",
+        "based",
+        "toward",
+        "towards",
+        "among",
+        "up",
+        "do",
+        "does",
+    ]
+)
+
+
+def title_words_used(question: str, title: str) -> list[str]:
+    """The question's words that the writing rule forbids: those sharing a title word's stem.
+
+    The stem is the first 5 letters (the whole word when shorter than 4), so
+    inflections count as the same word ("learner" / "learns"); hyphenated words
+    are split, stopwords are free.
+    """
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.split(r"[^A-Za-z0-9.]+", text.replace("-", " ").lower()) if w]
+
+    def stem(word: str) -> str:
+        return word[:5] if len(word) >= 4 else word
+
+    forbidden = {stem(w) for w in words(title) if w not in STOPWORDS}
+    return [w for w in words(question) if w not in STOPWORDS and stem(w) in forbidden]
 
 
 def load() -> tuple[str, list[dict[str, Any]]]:

@@ -15,6 +15,7 @@ from bench import (
     answer_sentences,
     batch_determinism,
     batch_overhead,
+    corpus_retrieval,
     followup_retrieval,
     fulltext_retrieval,
     latency,
@@ -45,6 +46,7 @@ def main() -> None:
     )
     for module in (
         retrieval_quality,
+        corpus_retrieval,
         rerank_cv,
         answer_quality,
         followup_retrieval,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bench import corpus_retrieval
 from bench.common import RESULTS
 
 
@@ -26,6 +27,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                         f"{multi['recall@5']:.3f} / {multi['recall@10']:.3f}",
                     )
                 )
+    if r.get("corpus_retrieval"):
+        out.extend(corpus_retrieval.rows(r["corpus_retrieval"]))
     cv = r.get("rerank_cv", {})
     if cv:
         folds = "; ".join(
