@@ -64,6 +64,13 @@ CREATE TABLE IF NOT EXISTS pages (
     text     TEXT NOT NULL,
     PRIMARY KEY (paper_id, page)
 );
+CREATE TABLE IF NOT EXISTS passages (
+    paper_id TEXT NOT NULL,
+    n        INTEGER NOT NULL,  -- the chunk number: chunk id <paper_id>:<n>
+    page     INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (paper_id, n)
+);
 CREATE TABLE IF NOT EXISTS fulltext (
     paper_id  TEXT PRIMARY KEY,
     source    TEXT NOT NULL,
@@ -79,6 +86,15 @@ CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi) WHERE doi IS NOT NULL;
 CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS papers_unranked ON papers(reranked) WHERE reranked = 0;
 """
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """One indexed full-text passage: chunk number within its paper, page, words."""
+
+    n: int
+    page: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -258,8 +274,8 @@ class Catalog:
                         json.dumps(extra),
                         owns_text,
                         paper.content_hash,
-                        changed,
-                        changed,
+                        changed or new_text,  # new full text: its passages get indexed
+                        changed or new_text,  # new full text: its passages get indexed
                         now,
                         owns_text and stand_in_here and not stand_in_new,
                         paper.sources[0] if paper.sources else None,
@@ -368,6 +384,58 @@ class Catalog:
         except sqlite3.OperationalError:  # a read-only catalog from before full text
             return ()
         return tuple(PageText(int(str(r[0])), str(r[1])) for r in rows)
+
+    def set_passages(self, by_paper: dict[str, list[StoredPassage]]) -> None:
+        """The full-text passages each paper was indexed with, replacing what it had.
+
+        Written with the paper's vectors (derived, like them): the chunk number
+        ``n`` is how a vector, a token row or a BM25 document found by a search
+        maps back to the words and the page a reader is shown.
+        """
+        with self.transaction() as db:
+            for pid, passages in by_paper.items():
+                db.execute("DELETE FROM passages WHERE paper_id = ?", (pid,))
+                db.executemany(
+                    "INSERT INTO passages VALUES (?,?,?,?)",
+                    [(pid, p.n, p.page, p.text) for p in passages],
+                )
+
+    def passages(self, paper_ids: Iterable[str]) -> dict[str, list[StoredPassage]]:
+        """Each paper's indexed passages in chunk order (papers without any are absent)."""
+        out: dict[str, list[StoredPassage]] = {}
+        query = "SELECT paper_id, n, page, text FROM passages WHERE paper_id IN ({marks})"
+        try:
+            with self._lock:
+                rows = list(rows_for_ids(self._db, query, list(paper_ids)))
+        except sqlite3.OperationalError:  # a read-only catalog from before passages
+            return {}
+        for pid, n, page, text in sorted(rows, key=lambda r: (str(r[0]), int(r[1]))):
+            out.setdefault(str(pid), []).append(StoredPassage(int(n), int(page), str(text)))
+        return out
+
+    def all_passages(self, page: int = 5000) -> Iterator[tuple[str, StoredPassage]]:
+        """Every indexed passage (paper id, passage), a page of rows at a time (for BM25)."""
+        last: tuple[str, int] = ("", -1)
+        while True:
+            try:
+                rows = self._rows(
+                    "SELECT paper_id, n, page, text FROM passages WHERE (paper_id, n) > (?, ?) "
+                    "ORDER BY paper_id, n LIMIT ?",
+                    (*last, page),
+                )
+            except sqlite3.OperationalError:  # a read-only catalog from before passages
+                return
+            for pid, n, pg, text in rows:
+                yield str(pid), StoredPassage(int(str(n)), int(str(pg)), str(text))
+            if len(rows) < page:
+                return
+            last = (str(rows[-1][0]), int(str(rows[-1][1])))
+
+    def has_passages(self) -> bool:
+        try:
+            return bool(self._rows("SELECT 1 FROM passages LIMIT 1"))
+        except sqlite3.OperationalError:
+            return False
 
     def titles_from_source(self, source: str) -> dict[str, str]:
         """Papers (id -> title) that name ``source`` among their sources."""

@@ -9,10 +9,10 @@ paper's title (so it knows what paper it is from) and has the id
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from litreview.index.vectors import Chunk
-from litreview.reading.paper import Paper
+from litreview.reading.paper import PageText, Paper
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 MIN_PIECE_TOKENS = 32
@@ -42,12 +42,42 @@ class Chunker:
             pieces = pieces[: self._max_chunks]
         return pieces
 
-    def _split(self, paper: Paper) -> list[Chunk]:
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+    def with_pages(self, paper: Paper, pages: Sequence[PageText]) -> list[Chunk]:
+        """The abstract's chunks, then the full text's passages, within ``max_chunks``.
 
+        The abstract comes first so that the cap, when it cuts, cuts the end of
+        the body (appendices, mostly), never what the paper says of itself.
+        """
+        chunks = self.chunks(paper)
+        n = len(chunks)
+        total = n
+        for page in pages:
+            for piece in self._pieces(paper, self._bounded(page.text)):
+                total += 1
+                if self._max_chunks and n >= self._max_chunks:
+                    continue
+                chunks.append(Chunk(f"{paper.paper_id}:{n}", paper.paper_id, piece, n, page.page))
+                n += 1
+        if self._max_chunks and total > self._max_chunks:
+            self.truncated[paper.paper_id] = total
+        return chunks
+
+    def _split(self, paper: Paper) -> list[Chunk]:
         head = f"{paper.title}. "
         if self._count(head + paper.abstract) <= self._budget:
             return [Chunk(f"{paper.paper_id}:0", paper.paper_id, head + paper.abstract, 0)]
+        return [
+            Chunk(f"{paper.paper_id}:{i}", paper.paper_id, piece, i)
+            for i, piece in enumerate(self._pieces(paper, self._bounded(paper.abstract)))
+        ]
+
+    def _pieces(self, paper: Paper, text: str) -> list[str]:
+        """``text`` split to fit the window after the title, each piece led by the title."""
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        head = f"{paper.title}. "
+        if not text.strip():
+            return []
         piece_budget = max(self._budget - self._count(head), MIN_PIECE_TOKENS)
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=piece_budget,
@@ -56,13 +86,16 @@ class Chunker:
             separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
             keep_separator="end",
         )
-        return [
-            Chunk(f"{paper.paper_id}:{i}", paper.paper_id, head + piece.strip(), i)
-            for i, piece in enumerate(splitter.split_text(self._bounded(paper.abstract)))
-        ]
+        return [head + piece.strip() for piece in splitter.split_text(text) if piece.strip()]
 
     def _bounded(self, text: str) -> str:
         """Only as much text as the cap can index (a generous 8 characters per token)."""
         if not self._max_chunks:
             return text
         return text[: self._max_chunks * self._budget * 8]
+
+
+def passage_of(chunk_text: str, title: str) -> str:
+    """A passage as a reader sees it: the chunk without the title it was embedded with."""
+    head = f"{title}. "
+    return chunk_text[len(head) :] if chunk_text.startswith(head) else chunk_text

@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litreview.errors import Stopped
-from litreview.index.chunking import Chunker
+from litreview.index.catalog import StoredPassage
+from litreview.index.chunking import Chunker, passage_of
 from litreview.reading import LibraryFileError, read_file
 from litreview.reading.readers import ReadOptions, expand_paths
 
 if TYPE_CHECKING:
     from litreview.encoders.minilm import TokenVectors
     from litreview.index.stores import Stores
+    from litreview.index.vectors import Chunk
     from litreview.reading.paper import Paper
 
 # Progress events: (stage, done, total). Stages: "read", "embed", "lexical", "rerank".
@@ -266,13 +268,20 @@ def embed_pending(
         began = time.monotonic()
         ids = pending[start : start + batch.size]
         papers = library.catalog.get(ids)
-        chunks = [c for pid in ids if pid in papers for c in chunker.chunks(papers[pid])]
+        chunks = [
+            c
+            for pid in ids
+            if pid in papers
+            for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
+        ]
         encoded = store.embedder.encode([c.text for c in chunks])
         store.replace_papers(chunks, encoded.vectors)
         by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
         for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
             by_paper[chunk.paper_id].append(tokens)
         library.tokens.replace_papers(by_paper)
+        passages = passages_of(chunks, papers, by_paper)
+        library.catalog.set_passages(passages)
         library.publish([pid for pid in ids if pid in papers])  # server mode: the record last
         library.catalog.mark_indexed(
             [pid for pid in ids if pid in papers],
@@ -319,7 +328,14 @@ def rerank_pending(
         began = time.monotonic()
         ids = waiting[start : start + batch.size]
         papers = library.catalog.get(ids)
-        reranker.embed_papers([papers[pid] for pid in ids if pid in papers])
+        stored = library.catalog.passages(list(papers))
+        reranker.embed_papers(  # the abstract's chunks, then the passages phase 1 indexed
+            [papers[pid] for pid in ids if pid in papers],
+            {
+                pid: [f"{paper.title}. {p.text}" for p in stored.get(pid, [])]
+                for pid, paper in papers.items()
+            },
+        )
         library.publish(list(papers))  # server mode: the record, now complete, last
         library.catalog.mark_reranked(
             list(papers), {pid: paper.content_hash for pid, paper in papers.items()}
@@ -328,6 +344,18 @@ def rerank_pending(
         start += len(ids)
         batch.took(len(ids), time.monotonic() - began)
         progress("rerank", start, len(waiting))
+
+
+def passages_of(
+    chunks: list[Chunk], papers: dict[str, Paper], paper_ids: Iterable[str]
+) -> dict[str, list[StoredPassage]]:
+    """The full-text chunks of each paper as the catalog keeps them (no title in front)."""
+    out: dict[str, list[StoredPassage]] = {pid: [] for pid in paper_ids}
+    for c in chunks:
+        if c.page is not None:
+            text = passage_of(c.text, papers[c.paper_id].title)
+            out[c.paper_id].append(StoredPassage(c.index, c.page, text))
+    return out
 
 
 class BatchSizer:

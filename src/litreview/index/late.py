@@ -398,11 +398,21 @@ class TokenStore(ModelStore):
         Query tokens are weighted by IDF so that "the" and "of" barely count
         and a rare term the question shares with one paper counts most.
         """
+        chunks = self.score_chunks(query, paper_ids)
+        if chunks is None:
+            return None
+        return {pid: float(c.max(initial=0.0)) for pid, c in chunks.items()}
+
+    def score_chunks(
+        self, query: TokenVectors, paper_ids: list[str]
+    ) -> dict[str, np.ndarray] | None:
+        """MaxSim of ``query`` against each chunk of each paper, in chunk order (chunk
+        ``n`` of a paper is ``<paper_id>:<n>``: which passage matched, not only which paper)."""
         keep = np.array([t not in SPECIAL for t in query.tokens], dtype=bool)
         ids = query.ids[keep]
         q = query.vectors[keep]
         if not paper_ids or len(ids) == 0:
-            return {pid: 0.0 for pid in paper_ids}
+            return {pid: np.zeros(1, np.float32) for pid in paper_ids}
         if not self.readable:
             return None
         with self._lock:
@@ -422,6 +432,6 @@ class TokenStore(ModelStore):
         per_chunk = chunk_maxsims(q, weights, rows, np.concatenate(sizes), scale)
         ends = np.cumsum([len(s) for s in sizes])
         return {
-            pid: float(per_chunk[end - len(size) : end].max(initial=0.0))
+            pid: per_chunk[end - len(size) : end]
             for pid, size, end in zip(order, sizes, ends, strict=True)
         }

@@ -1,4 +1,9 @@
-"""The lexical half of hybrid search: BM25 over title + abstract, one document per paper.
+"""The lexical half of hybrid search: BM25 over title + abstract, and full-text passages.
+
+One document per paper (title twice and abstract, as always) and one per
+full-text passage; a paper scores as its best document, and a hit says
+which passage that was (its chunk number). A library without full text
+therefore has exactly the index it had before passages existed.
 
 Local Chroma has no BM25 or sparse search, so bm25s keeps its own index on
 disk beside the catalog, stamped with the catalog revision it was built from
@@ -10,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from litreview.errors import StoreDamaged
+from litreview.index.catalog import StoredPassage
 from litreview.reading.paper import Paper
 
 LANG = "english"
@@ -26,6 +33,7 @@ LANG = "english"
 class LexicalHit:
     paper_id: str
     score: float
+    chunk: int | None = None  # the passage (chunk number) that scored best; None: the abstract
 
 
 def _stemmer() -> Any:
@@ -55,22 +63,34 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 class LexicalIndex:
-    def __init__(self, retriever: Any, paper_ids: list[str]) -> None:
+    def __init__(
+        self, retriever: Any, paper_ids: list[str], chunks: list[int] | None = None
+    ) -> None:
         self._retriever = retriever
-        self._ids = paper_ids
-        self._row = {pid: i for i, pid in enumerate(paper_ids)}
+        self._ids = paper_ids  # one per document: a paper's id repeats for its passages
+        self._chunks = chunks if chunks is not None else [-1] * len(paper_ids)
+        self._papers = sum(1 for c in self._chunks if c < 0)
         self._stemmer = _stemmer()
 
     @classmethod
-    def build(cls, papers: list[Paper]) -> LexicalIndex:
+    def build(
+        cls, papers: list[Paper], passages: Iterable[tuple[str, StoredPassage]] = ()
+    ) -> LexicalIndex:
         import bm25s
 
+        texts = [paper_text(p) for p in papers]
+        ids = [p.paper_id for p in papers]
+        chunks = [-1] * len(papers)
+        known = set(ids)
+        for pid, passage in passages:
+            if pid in known:
+                texts.append(passage.text)
+                ids.append(pid)
+                chunks.append(passage.n)
         retriever = bm25s.BM25()
-        if papers:
-            retriever.index(
-                _tokenize([paper_text(p) for p in papers], _stemmer()), show_progress=False
-            )
-        return cls(retriever, [p.paper_id for p in papers])
+        if texts:
+            retriever.index(_tokenize(texts, _stemmer()), show_progress=False)
+        return cls(retriever, ids, chunks)
 
     def save(self, folder: Path, revision: int) -> None:
         """Write to a temporary folder and swap it in, so a crash never leaves half an index."""
@@ -79,7 +99,12 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._ids:
             self._retriever.save(str(tmp))
-        stamp = {"revision": revision, "ids": self._ids, "files": _digests(tmp)}
+        stamp = {
+            "revision": revision,
+            "ids": self._ids,
+            "chunks": self._chunks,
+            "files": _digests(tmp),
+        }
         (tmp / "litreview.json").write_text(json.dumps(stamp))
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -104,6 +129,7 @@ class LexicalIndex:
         try:
             meta = json.loads(stamp.read_text())
             ids = list(meta["ids"])
+            chunks = [int(c) for c in meta.get("chunks") or [-1] * len(ids)]
             recorded = meta.get("files")
             stale = meta.get("revision") != revision
         except (ValueError, KeyError, TypeError, OSError) as exc:
@@ -120,10 +146,11 @@ class LexicalIndex:
             raise StoreDamaged(f"the BM25 index is damaged ({exc})", path=folder) from exc
         if retriever.scores.get("num_docs") != len(ids):
             raise StoreDamaged("the BM25 index does not cover its papers", path=folder)
-        return cls(retriever, ids)
+        return cls(retriever, ids, chunks)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        """Papers indexed (not documents: a paper's passages are documents of it)."""
+        return self._papers
 
     def search(self, query: str, n: int, allowed: set[str] | None = None) -> list[LexicalHit]:
         if not self._ids:
@@ -134,17 +161,31 @@ class LexicalIndex:
         scores = np.asarray(
             self._retriever.get_scores(self._query_tokens(tokens)), dtype=np.float32
         )
+        passages = len(self._ids) > self._papers
         if allowed is not None:
-            mask = np.zeros(len(self._ids), dtype=bool)
-            for pid in allowed:
-                row = self._row.get(pid)
-                if row is not None:
-                    mask[row] = True
+            mask = np.fromiter((pid in allowed for pid in self._ids), bool, len(self._ids))
             scores = np.where(mask, scores, 0.0)
+        if passages:
+            return self._best_per_paper(scores, n)
         n = min(n, len(self._ids))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [LexicalHit(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _best_per_paper(self, scores: np.ndarray, n: int) -> list[LexicalHit]:
+        """The ``n`` best papers, each scored by its best document (abstract or passage)."""
+        hits: list[LexicalHit] = []
+        seen: set[str] = set()
+        for i in np.argsort(-scores, kind="stable"):
+            if scores[i] <= 0 or len(hits) >= n:
+                break
+            pid = self._ids[i]
+            if pid in seen:
+                continue
+            seen.add(pid)
+            chunk = self._chunks[i]
+            hits.append(LexicalHit(pid, float(scores[i]), None if chunk < 0 else chunk))
+        return hits
 
     @staticmethod
     def _query_tokens(tokens: Any) -> list[str]:

@@ -83,14 +83,23 @@ class Reranker:
     def close(self) -> None:
         self.table.close()
 
-    def embed_papers(self, papers: list[Paper]) -> None:
+    def embed_papers(
+        self, papers: list[Paper], passages: dict[str, list[str]] | None = None
+    ) -> None:
         """Embed each paper's chunks and store the vectors.
 
         Chunked in MPNet's own window (384 tokens, not MiniLM's 256): most
-        abstracts are then one forward pass, not two overlapping ones.
+        abstracts are then one forward pass, not two overlapping ones. A
+        paper's full-text passages (MiniLM's chunks, which fit this window)
+        follow its abstract's rows, in chunk order, so the last rows of a
+        paper are its passages (:meth:`score_rows`).
         """
         chunker = Chunker(self.encoder.count_tokens, MAX_TOKENS, self.overlap)
-        chunks = {p.paper_id: [c.text for c in chunker.chunks(p)] for p in papers}
+        passages = passages or {}
+        chunks = {
+            p.paper_id: [c.text for c in chunker.chunks(p)] + passages.get(p.paper_id, [])
+            for p in papers
+        }
         texts = [text for paper in chunks.values() for text in paper]
         vectors = self.encoder.embed(texts) if texts else np.zeros((0, DIMENSION), np.float32)
         stored: dict[str, np.ndarray] = {}
@@ -100,17 +109,22 @@ class Reranker:
             start += len(paper)
         self.table.replace_papers(stored)
 
+    def score_rows(self, query: str, paper_ids: list[str]) -> dict[str, np.ndarray] | None:
+        """Cosine of ``query`` to each stored row of each paper (abstract rows, then
+        passages); ``None`` if any paper has no vectors."""
+        stored = self.table.get(paper_ids)
+        if len(stored) < len(set(paper_ids)):
+            return None
+        vector = self.encoder.embed([query])[0]
+        return {pid: stored[pid] @ vector for pid in paper_ids}
+
     def score(self, query: str, paper_ids: list[str]) -> dict[str, float] | None:
         """Cosine of ``query`` to each paper's best chunk; ``None`` if any paper has no vectors.
 
         (Scoring some candidates and not others would mix incomparable scores;
         that happens only while a library built without this model is pending.)
         """
-        stored = self.table.get(paper_ids)
-        if len(stored) < len(set(paper_ids)):
+        rows = self.score_rows(query, paper_ids)
+        if rows is None:
             return None
-        vector = self.encoder.embed([query])[0]
-        return {
-            pid: float((stored[pid] @ vector).max(initial=-1.0)) if len(stored[pid]) else -1.0
-            for pid in paper_ids
-        }
+        return {pid: float(r.max(initial=-1.0)) if len(r) else -1.0 for pid, r in rows.items()}

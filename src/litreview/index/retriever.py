@@ -7,23 +7,38 @@ plus a little of the dense score and, when installed, a stronger model's
 cosine (:mod:`litreview.index.reranker`): that is what lifts hard
 paraphrased questions; BM25 keeps its part in choosing the candidates. Results are
 papers, not chunks: a paper's dense score is its best chunk's.
+
+A paper with full text is found by its passages too (they are chunks like
+the abstract's, and BM25 documents of it). Its hit carries the passages that
+matched best (:attr:`SearchHit.passages`, with pages), and ``passage`` /
+``page`` name the best one when a passage, not the abstract, is the paper's
+best match. Passages are ranked by the re-ranking stage's own scores per
+chunk (MaxSim plus the MPNet cosine), or, without it, by the dense or BM25
+hit that found the paper.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from litreview.encoders.minilm import TokenVectors
-from litreview.index.catalog import Catalog
+from litreview.index.catalog import Catalog, StoredPassage
 from litreview.index.fusion import mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
-from litreview.reading.paper import Paper
+from litreview.reading.paper import PageText, Paper
 from litreview.settings import RetrievalSettings
 
 MODES = ("hybrid", "dense", "lexical")
+PASSAGES_PER_HIT = 3
+# Chunk hits asked of Chroma per candidate paper wanted: a paper with full text has dozens of
+# chunks, and a question about its body can bring several of them before another paper's.
+DENSE_HITS_PER_PAPER = 2
+DENSE_HITS_PER_PAPER_FULLTEXT = 6
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,11 @@ class SearchHit:
     lexical_rank: int | None = None
     late_score: float | None = None
     rerank_score: float | None = None
+    # The best match when it is a full-text passage (None: the abstract matched best).
+    passage: str | None = None
+    page: int | None = None
+    # The paper's passages that match the query best, best first (empty without full text).
+    passages: tuple[PageText, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -84,6 +104,9 @@ class SearchHit:
             "sources": list(self.paper.sources),
             "url": self.paper.url,
             "links": list(self.paper.links),
+            "passage": self.passage,
+            "page": self.page,
+            "passages": [{"page": p.page, "text": p.text} for p in self.passages],
         }
 
 
@@ -140,14 +163,21 @@ class Retriever:
         dense: dict[str, float] = {}
         dense_order: list[str] = []
         query_tokens: TokenVectors | None = None
+        found_by: dict[str, int | None] = {}  # the chunk that found each paper (dense, BM25)
         if request.mode in ("hybrid", "dense"):
             encoded = self.vectors.embedder.encode([query], keep_tokens=rerank)
             vector = encoded.vectors[0]
             query_tokens = encoded.tokens[0] if rerank else None
-            for hit in self.vectors.query(vector, pool * 2, allowed):
+            per_paper = (
+                DENSE_HITS_PER_PAPER_FULLTEXT
+                if self.catalog.has_passages()
+                else DENSE_HITS_PER_PAPER
+            )
+            for hit in self.vectors.query(vector, pool * per_paper, allowed):
                 if hit.paper_id not in dense:
                     dense[hit.paper_id] = hit.similarity
                     dense_order.append(hit.paper_id)
+                    found_by[hit.paper_id] = hit.index
             dense_order = dense_order[:pool]
 
         lexical: dict[str, float] = {}
@@ -156,6 +186,8 @@ class Retriever:
             for lhit in self.lexical.search(query, pool, allowed):
                 lexical[lhit.paper_id] = lhit.score
                 lexical_order.append(lhit.paper_id)
+                if request.mode == "lexical" or lhit.paper_id not in found_by:
+                    found_by[lhit.paper_id] = lhit.chunk
 
         if request.mode == "dense":
             scores = {pid: dense[pid] for pid in dense_order}
@@ -172,10 +204,11 @@ class Retriever:
         ]
         late: dict[str, float] = {}
         second: dict[str, float] = {}
+        chunk_scores: dict[str, ChunkScores] = {}
         if query_tokens is not None and ranked:
             reranked = self._rerank(query, query_tokens, ranked[:pool], dense)
             if reranked is not None:
-                scores, late, second = reranked
+                scores, late, second, chunk_scores = reranked
                 ranked = sorted(scores, key=lambda pid: -scores[pid])
         if request.mmr:
             ranked = mmr(
@@ -189,6 +222,7 @@ class Retriever:
         papers = self.catalog.get(ranked)
         dense_rank = {pid: i for i, pid in enumerate(dense_order, start=1)}
         lexical_rank = {pid: i for i, pid in enumerate(lexical_order, start=1)}
+        matched = self._passages(ranked, chunk_scores, found_by)
         return [
             SearchHit(
                 paper=papers[pid],
@@ -200,10 +234,39 @@ class Retriever:
                 lexical_rank=lexical_rank.get(pid),
                 late_score=late.get(pid),
                 rerank_score=second.get(pid),
+                passage=matched[pid][0].text if pid in matched and matched[pid][1] else None,
+                page=matched[pid][0].page if pid in matched and matched[pid][1] else None,
+                passages=tuple(matched[pid][2]) if pid in matched else (),
             )
             for rank, pid in enumerate(ranked, start=1)
             if pid in papers
         ]
+
+    def _passages(
+        self,
+        paper_ids: list[str],
+        chunk_scores: dict[str, ChunkScores],
+        found_by: dict[str, int | None],
+    ) -> dict[str, tuple[PageText, bool, list[PageText]]]:
+        """Per paper with full text: (best passage, whether it beat the abstract, the best
+        few passages). Scored per chunk when the re-ranking stage ran; otherwise the
+        chunk that found the paper is its best match."""
+        stored = self.catalog.passages(paper_ids)
+        out: dict[str, tuple[PageText, bool, list[PageText]]] = {}
+        for pid, passages in stored.items():
+            by_n = {p.n: p for p in passages}
+            ranked = chunk_scores[pid].rank(passages) if pid in chunk_scores else None
+            if ranked is not None:
+                order, beats_abstract = ranked
+            else:
+                chunk = found_by.get(pid)
+                order = [by_n[chunk]] if chunk in by_n else []
+                beats_abstract = bool(order)
+            if not order:
+                continue
+            pages = [PageText(p.page, p.text) for p in order[:PASSAGES_PER_HIT]]
+            out[pid] = (pages[0], beats_abstract, pages)
+        return out
 
     def _rerank(
         self,
@@ -211,10 +274,10 @@ class Retriever:
         query_tokens: TokenVectors,
         candidates: list[str],
         dense: dict[str, float],
-    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]] | None:
-        """(final score, MaxSim, MPNet cosine) per candidate, the last empty when the
-        second model is absent; ``None`` (keep the fused order) if some candidate has
-        no token vectors.
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, ChunkScores]] | None:
+        """(final score, MaxSim, MPNet cosine, per-chunk scores) per candidate, the MPNet
+        part empty when the second model is absent; ``None`` (keep the fused order) if
+        some candidate has no token vectors.
 
         Final = MaxSim + rerank_dense x dense cosine + rerank_model_weight x MPNet
         cosine. Missing token vectors happen only while papers of a library built
@@ -223,19 +286,55 @@ class Retriever:
         for every query until the whole library has it (ingest's second stage).
         A candidate found only by BM25 gets the lowest dense score seen.
         """
-        late = self.tokens.score(query_tokens, candidates)
-        if late is None:
+        late_chunks = self.tokens.score_chunks(query_tokens, candidates)
+        if late_chunks is None:
             return None
-        second = {}
+        late = {pid: float(c.max(initial=0.0)) for pid, c in late_chunks.items()}
+        rows: dict[str, np.ndarray] = {}
         # The second model only once every searchable paper has its vectors: while the
         # second ingest stage runs, one consistent ranking (and the faces say it is partial).
         if self.reranker is not None and self.catalog.all_reranked():
-            second = self.reranker.score(query, candidates) or {}
+            rows = self.reranker.score_rows(query, candidates) or {}
+        second = {pid: float(r.max(initial=-1.0)) if len(r) else -1.0 for pid, r in rows.items()}
         floor = min(dense.values(), default=0.0)
+        weight = self.settings.rerank_model_weight
         final = {
             pid: late[pid]
             + self.settings.rerank_dense * dense.get(pid, floor)
-            + self.settings.rerank_model_weight * second.get(pid, 0.0)
+            + weight * second.get(pid, 0.0)
             for pid in candidates
         }
-        return final, late, second
+        per_chunk = {pid: ChunkScores(late_chunks[pid], rows.get(pid), weight) for pid in late}
+        return final, late, second, per_chunk
+
+
+@dataclass(frozen=True)
+class ChunkScores:
+    """One paper's re-ranking scores per chunk: MaxSim per MiniLM chunk (abstract chunks,
+    then passages) and, when the second model ran, its cosine per stored row (the
+    abstract's rows in its own window, then the same passages)."""
+
+    late: np.ndarray
+    second: np.ndarray | None
+    weight: float
+
+    def rank(self, passages: list[StoredPassage]) -> tuple[list[StoredPassage], bool] | None:
+        """The passages best first, and whether the best beats the abstract; ``None`` when
+        the stores do not hold these passages (a paper re-ingested, not yet re-embedded)."""
+        abstract_chunks = len(self.late) - len(passages)
+        if abstract_chunks < 1 or any(p.n >= len(self.late) for p in passages):
+            return None
+        second = self.second
+        abstract_rows = 0 if second is None else len(second) - len(passages)
+        if second is not None and abstract_rows < 1:
+            return None
+        scores: dict[int, float] = {}
+        for j, p in enumerate(passages):
+            scores[p.n] = float(self.late[p.n])
+            if second is not None:
+                scores[p.n] += self.weight * float(second[abstract_rows + j])
+        abstract = float(self.late[:abstract_chunks].max())
+        if second is not None:
+            abstract += self.weight * float(second[:abstract_rows].max())
+        order = sorted(passages, key=lambda p: -scores[p.n])
+        return order, scores[order[0].n] > abstract

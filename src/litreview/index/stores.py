@@ -213,7 +213,7 @@ class Stores:
     def _build_lexical(self, revision: int) -> LexicalIndex:
         from litreview.index.lexical import LexicalIndex
 
-        index = LexicalIndex.build(list(self.catalog.all()))
+        index = LexicalIndex.build(list(self.catalog.all()), self.catalog.all_passages())
         index.save(self.settings.lexical_path, revision)
         return index
 

@@ -37,6 +37,7 @@ class Chunk:
     paper_id: str
     text: str
     index: int
+    page: int | None = None  # the full-text page it is from; None for the abstract
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,19 @@ class ChunkHit:
     chunk_id: str
     paper_id: str
     similarity: float
+
+    @property
+    def index(self) -> int:
+        """The chunk's number within its paper (``<paper_id>:<n>``)."""
+        return int(self.chunk_id.rpartition(":")[2])
+
+
+def _metadata(chunk: Chunk) -> Any:
+    """Chroma metadata holds no ``None``: an abstract chunk simply has no page."""
+    meta: dict[str, str | int] = {"paper_id": chunk.paper_id, "chunk": chunk.index}
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
 
 
 def _of_papers(paper_ids: list[str]) -> Any:
@@ -160,7 +174,7 @@ class VectorStore:
                 ids=[c.chunk_id for c in chunks],
                 documents=[c.text for c in chunks] if self.keeps_text else None,
                 embeddings=vectors,
-                metadatas=[{"paper_id": c.paper_id, "chunk": c.index} for c in chunks],
+                metadatas=[_metadata(c) for c in chunks],
             )
 
     def remove_papers(self, paper_ids: list[str]) -> None:
