@@ -64,11 +64,13 @@ def ask_command(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     click.echo("\n")
-    cited = {c.n for c in result.citations}
+    cited = {c.n: c for c in result.citations}
     click.echo("Sources:")
     for n, hit in enumerate(result.sources, start=1):
         mark = "*" if n in cited else " "
-        click.echo(f" {mark}[{n}] {hit.paper.title}  ({hit.paper.paper_id})")
+        pages = cited[n].pages if n in cited else ()
+        where = f", p. {', '.join(map(str, pages))}" if pages else ""
+        click.echo(f" {mark}[{n}] {hit.paper.title}  ({hit.paper.paper_id}{where})")
     for weak in result.weak:
         out.print(
             f"[yellow]Weakly supported by its citation{'s' if len(weak.citations) > 1 else ''} "
@@ -84,6 +86,12 @@ def ask_command(
     if result.dropped_citations:
         dropped = ", ".join(f"[{n}]" for n in result.dropped_citations)
         out.print(f"[yellow]Removed citations to sources that were not provided: {dropped}[/]")
+    if result.dropped_pages:
+        dropped = ", ".join(f"[{n}, p. {page}]" for n, page in result.dropped_pages)
+        out.print(
+            "[yellow]Removed page numbers the sources' passages do not come from "
+            f"(the paper stays cited): {dropped}[/]"
+        )
     usage = result.usage
     out.print(
         f"[dim]{result.model} · {usage.prompt_tokens} prompt + {usage.completion_tokens} "

@@ -6,14 +6,44 @@ both pass it around, so the evidence code needs nothing from above it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from litreview.reading.paper import PageText
 
 
 @dataclass(frozen=True)
 class Source:
-    """One numbered piece of evidence: what ``[n]`` in an answer refers to."""
+    """One numbered piece of evidence: what ``[n]`` in an answer refers to.
+
+    ``text`` is the abstract (or the part of it that matters); ``passages``
+    are the paper's full-text passages retrieved for the question, each with
+    its page, which an answer cites as ``[n, p. 7]``. ``page`` is set only on
+    the one-page views of :meth:`page_views` (the text is then that page's
+    passages), so code scoring sentences knows which page a sentence is on.
+    """
 
     n: int
     paper_id: str
     title: str
     text: str
+    passages: tuple[PageText, ...] = ()
+    page: int | None = None
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """The pages an answer may cite for this source, in order of first retrieval."""
+        return tuple(dict.fromkeys(p.page for p in self.passages))
+
+    def on_page(self, page: int) -> str:
+        """The retrieved passages on ``page``, as one text."""
+        return "\n".join(p.text for p in self.passages if p.page == page)
+
+    def page_views(self) -> tuple[Source, ...]:
+        """One source per retrieved page (same ``n``), holding that page's passages."""
+        return tuple(
+            replace(self, text=self.on_page(page), passages=(), page=page) for page in self.pages
+        )
+
+    def whole(self) -> str:
+        """Abstract and every retrieved passage: what a citation without a page rests on."""
+        return "\n".join([self.text, *(p.text for p in self.passages)])

@@ -15,12 +15,15 @@ from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
+from litreview.reading.paper import PageText
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
 EVIDENCE_SENTENCES = 4  # per source in prompts for models: short prompts for small local models
+PASSAGES_PER_SOURCE = 2  # full-text passages beside each abstract (the best-matching ones)
+PASSAGE_SENTENCES = 3  # per passage in prompts for models
 
 
 @dataclass
@@ -36,6 +39,7 @@ class AskResult:
     support: list[SupportCheck] = field(default_factory=list)
     unchecked_chars: int = 0  # of the answer past the support check's cap (MAX_CHECKED_CHARS)
     ranking_note: str | None = None  # "ranking is partial: ..." while indexing is unfinished
+    dropped_pages: list[tuple[int, int]] = field(default_factory=list)  # (n, page) not given
 
     @property
     def weak(self) -> list[SupportCheck]:
@@ -48,6 +52,7 @@ class AskResult:
             "citations": [c.to_dict() for c in self.citations],
             "sources": [{"n": i, **hit.to_dict()} for i, hit in enumerate(self.sources, start=1)],
             "dropped_citations": self.dropped_citations,
+            "dropped_pages": [{"n": n, "page": page} for n, page in self.dropped_pages],
             "support": [s.to_dict() for s in self.support],
             "weakly_supported": len(self.weak),
             "support_unchecked_chars": self.unchecked_chars,
@@ -234,6 +239,12 @@ def trim(scorer: EvidenceScorer, question: str, text: str, keep: int) -> str:
 def build_sources(
     hits: Sequence[SearchHit], question: str, scorer: EvidenceScorer | None
 ) -> tuple[Source, ...]:
+    """Numbered sources: each paper's abstract and the full-text passages that matched.
+
+    With a ``scorer`` (prompts for models) each is trimmed to the sentences
+    that matter most for the question; without one (the extractive engine,
+    the support check) they are whole.
+    """
     return tuple(
         Source(
             n,
@@ -242,6 +253,10 @@ def build_sources(
             trim(scorer, question, hit.paper.abstract, EVIDENCE_SENTENCES)
             if scorer
             else hit.paper.abstract,
+            tuple(
+                PageText(p.page, trim(scorer, question, p.text, PASSAGE_SENTENCES)) if scorer else p
+                for p in hit.passages[:PASSAGES_PER_SOURCE]
+            ),
         )
         for n, hit in enumerate(hits, start=1)
     )
@@ -252,7 +267,10 @@ def answer_request(
 ) -> Request:
     """The prompt (system, earlier turns, sources + question) and its structured twin."""
     system, user = prompts.messages(
-        "answer", sources=prompts.render_sources(sources), question=question
+        "answer",
+        sources=prompts.render_sources(sources),
+        question=question,
+        pages=prompts.pages_rule(sources),
     )
     return Request(
         task="answer",
@@ -340,6 +358,7 @@ def ask(
         support=support,
         unchecked_chars=0 if extractive else max(0, len(checked.text) - MAX_CHECKED_CHARS),
         ranking_note=library.ranking_note(),
+        dropped_pages=checked.dropped_pages,
     )
 
 

@@ -6,7 +6,8 @@ and reported; every kept marker resolves to a paper and is written ``[n]``.
 The grammar (case-insensitive; the whole bracket must fit it):
 
     marker := "[" item (separator item)* "]"
-    item   := label? number (("-" | "–" | "—" | "to") number)?
+    item   := label? number (("-" | "–" | "—" | "to") number)? page?
+    page   := ","? ("p" | "p." | "pp." | "page" | "pages") number (("-" | "–" | "—") number)?
     label  := source(s) | ref(s)(.) | reference(s) | paper(s) | doc(s) | document(s) |
               citation(s) | cite | no. | # | ^ | see | cf. | e.g.   (with an optional ":")
     number := an optional minus sign and digits
@@ -24,6 +25,12 @@ prose. Brackets holding any other word (``[see Table 2]``, ``[Fig. 3]``,
 ``[sic]``, ``[1, Table 2]``, a Markdown link's ``[text]``) are prose and are
 left as written.
 
+A page cites a full-text passage of the source (``[3, p. 7]``). It is
+checked like the number: a page that is not among the pages retrieved for
+that source (the ones the model was shown) is removed and reported, while
+the citation of the paper stays (``[3]``). Kept pages are written
+``[3, p. 7]``, one marker per page.
+
 ``CitationStream`` applies the same check to a streamed answer, holding back
 from an opening ``[`` until the marker closes (or clearly is not one), so
 what a terminal or the TUI shows is exactly the checked text.
@@ -33,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from litreview.evidence.source import Source
 
@@ -46,8 +53,12 @@ _LABEL = (
 )
 _NUMBER = rf"(?:[-–−]{_S})?\d+"
 _ITEM = rf"(?:{_LABEL}{_S})?{_NUMBER}(?:{_S}(?:[-–—]|to\b){_S}{_NUMBER})?"
+_PAGE_WORD = r"(?:pp?\.?|pages?\b)"
+_PAGE = rf"{_S}(?:,{_S})?{_PAGE_WORD}{_S}\d+(?:{_S}[-–—]{_S}\d+)?"
+_ITEM = rf"{_ITEM}(?:{_PAGE})?"
 _SEPARATOR = rf"{_S}(?:,{_S}and\b|[,;&/]|\band\b){_S}"
 _MARKER = re.compile(rf"\[{_S}{_ITEM}(?:{_SEPARATOR}{_ITEM})*{_S}\]", re.IGNORECASE)
+_PAGE_RE = re.compile(rf"{_S},?{_S}{_PAGE_WORD}{_S}(\d+)(?:{_S}[-–—]{_S}(\d+))?", re.IGNORECASE)
 _ITEM_NUMBERS = re.compile(rf"({_NUMBER})(?:{_S}(?:[-–—]|to\b){_S}({_NUMBER}))?", re.IGNORECASE)
 _LABEL_RE = re.compile(_LABEL, re.IGNORECASE)
 _LONGEST_RANGE = 20
@@ -67,6 +78,9 @@ _MARKER_WORDS = (
     "e.g.,",
     "and",
     "to",
+    "p.",
+    "pp.",
+    "pages",
 )
 _MAX_MARKER = 80  # characters: a longer bracket is prose
 
@@ -76,9 +90,15 @@ class Citation:
     n: int
     paper_id: str
     title: str
+    pages: tuple[int, ...] = ()  # full-text pages cited, each one the source was given
 
     def to_dict(self) -> dict[str, object]:
-        return {"n": self.n, "paper_id": self.paper_id, "title": self.title}
+        return {
+            "n": self.n,
+            "paper_id": self.paper_id,
+            "title": self.title,
+            "pages": list(self.pages),
+        }
 
 
 @dataclass(frozen=True)
@@ -86,30 +106,50 @@ class CheckedText:
     text: str
     citations: list[Citation]
     dropped: list[int]
+    dropped_pages: list[tuple[int, int]] = field(default_factory=list)  # (n, page) not retrieved
 
 
 def _int(text: str) -> int:
     return int(re.sub(r"\s+", "", text).replace("–", "-").replace("−", "-"))
 
 
-def _numbers(marker: str) -> list[int]:
-    """The numbers a marker cites, in order (ranges expanded when short and ascending)."""
+def _pages(text: str) -> tuple[str, list[int]]:
+    """An item without its page part, and the pages it names (a short range expanded)."""
+    match = _PAGE_RE.search(text)
+    if match is None:
+        return text, []
+    lo = int(match.group(1))
+    hi = int(match.group(2)) if match.group(2) else lo
+    pages = list(range(lo, hi + 1)) if 0 <= hi - lo < _LONGEST_RANGE else [lo, hi]
+    return text[: match.start()], pages
+
+
+def _items(marker: str) -> list[tuple[int, list[int]]]:
+    """What a marker cites, in order: (number, pages) per number, ranges expanded when short
+    and ascending; the pages of an item go with its last number."""
     body = _LABEL_RE.sub(" ", marker[1:-1])
-    numbers: list[int] = []
+    # An item's page follows a comma ("3, p. 7"): join it to its item before splitting on
+    # separators, of which the comma is one.
+    body = re.sub(rf"{_S},(?={_S}{_PAGE_WORD}{_S}\d)", " ", body, flags=re.IGNORECASE)
+    items: list[tuple[int, list[int]]] = []
     for part in re.split(_SEPARATOR, body, flags=re.IGNORECASE):
+        part, pages = _pages(part)
         match = _ITEM_NUMBERS.search(part)
         if match is None:
             continue
         lo = _int(match.group(1))
         if match.group(2) is None:
-            numbers.append(lo)
+            items.append((lo, pages))
             continue
         hi = _int(match.group(2))
-        if 0 < hi - lo < _LONGEST_RANGE:
-            numbers.extend(range(lo, hi + 1))
-        else:
-            numbers.extend([lo, hi])
-    return numbers
+        numbers = list(range(lo, hi + 1)) if 0 < hi - lo < _LONGEST_RANGE else [lo, hi]
+        items.extend((n, pages if n == numbers[-1] else []) for n in numbers)
+    return items
+
+
+def _numbers(marker: str) -> list[int]:
+    """The numbers a marker cites, in order (ranges expanded when short and ascending)."""
+    return [n for n, _ in _items(marker)]
 
 
 def check(text: str, sources: Sequence[Source]) -> CheckedText:
@@ -117,30 +157,47 @@ def check(text: str, sources: Sequence[Source]) -> CheckedText:
     by_n = {s.n: s for s in sources}
     cited: dict[int, Citation] = {}
     dropped: list[int] = []
-    cleaned = _substitute(text, by_n, cited, dropped)
-    return CheckedText(cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped)
+    dropped_pages: list[tuple[int, int]] = []
+    cleaned = _substitute(text, by_n, cited, dropped, dropped_pages)
+    return CheckedText(
+        cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped, dropped_pages
+    )
 
 
 def _substitute(
-    text: str, by_n: dict[int, Source], cited: dict[int, Citation], dropped: list[int]
+    text: str,
+    by_n: dict[int, Source],
+    cited: dict[int, Citation],
+    dropped: list[int],
+    dropped_pages: list[tuple[int, int]] | None = None,
 ) -> str:
     """Markers checked and the spaces they leave tidied; nothing here reaches across a line
     break or a non-space character, so a text can be checked piece by piece (the stream)."""
+    lost_pages = [] if dropped_pages is None else dropped_pages
 
-    def replace(match: re.Match[str]) -> str:
+    def replace_marker(match: re.Match[str]) -> str:
         if len(match.group(0)) > _MAX_MARKER:  # prose, as the stream filter decides too
             return match.group(0)
-        kept = []
-        for n in _numbers(match.group(0)):
-            if n in by_n:
-                kept.append(n)
-                source = by_n[n]
-                cited.setdefault(n, Citation(n, source.paper_id, source.title))
-            elif n not in dropped:
-                dropped.append(n)
-        return "".join(f"[{n}]" for n in dict.fromkeys(kept))
+        kept: list[tuple[int, int | None]] = []
+        for n, pages in _items(match.group(0)):
+            if n not in by_n:
+                if n not in dropped:
+                    dropped.append(n)
+                continue
+            source = by_n[n]
+            citation = cited.setdefault(n, Citation(n, source.paper_id, source.title))
+            good = [p for p in pages if p in source.pages]
+            for page in pages:
+                if page not in source.pages and (n, page) not in lost_pages:
+                    lost_pages.append((n, page))
+            if good:
+                cited[n] = replace(citation, pages=tuple(sorted({*citation.pages, *good})))
+            kept.extend([(n, p) for p in good] or [(n, None)])
+        return "".join(
+            f"[{n}]" if page is None else f"[{n}, p. {page}]" for n, page in dict.fromkeys(kept)
+        )
 
-    cleaned = _MARKER.sub(replace, text)
+    cleaned = _MARKER.sub(replace_marker, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
     return re.sub(r"[ \t]{2,}", " ", cleaned)
 

@@ -39,7 +39,7 @@ def render(name: str, **variables: str) -> str:
     return template.substitute(variables)
 
 
-_TAG = re.compile(r"<(\s*/?\s*)(source)", re.IGNORECASE)
+_TAG = re.compile(r"<(\s*/?\s*)(source|passage)", re.IGNORECASE)
 
 
 def fence(text: str) -> str:
@@ -60,9 +60,25 @@ def attribute(text: str) -> str:
 
 
 def render_sources(sources: Sequence[Source]) -> str:
+    """Each source fenced, its full-text passages (if any) after its abstract, with pages."""
     return "\n".join(
-        render("source", n=str(s.n), title=attribute(s.title), text=fence(s.text)) for s in sources
+        render(
+            "source",
+            n=str(s.n),
+            title=attribute(s.title),
+            text=fence(s.text),
+            passages="".join(
+                "\n" + render("passage", page=str(p.page), text=fence(p.text)) for p in s.passages
+            ),
+        )
+        for s in sources
     )
+
+
+def pages_rule(sources: Sequence[Source]) -> str:
+    """How to cite a page, said only when some source has passages (an abstract-only prompt
+    stays word for word what it was)."""
+    return " " + render("passages_rule") if any(s.passages for s in sources) else ""
 
 
 def messages(task: str, **variables: str) -> tuple[Message, ...]:

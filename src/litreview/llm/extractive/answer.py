@@ -6,13 +6,17 @@ strongest first, each sentence cited ``[n]`` to its source, first person
 rewritten so quoted claims read as the authors' claims. When nothing in the
 sources is close to the question, the answer says so instead of quoting
 loosely related text.
+
+A source with full-text passages is read as its abstract plus one view per
+retrieved page; a sentence quoted from a page is cited ``[n, p. 7]``, so
+an answer about a method's detail points at where the paper says it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, third_person
@@ -143,16 +147,30 @@ def weight(
     return e.score + policy.rank_prior * rank + top + cue - penalty + says
 
 
-def key(e: Evidence) -> tuple[int, int]:
-    """A sentence's place: its source's number and its index in the abstract."""
-    return (e.source.n, e.index)
+def key(e: Evidence) -> tuple[int, int, int]:
+    """A sentence's place: its source's number, its page (0: the abstract) and its index
+    in that text."""
+    return (e.source.n, e.source.page or 0, e.index)
 
 
-def _backgrounds(evidence: Sequence[Evidence]) -> set[tuple[int, int]]:
-    by_source: dict[int, list[Evidence]] = {}
+def _backgrounds(evidence: Sequence[Evidence]) -> set[tuple[int, int, int]]:
+    by_text: dict[tuple[int, int], list[Evidence]] = {}
     for e in evidence:
-        by_source.setdefault(e.source.n, []).append(e)
-    return {(n, i) for n, items in by_source.items() for i in background(items)}
+        by_text.setdefault((e.source.n, e.source.page or 0), []).append(e)
+    return {(n, page, i) for (n, page), items in by_text.items() for i in background(items)}
+
+
+def readable(sources: Sequence[Source]) -> list[Source]:
+    """Each source's abstract, then one view per retrieved page of its full text."""
+    return [
+        view
+        for s in sources
+        for view in ((replace(s, passages=()), *s.page_views()) if s.passages else (s,))
+    ]
+
+
+def cite(e: Evidence) -> str:
+    return f"[{e.source.n}]" if e.source.page is None else f"[{e.source.n}, p. {e.source.page}]"
 
 
 def select(
@@ -201,7 +219,7 @@ def choose(
     policy: Policy = POLICY,
 ) -> list[Evidence] | None:
     """The sentences an answer quotes, best first; ``None`` when nothing is close enough."""
-    evidence = scorer.sentences(question, sources)
+    evidence = scorer.sentences(question, readable(sources))
     if not evidence or max(e.semantic for e in evidence) < NOT_COVERED_BELOW:
         return None
     top = max(e.source.n for e in evidence)
@@ -234,14 +252,13 @@ def compose_answer(
     paragraphs = []
     for n, items in groups.items():
         source = items[0].source
-        body = " ".join(
-            f"{third_person(e.text)} [{n}]" for e in sorted(items, key=lambda e: e.index)
-        )
+        body = " ".join(f"{third_person(e.text)} {cite(e)}" for e in sorted(items, key=key))
         paragraphs.append(f"**{short_name(source.title)}** [{n}]: {body}")
     papers = len(groups)
     verb = "speaks" if papers == 1 else "speak"
+    texts = "abstracts and full texts" if any(e.source.page for e in chosen) else "abstracts"
     lead = (
         f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
-        "(sentences from the abstracts, put in the third person; most relevant first)."
+        f"(sentences from the {texts}, put in the third person; most relevant first)."
     )
     return "\n\n".join([lead, *paragraphs])

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Markdown
 
 from litreview.review.ask import AskResult
 from litreview.tui.screens.base import AppScreen
-from litreview.tui.widgets.message import Answer, Question, linkify
+from litreview.tui.widgets.message import Answer, Question, linkify, parse_cite
 from litreview.tui.widgets.sources import SourcesPanel
 from litreview.tui.widgets.status import StatusBar
 
@@ -123,6 +123,9 @@ class ChatScreen(AppScreen[None]):
             text += f"\n\n*Removed citations to sources that were not provided: {dropped}*"
         if result.ranking_note:
             text += f"\n\n*Note: {escape_markdown(result.ranking_note)}.*"
+        if result.dropped_pages:
+            dropped = ", ".join(f"\\[{n}, p. {page}\\]" for n, page in result.dropped_pages)
+            text += f"\n\n*Removed page numbers the sources' passages do not come from: {dropped}*"
         text += f"\n\n<sub>{result.model} · {result.usage.cost_label}</sub>"
         widget.result = result
         self.query_one(SourcesPanel).show_result(result, owner=widget)
@@ -140,7 +143,7 @@ class ChatScreen(AppScreen[None]):
         if not event.href.startswith("cite:"):
             return
         event.prevent_default()
-        n = int(event.href.removeprefix("cite:"))
+        n, page = parse_cite(event.href)
         answer = next(
             (w for w in [event.markdown, *event.markdown.ancestors] if isinstance(w, Answer)),
             None,
@@ -157,7 +160,7 @@ class ChatScreen(AppScreen[None]):
             else:  # still streaming: its sources are not known yet, the panel's are another's
                 self.app.notify("Its sources appear when the answer is finished.", timeout=3)
                 return
-        panel.show_source(n)
+        panel.show_source(n, page)
 
     def action_stop(self) -> None:
         self.stop.set()

@@ -1,4 +1,9 @@
-"""The papers one answer was built on, and the abstract of the selected one."""
+"""The papers one answer was built on, and the abstract of the selected one.
+
+A paper with full text also shows the passages the answer was given, each
+under its page; a citation of a page (``[3, p. 7]``) opens the paper with
+that page's passages marked, so a reader checks the claim where it is made.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,12 @@ from textual.containers import Vertical
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from litreview.reading.paper import Paper
+from litreview.reading.paper import PageText, Paper
 from litreview.review.ask import AskResult
 from litreview.review.support import SupportCheck
 
 PLACEHOLDER = "Sources of the answer appear here."
+PASSAGES_SHOWN = 3
 
 
 class SourcesPanel(Vertical):
@@ -25,6 +31,8 @@ class SourcesPanel(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entries: dict[int, tuple[Paper, float | None]] = {}
+        self.passages: dict[int, tuple[PageText, ...]] = {}  # per source: what the answer saw
+        self.cited_pages: dict[int, tuple[int, ...]] = {}
         self.support: list[SupportCheck] = []
         self.owner: object | None = None  # the answer widget whose sources these are
 
@@ -34,6 +42,7 @@ class SourcesPanel(Vertical):
 
     def clear(self) -> None:
         self.entries, self.support, self.owner = {}, [], None
+        self.passages, self.cited_pages = {}, {}
         self.query_one(OptionList).clear_options()
         self.query_one("#abstract", Markdown).update(PLACEHOLDER)
 
@@ -41,6 +50,12 @@ class SourcesPanel(Vertical):
         entries: dict[int, tuple[Paper, float | None]] = {
             n: (hit.paper, hit.score) for n, hit in enumerate(result.sources, start=1)
         }
+        self.passages = {
+            n: hit.passages[:PASSAGES_SHOWN]
+            for n, hit in enumerate(result.sources, start=1)
+            if hit.passages
+        }
+        self.cited_pages = {c.n: c.pages for c in result.citations if c.pages}
         self._show(entries, {c.n for c in result.citations}, result.support, owner)
 
     def show_saved(
@@ -49,7 +64,9 @@ class SourcesPanel(Vertical):
         papers: Mapping[str, Paper],
         owner: object | None = None,
     ) -> None:
-        """A reopened answer: its cited papers, under the numbers the answer gave them."""
+        """A reopened answer: its cited papers, under the numbers the answer gave them (and
+        the pages it cited; the passages themselves were not saved with it)."""
+        self.cited_pages = {}
         entries: dict[int, tuple[Paper, float | None]] = {}
         for c in citations:
             pid, n = str(c["paper_id"]), int(str(c["n"]))
@@ -57,6 +74,10 @@ class SourcesPanel(Vertical):
                 pid, str(c.get("title", "")), "(no longer in the library)"
             )
             entries[n] = (paper, None)
+            pages = c.get("pages")
+            if isinstance(pages, list) and pages:
+                self.cited_pages[n] = tuple(int(p) for p in pages)
+        self.passages = {}
         self._show(entries, set(entries), [], owner)
 
     def _show(
@@ -82,13 +103,16 @@ class SourcesPanel(Vertical):
         if event.option.id:
             self.show_source(int(event.option.id))
 
-    def show_source(self, n: int) -> None:
+    def show_source(self, n: int, page: int | None = None) -> None:
+        """Source ``n``: its abstract, then its passages with their pages (``page``, when a
+        citation named one, marked and first)."""
         if n not in self.entries:
             return
         paper, _ = self.entries[n]
         lines = [f"### [{n}] {paper.title}", ""]
         meta = [", ".join(paper.authors), str(paper.year or ""), ", ".join(paper.sources)]
         lines += [" · ".join(m for m in meta if m), "", paper.abstract, ""]
+        lines += self._passage_lines(n, page)
         checks = [s for s in self.support if n in s.citations]
         if checks:
             lines += ["#### Sentences citing it", ""]
@@ -100,3 +124,24 @@ class SourcesPanel(Vertical):
         index = sorted(self.entries).index(n)
         if options.highlighted != index:
             options.highlighted = index
+
+    def _passage_lines(self, n: int, page: int | None) -> list[str]:
+        passages = self.passages.get(n, ())
+        cited = self.cited_pages.get(n, ())
+        if not passages:
+            if not cited:
+                return []
+            pages = ", ".join(f"p. {p}" for p in cited)
+            return [f"*The answer cites its full text at {pages}.*", ""]
+        order = sorted(passages, key=lambda p: p.page != page)  # the cited page first
+        lines = ["#### Passages from the full text", ""]
+        for passage in order:
+            mark = "▶ " if passage.page == page else ""
+            cite = " · cited" if passage.page in cited else ""
+            lines += [f"**{mark}p. {passage.page}**{cite}", "", f"> {_quote(passage.text)}", ""]
+        return lines
+
+
+def _quote(text: str) -> str:
+    """A passage as one Markdown quote: its own line breaks (PDF layout) are not paragraphs."""
+    return " ".join(text.split()).replace("#", "\\#")
