@@ -113,3 +113,46 @@ def sample_settings(sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline
     monkeypatch.setenv("LITREVIEW_HOME", str(sample_home))
     monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
     return load_settings()
+
+
+REAL_PDFS = Path("/work/shared/real/pdfs")
+# Three real papers whose answers to the full-text tests are in the body, not the abstract.
+FULLTEXT_PDFS = (
+    "2017_attention_is_all_you_need_vaswani_v7.pdf",
+    "2016_squeezenet_iandola.pdf",
+    "2024_query2cad_badagabettu.pdf",
+)
+
+
+def real_pdfs_dir() -> Path:
+    """``shared/real/pdfs`` beside the repository (CI's copy) or on this machine."""
+    for candidate in (REPO.parent / "shared" / "real" / "pdfs", REAL_PDFS):
+        if candidate.is_dir():
+            return candidate
+    pytest.skip("the real PDFs (shared/real/pdfs) are not on this machine")
+
+
+@pytest.fixture(scope="session")
+def pdf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of three real PDFs, ingested once through the CLI (cheap pipeline); tests
+    must not change its papers."""
+    folder = real_pdfs_dir()
+    path = tmp_path_factory.mktemp("pdfs") / "home"
+    run_cli(
+        path,
+        "ingest",
+        *(str(folder / name) for name in FULLTEXT_PDFS),
+        check=True,
+        env=CHEAP_PIPELINE,
+        timeout=SAMPLE_INGEST_TIMEOUT,
+    )
+    return path
+
+
+@pytest.fixture
+def pdf_settings(pdf_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str) -> Settings:
+    if pipeline != "cheap":
+        pytest.fail("the PDF library is built without MPNet: a 'models' test needs its own")
+    monkeypatch.setenv("LITREVIEW_HOME", str(pdf_home))
+    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
+    return load_settings()

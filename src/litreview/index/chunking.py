@@ -34,6 +34,7 @@ class Chunker:
         self._overlap = overlap
         self._max_chunks = max_chunks
         self.truncated: dict[str, int] = {}  # paper id -> chunks it would have had
+        self.with_full_text: dict[str, bool] = {}  # paper id -> chunked with its pages
 
     def chunks(self, paper: Paper) -> list[Chunk]:
         pieces = self._split(paper)
@@ -49,6 +50,7 @@ class Chunker:
         the body (appendices, mostly), never what the paper says of itself.
         """
         chunks = self.chunks(paper)
+        self.with_full_text[paper.paper_id] = bool(pages)
         n = len(chunks)
         total = n
         for page in pages:

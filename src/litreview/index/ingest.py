@@ -295,9 +295,12 @@ def embed_pending(
     for pid, total in chunker.truncated.items():
         title = library.catalog.get([pid]).get(pid)
         name = repr(title.title[:80]) if title else pid
+        if chunker.with_full_text.get(pid):
+            why = ": the end of its full text is not searched (raise ingest.max_chunks to search it)"
+        else:
+            why = " (ingest.max_chunks); is its text really one paper's?"
         report.notes.append(
-            f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed "
-            "(ingest.max_chunks); is its text really one paper's?"
+            f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed{why}"
         )
 
 

@@ -143,5 +143,6 @@ class SourcesPanel(Vertical):
 
 
 def _quote(text: str) -> str:
-    """A passage as one Markdown quote: its own line breaks (PDF layout) are not paragraphs."""
-    return " ".join(text.split()).replace("#", "\\#")
+    """A passage as one Markdown quote, shown as it is: its line breaks (PDF layout) are not
+    paragraphs, and its brackets, asterisks and underscores are not markup."""
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in " ".join(text.split()))
