@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.text import Text
 
 from litreview.cli.context import AppContext, console
 
@@ -150,7 +151,10 @@ def _print_json(
         return
     click.echo(f"# {qid}: {query}")
     for hit in hits:
-        click.echo(f"{hit.rank:>3}. {hit.score:.4f}  {hit.paper.title}  [{hit.paper.paper_id}]")
+        where = f"  (p. {hit.page})" if hit.page is not None else ""
+        click.echo(
+            f"{hit.rank:>3}. {hit.score:.4f}  {hit.paper.title}  [{hit.paper.paper_id}]{where}"
+        )
     click.echo()
 
 
@@ -176,8 +180,29 @@ def _print_table(query: str, hits: list[SearchHit], filtered: bool) -> None:
         table.add_row(
             str(hit.rank),
             f"{hit.score:.4f}",
-            hit.paper.title,
+            _title_cell(hit, query),
             str(hit.paper.year or ""),
             hit.paper.paper_id,
         )
     out.print(table)
+
+
+PASSAGE_SHOWN = 200  # characters of the best passage under a title
+
+
+def _title_cell(hit: SearchHit, query: str) -> Text:
+    """The title, and under it the sentence of the best full-text passage that shares most
+    words with the query (a passage is ~200 words: its start is rarely the match), with
+    its page."""
+    from litreview.evidence.scoring import overlap, terms
+    from litreview.evidence.sentences import split_sentences
+
+    cell = Text(hit.paper.title)
+    if hit.passage is not None:
+        wanted = terms(query)
+        sentences = split_sentences(hit.passage, min_words=1) or [hit.passage]
+        best = max(sentences, key=lambda sentence: overlap(wanted, sentence))
+        flat = " ".join(best.split())
+        cut = flat if len(flat) <= PASSAGE_SHOWN else flat[:PASSAGE_SHOWN].rsplit(" ", 1)[0] + " …"
+        cell.append(f"\np. {hit.page}: {cut}", style="dim")
+    return cell

@@ -296,7 +296,9 @@ def embed_pending(
         title = library.catalog.get([pid]).get(pid)
         name = repr(title.title[:80]) if title else pid
         if chunker.with_full_text.get(pid):
-            why = ": the end of its full text is not searched (raise ingest.max_chunks to search it)"
+            why = (
+                ": the end of its full text is not searched (raise ingest.max_chunks to search it)"
+            )
         else:
             why = " (ingest.max_chunks); is its text really one paper's?"
         report.notes.append(
