@@ -165,3 +165,27 @@ def test_ask_json_through_the_cli_cites_a_page(pdf_home: Path, tmp_path: Path) -
     search = run_cli(pdf_home, "search", OPTIMIZER, "-k", "2", "--json", check=True)
     hit = json.loads(search.stdout.splitlines()[0])["results"][0]
     assert hit["page"] == 7 and hit["passages"][0]["page"] == 7
+
+
+def test_related_work_paragraphs_get_the_passages_that_matched(pdf_settings: Settings) -> None:
+    from litreview.review.related import draft_related_work
+
+    class Named(Scripted):
+        def stream(
+            self, request: Request, stop: threading.Event | None = None
+        ) -> Iterator[StreamEvent]:
+            if request.task != "related_paragraph":
+                yield Done(Completion("Training Schedules", Usage(1, 1, 0.0), "scripted"))
+                return
+            yield from super().stream(request, stop)
+
+    model = Named("The Transformer warms its learning rate up [1, p. 7].")
+    with Library(pdf_settings) as library:
+        draft = draft_related_work(
+            library, model, "learning rate warmup schedules with the Adam optimizer", max_papers=1
+        )
+    (request,) = model.requests
+    (source,) = request.sources
+    assert "Attention" in source.title and source.pages == (7,)
+    assert '<passage page="7">' in request.messages[-1].content
+    assert "[1, p. 7]" in draft.themes[0].paragraph

@@ -85,6 +85,23 @@ def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
     return tuple(s.strip() for s in pieces if len(s.split()) >= min_words)
 
 
+def whole_sentences(passage: str) -> str:
+    """A full-text passage as running text, without the sentence pieces its cut left.
+
+    A passage is a window of a page: its line breaks are the PDF's layout, not
+    sentence ends, and it may start or stop mid-sentence. A first piece that
+    starts in lower case and a last one that does not end a sentence are
+    dropped, so what is quoted or judged is what the paper says, not a fragment.
+    """
+    flat = " ".join(passage.split())
+    sentences = list(split_sentences(flat, min_words=1))
+    if sentences and not sentences[0][:1].isupper() and not sentences[0][:1].isdigit():
+        sentences = sentences[1:]
+    if sentences and not sentences[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
+        sentences = sentences[:-1]
+    return " ".join(sentences)
+
+
 def third_person(sentence: str) -> str:
     """Rewrite an abstract's "we"/"our" as "the authors"/"their" and drop a dangling opener."""
     text = _OPENERS.sub("", sentence.strip(), count=1)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from litreview.evidence.scoring import EvidenceScorer
-from litreview.evidence.sentences import split_sentences
+from litreview.evidence.sentences import split_sentences, whole_sentences
 from litreview.evidence.source import Source
 from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
@@ -243,7 +243,8 @@ def build_sources(
 
     With a ``scorer`` (prompts for models) each is trimmed to the sentences
     that matter most for the question; without one (the extractive engine,
-    the support check) they are whole.
+    the support check) they are whole. Passages are read as running text of
+    whole sentences (:func:`whole_sentences`).
     """
     return tuple(
         Source(
@@ -254,8 +255,11 @@ def build_sources(
             if scorer
             else hit.paper.abstract,
             tuple(
-                PageText(p.page, trim(scorer, question, p.text, PASSAGE_SENTENCES)) if scorer else p
+                PageText(
+                    p.page, trim(scorer, question, text, PASSAGE_SENTENCES) if scorer else text
+                )
                 for p in hit.passages[:PASSAGES_PER_SOURCE]
+                if (text := whole_sentences(p.text))
             ),
         )
         for n, hit in enumerate(hits, start=1)

@@ -9,7 +9,7 @@ sentence and reported in ``Theme.regenerated`` / ``RelatedWorkDraft.appended``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,12 +17,13 @@ import numpy as np
 from litreview.errors import Stopped
 from litreview.evidence.keyphrases import candidate_phrases, key_phrases
 from litreview.evidence.scoring import EvidenceScorer, terms
-from litreview.evidence.sentences import short_name, split_sentences
+from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
 from litreview.evidence.source import Source
 from litreview.index.library import Library
+from litreview.index.retriever import SearchHit
 from litreview.llm.backend import Backend, Done
 from litreview.llm.types import Completion, Request, Usage
-from litreview.reading.paper import Paper
+from litreview.reading.paper import PageText, Paper
 from litreview.review import prompts
 from litreview.review.citations import check
 from litreview.review.support import SupportCheck, check_support
@@ -143,6 +144,16 @@ def gather(
     max_papers: int,
     margin: float = RELEVANCE_MARGIN,
 ) -> list[Paper]:
+    """The papers on the topic, best first (:func:`gather_hits`, without the search detail)."""
+    return [hit.paper for hit in gather_hits(library, queries, max_papers, margin)]
+
+
+def gather_hits(
+    library: Library,
+    queries: Sequence[str],
+    max_papers: int,
+    margin: float = RELEVANCE_MARGIN,
+) -> list[SearchHit]:
     """The papers on the topic, best first: cut on relevance, ``max_papers`` only a ceiling.
 
     Relevance is the full two-stage score of the whole input (``queries[0]``):
@@ -155,11 +166,11 @@ def gather(
     hits = library.search(library.request(queries[0], k=max(max_papers, PER_QUERY) + 5))
     if hits and all(h.late_score is not None and h.rerank_score is not None for h in hits):
         keep = relevance_cut([h.score for h in hits], margin)
-        return [h.paper for h in hits[: min(keep, max_papers)]]
+        return hits[: min(keep, max_papers)]
     ids = [h.paper.paper_id for h in hits[:max_papers]]
     vectors = library.paper_vectors(ids)
     target = library.embed([queries[0]])[0]
-    by_id = {h.paper.paper_id: h.paper for h in hits}
+    by_id = {h.paper.paper_id: h for h in hits}
     return [
         by_id[pid]
         for i, pid in enumerate(ids)
@@ -214,10 +225,30 @@ def silhouette(square: np.ndarray, labels: list[int]) -> float:
     return float(np.mean(widths))
 
 
-def _sources(papers: Sequence[Paper], numbers: Sequence[int]) -> tuple[Source, ...]:
+def _sources(
+    papers: Sequence[Paper],
+    numbers: Sequence[int],
+    passages: Mapping[str, tuple[PageText, ...]] | None = None,
+) -> tuple[Source, ...]:
+    """Each paper's abstract and, when its full text matched the topic better than its
+    abstract did, that passage with its page (a paragraph may cite it as ``[n, p. 7]``)."""
+    passages = passages or {}
     return tuple(
-        Source(n, p.paper_id, p.title, p.abstract) for n, p in zip(numbers, papers, strict=True)
+        Source(n, p.paper_id, p.title, p.abstract, passages.get(p.paper_id, ()))
+        for n, p in zip(numbers, papers, strict=True)
     )
+
+
+def _best_passages(hits: Sequence[SearchHit]) -> dict[str, tuple[PageText, ...]]:
+    """The passage each hit's paper was found by, as whole sentences (none when its abstract
+    matched best, or it has no full text)."""
+    out: dict[str, tuple[PageText, ...]] = {}
+    for hit in hits:
+        if hit.passage is not None and hit.page is not None:
+            text = whole_sentences(hit.passage)
+            if text:
+                out[hit.paper.paper_id] = (PageText(hit.page, text),)
+    return out
 
 
 def _run(backend: Backend, request: Request, stop: threading.Event | None) -> Completion:
@@ -326,7 +357,9 @@ def draft_related_work(
     work = " ".join(work.split())
     queries = derive_queries(work)
     report("retrieve", 0, 1, f"{len(queries)} queries")
-    papers = gather(library, queries, max_papers, margin)
+    hits = gather_hits(library, queries, max_papers, margin)
+    papers = [hit.paper for hit in hits]
+    passages = _best_passages(hits)
     report("retrieve", 1, 1, f"{len(papers)} papers")
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
@@ -346,10 +379,11 @@ def draft_related_work(
     usage = Usage()
     extractive = backend.quotes_sources
     for i, theme in enumerate(themes, start=1):
-        sources = _sources(theme.papers, theme.numbers)
+        sources = _sources(theme.papers, theme.numbers, passages)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
         frequency = _discount_used(library.phrase_share, [t.name for t in themes])
-        request = theme_request(work, sources, others, frequency)
+        # A theme is named from its abstracts; the paragraph may use the passages too.
+        request = theme_request(work, _sources(theme.papers, theme.numbers), others, frequency)
         named = _run(backend, request, stop)
         usage = usage + named.usage
         theme.name = unique_name(

@@ -111,8 +111,12 @@ class SourcesPanel(Vertical):
         paper, _ = self.entries[n]
         lines = [f"### [{n}] {paper.title}", ""]
         meta = [", ".join(paper.authors), str(paper.year or ""), ", ".join(paper.sources)]
-        lines += [" · ".join(m for m in meta if m), "", paper.abstract, ""]
-        lines += self._passage_lines(n, page)
+        lines += [" · ".join(m for m in meta if m), ""]
+        passages = self._passage_lines(n, page)
+        if page is not None and passages:  # a page was cited: its words first, in view
+            lines += [*passages, "#### Abstract", "", paper.abstract, ""]
+        else:
+            lines += [paper.abstract, "", *passages]
         checks = [s for s in self.support if n in s.citations]
         if checks:
             lines += ["#### Sentences citing it", ""]
@@ -138,7 +142,7 @@ class SourcesPanel(Vertical):
         for passage in order:
             mark = "▶ " if passage.page == page else ""
             cite = " · cited" if passage.page in cited else ""
-            lines += [f"**{mark}p. {passage.page}**{cite}", "", f"> {_quote(passage.text)}", ""]
+            lines += [f"**{mark}p. {passage.page}{cite}**", "", f"> {_quote(passage.text)}", ""]
         return lines
 
 
