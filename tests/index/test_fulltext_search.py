@@ -155,3 +155,29 @@ def test_passage_ranking_uses_maxsim_and_the_second_models_rows() -> None:
     assert [p.n for p in order] == [2, 1] and not beats
     # Stores that do not hold these passages (re-ingested, pending): no ranking.
     assert ChunkScores(np.array([0.5]), None, 0.5).rank(passages) is None
+
+
+def test_full_text_indexed_before_passages_existed_is_chunked_at_the_next_ingest(
+    pdf_home: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library whose PDFs were read (pages kept) by a version that did not search full text:
+    reconciling sends those papers back to pending and the next ingest embeds their passages,
+    and BM25 is rebuilt with them."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from litreview.settings import load_settings
+
+    home = Path(str(tmp_path)) / "home"
+    shutil.copytree(Path(str(pdf_home)), home)
+    with sqlite3.connect(home / "catalog.sqlite3") as db:
+        db.execute("DELETE FROM passages")
+    monkeypatch.setenv("LITREVIEW_HOME", str(home))
+    with Library(load_settings()) as library:
+        assert library.reconcile() == 3
+        report = library.ingest([])
+        assert report.embedded == 3
+        question, title, page, _ = BODY_QUESTIONS[2]
+        best = library.search(library.request(question, k=3, mode="lexical"))[0]
+        assert title in best.paper.title and best.page == page

@@ -393,12 +393,16 @@ class Catalog:
         maps back to the words and the page a reader is shown.
         """
         with self.transaction() as db:
+            changed = False
             for pid, passages in by_paper.items():
-                db.execute("DELETE FROM passages WHERE paper_id = ?", (pid,))
+                gone = db.execute("DELETE FROM passages WHERE paper_id = ?", (pid,)).rowcount
                 db.executemany(
                     "INSERT INTO passages VALUES (?,?,?,?)",
                     [(pid, p.n, p.page, p.text) for p in passages],
                 )
+                changed = changed or gone > 0 or bool(passages)
+            if changed:  # BM25 indexes passages: it is rebuilt when the revision moves
+                self._bump_revision(db)
 
     def passages(self, paper_ids: Iterable[str]) -> dict[str, list[StoredPassage]]:
         """Each paper's indexed passages in chunk order (papers without any are absent)."""
@@ -430,6 +434,21 @@ class Catalog:
             if len(rows) < page:
                 return
             last = (str(rows[-1][0]), int(str(rows[-1][1])))
+
+    def fulltext_not_indexed(self) -> set[str]:
+        """Indexed papers whose full text has words but no indexed passages: a library
+        indexed before full text was searched (its PDFs' pages were kept, not chunked)."""
+        try:
+            rows = self._rows(
+                "SELECT f.paper_id FROM fulltext f JOIN papers p ON p.paper_id = f.paper_id "
+                "WHERE p.indexed = 1 "
+                "AND NOT EXISTS (SELECT 1 FROM passages s WHERE s.paper_id = f.paper_id) "
+                "AND EXISTS (SELECT 1 FROM pages g WHERE g.paper_id = f.paper_id "
+                "AND length(trim(g.text)) > 0)"
+            )
+        except sqlite3.OperationalError:  # a read-only catalog from before full text
+            return set()
+        return {str(r[0]) for r in rows}
 
     def has_passages(self) -> bool:
         try:

@@ -160,12 +160,16 @@ class Stores:
         user switched between embedded and a server) or that lost its data
         sends every paper back to pending; a token store missing some indexed
         papers sends those back; a re-ranking table missing some sends those
-        back to the second stage only; a stale or damaged BM25 index is
+        back to the second stage only, and full text indexed before passages
+        were sends those back to pending; a stale or damaged BM25 index is
         rebuilt. Searches then never silently miss papers.
         """
         with self.lock:
             self._reconcile_vectors()
             self.pull()
+            unchunked = self.catalog.fulltext_not_indexed()
+            if unchunked:  # full text indexed before its passages were: embed them
+                self.catalog.mark_pending(unchunked)
             self._requeue_missing(self.tokens)
             if self.reranker is not None:
                 table = self.reranker.table
