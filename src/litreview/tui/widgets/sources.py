@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
+from litreview.evidence.sentences import whole_sentences
 from litreview.reading.paper import PageText, Paper
 from litreview.review.ask import AskResult
 from litreview.review.support import SupportCheck
@@ -50,8 +51,11 @@ class SourcesPanel(Vertical):
         entries: dict[int, tuple[Paper, float | None]] = {
             n: (hit.paper, hit.score) for n, hit in enumerate(result.sources, start=1)
         }
-        self.passages = {
-            n: hit.passages[:PASSAGES_SHOWN]
+        self.passages = {  # as the answer read them: whole sentences
+            n: tuple(
+                PageText(p.page, whole_sentences(p.text) or p.text)
+                for p in hit.passages[:PASSAGES_SHOWN]
+            )
             for n, hit in enumerate(result.sources, start=1)
             if hit.passages
         }
