@@ -189,3 +189,34 @@ def test_related_work_paragraphs_get_the_passages_that_matched(pdf_settings: Set
     assert "Attention" in source.title and source.pages == (7,)
     assert '<passage page="7">' in request.messages[-1].content
     assert "[1, p. 7]" in draft.themes[0].paragraph
+
+
+def test_exports_keep_page_citations_under_their_new_numbers() -> None:
+    from litreview.reading.paper import Paper
+    from litreview.review.export import render, render_conversation
+    from litreview.review.related import RelatedWorkDraft, Theme
+    from litreview.review.session import Turn
+
+    turns = [
+        Turn("q1", "Convolutions [1].", "m", [{"n": 1, "paper_id": "cnn", "title": "CNN"}]),
+        Turn(
+            "q2",
+            "Adam with warmup [1, p. 7], and convolutions [2].",
+            "m",
+            [
+                {"n": 1, "paper_id": "tf", "title": "Transformer", "pages": [7]},
+                {"n": 2, "paper_id": "cnn", "title": "CNN"},
+            ],
+        ),
+    ]
+    text = render_conversation("chat", turns)
+    assert "Adam with warmup [2, p. 7], and convolutions [1]." in text
+    assert "[2] Transformer" in text
+
+    tf = Paper("tf", "Attention Is All You Need", "Transformer.", ("A. Vaswani",), 2017)
+    theme = Theme("Training", [tf], [1], "Warmup helps [1, p. 7].")
+    draft = RelatedWorkDraft("work", ["work"], [theme], Usage(), "m")
+    markdown = render(draft, "md")
+    assert "[1, p. 7]" in markdown.text and markdown.cited == ["tf"]
+    latex = render(draft, "latex")
+    assert "\\cite[p.~7]{" in latex.text and "[1, p. 7]" not in latex.text

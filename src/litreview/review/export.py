@@ -15,6 +15,9 @@ from litreview.review.related import RelatedWorkDraft
 from litreview.review.session import Turn
 
 _MARKERS = re.compile(r"(?:\[\d+\])+")
+# A citation of a full-text page, as citations.check writes it: [3, p. 7].
+_PAGE_MARKER = re.compile(r"\[(\d+), p\. (\d+)\]")
+_CITED = re.compile(r"\[(\d+)(?:, p\. \d+)?\]")
 # In a .tex body escaped braces are safe (only BibTeX needs them spelled as commands).
 _LATEX_SPECIAL = {**LATEX_SPECIAL, "{": r"\{", "}": r"\}"}
 
@@ -73,7 +76,7 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
     by_n = {n: p for n, p in numbered}
     cited_ns: list[int] = []
     for theme in draft.themes:
-        for n in (int(x) for x in re.findall(r"\[(\d+)\]", theme.paragraph)):
+        for n in (int(x) for x in _CITED.findall(theme.paragraph)):
             if n in by_n and n not in cited_ns:
                 cited_ns.append(n)
     cited = [by_n[n] for n in cited_ns]
@@ -84,9 +87,16 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
             ns = [int(x) for x in re.findall(r"\d+", match.group(0))]
             return "\\cite{" + ",".join(keys[by_n[n].paper_id] for n in ns if n in by_n) + "}"
 
+        def cite_page(match: re.Match[str]) -> str:
+            n, page = int(match.group(1)), match.group(2)
+            if n not in by_n:
+                return ""
+            return f"\\cite[p.~{page}]{{{keys[by_n[n].paper_id]}}}"
+
         parts = ["\\section{Related Work}", ""]
         for theme in draft.themes:
-            body = _MARKERS.sub(cite, _latex_escape(theme.paragraph))
+            body = _PAGE_MARKER.sub(cite_page, _latex_escape(theme.paragraph))
+            body = _MARKERS.sub(cite, body)
             parts += [f"\\paragraph{{{_latex_escape(theme.name)}.}}", body, ""]
         text = "\n".join(parts)
     else:
@@ -148,7 +158,14 @@ def render_conversation(
                     out.append(g)
             return "".join(f"[{g}]" for g in out)
 
-        lines += [f"## {turn.question}", "", _CHAT_MARKER.sub(renumber, turn.answer), ""]
+        def renumber_page(match: re.Match[str], local: dict[int, str] = local) -> str:
+            pid = local.get(int(match.group(1)))
+            if pid is None:
+                return ""
+            return f"[{numbers.setdefault(pid, len(numbers) + 1)}, p. {match.group(2)}]"
+
+        answer = _PAGE_MARKER.sub(renumber_page, turn.answer)
+        lines += [f"## {turn.question}", "", _CHAT_MARKER.sub(renumber, answer), ""]
         lines += [f"*{turn.model}*", ""]
     if numbers:
         lines += ["## References", ""]
