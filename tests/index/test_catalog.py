@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.index.catalog import AuthorQuery, Catalog
+from litreview.index.catalog import AuthorQuery, Catalog, StoredPassage
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
 
@@ -165,14 +165,16 @@ def test_remove_clears_every_table_keyed_by_paper(tmp_path: Path) -> None:
     cat = Catalog(tmp_path / "c.sqlite3")
     gone = make("Gone", full_text=(PageText(1, "body text"),))
     cat.upsert([gone, make("Kept")])
-    with cat.transaction() as db:  # a table added by a later version (full-text passages)
-        db.execute("CREATE TABLE passages (paper_id TEXT, n INTEGER, text TEXT)")
-        db.execute("INSERT INTO passages VALUES (?, 0, 'x')", (gone.paper_id,))
+    with cat.transaction() as db:  # a table a later version may add
+        db.execute("CREATE TABLE later_table (paper_id TEXT, x TEXT)")
+        db.execute("INSERT INTO later_table VALUES (?, 'x')", (gone.paper_id,))
+    cat.set_passages({gone.paper_id: [StoredPassage(1, 1, "body text")]})
     revision = cat.revision
     assert cat.remove([gone.paper_id, "no-such-id"]) == 1
     assert {p.paper_id for p in cat.all()} == {paper_id_for("Kept")}
     assert cat.pages(gone.paper_id) == () and cat.fulltext_count() == 0
-    assert cat._rows("SELECT COUNT(*) FROM passages")[0][0] == 0
+    assert cat._rows("SELECT COUNT(*) FROM passages")[0][0] == 0 and not cat.has_passages()
+    assert cat._rows("SELECT COUNT(*) FROM later_table")[0][0] == 0
     assert cat.revision == revision + 1  # BM25 is rebuilt without it
     assert cat.remove([]) == 0
 
