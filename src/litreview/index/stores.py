@@ -170,6 +170,7 @@ class Stores:
             unchunked = self.catalog.fulltext_not_indexed()
             if unchunked:  # full text indexed before its passages were: embed them
                 self.catalog.mark_pending(unchunked)
+                self.catalog.mark_unreranked(unchunked)  # the second model reads passages too
             self._requeue_missing(self.tokens)
             if self.reranker is not None:
                 table = self.reranker.table
