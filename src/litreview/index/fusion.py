@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+# Scores closer than this are a tie. Float32 model arithmetic can move a score by a few units in
+# the last place from one run to the next (batch -j4 once swapped two papers at the k-th place);
+# a tie then falls to an order that noise cannot change.
+SCORE_TOLERANCE = 1e-6
+
+
+def best_first(scores: Mapping[str, float], tolerance: float = SCORE_TOLERANCE) -> list[str]:
+    """Ids by score, best first; scores equal after rounding to ``tolerance`` keep their order.
+
+    The result is as deterministic as the mapping's order: build it in an order
+    that noise cannot change (by id, or along an earlier ranking that was).
+    """
+    return sorted(scores, key=lambda item: -round(scores[item] / tolerance))
 
 
 def reciprocal_rank_fusion(

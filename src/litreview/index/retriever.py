@@ -25,7 +25,7 @@ import numpy as np
 
 from litreview.encoders.minilm import TokenVectors
 from litreview.index.catalog import Catalog, StoredPassage
-from litreview.index.fusion import mmr, reciprocal_rank_fusion
+from litreview.index.fusion import best_first, mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lexical import LexicalIndex
 from litreview.index.reranker import Reranker
@@ -174,11 +174,11 @@ class Retriever:
                 else DENSE_HITS_PER_PAPER
             )
             for hit in self.vectors.query(vector, pool * per_paper, allowed):
-                if hit.paper_id not in dense:
+                if hit.paper_id not in dense:  # its best chunk ranks a paper
                     dense[hit.paper_id] = hit.similarity
-                    dense_order.append(hit.paper_id)
                     found_by[hit.paper_id] = hit.index
-            dense_order = dense_order[:pool]
+            # Cosines carry float noise from run to run: near-ties go by paper id, not by it.
+            dense_order = best_first(dict(sorted(dense.items())))[:pool]
 
         lexical: dict[str, float] = {}
         lexical_order: list[str] = []
@@ -199,9 +199,8 @@ class Retriever:
                 [self.settings.dense_weight, self.settings.lexical_weight],
                 k=self.settings.rrf_k,
             )
-        ranked = [
-            pid for pid in sorted(scores, key=lambda pid: -scores[pid]) if pid not in f.exclude
-        ]
+        # Ties keep the order of the rankings above (dense first), which noise cannot change.
+        ranked = [pid for pid in best_first(scores) if pid not in f.exclude]
         late: dict[str, float] = {}
         second: dict[str, float] = {}
         chunk_scores: dict[str, ChunkScores] = {}
@@ -209,7 +208,7 @@ class Retriever:
             reranked = self._rerank(query, query_tokens, ranked[:pool], dense)
             if reranked is not None:
                 scores, late, second, chunk_scores = reranked
-                ranked = sorted(scores, key=lambda pid: -scores[pid])
+                ranked = best_first(scores)  # ties keep the fused order
         if request.mmr:
             ranked = mmr(
                 ranked[:pool],

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sentences
 from litreview.evidence.source import Source
-from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
-from litreview.index.retriever import Filters, SearchHit
+from litreview.index.retriever import SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.reading.paper import PageText
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
+from litreview.review.followup import retrieve
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
@@ -60,169 +59,6 @@ class AskResult:
             "usage": self.usage.to_dict(),
             "model": self.model,
         }
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# A follow-up is searched with the question it follows only when it leans on it: a topic change
-# ("How can huge models be trained with little GPU memory?" after a question on backdoors) must
-# retrieve exactly what it would as a first question, or the earlier topic crowds it out.
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-# Words that point back at something said before, whatever surrounds them.
-_DEICTIC = _words(
-    "this these those such former latter above aforementioned abovementioned previous mentioned"
-)
-# Personal pronouns point back only when nothing in the question came before them to refer to
-# ("Does it need clean data?", not "How do diffusion models generalize, and why do they ...").
-_PRONOUNS = _words("it its itself they them their theirs themselves")
-# "that" is mostly a relative pronoun ("methods that prune"); it points back on its own, or
-# before a noun that names an earlier answer's subject ("that approach").
-_THAT_NOUNS = _words(
-    "one ones approach approaches method methods paper papers work works model models "
-    "technique techniques idea ideas result results system systems defense defence attack "
-    "supervision framework algorithm"
-)
-# Openings that continue the previous question ("And for diffusion models?", "What about ...").
-_CONTINUATIONS = (
-    "and ",
-    "also ",
-    "what about ",
-    "how about ",
-    "same ",
-    "any other",
-    "anything else",
-    "what else",
-    "others",
-    "more ",
-    "but ",
-    "or ",
-    "so ",
-    "then ",
-    "how so",
-    "which one",
-    "the first",
-    "the second",
-    "the last",
-)
-_STOPWORDS = _words(
-    "a an the and or but if of to in on for with by from at as is are was were be been being "
-    "do does did done doing has have had can could may might must shall should will would "
-    "what which who whom whose when where why how there here not no nor so than too very "
-    "i me my we our you your he she him her his one any all each some most more other "
-    "about into over under between through during before after again further only own same "
-    "just also both either neither much many few less least way ways paper papers library "
-    "exist exists existing use used using work works make makes made"
-)
-
-
-# Words that ask about something without naming it: a question made only of these and stopwords
-# ("Which is fastest?", "Tell me more about the first one") is about the previous topic.
-_GENERIC = _words(
-    "fastest slowest best worst cheapest newest oldest latest recent biggest smallest largest "
-    "fast faster slow slower better worse bigger smaller cheaper cost costs code data dataset "
-    "datasets result results accuracy limitation limitations drawback drawbacks advantage "
-    "advantages pros cons difference differences differ compare compared comparison tell "
-    "explain describe summarize summarise show give list detail details example examples "
-    "first second third last else"
-)
-
-
-def _content_before(words: list[str], index: int) -> int:
-    return sum(1 for w in words[:index] if w not in _STOPWORDS and len(w) > 2)
-
-
-def depends_on_history(question: str) -> bool:
-    """Does ``question`` lean on the turns before it (an anaphor, an ellipsis)?
-
-    Deliberately lexical: it runs on every question and costs nothing. Reading
-    a topic change as a follow-up costs little (``retrieve`` fuses in the
-    question's own search); the reverse loses the context, so the rule leans
-    to "follow-up" (``bench/followup_retrieval`` counts both mistakes). Quoted
-    text (a title in "papers like “…”") is not read: its words never point back.
-    """
-    text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
-    words = _WORD.findall(text)
-    if not words:
-        return False
-    stripped = " ".join(words) + " "
-    if stripped.startswith(_CONTINUATIONS):
-        return True
-    if not any(w not in _STOPWORDS and w not in _GENERIC and len(w) > 2 for w in words):
-        return True  # "Which is fastest?", "Any code?"
-    for i, word in enumerate(words):
-        if word in _DEICTIC:
-            return True
-        if word in _PRONOUNS and _content_before(words, i) < 2:
-            return True
-        if word in ("one", "ones") and _content_before(words, i) < 2:
-            after = words[i + 1] if i + 1 < len(words) else ""
-            if after in _STOPWORDS or after in ("that", ""):  # "one that ...", not "one network"
-                return True
-        if word == "that":
-            after = words[i + 1] if i + 1 < len(words) else ""
-            if not after or after in _THAT_NOUNS or i == 0:
-                return True
-    return False
-
-
-MAX_CONTEXT_QUESTIONS = 3
-
-
-def retrieval_query(question: str, history: Sequence[Message]) -> str:
-    """The text retrieval searches for ``question`` asked after ``history``.
-
-    A question that leans on the previous one ("Which of them needs no clean
-    data?") is searched with it, and with the one before while those lean back
-    too; any other question is searched alone, exactly as a first question.
-    """
-    if not depends_on_history(question):
-        return question
-    earlier = [m.content for m in history if m.role == "user"]
-    context: list[str] = []
-    for previous in reversed(earlier[-MAX_CONTEXT_QUESTIONS:]):
-        context.insert(0, previous)
-        if not depends_on_history(previous):
-            break
-    return " ".join([*context, question])
-
-
-def retrieve(
-    library: Library,
-    question: str,
-    history: Sequence[Message] = (),
-    *,
-    k: int,
-    exclude: frozenset[str] = frozenset(),
-) -> list[SearchHit]:
-    """The papers for ``question`` asked after ``history``.
-
-    A question that stands alone is searched alone. One that leans on earlier
-    turns is searched twice, alone and with the questions it leans on, and the
-    two rankings are fused (reciprocal rank): the earlier question says what
-    "them" is, the new one's own words still rank the papers within it, and a
-    topic change misread as a follow-up keeps its own papers near the top.
-    ``bench/followup_retrieval`` measures the alternatives.
-    """
-    filters = Filters(exclude=exclude)
-    in_context = retrieval_query(question, history)
-    if in_context == question:
-        return library.search(library.request(question, k=k, filters=filters))
-    depth = max(2 * k, 20)
-    rankings = [
-        library.search(library.request(query, k=depth, filters=filters))
-        for query in (question, in_context)
-    ]
-    by_id: dict[str, SearchHit] = {}
-    for ranking in reversed(rankings):  # the question's own hit (and scores) wins
-        by_id.update((hit.paper.paper_id, hit) for hit in ranking)
-    fused = reciprocal_rank_fusion(
-        [[hit.paper.paper_id for hit in ranking] for ranking in rankings], [1.0, 1.0]
-    )
-    order = sorted(fused, key=lambda paper_id: -fused[paper_id])[:k]
-    return [replace(by_id[paper_id], rank=rank) for rank, paper_id in enumerate(order, start=1)]
 
 
 def trim(scorer: EvidenceScorer, question: str, text: str, keep: int) -> str:
