@@ -27,7 +27,7 @@ from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.llm.types import Message
 from litreview.reading.normalize import paper_id_for
-from litreview.review.ask import depends_on_history, retrieval_query, retrieve
+from litreview.review.followup import depends_on_history, retrieval_query, retrieve
 
 TOP = 5
 DEPTH = 10  # for MRR@10

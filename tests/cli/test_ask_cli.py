@@ -124,7 +124,7 @@ def test_session_follow_up_sends_history_and_searches_in_context(
     sample_home: Path, tmp_path: Path
 ) -> None:
     from litreview.llm.types import Message
-    from litreview.review.ask import retrieval_query
+    from litreview.review.followup import retrieval_query
 
     with loopback(Reply(words=["Harmony ", "[1]."])) as (api_base, script):
         env = local_model_env(tmp_path, api_base, **NO_KEYS)

