@@ -20,7 +20,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.llm.loopback import Reply, loopback
+from tests.support.loopback import Reply, loopback
 
 from bench.common import load_questions, sample_library, save_result
 from litreview.evidence.scoring import EvidenceScorer

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from litreview.index.library import Library
+from litreview.index.stores import Stores
 from litreview.reading import sample_paths
 from litreview.settings import load_settings
 
@@ -21,13 +22,22 @@ def sample_library(home: Path | None = None, **overrides: object) -> Library:
     ``LITREVIEW_BENCH_HOME`` (set by ``bench.run_all``) lets the benchmarks share
     one ingested library instead of each paying a minute of ingest.
     """
+    return sample_library_and_stores(home, **overrides)[0]
+
+
+def sample_library_and_stores(
+    home: Path | None = None, **overrides: object
+) -> tuple[Library, Stores]:
+    """:func:`sample_library` and the stores behind it, for a benchmark that reads them."""
     shared = os.environ.get("LITREVIEW_BENCH_HOME")
     home = home or (Path(shared) if shared else Path(tempfile.mkdtemp(prefix="litreview-bench-")))
     os.environ["LITREVIEW_HOME"] = str(home)
-    library = Library(load_settings(**overrides))
+    settings = load_settings(**overrides)
+    stores = Stores(settings)
+    library = Library(settings, stores)
     if library.count() == 0:
         library.ingest(sample_paths())
-    return library
+    return library, stores
 
 
 def load_questions(name: str = "retrieval_questions.jsonl") -> list[dict[str, object]]:

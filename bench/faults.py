@@ -23,7 +23,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,14 +30,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.llm.loopback import Reply, local_model_env, loopback
+from tests.support.cli import CHEAP_PIPELINE, litreview_bin, run_cli
+from tests.support.loopback import Reply, local_model_env, loopback
+from tests.support.messages import clear_message
+from tests.support.mounts import can_mount, read_only, tmpfs
 
 from bench.common import save_result
 from litreview.reading import sample_paths
 
-BIN = str(Path(sys.executable).parent / "litreview")
 SAMPLE_PAPERS = 264
-CHEAP = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none", "NO_COLOR": "1", "COLUMNS": "200"}
 
 
 @dataclass
@@ -51,30 +51,10 @@ class Outcome:
     note: str = ""
 
 
-def run(home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Any:
-    full = {**os.environ, **CHEAP, "LITREVIEW_HOME": str(home), **(env or {})}
-    if "LITREVIEW_CONFIG" not in (env or {}):
-        full.pop("LITREVIEW_CONFIG", None)
-    return subprocess.run(
-        [BIN, *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def clear_message(proc: Any, *must: str) -> bool:
-    """Non-zero exit, an ``error`` line, no traceback, and the words that make it actionable."""
-    text = proc.stderr
-    errors = [line for line in text.splitlines() if line.lower().startswith("error")]
-    return (
-        proc.returncode != 0
-        and "Traceback" not in text
-        and bool(errors)
-        and all(word.lower() in text.lower() for word in must)
-    )
+def run(
+    home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(home, *args, env={**CHEAP_PIPELINE, **(env or {})}, timeout=timeout)
 
 
 def stats(home: Path) -> dict[str, Any] | None:
@@ -87,9 +67,10 @@ def stats(home: Path) -> dict[str, Any] | None:
 def kill_later(
     args: list[str], home: Path, after: float, env: dict[str, str] | None = None
 ) -> None:
-    full = {**os.environ, **CHEAP, "LITREVIEW_HOME": str(home), **(env or {})}
+    full = {**os.environ, **CHEAP_PIPELINE, "LITREVIEW_HOME": str(home), **(env or {})}
+    full.pop("LITREVIEW_CONFIG", None)
     proc = subprocess.Popen(
-        [BIN, *args],
+        [litreview_bin(), *args],
         env=full,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -232,34 +213,23 @@ def model_faults(work: Path) -> list[Outcome]:
 
 def disk_faults(work: Path) -> list[Outcome]:
     outcomes = []
-    if os.geteuid() != 0:
+    if not can_mount():
         return [Outcome("disk full / read-only home", note="skipped: needs root to mount")]
     full = Outcome("disk full during ingest (3 MB file system)", times=1)
-    mount = work / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
-    try:
+    with tmpfs(work / "small", "3m") as mount:
         proc = run(mount / "home", "ingest", "--sample")
         full.clear = int(clear_message(proc, "full", str(mount / "home")))
         full.survived = int(stats(mount / "home") is not None)
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
     outcomes.append(full)
 
     ro = Outcome("read-only library folder: list, then search", times=1)
     source = work / "ro-source"
     run(source, "ingest", "--sample")
-    view = work / "ro"
-    view.mkdir()
-    subprocess.run(["mount", "--bind", str(source), str(view)], check=True)
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True)
+    with read_only(source, work / "ro") as view:
         listed = run(view, "library", "--json")
         searched = run(view, "search", "backdoor")
         ro.survived = int(listed.returncode == 0)
         ro.clear = int(clear_message(searched, "read-only"))
-    finally:
-        subprocess.run(["umount", "-l", str(view)], check=False)
     outcomes.append(ro)
     return outcomes
 

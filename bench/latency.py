@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import load_questions, sample_library_and_stores, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
+from litreview.index.stores import Stores
 from litreview.index.vectors import Chunk
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
@@ -47,18 +48,17 @@ def measure(library: Library, queries: list[str], mode: str, mmr: bool = False) 
     return percentiles(samples)
 
 
-def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
+def synthetic_library(source: Stores, n: int, seed: int = 7) -> Library:
+    """``n`` papers made from ``source``'s, written straight into a new library's stores."""
     rng = random.Random(seed)
-    real = list(source._stores.catalog.all())
-    vectors = source._stores.vectors.paper_vectors([p.paper_id for p in real])
+    real = list(source.catalog.all())
+    vectors = source.vectors.paper_vectors([p.paper_id for p in real])
     base = np.stack([vectors[p.paper_id] for p in real])
     words = [w for p in real for w in p.title.split()]
     # Token vectors for late interaction: real ones, of real chunks, assigned at random.
-    token_pool = source._stores.vectors.embedder.encode(
-        [f"{p.title}. {p.abstract}" for p in real]
-    ).tokens
+    token_pool = source.vectors.embedder.encode([f"{p.title}. {p.abstract}" for p in real]).tokens
     sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
-    opinion = source._stores.reranker
+    opinion = source.reranker
     mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
 
     home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
@@ -67,7 +67,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
     from litreview.settings import load_settings
 
     os.environ["LITREVIEW_HOME"] = str(home)
-    target = Library(load_settings())
+    target = Stores(load_settings())
     batch = 2000
     for start in range(0, n, batch):
         papers = []
@@ -79,7 +79,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
                     paper_id_for(title), title, abstract, year=2000 + i % 25, sources=("synthetic",)
                 )
             )
-        target._stores.catalog.upsert(papers)
+        target.catalog.upsert(papers)
         a = base[[rng.randrange(len(base)) for _ in papers]]
         b = base[[rng.randrange(len(base)) for _ in papers]]
         mix = a + 0.5 * b + 0.05 * np.random.default_rng(start).standard_normal(a.shape)
@@ -87,13 +87,13 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
         chunks = [
             Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers
         ]
-        target._stores.vectors.replace_papers(chunks, mix.astype(np.float32))
-        target._stores.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
-        if target._stores.reranker is not None and mpnet_pool:
-            target._stores.reranker.table.replace_papers(
+        target.vectors.replace_papers(chunks, mix.astype(np.float32))
+        target.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
+        if target.reranker is not None and mpnet_pool:
+            target.reranker.table.replace_papers(
                 {p.paper_id: rng.choice(mpnet_pool) for p in papers}
             )
-        target._stores.catalog.mark_indexed(
+        target.catalog.mark_indexed(
             [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
         )
         print(f"  synthetic: {min(start + batch, n)}/{n}", end="\r", flush=True)
@@ -101,7 +101,7 @@ def synthetic_library(source: Library, n: int, seed: int = 7) -> Library:
     start_time = time.perf_counter()
     target.refresh_lexical()
     print(f"  BM25 index over {n} papers built in {time.perf_counter() - start_time:.1f}s")
-    return target
+    return Library(target.settings, target)
 
 
 def main() -> dict[str, object]:
@@ -110,12 +110,12 @@ def main() -> dict[str, object]:
     args = parser.parse_args()
     queries = [str(q["question"]) for q in load_questions()][:100]
     result: dict[str, object] = {"queries": len(queries)}
-    small = sample_library()
+    small, small_stores = sample_library_and_stores()
     for mode in ("hybrid", "dense", "lexical"):
         result[f"264/{mode}"] = measure(small, queries, mode)
     result["264/hybrid+mmr"] = measure(small, queries, "hybrid", mmr=True)
     start = time.perf_counter()
-    big = synthetic_library(small, args.papers)
+    big = synthetic_library(small_stores, args.papers)
     result["synthetic_build_s"] = round(time.perf_counter() - start, 1)
     for mode in ("hybrid", "dense", "lexical"):
         result[f"{args.papers}/{mode}"] = measure(big, queries, mode)

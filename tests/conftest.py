@@ -7,60 +7,25 @@ README benchmarks), and only the tests about that model need it. The cheap
 pipeline is set in the environment, so the CLI subprocesses (``run_cli``)
 and in-process settings see it alike, and a test's own config file
 (``LITREVIEW_CONFIG``) cannot switch it back on by accident.
+
+Fixtures only: helpers that tests (and benchmarks) import live in ``tests/support``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from litreview.settings import Settings, load_settings
+from tests.support.cli import CHEAP_PIPELINE, run_cli
 
-REPO = Path(__file__).resolve().parents[1]
-CHEAP_PIPELINE = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}
 # The sample ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
 # it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).
 SAMPLE_INGEST_TIMEOUT = 1800
-
-
-def litreview_bin() -> str:
-    """The installed console script (tests run the command a user runs)."""
-    candidate = Path(sys.executable).parent / "litreview"
-    found = str(candidate) if candidate.exists() else shutil.which("litreview")
-    if not found:
-        pytest.fail("the 'litreview' command is not installed; run 'make test'")
-    return found
-
-
-def run_cli(
-    home: Path,
-    *args: str,
-    check: bool = False,
-    env: dict[str, str] | None = None,
-    timeout: int = 300,
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "200"}
-    full_env.pop("LITREVIEW_CONFIG", None)
-    full_env.update(env or {})
-    proc = subprocess.run(
-        [litreview_bin(), *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"litreview {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
-        )
-    return proc
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ def test_invalid_value_is_rejected(home: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_config_mistakes_are_reported_by_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     home.mkdir(parents=True)
     config = home / "config.toml"
@@ -61,7 +61,7 @@ def test_config_mistakes_are_reported_by_name(home: Path, monkeypatch: pytest.Mo
 
 
 def test_home_flag_reads_that_homes_config(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     other = tmp_path / "other"
     other.mkdir()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_cli
-from tests.llm.loopback import Reply, local_model_env, loopback
+from tests.support.cli import run_cli
+from tests.support.loopback import Reply, local_model_env, loopback
 
 NO_KEYS = {
     "OPENAI_API_KEY": "",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_ingest_cli import catalog_state
-from tests.conftest import run_cli
-from tests.index.test_library import small_corpus
+from tests.support.catalog import catalog_state
+from tests.support.cli import run_cli
+from tests.support.papers import small_corpus
 
 
 def free_port() -> int:

@@ -12,23 +12,11 @@ from pathlib import Path
 
 from litreview.cli.ingest import plain_progress
 from litreview.index.library import Library
+from litreview.index.stores import Stores
 from litreview.settings import Settings, load_settings
-from tests.conftest import litreview_bin, run_cli
-from tests.index.test_library import small_corpus
-
-
-def catalog_state(home: Path) -> tuple[int, int]:
-    """(papers, pending) read straight from SQLite, as another process sees it."""
-    path = home / "catalog.sqlite3"
-    if not path.exists():
-        return (0, 0)
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            total = db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
-            pending = db.execute("SELECT COUNT(*) FROM papers WHERE indexed = 0").fetchone()[0]
-    except sqlite3.OperationalError:
-        return (0, 0)
-    return int(total), int(pending)
+from tests.support.catalog import catalog_state
+from tests.support.cli import litreview_bin, run_cli
+from tests.support.papers import small_corpus
 
 
 def wait_for_mid_embedding(
@@ -143,13 +131,14 @@ def test_killed_ingest_leaves_library_consistent_and_resumes(
     assert f"finished indexing {pending} papers left pending" in resumed.stderr
     assert catalog_state(home) == (264, 0)
 
-    with Library(sample_settings) as reference:
-        expected_chunks = reference._stores.vectors.count()
+    reference = Stores(sample_settings)
+    expected_chunks = reference.vectors.count()
+    reference.close()
     os.environ["LITREVIEW_HOME"] = str(home)
-    from litreview.settings import load_settings
-
-    with Library(load_settings()) as lib:
-        assert lib._stores.vectors.count() == expected_chunks  # no lost and no duplicated chunks
+    resumed_stores = Stores(load_settings())
+    chunks = resumed_stores.vectors.count()
+    resumed_stores.close()
+    assert chunks == expected_chunks  # no lost and no duplicated chunks
     search = run_cli(home, "search", "GPU memory for training huge models", "--json", check=True)
     assert json.loads(search.stdout)["results"]
 
@@ -303,11 +292,11 @@ def test_zotero_reingest_picks_up_changed_added_and_trashed_items(
     # The trashed item leaves the library: catalog, vectors, token store and BM25 alike.
     assert outcome["removed"] == 1 and again["removed"] == 1
     assert "removed 1 paper(s) no longer in this Zotero library" in proc.stderr
-    with Library(load_settings()) as lib:
+    stores = Stores(load_settings())
+    with Library(stores.settings, stores) as lib:
         after = {p.paper_id: p.title for p in lib.papers()}
         (gone,) = set(before) - set(after)
         assert len(after) == 2 and lib.pending == 0
-        stores = lib._stores
         assert stores.vectors.collection.get(where={"paper_id": gone})["ids"] == []
         assert stores.vectors.count() > 0
         assert stores.tokens.paper_ids() == set(after)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from litreview.cli.context import console, keep_style_tags
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 def test_only_style_tags_are_kept_as_markup() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from litreview.index.chunking import Chunker
 from litreview.index.ingest import BatchSizer
 from litreview.reading.paper import Paper
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 def words(n: int) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.faults.conftest import one_clear_line
+from tests.support.cli import run_cli
+from tests.support.messages import one_clear_line
 
 KEY = "sk-test-NEVER-PRINT-THIS-0123456789abcdef"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from litreview.review.session import MAX_NAME_CHARS, SessionError, SessionStore, Turn
-from tests.conftest import run_cli
-from tests.faults.conftest import one_clear_line
+from tests.support.cli import run_cli
+from tests.support.messages import one_clear_line
 
 
 def test_too_long_names_state_the_limit(tmp_path: Path) -> None:

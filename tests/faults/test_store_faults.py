@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import run_cli
-from tests.faults.conftest import needs_mount, one_clear_line, read_only, tmpfs
+from tests.support.cli import run_cli
+from tests.support.messages import one_clear_line
+from tests.support.mounts import needs_mount, read_only, tmpfs
 
 
 def copy_of(sample_home: Path, tmp_path: Path) -> Path:

@@ -20,8 +20,9 @@ from litreview.index.late import (
 )
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
+from litreview.index.stores import Stores
 from litreview.settings import Settings
-from tests.index.test_library import small_corpus
+from tests.support.papers import small_corpus
 
 
 def tokens(ids: list[int], names: list[str], dim: int = 4, seed: int = 0) -> TokenVectors:
@@ -118,9 +119,10 @@ def test_hybrid_hits_are_reranked_and_a_lost_token_store_reindexes(
 ) -> None:
     corpus = small_corpus(tmp_path, n=8)
     question = "borderline inputs whose right label is unclear, to test DNN supervisors"
-    with Library(settings) as lib:
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
         lib.ingest([corpus])
-        assert lib._stores.tokens.count() == 8
+        assert stores.tokens.count() == 8
         hits = lib.search(SearchRequest(question, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert all(h.late_score is not None for h in hits)

@@ -9,31 +9,23 @@ import numpy as np
 
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchRequest
-from litreview.reading import read_file, sample_paths
+from litreview.index.stores import Stores
+from litreview.reading import read_file
 from litreview.settings import Settings, load_settings
-
-
-def small_corpus(tmp_path: Path, n: int = 20, name: str = "small.jsonl") -> Path:
-    papers = read_file(sample_paths()[0]).papers[:n]
-    path = tmp_path / name
-    rows = [
-        {"title": p.title, "abstract": p.abstract, "year": 2020 + i % 4, "authors": [f"Author {i}"]}
-        for i, p in enumerate(papers)
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return path
+from tests.support.papers import small_corpus
 
 
 def test_ingest_then_search_and_reingest_is_idempotent(settings: Settings, tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path)
-    with Library(settings) as lib:
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
         report = lib.ingest([corpus])
         assert report.added == 20 and report.embedded == 20 and not report.failed
-        chunks = lib._stores.vectors.count()
+        chunks = stores.vectors.count()
         assert chunks >= 20
         again = lib.ingest([corpus])
         assert again.added == 0 and again.skipped == 20 and again.embedded == 0
-        assert lib._stores.vectors.count() == chunks
+        assert stores.vectors.count() == chunks
         hits = lib.search(SearchRequest("generating ambiguous inputs to test DNN supervisors", k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert hits[0].dense_rank is not None and hits[0].lexical_rank is not None
@@ -48,7 +40,7 @@ def test_changed_abstract_updates_in_place(settings: Settings, tmp_path: Path) -
         corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
         report = lib.ingest([corpus])
         assert report.updated == 1 and report.added == 0 and report.embedded == 1
-        assert lib._stores.catalog.count() == 5
+        assert lib.count() == 5
         hits = lib.search(SearchRequest("zebra giraffe migration", k=1))
         assert hits[0].paper.title == rows[0]["title"]
         # the old text is gone from both indexes
@@ -94,8 +86,9 @@ def test_reopened_collection_uses_our_embedder_not_a_download(
 def test_resume_after_catalog_write_without_vectors(settings: Settings, tmp_path: Path) -> None:
     """The state a kill between the catalog transaction and the embedding leaves."""
     corpus = small_corpus(tmp_path, n=6)
-    with Library(settings) as lib:
-        lib._stores.catalog.upsert(read_file(corpus).papers)
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
+        stores.catalog.upsert(read_file(corpus).papers)
         assert lib.pending == 6
         report = lib.ingest([])
         assert report.resumed == 6 and report.embedded == 6 and lib.pending == 0
@@ -108,12 +101,13 @@ def test_switching_vector_store_reindexes(settings: Settings, tmp_path: Path) ->
     with Library(settings) as lib:
         lib.ingest([corpus])
     other = load_settings(**{"chroma.collection": "papers_elsewhere"})
-    with Library(other) as lib:
-        assert lib._stores.vectors.count() == 0
+    stores = Stores(other)
+    with Library(other, stores) as lib:
+        assert stores.vectors.count() == 0
         assert lib.pending == 0  # opening never re-queues: reconciling is the explicit step
         assert lib.reconcile() == 4 and lib.pending == 4
         assert lib.ingest([]).embedded == 4
-        assert lib._stores.vectors.count() >= 4
+        assert stores.vectors.count() >= 4
 
 
 def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path) -> None:
@@ -134,7 +128,7 @@ def test_stop_event_ends_at_a_batch_boundary(settings: Settings, tmp_path: Path)
     with Library(limited) as lib, pytest.raises(Stopped):
         lib.ingest([corpus], progress, stop)
     with Library(limited) as lib:
-        assert lib._stores.catalog.count() == 12 and lib.pending == 8
+        assert lib.count() == 12 and lib.pending == 8
         assert lib.ingest([]).embedded == 8 and lib.pending == 0
 
 

@@ -14,8 +14,9 @@ from litreview.encoders.model_files import ModelMissing
 from litreview.index.library import Library
 from litreview.index.reranker import VectorTable
 from litreview.index.retriever import SearchRequest
+from litreview.index.stores import Stores
 from litreview.settings import Settings, load_settings
-from tests.index.test_library import small_corpus
+from tests.support.papers import small_corpus
 
 pytestmark = pytest.mark.models  # about the MPNet stage: the full pipeline (tests/conftest.py)
 
@@ -52,20 +53,22 @@ def test_library_built_without_it_catches_up_and_hits_carry_its_score(
 ) -> None:
     corpus = small_corpus(tmp_path, n=6)
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL", "none")
-    with Library(load_settings()) as lib:
+    stores = Stores(load_settings())
+    with Library(stores.settings, stores) as lib:
         lib.ingest([corpus])
-        assert lib._stores.reranker is None
+        assert stores.reranker is None
         assert all(h.rerank_score is None for h in lib.search(SearchRequest(QUESTION, k=3)))
     monkeypatch.delenv("LITREVIEW_RETRIEVAL__RERANK_MODEL")
-    with Library(load_settings()) as lib:
+    stores = Stores(load_settings())
+    with Library(stores.settings, stores) as lib:
         assert lib.reconcile() == 0  # indexed without the second model: searchable still,
         assert lib.indexing_state().complete == 0  # but waiting for its stage
-        assert lib._stores.reranker is not None and lib._stores.reranker.precision == "int8"
+        assert stores.reranker is not None and stores.reranker.precision == "int8"
         mixed = lib.search(SearchRequest(QUESTION, k=3))  # answers meanwhile, without it
         assert mixed and all(h.rerank_score is None for h in mixed)
         report = lib.ingest([])
         assert report.embedded == 0 and report.reranked == 6 and lib.pending == 0
-        assert lib._stores.reranker is not None and lib._stores.reranker.table.count() == 6
+        assert stores.reranker.table.count() == 6
         hits = lib.search(SearchRequest(QUESTION, k=3))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert all(h.rerank_score is not None and -1 <= h.rerank_score <= 1 for h in hits)
@@ -84,9 +87,10 @@ def test_without_the_packages_search_falls_back_and_says_so(
 ) -> None:
     monkeypatch.setattr(model_files, "locate_parts", _not_installed)
     corpus = small_corpus(tmp_path, n=4)
-    with Library(settings) as lib:
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
         lib.ingest([corpus])
-        assert lib._stores.reranker is None and lib.pending == 0
+        assert stores.reranker is None and lib.pending == 0
         assert "not installed" in (lib.rerank_problem or "")
         hits = lib.search(SearchRequest(QUESTION, k=2))
         assert hits and hits[0].late_score is not None and hits[0].rerank_score is None
@@ -106,21 +110,23 @@ def test_switching_precision_reembeds_rather_than_mixing_vectors(
     # int8 vectors are ~0.995 cosine to fp32 ones: close, but a ranking must compare a
     # question with papers embedded by the same encoder, so each precision has its store.
     corpus = small_corpus(tmp_path, n=4)
-    with Library(settings) as lib:
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
         lib.ingest([corpus])
-        assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "int8"
+        assert stores.reranker is not None and stores.reranker.encoder.precision == "int8"
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION", "fp32")
-    with Library(load_settings()) as lib:
+    stores = Stores(load_settings())
+    with Library(stores.settings, stores) as lib:
         assert lib.reconcile() == 0 and lib.indexing_state().complete == 0
         assert lib.ingest([]).reranked == 4
-        assert lib._stores.reranker is not None and lib._stores.reranker.encoder.precision == "fp32"
+        assert stores.reranker is not None and stores.reranker.encoder.precision == "fp32"
         hits = lib.search(SearchRequest(QUESTION, k=2))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert hits[0].rerank_score is not None
 
 
 def test_an_unknown_precision_is_reported_by_name(home: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     home.mkdir(parents=True)
     (home / "config.toml").write_text('[retrieval]\nrerank_model_precision = "int4"\n')

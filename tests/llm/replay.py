@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support.cli import REPO
 
 CASSETTES = REPO / "fixtures" / "cassettes"
 RECORD_MODE = os.environ.get("LITREVIEW_RECORD", "none")  # "all" while re-recording

@@ -17,7 +17,7 @@ from litreview.llm.extractive.answer import background, choose
 from litreview.llm.types import Request
 from litreview.review.ask import answer_request, ask
 from litreview.settings import Settings
-from tests.llm.test_recorded import sample_sources
+from tests.support.papers import sample_sources
 
 
 @pytest.fixture(scope="module")

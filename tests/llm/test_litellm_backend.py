@@ -13,7 +13,7 @@ from litreview.llm.errors import ModelRequestRejected, ModelUnavailable
 from litreview.llm.litellm_backend import LiteLLMBackend
 from litreview.llm.types import Message, Request
 from litreview.settings import LLMSettings, ModelSettings
-from tests.llm.loopback import Reply, loopback
+from tests.support.loopback import Reply, loopback
 
 REQUEST = Request(task="test", messages=(Message("user", "Say something."),))
 
@@ -122,7 +122,7 @@ def test_local_server_that_is_not_running_fails_fast() -> None:
 def test_context_window_trims_sources_to_fit() -> None:
     from litreview.evidence.scoring import EvidenceScorer
     from litreview.review.ask import fit_window
-    from tests.llm.test_recorded import sample_sources
+    from tests.support.papers import sample_sources
 
     sources = sample_sources("Harmony", "DyCL", "T-Miner", "UMD", "NNSplitter")
     small = LiteLLMBackend(

@@ -16,7 +16,7 @@ from litreview.llm.backend import Delta, Done
 from litreview.llm.litellm_backend import LiteLLMBackend
 from litreview.review.ask import answer_request
 from litreview.settings import LLMSettings, ModelSettings
-from tests.llm.test_recorded import sample_sources
+from tests.support.papers import sample_sources
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("llama_cpp") is None

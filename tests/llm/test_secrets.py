@@ -13,8 +13,8 @@ from litreview.llm.litellm_backend import LiteLLMBackend
 from litreview.llm.log import ExchangeLog
 from litreview.llm.types import Message, Request
 from litreview.settings import LLMSettings, ModelSettings
-from tests.conftest import REPO
-from tests.llm.loopback import Reply, loopback
+from tests.support.cli import REPO
+from tests.support.loopback import Reply, loopback
 
 SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdefABCDEF"
 KEY_SHAPES = [

@@ -9,8 +9,8 @@ import pytest
 
 from litreview.review.batch import answered_ids
 from litreview.review.questions import QuestionsFileError, read_questions
-from tests.conftest import run_cli
-from tests.llm.loopback import Reply, local_model_env, loopback
+from tests.support.cli import run_cli
+from tests.support.loopback import Reply, local_model_env, loopback
 
 NO_KEYS = {
     "OPENAI_API_KEY": "",

@@ -234,7 +234,7 @@ def test_bibtex_keys_are_readable_stable_and_unique() -> None:
 
 
 def test_related_work_cli(sample_home: Path, tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     out = tmp_path / "draft"
     proc = run_cli(
@@ -273,8 +273,8 @@ def test_related_work_cli(sample_home: Path, tmp_path: Path) -> None:
 def test_related_work_cli_reports_dropped_citations_and_weak_sentences(
     sample_home: Path, tmp_path: Path
 ) -> None:
-    from tests.conftest import run_cli
-    from tests.llm.loopback import Reply, local_model_env, loopback
+    from tests.support.cli import run_cli
+    from tests.support.loopback import Reply, local_model_env, loopback
 
     words = ["Protein ", "folding ", "in ", "yeast ", "cells ", "[1] ", "[42]."]
     with loopback(Reply(words=words)) as (api_base, _):
@@ -319,7 +319,7 @@ def test_without_reranking_the_count_and_floor_rule_applies(
 def test_latex_draft_and_references_compile(
     sample_home: Path, tmp_path: Path
 ) -> None:  # pragma: no cover
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     out = tmp_path / "draft"
     run_cli(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.review.support import check_support
-from tests.conftest import run_cli
-from tests.llm.loopback import Reply, local_model_env, loopback
-from tests.llm.test_recorded import sample_sources
+from tests.support.cli import run_cli
+from tests.support.loopback import Reply, local_model_env, loopback
+from tests.support.papers import sample_sources
 
 
 def test_supported_claim_outscores_claim_from_another_paper() -> None:

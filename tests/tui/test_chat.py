@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Markdown, OptionList
 
 from litreview.settings import Settings, load_settings
 from litreview.tui.app import LitReviewApp
@@ -13,16 +13,9 @@ from litreview.tui.screens.chat import ChatScreen
 from litreview.tui.screens.models import ModelScreen
 from litreview.tui.widgets.message import Answer
 from litreview.tui.widgets.status import StatusBar
+from tests.support.tui import ask
 
 QUESTION = "How can huge models be trained when GPU memory is limited?"
-
-
-async def ask(pilot: object, app: LitReviewApp, question: str) -> None:
-    field = app.screen.query_one("#question", Input)
-    field.value = question
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def test_ask_streams_answer_sources_and_citation_opens_abstract(

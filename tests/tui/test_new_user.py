@@ -23,7 +23,7 @@ from litreview.tui.screens.sessions import SessionsScreen
 from litreview.tui.widgets.message import Answer
 from litreview.tui.widgets.sources import SourcesPanel
 from litreview.tui.widgets.status import StatusBar
-from tests.tui.test_chat import ask
+from tests.support.tui import ask
 
 MEMORY = "How can huge models be trained when GPU memory is limited?"
 TROJANS = "How can trojans in text classifiers be detected?"
@@ -197,7 +197,7 @@ def test_library_and_related_status_bars_show_the_session_tokens(
 def test_empty_library_opens_with_a_way_to_ingest(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.index.test_library import small_corpus
+    from tests.support.papers import small_corpus
 
     corpus = small_corpus(tmp_path, n=3)
     # The button ingests the bundled sample; a 3-paper stand-in keeps the test short.
@@ -320,7 +320,7 @@ def test_chat_export_numbers_each_paper_once(
 
 
 def test_models_command_prints_the_config_file_and_an_example(home: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     proc = run_cli(home, "models", check=True)
     assert str(home / "config.toml") in proc.stdout

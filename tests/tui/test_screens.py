@@ -54,7 +54,7 @@ def test_library_search_open_paper_and_ask_about_papers_like_it(sample_settings:
 
 
 def test_ingest_a_file_from_the_library_screen(settings: Settings, tmp_path: Path) -> None:
-    from tests.index.test_library import small_corpus
+    from tests.support.papers import small_corpus
 
     corpus = small_corpus(tmp_path, n=5)
     # Start from a library with one paper, then ingest five more from inside the app.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import litreview_bin
+from tests.support.cli import litreview_bin
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,

@@ -33,9 +33,15 @@ if TYPE_CHECKING:
 
 
 class Library:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, stores: Stores | None = None) -> None:
+        """Open the library ``settings`` point at.
+
+        ``stores`` is for tests and benchmarks that must see or write the stores
+        themselves (chunk counts, synthetic vectors): they open the stores, hand
+        them over, and keep their own reference instead of reaching into this one.
+        """
         self.settings = settings
-        self._stores = Stores(settings)
+        self._stores = stores or Stores(settings)
         self._reconciled = False
         self._told_partial = False
 

@@ -1,4 +1,4 @@
-"""Helpers to inject faults the way they happen to users: full disks, read-only folders."""
+"""Disk faults as users meet them: a full file system, a read-only folder (needs root)."""
 
 from __future__ import annotations
 
@@ -41,11 +41,3 @@ def read_only(source: Path, where: Path) -> Iterator[Path]:
         yield where
     finally:
         subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def one_clear_line(stderr: str) -> str:
-    """The error a user sees: one line, no Python traceback."""
-    assert "Traceback" not in stderr, stderr
-    lines = [line for line in stderr.strip().splitlines() if line.lower().startswith("error")]
-    assert lines, stderr
-    return lines[-1]
