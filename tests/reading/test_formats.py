@@ -124,12 +124,13 @@ def test_csv_without_abstract_column(tmp_path: Path) -> None:
     assert err.value.line == 1 and "abstract" in err.value.message
 
 
-def test_csv_row_with_extra_values(tmp_path: Path) -> None:
+def test_csv_row_with_extra_values_is_skipped_not_the_file(tmp_path: Path) -> None:
     path = tmp_path / "papers.tsv"
     path.write_text(f"title\tabstract\nA\t{ABSTRACT}\nB\t{ABSTRACT}\textra\n", encoding="utf-8")
-    with pytest.raises(LibraryFileError) as err:
-        read_file(path)
-    assert err.value.line == 3
+    result = read_file(path)
+    assert [p.title for p in result.papers] == ["A"]
+    assert result.skip_reasons == {"more values than columns": 1}
+    assert "(more values than columns) (lines 3)" in result.warnings[0]
 
 
 def test_same_paper_in_any_format_has_one_id() -> None:

@@ -20,14 +20,9 @@ from litreview.reading.dedupe import merge_counted
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.paper import Paper
 from litreview.reading.readers.bibtex import read_bibtex
+from litreview.reading.readers.delimited import read_csv, read_tsv
+from litreview.reading.readers.json_records import read_json, read_jsonl, read_jsonl_lines
 from litreview.reading.readers.stream import inner_suffix, read_gz_text, text_lines
-from litreview.reading.readers.tabular import (
-    read_csv,
-    read_json,
-    read_jsonl,
-    read_jsonl_lines,
-    read_tsv,
-)
 from litreview.reading.readers.text import decode, decode_bytes
 from litreview.reading.readers.trending import read_trending
 
