@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.common import DATA, load_questions, sample_library, save_result
+from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import LEGACY, POLICY, Policy
@@ -71,6 +71,25 @@ def measure(library: Library, policy: Policy) -> dict[str, object]:
     }
     print(result["offtopic"], result["latency"])
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    hard, easy, offtopic = result["hard"], result["easy"], result["offtopic"]
+    return [
+        (
+            "Extractive answers cite the relevant paper (hard / easy single questions)",
+            f"{hard['cites_relevant_paper']:.3f} / {easy['cites_relevant_paper']:.3f}",
+        ),
+        (
+            "Extractive answers: citation validity; on-topic wrongly declined; off-topic declined",
+            f"{hard['citation_validity']:.2f}; {hard['wrongly_declined']:.2f}; "
+            f"{offtopic['declined']:.2f} of {offtopic['questions']}",
+        ),
+        (
+            "Extractive answer latency p50 / p95 (retrieval included)",
+            f"{result['latency']['p50_ms']} ms / {result['latency']['p95_ms']} ms",
+        ),
+    ]
 
 
 if __name__ == "__main__":

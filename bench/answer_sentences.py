@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from bench.common import DATA, sample_library, save_result
+from bench.common import DATA, Result, Row, sample_library, save_result
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
@@ -59,6 +59,21 @@ def main() -> dict[str, object]:
         print(name, result[name])
     save_result("answer_sentences", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    before, after = result["before"], result["after"]
+    return [
+        (
+            f"Extractive answers: the quoted sentence answers the question ({result['questions']} "
+            "hand-labelled hard q.): lead sentence; some sentence; share of the relevant "
+            "paper's quoted sentences, before -> after",
+            f"{before['lead_answers']:.2f} -> {after['lead_answers']:.2f}; "
+            f"{before['answering_quoted']:.2f} -> {after['answering_quoted']:.2f}; "
+            f"{before['relevant_paper_precision']:.2f} -> "
+            f"{after['relevant_paper_precision']:.2f}",
+        )
+    ]
 
 
 if __name__ == "__main__":

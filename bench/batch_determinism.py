@@ -19,7 +19,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import Result, Row, load_questions, sample_library, save_result
 from litreview.evidence.sentences import MIN_WORDS, _segmenter, split_sentences
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.review.batch import run_batch
@@ -63,6 +63,18 @@ def main() -> dict[str, object]:
     print(result["batch"])
     save_result("batch_determinism", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    race, batch = result["differ_in_4_threads"], result["batch"]
+    return [
+        (
+            f"Batch at any concurrency: abstracts ({result['abstracts']}) split differently in "
+            "4 threads than alone, pysbd bare / locked; identical answers at 1 and 4 workers",
+            f"{race['bare_pysbd']:.2f} / {race['split_sentences']:.2f}; "
+            f"{batch['identical_at_1_and_4_workers']} of {batch['questions']}",
+        )
+    ]
 
 
 if __name__ == "__main__":

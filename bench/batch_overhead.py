@@ -3,7 +3,7 @@
     python -m bench.batch_overhead
 
 The model is a scripted OpenAI-compatible server on 127.0.0.1 that replays
-a fixed streamed answer at once (tests/llm/loopback.py), so what is timed is
+a fixed streamed answer at once (tests/support/loopback.py), so what is timed is
 retrieval, evidence trimming, prompt rendering, litellm, HTTP, streaming,
 citation and support checks, and the JSONL write.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tests.support.loopback import Reply, loopback
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import Result, Row, load_questions, sample_library, save_result
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences
 from litreview.llm.litellm_backend import LiteLLMBackend
@@ -57,6 +57,17 @@ def main() -> dict[str, object]:
             print(f"{name}: {per * 1000:.1f} ms/question")
     save_result("batch_overhead", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    return [
+        (
+            "Batch overhead per question, replay model: new process, 1 / 4 workers; warm, 1 worker",
+            f"{result['concurrency_1']['per_question_ms']} ms / "
+            f"{result['concurrency_4']['per_question_ms']} ms; "
+            f"{result['concurrency_1_warm']['per_question_ms']} ms",
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from litreview.index.library import Library
 from litreview.index.stores import Stores
@@ -14,6 +15,8 @@ from litreview.settings import load_settings
 
 DATA = Path(__file__).parent / "data"
 RESULTS = Path(__file__).parent / "results"
+Result = dict[str, Any]  # what a benchmark saved under its name in results/latest.json
+Row = tuple[str, str]  # one line of the README's table: (measure, figure)
 
 
 def sample_library(home: Path | None = None, **overrides: object) -> Library:

@@ -35,7 +35,7 @@ from tests.support.loopback import Reply, local_model_env, loopback
 from tests.support.messages import clear_message
 from tests.support.mounts import can_mount, read_only, tmpfs
 
-from bench.common import save_result
+from bench.common import Result, Row, save_result
 from litreview.reading import sample_paths
 
 SAMPLE_PAPERS = 264
@@ -47,7 +47,7 @@ class Outcome:
     times: int = 0
     survived: int = 0
     lost: int = 0
-    clear: int = 0  # runs whose message was clear (for faults that end in a message)
+    clear: int | None = None  # runs whose message was clear; None: the fault ends in none
     note: str = ""
 
 
@@ -293,8 +293,22 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{'fault':62} {'times':>5} {'survived':>8} {'lost':>4} {'clear':>5}  note")
     for o in outcomes:
-        print(f"{o.fault:62} {o.times:>5} {o.survived:>8} {o.lost:>4} {o.clear:>5}  {o.note}")
+        clear = "-" if o.clear is None else o.clear
+        print(f"{o.fault:62} {o.times:>5} {o.survived:>8} {o.lost:>4} {clear:>5}  {o.note}")
     save_result("faults", {"rows": [asdict(o) for o in outcomes], "load": os.getloadavg()[0]})
+
+
+def rows(result: Result) -> list[Row]:
+    """One row per fault, as the README's reliability table: times, survived, lost, clear."""
+    return [
+        (
+            f"Fault: {o['fault']}: times / survived / lost / clear messages",
+            f"{o['times']} / {o['survived']} / {o['lost']} / "
+            f"{'-' if o['clear'] is None else o['clear']}"
+            + (f" ({o['note']})" if o["note"] else ""),
+        )
+        for o in result["rows"]
+    ]
 
 
 if __name__ == "__main__":

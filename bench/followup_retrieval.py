@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import Result, Row, load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.llm.types import Message
@@ -117,6 +117,29 @@ def main() -> dict[str, object]:
         print()
     save_result("followup_retrieval", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    out: list[Row] = []
+    for set_name, label in (
+        ("written_with_the_rule", "written with the rule"),
+        ("held_out", "held out"),
+    ):
+        if set_name not in result:
+            continue
+        change, follow = result[set_name]["topic_change"], result[set_name]["follow_up"]
+        out.append(
+            (
+                f"Follow-up retrieval, second turn, {change['conversations']} topic changes / "
+                f"{follow['conversations']} true follow-ups ({label}): right paper in the top 5, "
+                "MRR@10, before -> after",
+                f"{change['before_hit@5']:.3f}, {change['before_mrr@10']:.3f} -> "
+                f"{change['after_hit@5']:.3f}, {change['after_mrr@10']:.3f} / "
+                f"{follow['before_hit@5']:.3f}, {follow['before_mrr@10']:.3f} -> "
+                f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

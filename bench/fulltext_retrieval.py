@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import DATA, load_questions, sample_library, save_result
+from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.reading.normalize import normalize_title
 from litreview.settings import load_settings
@@ -152,6 +152,30 @@ def main() -> dict[str, object]:
     result["labels"] = str(DATA / "fulltext_questions.jsonl")
     save_result("fulltext_retrieval", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    out: list[Row] = []
+    among = "among the sample library" if result.get("distractors") else "alone"
+    for field, label in (("question", "naming the work"), ("question_unnamed", "unnamed")):
+        if not (result.get("full_text") and result.get("abstract_only")):
+            break
+        full, abstract = result["full_text"][field], result["abstract_only"][field]
+        page = full["page_recall@5/all"]
+        out.append(
+            (
+                f"Full-text questions ({full['questions']}, answer only in the body; {label}) on "
+                f"the 12 real PDFs {among}: right paper in the top 5, abstract only -> full "
+                "text; right page in the top 5",
+                f"{abstract['paper_recall@5/all']:.3f} -> {full['paper_recall@5/all']:.3f}; "
+                + (
+                    f"{page:.3f}"
+                    if isinstance(page, float)
+                    else "not available (hits carry no page yet)"
+                ),
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import load_questions, sample_library_and_stores, save_result
+from bench.common import Result, Row, load_questions, sample_library_and_stores, save_result
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.index.stores import Stores
@@ -124,6 +124,22 @@ def main() -> dict[str, object]:
         print(f"{key:>24}: {value}")
     save_result("latency", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    out: list[Row] = []
+    sizes = sorted({key.split("/")[0] for key in result if "/" in key}, key=int)
+    for size in sizes:
+        for mode in ("hybrid", "dense", "lexical", "hybrid+mmr"):
+            figures = result.get(f"{size}/{mode}")
+            if figures:
+                out.append(
+                    (
+                        f"Query latency p50 / p95, {size} papers, {mode}",
+                        f"{figures['p50_ms']} ms / {figures['p95_ms']} ms",
+                    )
+                )
+    return out
 
 
 if __name__ == "__main__":

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import save_result
+from bench.common import Result, Row, save_result
 from litreview.encoders.model_files import materialise
 from litreview.encoders.mpnet import MAX_TOKENS, MPNetEncoder
 from litreview.index.chunking import Chunker
 from litreview.reading import read_file, sample_paths
 from litreview.settings import load_settings
 
-REFERENCE = Path(__file__).parents[1] / "tests" / "index" / "data" / "mpnet_reference.json"
+REFERENCE = Path(__file__).parents[1] / "tests" / "encoders" / "data" / "mpnet_reference.json"
 
 
 def sample_texts(encoder: MPNetEncoder, count: int) -> list[str]:
@@ -112,10 +112,42 @@ def main() -> dict[str, object]:
         "cosine_to_reference": to_reference,
     }
     if args.ingest:
+        result["ingest_papers"] = args.ingest
         result["ingest_papers_per_s"] = ingest_speed(args.ingest)
     print(json.dumps(result, indent=2))
     save_result("mpnet_int8", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    speed = result["texts_per_s"]
+    cosine, reference = result["int8_cosine_to_fp32"], result["cosine_to_reference"]
+    out: list[Row] = [
+        (
+            f"MPNet fp32 / int8 on {result['texts']} sample chunks, alternating in one run "
+            "(`bench.mpnet_int8`)",
+            f"{speed['fp32']} / {speed['int8']} texts/s (int8 x{result['speedup']}; "
+            f"int8 in batches of 8: {speed['int8-batched']})",
+        ),
+        (
+            f"MPNet int8 cosine to fp32, mean / min ({result['texts']} chunks); to "
+            f"sentence-transformers ({len(reference['int8'])} reference texts)",
+            f"{cosine['mean']:.3f} / {cosine['min']:.3f}; "
+            + ", ".join(f"{c:.3f}" for c in reference["int8"])
+            + f" (fp32: {min(reference['fp32']):.3f})",
+        ),
+    ]
+    ingest = result.get("ingest_papers_per_s")
+    if ingest:
+        out.append(
+            (
+                f"Whole ingest of {result.get('ingest_papers', 'the')} sample papers, fp32 / "
+                "int8 MPNet (same run, one after the other)",
+                f"{ingest['fp32']} / {ingest['int8']} papers/s "
+                f"(x{ingest['int8'] / ingest['fp32']:.2f})",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import save_result
+from bench.common import Result, Row, save_result
 from litreview.index.chunking import Chunker
 from litreview.reading.paper import Paper
 
@@ -154,6 +154,26 @@ def main() -> dict[str, object]:
         print(f"{key}: {value}", flush=True)
     save_result("pdf_scale", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    x = result["extrapolated_1000x15"]
+    measured, idle = x["measured_load"], x["idle_estimate"]
+    return [
+        (
+            f"PDF pipeline per stage on the {result['pdfs']} real PDFs ({result['pages']} pages, "
+            f"{result['chunks']} body chunks): read pages/s; MiniLM, store, MPNet chunks/s",
+            f"{result['read_pages_per_s']}; {result['minilm_chunks_per_s']}, "
+            f"{result['store_chunks_per_s']}, {result['mpnet_chunks_per_s']}",
+        ),
+        (
+            f"Extrapolated: 1,000 PDFs of 15 pages (~{x['chunks']} chunks), full text "
+            f"through MiniLM only / also MPNet, minutes: at load {result['load']}; idle "
+            "estimate (CPU time / 2 cores)",
+            f"{measured['full_text_minilm_min']} / {measured['full_text_with_mpnet_min']}; "
+            f"{idle['full_text_minilm_min']} / {idle['full_text_with_mpnet_min']}",
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import warnings
 from contextlib import redirect_stderr
 from pathlib import Path
 
+from bench.common import Result, Row, save_result
+
 REAL = Path(os.environ.get("LITREVIEW_REAL", "/work/shared/real"))
 LIGATURES = "\ufb00\ufb01\ufb02\ufb03\ufb04"
 
@@ -187,13 +189,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ingest", action="store_true", help="also time full ingests")
     args = parser.parse_args()
-    rows = parse_table()
+    parsed = parse_table()
+    pdf = pdf_comparison()
     print(
         "| source | records (README) | kept | merged | with abstract (README) | full text | "
         "skipped | adds up | s |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for row in rows:
+    for row in parsed:
         if "error" in row:
             print(f"| {row['source']} | error: {row['error']} | | | | | | | |")
             continue
@@ -211,16 +214,45 @@ def main() -> None:
         "'REAC T' split | line-end hyphens marked |"
     )
     print("|---|---|---|---|---|---|")
-    for label, figures in pdf_comparison().items():
+    for label, figures in pdf.items():
         print(
             f"| {label} | {figures['pages_per_s']} ({figures['pages']} pages in "
             f"{figures['seconds']} s) | {figures['chars']} | {figures['ligature_chars']} | "
             f"{'yes' if figures['reac_t_split'] else 'no'} | {figures['marked_line_end_hyphens']} |"
         )
+    result: Result = {"files": parsed, "pdf": pdf, "load": round(os.getloadavg()[0], 1)}
     if args.ingest:
         print()
-        for label, value in ingest_times().items():
+        result["ingest_s"] = ingest_times()
+        for label, value in result["ingest_s"].items():
             print(f"{label}: {value}")
+    save_result("real_library", result)
+
+
+def rows(result: Result) -> list[Row]:
+    """Summary rows; the per-source table is printed by main and kept in the README."""
+    files = [f for f in result["files"] if "error" not in f]
+    failed = len(result["files"]) - len(files)
+    out: list[Row] = [
+        (
+            f"Real libraries (shared/real, {len(result['files'])} sources): records read; "
+            "papers kept; merged; skipped; every source adds up",
+            f"{sum(f['records'] for f in files)}; {sum(f['kept'] for f in files)}; "
+            f"{sum(f['merged'] for f in files)}; "
+            f"{sum(sum(dict(f['skipped']).values()) for f in files)}; "
+            f"{'yes' if all(f['adds_up'] for f in files) and not failed else 'NO'}",
+        )
+    ]
+    # The raw libraries first, then litreview's pipeline on top of one (results are key-sorted).
+    for label, figures in sorted(result["pdf"].items(), key=lambda i: i[0].startswith("lit")):
+        out.append(
+            (
+                f"PDF text, {figures['pages']} pages of real PDFs, {label}: pages/s (best of 3, "
+                f"load {result.get('load', '?')}); ligature characters left",
+                f"{figures['pages_per_s']}; {figures['ligature_chars']}",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

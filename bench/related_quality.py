@@ -36,7 +36,7 @@ from functools import partial
 
 import numpy as np
 
-from bench.common import DATA, load_questions, sample_library, save_result
+from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.source import Source
 from litreview.index.library import Library
@@ -469,6 +469,31 @@ def main() -> dict[str, object]:
             print(f"{key:>38}: {value}")
     save_result("related_quality", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    out: list[Row] = []
+    for labels in ("old", "audited"):
+        part = result.get(labels)
+        if not part:
+            continue
+        before, after = part["count_only"], part["relevance_cut_held_out"]
+        ceiling = part["ceiling_of_any_cut"]
+        out.append(
+            (
+                f"Related work (extractive), {result['topics']} topics, {labels} labels, held out "
+                "(2-fold): precision / recall of cited papers, papers per draft; before (top 12) "
+                "-> after (relevance cut); a perfect per-topic cut of the same ranking",
+                f"{before['precision']:.2f} / {before['recall']:.2f}, "
+                f"{before['mean_cited']:.1f} -> "
+                f"{after['precision']:.2f} / {after['recall']:.2f}, {after['mean_cited']:.1f} "
+                f"(all relevant cited in {after['all_relevant_cited']:.0%} of topics; "
+                f"citation validity {after['citation_validity']:.2f}; "
+                f"median {after['median_draft_s']:.2f} s); "
+                f"{ceiling['precision']:.2f} / {ceiling['recall']:.2f}",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

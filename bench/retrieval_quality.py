@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import Result, Row, load_questions, sample_library, save_result
 from litreview.index.retriever import SearchRequest
 from litreview.reading.normalize import paper_id_for
 
@@ -68,6 +68,25 @@ def main() -> dict[str, object]:
                 print(f"{key:>22} {result[key]}")
     save_result("retrieval_quality", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    """README rows: every mode on both sets, single- and multi-paper questions."""
+    out: list[Row] = []
+    for name, label in (("hard", "hard paraphrases (203 q.)"), ("easy", "easy set (222 q.)")):
+        for mode in MODES:
+            single, multi = result.get(f"{name}/single/{mode}"), result.get(f"{name}/multi/{mode}")
+            if single and multi:
+                out.append(
+                    (
+                        f"Retrieval, {label}, {mode}: single-paper R@5 / R@10 / MRR@10; "
+                        "multi-paper R@5 / R@10",
+                        f"{single['recall@5']:.3f} / {single['recall@10']:.3f} / "
+                        f"{single['mrr@10']:.3f}; "
+                        f"{multi['recall@5']:.3f} / {multi['recall@10']:.3f}",
+                    )
+                )
+    return out
 
 
 if __name__ == "__main__":

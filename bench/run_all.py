@@ -1,72 +1,39 @@
-"""Every benchmark, in order; results land in bench/results/latest.json.
+"""Every benchmark of bench/suite.py, in order; results land in bench/results/latest.json.
 
-make bench        (or: python -m bench.run_all)
+make bench        (or: python -m bench.run_all [NAME ...] to run some of them)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
 
-from bench import (
-    answer_quality,
-    answer_sentences,
-    batch_determinism,
-    batch_overhead,
-    corpus_retrieval,
-    followup_retrieval,
-    fulltext_retrieval,
-    latency,
-    pdf_scale,
-    related_quality,
-    rerank_cv,
-    retrieval_quality,
-    scale,
-    startup,
-    support_quality,
-    throughput,
-)
 from bench.common import RESULTS, save_result
+from bench.suite import benchmarks
 
 
 def main() -> None:
-    import os
-    import tempfile
-
+    only = set(sys.argv[1:])
+    chosen = [b for b in benchmarks() if not only or b.name in only]
+    if unknown := only - {b.name for b in chosen}:
+        sys.exit(f"unknown benchmark(s): {', '.join(sorted(unknown))} (see bench/suite.py)")
     os.environ.setdefault("LITREVIEW_BENCH_HOME", tempfile.mkdtemp(prefix="litreview-bench-"))
     save_result(
         "machine",
         {
             "python": platform.python_version(),
-            "cpus": __import__("os").cpu_count(),
+            "cpus": os.cpu_count(),
             "date": time.strftime("%Y-%m-%d"),
         },
     )
-    for module in (
-        retrieval_quality,
-        corpus_retrieval,
-        rerank_cv,
-        answer_quality,
-        followup_retrieval,
-        fulltext_retrieval,
-        answer_sentences,
-        support_quality,
-        related_quality,
-        batch_overhead,
-        batch_determinism,
-        throughput,
-        pdf_scale,
-        startup,
-        latency,
-        scale,  # last and longest: real-corpus ingests (bench/scale.py --sizes to change)
-    ):
-        print(f"== {module.__name__}", flush=True)
-        sys.argv = [module.__name__]
-        if module is scale:  # 1,000 real papers: ~20 min on a busy machine; 5,000 on request
-            sys.argv += ["--sizes", os.environ.get("LITREVIEW_BENCH_SCALE_SIZES", "200,1000")]
-        module.main()
+    for bench in chosen:
+        print(f"== bench.{bench.name} {' '.join(bench.args)}", flush=True)
+        sys.argv = [f"bench.{bench.name}", *bench.args]
+        bench.main()
     print(json.dumps(json.loads((RESULTS / "latest.json").read_text()), indent=1))
 
 

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import save_result
+from bench.common import Result, Row, save_result
 
 CORPUS = Path(
     os.environ.get(
@@ -280,6 +280,59 @@ def main() -> dict[str, object]:
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     save_result("scale", results)
     return results
+
+
+def rows(sc: Result) -> list[Row]:
+    """``bench.scale``: real-corpus ingest and queries next to the plain-Chroma baseline."""
+    out: list[Row] = []
+    load = f"{sc.get('load_before', [0])[0]} -> {sc.get('load_after', [0])[0]}"
+    for size in sorted((k for k in sc if k.isdigit()), key=int):
+        m = sc[size]
+        base = m.get("baseline", {})
+        ratios = m.get("ratios", {})
+        out.append(
+            (
+                f"Real corpus, {size} papers: time to searchable / to complete; "
+                "(baseline: plain Chroma + MiniLM, ratio)",
+                f"{m['to_searchable_s']:.0f} s / {m['to_complete_s']:.0f} s; "
+                f"({base.get('to_searchable_s', 0):.0f} s, x{ratios.get('to_searchable', 0):.2f}"
+                f" / x{ratios.get('to_complete', 0):.2f}; load {load})",
+            )
+        )
+        p2 = m.get("phase2_papers_per_s")
+        out.append(
+            (
+                f"Real corpus, {size} papers: papers/s phase 1 / phase 2; peak RSS (baseline)",
+                f"{m['phase1_papers_per_s']:.2f} / {p2 or 0:.2f}; {m['peak_rss_mb']:.0f} MB "
+                f"({base.get('peak_rss_mb', 0):.0f} MB)",
+            )
+        )
+        parts = ", ".join(
+            f"{k} {v / int(size) / 1024:.1f}" for k, v in sorted(m["disk_bytes"].items())
+        )
+        out.append(
+            (
+                f"Real corpus, {size} papers: disk KB per paper (baseline); by store",
+                f"{m['disk_kb_per_paper']:.1f} ({base.get('disk_kb_per_paper', 0):.1f}); {parts}",
+            )
+        )
+        q = m["queries"]
+        out.append(
+            (
+                f"Real corpus, {size} papers: query p50 / p95 hybrid, dense, lexical; "
+                "first search in a new process",
+                "; ".join(f"{q[k]['p50_ms']:.1f} / {q[k]['p95_ms']:.1f} ms" for k in MODES)
+                + f"; {m['first_search_s']:.2f} s",
+            )
+        )
+    if "marginal_disk_kb_per_paper" in sc:
+        out.append(
+            (
+                "Real corpus: disk per additional paper (between the two sizes)",
+                f"{sc['marginal_disk_kb_per_paper']:.1f} KB",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

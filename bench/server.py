@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import load_questions, save_result
+from bench.common import Result, Row, load_questions, save_result
 
 CORPUS = Path("/work/shared/real/corpora/conference-abstracts-50k.jsonl.gz")
 CHEAP = {"retrieval.rerank_model": "none"}
@@ -239,6 +239,33 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=2))
     save_result("server", result)
+
+
+def rows(result: Result) -> list[Row]:
+    """README rows: the shared library on a local Chroma server against the embedded store."""
+    ingest, query = result["ingest_papers_per_s"], result["hybrid_query"]
+    disk, late = result["disk_kb_per_paper"], result["late_interaction"]
+    n = result["papers"]
+    return [
+        (
+            f"Chroma server vs embedded, {n} real papers: ingest papers/s; hybrid query p50 "
+            f"(load {result['load_before'][0]} -> {result['load_after'][0]})",
+            f"{ingest['server']} vs {ingest['embedded']} (x{ingest['ratio']}); "
+            f"{query['server']['p50_ms']} vs {query['embedded']['p50_ms']} ms",
+        ),
+        (
+            f"Chroma server, {n} papers: a new member's first answer (s); disk KB per paper: "
+            "server, ingesting member, pulled member, embedded",
+            ", ".join(str(s) for s in result["first_open_seconds"])
+            + f"; {disk['server']}, {disk['ingesting_member']}, {disk['pulled_member']}, "
+            f"{disk['embedded']}",
+        ),
+        (
+            f"Late interaction for {late['candidates']} candidates, stored token codes vs "
+            "recomputed, p50",
+            f"{late['stored']['p50_ms']} vs {late['recomputed']['p50_ms']} ms",
+        ),
+    ]
 
 
 if __name__ == "__main__":

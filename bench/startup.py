@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import sample_library, save_result
+from bench.common import Result, Row, sample_library, save_result
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -70,6 +70,24 @@ def main() -> dict[str, object]:
         print(f"{key:>14}: {value}")
     save_result("startup", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    out: list[Row] = [
+        ("`litreview --help` wall time (median)", f"{result['help']['median_s']} s"),
+        (
+            "First `litreview search` in a new process (median)",
+            f"{result['first_search']['median_s']} s",
+        ),
+    ]
+    if "tui_first_screen" in result:
+        out.append(
+            (
+                "`litreview chat`: new process to an interactive chat screen (median)",
+                f"{result['tui_first_screen']['median_s']} s",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

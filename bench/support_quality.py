@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bench.common import load_questions, save_result
+from bench.common import Result, Row, load_questions, save_result
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.source import Source
 from litreview.reading import read_file, sample_paths
@@ -61,6 +61,17 @@ def main() -> dict[str, object]:
         print(f"{key:>22}: {value}")
     save_result("support_quality", result)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    held_out = result["held_out_at_shipped"]
+    return [
+        (
+            f"Support check flags unsupported claims (held-out half of {result['labels']} "
+            "labels), precision / recall",
+            f"{held_out['precision']:.2f} / {held_out['recall']:.2f}",
+        )
+    ]
 
 
 if __name__ == "__main__":

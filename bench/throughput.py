@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import save_result
+from bench.common import Result, Row, save_result
 from litreview.encoders.minilm import MiniLMEmbedder
 from litreview.index.chunking import Chunker
 from litreview.index.library import Library
@@ -122,6 +122,21 @@ def chunk_texts() -> list[str]:
         MiniLMEmbedder().count_tokens, settings.ingest.chunk_tokens, settings.ingest.chunk_overlap
     )
     return [c.text for p in papers for c in chunker.chunks(p)]
+
+
+def rows(result: Result) -> list[Row]:
+    return [
+        (
+            f"Ingest, {result['papers']} papers ({result['chunks']} chunks), cold / warm",
+            f"{result['ingest_cold_papers_per_s']} / {result['ingest_warm_papers_per_s']} "
+            "papers/s (warm without the MPNet stage: "
+            f"{result['ingest_warm_minilm_only_papers_per_s']})",
+        ),
+        (
+            "Raw embedding models (MiniLM + MPNet) on the same texts, cold / warm (the limit)",
+            f"{result['model_cold_papers_per_s']} / {result['model_warm_papers_per_s']} papers/s",
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import load_questions, sample_library, save_result
+from bench.common import Result, Row, load_questions, sample_library_and_stores, save_result
 from bench.retrieval_quality import SETS, evaluate
 from litreview.encoders.minilm import MODEL_ID, TokenVectors
 from litreview.index.chunking import Chunker
 from litreview.index.late import DEFAULT_CODEC, Codec, TokenStore
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
+from litreview.index.stores import Stores
 
 CODECS = [
     Codec(bits=8),  # before: int8, every content token
@@ -38,14 +39,14 @@ CODECS = [
 ]
 
 
-def encode_library(library: Library) -> dict[str, list[TokenVectors]]:
+def encode_library(stores: Stores) -> dict[str, list[TokenVectors]]:
     """Each paper's chunks' token vectors, as ingest computes them."""
-    options = library.settings.ingest
-    embedder = library.vectors.embedder
+    options = stores.settings.ingest
+    embedder = stores.vectors.embedder
     chunker = Chunker(
         embedder.count_tokens, options.chunk_tokens, options.chunk_overlap, options.max_chunks
     )
-    papers = library.catalog.get(sorted(library.catalog.indexed_ids()))
+    papers = stores.catalog.get(sorted(stores.catalog.indexed_ids()))
     chunks = [c for paper in papers.values() for c in chunker.chunks(paper)]
     encoded = embedder.encode([c.text for c in chunks])
     by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in papers}
@@ -87,8 +88,10 @@ def main() -> dict[str, object]:
     home = work / "home"
     if args.home:
         shutil.copytree(args.home, home)
-    library = sample_library(home, retrieval={"rerank_model_precision": "fp32"})
-    papers = encode_library(library)
+    library, library_stores = sample_library_and_stores(
+        home, retrieval={"rerank_model_precision": "fp32"}
+    )
+    papers = encode_library(library_stores)
     stores = {c.name: build_store(work, c, papers) for c in CODECS if c.name in chosen}
     # The library's own store must be complete before the library opens it (or it would
     # re-queue every paper): the default format, from the same vectors.
@@ -99,7 +102,7 @@ def main() -> dict[str, object]:
         questions = {}
     # Scoring time alone (what the format changes in a query): 50 candidates, as search
     # re-ranks, for the first 100 hard questions; the formats take turns on each question.
-    embedder = library.vectors.embedder
+    embedder = library_stores.vectors.embedder
     query_tokens = [
         embedder.encode([str(q["question"])]).tokens[0] for q in load_questions(SETS["hard"])[:100]
     ]
@@ -112,8 +115,8 @@ def main() -> dict[str, object]:
             timings[name].append((time.perf_counter() - began) * 1000)
     result: dict[str, object] = {"papers": len(papers), "default": DEFAULT_CODEC.name}
     for name, store in stores.items():
-        library.__dict__["tokens"] = store
-        library.__dict__.pop("retriever", None)
+        library_stores.tokens = store  # the format under test, in a library opened on it
+        library = Library(library.settings, library_stores)
         row: dict[str, object] = store_bytes(store)
         ordered = sorted(timings[name])
         row["score_ms_p50_p95"] = [
@@ -136,6 +139,36 @@ def main() -> dict[str, object]:
         save_result("token_compression", result)
     shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def rows(result: Result) -> list[Row]:
+    """One row per format: bytes, quality on both sets, scoring time."""
+    out: list[Row] = []
+    for codec in CODECS:
+        row = result.get(codec.name)
+        if not row:
+            continue
+        note = " (the default)" if codec.name == result.get("default") else ""
+        quality = ""
+        if "hard/single/hybrid" in row:
+            hard, hard_multi = row["hard/single/hybrid"], row["hard/multi/hybrid"]
+            easy, easy_multi = row["easy/single/hybrid"], row["easy/multi/hybrid"]
+            quality = (
+                f"; {hard['recall@5']:.3f} / {hard['mrr@10']:.4f}, {hard_multi['recall@5']:.3f}; "
+                f"{easy['mrr@10']:.3f}, {easy_multi['recall@5']:.3f}"
+            )
+        timing = row.get("score_ms_p50_p95")
+        scoring = f"; scoring {timing[0]} / {timing[1]} ms" if timing else ""
+        out.append(
+            (
+                f"Token vectors, {codec.name}{note}: vector / file bytes per paper; hard single "
+                "R@5 / MRR@10, multi R@5; easy single MRR@10, multi R@5 (hybrid); scoring 50 "
+                "candidates p50 / p95",
+                f"{row['vector_bytes_per_paper'] / 1000:.1f} / "
+                f"{row['file_bytes_per_paper'] / 1000:.1f} KB{quality}{scoring}",
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":

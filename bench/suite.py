@@ -1,0 +1,70 @@
+"""The benchmarks ``make bench`` runs, in order, and whose figures ``bench.table`` renders.
+
+Adding a benchmark is one line in :data:`SUITE`, once its module has the two
+functions every benchmark has:
+
+- ``main()``: measures, prints, and saves its figures with
+  ``bench.common.save_result("<name>", result)`` under its own module name; it
+  reads its options from ``sys.argv``, as ``python -m bench.<name>`` does;
+- ``rows(result) -> list[Row]``: the README table's ``(measure, figure)`` rows
+  from what ``main`` saved (``bench.common.Result`` / ``Row``).
+
+An entry is the module's name followed by the options ``make bench`` runs it
+with (``"faults --kills 5"``). The table follows the same order and leaves out
+a benchmark that has no figures yet.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from bench.common import Result, Row
+
+SUITE = (
+    "retrieval_quality",
+    "rerank_cv",
+    "answer_quality",
+    "answer_sentences",
+    "followup_retrieval",
+    "fulltext_retrieval",
+    "corpus_retrieval",
+    "support_quality",
+    "batch_determinism",
+    "related_quality",
+    "batch_overhead",
+    "throughput",
+    "pdf_scale",
+    "mpnet_int8 --texts 64 --rounds 1 --ingest 40",
+    "token_compression",
+    "startup",
+    "latency",
+    "real_library",
+    "faults --kills 5",
+    "server",
+    "scale --sizes 200,1000",  # last and longest: real-corpus ingests (~20 min at 1,000)
+)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    args: tuple[str, ...]
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"bench.{self.name}")
+
+    @property
+    def main(self) -> Callable[[], object]:
+        return self.module.main  # type: ignore[no-any-return]
+
+    def rows(self, result: Result) -> list[Row]:
+        return self.module.rows(result)  # type: ignore[no-any-return]
+
+
+def benchmarks() -> list[Benchmark]:
+    """:data:`SUITE` parsed: each entry's module name and options."""
+    return [Benchmark(name, tuple(args)) for name, *args in (line.split() for line in SUITE)]
