@@ -17,7 +17,7 @@ import pytest
 from litreview.index.library import Library
 from litreview.index.retriever import Filters
 from litreview.settings import load_settings
-from tests.conftest import CHEAP_PIPELINE, run_cli
+from tests.support.cli import CHEAP_PIPELINE, run_cli
 
 ZOTERO = Path("/work/shared/real/zotero")
 GRAPHICS = ZOTERO / "ganeshbelgur+zotero-sync"
