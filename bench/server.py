@@ -38,10 +38,14 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bench.common import Result, Row, load_questions, save_result
+
+if TYPE_CHECKING:
+    from litreview.settings import Settings
 
 CORPUS = Path("/work/shared/real/corpora/conference-abstracts-50k.jsonl.gz")
 CHEAP = {"retrieval.rerank_model": "none"}
@@ -88,14 +92,20 @@ def corpus(n: int, folder: Path) -> Path:
     return out
 
 
-def open_library(home: Path, port: int | None) -> object:
-    from litreview.index.library import Library
+def member_settings(home: Path, port: int | None) -> Settings:
+    """Settings of a library in ``home``: embedded, or a member of the server on ``port``."""
     from litreview.settings import load_settings
 
     overrides: dict[str, object] = {**CHEAP, "home": home}
     if port is not None:
         overrides.update({"chroma.host": "127.0.0.1", "chroma.port": port})
-    return Library(load_settings(**overrides))
+    return load_settings(**overrides)
+
+
+def open_library(home: Path, port: int | None) -> object:
+    from litreview.index.library import Library
+
+    return Library(member_settings(home, port))
 
 
 def ingest(home: Path, port: int | None, source: Path) -> float:
@@ -162,10 +172,10 @@ def late_choice(member: Path, port: int, questions: list[str]) -> dict[str, obje
     """50 candidates' MaxSim: stored codes from the cache vs token vectors recomputed now."""
     from litreview.index.chunking import Chunker
     from litreview.index.library import Library
+    from litreview.index.stores import Stores
 
-    library = open_library(member, port)
-    assert isinstance(library, Library)
-    stores = library._stores  # the bench measures the parts, not the façade
+    stores = Stores(member_settings(member, port))  # the bench measures the parts
+    library = Library(stores.settings, stores)
     embedder = stores.vectors.embedder
     options = library.settings.ingest
     chunker = Chunker(embedder.count_tokens, options.chunk_tokens, options.chunk_overlap)

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli.server_process import ChromaServer, free_port
-from tests.conftest import run_cli
-from tests.index.test_library import small_corpus
+from tests.support.cli import run_cli
+from tests.support.papers import small_corpus
 
 TOKEN = "lab-token-5f1c9e2b7a"
 NGINX_CONF = """

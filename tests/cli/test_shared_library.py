@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli.server_process import ChromaServer
-from tests.conftest import litreview_bin, run_cli
-from tests.index.test_library import small_corpus
+from tests.support.cli import litreview_bin, run_cli
+from tests.support.papers import small_corpus
 
 NO_KEYS = {"OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "LITREVIEW_LLM__MODEL": "extractive"}
 

@@ -148,11 +148,10 @@ def test_the_embedded_collection_stores_vectors_not_chunk_text(
     settings: Settings, tmp_path: Path
 ) -> None:
     # The catalog holds the text; Chroma's copy and its full-text index were a third of its disk.
-    with Library(settings) as lib:
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
         lib.ingest([small_corpus(tmp_path, n=3)])
-        stored = lib._stores.vectors.collection.get(include=["documents", "metadatas"])
+        stored = stores.vectors.collection.get(include=["documents", "metadatas"])
         assert stored["ids"] and stored["documents"] == [None] * len(stored["ids"])
-        assert {
-            m["paper_id"] for m in stored["metadatas"] or []
-        } == lib._stores.catalog.indexed_ids()
+        assert {m["paper_id"] for m in stored["metadatas"] or []} == stores.catalog.indexed_ids()
         assert lib.search(SearchRequest("ambiguous inputs", k=1))

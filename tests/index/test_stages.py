@@ -30,7 +30,7 @@ from litreview.index.stores import Stores
 from litreview.reading import read_file
 from litreview.reading.paper import Paper
 from litreview.settings import Settings, load_settings
-from tests.index.test_library import small_corpus
+from tests.support.papers import small_corpus
 
 QUESTION = "generating ambiguous inputs to test DNN supervisors"
 
