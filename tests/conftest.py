@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from litreview.settings import Settings, load_settings
-from tests.support.cli import CHEAP_PIPELINE, run_cli
+from tests.support.cli import CHEAP_PIPELINE, REPO, run_cli
 
 # The sample ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
 # it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).

@@ -23,8 +23,8 @@ from litreview.review.citations import CitationStream, check
 from litreview.review.prompts import render_sources
 from litreview.review.support import check_support
 from litreview.settings import Settings
-from tests.conftest import run_cli
-from tests.llm.loopback import Reply, local_model_env, loopback
+from tests.support.cli import run_cli
+from tests.support.loopback import Reply, local_model_env, loopback
 
 OPTIMIZER = "Which optimizer and learning rate warmup schedule were used to train the model?"
 TRANSFORMER = Source(

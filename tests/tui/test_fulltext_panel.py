@@ -13,7 +13,7 @@ from litreview.settings import Settings
 from litreview.tui.app import LitReviewApp
 from litreview.tui.widgets.message import Answer, linkify, parse_cite
 from litreview.tui.widgets.sources import SourcesPanel
-from tests.tui.test_snapshots import SIZE, settle
+from tests.support.tui import SIZE, settle
 
 QUESTION = "Which optimizer and learning rate warmup schedule were used to train the model?"
 

@@ -12,18 +12,7 @@ from textual.widgets import Input, TextArea
 
 from litreview.settings import Settings
 from litreview.tui.app import LitReviewApp
-
-SIZE = (140, 40)
-
-
-async def settle(pilot: Any) -> None:
-    # A blinking cursor would make every snapshot differ by the blink phase.
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.5)  # let Markdown finish rendering what the workers handed it
+from tests.support.tui import SIZE, settle
 
 
 def test_chat_after_an_answer(snap_compare: Any, sample_settings: Settings) -> None:
