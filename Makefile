@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 
 test: lint
 	$(BIN)/python -m pytest

@@ -45,6 +45,7 @@ def ingest_speed(count: int) -> dict[str, float]:
     import tempfile
 
     from litreview.index.library import Library
+    from litreview.index.stores import Stores
 
     papers = [p for path in sample_paths() for p in read_file(path).papers][:count]
     work = Path(tempfile.mkdtemp(prefix="litreview-ingest-"))
@@ -55,10 +56,12 @@ def ingest_speed(count: int) -> dict[str, float]:
     speed: dict[str, float] = {}
     for precision in ("fp32", "int8"):
         os.environ["LITREVIEW_HOME"] = str(work / precision)
-        with Library(load_settings(**{"retrieval.rerank_model_precision": precision})) as lib:
-            lib.vectors.embedder.encode(["warm-up"])
-            assert lib.reranker is not None
-            lib.reranker.encoder.embed(["warm-up"])
+        settings = load_settings(**{"retrieval.rerank_model_precision": precision})
+        stores = Stores(settings)
+        with Library(settings, stores) as lib:
+            stores.vectors.embedder.encode(["warm-up"])
+            assert stores.reranker is not None
+            stores.reranker.encoder.embed(["warm-up"])
             began = time.perf_counter()
             lib.ingest([source])
             speed[precision] = round(count / (time.perf_counter() - began), 2)

@@ -146,9 +146,9 @@ def pdf_comparison(repeats: int = 3) -> dict[str, dict[str, object]]:
         pages = chars = ligatures = 0
         small_caps = False
         for path in pdfs:
-            text = litreview_extract(path)
-            body = "\n".join(p.text for p in text.pages)
-            pages += len(text.pages)
+            extracted = litreview_extract(path)
+            body = "\n".join(p.text for p in extracted.pages)
+            pages += len(extracted.pages)
             chars += len(body)
             ligatures += sum(body.count(ch) for ch in LIGATURES)
             small_caps = small_caps or "REAC T" in body

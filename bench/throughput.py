@@ -71,13 +71,13 @@ def main() -> dict[str, object]:
 
     os.environ["LITREVIEW_HOME"] = str(_fresh_home())
     minilm_only = Library(load_settings(**{"retrieval.rerank_model": "none"}))
-    minilm_only.vectors.embedder.embed(["warm up"])
+    minilm_only.embed(["warm up"])
     start = time.perf_counter()
     minilm_only.ingest(sample_paths())
     warm_minilm_ingest = time.perf_counter() - start
     texts = chunk_texts()
 
-    result = {
+    result: dict[str, object] = {
         "papers": n,
         "chunks": len(texts),
         "ingest_cold_s": round(cold_ingest, 2),

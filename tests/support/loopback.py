@@ -106,7 +106,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                         "completion_tokens": len(reply.words),
                         "total_tokens": 11 + len(reply.words),
                     }
-                    body = {
+                    final = {
                         "id": "chatcmpl-loopback",
                         "object": "chat.completion.chunk",
                         "created": 1,
@@ -114,7 +114,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                         "choices": [],
                         "usage": usage,
                     }
-                    self.wfile.write(f"data: {json.dumps(body)}\n\n".encode())
+                    self.wfile.write(f"data: {json.dumps(final)}\n\n".encode())
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
