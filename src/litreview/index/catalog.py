@@ -203,15 +203,7 @@ class Catalog:
                         "sources, extra, content_hash, indexed, added_at, updated_at, "
                         "text_source, doi, arxiv_id) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?)",
                         (
-                            paper.paper_id,
-                            paper.title,
-                            paper.abstract,
-                            json.dumps(list(paper.authors)),
-                            paper.year,
-                            paper.url,
-                            json.dumps(list(paper.links)),
-                            json.dumps(list(paper.sources)),
-                            json.dumps(paper.extra),
+                            *_described(paper),
                             paper.content_hash,
                             now,
                             now,
@@ -585,15 +577,7 @@ class Catalog:
                     "text_source=excluded.text_source, "
                     "doi=excluded.doi, arxiv_id=excluded.arxiv_id",
                     (
-                        paper.paper_id,
-                        paper.title,
-                        paper.abstract,
-                        json.dumps(list(paper.authors)),
-                        paper.year,
-                        paper.url,
-                        json.dumps(list(paper.links)),
-                        json.dumps(list(paper.sources)),
-                        json.dumps(paper.extra),
+                        *_described(paper),
                         str(data["content_hash"]),
                         int(paper.paper_id in reranked),
                         float(str(data.get("added_at") or now)),
@@ -807,6 +791,22 @@ _SELECT = (
     "FROM papers"
 )
 _SELECT_LEGACY = _SELECT.replace("doi, arxiv_id", "NULL, NULL")
+
+
+def _described(paper: Paper) -> tuple[object, ...]:
+    """The ``papers`` columns that describe a paper (id to extra), in table order: one
+    place for a new ingest's row and a server member's copy of it."""
+    return (
+        paper.paper_id,
+        paper.title,
+        paper.abstract,
+        json.dumps(list(paper.authors)),
+        paper.year,
+        paper.url,
+        json.dumps(list(paper.links)),
+        json.dumps(list(paper.sources)),
+        json.dumps(paper.extra),
+    )
 
 
 def _to_paper(row: tuple[object, ...]) -> Paper:
