@@ -242,14 +242,14 @@ def test_a_read_only_store_in_an_old_format_is_not_misread(
     assert current.score(query, ["a"]) is None  # search keeps the fused order instead
 
 
-def test_a_two_bit_store_is_kept_and_a_new_one_is_one_bit(tmp_path: Path) -> None:
+def test_a_one_bit_store_is_kept_and_a_new_one_is_two_bit(tmp_path: Path) -> None:
     from litreview.index.late import codec_of_store
 
     path = tmp_path / "t.sqlite3"
-    assert codec_of_store(path, "m1") == DEFAULT_CODEC == Codec(bits=1)  # a new library
+    assert codec_of_store(path, "m1") == DEFAULT_CODEC == Codec(bits=2)  # a new library
     paper = {"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)]}
-    TokenStore(path, "m1", Codec(bits=2)).replace_papers(paper)  # written before 1 bit
+    TokenStore(path, "m1", Codec(bits=1)).replace_papers(paper)  # written while 1 bit was default
     kept = codec_of_store(path, "m1")
-    assert kept == Codec(bits=2) and TokenStore(path, "m1", kept).count() == 1  # no re-embed
+    assert kept == Codec(bits=1) and TokenStore(path, "m1", kept).count() == 1  # no re-embed
     TokenStore(path, "m1", Codec(bits=8)).close()  # an int8 store is still re-embedded
     assert codec_of_store(path, "m1") == DEFAULT_CODEC

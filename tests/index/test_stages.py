@@ -50,16 +50,22 @@ class StandInReranker:
         self.table = VectorTable(path, "stand-in")
         self.embedded = 0
 
-    def embed_papers(self, papers: list[Paper]) -> None:
+    def embed_papers(
+        self, papers: list[Paper], passages: dict[str, list[str]] | None = None
+    ) -> None:
         self.embedded += len(papers)
         self.table.replace_papers({p.paper_id: _vector(p.abstract)[None] for p in papers})
 
-    def score(self, query: str, paper_ids: list[str]) -> dict[str, float] | None:
+    def score_rows(self, query: str, paper_ids: list[str]) -> dict[str, np.ndarray] | None:
         stored = self.table.get(paper_ids)
         if len(stored) < len(set(paper_ids)):
             return None
         q = _vector(query)
-        return {pid: float((stored[pid] @ q).max()) for pid in paper_ids}
+        return {pid: stored[pid] @ q for pid in paper_ids}
+
+    def score(self, query: str, paper_ids: list[str]) -> dict[str, float] | None:
+        rows = self.score_rows(query, paper_ids)
+        return None if rows is None else {pid: float(r.max()) for pid, r in rows.items()}
 
     def close(self) -> None:
         self.table.close()
