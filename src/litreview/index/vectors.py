@@ -9,7 +9,8 @@ talks to :class:`VectorStore`, never to chromadb directly.
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,26 @@ def _server_client(chroma: ChromaSettings, config: Any) -> ClientAPI:
     return client
 
 
+@contextmanager
+def _embedded(doing: str) -> Iterator[None]:
+    """The embedded store's storage failures (chromadb wraps SQLite's words in its own
+    InternalError) as one line saying what to do; anything else goes on as it is."""
+    try:
+        yield
+    except Exception as exc:
+        text = str(exc)
+        if "disk is full" in text or "disk I/O" in text:
+            raise VectorStoreError(
+                f"{doing}: the disk is full; free some space and run the command again "
+                "(nothing is lost: the next ingest resumes)"
+            ) from exc
+        if "readonly" in text or "read-only" in text:
+            raise VectorStoreError(
+                f"{doing}: the vector store is read-only; use --home to pick a writable one"
+            ) from exc
+        raise
+
+
 class VectorStore:
     """The chunk collection of one library."""
 
@@ -131,6 +152,7 @@ class VectorStore:
         self.client = make_client(settings)
         chroma = settings.chroma
         self._chroma = chroma
+        self._home = settings.home
         # The embedded store lives inside the data directory, so it is named by
         # role, not by path: a copied, moved or restored library is the same store.
         where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
@@ -151,7 +173,11 @@ class VectorStore:
         """Server calls fail as one-line errors; the embedded store is called as it is."""
         from litreview.index.server_link import reaching
 
-        return reaching(self._chroma, doing) if self._chroma.host else nullcontext()
+        return (
+            reaching(self._chroma, doing)
+            if self._chroma.host
+            else _embedded(f"{self._home}: {doing}")
+        )
 
     def count(self) -> int:
         with self._reaching("counting chunks"):
