@@ -35,9 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import DATA, save_result
-from bench.retrieval_quality import MODES, evaluate
+from bench.retrieval_quality import MODES, evaluate, mode_search
 from litreview.index.library import Library
-from litreview.index.retriever import SearchRequest
 from litreview.reading.normalize import paper_id_for
 from litreview.settings import load_settings
 
@@ -157,14 +156,7 @@ def measure(library: Library, questions: list[dict[str, Any]]) -> dict[str, Any]
     out: dict[str, Any] = {}
     ranks: dict[str, int | None] = {}
     for mode in MODES:
-        retrieval.rerank = mode != "fusion"
-        retrieval.rerank_model_weight = model_weight if mode == "hybrid" else 0.0
-        search_mode = "hybrid" if mode in ("fusion", "late") else mode
-
-        def search(text: str, search_mode: str = search_mode) -> list[str]:
-            hits = library.search(SearchRequest(text, k=10, mode=search_mode))
-            return [h.paper.paper_id for h in hits]
-
+        search = mode_search(library, mode, model_weight)
         out[mode] = evaluate(search, questions)
         if mode == "hybrid":
             for q in questions:

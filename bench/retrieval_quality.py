@@ -9,12 +9,32 @@ import argparse
 from collections.abc import Callable
 
 from bench.common import Result, Row, load_questions, sample_library, save_result
+from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.reading.normalize import paper_id_for
 
 # "fusion" is the hybrid's first stage alone: RRF of dense and BM25, no re-ranking;
 # "late" adds MiniLM's MaxSim re-ranking; "hybrid" (the default) adds MPNet's opinion too.
 MODES = ("lexical", "dense", "fusion", "late", "hybrid")
+
+
+def mode_search(library: Library, mode: str, model_weight: float) -> Callable[[str], list[str]]:
+    """Set the library's re-ranking for one of MODES and return its top-10 paper ids search.
+
+    fusion = hybrid without re-ranking, late = MaxSim alone (no second model), hybrid = both.
+    """
+    retrieval = library.settings.retrieval
+    retrieval.rerank = mode != "fusion"
+    retrieval.rerank_model_weight = model_weight if mode == "hybrid" else 0.0
+    search_mode = "hybrid" if mode in ("fusion", "late") else mode
+
+    def search(text: str) -> list[str]:
+        hits = library.search(SearchRequest(text, k=10, mode=search_mode))
+        return [h.paper.paper_id for h in hits]
+
+    return search
+
+
 # "hard" paraphrases avoid the abstracts' distinctive words (BM25 ~0.92 recall@5);
 # "easy" reuses them and mostly checks that nothing is broken.
 SETS = {"hard": "retrieval_questions_hard.jsonl", "easy": "retrieval_questions.jsonl"}
@@ -55,14 +75,7 @@ def main() -> dict[str, object]:
         for kind in ("single", "multi", "all"):
             subset = [q for q in questions if kind == "all" or q["kind"] == kind]
             for mode in MODES:
-                retrieval.rerank = mode != "fusion"
-                retrieval.rerank_model_weight = model_weight if mode == "hybrid" else 0.0
-                search_mode = "hybrid" if mode in ("fusion", "late") else mode
-
-                def search(text: str, search_mode: str = search_mode) -> list[str]:
-                    hits = library.search(SearchRequest(text, k=10, mode=search_mode))
-                    return [h.paper.paper_id for h in hits]
-
+                search = mode_search(library, mode, model_weight)
                 key = f"{name}/{kind}/{mode}"
                 result[key] = {"n": len(subset), **evaluate(search, subset)}
                 print(f"{key:>22} {result[key]}")
