@@ -257,17 +257,21 @@ def test_pdf_of_a_known_paper_adds_full_text_instead_of_a_second_paper(tmp_path:
     assert again.unchanged == [from_bib.paper_id]
 
 
+# The papers table as catalogs written before DOIs counted (no identity columns) had it.
+OLD_PAPERS_TABLE = (
+    "CREATE TABLE papers (paper_id TEXT PRIMARY KEY, title TEXT NOT NULL, abstract TEXT "
+    "NOT NULL, authors TEXT NOT NULL DEFAULT '[]', year INTEGER, url TEXT, links TEXT NOT "
+    "NULL DEFAULT '[]', sources TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT "
+    "'{}', content_hash TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0, added_at REAL "
+    "NOT NULL, updated_at REAL NOT NULL);"
+)
+
+
 def test_old_catalog_opens_and_gains_identity_columns(tmp_path: Path) -> None:
     """A catalog written before DOIs counted: it opens, keeps its ids, DOIs come from extra."""
     path = tmp_path / "catalog.sqlite3"
     with sqlite3.connect(path) as db:
-        db.executescript(
-            "CREATE TABLE papers (paper_id TEXT PRIMARY KEY, title TEXT NOT NULL, abstract TEXT "
-            "NOT NULL, authors TEXT NOT NULL DEFAULT '[]', year INTEGER, url TEXT, links TEXT NOT "
-            "NULL DEFAULT '[]', sources TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT "
-            "'{}', content_hash TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0, added_at REAL "
-            "NOT NULL, updated_at REAL NOT NULL);"
-        )
+        db.executescript(OLD_PAPERS_TABLE)
         db.execute(
             "INSERT INTO papers (paper_id, title, abstract, extra, content_hash, added_at, "
             "updated_at) VALUES ('abc', 'Old', 'text', ?, 'h', 0, 0)",
@@ -301,12 +305,7 @@ def test_old_catalog_in_a_read_only_folder_still_lists(
     path = tmp_path / "catalog.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(
-            "CREATE TABLE papers (paper_id TEXT PRIMARY KEY, title TEXT NOT NULL, abstract TEXT "
-            "NOT NULL, authors TEXT NOT NULL DEFAULT '[]', year INTEGER, url TEXT, links TEXT NOT "
-            "NULL DEFAULT '[]', sources TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT "
-            "'{}', content_hash TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0, added_at REAL "
-            "NOT NULL, updated_at REAL NOT NULL);"
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            OLD_PAPERS_TABLE + "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
             "INSERT INTO papers (paper_id, title, abstract, content_hash, added_at, updated_at) "
             "VALUES ('abc', 'Old', 'text', 'h', 0, 0);"
         )
