@@ -179,8 +179,7 @@ def ingest(
             outcome.records = outcome.failed = 1 if Path(path).suffix.lower() == ".pdf" else 0
         else:
             outcome.warnings = result.warnings
-            upserted = library.catalog.upsert(result.papers)
-            library.publish_changed(upserted.unchanged)  # server mode: sources merged, say
+            upserted = library.upsert(result.papers)  # server mode: ids claimed, rows shared
             outcome.records = result.records
             outcome.merged = result.merged
             outcome.added = len(upserted.added)

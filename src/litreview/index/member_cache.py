@@ -13,12 +13,22 @@ equals the catalog's indexed count, the cache is current (two round trips).
 Otherwise only the papers named by unseen entries are fetched; a first open,
 or counts that still disagree, compare the id lists and fetch what is
 missing. Papers this member has pending (it is about to write its own
-version) are not overwritten. Pushing (:meth:`MemberCache.publish`) sends a
-batch's records after its chunks, before the catalog marks it indexed.
+version) are not overwritten, and the entries naming them stay unseen, so
+the next pull fetches them once this member's own version is written (and
+with it any file name another member merged in meanwhile). Pushing
+(:meth:`MemberCache.publish`) sends a batch's records after its chunks,
+before the catalog marks it indexed.
+
+Each member remembers a hash of every row as it last agreed with the
+server (sent or fetched). Re-reading a file whose papers are all there
+compares those hashes locally and sends only rows that changed, so an
+unchanged re-ingest of a big file costs no fetch of its papers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,7 +39,7 @@ from litreview.encoders.minilm import DIMENSION
 from litreview.errors import LitreviewError
 from litreview.index.late import KEPT_CODECS, Codec
 from litreview.index.server_record import PaperRecord
-from litreview.index.sqlite_store import connect, transaction
+from litreview.index.sqlite_store import connect, rows_for_ids, transaction
 
 if TYPE_CHECKING:
     from litreview.index.catalog import Catalog
@@ -41,7 +51,14 @@ if TYPE_CHECKING:
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (entry TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS synced (paper_id TEXT PRIMARY KEY, row TEXT NOT NULL);
 """
+
+
+def row_hash(row: dict[str, object]) -> str:
+    """A catalog row as a short fingerprint (rows are compared, never stored twice)."""
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 class UnknownTokenFormat(LitreviewError):
@@ -63,6 +80,40 @@ def agreed_codec(server: ServerCollections, mine: Codec) -> Codec:
         f"the shared library on {server.chroma.address} stores token vectors as {name!r}, "
         "which this version of litreview does not read; upgrade litreview"
     )
+
+
+class UnknownPrecision(LitreviewError):
+    """The shared library's re-ranking vectors have a precision this version does not know."""
+
+
+def agreed_precision(server: ServerCollections, mine: str) -> str:
+    """The re-ranking model's precision the shared library uses: the first member's.
+
+    Members at different precisions (``retrieval.rerank_model_precision``)
+    could not use each other's re-ranking vectors, so each would redo the
+    other's phase 2 in turn, and their query vectors would not match the
+    stored ones. The first member to use the model on the library sets it (a
+    library shared before this was agreed keeps the precision its stored
+    vectors have); the others follow it, and :class:`Stores` tells them so.
+    """
+    from litreview.encoders.mpnet import PRECISIONS, store_id
+
+    kept = server.param(PRECISION)
+    if kept is None:
+        stored = server.rerank_format()
+        found = [p for p in PRECISIONS if store_id(p) == stored]
+        kept = server.put_param(PRECISION, (found[0] if found else mine).encode())
+    name = kept.decode()
+    if name not in PRECISIONS:
+        raise UnknownPrecision(
+            f"the shared library on {server.chroma.address} stores re-ranking vectors at "
+            f"precision {name!r}, which this version of litreview does not know; upgrade "
+            "litreview"
+        )
+    return name
+
+
+PRECISION = "rerank-precision"
 
 
 @dataclass
@@ -141,12 +192,15 @@ class MemberCache:
             return report
         entries = self.server.log_ids()  # listed before fetching: later entries come next time
         pending = set(self.catalog.pending_ids())
-        if first:
-            wanted: set[str] = set()
-        else:
+        wanted: set[str] = set()
+        if not first:
             seen = self._seen()
-            unseen = [e for e in entries if e not in seen]
-            wanted = self.server.changed_papers(unseen) - pending
+            named = self.server.entry_papers([e for e in entries if e not in seen])
+            for entry, papers in named.items():
+                if pending.intersection(papers):  # fetched after this member writes its own
+                    entries.remove(entry)
+                wanted.update(papers)
+            wanted -= pending
         report.fetched += self._fetch(wanted)
         if first or self.server.paper_count() != self.catalog.indexed_count():
             on_server = set(self.server.paper_ids())
@@ -179,8 +233,23 @@ class MemberCache:
                 table.replace_papers(vectors)
             # Last: the catalog says "searchable", and "complete" for those with vectors here.
             self.catalog.put_replicas([r.row for r in records], set(vectors))
+            self._mark_synced({r.paper_id: r.row for r in records})
             fetched += len(records)
         return fetched
+
+    def _mark_synced(self, rows: dict[str, dict[str, object]]) -> None:
+        with transaction(self._db) as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO synced VALUES (?, ?)",
+                [(pid, row_hash(row)) for pid, row in rows.items()],
+            )
+
+    def _synced(self, paper_ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        query = "SELECT paper_id, row FROM synced WHERE paper_id IN ({marks})"
+        for pid, digest in rows_for_ids(self._db, query, paper_ids):
+            out[str(pid)] = str(digest)
+        return out
 
     # -- pushing -----------------------------------------------------------
     def publish_changed(self, paper_ids: list[str]) -> None:
@@ -189,17 +258,25 @@ class MemberCache:
         A file that names papers already in the library merges its name into
         their sources without changing their text: nothing is re-embedded, but
         the other members must see the same row. Re-ingesting an unchanged file
-        sends nothing.
+        sends nothing and fetches nothing: rows are compared with the hashes of
+        what was last sent or fetched; only rows with no hash yet (synced by an
+        older version) are compared with the server's records.
         """
         indexed = self.catalog.indexed_ids()
         ids = [pid for pid in paper_ids if pid in indexed]
         rows = self.catalog.export(ids)
-        differ = [
-            record.paper_id
-            for records in self.server.fetch(ids)
-            for record in records
-            if record.row != rows.get(record.paper_id)
-        ]
+        synced = self._synced(ids)
+        differ = [pid for pid, row in rows.items() if synced.get(pid) != row_hash(row)]
+        unknown = [pid for pid in differ if pid not in synced]
+        if unknown:
+            same = {
+                record.paper_id: record.row
+                for records in self.server.fetch(unknown)
+                for record in records
+                if record.row == rows.get(record.paper_id)
+            }
+            self._mark_synced(same)
+            differ = [pid for pid in differ if pid not in same]
         if differ:
             self.publish(differ)
 
@@ -224,3 +301,4 @@ class MemberCache:
         entry = self.server.publish(records)
         if entry is not None:
             self._mark_seen([entry])
+            self._mark_synced(rows)

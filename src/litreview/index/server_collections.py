@@ -6,7 +6,17 @@ the paper is wholly there). ``<name>-log``: the change marker, one entry per
 commit naming the papers it wrote; it only grows, so a member compares its
 count with the entries it has seen (one round trip when nothing changed)
 and fetches only the papers named in entries it has not. ``<name>-params``:
-what every member must agree on before writing (the token codec's rotation).
+what every member must agree on before writing (the token codec's rotation,
+the re-ranking model's precision). ``<name>-ids``: which work holds each paper
+id (:mod:`litreview.index.server_ids`). ``<name>-sources``: one entry per
+(paper, file) pair, so a file name merged into a paper by one member is never
+lost to another member's concurrent rewrite of the paper's record.
+
+Chroma has no compare-and-set, but ``add`` keeps the first record written
+under an id and silently ignores later ones, in the server's log order, and a
+read after it sees the winner (checked against ``chroma run``, with two
+writers racing on 200 ids: every reader agreed, before and after a restart).
+Ids and parameters are claimed that way: add, then read back who holds it.
 
 Every call goes through :func:`~litreview.index.server_link.reaching`, so a
 server that goes away mid-call is a one-line error, never a traceback.
@@ -14,6 +24,7 @@ server that goes away mid-call is a one-line error, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -23,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from litreview.index.server_link import reaching
-from litreview.index.server_record import PLACEHOLDER, PaperRecord
+from litreview.index.server_record import COMPLETE, PLACEHOLDER, PaperRecord
 from litreview.settings import ChromaSettings
 
 if TYPE_CHECKING:
@@ -49,6 +60,15 @@ def _slices(records: list[PaperRecord], most: int = REQUEST_BYTES) -> Iterator[l
         yield part
 
 
+def _one_of(key: str, values: list[str]) -> Any:
+    """A ``where`` filter: metadata ``key`` is one of ``values`` (typed loosely for chromadb)."""
+    return {key: {"$in": values}}
+
+
+def _source_id(paper_id: str, source: str) -> str:
+    return hashlib.sha1(f"{paper_id}\n{source}".encode()).hexdigest()[:20]
+
+
 def _placeholders(n: int) -> np.ndarray:
     """Chroma wants an embedding per record; these records are only ever found by id."""
     return np.tile(np.asarray(PLACEHOLDER, dtype=np.float32), (n, 1))
@@ -63,6 +83,8 @@ class ServerCollections:
             self.papers = self._open(client, f"{chroma.collection}-papers")
             self.log = self._open(client, f"{chroma.collection}-log")
             self.params = self._open(client, f"{chroma.collection}-params")
+            self.claims = self._open(client, f"{chroma.collection}-ids")
+            self.sources = self._open(client, f"{chroma.collection}-sources")
 
     @staticmethod
     def _open(client: ClientAPI, name: str) -> Collection:
@@ -83,6 +105,7 @@ class ServerCollections:
         if not records:
             return None
         with self._reaching("sharing papers"):
+            self._add_sources({r.paper_id: r.row.get("sources") or [] for r in records})
             for part in _slices(records):
                 self.papers.upsert(
                     ids=[r.paper_id for r in part],
@@ -96,6 +119,34 @@ class ServerCollections:
                 metadatas=[{"papers": json.dumps([r.paper_id for r in records])}],
             )
         return entry
+
+    def _add_sources(self, by_paper: dict[str, list[str]]) -> None:
+        """Record each (paper, file) pair once: a grow-only set no rewrite can shrink."""
+        pairs = {
+            _source_id(pid, str(name)): (pid, str(name))
+            for pid, names in by_paper.items()
+            for name in names
+        }
+        ids = list(pairs)
+        for start in range(0, len(ids), PAGE):
+            part = ids[start : start + PAGE]
+            self.sources.add(
+                ids=part,
+                embeddings=_placeholders(len(part)),
+                metadatas=[{"paper": pairs[i][0], "source": pairs[i][1]} for i in part],
+            )
+
+    def add_claims(self, identities: dict[str, dict[str, str | int]]) -> None:
+        """Claim ids for works (the first claim of an id stays; see the module docstring)."""
+        ids = list(identities)
+        with self._reaching("claiming paper ids"):
+            for start in range(0, len(ids), PAGE):
+                part = ids[start : start + PAGE]
+                self.claims.add(
+                    ids=part,
+                    embeddings=_placeholders(len(part)),
+                    metadatas=[identities[i] for i in part],
+                )
 
     def put_param(self, name: str, value: bytes) -> bytes:
         """Store ``value`` under ``name`` unless a member did first; returns the value kept."""
@@ -121,6 +172,13 @@ class ServerCollections:
         metas = got["metadatas"] or []
         return base64.b64decode(str(metas[0]["value"])) if metas else None
 
+    def rerank_format(self) -> str | None:
+        """The re-ranking vectors' format of one complete record (``None``: no record has any)."""
+        with self._reaching("reading the library's parameters"):
+            got = self.papers.get(where={"stage": COMPLETE}, limit=1, include=["metadatas"])
+        metas = got["metadatas"] or []
+        return str(metas[0]["rerank_format"]) if metas and "rerank_format" in metas[0] else None
+
     def log_count(self) -> int:
         with self._reaching("checking for changes"):
             return int(self.log.count())
@@ -144,23 +202,78 @@ class ServerCollections:
     def paper_ids(self) -> list[str]:
         return self._ids(self.papers, "listing papers")
 
-    def changed_papers(self, entries: list[str]) -> set[str]:
-        """The papers the log ``entries`` name."""
-        out: set[str] = set()
+    def entry_papers(self, entries: list[str]) -> dict[str, list[str]]:
+        """The papers each log entry names."""
+        out: dict[str, list[str]] = {}
         with self._reaching("reading the change log"):
             for start in range(0, len(entries), PAGE):
                 got = self.log.get(ids=entries[start : start + PAGE], include=["metadatas"])
-                for meta in got["metadatas"] or []:
-                    out.update(json.loads(str(meta["papers"])))
+                for entry, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                    out[entry] = list(json.loads(str(meta["papers"])))
         return out
 
+    def claims_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The identity each claimed id was claimed for (unclaimed ids absent)."""
+        wanted = sorted(set(ids))
+        out: dict[str, dict[str, Any]] = {}
+        with self._reaching("reading paper ids"):
+            for start in range(0, len(wanted), PAGE):
+                got = self.claims.get(ids=wanted[start : start + PAGE], include=["metadatas"])
+                out.update(zip(got["ids"], map(dict, got["metadatas"] or []), strict=True))
+        return out
+
+    def claims_where(self, key: str, values: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Claims whose ``key`` (``doi`` or ``arxiv``) is one of ``values``."""
+        wanted = sorted(set(values))
+        out: dict[str, dict[str, Any]] = {}
+        with self._reaching("reading paper ids"):
+            for start in range(0, len(wanted), PAGE):
+                got = self.claims.get(
+                    where=_one_of(key, wanted[start : start + PAGE]), include=["metadatas"]
+                )
+                out.update(zip(got["ids"], map(dict, got["metadatas"] or []), strict=True))
+        return out
+
+    def existing(self, paper_ids: Iterable[str]) -> set[str]:
+        """Which of ``paper_ids`` have a record (without fetching them)."""
+        wanted = sorted(set(paper_ids))
+        out: set[str] = set()
+        with self._reaching("listing papers"):
+            for start in range(0, len(wanted), PAGE):
+                out.update(self.papers.get(ids=wanted[start : start + PAGE], include=[])["ids"])
+        return out
+
+    def sources_of(self, paper_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Every file name any member recorded for each paper, sorted."""
+        wanted = sorted(set(paper_ids))
+        out: dict[str, list[str]] = {}
+        with self._reaching("reading paper sources"):
+            for start in range(0, len(wanted), FETCH):
+                got = self.sources.get(
+                    where=_one_of("paper", wanted[start : start + FETCH]), include=["metadatas"]
+                )
+                for meta in got["metadatas"] or []:
+                    out.setdefault(str(meta["paper"]), []).append(str(meta["source"]))
+        return {pid: sorted(names) for pid, names in out.items()}
+
     def fetch(self, paper_ids: Iterable[str]) -> Iterator[list[PaperRecord]]:
-        """The records of ``paper_ids`` (absent ones skipped), a slice at a time."""
+        """The records of ``paper_ids`` (absent ones skipped), a slice at a time.
+
+        Each record's sources are its own followed by those other members
+        recorded for the paper (:meth:`sources_of`): a record rewritten by a
+        member that had not seen another's file name still carries it.
+        """
         ids = sorted(paper_ids)
         for start in range(0, len(ids), FETCH):
             with self._reaching("fetching papers"):
                 got = self.papers.get(ids=ids[start : start + FETCH], include=["metadatas"])
-            yield [
+            records = [
                 PaperRecord.from_metadata(pid, dict(meta))
                 for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
             ]
+            known = self.sources_of(r.paper_id for r in records)
+            for record in records:
+                own = list(record.row.get("sources") or [])
+                more = [s for s in known.get(record.paper_id, []) if s not in own]
+                record.row["sources"] = own + more
+            yield records

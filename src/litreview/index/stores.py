@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from litreview.errors import StoreDamaged
-from litreview.index.catalog import Catalog
+from litreview.index.catalog import Catalog, UpsertOutcome
 from litreview.index.sqlite_store import ModelStore
 from litreview.index.stages import IndexingState
 from litreview.settings import Settings
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from litreview.index.reranker import Reranker
     from litreview.index.server_collections import ServerCollections
     from litreview.index.vectors import VectorStore
+    from litreview.reading.paper import Paper
 
 S = TypeVar("S", bound=ModelStore)
 ProgressFn = Callable[[str, int, int], None]
@@ -101,6 +102,17 @@ class Stores:
             self.rerank_problem = str(exc)
             return None
         precision = self.settings.retrieval.rerank_model_precision
+        if self.server is not None:  # a shared library's members use one precision
+            from litreview.index.member_cache import agreed_precision
+
+            agreed = agreed_precision(self.server, precision)
+            if agreed != precision:
+                self.notices.append(
+                    f"the shared library's re-ranking vectors are {agreed} (its first member's "
+                    f"setting): using {agreed}, not this member's "
+                    f"retrieval.rerank_model_precision = {precision!r}"
+                )
+                precision = agreed
         table = VectorTable(self.settings.reranker_path, store_id(precision))
         return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
@@ -140,6 +152,22 @@ class Stores:
         """Share a committed batch with the server (after its chunks, before "indexed")."""
         if self.shared is not None:
             self.shared.publish(paper_ids)
+
+    def upsert(self, papers: list[Paper]) -> UpsertOutcome:
+        """Put a file's papers in the catalog; in server mode, under the shared library's ids.
+
+        Ids are claimed on the server first (:mod:`litreview.index.server_ids`),
+        so two members reading two different papers of one title at once give
+        them two ids, and the same paper read by both one id. Papers whose row
+        changed without new text (a file name merged in) are shared at once.
+        """
+        if self.server is not None and papers:
+            from litreview.index.server_ids import claim_ids
+
+            papers = claim_ids(self.server, papers)
+        outcome = self.catalog.upsert(papers)
+        self.publish_changed(outcome.unchanged)
+        return outcome
 
     def publish_changed(self, paper_ids: list[str]) -> None:
         """Share indexed papers whose row changed without new text (a source merged in)."""
