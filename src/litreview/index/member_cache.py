@@ -193,13 +193,15 @@ class MemberCache:
         entries = self.server.log_ids()  # listed before fetching: later entries come next time
         pending = set(self.catalog.pending_ids())
         wanted: set[str] = set()
-        if not first:
-            seen = self._seen()
+        held_back: set[str] = set()  # entries naming papers pending here: fetched once written
+        if not first or pending:
+            seen = set() if first else self._seen()
             named = self.server.entry_papers([e for e in entries if e not in seen])
             for entry, papers in named.items():
-                if pending.intersection(papers):  # fetched after this member writes its own
-                    entries.remove(entry)
-                wanted.update(papers)
+                if pending.intersection(papers):
+                    held_back.add(entry)
+                if not first:  # a first pull compares whole id lists below instead
+                    wanted.update(papers)
             wanted -= pending
         report.fetched += self._fetch(wanted)
         if first or self.server.paper_count() != self.catalog.indexed_count():
@@ -210,7 +212,7 @@ class MemberCache:
             if lost:  # indexed here but not there (a server restored from an older backup)
                 self.catalog.mark_pending(lost)
                 report.requeued = len(lost)
-        self._mark_seen(entries)
+        self._mark_seen(e for e in entries if e not in held_back)
         return report
 
     def _fetch(self, paper_ids: set[str]) -> int:
