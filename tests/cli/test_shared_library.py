@@ -126,6 +126,57 @@ def test_two_members_ingesting_at_once_make_one_library(
     assert isinstance(stats, dict) and stats["count"] == 24 and stats["pending"] == 0
 
 
+def test_members_reading_same_titled_papers_at_once_keep_them_apart(
+    server: ChromaServer, tmp_path: Path
+) -> None:
+    """Two files read at the same moment by two members: 6 titles name a different paper in
+    each file (own DOI, years, authors), 4 papers are the same in both. Every paper keeps its
+    own id and text, the shared ones are one paper each with both file names."""
+    a, b = members(tmp_path)
+    rows = [json.loads(line) for line in small_corpus(tmp_path, n=10).read_text().splitlines()]
+    files: list[Path] = []
+    for side, year in (("a", 2001), ("b", 2019)):
+        out = [{**r, "doi": f"10.5555/shared{i}"} for i, r in enumerate(rows[:4])]
+        out += [
+            {
+                **r,
+                "abstract": f"Member {side}'s paper of this title. {r['abstract']}",
+                "doi": f"10.5555/{side}{i}",
+                "year": year,
+                "authors": [f"{side.upper()}uthor {i}"],
+            }
+            for i, r in enumerate(rows[4:])
+        ]
+        files.append(tmp_path / f"{side}.jsonl")
+        files[-1].write_text("\n".join(json.dumps(r) for r in out) + "\n")
+    small = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "2"}
+    procs = [
+        subprocess.Popen(
+            [litreview_bin(), *server.flags, "ingest", str(path)],
+            env={**_env(home), **small},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for home, path in ((a, files[0]), (b, files[1]))
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    ids = server_papers(server)
+    assert len(ids) == len(set(ids)) == 16, "6 titles x 2 papers + 4 shared papers"
+    views = [library_json(home, server) for home in (a, b)]
+    assert views[0] == views[1]
+    papers = views[0]["papers"]
+    assert isinstance(papers, list)
+    by_doi = {p["doi"]: p for p in papers}
+    for i in range(6):
+        for side in "ab":
+            assert by_doi[f"10.5555/{side}{i}"]["abstract"].startswith(f"Member {side}'s")
+    for i in range(4):
+        assert sorted(by_doi[f"10.5555/shared{i}"]["sources"]) == [f.name for f in files]
+
+
 def test_server_stopped_mid_ingest_resumes_with_nothing_lost(
     server: ChromaServer, tmp_path: Path
 ) -> None:
