@@ -246,6 +246,26 @@ def test_the_full_pipeline_is_shared_too(server: ChromaServer, tmp_path: Path) -
     assert "up to date" in again.stdout + again.stderr, "B has nothing to embed or re-rank"
 
 
+@pytest.mark.models
+def test_members_use_the_first_members_rerank_precision(
+    server: ChromaServer, tmp_path: Path
+) -> None:
+    """A member set to fp32 joining an int8 library follows it, says so, and redoes nothing
+    (with its own precision it would re-embed every paper, and A would redo them back)."""
+    a, b = members(tmp_path)
+    run_cli(a, *server.flags, "ingest", str(small_corpus(tmp_path, n=4)), env=NO_KEYS, check=True)
+    fp32 = {**NO_KEYS, "LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION": "fp32"}
+    question = "compiling networks with input-dependent graphs"
+    found = [
+        run_cli(h, *server.flags, "search", question, "--json", env=env, check=True)
+        for h, env in ((a, NO_KEYS), (b, fp32))
+    ]
+    assert "re-ranking vectors are int8 (its first member's setting)" in found[1].stderr
+    assert json.loads(found[0].stdout) == json.loads(found[1].stdout), "the same scores"
+    again = run_cli(b, *server.flags, "ingest", "--json", env=fp32, check=True)
+    assert "up to date" in again.stdout + again.stderr, "nothing for B to redo"
+
+
 def test_batch_records_questions_as_failed_when_the_server_dies(
     server: ChromaServer, tmp_path: Path
 ) -> None:
