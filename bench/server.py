@@ -17,7 +17,14 @@ runs; MPNet would dominate both ingests alike). Then:
   pulled member's home, the embedded home;
 - late interaction for 50 candidates: stored token codes scored from the
   member's cache vs recomputing the candidates' token vectors at query time
-  (the choice :mod:`litreview.index.server_record` made).
+  (the choice :mod:`litreview.index.server_record` made);
+- re-ingesting the unchanged file on the member that ingested it: rows
+  compared with the member's local hashes (today) vs fetched from the server
+  and compared (how it was done before; forced by emptying the hashes),
+  alternating, and the part of it that claims the file's paper ids.
+
+``--reingest-only`` measures only the last (one ingest into the server, then
+the re-ingests) and adds it to the saved ``server`` figures.
 
 The issue asks for 100,000 papers; on the 2-core shared machine an ingest
 runs at ~10-20 papers/s, so 100k would take hours per store: run it with
@@ -202,14 +209,88 @@ def late_choice(member: Path, port: int, questions: list[str]) -> dict[str, obje
     }
 
 
+def reingest(member: Path, port: int, source: Path, rounds: int) -> dict[str, object]:
+    """Seconds to ingest ``source`` again, unchanged: local row hashes vs fetch-and-compare."""
+    import sqlite3
+
+    from litreview.index.library import Library
+    from litreview.index.server_ids import claim_ids
+    from litreview.index.stores import Stores
+    from litreview.reading import read_file
+
+    settings = member_settings(member, port)
+    times: dict[str, list[float]] = {"local_hashes": [], "fetched": []}
+    for _ in range(rounds):
+        for way, runs in times.items():
+            if way == "fetched":  # as before: no hashes, so every row is fetched and compared
+                with sqlite3.connect(settings.server_sync_path) as db:
+                    db.execute("DELETE FROM synced")
+            library = open_library(member, port)
+            assert isinstance(library, Library)
+            with library:
+                library.count()  # the change-marker check, as any command does first
+                began = time.perf_counter()
+                report = library.ingest([source])
+                runs.append(time.perf_counter() - began)
+                assert report.embedded == 0 and report.added == 0, "the file was unchanged"
+    stores = Stores(settings)
+    papers = read_file(source).papers
+    server = stores.server  # opened before the clock starts, as ingest has it open
+    assert server is not None
+    began = time.perf_counter()
+    claim_ids(server, papers)
+    claiming = time.perf_counter() - began
+    stores.close()
+    local, fetched = float(np.median(times["local_hashes"])), float(np.median(times["fetched"]))
+    return {
+        "rounds": rounds,
+        "local_hashes_s": round(local, 2),
+        "fetched_s": round(fetched, 2),
+        "ratio": round(fetched / local, 1),
+        "claims_s": round(claiming, 2),
+    }
+
+
+def reingest_only(args: argparse.Namespace) -> None:
+    """One ingest into a server member, then :func:`reingest`; added to the saved figures."""
+    from bench.common import RESULTS
+
+    work = Path(tempfile.mkdtemp(prefix="litreview-server-bench-"))
+    load = os.getloadavg()
+    source = corpus(args.papers, work)
+    proc, port = start_chroma(work / "server-data")
+    try:
+        rate = ingest(work / "member-a", port, source)
+        figures = reingest(work / "member-a", port, source, args.rounds)
+        figures.update(
+            papers=args.papers,
+            ingest_papers_per_s=round(rate, 1),
+            load_before=[round(x, 1) for x in load],
+            load_after=[round(x, 1) for x in os.getloadavg()],
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(figures, indent=2))
+    saved = json.loads((RESULTS / "latest.json").read_text()).get("server", {})
+    save_result("server", {**saved, "reingest": figures})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--first-opens", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--rounds", type=int, default=2, help="re-ingests per way")
+    parser.add_argument("--reingest-only", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    if args.reingest_only:
+        reingest_only(args)
+        return
     work = Path(tempfile.mkdtemp(prefix="litreview-server-bench-"))
     load = os.getloadavg()
     source = corpus(args.papers, work)
@@ -221,6 +302,8 @@ def main() -> None:
         latency = query_latency(work / "embedded", work / "member-a", port, questions)
         opens = [first_open(port, questions[0], work) for _ in range(args.first_opens)]
         late = late_choice(work / "member-a", port, questions)
+        again = reingest(work / "member-a", port, source, args.rounds)
+        again.update(papers=args.papers, load_after=[round(x, 1) for x in os.getloadavg()])
         n = args.papers
         result: dict[str, object] = {
             "papers": n,
@@ -241,6 +324,7 @@ def main() -> None:
                 "embedded": round(du(work / "embedded") / n / 1024, 1),
             },
             "late_interaction": late,
+            "reingest": again,
         }
     finally:
         proc.terminate()
@@ -275,6 +359,22 @@ def rows(result: Result) -> list[Row]:
             "recomputed, p50",
             f"{late['stored']['p50_ms']} vs {late['recomputed']['p50_ms']} ms",
         ),
+        *_reingest_rows(result.get("reingest")),
+    ]
+
+
+def _reingest_rows(again: Result | None) -> list[Row]:
+    if not again:
+        return []
+    load = f"load {again['load_before'][0]} -> " if "load_before" in again else "load "
+    return [
+        (
+            f"Chroma server, re-ingesting an unchanged file of {again['papers']} papers (s, "
+            f"median of {again['rounds']}): rows compared with local hashes vs fetched from "
+            f"the server (before); of which claiming ids ({load}{again['load_after'][0]})",
+            f"{again['local_hashes_s']} vs {again['fetched_s']} (x{again['ratio']}); "
+            f"{again['claims_s']}",
+        )
     ]
 
 
