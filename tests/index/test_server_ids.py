@@ -184,3 +184,15 @@ def test_a_library_shared_before_precision_was_agreed_keeps_its_vectors_precisio
     ingest(a, papers(2))
     assert agreed_precision(server, "int8") == "fp32"
     a.close()
+
+
+def test_a_paper_every_id_of_which_is_taken_is_one_clear_error(
+    server: ServerCollections,
+) -> None:
+    from litreview.index.server_ids import NoFreeId, candidates
+
+    mine = paper("Attention", "a.bib", doi="10.1000/a")
+    stranger = identity(paper("Attention", "x.bib", doi="10.1000/x"))
+    server.add_claims({pid: stranger for pid in candidates(mine)})
+    with pytest.raises(NoFreeId, match=r"'Attention': every id .* belongs to another paper"):
+        claim_ids(server, [mine])
