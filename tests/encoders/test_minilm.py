@@ -64,3 +64,45 @@ def test_the_encoder_does_not_load_chroma() -> None:
 def test_token_count_is_not_truncated() -> None:
     emb = MiniLMEmbedder()
     assert emb.count_tokens("word " * 600) == 600
+
+
+def test_batches_group_similar_lengths_within_the_token_budget() -> None:
+    from litreview.encoders.minilm import length_batches
+
+    lengths = [200, 12, 130, 11, 250, 13, 120]
+    batches = length_batches(lengths, most=8, budget=256)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) * max(lengths[i] for i in batch) <= 256 or len(batch) == 1
+    assert [3, 1, 5] in batches  # the short ones share a pass, shortest first
+    assert [4] in batches and [0] in batches  # a long chunk runs alone: no padding
+
+
+def test_bulk_encoding_gives_each_text_its_vectors_alone() -> None:
+    """Texts tokenised once, batched by length and run side by side: each text's pooled and
+    token vectors are those it gets embedded alone (the query path), in input order."""
+    emb = MiniLMEmbedder()
+    texts = [
+        "a much longer sentence about attention in transformers " * 12,
+        "short query",
+        "token vectors for late interaction, from the same forward pass",
+        "another short one",
+        "medium length text about retrieval with dense and lexical search " * 3,
+    ]
+    bulk = emb.encode(texts)
+    for i, text in enumerate(texts):
+        alone = emb.encode([text])
+        assert np.allclose(bulk.vectors[i], alone.vectors[0], atol=1e-5)
+        assert bulk.tokens[i].tokens == alone.tokens[0].tokens
+        assert np.array_equal(bulk.tokens[i].ids, alone.tokens[0].ids)
+        assert np.allclose(bulk.tokens[i].vectors, alone.tokens[0].vectors, atol=1e-5)
+
+
+def test_sessions_keep_no_per_shape_memory() -> None:
+    """An ingest meets every sequence length; arena and memory patterns grew per length."""
+    from litreview.encoders.minilm import session_options
+
+    options = session_options()
+    assert options.enable_cpu_mem_arena is False
+    assert options.enable_mem_pattern is False
+    assert options.intra_op_num_threads == 1

@@ -168,3 +168,39 @@ def test_incomplete_zip_names_the_missing_file(
     monkeypatch.setattr(model_files, "locate_parts", lambda: parts)
     with pytest.raises(ModelMissing, match=r"tokenizer\.json"):
         materialise(tmp_path / "cache")
+
+
+def test_texts_run_side_by_side_give_the_vectors_of_one_at_a_time(
+    int8_encoder: MPNetEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litreview.encoders import minilm
+
+    texts = [f"paper {i} about {'retrieval ' * (3 * i + 1)}" for i in range(6)]
+    side_by_side = int8_encoder.embed(texts)
+    monkeypatch.setattr(minilm, "workers", lambda: 1)
+    serial = int8_encoder.embed(texts)
+    assert np.array_equal(side_by_side, serial)
+
+
+def test_the_int8_graph_is_built_in_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its 2.3 GB peak must not stay the ingest's: graph_path hands the build to a child."""
+    from litreview.encoders import mpnet
+
+    built: list[tuple[Path, Path]] = []
+    monkeypatch.setattr(mpnet, "build_in_child", lambda w, t: built.append((w, t)))
+    folder = model_files.ModelFolder(tmp_path)
+    assert graph_path(folder, "int8") == tmp_path / INT8_GRAPH_NAME
+    assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME)]
+
+
+def test_a_failed_int8_build_is_one_clear_error(tmp_path: Path) -> None:
+    """The child really runs (spawned); its failure (here: no weights) is a user-ready line."""
+    from litreview.encoders.mpnet import GraphBuildFailed, build_in_child
+
+    with pytest.raises(GraphBuildFailed) as caught:
+        build_in_child(tmp_path / "missing.safetensors", tmp_path / INT8_GRAPH_NAME)
+    message = str(caught.value)
+    assert "int8 re-ranking model" in message and "rerank_model_precision" in message
+    assert not (tmp_path / INT8_GRAPH_NAME).exists()
