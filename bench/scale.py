@@ -66,9 +66,11 @@ def child_ingest(corpus: Path, home: Path) -> dict[str, Any]:
     marks: dict[str, float] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        now = time.time()
+        now, cpu = time.time(), time.process_time()  # CPU: every thread of the process
         marks.setdefault(f"{stage}_start", now)
+        marks.setdefault(f"{stage}_cpu_start", cpu)
         marks[f"{stage}_end"] = now
+        marks[f"{stage}_cpu_end"] = cpu
         marks[f"{stage}_total"] = total
 
     with Library(load_settings()) as library:
@@ -205,6 +207,13 @@ def measure(n: int, work: Path, n_queries: int, baseline: bool) -> dict[str, Any
     searchable_at = marks.get("lexical_end", marks.get("embed_end", started))
     phase1 = marks.get("embed_end", started) - marks.get("embed_start", started)
     phase2 = marks.get("rerank_end", 0.0) - marks.get("rerank_start", 0.0)
+
+    def cpu_ms_per_paper(stage: str, papers: int) -> float | None:
+        """CPU time a paper costs in ``stage``: what load does not change much (wall time
+        on this shared machine mostly measures the other sessions)."""
+        cpu = marks.get(f"{stage}_cpu_end", 0.0) - marks.get(f"{stage}_cpu_start", 0.0)
+        return 1000 * cpu / papers if papers and cpu > 0 else None
+
     sizes = store_sizes(home)
     papers = ingest["papers"]
     result: dict[str, Any] = {
@@ -214,6 +223,9 @@ def measure(n: int, work: Path, n_queries: int, baseline: bool) -> dict[str, Any
         "to_complete_s": ingest["finished"] - started,
         "phase1_papers_per_s": ingest["embedded"] / phase1 if phase1 > 0 else None,
         "phase2_papers_per_s": ingest["reranked"] / phase2 if phase2 > 0 else None,
+        "phase1_cpu_ms_per_paper": cpu_ms_per_paper("embed", ingest["embedded"]),
+        "phase2_cpu_ms_per_paper": cpu_ms_per_paper("rerank", ingest["reranked"]),
+        "cores": os.cpu_count(),
         "peak_rss_mb": ingest["peak_rss_mb"],
         "disk_bytes": sizes,
         "disk_kb_per_paper": sum(sizes.values()) / papers / 1024,
@@ -307,6 +319,17 @@ def rows(sc: Result) -> list[Row]:
                 f"({base.get('peak_rss_mb', 0):.0f} MB)",
             )
         )
+        if m.get("phase1_cpu_ms_per_paper"):
+            cpu1, cpu2 = m["phase1_cpu_ms_per_paper"], m.get("phase2_cpu_ms_per_paper") or 0
+            cores = m.get("cores") or 2
+            out.append(
+                (
+                    f"Real corpus, {size} papers: CPU ms per paper phase 1 / phase 2 (papers/s "
+                    f"that allows on {cores} idle cores)",
+                    f"{cpu1:.0f} / {cpu2:.0f} ({1000 * cores / cpu1:.1f} / "
+                    f"{1000 * cores / cpu2 if cpu2 else 0:.1f})",
+                )
+            )
         parts = ", ".join(
             f"{k} {v / int(size) / 1024:.1f}" for k, v in sorted(m["disk_bytes"].items())
         )

@@ -13,6 +13,7 @@ a crash leaves, in either phase, the next run picks up, with files or not.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,11 +24,12 @@ from typing import TYPE_CHECKING
 from litreview.errors import Stopped
 from litreview.index.catalog import StoredPassage
 from litreview.index.chunking import Chunker, passage_of
+from litreview.index.overlap import CommitInBackground
 from litreview.reading import LibraryFileError, read_file
 from litreview.reading.readers import ReadOptions, expand_paths
 
 if TYPE_CHECKING:
-    from litreview.encoders.minilm import TokenVectors
+    from litreview.encoders.minilm import Encoded, TokenVectors
     from litreview.index.stores import Stores
     from litreview.index.vectors import Chunk
     from litreview.reading.paper import Paper
@@ -262,35 +264,25 @@ def embed_pending(
     batch = BatchSizer(options.batch_size, options.commit_seconds)
     progress("embed", 0, len(pending))
     start = 0
-    while start < len(pending):
-        _check(stop)
-        began = time.monotonic()
-        ids = pending[start : start + batch.size]
-        papers = library.catalog.get(ids)
-        chunks = [
-            c
-            for pid in ids
-            if pid in papers
-            for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
-        ]
-        encoded = store.embedder.encode([c.text for c in chunks])
-        store.replace_papers(chunks, encoded.vectors)
-        by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
-        for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
-            by_paper[chunk.paper_id].append(tokens)
-        library.tokens.replace_papers(by_paper)
-        passages = passages_of(chunks, papers, by_paper)
-        library.catalog.set_passages(passages)
-        library.publish([pid for pid in ids if pid in papers])  # server mode: the record last
-        library.catalog.mark_indexed(
-            [pid for pid in ids if pid in papers],
-            {pid: papers[pid].content_hash for pid in ids if pid in papers},
-        )
-        report.embedded += len(papers)
-        report.chunks += len(chunks)
-        start += len(ids)
-        batch.took(len(ids), time.monotonic() - began)
-        progress("embed", start, len(pending))
+    with CommitInBackground() as commits:  # a batch is stored while the next is embedded
+        while start < len(pending):
+            _check(stop)
+            began = time.monotonic()
+            ids = pending[start : start + batch.size]
+            papers = library.catalog.get(ids)
+            chunks = [
+                c
+                for pid in ids
+                if pid in papers
+                for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
+            ]
+            encoded = store.embedder.encode([c.text for c in chunks])
+            start += len(ids)
+            batch.took(len(ids), time.monotonic() - began)
+            commits.submit(
+                functools.partial(_store_batch, library, ids, papers, chunks, encoded),
+                functools.partial(_counted, report, papers, chunks, progress, start, len(pending)),
+            )
     for pid, total in chunker.truncated.items():
         title = library.catalog.get([pid]).get(pid)
         name = repr(title.title[:80]) if title else pid
@@ -303,6 +295,36 @@ def embed_pending(
         report.notes.append(
             f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed{why}"
         )
+
+
+def _store_batch(
+    library: Stores, ids: list[str], papers: dict[str, Paper], chunks: list[Chunk], encoded: Encoded
+) -> None:
+    """One phase-1 batch into every store; the catalog's marks last (see the module's doc)."""
+    library.vectors.replace_papers(chunks, encoded.vectors)
+    by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
+    for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
+        by_paper[chunk.paper_id].append(tokens)
+    library.tokens.replace_papers(by_paper)
+    library.catalog.set_passages(passages_of(chunks, papers, by_paper))
+    library.publish([pid for pid in ids if pid in papers])  # server mode: the record last
+    library.catalog.mark_indexed(
+        [pid for pid in ids if pid in papers],
+        {pid: papers[pid].content_hash for pid in ids if pid in papers},
+    )
+
+
+def _counted(
+    report: IngestReport,
+    papers: dict[str, Paper],
+    chunks: list[Chunk],
+    progress: ProgressFn,
+    done: int,
+    total: int,
+) -> None:
+    report.embedded += len(papers)
+    report.chunks += len(chunks)
+    progress("embed", done, total)
 
 
 def rerank_pending(
