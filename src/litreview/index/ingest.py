@@ -277,8 +277,10 @@ def embed_pending(
                 for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
             ]
             encoded = store.embedder.encode([c.text for c in chunks])
-            start += len(ids)
             batch.took(len(ids), time.monotonic() - began)
+            commits.wait()  # the previous batch stored and counted: a stop set meanwhile
+            _check(stop)  # ends the run here, this batch's vectors not stored (still pending)
+            start += len(ids)
             commits.submit(
                 functools.partial(_store_batch, library, ids, papers, chunks, encoded),
                 functools.partial(_counted, report, papers, chunks, progress, start, len(pending)),
