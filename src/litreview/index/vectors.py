@@ -61,6 +61,17 @@ def _metadata(chunk: Chunk) -> Any:
     return meta
 
 
+# Chroma persists an embedded collection's HNSW graph only once ``sync_threshold`` (default 1,000)
+# log records have been applied in one process; until then every process that opens the library
+# rebuilds the graph from Chroma's log and rewrites the index files, even to answer one search,
+# and each rebuild is a different graph (records are inserted in parallel), so the approximate
+# tail of a search moved from one process to the next. With 1, every write call leaves the graph
+# on disk and the log purged: a read-only process writes nothing but Chroma's own lock row
+# (``acquire_write``, one row per client opened, in chroma.sqlite3). A library made before
+# this gets it when first opened; that process persists the graph once.
+SYNC_THRESHOLD = 1
+
+
 def _of_papers(paper_ids: list[str]) -> Any:
     """A Chroma ``where`` clause selecting the chunks of these papers."""
     return {"paper_id": {"$in": paper_ids}}
@@ -141,6 +152,13 @@ def _embedded(doing: str) -> Iterator[None]:
         raise
 
 
+def _tune(collection: Collection) -> None:
+    """Give a collection made before :data:`SYNC_THRESHOLD` that setting (a no-op after)."""
+    hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+    if hnsw and hnsw.get("sync_threshold") != SYNC_THRESHOLD:
+        collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
+
+
 class VectorStore:
     """The chunk collection of one library."""
 
@@ -166,8 +184,9 @@ class VectorStore:
             self.collection: Collection = self.client.get_or_create_collection(
                 name=settings.chroma.collection,
                 embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": {"space": "cosine", "sync_threshold": SYNC_THRESHOLD}},
             )
+            _tune(self.collection)
 
     def _reaching(self, doing: str) -> AbstractContextManager[None]:
         """Server calls fail as one-line errors; the embedded store is called as it is."""
