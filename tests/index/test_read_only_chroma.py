@@ -3,19 +3,22 @@
 Chroma 1.x wrote an embedded collection's HNSW graph to disk only after 1,000 log records in one
 process, so a library ingested in smaller steps was rebuilt from Chroma's log, and its index files
 rewritten, by every process that searched it (a different graph each time: records go in in
-parallel). ``index/vectors.py`` sets ``sync_threshold`` to 1. Chroma's client still adds a row to
-its ``acquire_write`` table each time it opens the store: that is the one change allowed here.
+parallel). ``index/vectors.py`` sets ``sync_threshold`` to 1 (and a wider search beam). Chroma's
+client still adds a row to its ``acquire_write`` table each time it opens the store: that is the
+one change allowed here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from litreview.index.vectors import EF_SEARCH, SYNC_THRESHOLD
 from tests.support.cli import CHEAP_PIPELINE, run_cli
 from tests.support.papers import small_corpus
 
@@ -24,7 +27,7 @@ OLD_INGEST = """
 import sys
 from litreview.cli.main import main
 from litreview.index import vectors
-vectors.SYNC_THRESHOLD = 1000
+vectors.SYNC_THRESHOLD, vectors.EF_SEARCH = 1000, 100
 sys.argv = ["litreview", "ingest", sys.argv[1]]
 sys.exit(main())
 """
@@ -46,6 +49,26 @@ def _rows(chroma: Path) -> list[str]:
     """chroma.sqlite3's content, leaving out Chroma's per-open lock rows."""
     with sqlite3.connect(chroma / "chroma.sqlite3") as db:
         return [line for line in db.iterdump() if "acquire_write" not in line]
+
+
+def _hnsw_settings(chroma: Path) -> set[tuple[int, int]]:
+    """(sync_threshold, ef_search) of every HNSW block in the collection's stored schema."""
+    with sqlite3.connect(chroma / "chroma.sqlite3") as db:
+        (schema,) = db.execute("SELECT schema_str FROM collections").fetchone()
+    found: set[tuple[int, int]] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "sync_threshold" in node:
+                found.add((node["sync_threshold"], node["ef_search"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(schema))
+    return found
 
 
 def _search(home: Path) -> None:
@@ -71,6 +94,7 @@ def _unchanged_by_a_search(home: Path) -> None:
 def test_a_search_after_an_ingest_writes_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
     run_cli(home, "ingest", str(small_corpus(tmp_path)), check=True, env=CHEAP_PIPELINE)
+    assert _hnsw_settings(home / "chroma") == {(SYNC_THRESHOLD, EF_SEARCH)}
     _unchanged_by_a_search(home)
 
 
@@ -83,5 +107,7 @@ def test_a_library_from_before_saves_its_graph_once(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert not list((home / "chroma").rglob("index_metadata.pickle"))
+    assert _hnsw_settings(home / "chroma") == {(1000, 100)}
     _search(home)  # the first process after the upgrade saves the graph
+    assert _hnsw_settings(home / "chroma") == {(SYNC_THRESHOLD, EF_SEARCH)}
     _unchanged_by_a_search(home)

@@ -173,15 +173,12 @@ class Retriever:
                 if self.catalog.has_passages()
                 else DENSE_HITS_PER_PAPER
             )
-            # Twice the chunks the pool needs: HNSW's search is approximate at the tail of what
-            # it returns (its beam is as wide as the request), and its graph is rebuilt by each
-            # process, so papers at the pool's edge came and went from one run to the next.
-            for hit in self.vectors.query(vector, 2 * pool * per_paper, allowed):
+            # The pool's chunks, no more: the collection's HNSW beam is wider than the request
+            # (vectors.EF_SEARCH), so the pool's edge is not left to the graph's approximation.
+            for hit in self.vectors.query(vector, pool * per_paper, allowed):
                 if hit.paper_id not in dense:  # its best chunk ranks a paper
                     dense[hit.paper_id] = hit.similarity
                     found_by[hit.paper_id] = hit.index
-            # Cosines carry float noise from run to run: near-ties go by paper id, not by it.
-            dense_order = best_first(dict(sorted(dense.items())))[:pool]
             # Cosines carry float noise from run to run: near-ties go by paper id, not by it.
             dense_order = best_first(dict(sorted(dense.items())))[:pool]
 
