@@ -1,21 +1,60 @@
-"""Driving the TUI in Pilot tests the way a user types."""
+"""Driving the TUI in Pilot tests the way a user types: open the app, type, wait."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from litreview.review.session import SessionStore
+from litreview.settings import Settings
 from litreview.tui.app import LitReviewApp
 
+# The terminal the Pilot tests open unless they need a small one.
+TEST_SIZE = (150, 45)
 
-async def ask(pilot: object, app: LitReviewApp, question: str) -> None:
+
+@asynccontextmanager
+async def running(
+    settings: Settings, sessions: Path | None = None, size: tuple[int, int] = TEST_SIZE
+) -> AsyncIterator[tuple[LitReviewApp, Pilot[Any]]]:
+    """The app on the extractive engine, started and idle (its first screen's work done).
+
+    ``sessions`` keeps the conversations in a folder of the test's, not the home's.
+    """
+    app = LitReviewApp(settings, model="extractive")
+    if sessions is not None:
+        app.store = SessionStore(sessions)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        yield app, pilot
+
+
+async def idle(pilot: Pilot[Any]) -> None:
+    """Wait for the workers a key started, then for the screen to take their results."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` and wait until what they started is done."""
+    await pilot.press(*keys)
+    await idle(pilot)
+
+
+async def submit(pilot: Pilot[Any], box: str, text: str) -> None:
+    """Put ``text`` in the input ``box`` (a selector) of the current screen and press Enter."""
+    pilot.app.screen.query_one(box, Input).value = text
+    await press(pilot, "enter")
+
+
+async def ask(pilot: Pilot[Any], question: str) -> None:
     """Type ``question`` in the chat box, press Enter, and wait for the answer to finish."""
-    field = app.screen.query_one("#question", Input)
-    field.value = question
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await submit(pilot, "#question", question)
 
 
 # Snapshot terminal size, and waiting until a screen is still enough to compare.

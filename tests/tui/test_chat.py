@@ -13,7 +13,7 @@ from litreview.tui.screens.chat import ChatScreen
 from litreview.tui.screens.models import ModelScreen
 from litreview.tui.widgets.message import Answer
 from litreview.tui.widgets.status import StatusBar
-from tests.support.tui import ask
+from tests.support.tui import ask, press, running
 
 QUESTION = "How can huge models be trained when GPU memory is limited?"
 
@@ -22,11 +22,9 @@ def test_ask_streams_answer_sources_and_citation_opens_abstract(
     sample_settings: Settings, tmp_path: Path
 ) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(sample_settings) as (app, pilot):
             assert isinstance(app.screen, ChatScreen)
-            await ask(pilot, app, QUESTION)
+            await ask(pilot, QUESTION)
             answer = app.screen.query_one(Answer)
             source = answer.source
             assert "(cite:1)" in source and "Harmony" in source
@@ -54,12 +52,8 @@ def test_ask_streams_answer_sources_and_citation_opens_abstract(
 
 def test_switch_model_from_the_picker(sample_settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+o")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with running(sample_settings) as (app, pilot):
+            await press(pilot, "ctrl+o")
             assert isinstance(app.screen, ModelScreen)
             await pilot.press("enter")  # the first entry: extractive
             await pilot.pause()
@@ -86,7 +80,7 @@ def test_unreachable_backend_is_a_message_not_a_crash(
         app = LitReviewApp(settings, model="down")
         async with app.run_test(size=(150, 45)) as pilot:
             await app.workers.wait_for_complete()
-            await ask(pilot, app, QUESTION)
+            await ask(pilot, QUESTION)
             text = app.screen.query_one(Answer).source
             assert "No answer" in text and "connection refused" in text
             assert app.screen.query_one(StatusBar).activity == "error"
@@ -95,14 +89,10 @@ def test_unreachable_backend_is_a_message_not_a_crash(
 
 
 def test_sessions_persist_and_reopen(sample_settings: Settings, tmp_path: Path) -> None:
-    from litreview.review.session import SessionStore
-
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        app.store = SessionStore(tmp_path / "sessions")  # not the shared sample home's
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await ask(pilot, app, QUESTION)
+        # Sessions in the test's folder, not the shared sample home's.
+        async with running(sample_settings, tmp_path / "sessions") as (app, pilot):
+            await ask(pilot, QUESTION)
             first = app.session.name
             await pilot.press("ctrl+n")
             await pilot.pause()
@@ -114,7 +104,7 @@ def test_sessions_persist_and_reopen(sample_settings: Settings, tmp_path: Path) 
             assert app.session.name == first and len(app.session.turns) == 1
             assert "Harmony" in app.screen.query_one(Answer).source
             # A follow-up in the reopened session carries its history.
-            await ask(pilot, app, "Which of them reduces memory the most?")
+            await ask(pilot, "Which of them reduces memory the most?")
             assert len(app.store.load(first).turns) == 2
 
     asyncio.run(scenario())

@@ -23,7 +23,7 @@ from litreview.tui.screens.sessions import SessionsScreen
 from litreview.tui.widgets.message import Answer
 from litreview.tui.widgets.sources import SourcesPanel
 from litreview.tui.widgets.status import StatusBar
-from tests.support.tui import ask
+from tests.support.tui import ask, idle, press, running, submit
 
 MEMORY = "How can huge models be trained when GPU memory is limited?"
 TROJANS = "How can trojans in text classifiers be detected?"
@@ -38,12 +38,9 @@ def test_citations_in_an_older_answer_open_that_answers_sources(
     sample_settings: Settings, tmp_path: Path
 ) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        app.store = SessionStore(tmp_path / "sessions")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await ask(pilot, app, MEMORY)
-            await ask(pilot, app, TROJANS)
+        async with running(sample_settings, tmp_path / "sessions") as (app, pilot):
+            await ask(pilot, MEMORY)
+            await ask(pilot, TROJANS)
             first, second = app.screen.query(Answer).results()
             assert first.result and second.result
             first_1 = first.result.sources[0].paper.title
@@ -89,11 +86,9 @@ def test_citations_in_an_older_answer_open_that_answers_sources(
 
 def test_finished_answer_is_scrolled_into_view(sample_settings: Settings, tmp_path: Path) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        app.store = SessionStore(tmp_path / "sessions")
-        async with app.run_test(size=(90, 20)) as pilot:  # a small terminal: answers overflow
-            await app.workers.wait_for_complete()
-            await ask(pilot, app, MEMORY)
+        small = (90, 20)  # a small terminal: answers overflow
+        async with running(sample_settings, tmp_path / "sessions", small) as (app, pilot):
+            await ask(pilot, MEMORY)
             await pilot.pause(0.2)
             messages = app.screen.query_one("#messages")
             assert messages.max_scroll_y > 0
@@ -104,15 +99,9 @@ def test_finished_answer_is_scrolled_into_view(sample_settings: Settings, tmp_pa
 
 def test_typing_in_the_library_goes_to_the_search_box(sample_settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press(*"trojan", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with running(sample_settings) as (app, pilot):
+            await press(pilot, "ctrl+l")
+            await press(pilot, *"trojan", "enter")
             assert isinstance(app.screen, LibraryScreen)  # Enter searched, opened nothing
             search = app.screen.query_one("#library-search", Input)
             assert search.value == "trojan"
@@ -128,9 +117,7 @@ def test_typing_in_the_library_goes_to_the_search_box(sample_settings: Settings)
 
 def test_f1_opens_litreview_help_and_f1_or_escape_close_it(sample_settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(sample_settings) as (app, pilot):
             for closer in ("f1", "escape"):
                 await pilot.press("f1")
                 await pilot.pause()
@@ -145,11 +132,8 @@ def test_f1_opens_litreview_help_and_f1_or_escape_close_it(sample_settings: Sett
 
 def test_new_chat_and_reopened_chat_start_clean(sample_settings: Settings, tmp_path: Path) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        app.store = SessionStore(tmp_path / "sessions")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await ask(pilot, app, MEMORY)
+        async with running(sample_settings, tmp_path / "sessions") as (app, pilot):
+            await ask(pilot, MEMORY)
             first = app.session.name
             panel = app.screen.query_one(SourcesPanel)
             assert panel.entries
@@ -179,14 +163,10 @@ def test_library_and_related_status_bars_show_the_session_tokens(
     sample_settings: Settings,
 ) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(sample_settings) as (app, pilot):
             app.session_usage = Usage(prompt_tokens=1234, completion_tokens=56)
             for key in ("ctrl+l", "ctrl+r"):
-                await pilot.press(key)
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                await press(pilot, key)
                 assert "1234 + 56 tokens" in str(app.screen.query_one(StatusBar).render())
                 await pilot.press("escape")
                 await pilot.pause()
@@ -204,9 +184,7 @@ def test_empty_library_opens_with_a_way_to_ingest(
     monkeypatch.setattr("litreview.tui.screens.ingest.sample_paths", lambda: [corpus])
 
     async def scenario() -> None:
-        app = LitReviewApp(settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(settings) as (app, pilot):
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
             assert "library is empty" in str(app.screen.query_one("#ingest-intro").render())
@@ -218,8 +196,7 @@ def test_empty_library_opens_with_a_way_to_ingest(
             assert isinstance(app.screen, IngestScreen)
             assert "does not exist" in str(app.screen.query_one("#ingest-status").render())
             await pilot.click("#ingest-sample")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await idle(pilot)
             assert isinstance(app.screen, ChatScreen)
             assert app.library.count() == 3
             assert "3 papers" in app.screen.query_one(StatusBar).activity
@@ -229,14 +206,10 @@ def test_empty_library_opens_with_a_way_to_ingest(
 
 def test_model_picker_says_how_to_add_a_model(settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(settings) as (app, pilot):
             if isinstance(app.screen, IngestScreen):  # empty library
                 await pilot.press("escape")
-            await pilot.press("ctrl+o")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press(pilot, "ctrl+o")
             assert isinstance(app.screen, ModelScreen)
             hint = str(app.screen.query_one("#model-hint").render())
             assert str(settings.home / "config.toml") in hint and "[models.local]" in hint
@@ -269,25 +242,20 @@ def test_error_text_keeps_its_brackets(
     async def scenario() -> None:
         async with app.run_test(size=(150, 45)) as pilot:
             await app.workers.wait_for_complete()
-            await ask(pilot, app, MEMORY)
+            await ask(pilot, MEMORY)
             assert any("api_key under [models.<alias>]" in t for t in shown()), shown()
             # A file name with brackets, in an error toast and in the dialog's status line.
             app.action_ingest()
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
-            app.screen.query_one("#ingest-path", Input).value = str(broken)
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await submit(pilot, "#ingest-path", str(broken))
             assert any("notes[draft].csv" in t for t in shown()), shown()
             assert "notes[draft].csv" in str(app.screen.query_one("#ingest-status").render())
             await pilot.press("escape")
             # A query with brackets, in the library's status bar.
             await pilot.press("ctrl+l")
             await app.workers.wait_for_complete()
-            await pilot.press(*"[draft] trojan", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press(pilot, *"[draft] trojan", "enter")
             status = str(app.screen.query_one(StatusBar).render())
             assert "for “[draft] trojan”" in status, status
 
@@ -300,12 +268,9 @@ def test_chat_export_numbers_each_paper_once(
     monkeypatch.chdir(tmp_path)
 
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        app.store = SessionStore(tmp_path / "sessions")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await ask(pilot, app, MEMORY)
-            await ask(pilot, app, TROJANS)
+        async with running(sample_settings, tmp_path / "sessions") as (app, pilot):
+            await ask(pilot, MEMORY)
+            await ask(pilot, TROJANS)
             await pilot.press("ctrl+t")
             await pilot.pause()
             path = tmp_path / f"{app.session.name}.md"
@@ -347,16 +312,11 @@ def test_stopped_or_failing_ingest_is_said_in_the_dialog(
     monkeypatch.setattr(Library, "ingest", interrupted)
 
     async def scenario() -> None:
-        app = LitReviewApp(settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(settings) as (app, pilot):
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
             for expected in ("stopped; what was done is kept", "disk full"):
-                app.screen.query_one("#ingest-path", Input).value = str(corpus)
-                await pilot.press("enter")
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                await submit(pilot, "#ingest-path", str(corpus))
                 assert isinstance(app.screen, IngestScreen)  # open, to try again
                 assert expected in str(app.screen.query_one("#ingest-status").render())
             await pilot.press("escape")

@@ -10,22 +10,18 @@ import pytest
 from textual.widgets import DataTable, Input, Markdown, TextArea
 
 from litreview.settings import Settings
-from litreview.tui.app import LitReviewApp
 from litreview.tui.screens.chat import ChatScreen
 from litreview.tui.screens.ingest import IngestScreen
 from litreview.tui.screens.library import LibraryScreen, PaperScreen
 from litreview.tui.screens.related import RelatedWorkScreen
 from litreview.tui.widgets.message import Answer
+from tests.support.tui import idle, press, running, submit
 
 
 def test_library_search_open_paper_and_ask_about_papers_like_it(sample_settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with running(sample_settings) as (app, pilot):
+            await press(pilot, "ctrl+l")
             assert isinstance(app.screen, LibraryScreen)
             table = app.screen.query_one(DataTable)
             assert table.row_count == 264
@@ -33,18 +29,14 @@ def test_library_search_open_paper_and_ask_about_papers_like_it(sample_settings:
                 "#library-search", Input
             ).value = "trojan attacks on text classifiers"
             await pilot.click("#library-search")
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press(pilot, "enter")
             assert 0 < table.row_count <= 50
             assert str(table.get_row_at(0)[3]).startswith("T-Miner")
             table.focus()
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, PaperScreen)
-            await pilot.press("l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press(pilot, "l")
             assert isinstance(app.screen, ChatScreen)
             assert app.screen.query_one(Answer).source
             sources = [h.paper.title for h in app.last_result.sources]  # type: ignore[union-attr]
@@ -68,21 +60,13 @@ def test_ingest_a_file_from_the_library_screen(settings: Settings, tmp_path: Pat
         lib.ingest([first])
 
     async def scenario() -> None:
-        app = LitReviewApp(settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with running(settings) as (app, pilot):
+            await press(pilot, "ctrl+l")
             await pilot.press("ctrl+o")  # Ctrl+I is Tab in a terminal
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
-            app.screen.query_one("#ingest-path", Input).value = str(corpus)
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await submit(pilot, "#ingest-path", str(corpus))
+            await idle(pilot)
             assert isinstance(app.screen, LibraryScreen)
             assert app.screen.query_one(DataTable).row_count == 6
 
@@ -95,18 +79,14 @@ def test_related_work_shows_outline_then_draft_and_exports(
     monkeypatch.chdir(tmp_path)  # exports land in the directory litreview was started from
 
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(sample_settings) as (app, pilot):
             await pilot.press("ctrl+r")
             await pilot.pause()
             assert isinstance(app.screen, RelatedWorkScreen)
             app.screen.query_one(
                 TextArea
             ).text = "detecting and removing backdoors in neural networks"
-            await pilot.press("ctrl+g")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press(pilot, "ctrl+g")
             draft = app.screen.query_one("#draft", Markdown).source
             assert draft.startswith("## Related Work") and "[1]" in draft
             await pilot.press("ctrl+t")
@@ -121,9 +101,7 @@ def test_related_work_shows_outline_then_draft_and_exports(
 
 def test_every_screen_action_has_a_palette_entry(sample_settings: Settings) -> None:
     async def scenario() -> None:
-        app = LitReviewApp(sample_settings, model="extractive")
-        async with app.run_test(size=(150, 45)) as pilot:
-            await app.workers.wait_for_complete()
+        async with running(sample_settings) as (app, pilot):
             titles = {c.title for c in app.get_system_commands(app.screen)}
             assert {
                 "Switch model",
