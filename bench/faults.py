@@ -4,12 +4,11 @@ python -m bench.faults [--kills N]
 
 Each scenario runs the installed ``litreview`` command in an isolated home and
 records: how many times the fault was injected, how many runs survived it (the
-library opened and was consistent afterwards, a killed ingest's library also
-answering a dense search, or the command ended with a clear message), what was
-lost (papers or answers missing once the next run finished), and whether every
-message was clear (one ``error:`` line, no traceback, exit status non-zero).
-The README's reliability table comes from here (``bench/results/latest.json``,
-key ``faults``).
+library opened and was consistent afterwards, or the command ended with a
+clear message), what was lost (papers or answers missing once the next run
+finished), and whether every message was clear (one ``error:`` line, no
+traceback, exit status non-zero). The README's reliability table comes from
+here (``bench/results/latest.json``, key ``faults``).
 
 The cheap pipeline (``rerank_model = "none"``) keeps kills frequent; the
 crash-safety logic is the same with every model.
@@ -65,11 +64,6 @@ def stats(home: Path) -> dict[str, Any] | None:
     return dict(json.loads(proc.stdout)["stats"])
 
 
-def searchable(home: Path, papers: int) -> bool:
-    """A dense search answers: Chroma's files, saved at every write, were left whole."""
-    return papers == 0 or run(home, "search", "backdoor", "--mode", "dense").returncode == 0
-
-
 def kill_later(
     args: list[str], home: Path, after: float, env: dict[str, str] | None = None
 ) -> None:
@@ -95,7 +89,7 @@ def ingest_kills(kills: int, work: Path) -> Outcome:
     for _ in range(kills):
         kill_later(["ingest", "--sample"], home, random.uniform(1.0, 12.0))
         out.times += 1
-        if (found := stats(home)) is not None and searchable(home, int(found["count"])):
+        if stats(home) is not None:
             out.survived += 1
     run(home, "ingest", "--sample")
     final = stats(home) or {}

@@ -61,20 +61,18 @@ def _metadata(chunk: Chunk) -> Any:
     return meta
 
 
-# Chroma persists an embedded collection's HNSW graph only once ``sync_threshold`` (default 1,000)
-# log records have been applied in one process; until then every process that opens the library
-# rebuilds the graph from Chroma's log and rewrites the index files, even to answer one search,
-# and each rebuild is a different graph (records are inserted in parallel), so the approximate
-# tail of a search moved from one process to the next. With 1, every write call leaves the graph
-# on disk and the log purged: a read-only process writes nothing but Chroma's own lock row
-# (``acquire_write``, one row per client opened, in chroma.sqlite3). A library made before
-# this gets it when first opened; that process persists the graph once.
-SYNC_THRESHOLD = 1
 # HNSW's beam (ef) is max(ef_search, the hits asked for). Chroma's 100 equalled dense search's
 # request (50 papers x 2 chunks), so the pool's last papers sat at the beam's approximate edge:
 # two builds of one 2,000-paper library disagreed on 23% of the hard-set questions' pools (5%
 # when the request was doubled). A 400-wide beam gave the exact pool in every build, no slower
 # than the doubled request (Chroma's cost is mostly the hits it returns); see the README.
+# Builds differ because Chroma saves an embedded collection's graph only once 1,000 log records
+# (``sync_threshold``) were applied in one process: a smaller library's graph is rebuilt from
+# Chroma's log, in parallel and so differently, by every process that opens it, and its index
+# files rewritten even by a read-only search. ``sync_threshold = 1`` would save it at every write,
+# but chromadb 1.5.9 rewrites its id map in place (truncate, then write): a kill -9 at that
+# moment left the collection unreadable in 10-25 kills of a write loop (0 in 16 at 1,000), so
+# the default stays until a chromadb with an atomic save (its main branch has one).
 EF_SEARCH = 400
 
 
@@ -159,13 +157,10 @@ def _embedded(doing: str) -> Iterator[None]:
 
 
 def _tune(collection: Collection) -> None:
-    """Give a collection made before :data:`SYNC_THRESHOLD` and :data:`EF_SEARCH` those
-    settings (a no-op after: a read-only process then writes nothing)."""
+    """Give a collection made before :data:`EF_SEARCH` that beam (a no-op after)."""
     hnsw = (collection.configuration_json or {}).get("hnsw") or {}
-    if hnsw and (hnsw.get("sync_threshold"), hnsw.get("ef_search")) != (SYNC_THRESHOLD, EF_SEARCH):
-        collection.modify(
-            configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD, "ef_search": EF_SEARCH}}
-        )
+    if hnsw and hnsw.get("ef_search") != EF_SEARCH:
+        collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
 
 class VectorStore:
@@ -193,13 +188,7 @@ class VectorStore:
             self.collection: Collection = self.client.get_or_create_collection(
                 name=settings.chroma.collection,
                 embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
-                configuration={
-                    "hnsw": {
-                        "space": "cosine",
-                        "sync_threshold": SYNC_THRESHOLD,
-                        "ef_search": EF_SEARCH,
-                    }
-                },
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
             )
             _tune(self.collection)
 
