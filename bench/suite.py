@@ -41,6 +41,7 @@ SUITE = (
     "token_compression",
     "startup",
     "latency",
+    "hnsw_beam",
     "real_library",
     "faults --kills 5",
     "server",
