@@ -9,17 +9,22 @@ paper of the library on that topic). Two label sets are scored side by side:
 12 best of the whole-input search) judged against a rule written before any
 was read (TREC-style pooling; labelled papers outside the pool stay relevant).
 
-The relevance cut's margin (how far below the best paper's score a paper may
-be) is chosen on one half of the topics and measured on the other (2-fold,
-even/odd topics), under each label set, so the figures are held out; the
-shipped margin is the one chosen on all topics with the old labels. "count
-only" is the rule drafts used before: the best ``max_papers`` papers whatever
-the topic's size. Drafts are written by the extractive engine through the
-real pipeline; every cited paper must be one the draft was given (validity).
+Three rules are compared on the same drafts: "count only" (the best
+``max_papers`` whatever the topic's size: drafts before any cut), "search
+score" (a paper within a margin of the best paper's search score: the cut
+before the relevance judge) and "judge" (``litreview.review.relevance``: the
+search score plus the similarity to the topic's two best papers and the
+coverage of the topic's rarer words in the paper's own claims, within a
+margin of the best). Each rule's parameters (the margin; the judge's two
+weights and margin) are chosen on one half of the topics and measured on the
+other (2-fold, even/odd topics), under each label set, so the figures are
+held out; the shipped judge is the one chosen on all topics with the audited
+labels. Drafts are written by the extractive engine through the real
+pipeline; every cited paper must be one the draft was given (validity).
 
-Also printed: the ceiling of any cut of this ranking (per topic, the shortest
+Also printed: the ceiling of any cut of each ranking (per topic, the shortest
 prefix holding every relevant paper in it: what a perfect per-topic cut would
-cite), the margin's precision/recall frontier, and with ``--signals`` how well
+cite), the judge's cost per draft, and with ``--signals`` how well
 each candidate relevance signal orders a topic's candidates (within-topic
 AUC): the evidence for the method notes in the README.
 """
@@ -44,17 +49,14 @@ from litreview.index.retriever import SearchHit, SearchRequest
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import background
 from litreview.reading.normalize import paper_id_for
-from litreview.review.related import (
-    RELEVANCE_MARGIN,
-    derive_queries,
-    draft_related_work,
-    relevance_cut,
-)
+from litreview.review.related import derive_queries, draft_related_work
+from litreview.review.relevance import JUDGE, SEARCH_SCORE_ONLY, Judge, Signals, signals
 
 TARGET_RECALL = 0.95
-MARGINS = [round(0.05 + 0.01 * i, 2) for i in range(36)]
-FRONTIER = [0.15, 0.2, 0.25, 0.29, 0.33, 0.38]
-NO_CUT = 99.0
+MARGINS = [round(0.05 + 0.01 * i, 2) for i in range(76)]
+SIMILARITY_WEIGHTS = [0.0, 0.3, 0.5, 0.7]
+COVERAGE_WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4]
+NO_CUT = Judge(0.0, 0.0, 99.0)
 POOL = 12  # what the count-only draft cites; every other variant cites a subset
 JUDGMENTS = DATA / "related_judgments.jsonl"
 
@@ -85,7 +87,7 @@ def audited_labels(verdicts: dict[tuple[str, str], bool]) -> Labels:
 
 
 def ranked(library: Library, topics: Sequence[Topic]) -> list[list[SearchHit]]:
-    """Per topic, the hits the draft's relevance cut sees (``gather``'s search)."""
+    """Per topic, the hits the draft's relevance judge sees (``gather_hits``'s search)."""
     out = []
     for topic in topics:
         query = derive_queries(str(topic["question"]))[0]
@@ -93,13 +95,30 @@ def ranked(library: Library, topics: Sequence[Topic]) -> list[list[SearchHit]]:
     return out
 
 
-def offline(
-    rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels, margin: float
-) -> tuple[float, float, float]:
-    precision, recall, size = [], [], []
+def judged(
+    library: Library, rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic]
+) -> tuple[list[Signals], float]:
+    """Per topic, the judge's signals for its hits; and the median seconds they took."""
+    out, seconds = [], []
     for hits, topic in zip(rows, topics, strict=True):
+        start = time.perf_counter()
+        out.append(signals(library, derive_queries(str(topic["question"]))[0], hits))
+        seconds.append(time.perf_counter() - start)
+    return out, statistics.median(seconds)
+
+
+def offline(
+    rows: Sequence[Sequence[SearchHit]],
+    sigs: Sequence[Signals],
+    topics: Sequence[Topic],
+    labels: Labels,
+    judge: Judge,
+) -> tuple[float, float, float]:
+    """Precision, recall and papers per topic of what ``judge`` keeps (no draft written)."""
+    precision, recall, size = [], [], []
+    for hits, sig, topic in zip(rows, sigs, topics, strict=True):
         rel = labels(topic)
-        kept = hits[: min(POOL, relevance_cut([h.score for h in hits], margin))]
+        kept = [hits[i] for i in judge.keep(sig, POOL)]
         found = sum(h.paper.paper_id in rel for h in kept)
         precision.append(found / len(kept))
         recall.append(found / len(rel))
@@ -107,9 +126,22 @@ def offline(
     return statistics.mean(precision), statistics.mean(recall), statistics.mean(size)
 
 
-def choose(rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels) -> float:
-    """Best precision among the margins that keep recall >= TARGET_RECALL (else best recall)."""
-    scored = [(offline(rows, topics, labels, m), m) for m in MARGINS]
+def judges(weighted: bool) -> list[Judge]:
+    """The rules a fold chooses among: margins alone, or margins and the judge's weights."""
+    if not weighted:
+        return [Judge(0.0, 0.0, m) for m in MARGINS]
+    return [Judge(a, b, m) for a in SIMILARITY_WEIGHTS for b in COVERAGE_WEIGHTS for m in MARGINS]
+
+
+def choose(
+    rows: Sequence[Sequence[SearchHit]],
+    sigs: Sequence[Signals],
+    topics: Sequence[Topic],
+    labels: Labels,
+    weighted: bool,
+) -> Judge:
+    """Best precision among the rules that keep recall >= TARGET_RECALL (else best recall)."""
+    scored = [(offline(rows, sigs, topics, labels, j), j) for j in judges(weighted)]
     good = [s for s in scored if s[0][1] >= TARGET_RECALL]
     if good:
         return max(good, key=lambda s: (s[0][0], s[0][1]))[1]
@@ -117,13 +149,19 @@ def choose(rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels:
 
 
 def ceiling(
-    rows: Sequence[Sequence[SearchHit]], topics: Sequence[Topic], labels: Labels
+    rows: Sequence[Sequence[SearchHit]],
+    sigs: Sequence[Signals],
+    topics: Sequence[Topic],
+    labels: Labels,
+    judge: Judge,
 ) -> dict[str, float]:
-    """A perfect per-topic cut of this ranking: the shortest prefix holding its relevant papers."""
+    """A perfect per-topic cut of the ranking ``judge`` gives the first POOL hits: the
+    shortest prefix holding its relevant papers."""
     precision, recall = [], []
-    for hits, topic in zip(rows, topics, strict=True):
+    for hits, sig, topic in zip(rows, sigs, topics, strict=True):
         rel = labels(topic)
-        flags = [h.paper.paper_id in rel for h in hits[:POOL]]
+        order = Judge(judge.similarity_weight, judge.coverage_weight, 99.0).keep(sig, POOL)
+        flags = [hits[i].paper.paper_id in rel for i in order]
         last = max((i for i, f in enumerate(flags) if f), default=0)
         precision.append(sum(flags[: last + 1]) / (last + 1))
         recall.append(sum(flags) / len(rel))
@@ -139,15 +177,15 @@ class Drafts:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.backend = ExtractiveBackend()
-        self.cache: dict[tuple[str, float], tuple[set[str], int, int, float]] = {}
+        self.cache: dict[tuple[str, Judge], tuple[set[str], int, int, float]] = {}
 
-    def cited(self, topic: Topic, margin: float) -> tuple[set[str], int, int, float]:
+    def cited(self, topic: Topic, judge: Judge) -> tuple[set[str], int, int, float]:
         """(cited paper ids, valid markers, markers, seconds)."""
-        key = (str(topic["id"]), margin)
+        key = (str(topic["id"]), judge)
         if key not in self.cache:
             start = time.perf_counter()
             draft = draft_related_work(
-                self.library, self.backend, str(topic["question"]), margin=margin
+                self.library, self.backend, str(topic["question"]), judge=judge
             )
             seconds = time.perf_counter() - start
             by_n = {n: p.paper_id for n, p in draft.papers}
@@ -156,13 +194,13 @@ class Drafts:
             self.cache[key] = (cited, sum(n in by_n for n in markers), len(markers), seconds)
         return self.cache[key]
 
-    def score(self, topics: Sequence[Topic], margin: float, labels: Labels) -> dict[str, float]:
+    def score(self, topics: Sequence[Topic], judge: Judge, labels: Labels) -> dict[str, float]:
         """Precision / recall of what real drafts cite, per-topic means."""
         precision, recall, sizes, seconds = [], [], [], []
         valid = markers_total = 0
         for topic in topics:
             rel = labels(topic)
-            cited, ok, total, took = self.cited(topic, margin)
+            cited, ok, total, took = self.cited(topic, judge)
             valid += ok
             markers_total += total
             seconds.append(took)
@@ -188,26 +226,38 @@ def pooled(halves: list[dict[str, float]], sizes: list[int]) -> dict[str, float]
 
 
 def held_out(
-    drafts: Drafts, rows: list[list[SearchHit]], topics: list[Topic], labels: Labels
+    drafts: Drafts,
+    rows: list[list[SearchHit]],
+    sigs: list[Signals],
+    topics: list[Topic],
+    labels: Labels,
 ) -> dict[str, object]:
     folds = [list(range(0, len(topics), 2)), list(range(1, len(topics), 2))]
-    before, after, chosen = [], [], []
+    before, margin_only, judged_, chosen = [], [], [], []
     for train, test in (folds, folds[::-1]):
-        margin = choose([rows[i] for i in train], [topics[i] for i in train], labels)
-        chosen.append(margin)
+        train_args = (
+            [rows[i] for i in train],
+            [sigs[i] for i in train],
+            [topics[i] for i in train],
+        )
+        by_margin = choose(*train_args, labels, weighted=False)
+        judge = choose(*train_args, labels, weighted=True)
+        chosen.append({"search_score_margin": by_margin.margin, "judge": judge.__dict__})
         test_topics = [topics[i] for i in test]
         before.append(drafts.score(test_topics, NO_CUT, labels))
-        after.append(drafts.score(test_topics, margin, labels))
+        margin_only.append(drafts.score(test_topics, by_margin, labels))
+        judged_.append(drafts.score(test_topics, judge, labels))
     sizes = [len(f) for f in folds[::-1]]
+    on_all = choose(rows, sigs, topics, labels, weighted=True)
     return {
         "count_only": pooled(before, sizes),
-        "relevance_cut_held_out": pooled(after, sizes),
-        "margin_per_fold": chosen,
-        "margin_chosen_on_all": choose(rows, topics, labels),
-        "ceiling_of_any_cut": ceiling(rows, topics, labels),
-        "frontier": {
-            str(m): [round(x, 3) for x in offline(rows, topics, labels, m)] for m in FRONTIER
-        },
+        "search_score_cut_held_out": pooled(margin_only, sizes),
+        "judge_held_out": pooled(judged_, sizes),
+        "chosen_per_fold": chosen,
+        "judge_chosen_on_all": on_all.__dict__,
+        "shipped_judge_on_all": [round(x, 3) for x in offline(rows, sigs, topics, labels, JUDGE)],
+        "ceiling_of_any_cut": ceiling(rows, sigs, topics, labels, SEARCH_SCORE_ONLY),
+        "ceiling_of_any_cut_judge_order": ceiling(rows, sigs, topics, labels, JUDGE),
     }
 
 
@@ -353,7 +403,7 @@ def _first_step(i: int, hits: Sequence[SearchHit], m: float, g: float) -> list[b
 def score_rules(rows: Sequence[Sequence[SearchHit]]) -> dict[str, Family]:
     """Cut rules on the search score alone, besides the shipped margin."""
 
-    def normalised(i: int, hits: Sequence[SearchHit], tau: float, m: float = NO_CUT) -> list[bool]:
+    def normalised(i: int, hits: Sequence[SearchHit], tau: float, m: float = 99.0) -> list[bool]:
         # How far above the topic's background (its candidates ranked 6-17) a paper stands,
         # as a share of how far the best one does.
         s = _scores(rows[i])
@@ -430,6 +480,7 @@ def main() -> dict[str, object]:
     _, verdicts = load_judgments()
     label_sets: dict[str, Labels] = {"old": old_labels, "audited": audited_labels(verdicts)}
     rows = ranked(library, topics)
+    sigs, judge_seconds = judged(library, rows, topics)
     unjudged = sum(
         (str(t["id"]), h.paper.paper_id) not in verdicts
         for t, hits in zip(topics, rows, strict=True)
@@ -438,7 +489,8 @@ def main() -> dict[str, object]:
     drafts = Drafts(library)
     result: dict[str, object] = {
         "topics": len(topics),
-        "shipped_margin": RELEVANCE_MARGIN,
+        "shipped_judge": JUDGE.__dict__,
+        "judge_median_s_per_draft": round(judge_seconds, 3),
         "pooled_papers_without_judgment": unjudged,
         "audit": {
             "judged": len(verdicts),
@@ -452,7 +504,7 @@ def main() -> dict[str, object]:
     }
     features = signal_features(library, rows, topics) if args.signals else None
     for name, labels in label_sets.items():
-        part = held_out(drafts, rows, topics, labels)
+        part = held_out(drafts, rows, sigs, topics, labels)
         families = score_rules(rows)
         if features is not None:
             part["signal_auc"] = signal_auc(features, rows, topics, labels)
@@ -475,21 +527,25 @@ def rows(result: Result) -> list[Row]:
     out: list[Row] = []
     for labels in ("old", "audited"):
         part = result.get(labels)
-        if not part:
+        if not part or "judge_held_out" not in part:
             continue
-        before, after = part["count_only"], part["relevance_cut_held_out"]
-        ceiling = part["ceiling_of_any_cut"]
+        steps = [part[k] for k in ("count_only", "search_score_cut_held_out", "judge_held_out")]
+        judge = part["judge_held_out"]
+        ceiling = part["ceiling_of_any_cut_judge_order"]
         out.append(
             (
                 f"Related work (extractive), {result['topics']} topics, {labels} labels, held out "
-                "(2-fold): precision / recall of cited papers, papers per draft; before (top 12) "
-                "-> after (relevance cut); a perfect per-topic cut of the same ranking",
-                f"{before['precision']:.2f} / {before['recall']:.2f}, "
-                f"{before['mean_cited']:.1f} -> "
-                f"{after['precision']:.2f} / {after['recall']:.2f}, {after['mean_cited']:.1f} "
-                f"(all relevant cited in {after['all_relevant_cited']:.0%} of topics; "
-                f"citation validity {after['citation_validity']:.2f}; "
-                f"median {after['median_draft_s']:.2f} s); "
+                "(2-fold): precision / recall of cited papers, papers per draft; top 12 -> "
+                "search-score margin -> relevance judge; a perfect per-topic cut of the judge's "
+                "ranking",
+                " -> ".join(
+                    f"{s['precision']:.2f} / {s['recall']:.2f}, {s['mean_cited']:.1f}"
+                    for s in steps
+                )
+                + f" (judge: all relevant cited in {judge['all_relevant_cited']:.0%} of topics; "
+                f"citation validity {judge['citation_validity']:.2f}; median draft "
+                f"{judge['median_draft_s']:.2f} s, of which the judge "
+                f"{result['judge_median_s_per_draft']:.2f} s); "
                 f"{ceiling['precision']:.2f} / {ceiling['recall']:.2f}",
             )
         )

@@ -26,6 +26,7 @@ from litreview.llm.types import Completion, Request, Usage
 from litreview.reading.paper import PageText, Paper
 from litreview.review import prompts
 from litreview.review.citations import check
+from litreview.review.relevance import JUDGE, Judge, signals
 from litreview.review.support import SupportCheck, check_support
 
 MAX_QUERIES = 8
@@ -33,10 +34,6 @@ PER_QUERY = 10
 MAX_THEMES = 5
 MIN_PAPERS = 3
 RELEVANCE_FLOOR = 0.30  # cosine to the whole input; MiniLM puts unrelated abstracts below ~0.2
-# Relevance cut: a paper whose two-stage search score (MaxSim + dense + MPNet terms, ~0.6-1.3 on
-# topic) is more than this below the best paper's is off topic. Chosen on the labelled topics for
-# recall >= 0.95 first, then precision (bench/related_quality.py, which reports it held out).
-RELEVANCE_MARGIN = 0.29
 THEME_NAME_WORDS = 8
 
 # Progress events: (stage, done, total, message). Stages: "retrieve" (0/1, 1/1),
@@ -121,52 +118,37 @@ def derive_queries(work: str) -> list[str]:
     return unique[:MAX_QUERIES]
 
 
-def relevance_cut(scores: Sequence[float], margin: float = RELEVANCE_MARGIN) -> int:
-    """How many of the best-first ``scores`` are on topic: those within ``margin`` of the best.
-
-    Relative, not absolute: how high a topic's papers score depends on how the
-    topic is worded, but its papers score alike while the next-nearest topic's
-    start lower. An absolute floor, a cut at the largest step between
-    neighbours, the height above the topic's background and a fit of all the
-    score parts, the best sentence's evidence, sub-query agreement and
-    similarity to the best papers were tried and did no better on held-out
-    topics: none of them orders a topic's candidates better than the score
-    this cut uses (bench/related_quality.py --signals).
-    """
-    if not scores:
-        return 0
-    return sum(score >= scores[0] - margin for score in scores)
-
-
 def gather(
     library: Library,
     queries: Sequence[str],
     max_papers: int,
-    margin: float = RELEVANCE_MARGIN,
+    judge: Judge = JUDGE,
 ) -> list[Paper]:
     """The papers on the topic, best first (:func:`gather_hits`, without the search detail)."""
-    return [hit.paper for hit in gather_hits(library, queries, max_papers, margin)]
+    return [hit.paper for hit in gather_hits(library, queries, max_papers, judge)]
 
 
 def gather_hits(
     library: Library,
     queries: Sequence[str],
     max_papers: int,
-    margin: float = RELEVANCE_MARGIN,
+    judge: Judge = JUDGE,
 ) -> list[SearchHit]:
-    """The papers on the topic, best first: cut on relevance, ``max_papers`` only a ceiling.
+    """The papers on the topic, most relevant first: cut on relevance, ``max_papers`` only a
+    ceiling.
 
-    Relevance is the full two-stage score of the whole input (``queries[0]``):
+    Candidates are the two-stage search of the whole input (``queries[0]``):
     on the labelled topics the narrower derived queries (claims, key phrases)
     brought in more off-topic papers than relevant ones, so they do not select
-    papers. Without the re-ranking stage (``retrieval.rerank = false`` or its
-    models absent) scores are on another scale; then the old rule applies: the
-    best ``max_papers`` whose embedding is close enough to the input.
+    papers. The relevance judge (:mod:`litreview.review.relevance`) decides
+    which are on topic. Without the re-ranking stage (``retrieval.rerank =
+    false`` or its models absent) scores are on another scale than the judge
+    was calibrated on; then the old rule applies: the best ``max_papers``
+    whose embedding is close enough to the input.
     """
     hits = library.search(library.request(queries[0], k=max(max_papers, PER_QUERY) + 5))
     if hits and all(h.late_score is not None and h.rerank_score is not None for h in hits):
-        keep = relevance_cut([h.score for h in hits], margin)
-        return hits[: min(keep, max_papers)]
+        return [hits[i] for i in judge.keep(signals(library, queries[0], hits), max_papers)]
     ids = [h.paper.paper_id for h in hits[:max_papers]]
     vectors = library.paper_vectors(ids)
     target = library.embed([queries[0]])[0]
@@ -341,7 +323,7 @@ def draft_related_work(
     work: str,
     *,
     max_papers: int = 12,
-    margin: float = RELEVANCE_MARGIN,
+    judge: Judge = JUDGE,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     on_theme: Callable[[Theme], None] | None = None,
@@ -357,7 +339,7 @@ def draft_related_work(
     work = " ".join(work.split())
     queries = derive_queries(work)
     report("retrieve", 0, 1, f"{len(queries)} queries")
-    hits = gather_hits(library, queries, max_papers, margin)
+    hits = gather_hits(library, queries, max_papers, judge)
     papers = [hit.paper for hit in hits]
     passages = _best_passages(hits)
     report("retrieve", 1, 1, f"{len(papers)} papers")

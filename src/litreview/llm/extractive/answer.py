@@ -18,10 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from litreview.evidence.claims import CONTRIBUTION, background_of
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, third_person
 from litreview.evidence.source import Source
-from litreview.llm.extractive.related import CONTRIBUTION
 
 MAX_SENTENCES = 6
 PER_SOURCE = 2
@@ -91,42 +91,10 @@ def absences(text: str) -> set[str]:
     return found
 
 
-# The paper speaking for itself ("we propose", "this paper", "our method").
-_OWN = re.compile(
-    r"\b(we|our|us|this (paper|work|study|thesis|article)|the (proposed|presented) "
-    r"(method|approach|framework|system|model|technique))\b",
-    re.IGNORECASE,
-)
-# Someone else's work, or the state of the field: what a paper argues against, not its answer.
-_OTHERS = re.compile(
-    r"\b(existing|prior|previous(ly)?|recent (work|works|studies|research|years|advances)|"
-    r"current (approaches|methods|techniques|solutions|defenses|models)|"
-    r"traditional|conventional|researchers have|have been (widely|extensively)|"
-    r"has been (widely|extensively)|remains? (a|an|challenging|unclear|open)|"
-    r"(increasing|growing) (interest|interests|attention)|"
-    r"few if any|limited (efforts|attention|work))\b",
-    re.IGNORECASE,
-)
-
-
 def background(sentences: Sequence[Evidence]) -> set[int]:
-    """Indices of one abstract's background sentences.
-
-    Abstracts open with context and state the paper's own contribution after
-    it; a question is answered by the latter. So: every sentence before the
-    first one in which the paper speaks for itself, and any later sentence
-    about others' work or the field that states no contribution of its own ("our
-    attack evades existing defenses" is about defenses only as others' work; "our
-    method outperforms existing ones" is a finding). An abstract that never
-    speaks for itself has no opening background by this rule.
-    """
-    own = [e.index for e in sentences if _OWN.search(e.text)]
-    first = min(own, default=0)
-    return {
-        e.index
-        for e in sentences
-        if e.index < first or (_OTHERS.search(e.text) and not CONTRIBUTION.search(e.text))
-    }
+    """Indices of one abstract's background sentences (:func:`background_of`): a question is
+    answered by the paper's own claims, which follow its context."""
+    return background_of([(e.index, e.text) for e in sentences])
 
 
 def weight(

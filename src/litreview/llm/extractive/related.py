@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from litreview.evidence.claims import CONTRIBUTION
 from litreview.evidence.keyphrases import (
     adjectival,
     generic,
@@ -21,14 +22,6 @@ from litreview.evidence.keyphrases import (
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, third_person
 from litreview.evidence.source import Source
-
-# Sentences that state what a paper contributes (preferred over background sentences).
-CONTRIBUTION = re.compile(
-    r"\b(we|this paper|this work|our)\b.{0,40}\b(propose|present|introduce|develop|design|"
-    r"show|demonstrate|find|achieve|outperform|reduce|improve)",
-    re.IGNORECASE,
-)
-
 
 OTHER_THEME = "Other Related Work"
 

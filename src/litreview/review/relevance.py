@@ -1,0 +1,144 @@
+"""Which of a topic's search hits a related-work draft cites: the relevance judge.
+
+The search score alone orders a topic's candidates well (within-topic AUC
+0.955 on the labelled topics) but places them on no common scale, so a cut
+at a fixed distance below the best paper either drops relevant papers or
+keeps the neighbouring topic's. What stays off topic is mostly the same area
+with the topic's key word reversed: attack papers for a defense topic,
+methods for a topic asking for surveys. Two model-free signals move those
+down and the topic's far-ranked papers up, measured held out
+(bench/related_quality.py):
+
+- **similarity** to the topic's two best papers (cosine of MiniLM paper
+  vectors to their centroid): papers on the topic resemble each other more
+  than the next topic's papers resemble them;
+- **coverage** of the topic's words in the paper's *own claims* (its title
+  and the abstract sentences that are not background), each word weighted by
+  how rare it is in the library: a defense paper says "we propose a defense",
+  an attack paper only mentions defenses as others' work. Words the topic
+  rules out ("rather than only detecting it", "other than transcription")
+  are not the topic's.
+
+The judge's relevance is the search score plus both signals, weighted; a
+paper within ``margin`` of the best relevance is on topic. Weights and
+margin were chosen together on the labelled topics for recall >= 0.95 first,
+then precision; the bench reports them chosen on one half and measured on
+the other.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from litreview.evidence.claims import own_claims
+from litreview.evidence.scoring import terms
+from litreview.index.library import Library
+from litreview.index.retriever import SearchHit
+
+# How many papers' vectors make the topic's centroid: the best one alone is sometimes a
+# broader paper (a survey); two are right together far more often.
+ANCHORS = 2
+# phrase_share reads at most this many papers: the share's denominator.
+SHARE_SAMPLE = 2000
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The relevance judge's weights and cut (see the module docstring)."""
+
+    similarity_weight: float
+    coverage_weight: float
+    margin: float
+
+    def relevance(self, signals: Signals) -> np.ndarray:
+        """Each hit's relevance: the search score plus the weighted signals."""
+        return (
+            signals.search
+            + self.similarity_weight * signals.similarity
+            + self.coverage_weight * signals.coverage
+        )
+
+    def keep(self, signals: Signals, limit: int) -> list[int]:
+        """Indices of the hits on topic, most relevant first, at most ``limit``."""
+        if not len(signals.search):
+            return []
+        relevance = self.relevance(signals)
+        order = sorted(range(len(relevance)), key=lambda i: (-relevance[i], i))
+        best = relevance[order[0]]
+        return [i for i in order if relevance[i] >= best - self.margin][:limit]
+
+
+# Chosen on all 57 labelled topics with the audited labels (bench/related_quality.py): there
+# precision 0.63, recall 0.95, 6.3 papers per topic, where the search-score margin alone gives
+# 0.53 at the same recall; held out (2-fold) both lose some (see the README).
+JUDGE = Judge(similarity_weight=0.3, coverage_weight=0.1, margin=0.37)
+# The rule before the judge: the search score alone, within 0.29 of the best paper's.
+SEARCH_SCORE_ONLY = Judge(similarity_weight=0.0, coverage_weight=0.0, margin=0.29)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One value per hit, in the hits' order."""
+
+    search: np.ndarray
+    similarity: np.ndarray
+    coverage: np.ndarray
+
+
+# A clause naming what the topic is *not* about: "rather than only detecting it".
+_CONTRAST = re.compile(r"\b(rather than|other than|instead of|apart from)\b[^,;.?!]*", re.I)
+
+
+def topic_terms(work: str) -> set[str]:
+    """The topic's content words (stemmed), less those of clauses that rule things out."""
+    return terms(_CONTRAST.sub(" ", work))
+
+
+def rarity(library: Library, words: set[str]) -> dict[str, float]:
+    """Each word's weight: -log of the share of the library whose title or abstract holds it.
+
+    Words every paper uses ("network", "model") weigh nearly nothing; the
+    topic's own words ("backdoor", "grokking") weigh most.
+    """
+    if not words:
+        return {}
+    floor = 0.5 / max(1, min(library.count(), SHARE_SAMPLE))
+    share = library.phrase_share(sorted(words))
+    return {w: -math.log(min(1.0, share.get(w, 0.0) + floor)) for w in words}
+
+
+def claims_coverage(weights: dict[str, float], hit: SearchHit) -> float:
+    """Weighted share of the topic's words found in the paper's title or own claims."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    own = terms(" ".join([hit.paper.title, *own_claims(hit.paper.abstract)]))
+    return sum(weight for word, weight in weights.items() if word in own) / total
+
+
+def anchor_similarity(library: Library, hits: Sequence[SearchHit]) -> np.ndarray:
+    """Cosine of each hit's paper vector to the centroid of the best ``ANCHORS`` hits' (zeros
+    when a paper has no vector yet, so no hit gains over another)."""
+    ids = [h.paper.paper_id for h in hits]
+    vectors = library.paper_vectors(ids)
+    if not ids or any(pid not in vectors for pid in ids):
+        return np.zeros(len(ids))
+    matrix = np.stack([vectors[pid] for pid in ids])
+    centroid = matrix[:ANCHORS].mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    return matrix @ (centroid / norm) if norm > 0 else np.zeros(len(ids))
+
+
+def signals(library: Library, work: str, hits: Sequence[SearchHit]) -> Signals:
+    """The judge's inputs for ``hits`` (best first by search score) on the topic ``work``."""
+    weights = rarity(library, topic_terms(work))
+    return Signals(
+        search=np.array([h.score for h in hits], dtype=float),
+        similarity=anchor_similarity(library, hits),
+        coverage=np.array([claims_coverage(weights, h) for h in hits], dtype=float),
+    )
