@@ -272,11 +272,13 @@ def auc(scores: Sequence[float], flags: Sequence[bool]) -> float | None:
 Features = list[dict[str, list[float]]]  # per topic: signal name -> one value per candidate
 
 
-def signal_features(library: Library, rows: list[list[SearchHit]], topics: list[Topic]) -> Features:
+def signal_features(
+    library: Library, rows: list[list[SearchHit]], sigs: list[Signals], topics: list[Topic]
+) -> Features:
     """Each candidate relevance signal for each topic's 12 candidates."""
     scorer = EvidenceScorer.shared()
     out: Features = []
-    for hits, topic in zip(rows, topics, strict=True):
+    for hits, sig, topic in zip(rows, sigs, topics, strict=True):
         hits = hits[:POOL]
         queries = derive_queries(str(topic["question"]))
         sources = [
@@ -315,6 +317,8 @@ def signal_features(library: Library, rows: list[list[SearchHit]], topics: list[
                 "similarity to the two best papers": [
                     float(vectors[h.paper.paper_id] @ top) for h in hits
                 ],
+                "coverage of the topic's words in own claims": list(sig.coverage[:POOL]),
+                "relevance judge (shipped)": list(JUDGE.relevance(sig)[:POOL]),
             }
         )
     return out
@@ -502,7 +506,7 @@ def main() -> dict[str, object]:
             "added_on_topic": sum(len(label_sets["audited"](t) - old_labels(t)) for t in topics),
         },
     }
-    features = signal_features(library, rows, topics) if args.signals else None
+    features = signal_features(library, rows, sigs, topics) if args.signals else None
     for name, labels in label_sets.items():
         part = held_out(drafts, rows, sigs, topics, labels)
         families = score_rules(rows)

@@ -23,12 +23,7 @@ from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, base_key
 from litreview.review.export import render
-from litreview.review.related import (
-    cluster,
-    derive_queries,
-    draft_related_work,
-    relevance_cut,
-)
+from litreview.review.related import cluster, derive_queries, draft_related_work
 from litreview.settings import Settings
 
 WORK = (
@@ -129,12 +124,6 @@ def test_cancel_stops_between_themes(sample_settings: Settings) -> None:
 
     with Library(sample_settings) as lib, pytest.raises(Stopped):
         draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, stop=stop)
-
-
-def test_relevance_cut_is_relative_to_the_best_paper() -> None:
-    assert relevance_cut([1.2, 1.1, 0.95, 0.9, 0.5, 0.4], margin=0.3) == 4
-    assert relevance_cut([0.7, 0.65, 0.6, 0.45], margin=0.3) == 4  # a weaker topic, same rule
-    assert relevance_cut([1.0], margin=0.3) == 1 and relevance_cut([], margin=0.3) == 0
 
 
 @pytest.mark.models
