@@ -126,20 +126,62 @@ def test_cancel_stops_between_themes(sample_settings: Settings) -> None:
         draft_related_work(lib, ExtractiveBackend(), WORK, progress=progress, stop=stop)
 
 
-@pytest.mark.models
-def test_a_narrow_topic_cites_its_papers_not_twelve(settings: Settings) -> None:
-    # A labelled topic with two papers in the library (bench/data): the draft used to be
-    # padded to max_papers with whatever came next. The cut is calibrated on the full
-    # re-ranking score, so this runs the whole pipeline on the sample file holding them.
+@pytest.fixture(scope="module")
+def first_sample_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """One sample file (119 papers) ingested with both models, once for the tests below: the
+    relevance judge is calibrated on the full re-ranking score, so they run the whole pipeline.
+    """
     from litreview.reading import sample_paths
+    from litreview.settings import load_settings
+    from tests.support.cli import CHEAP_PIPELINE
 
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LITREVIEW_HOME", str(tmp_path_factory.mktemp("first-file") / "home"))
+        patch.delenv("LITREVIEW_CONFIG", raising=False)
+        for key in CHEAP_PIPELINE:
+            patch.delenv(key, raising=False)
+        settings = load_settings()
+        with Library(settings) as lib:
+            lib.ingest([p for p in sample_paths() if p.name.startswith("001_")])
+        yield settings
+
+
+@pytest.mark.models
+def test_a_narrow_topic_cites_its_papers_not_twelve(first_sample_file: Settings) -> None:
+    # A labelled topic with two papers in the library (bench/data): the draft used to be
+    # padded to max_papers with whatever came next.
     topic = "fuzzing deep learning compilers by automatically generating valid DNN models as tests"
-    with Library(settings) as lib:
-        lib.ingest([p for p in sample_paths() if p.name.startswith("001_")])
+    with Library(first_sample_file) as lib:
         draft = draft_related_work(lib, ExtractiveBackend(), topic, max_papers=12)
     titles = [p.title for _, p in draft.papers]
     assert {t.split(":")[0] for t in titles} >= {"NNSmith", "NeuRI"}
     assert len(titles) <= 4, titles
+
+
+@pytest.mark.models
+def test_a_topic_ruling_out_a_use_leaves_out_the_papers_of_that_use(
+    first_sample_file: Settings,
+) -> None:
+    # Labelled topic q212: both its papers prune against an attacker. The search score alone
+    # (the cut before the relevance judge) also kept papers pruning for efficiency; the judge
+    # reads "rather than for efficiency" as ruled out, and weighs "security" and "defense"
+    # in each paper's own claims.
+    from litreview.review.relevance import SEARCH_SCORE_ONLY
+
+    topic = "Pruning used as a security defense rather than for efficiency"
+    with Library(first_sample_file) as lib:
+        judged = {
+            p.title.split(":")[0]
+            for _, p in draft_related_work(lib, ExtractiveBackend(), topic).papers
+        }
+        before = {
+            p.title.split(":")[0]
+            for _, p in draft_related_work(
+                lib, ExtractiveBackend(), topic, judge=SEARCH_SCORE_ONLY
+            ).papers
+        }
+    assert judged >= {"Adversarial Feature Map Pruning for Backdoor", "MACPruning"}
+    assert len(judged) < len(before), (judged, before)
 
 
 def test_model_paragraphs_report_dropped_citations_and_weak_support(
