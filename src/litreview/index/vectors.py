@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -136,15 +137,34 @@ def _server_client(chroma: ChromaSettings, config: Any) -> ClientAPI:
     return client
 
 
+#: Below this much free space, a failure inside the embedded store is taken for a full disk.
+NEARLY_FULL = 1 << 20
+
+
+def _nearly_full(where: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(where).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
 @contextmanager
-def _embedded(doing: str) -> Iterator[None]:
+def _embedded(doing: str, where: Path) -> Iterator[None]:
     """The embedded store's storage failures (chromadb wraps SQLite's words in its own
-    InternalError) as one line saying what to do; anything else goes on as it is."""
+    InternalError) as one line saying what to do; anything else goes on as it is.
+
+    Chroma does not always keep SQLite's words: a full disk met while it applies its
+    log comes out as "Error in compaction: Failed to apply logs to the metadata
+    segment". So any failure while the library's disk is all but full is said to be
+    the full disk, which is what the user can act on.
+    """
     try:
         yield
     except Exception as exc:
         text = str(exc)
-        if "disk is full" in text or "disk I/O" in text:
+        if "disk is full" in text or "disk I/O" in text or _nearly_full(where):
             raise VectorStoreError(
                 f"{doing}: the disk is full; free some space and run the command again "
                 "(nothing is lost: the next ingest resumes)"
@@ -199,7 +219,7 @@ class VectorStore:
         return (
             reaching(self._chroma, doing)
             if self._chroma.host
-            else _embedded(f"{self._home}: {doing}")
+            else _embedded(f"{self._home}: {doing}", self._home)
         )
 
     def count(self) -> int:
