@@ -39,6 +39,7 @@ SUITE = (
     "pdf_scale",
     "mpnet_int8 --texts 64 --rounds 1 --ingest 40",
     "token_compression",
+    "disk --papers 200",  # a 1,000-paper figure beside the code before: see its docstring
     "startup",
     "latency",
     "hnsw_beam",

@@ -206,3 +206,31 @@ def test_damaged_gzip_and_bad_lines_name_the_line(tmp_path: Path) -> None:
     empty.write_text("\n\n")
     with pytest.raises(LibraryFileError, match="file is empty"):
         read_file(empty)
+
+
+def test_jsonl_with_old_mac_line_ends_reads_every_record(tmp_path: Path) -> None:
+    # Files saved by old Mac software end lines with a lone \r: each is a line, and errors
+    # still name the right one; \r\n cut between two read blocks is one line end, not two.
+    from litreview.reading.readers.stream import raw_lines
+
+    rows = [json.dumps({"title": f"Paper {i}", "abstract": f"About graph {i}."}) for i in range(4)]
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes("\r".join(rows).encode() + b"\r")
+    assert [p.title for p in read_file(path).papers] == [f"Paper {i}" for i in range(4)]
+    bad = tmp_path / "bad-mac.jsonl"
+    bad.write_bytes(f"{rows[0]}\r\r{{not json\r".encode())
+    with pytest.raises(LibraryFileError, match="invalid JSON") as err:
+        read_file(bad)
+    assert err.value.line == 3
+
+    class Blocks:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read(self, n: int) -> bytes:
+            out, self.data = self.data[:n], self.data[n:]
+            return out
+
+    data = b"a\r\nb\rc\n\nd"
+    for size in range(1, len(data) + 1):  # every place a block can end
+        assert list(raw_lines(Blocks(data), size)) == [b"a", b"b", b"c", b"", b"d"]  # type: ignore[arg-type]

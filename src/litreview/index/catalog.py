@@ -15,6 +15,11 @@ whatever its title; a PDF's full text lives in ``pages`` (one row per page,
 page numbers kept) with its provenance in ``fulltext``, apart from the
 abstract so listing papers never loads whole PDFs. Catalogs written before
 these existed gain them on open (DOIs recovered from ``extra``).
+
+Abstracts are stored zlib-compressed (a BLOB; about half the bytes of the
+text, ~0.5 KB a paper): a TEXT value is an abstract stored before, read as
+it is, so the column's type is the format marker and old catalogs need no
+migration.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -257,7 +263,7 @@ class Catalog:
                         owns_text,
                         paper.title,
                         owns_text,
-                        paper.abstract,
+                        pack_text(paper.abstract),
                         json.dumps(authors),
                         new_year,
                         new_url,
@@ -771,10 +777,10 @@ class Catalog:
         paper in the library uses ("deep neural networks" in an ML library).
         """
         rows = self._rows(
-            "SELECT lower(title || ' ' || abstract) FROM papers ORDER BY paper_id LIMIT ?",
+            "SELECT title, abstract FROM papers ORDER BY paper_id LIMIT ?",
             (sample,),
         )
-        texts = [str(r[0]) for r in rows]
+        texts = [f"{r[0]} {unpack_text(r[1])}".lower() for r in rows]
         if not texts:
             return {p: 0.0 for p in phrases}
         return {p: sum(p.lower() in t for t in texts) / len(texts) for p in phrases}
@@ -793,13 +799,29 @@ _SELECT = (
 _SELECT_LEGACY = _SELECT.replace("doi, arxiv_id", "NULL, NULL")
 
 
+def pack_text(text: str) -> str | bytes:
+    """A text as the catalog stores it: zlib-compressed bytes, or the text itself when
+    compressing would not make it shorter (an empty or very short abstract)."""
+    raw = text.encode("utf-8")
+    packed = zlib.compress(raw, 9)
+    return packed if len(packed) < len(raw) else text
+
+
+def unpack_text(value: object) -> str:
+    """The text of a stored value: bytes are compressed (:func:`pack_text`), text is as
+    stored (catalogs written before compression, and short texts)."""
+    if isinstance(value, bytes):
+        return zlib.decompress(value).decode("utf-8")
+    return str(value)
+
+
 def _described(paper: Paper) -> tuple[object, ...]:
     """The ``papers`` columns that describe a paper (id to extra), in table order: one
     place for a new ingest's row and a server member's copy of it."""
     return (
         paper.paper_id,
         paper.title,
-        paper.abstract,
+        pack_text(paper.abstract),
         json.dumps(list(paper.authors)),
         paper.year,
         paper.url,
@@ -814,7 +836,7 @@ def _to_paper(row: tuple[object, ...]) -> Paper:
     return Paper(
         paper_id=str(pid),
         title=str(title),
-        abstract=str(abstract),
+        abstract=unpack_text(abstract),
         authors=tuple(json.loads(str(authors))),
         year=None if year is None else int(str(year)),
         url=None if url is None else str(url),

@@ -18,8 +18,10 @@ fixed random orthogonal matrix and quantised to 2 bits a dimension plus a
 float16 correction per token, 98 bytes instead of int8's 384, with the same
 hard-set retrieval (``bench/token_compression.py``, figures in the README);
 and only for content tokens: special tokens, punctuation and stop words
-never decide a match and are 40% of an abstract. Document frequencies, which weight the
-query's tokens (IDF), are counted over every token of each paper.
+never decide a match and are 40% of an abstract; and a token nearly identical
+to one already kept in its chunk is left out (``Codec.merge``). Document
+frequencies, which weight the query's tokens (IDF), are counted over every
+token of each paper. The distinct token ids kept for them are two bytes each.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS paper_tokens (
     paper_id   TEXT PRIMARY KEY,
     vectors    BLOB NOT NULL,  -- int8 rows of all chunks, one after another
     chunk_rows BLOB NOT NULL,  -- int32 row count of each chunk
-    token_ids  BLOB NOT NULL   -- int32 distinct token ids of the whole paper (for IDF)
+    token_ids  BLOB NOT NULL   -- distinct token ids of the whole paper (for IDF): see IDS
 );
 CREATE TABLE IF NOT EXISTS token_df (token INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS codec_params (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -55,6 +57,12 @@ SCALE = 127.0
 # few outlier dimensions, so one fixed quantiser fits every token and no codebook is trained.
 GAUSSIAN_STEP = {1: 1.596, 2: 0.9957, 4: 0.3352}
 ROTATION_SEED = 20261128
+# The distinct token ids of a paper are stored as uint16 (MiniLM's vocabulary has 30,522
+# wordpieces); stores made before the layout was recorded hold int32 and are read as such.
+# A shared server's records always carry int32 (:meth:`TokenStore.raw`), whatever the layout.
+IDS_KEY = "token_ids"
+IDS = "uint16"
+OLD_IDS = "int32"
 
 
 @dataclass(frozen=True)
@@ -134,8 +142,13 @@ class Codec:
 # sample, same seed) lost hard multi-paper R@5 0.890 -> 0.858 (late alone 0.845 -> 0.801),
 # beyond issue 11's 0.005, so quality keeps 2 bits. A store written with 1 bit (a library made
 # while it was the default) is kept as it is (:func:`codec_of_store`).
-DEFAULT_CODEC = Codec(bits=2)
-KEPT_CODECS = (Codec(bits=1), Codec(bits=2))
+# Fewer rows instead: within a chunk, a content token at cosine >= 0.95 to one already kept
+# (mostly the same word repeated in a like context) is not stored, 6% of the rows of real
+# abstracts; MaxSim then matches its twin, which scores within ~0.05 of it at worst. (At 0.9,
+# 20% of rows, bench.token_compression lost one target of hard multi-paper R@5.) Rows are read
+# the same way whatever the merge, so a plain 2-bit store is kept and read as it is.
+DEFAULT_CODEC = Codec(bits=2, merge=0.95)
+KEPT_CODECS = (Codec(bits=1), Codec(bits=2), Codec(bits=2, merge=0.95))
 
 
 def codec_of_store(path: Path, model_id: str) -> Codec:
@@ -242,6 +255,9 @@ class TokenStore(ModelStore):
     """Per-paper content-token vectors and the library's token document frequencies."""
 
     TABLE = "paper_tokens"
+    # A paper's codes are one blob of ~14 KB: with 4 KB pages its last overflow page was
+    # half empty on average (~0.6 KB a paper at 1,000 real papers); 1 KB pages waste less.
+    PAGE_SIZE = 1024
 
     def __init__(self, path: Path, model_id: str, codec: Codec = DEFAULT_CODEC) -> None:
         # The codec is part of the store's identity: a store written in another format
@@ -258,6 +274,13 @@ class TokenStore(ModelStore):
         except sqlite3.OperationalError:
             row = None
         self.readable = row is not None and row[0] == identity
+        self._ids = np.dtype(self.layout(IDS_KEY, IDS, OLD_IDS))
+
+    def _ids_blob(self, ids: np.ndarray) -> bytes:
+        """Distinct token ids as this store keeps them."""
+        if len(ids) and int(ids.max()) > np.iinfo(self._ids).max:
+            raise ValueError(f"token id {int(ids.max())} does not fit the store's {self._ids}")
+        return ids.astype(self._ids).tobytes()
 
     def _rotation_for(self, dim: int) -> np.ndarray | None:
         """The store's rotation, made (and saved) the first time rows of ``dim`` are written.
@@ -298,7 +321,7 @@ class TokenStore(ModelStore):
                 unique = unique.astype(np.int32)
                 db.execute(
                     "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)",
-                    (paper_id, quantised, sizes.tobytes(), unique.tobytes()),
+                    (paper_id, quantised, sizes.tobytes(), self._ids_blob(unique)),
                 )
                 db.executemany(
                     "INSERT INTO token_df VALUES (?, 1) "
@@ -314,29 +337,37 @@ class TokenStore(ModelStore):
 
     # -- copying rows as they are stored (a shared server's records) ---------------
     def raw(self, paper_ids: list[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
-        """Each paper's stored rows as bytes: (codes, rows per chunk, distinct token ids)."""
+        """Each paper's stored rows as bytes: (codes, rows per chunk, distinct token ids as
+        int32, the exchanged form whatever this store's own layout)."""
         query = (
             "SELECT paper_id, vectors, chunk_rows, token_ids FROM paper_tokens "
             "WHERE paper_id IN ({marks})"
         )
         with self._lock:
             return {
-                str(r[0]): (bytes(r[1]), bytes(r[2]), bytes(r[3]))
+                str(r[0]): (
+                    bytes(r[1]),
+                    bytes(r[2]),
+                    np.frombuffer(r[3], dtype=self._ids).astype(np.int32).tobytes(),
+                )
                 for r in rows_for_ids(self._db, query, paper_ids)
             }
 
     def put_raw(self, papers: dict[str, tuple[bytes, bytes, bytes]]) -> None:
-        """Store rows another store encoded (same codec, same rotation), keeping IDF counts."""
+        """Store rows another store encoded (same codec, same rotation), keeping IDF counts;
+        the distinct token ids come as int32 (:meth:`raw`)."""
         with self._writing() as db:
             for paper_id, (codes, sizes, unique) in papers.items():
                 self._remove(paper_id)
+                ids = np.frombuffer(unique, dtype=np.int32)
                 db.execute(
-                    "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)", (paper_id, codes, sizes, unique)
+                    "INSERT INTO paper_tokens VALUES (?, ?, ?, ?)",
+                    (paper_id, codes, sizes, self._ids_blob(ids)),
                 )
                 db.executemany(
                     "INSERT INTO token_df VALUES (?, 1) "
                     "ON CONFLICT(token) DO UPDATE SET df = df + 1",
-                    [(int(t),) for t in np.frombuffer(unique, dtype=np.int32)],
+                    [(int(t),) for t in ids],
                 )
 
     def rotation_bytes(self, dim: int) -> bytes | None:
@@ -367,7 +398,7 @@ class TokenStore(ModelStore):
         ).fetchone()
         if row is None:
             return
-        old = np.frombuffer(row[0], dtype=np.int32)
+        old = np.frombuffer(row[0], dtype=self._ids)
         self._db.executemany(
             "UPDATE token_df SET df = df - 1 WHERE token = ?", [(int(t),) for t in old]
         )

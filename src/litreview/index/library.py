@@ -208,7 +208,9 @@ class Library:
         from litreview.index.ingest import ingest
 
         try:
-            return ingest(self._stores, paths, progress, stop, options)
+            report = ingest(self._stores, paths, progress, stop, options)
+            self._stores.compact()
+            return report
         finally:
             self._reconciled = True  # ingest reconciles first
             self.__dict__.pop("_retriever", None)

@@ -28,12 +28,14 @@ class ReadOnlyLibrary(LitreviewError):
     """The library folder cannot be written: reading works, changing it does not."""
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+def connect(path: Path, page_size: int | None = None) -> tuple[sqlite3.Connection, bool]:
     """Open a store file; returns the connection and whether it can be written.
 
     In a folder that cannot be written (a read-only mount, a backup, a
     colleague's library) the file is opened immutable, so listing and searching
     still work: WAL mode would otherwise need to create its -shm file and fail.
+    ``page_size`` applies to a file created now (an existing one keeps its own):
+    a store of blobs a few pages long wastes half a page per blob on average.
     """
     folder = path.parent
     if folder.exists() and not os.access(folder, os.W_OK):
@@ -51,7 +53,10 @@ def connect(path: Path) -> tuple[sqlite3.Connection, bool]:
         )
         return db, False
     folder.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    if new and page_size:  # only before the first write (WAL mode fixes it)
+        db.execute(f"PRAGMA page_size={int(page_size)}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     return db, True
@@ -73,21 +78,23 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def open_model_store(
-    path: Path, schema: str, model_id: str, tables: Sequence[str]
+    path: Path, schema: str, model_id: str, tables: Sequence[str], page_size: int | None = None
 ) -> sqlite3.Connection:
     """Open (creating) a store; if its vectors are another model's, empty ``tables`` first.
 
     Vectors of another model cannot be compared with this one's; the library
     then finds every paper missing from the store and re-embeds it.
     """
-    db, writable = connect(path)
+    db, writable = connect(path, page_size)
     if not writable:
         return db
     db.executescript(schema)
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
     if row is None or row[0] != model_id:
+        # The rows' layout (see ModelStore.layout) goes with them: an emptied store takes today's.
         clear = "".join(f"DELETE FROM {table};" for table in tables)
+        clear += "DELETE FROM meta WHERE key != 'model';"
         db.executescript(f"BEGIN IMMEDIATE; {clear} COMMIT;")
         db.execute(
             "INSERT INTO meta VALUES ('model', ?) "
@@ -95,6 +102,32 @@ def open_model_store(
             (model_id,),
         )
     return db
+
+
+def free_share(db: sqlite3.Connection) -> float:
+    """The share of a database file that is free pages (rows deleted, file not shrunk)."""
+    pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+    free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
+    return free / pages if pages else 0.0
+
+
+# A file is rewritten (VACUUM) after an ingest when at least this share of it is free pages:
+# below that, the next writes reuse them anyway and rewriting costs more than it gives back.
+SPARSE = 0.2
+
+
+def vacuum_if_sparse(db: sqlite3.Connection, share: float = SPARSE) -> bool:
+    """Give free pages back to the disk when they are ``share`` of the file or more.
+
+    Why after an ingest: a re-ingest replaces rows, and Chroma's own queue of
+    new vectors is emptied into its index every thousand chunks, leaving the
+    pages it used free; at 1,000 papers that was about 2 KB of every paper's
+    disk. ``db`` must be outside any transaction; returns whether it ran.
+    """
+    if free_share(db) < share:
+        return False
+    db.execute("VACUUM")
+    return True
 
 
 def rows_for_ids(db: sqlite3.Connection, query: str, ids: Sequence[str]) -> Iterator[Any]:
@@ -108,15 +141,48 @@ class ModelStore:
     """One model's per-paper rows in their own SQLite file (``TABLE`` keyed by paper_id)."""
 
     TABLE = ""
+    PAGE_SIZE: int | None = None  # for a file created now; None keeps SQLite's default
 
     def __init__(self, path: Path, schema: str, model_id: str, tables: Sequence[str]) -> None:
         self.path = path
         self.identity = model_id  # whose vectors these are: a shared server's records name it
         self._lock = threading.Lock()
-        self._db = open_model_store(path, schema, model_id, tables)
+        self._db = open_model_store(path, schema, model_id, tables, self.PAGE_SIZE)
 
     def close(self) -> None:
         self._db.close()
+
+    def layout(self, key: str, new: str, old: str) -> str:
+        """How this store's rows are laid out, under ``key`` in its meta table.
+
+        A store that says nothing and already has rows was written before the
+        layout was recorded: it is ``old`` and stays readable as it is. An
+        empty store (new, or emptied for another model) takes ``new``. A
+        read-only store is read as it says.
+        """
+        with self._lock:
+            try:
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            except sqlite3.OperationalError:  # a read-only store made before meta existed
+                return old
+            if row is not None:
+                return str(row[0])
+            empty = self._db.execute(f"SELECT 1 FROM {self.TABLE} LIMIT 1").fetchone() is None
+            chosen = new if empty else old
+            try:  # another process opening the same new store may have recorded it first
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (key, chosen))
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            except sqlite3.OperationalError:  # read-only (immutable) file: nothing recorded
+                return chosen
+            return str(row[0])
+
+    def compact(self) -> bool:
+        """Give the file's free pages back to the disk if many (:func:`vacuum_if_sparse`)."""
+        with self._lock:
+            try:
+                return vacuum_if_sparse(self._db)
+            except sqlite3.OperationalError:  # read-only, or busy in another process
+                return False
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:

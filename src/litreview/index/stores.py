@@ -268,6 +268,23 @@ class Stores:
                 self.reranker.table.remove_papers(paper_ids)
             return self.catalog.remove(paper_ids)
 
+    def compact(self) -> list[str]:
+        """After an ingest: rewrite the stores whose files are mostly free pages; their names.
+
+        Deleted rows (a re-ingest's replaced papers, Chroma's emptied queue) leave
+        free pages that SQLite keeps; rewriting gives them back to the disk.
+        """
+        done: list[str] = []
+        with self.lock:
+            if "vectors" in self.__dict__ and self.vectors.compact():
+                done.append("chunks")
+            if "tokens" in self.__dict__ and self.tokens.compact():
+                done.append("tokens")
+            reranker = self.__dict__.get("reranker")
+            if reranker is not None and reranker.table.compact():
+                done.append("reranker")
+        return done
+
     def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
         """Rebuild BM25 if the catalog moved on since it was built (or it is damaged)."""
         revision = self.catalog.revision

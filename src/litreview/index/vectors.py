@@ -195,6 +195,7 @@ class VectorStore:
         chroma = settings.chroma
         self._chroma = chroma
         self._home = settings.home
+        self._path = settings.chroma_path
         # The embedded store lives inside the data directory, so it is named by
         # role, not by path: a copied, moved or restored library is the same store.
         where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
@@ -221,6 +222,29 @@ class VectorStore:
             if self._chroma.host
             else _embedded(f"{self._home}: {doing}", self._home)
         )
+
+    def compact(self) -> bool:
+        """Give the embedded store's free SQLite pages back to the disk, if they are many.
+
+        Chroma keeps new vectors in a queue table in its SQLite file until its
+        HNSW index takes them (every 1,000), then deletes them: the file keeps
+        the pages (about 2 KB a paper at 1,000 papers). A server manages its own
+        files. Returns whether the file was rewritten.
+        """
+        import sqlite3
+
+        from litreview.index.sqlite_store import vacuum_if_sparse
+
+        path = self._path / "chroma.sqlite3"
+        if self._chroma.host or not path.exists():
+            return False
+        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+            return vacuum_if_sparse(db)
+        except sqlite3.Error:  # busy (another process) or read-only: next time
+            return False
+        finally:
+            db.close()
 
     def count(self) -> int:
         with self._reaching("counting chunks"):

@@ -6,11 +6,14 @@ it), a copy with line ends normalised and the list of lines, all at once:
 several hundred megabytes before a paper was built. Line by line, only the
 papers read so far are kept, and a ``.gz`` file is decompressed as it is
 read. The file is still validated completely before anything is returned.
+A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (files saved by old Mac
+software), as Python's text mode would split them.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,8 @@ from typing import IO
 from litreview.reading.errors import LibraryFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
+LINE_END = re.compile(rb"\r\n|\r|\n")
+BLOCK = 1 << 16
 
 
 def inner_suffix(path: Path) -> str:
@@ -53,13 +58,32 @@ def read_gz_text(path: Path) -> bytes:
             raise LibraryFileError(path, f"not a readable gzip file ({exc})") from exc
 
 
+def raw_lines(stream: IO[bytes], block: int = BLOCK) -> Iterator[bytes]:
+    """The stream's lines without their ends, split at ``\n``, ``\r\n`` or ``\r``.
+
+    Read a block at a time (iterating a binary file splits at ``\n`` only, so a
+    ``\r``-only file was one line); a ``\r\n`` cut between two blocks is one end.
+    """
+    pending = b""
+    after_cr = False  # the last block ended with \r: a \n opening the next one ends nothing
+    while data := stream.read(block):
+        if after_cr and data.startswith(b"\n"):
+            data = data[1:]
+        after_cr = data.endswith(b"\r")
+        pending += data
+        *lines, pending = LINE_END.split(pending)
+        yield from lines
+    if pending:
+        yield pending
+
+
 def text_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, decoded as UTF-8; errors name their line."""
     any_text = False
     with open_binary(path) as stream:
         number = 0
         try:
-            for number, raw in enumerate(stream, start=1):
+            for number, raw in enumerate(raw_lines(stream), start=1):
                 if number == 1:
                     raw = raw.removeprefix(b"\xef\xbb\xbf")
                     if b"\x00" in raw[:8192]:
@@ -72,7 +96,6 @@ def text_lines(path: Path) -> Iterator[tuple[int, str]]:
                         f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8",
                         number,
                     ) from exc
-                line = line.rstrip("\r\n")
                 if line.strip():
                     any_text = True
                 yield number, line

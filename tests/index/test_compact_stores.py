@@ -1,0 +1,166 @@
+"""Compact stores (issue 11): fewer bytes a paper, and stores written before still read.
+
+Each store records its rows' layout (a key in its meta table, or the column's
+type in the catalog); a store written before says nothing and is read the old
+way. The "old" stores here are written as the code before wrote them: the same
+rows, in the old layout, without the key.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from litreview.encoders.minilm import TokenVectors
+from litreview.index.catalog import Catalog
+from litreview.index.late import DEFAULT_CODEC, Codec, TokenStore, codec_of_store
+from litreview.index.reranker import VectorTable
+from litreview.index.sqlite_store import free_share, vacuum_if_sparse
+from litreview.reading.paper import Paper
+
+DIM = 384
+
+
+def unit(n: int, seed: int, dim: int = DIM) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def chunk(names: list[str], vectors: np.ndarray, first_id: int = 2000) -> TokenVectors:
+    ids = np.arange(first_id, first_id + len(names), dtype=np.int32)
+    return TokenVectors(ids, tuple(names), vectors)
+
+
+def make_old_token_store(path: Path, papers: dict[str, list[TokenVectors]]) -> None:
+    """A 2-bit store as the code before wrote it: int32 token ids, no layout key, 4 KB pages."""
+    store = TokenStore(path, "m1", Codec(bits=2))
+    store.replace_papers(papers)
+    with store._writing() as db:
+        for pid, blob in db.execute("SELECT paper_id, token_ids FROM paper_tokens").fetchall():
+            ids = np.frombuffer(blob, dtype=np.uint16).astype(np.int32).tobytes()
+            db.execute("UPDATE paper_tokens SET token_ids = ? WHERE paper_id = ?", (ids, pid))
+        db.execute("DELETE FROM meta WHERE key = 'token_ids'")
+    store.close()
+
+
+def test_an_old_token_store_still_reads_scores_and_forgets(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.sqlite3"
+    papers = {f"p{n}": [chunk([f"w{i}" for i in range(12)], unit(12, n))] for n in range(3)}
+    make_old_token_store(path, papers)
+    assert codec_of_store(path, "m1") == Codec(bits=2)  # kept: no re-embedding
+    old = TokenStore(path, "m1", codec_of_store(path, "m1"))
+    assert old.readable and old.count() == 3
+    query = chunk([f"w{i}" for i in range(4)], papers["p1"][0].vectors[:4])
+    scores = old.score(query, list(papers))
+    assert scores is not None and max(scores, key=scores.__getitem__) == "p1"
+    # The distinct ids still read as int32: the shared server's copy and the IDF counts agree.
+    _, _, ids = old.raw(["p1"])["p1"]
+    assert np.array_equal(np.frombuffer(ids, np.int32), np.arange(2000, 2012))
+    old.replace_papers({"p3": [chunk(["w0"], unit(1, 9))]})  # new rows in the store's layout
+    old.remove_papers(["p0", "p1", "p2"])
+    assert dict(old._db.execute("SELECT token, df FROM token_df").fetchall()) == {2000: 1}
+    assert old._db.execute("SELECT value FROM meta WHERE key = 'token_ids'").fetchone() == (
+        "int32",
+    )
+
+
+def test_a_new_token_store_keeps_ids_in_two_bytes_and_small_pages(tmp_path: Path) -> None:
+    store = TokenStore(tmp_path / "tokens.sqlite3", "m1")
+    store.replace_papers({"a": [chunk(["x", "y", "z"], unit(3, 1))]})
+    blob = store._db.execute("SELECT token_ids FROM paper_tokens").fetchone()[0]
+    assert len(blob) == 3 * 2
+    assert store._db.execute("PRAGMA page_size").fetchone()[0] == TokenStore.PAGE_SIZE == 1024
+    _, _, ids = store.raw(["a"])["a"]  # what a shared server receives is int32, as before
+    assert np.frombuffer(ids, np.int32).tolist() == [2000, 2001, 2002]
+    other = TokenStore(tmp_path / "other.sqlite3", "m1")
+    other.put_raw(store.raw(["a"]))
+    assert other.raw(["a"]) == store.raw(["a"])
+
+
+def test_pruning_keeps_content_tokens_and_one_of_near_twins(tmp_path: Path) -> None:
+    # [CLS]/[SEP], punctuation and stop words are never stored; within a chunk, a token at
+    # cosine >= 0.95 to one already kept (the word repeated in a like context) is not either,
+    # but a different word, or the same word in another sense (cosine < 0.95), is.
+    base = unit(4, 3)
+    twin = base[1] + 0.05 * base[2]
+    other_sense = base[1] + 0.6 * base[3]
+    rows = np.vstack(
+        [unit(1, 5), base[0], unit(1, 6), base[1], base[2], twin, other_sense, unit(1, 7)]
+    )
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    names = ["[CLS]", "backdoor", "the", "trigger", "model", "trigger", "trigger", "[SEP]"]
+    assert float(rows[5] @ rows[3]) >= 0.95 > float(rows[6] @ rows[3])
+    assert DEFAULT_CODEC.merge == 0.95
+    store = TokenStore(tmp_path / "tokens.sqlite3", "m1")
+    store.replace_papers({"a": [chunk(names, rows)]})
+    sizes = store._db.execute("SELECT chunk_rows FROM paper_tokens").fetchone()[0]
+    assert np.frombuffer(sizes, np.int32).tolist() == [4]  # backdoor, trigger, model, trigger'
+    stored, _ = DEFAULT_CODEC.decode(
+        store._db.execute("SELECT vectors FROM paper_tokens").fetchone()[0], 4, DIM
+    )
+    rotation = store._rotation_for(DIM)
+    assert rotation is not None
+    expected = DEFAULT_CODEC.encode(rows[[1, 3, 4, 6]], rotation)
+    assert np.array_equal(stored, DEFAULT_CODEC.decode(expected, 4, DIM)[0])
+    # The dropped twin is still matched (by the kept one) nearly as well as stored exactly.
+    query = chunk(["trigger"], rows[5:6])
+    score = store.score(query, ["a"])
+    assert score is not None and score["a"] > 0.9
+
+
+def test_an_old_float16_rerank_table_still_reads_and_a_new_one_is_int8(tmp_path: Path) -> None:
+    vectors = unit(3, 4, dim=768)
+    old_path = tmp_path / "old.sqlite3"
+    table = VectorTable(old_path, "mpnet")  # as the code before wrote it: float16, no layout key
+    table._db.execute("DELETE FROM meta WHERE key = 'rows'")
+    table._db.execute("INSERT INTO paper_vectors VALUES ('a', ?)", (vectors.astype(np.float16),))
+    table.close()
+    old = VectorTable(old_path, "mpnet")
+    assert old.rows == "float16"
+    assert np.allclose(old.get(["a"])["a"], vectors, atol=1e-3)
+    new = VectorTable(tmp_path / "new.sqlite3", "mpnet")
+    new.replace_papers({"a": vectors})
+    assert new.rows == "int8"
+    blob = new._db.execute("SELECT vectors FROM paper_vectors").fetchone()[0]
+    assert len(blob) == 3 * (768 + 4)  # half of float16's 3 * 1536
+    query = unit(1, 8, dim=768)[0]
+    assert np.abs(new.get(["a"])["a"] @ query - vectors @ query).max() < 2e-3
+    # Rows from a shared server come flat, as float16 bytes read back: stored the same.
+    new.replace_papers({"b": np.frombuffer(vectors.astype(np.float16).tobytes(), np.float16)})
+    assert np.allclose(new.get(["b"])["b"], vectors, atol=2e-3)
+
+
+def test_an_old_catalog_abstract_reads_and_new_ones_are_compressed(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    catalog = Catalog(path)
+    text = "We study backdoor triggers in language models. " * 8
+    catalog.upsert([Paper("a", "New paper", text), Paper("b", "Old paper", "placeholder")])
+    with catalog.transaction() as db:  # b as the code before stored it: plain text
+        db.execute("UPDATE papers SET abstract = ? WHERE paper_id = 'b'", ("Older text.",))
+    stored = dict(catalog._db.execute("SELECT paper_id, abstract FROM papers").fetchall())
+    assert isinstance(stored["a"], bytes) and len(stored["a"]) < len(text) / 3
+    assert zlib.decompress(stored["a"]).decode() == text
+    got = catalog.get(["a", "b"])
+    assert got["a"].abstract == text and got["b"].abstract == "Older text."
+    assert catalog.phrase_share(["backdoor triggers", "older text"]) == {
+        "backdoor triggers": 0.5,
+        "older text": 0.5,
+    }
+    catalog.close()
+
+
+def test_free_pages_are_given_back_only_when_they_are_many(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")
+    db.executemany("INSERT INTO t VALUES (?, ?)", [(i, bytes(3000)) for i in range(200)])
+    db.execute("DELETE FROM t WHERE k < 20")
+    assert free_share(db) < 0.2 and not vacuum_if_sparse(db)
+    db.execute("DELETE FROM t WHERE k < 150")
+    size = path.stat().st_size
+    assert vacuum_if_sparse(db) and free_share(db) == 0.0
+    assert path.stat().st_size < size / 3
+    db.close()
