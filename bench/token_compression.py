@@ -33,6 +33,7 @@ CODECS = [
     Codec(bits=8),  # before: int8, every content token
     Codec(bits=4),
     Codec(bits=2),
+    Codec(bits=2, merge=0.95),  # the default since 2026-11-29 (issue 11: disk)
     Codec(bits=2, merge=0.9),
     Codec(bits=1),
     Codec(bits=1, merge=0.9),

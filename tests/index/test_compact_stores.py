@@ -20,6 +20,7 @@ from litreview.index.late import DEFAULT_CODEC, Codec, TokenStore, codec_of_stor
 from litreview.index.reranker import VectorTable
 from litreview.index.sqlite_store import free_share, vacuum_if_sparse
 from litreview.reading.paper import Paper
+from litreview.settings import Settings
 
 DIM = 384
 
@@ -50,7 +51,8 @@ def test_an_old_token_store_still_reads_scores_and_forgets(tmp_path: Path) -> No
     path = tmp_path / "tokens.sqlite3"
     papers = {f"p{n}": [chunk([f"w{i}" for i in range(12)], unit(12, n))] for n in range(3)}
     make_old_token_store(path, papers)
-    assert codec_of_store(path, "m1") == Codec(bits=2)  # kept: no re-embedding
+    # Kept, no re-embedding: the same format ("rot2"); its new papers are merged (read alike).
+    assert codec_of_store(path, "m1") == DEFAULT_CODEC
     old = TokenStore(path, "m1", codec_of_store(path, "m1"))
     assert old.readable and old.count() == 3
     query = chunk([f"w{i}" for i in range(4)], papers["p1"][0].vectors[:4])
@@ -164,3 +166,25 @@ def test_free_pages_are_given_back_only_when_they_are_many(tmp_path: Path) -> No
     assert vacuum_if_sparse(db) and free_share(db) == 0.0
     assert path.stat().st_size < size / 3
     db.close()
+
+
+def test_the_embedded_chunk_store_gives_back_its_free_pages_and_still_answers(
+    settings: Settings,
+) -> None:
+    # Chroma keeps new vectors in a queue table until its HNSW index takes them (every 1,000),
+    # then deletes them and keeps the pages. compact() rewrites the file under the open client.
+    from litreview.index.vectors import Chunk, VectorStore
+
+    store = VectorStore(settings)
+    vectors = unit(1100, 11)
+    for start in range(0, 1100, 100):
+        ids = range(start, start + 100)
+        store.replace_papers([Chunk(f"p{i}:0", f"p{i}", "", 0) for i in ids], vectors[start:][:100])
+    path = settings.chroma_path / "chroma.sqlite3"
+    size = path.stat().st_size
+    assert store.compact()
+    assert path.stat().st_size < 0.8 * size and not store.compact()  # nothing left to give
+    hits = store.query(vectors[1050], 3)
+    assert hits[0].paper_id == "p1050" and store.count() == 1100
+    store.replace_papers([Chunk("q:0", "q", "", 0)], unit(1, 12))  # still writable
+    assert store.count() == 1101

@@ -246,7 +246,8 @@ def test_a_one_bit_store_is_kept_and_a_new_one_is_two_bit(tmp_path: Path) -> Non
     from litreview.index.late import codec_of_store
 
     path = tmp_path / "t.sqlite3"
-    assert codec_of_store(path, "m1") == DEFAULT_CODEC == Codec(bits=2)  # a new library
+    assert codec_of_store(path, "m1") == DEFAULT_CODEC == Codec(bits=2, merge=0.95)  # a new one
+    assert DEFAULT_CODEC.format == "rot2"  # what stores and a shared library record
     paper = {"a": [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"], dim=8)]}
     TokenStore(path, "m1", Codec(bits=1)).replace_papers(paper)  # written while 1 bit was default
     kept = codec_of_store(path, "m1")

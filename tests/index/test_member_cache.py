@@ -95,11 +95,13 @@ def test_papers_the_server_lost_go_back_to_pending(
 
 
 def test_members_follow_the_token_format_of_the_first_writer(server: ServerCollections) -> None:
-    from litreview.index.late import Codec
+    from litreview.index.late import DEFAULT_CODEC, Codec
     from litreview.index.member_cache import UnknownTokenFormat, agreed_codec
 
-    assert agreed_codec(server, Codec(bits=2)) == Codec(bits=2)
-    assert agreed_codec(server, Codec(bits=1)) == Codec(bits=2), "the library's, not mine"
+    # The format is agreed on ("rot2"), not the write policy: merged rows read as any others.
+    assert agreed_codec(server, Codec(bits=2)) == DEFAULT_CODEC
+    assert server.put_param("token-codec", b"x") == b"rot2"
+    assert agreed_codec(server, Codec(bits=1)) == DEFAULT_CODEC, "the library's, not mine"
     server.params.upsert(
         ids=["token-codec"], embeddings=[[1.0, 0.0]], metadatas=[{"value": "cm90Mw=="}]
     )

@@ -77,16 +77,22 @@ class Codec:
     rows un-rotated, so scoring costs one small matrix product more.
     ``merge``: within a chunk, a token whose vector has cosine at least this
     to one already kept is not stored (repeated words in one context); MaxSim
-    takes the best match anyway, so the kept twin answers for it.
+    takes the best match anyway, so the kept twin answers for it. It decides
+    which rows are written, not how, so it is no part of the stored format.
     """
 
     bits: int = 8
     merge: float | None = None
 
     @property
+    def format(self) -> str:
+        """How rows are stored: the store's (and a shared library's) format marker."""
+        return "int8" if self.bits == 8 else f"rot{self.bits}"
+
+    @property
     def name(self) -> str:
-        base = "int8" if self.bits == 8 else f"rot{self.bits}"
-        return base if self.merge is None else f"{base}-merge{self.merge:g}"
+        """The format and the write policy (benchmark labels)."""
+        return self.format if self.merge is None else f"{self.format}-merge{self.merge:g}"
 
     def row_bytes(self, dim: int) -> int:
         return dim if self.bits == 8 else -(-dim * self.bits // 8) + 2
@@ -146,9 +152,10 @@ class Codec:
 # (mostly the same word repeated in a like context) is not stored, 6% of the rows of real
 # abstracts; MaxSim then matches its twin, which scores within ~0.05 of it at worst. (At 0.9,
 # 20% of rows, bench.token_compression lost one target of hard multi-paper R@5.) Rows are read
-# the same way whatever the merge, so a plain 2-bit store is kept and read as it is.
+# the same way whatever the merge (the format is "rot2" either way), so a 2-bit store written
+# before is kept as it is, and its new papers are merged.
 DEFAULT_CODEC = Codec(bits=2, merge=0.95)
-KEPT_CODECS = (Codec(bits=1), Codec(bits=2), Codec(bits=2, merge=0.95))
+KEPT_CODECS = (Codec(bits=1), DEFAULT_CODEC)
 
 
 def codec_of_store(path: Path, model_id: str) -> Codec:
@@ -164,7 +171,7 @@ def codec_of_store(path: Path, model_id: str) -> Codec:
     except sqlite3.Error:
         return DEFAULT_CODEC
     for codec in KEPT_CODECS:
-        if row is not None and row[0] == f"{model_id}#tokens-{codec.name}":
+        if row is not None and row[0] == f"{model_id}#tokens-{codec.format}":
             return codec
     return DEFAULT_CODEC
 
@@ -262,7 +269,7 @@ class TokenStore(ModelStore):
     def __init__(self, path: Path, model_id: str, codec: Codec = DEFAULT_CODEC) -> None:
         # The codec is part of the store's identity: a store written in another format
         # (an older version's int8 rows) is emptied, and the library re-queues its papers.
-        identity = f"{model_id}#tokens-{codec.name}"
+        identity = f"{model_id}#tokens-{codec.format}"
         super().__init__(path, SCHEMA, identity, ("paper_tokens", "token_df"))
         self.codec = codec
         self._stop_words = _stop_words()

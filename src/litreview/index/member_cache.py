@@ -72,9 +72,9 @@ def agreed_codec(server: ServerCollections, mine: Codec) -> Codec:
     would re-embed the other's papers, in turn), so a member whose own store
     has another format starts it over in the library's (and pulls again).
     """
-    name = server.put_param("token-codec", mine.name.encode()).decode()
+    name = server.put_param("token-codec", mine.format.encode()).decode()
     for codec in KEPT_CODECS:
-        if codec.name == name:
+        if codec.format == name:
             return codec
     raise UnknownTokenFormat(
         f"the shared library on {server.chroma.address} stores token vectors as {name!r}, "

@@ -238,7 +238,7 @@ class VectorStore:
         path = self._path / "chroma.sqlite3"
         if self._chroma.host or not path.exists():
             return False
-        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        db = sqlite3.connect(path, timeout=2, isolation_level=None)  # busy elsewhere: next time
         try:
             return vacuum_if_sparse(db)
         except sqlite3.Error:  # busy (another process) or read-only: next time
