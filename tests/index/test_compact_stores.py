@@ -188,3 +188,17 @@ def test_the_embedded_chunk_store_gives_back_its_free_pages_and_still_answers(
     assert hits[0].paper_id == "p1050" and store.count() == 1100
     store.replace_papers([Chunk("q:0", "q", "", 0)], unit(1, 12))  # still writable
     assert store.count() == 1101
+
+
+def test_after_an_ingest_only_stores_with_many_free_pages_are_rewritten(
+    settings: Settings,
+) -> None:
+    from litreview.index.stores import Stores
+
+    stores = Stores(settings)  # (the store also holds its 590 KB rotation)
+    papers = {f"p{n}": [chunk([f"w{i}" for i in range(40)], unit(40, n))] for n in range(200)}
+    stores.tokens.replace_papers(papers)
+    assert stores.compact() == []  # nothing freed: nothing rewritten
+    stores.tokens.remove_papers([f"p{n}" for n in range(180)])
+    assert stores.compact() == ["tokens"] and stores.tokens.count() == 20
+    stores.close()

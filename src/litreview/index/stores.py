@@ -269,10 +269,11 @@ class Stores:
             return self.catalog.remove(paper_ids)
 
     def compact(self) -> list[str]:
-        """After an ingest: rewrite the stores whose files are mostly free pages; their names.
+        """After an ingest: rewrite the stores whose files are a fifth or more free pages.
 
         Deleted rows (a re-ingest's replaced papers, Chroma's emptied queue) leave
-        free pages that SQLite keeps; rewriting gives them back to the disk.
+        free pages that SQLite keeps; rewriting gives them back to the disk. Returns the
+        names of the stores rewritten.
         """
         done: list[str] = []
         with self.lock:
