@@ -202,3 +202,18 @@ def test_after_an_ingest_only_stores_with_many_free_pages_are_rewritten(
     stores.tokens.remove_papers([f"p{n}" for n in range(180)])
     assert stores.compact() == ["tokens"] and stores.tokens.count() == 20
     stores.close()
+
+
+def test_merge_matches_its_definition_row_by_row() -> None:
+    # A row is left out when a row kept before it in the chunk is at cosine >= merge.
+    rng = np.random.default_rng(5)
+    base = unit(30, 6, dim=32)
+    noisy = base[rng.integers(0, 30, 40)] + np.linspace(0.05, 0.6, 40)[:, None] * unit(40, 7, 32)
+    rows = np.vstack([base, noisy / np.linalg.norm(noisy, axis=1, keepdims=True)])
+    for merge in (0.9, 0.95, 0.99):
+        expected = np.ones(len(rows), dtype=bool)
+        for i in range(1, len(rows)):
+            kept = np.flatnonzero(expected[:i])
+            expected[i] = not (len(kept) and (rows[kept] @ rows[i]).max() >= merge)
+        assert Codec(bits=2, merge=merge).kept(rows).tolist() == expected.tolist()
+        assert 0 < (~expected).sum() < 40  # some twins near enough, some not
