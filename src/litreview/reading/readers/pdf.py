@@ -8,10 +8,12 @@ guessed (``bench/real_library.py`` measures both side by side).
 
 What is repaired: ligatures (U+FB00-FB06), words hyphenated at a line end
 (joined when the joined word occurs elsewhere in the paper, else the hyphen
-is kept: "English-to-German" stays), small caps split by extraction ("REAC T"
+is kept: "English-to-German" stays; see :func:`_repair`), a determiner glued to
+the next word ("Oursimple"), small caps split by extraction ("REAC T"
 -> "REACT" when the paper uses the word), running headers/footers and bare
-page numbers (lines repeated on most pages), and the reference list (from its
-heading to an appendix or the end). The title is the largest-type line of the
+page numbers (lines repeated on most pages), figure text in fonts without a
+Unicode map (:mod:`.pdf_unmapped`), and the reference list (from its heading,
+"References" or "参考文献：", to an appendix or the end). The title is the largest-type line of the
 first page that is not a venue line, an arXiv stamp or a licence notice,
 unless the PDF's metadata has one.
 """
@@ -27,14 +29,22 @@ from litreview.reading.build import Collected
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.normalize import clean_text, find_arxiv, find_doi
 from litreview.reading.paper import PageText
+from litreview.reading.readers.pdf_unmapped import without_unmapped_lines
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 _LIGATURES |= {"\ufb05": "st", "\ufb06": "st"}
 _SOFT_BREAK = "\ufffe"  # PDFium: a hyphen where a line was broken
 _HYPHENATED = re.compile(r"(\w+)[\ufffe\u00ad]\s*(\w+)")
 _SPLIT_CAPS = re.compile(r"\b([A-Z]{2,}) ([A-Z])\b")
+_BROKEN = re.compile(r"\w+[\ufffe\u00ad]\s*\w+")
+# A determiner run into the next word where a PDF draws the space as a gap ("Oursimple"):
+# only these few, whose joins with a following word are never English words themselves.
+_JOINED = re.compile(
+    r"\b(These|these|Their|their|This|this|The|the|Our|our|Its|its|We|we)([a-z]{4,})\b"
+)
 _REFERENCES = re.compile(
-    r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|references and notes|参考文献)\s*$",
+    r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|references and notes|"
+    r"参\s*考\s*文\s*献)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 # An appendix heading: "Appendix", "APPENDIX A", "Supplementary Material", or a lettered
@@ -167,7 +177,15 @@ def _authors_from_page(lines: list[tuple[float, str]], after: int) -> list[str]:
     return _clean_names(parts)
 
 
-def _repair(text: str, vocabulary: set[str]) -> str:
+def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None) -> str:
+    """Ligatures, line-end hyphens and split small caps, judged by the paper's own words.
+
+    A hyphen at a line end is kept when both halves are words of the paper and the
+    joined form is not ("English-to-German", "SVD-based"), unless neither half occurs
+    outside broken words (``standalone``): "pri-marily" is then a word cut in two (a
+    compound used once, "smart-home", is joined too: without a dictionary the two look
+    alike). A right half starting with a capital or a digit is never a syllable.
+    """
     for lig, plain in _LIGATURES.items():
         text = text.replace(lig, plain)
 
@@ -175,7 +193,9 @@ def _repair(text: str, vocabulary: set[str]) -> str:
         left, right = match.group(1), match.group(2)
         joined = left + right
         both_words = left.casefold() in vocabulary and right.casefold() in vocabulary
-        if joined.casefold() in vocabulary or not both_words:
+        alone = standalone is None or {left.casefold(), right.casefold()} & standalone
+        named = right[0].isupper() or right[0].isdigit()  # "Cortex-A57": no syllable break
+        if joined.casefold() in vocabulary or not both_words or not (alone or named):
             return joined  # "compu-tation": a word broken at the line end
         return f"{left}-{right}"  # "English-to-German": a hyphenated compound
 
@@ -209,6 +229,12 @@ def clean_pages(raw_pages: list[str]) -> tuple[PageText, ...]:
     vocabulary = {
         w.casefold() for lines in pages for line in lines for w in re.findall(r"\w+", line)
     }
+    # The same without the halves of line-broken words: "pri-marily" must not vouch for itself.
+    standalone = {
+        w.casefold()
+        for lines in pages
+        for w in re.findall(r"\w+", _BROKEN.sub(" ", "\n".join(lines)))
+    }
     repeated = _repeated_lines(pages)
     out: list[PageText] = []
     in_references = False
@@ -226,11 +252,25 @@ def clean_pages(raw_pages: list[str]) -> tuple[PageText, ...]:
                 else:
                     continue
             kept.append(line)
-        text = _repair("\n".join(kept), vocabulary)
+        text = _repair("\n".join(kept), vocabulary, standalone)
         text = re.sub(r"[ \t]+", " ", text).strip()
         if text:
             out.append(PageText(number, text))
-    return tuple(out)
+    return _split_joined(out)
+
+
+def _split_joined(pages: list[PageText]) -> tuple[PageText, ...]:
+    """ "Oursimple" -> "Our simple": a determiner glued to a word the paper uses elsewhere,
+    when the glued form occurs nowhere else in it (a real word recurs, a gap does not)."""
+    counts = Counter(w.casefold() for p in pages for w in re.findall(r"\w+", p.text))
+
+    def split(match: re.Match[str]) -> str:
+        whole, rest = match.group(0), match.group(2)
+        if counts[whole.casefold()] > 1 or counts[rest] < 2:
+            return whole
+        return f"{match.group(1)} {rest}"
+
+    return tuple(PageText(p.page, _JOINED.sub(split, p.text)) for p in pages)
 
 
 def abstract_section(pages: tuple[PageText, ...]) -> str | None:
@@ -278,6 +318,7 @@ def extract(path: Path) -> PdfText:
                 text = textpage.get_text_range()
                 if index == 0:
                     first_lines = _lines_with_sizes(textpage, text)
+                text = without_unmapped_lines(textpage) or text
                 textpage.close()
                 page.close()
             except pdfium.PdfiumError:  # one damaged page costs that page, not the paper
