@@ -81,3 +81,134 @@ def test_search_cli_filters_and_names_unknown_collection(zotero_home: Path) -> N
     assert "'Chapter 1: Introduction'" in typo.stderr and "'PBRT'" in typo.stderr
     tag = run_cli(zotero_home, "search", "ray tracing", "--tag", "nope")
     assert tag.returncode == 2 and "has the tag 'nope'; tags: " in tag.stderr
+
+
+def _collections_by_id(home: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("LITREVIEW_HOME", str(home))
+    with Library(load_settings()) as library:
+        return {p.paper_id: str(p.extra.get("collections", "")) for p in library.papers()}
+
+
+def test_ask_answers_from_one_collection_only(
+    zotero_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ask --collection``: every source is filed in the collection (any case, whole name);
+    without it the same question draws on other collections too."""
+    question = "How are rays intersected with geometric shapes?"
+    args = ("ask", question, "--model", "extractive", "--json", "-k", "8")
+    proc = run_cli(
+        zotero_home,
+        *args,
+        "--collection",
+        "chapter 2: geometry and transformations",
+        env=CHEAP_PIPELINE,
+    )
+    assert proc.returncode == 0, proc.stderr
+    sources = json.loads(proc.stdout)["sources"]
+    collections = _collections_by_id(zotero_home, monkeypatch)
+    assert len(sources) == 8
+    assert all(
+        "Chapter 2: Geometry and Transformations" in collections[s["paper_id"]] for s in sources
+    )
+    unfiltered = json.loads(run_cli(zotero_home, *args, env=CHEAP_PIPELINE, check=True).stdout)
+    assert any("Chapter 2" not in collections[s["paper_id"]] for s in unfiltered["sources"])
+
+
+def test_ask_tag_filter_and_unknown_names_are_usage_errors(zotero_home: Path) -> None:
+    ai = "computer science - artificial intelligence"
+    proc = run_cli(
+        zotero_home,
+        "ask",
+        "choice",
+        "--model",
+        "extractive",
+        "--json",
+        "--tag",
+        ai,
+        env=CHEAP_PIPELINE,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["sources"]) == 3  # the three papers with that tag
+    typo = run_cli(
+        zotero_home, "ask", "ray tracing", "--model", "extractive", "--collection", "PBTR"
+    )
+    assert typo.returncode == 2
+    assert "no paper in the library has the collection 'PBTR'" in typo.stderr
+    assert "'Chapter 1: Introduction'" in typo.stderr and "'PBRT'" in typo.stderr
+    tag = run_cli(zotero_home, "ask", "ray tracing", "--model", "extractive", "--tag", "nope")
+    assert tag.returncode == 2 and "has the tag 'nope'; tags: " in tag.stderr
+
+
+def test_chat_refuses_an_unknown_collection_before_the_screen_opens(zotero_home: Path) -> None:
+    proc = run_cli(zotero_home, "chat", "--model", "extractive", "--collection", "PBTR")
+    assert proc.returncode == 2
+    assert "no paper in the library has the collection 'PBTR'" in proc.stderr
+
+
+def test_chat_asks_within_its_collection(
+    zotero_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI keeps the filter ``chat --collection`` gave it for every answer, and says so."""
+    import asyncio
+
+    from litreview.tui.app import LitReviewApp
+    from litreview.tui.widgets.status import StatusBar
+    from tests.support.tui import ask
+
+    collections = _collections_by_id(zotero_home, monkeypatch)
+    for key, value in CHEAP_PIPELINE.items():
+        monkeypatch.setenv(key, value)
+
+    async def scenario() -> None:
+        app = LitReviewApp(load_settings(), model="extractive", filters=Filters(collection="PBRT"))
+        async with app.run_test(size=(150, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "collection 'PBRT'" in str(app.screen.query_one(StatusBar).render())
+            await ask(pilot, app, "How are rays intersected with geometric shapes?")
+            result = app.last_result
+            assert result is not None and result.sources
+            # PBRT holds nothing itself: its two chapters are its sub-collections.
+            assert all("Chapter" in collections[h.paper.paper_id] for h in result.sources)
+
+    asyncio.run(scenario())
+
+
+def test_batch_and_related_work_take_the_filters(
+    zotero_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections = _collections_by_id(zotero_home, monkeypatch)
+    questions = tmp_path / "questions.txt"
+    questions.write_text("How are rays intersected with geometric shapes?\nWhen to stop?\n")
+    out = tmp_path / "answers.jsonl"
+    proc = run_cli(
+        zotero_home,
+        *("batch", str(questions), "--out", str(out), "--model", "extractive"),
+        *("--collection", "Collection 2"),
+        env=CHEAP_PIPELINE,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 2 and all(row["sources"] for row in rows)
+    for row in rows:
+        assert all(collections[s["paper_id"]] == "Collection 2" for s in row["sources"])
+    typo = run_cli(
+        zotero_home,
+        *("batch", str(questions), "--out", str(tmp_path / "x.jsonl"), "--model", "extractive"),
+        *("--tag", "nope"),
+    )
+    assert typo.returncode == 2 and "has the tag 'nope'" in typo.stderr
+    related = run_cli(
+        zotero_home,
+        *("related", "--topic", "ray tracing acceleration structures", "--model", "extractive"),
+        *("--json", "--collection", "Chapter 1: Introduction"),
+        env=CHEAP_PIPELINE,
+    )
+    assert related.returncode == 0, related.stderr
+    papers = [p["paper_id"] for t in json.loads(related.stdout)["themes"] for p in t["papers"]]
+    assert papers and all("Chapter 1: Introduction" in collections[p] for p in papers)
+    typo = run_cli(
+        zotero_home,
+        *("related", "--topic", "ray tracing", "--model", "extractive", "--collection", "PBTR"),
+    )
+    assert typo.returncode == 2 and "'PBRT'" in typo.stderr

@@ -8,6 +8,7 @@ import sys
 import click
 
 from litreview.cli.context import AppContext, console
+from litreview.cli.zotero_filters import check_names, zotero_options
 from litreview.review.session import SessionError, SessionStore, Turn
 
 
@@ -17,6 +18,7 @@ from litreview.review.session import SessionError, SessionStore, Turn
 @click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--session", "-s", help="Keep the conversation under this name: follow-ups see it.")
+@zotero_options
 @click.pass_obj
 def ask_command(
     app: AppContext,
@@ -25,6 +27,8 @@ def ask_command(
     k: int | None,
     as_json: bool,
     session: str | None,
+    collection: str | None,
+    tag: str | None,
 ) -> None:
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
     if not question.strip():
@@ -40,9 +44,11 @@ def ask_command(
             raise click.BadParameter(str(exc), param_hint="--session") from exc
     # Before the library opens: a model without its key is an error at once.
     backend = resolve(model or settings.llm.model, settings)
+    from litreview.index.retriever import Filters
     from litreview.review.ask import ask
 
     with app.open_library(require_papers=True) as library:
+        check_names(library, collection, tag)
         try:
             store = SessionStore(settings.sessions_path)
             conversation = store.load(session) if session else None
@@ -54,6 +60,7 @@ def ask_command(
                 k=k,
                 history=history,
                 on_delta=None if as_json else _echo,
+                filters=Filters(collection=collection, tag=tag),
             )
             if session is not None:
                 store.append(session, Turn.of(result))

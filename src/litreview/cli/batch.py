@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
+from litreview.cli.zotero_filters import check_names, zotero_options
 
 
 @click.command("batch")
@@ -27,6 +28,7 @@ from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctr
 @click.option("--concurrency", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
 @click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers per question.")
+@zotero_options
 @click.pass_obj
 def batch_command(
     app: AppContext,
@@ -36,9 +38,12 @@ def batch_command(
     concurrency: int,
     model: str | None,
     k: int | None,
+    collection: str | None,
+    tag: str | None,
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
 
+    from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
     from litreview.review.batch import run_batch, write_report
     from litreview.review.questions import read_questions
@@ -49,6 +54,7 @@ def batch_command(
     progress = progress_bar(out, "Answering")
     # Ctrl-C: finish the answers under way, start no new ones.
     with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
+        check_names(library, collection, tag)
         backend = resolve(model or settings.llm.model, settings)
         task = progress.add_task("answer", total=len(questions))
 
@@ -69,6 +75,7 @@ def batch_command(
             concurrency=concurrency,
             on_result=on_result,
             stop=stop,
+            filters=Filters(collection=collection, tag=tag),
         )
     if report is not None:
         write_report(results, report, questions)

@@ -5,17 +5,28 @@ from __future__ import annotations
 import click
 
 from litreview.cli.context import AppContext
+from litreview.cli.zotero_filters import check_names, zotero_options
 
 
 @click.command("chat")
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
+@zotero_options
 @click.pass_obj
-def chat_command(app: AppContext, model: str | None) -> None:
+def chat_command(
+    app: AppContext, model: str | None, collection: str | None, tag: str | None
+) -> None:
     """Open the chat UI on your library (Ctrl+Q quits, Ctrl+P for all commands, F1 help).
 
     An empty library opens too, with a dialog to ingest the sample library or a file.
+    With --collection or --tag, answers and related-work drafts draw on those papers only.
     """
+    from litreview.index.retriever import Filters
     from litreview.tui.app import LitReviewApp
 
     settings = app.settings  # a broken config file is a message here, before the screen opens
-    LitReviewApp(settings, model=model).run()
+    filters = None
+    if collection is not None or tag is not None:
+        with app.open_library() as library:  # a typo is a message here, not an empty chat
+            check_names(library, collection, tag)
+        filters = Filters(collection=collection, tag=tag)
+    LitReviewApp(settings, model=model, filters=filters).run()

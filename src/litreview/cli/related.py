@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from litreview.cli.context import AppContext, console, stop_on_ctrl_c
+from litreview.cli.zotero_filters import check_names, zotero_options
 
 
 @click.command("related-work")
@@ -30,6 +31,7 @@ from litreview.cli.context import AppContext, console, stop_on_ctrl_c
 )
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
 @click.option("--max-papers", type=click.IntRange(2, 60), default=12, show_default=True)
+@zotero_options
 @click.option(
     "--json", "as_json", is_flag=True, help="Print themes, paragraphs and papers as JSON."
 )
@@ -43,6 +45,8 @@ def related_command(
     model: str | None,
     max_papers: int,
     as_json: bool,
+    collection: str | None,
+    tag: str | None,
 ) -> None:
     """Draft a related-work section for your TOPIC or draft ABSTRACT, citing every paper it uses."""
     if (topic is None) == (abstract_file is None):
@@ -58,6 +62,7 @@ def related_command(
         raise click.UsageError("the topic or abstract is empty")
 
     from litreview.errors import Stopped
+    from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
     from litreview.review.export import render
     from litreview.review.related import draft_related_work
@@ -73,9 +78,16 @@ def related_command(
 
     try:
         with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library:
+            check_names(library, collection, tag)
             backend = resolve(model or settings.llm.model, settings)
             draft = draft_related_work(
-                library, backend, work, max_papers=max_papers, progress=progress, stop=stop
+                library,
+                backend,
+                work,
+                max_papers=max_papers,
+                progress=progress,
+                stop=stop,
+                filters=Filters(collection=collection, tag=tag),
             )
     except Stopped:
         out.print("[yellow]Stopped; nothing was written.[/]")

@@ -11,9 +11,9 @@ import click
 from rich.text import Text
 
 from litreview.cli.context import AppContext, console
+from litreview.cli.zotero_filters import check_names, zotero_options
 
 if TYPE_CHECKING:
-    from litreview.index.library import Library
     from litreview.index.retriever import SearchHit
 
 
@@ -46,10 +46,7 @@ if TYPE_CHECKING:
     "'Martin Abadi', 'abadi' (initials, either order; case and accents ignored: "
     "'Oguz' finds Oğuz).",
 )
-@click.option(
-    "--collection", help="Only papers filed in this Zotero collection (its name, any case)."
-)
-@click.option("--tag", help="Only papers with this Zotero tag (its name, any case).")
+@zotero_options
 @click.pass_obj
 def search_command(
     app: AppContext,
@@ -96,8 +93,7 @@ def search_command(
     )
     out = console()
     with app.open_library(require_papers=True) as library:
-        _check_names(library, "collection", "collections", collection)
-        _check_names(library, "tag", "tags", tag)
+        check_names(library, collection, tag)
         library.reconcile()
         state = library.indexing_state()
         if state.unsearchable_notice:
@@ -121,20 +117,6 @@ def search_command(
                     _print_table(text, hits, filters.active())
         except BrokenPipeError:  # `litreview search ... | head`
             sys.stderr.close()
-
-
-def _check_names(library: Library, option: str, key: str, name: str | None) -> None:
-    """A collection or tag no paper has is a typo, not an empty result: say which exist."""
-    if name is None:
-        return
-    known = library.listed_names(key)
-    if name.strip().casefold() in {n.casefold() for n in known}:
-        return
-    listing = ", ".join(repr(n) for n in known[:20]) + (" ..." if len(known) > 20 else "")
-    raise click.UsageError(
-        f"--{option}: no paper in the library has the {option} {name!r}; "
-        + (f"{key}: {listing}" if known else f"its papers have no {key} (only Zotero gives them)")
-    )
 
 
 def _print_json(

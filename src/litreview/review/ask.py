@@ -10,7 +10,7 @@ from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sentences
 from litreview.evidence.source import Source
 from litreview.index.library import Library
-from litreview.index.retriever import SearchHit
+from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.reading.paper import PageText
@@ -157,16 +157,23 @@ def ask(
     stop: threading.Event | None = None,
     scorer: EvidenceScorer | None = None,
     exclude: frozenset[str] = frozenset(),
+    filters: Filters | None = None,
 ) -> AskResult:
     """Answer ``question`` from the library, citing its sources as ``[n]``.
 
     ``on_delta`` receives the answer as it streams, already checked: a
     citation marker reaches it only once complete and resolved, a removed one
     never does, so what a terminal or the TUI shows is ``answer`` itself.
+    ``filters`` keep the sources to, say, one Zotero collection or tag.
     """
     question = " ".join(question.split())
     hits = retrieve(
-        library, question, history, k=k or library.settings.retrieval.k, exclude=exclude
+        library,
+        question,
+        history,
+        k=k or library.settings.retrieval.k,
+        exclude=exclude,
+        filters=filters,
     )
     extractive = backend.quotes_sources
     scorer = scorer or EvidenceScorer.shared()

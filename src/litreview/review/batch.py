@@ -20,6 +20,7 @@ from typing import IO
 
 from litreview.errors import LitreviewError, describe
 from litreview.index.library import Library
+from litreview.index.retriever import Filters
 from litreview.llm.backend import Backend
 from litreview.llm.types import Usage
 from litreview.review.ask import ask
@@ -76,6 +77,7 @@ def run_batch(
     concurrency: int = 1,
     on_result: Callable[[dict[str, object]], None] | None = None,
     stop: threading.Event | None = None,
+    filters: Filters | None = None,
 ) -> BatchSummary:
     start = time.monotonic()
     write_lock = threading.Lock()
@@ -83,7 +85,7 @@ def run_batch(
 
     def answer(q: Question) -> dict[str, object]:
         try:
-            result = ask(library, backend, q.question, k=k)
+            result = ask(library, backend, q.question, k=k, filters=filters)
         except Exception as exc:  # any failure is this question's, recorded to retry
             message = describe(exc)
             if message is None:

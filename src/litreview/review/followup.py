@@ -149,6 +149,7 @@ def retrieve(
     *,
     k: int,
     exclude: frozenset[str] = frozenset(),
+    filters: Filters | None = None,
 ) -> list[SearchHit]:
     """The papers for ``question`` asked after ``history``.
 
@@ -157,9 +158,11 @@ def retrieve(
     two rankings are fused (reciprocal rank): the earlier question says what
     "them" is, the new one's own words still rank the papers within it, and a
     topic change misread as a follow-up keeps its own papers near the top.
-    ``bench/followup_retrieval`` measures the alternatives.
+    ``bench/followup_retrieval`` measures the alternatives. ``filters`` (a Zotero
+    collection or tag, ...) bound both searches; ``exclude`` adds to its exclusions.
     """
-    filters = Filters(exclude=exclude)
+    filters = filters or Filters()
+    filters = replace(filters, exclude=filters.exclude | exclude)
     in_context = retrieval_query(question, history)
     if in_context == question:
         return library.search(library.request(question, k=k, filters=filters))

@@ -20,7 +20,7 @@ from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
 from litreview.evidence.source import Source
 from litreview.index.library import Library
-from litreview.index.retriever import SearchHit
+from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Done
 from litreview.llm.types import Completion, Request, Usage
 from litreview.reading.paper import PageText, Paper
@@ -133,6 +133,7 @@ def gather_hits(
     queries: Sequence[str],
     max_papers: int,
     judge: Judge = JUDGE,
+    filters: Filters | None = None,
 ) -> list[SearchHit]:
     """The papers on the topic, most relevant first: cut on relevance, ``max_papers`` only a
     ceiling.
@@ -146,7 +147,8 @@ def gather_hits(
     was calibrated on; then the old rule applies: the best ``max_papers``
     whose embedding is close enough to the input.
     """
-    hits = library.search(library.request(queries[0], k=max(max_papers, PER_QUERY) + 5))
+    request = library.request(queries[0], k=max(max_papers, PER_QUERY) + 5, filters=filters)
+    hits = library.search(request)
     if hits and all(h.late_score is not None and h.rerank_score is not None for h in hits):
         return [hits[i] for i in judge.keep(signals(library, queries[0], hits), max_papers)]
     ids = [h.paper.paper_id for h in hits[:max_papers]]
@@ -327,8 +329,10 @@ def draft_related_work(
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     on_theme: Callable[[Theme], None] | None = None,
+    filters: Filters | None = None,
 ) -> RelatedWorkDraft:
-    """Draft a related-work section for ``work`` (a topic or a draft abstract)."""
+    """Draft a related-work section for ``work`` (a topic or a draft abstract), from the
+    papers ``filters`` allow (a Zotero collection or tag, ...)."""
 
     def report(stage: str, done: int, total: int, message: str = "") -> None:
         if stop is not None and stop.is_set():
@@ -339,7 +343,7 @@ def draft_related_work(
     work = " ".join(work.split())
     queries = derive_queries(work)
     report("retrieve", 0, 1, f"{len(queries)} queries")
-    hits = gather_hits(library, queries, max_papers, judge)
+    hits = gather_hits(library, queries, max_papers, judge, filters)
     papers = [hit.paper for hit in hits]
     passages = _best_passages(hits)
     report("retrieve", 1, 1, f"{len(papers)} papers")

@@ -20,6 +20,7 @@ from litreview.settings import Settings
 
 if TYPE_CHECKING:
     from litreview.index.library import Library
+    from litreview.index.retriever import Filters
     from litreview.llm.backend import Backend
     from litreview.reading.paper import Paper
     from litreview.review.ask import AskResult
@@ -42,9 +43,14 @@ class LitReviewApp(App[None]):
         Binding("f1", "help", "Help"),
     ]
 
-    def __init__(self, settings: Settings, model: str | None = None) -> None:
+    def __init__(
+        self, settings: Settings, model: str | None = None, filters: Filters | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
+        # What this sitting draws on (``chat --collection/--tag``): answers and drafts only;
+        # the library screen still lists every paper.
+        self.filters = filters
         self._requested_model = model
         self.model_name = model or settings.llm.model or "…"
         self._backend: Backend | None = None
@@ -100,7 +106,9 @@ class LitReviewApp(App[None]):
         else:
             note = library.ranking_note()
             partial = " · ranking partial (ingest unfinished)" if note else ""
-            self.call_from_thread(self._status, f"ready · {papers} papers{partial}")
+            self.call_from_thread(
+                self._status, f"ready · {papers} papers{partial}{self.filter_label}"
+            )
             if note:
                 self.call_from_thread(self.notify, note, title="Library", timeout=10)
 
@@ -125,6 +133,15 @@ class LitReviewApp(App[None]):
                 refresh("")
 
         self.push_screen(IngestScreen(empty=empty), done)
+
+    @property
+    def filter_label(self) -> str:
+        """`` · collection 'PBRT'`` for the status line, or nothing without filters."""
+        f = self.filters
+        if f is None:
+            return ""
+        named = [(k, v) for k, v in (("collection", f.collection), ("tag", f.tag)) if v]
+        return "".join(f" · {k} {v!r}" for k, v in named)
 
     def _status(self, text: str) -> None:
         from litreview.tui.widgets.status import StatusBar
@@ -168,6 +185,7 @@ class LitReviewApp(App[None]):
             on_delta=on_delta,
             stop=stop,
             exclude=exclude,
+            filters=self.filters,
         )
         self.session = self.store.append(self.session.name, Turn.of(result))
         self.session_usage = self.session_usage + result.usage

@@ -86,6 +86,7 @@ class RelatedWorkScreen(AppScreen[None]):
                 progress=progress,
                 stop=self.stop,
                 on_theme=on_theme,
+                filters=app.filters,
             )
         except Stopped:
             app.call_from_thread(self._activity, "stopped")
