@@ -147,6 +147,18 @@ class IngestSettings(Section):
     )
     chunk_tokens: int = Field(default=256, ge=32, description="model's window; longer text splits")
     chunk_overlap: int = Field(default=48, ge=0)
+    embed_body_chunks: int = Field(
+        default=24,
+        ge=0,
+        description="full-text chunks per paper MiniLM and late interaction embed (the first "
+        "ones); BM25 searches the whole body",
+    )
+    rerank_body_chunks: int = Field(
+        default=0,
+        ge=0,
+        description="full-text chunks per paper the re-ranking model (MPNet) embeds besides the "
+        "abstract (the first ones)",
+    )
 
 
 class RetrievalSettings(Section):

@@ -54,11 +54,14 @@ def test_a_body_question_finds_the_paper_and_the_page(
 def test_one_sided_modes_also_name_the_passage_that_found_the_paper(
     pdf_settings: Settings, mode: str
 ) -> None:
-    question, title, page, words = BODY_QUESTIONS[2]
+    """Dense mode sees the passages ingest embedded (the body's first
+    ``ingest.embed_body_chunks``), BM25 every passage: page 9 of SqueezeNet is BM25's only."""
+    question, title, page, words = BODY_QUESTIONS[2 if mode == "lexical" else 0]
     with Library(pdf_settings) as library:
         best = library.search(library.request(question, k=3, mode=mode))[0]
         assert title in best.paper.title
-        assert best.page == page and best.passage and words in best.passage
+        assert best.page == page and best.passage
+        assert mode == "dense" or words in best.passage  # dense: a chunk of that page
 
 
 def test_an_abstract_question_is_answered_where_the_abstract_is(pdf_settings: Settings) -> None:
@@ -151,10 +154,29 @@ def test_passage_ranking_uses_maxsim_and_the_second_models_rows() -> None:
     assert [p.n for p in order] == [2, 1] and beats
     # The second model's rows (two for the abstract, then the passages) can turn it round.
     rows = np.array([0.2, 0.9, 0.1, 0.0])
-    order, beats = ChunkScores(np.array([0.5, 0.4, 0.6]), rows, 0.5).rank(passages) or ([], True)
+    scores = ChunkScores(np.array([0.5, 0.4, 0.6]), rows, 0.5)
+    order, beats = scores.rank(passages, abstract_rows=2) or ([], True)
     assert [p.n for p in order] == [2, 1] and not beats
+    # Rows for the abstract only (MPNet on abstracts, the default): MaxSim ranks passages.
+    abstract_only = ChunkScores(np.array([0.5, 0.4, 0.6]), np.array([0.2, 0.9]), 0.5)
+    order, beats = abstract_only.rank(passages, abstract_rows=2) or ([], False)
+    assert [p.n for p in order] == [2, 1] and beats
     # Stores that do not hold these passages (re-ingested, pending): no ranking.
-    assert ChunkScores(np.array([0.5]), None, 0.5).rank(passages) is None
+    assert ChunkScores(np.array([]), None, 0.5).rank(passages) is None
+
+
+def test_passages_beyond_the_embedded_ones_rank_by_query_time_maxsim_or_bm25() -> None:
+    """Only the first body chunks are embedded at ingest (chunks 1-2 here, of 1-4): a passage
+    scored at query time competes on MaxSim; BM25's best passage, unscored, leads."""
+    passages = [StoredPassage(n, n + 1, f"passage {n}") for n in (1, 2, 3, 4)]
+    late = np.array([0.5, 0.4, 0.6])  # the abstract, chunks 1 and 2
+    order, beats = ChunkScores(late, None, 0.5, {4: 0.7}).rank(passages) or ([], False)
+    assert [p.n for p in order] == [4, 2, 1] and beats
+    order, beats = ChunkScores(late, None, 0.5).rank(passages, lexical_best=3) or ([], False)
+    assert [p.n for p in order] == [3, 2, 1] and beats
+    # The abstract still beats a weak passage.
+    order, beats = ChunkScores(np.array([0.9, 0.4]), None, 0.5).rank(passages) or ([], True)
+    assert [p.n for p in order] == [1] and not beats
 
 
 def test_full_text_indexed_before_passages_existed_is_chunked_at_the_next_ingest(

@@ -101,3 +101,22 @@ def passage_of(chunk_text: str, title: str) -> str:
     """A passage as a reader sees it: the chunk without the title it was embedded with."""
     head = f"{title}. "
     return chunk_text[len(head) :] if chunk_text.startswith(head) else chunk_text
+
+
+def embedded_part(chunks: Sequence[Chunk], body: int) -> list[Chunk]:
+    """The chunks the embedding models see: every abstract chunk and the body's first ``body``.
+
+    Why a cap: on two cores MiniLM costs ~0.1 CPU-second per 256-token chunk, and a 15-page
+    paper has ~65 of them, so embedding every body chunk of 1,000 PDFs takes about an hour.
+    The rest of the body stays searchable by BM25 (its passages are stored all the same), and
+    the paper's front (introduction, method) is what the first chunks hold.
+    """
+    out: list[Chunk] = []
+    seen: dict[str, int] = {}  # body chunks met so far, per paper
+    for chunk in chunks:
+        if chunk.page is not None:
+            seen[chunk.paper_id] = seen.get(chunk.paper_id, 0) + 1
+            if seen[chunk.paper_id] > body:
+                continue
+        out.append(chunk)
+    return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from litreview.errors import Stopped
 from litreview.index.catalog import StoredPassage
-from litreview.index.chunking import Chunker, passage_of
+from litreview.index.chunking import Chunker, embedded_part, passage_of
 from litreview.index.overlap import CommitInBackground
 from litreview.reading import LibraryFileError, read_file
 from litreview.reading.readers import ReadOptions, expand_paths
@@ -270,19 +270,20 @@ def embed_pending(
             began = time.monotonic()
             ids = pending[start : start + batch.size]
             papers = library.catalog.get(ids)
-            chunks = [
+            every = [
                 c
                 for pid in ids
                 if pid in papers
                 for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
             ]
+            chunks = embedded_part(every, options.embed_body_chunks)  # the rest: BM25 only
             encoded = store.embedder.encode([c.text for c in chunks])
             batch.took(len(ids), time.monotonic() - began)
             commits.wait()  # the previous batch stored and counted: a stop set meanwhile
             _check(stop)  # ends the run here, this batch's vectors not stored (still pending)
             start += len(ids)
             commits.submit(
-                functools.partial(_store_batch, library, ids, papers, chunks, encoded),
+                functools.partial(_store_batch, library, ids, papers, chunks, encoded, every),
                 functools.partial(_counted, report, papers, chunks, progress, start, len(pending)),
             )
     for pid, total in chunker.truncated.items():
@@ -300,15 +301,22 @@ def embed_pending(
 
 
 def _store_batch(
-    library: Stores, ids: list[str], papers: dict[str, Paper], chunks: list[Chunk], encoded: Encoded
+    library: Stores,
+    ids: list[str],
+    papers: dict[str, Paper],
+    chunks: list[Chunk],
+    encoded: Encoded,
+    every: list[Chunk],
 ) -> None:
-    """One phase-1 batch into every store; the catalog's marks last (see the module's doc)."""
+    """One phase-1 batch into every store; the catalog's marks last (see the module's doc).
+
+    ``chunks`` were embedded; ``every`` also holds the passages only BM25 indexes."""
     library.vectors.replace_papers(chunks, encoded.vectors)
     by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
     for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
         by_paper[chunk.paper_id].append(tokens)
     library.tokens.replace_papers(by_paper)
-    library.catalog.set_passages(passages_of(chunks, papers, by_paper))
+    library.catalog.set_passages(passages_of(every, papers, by_paper))
     library.publish([pid for pid in ids if pid in papers])  # server mode: the record last
     library.catalog.mark_indexed(
         [pid for pid in ids if pid in papers],
@@ -357,10 +365,13 @@ def rerank_pending(
         ids = waiting[start : start + batch.size]
         papers = library.catalog.get(ids)
         stored = library.catalog.passages(list(papers))
-        reranker.embed_papers(  # the abstract's chunks, then the passages phase 1 indexed
+        reranker.embed_papers(  # the abstract's chunks, then the body's first passages
             [papers[pid] for pid in ids if pid in papers],
             {
-                pid: [f"{paper.title}. {p.text}" for p in stored.get(pid, [])]
+                pid: [
+                    f"{paper.title}. {p.text}"
+                    for p in stored.get(pid, [])[: options.rerank_body_chunks]
+                ]
                 for pid, paper in papers.items()
             },
         )

@@ -444,6 +444,23 @@ class TokenStore(ModelStore):
             return None
         return {pid: float(c.max(initial=0.0)) for pid, c in chunks.items()}
 
+    def score_fresh(self, query: TokenVectors, chunks: Sequence[TokenVectors]) -> np.ndarray:
+        """MaxSim of ``query`` against chunks encoded just now, not stored (the body passages
+        ingest did not embed, when BM25 puts one forward): the same content tokens and IDF
+        weights as :meth:`score_chunks`, on unquantised vectors."""
+        keep = np.array([t not in SPECIAL for t in query.tokens], dtype=bool)
+        ids = query.ids[keep]
+        if not chunks or len(ids) == 0:
+            return np.zeros(len(chunks), np.float32)
+        with self._lock:
+            idf = self._idf(ids.tolist())
+        weights = np.array([idf[int(t)] for t in ids], dtype=np.float32)
+        weights /= max(float(weights.sum()), 1e-9)
+        kept = [c.vectors[content_rows(c.tokens, self._stop_words)] for c in chunks]
+        rows = np.concatenate(kept)
+        sizes = np.array([len(k) for k in kept], dtype=np.int64)
+        return chunk_maxsims(query.vectors[keep], weights, rows, sizes)
+
     def score_chunks(
         self, query: TokenVectors, paper_ids: list[str]
     ) -> dict[str, np.ndarray] | None:

@@ -118,9 +118,9 @@ class Reranker:
 
         Chunked in MPNet's own window (384 tokens, not MiniLM's 256): most
         abstracts are then one forward pass, not two overlapping ones. A
-        paper's full-text passages (MiniLM's chunks, which fit this window)
-        follow its abstract's rows, in chunk order, so the last rows of a
-        paper are its passages (:meth:`score_rows`).
+        paper's full-text passages given (MiniLM's chunks, which fit this window;
+        the body's first ``ingest.rerank_body_chunks``) follow its abstract's rows,
+        in chunk order (:meth:`abstract_rows` says where they start).
         """
         chunker = Chunker(self.encoder.count_tokens, MAX_TOKENS, self.overlap)
         passages = passages or {}
@@ -136,6 +136,10 @@ class Reranker:
             stored[paper_id] = vectors[start : start + len(paper)]
             start += len(paper)
         self.table.replace_papers(stored)
+
+    def abstract_rows(self, paper: Paper) -> int:
+        """How many of a paper's stored rows are its abstract's (its passages' rows follow)."""
+        return len(Chunker(self.encoder.count_tokens, MAX_TOKENS, self.overlap).chunks(paper))
 
     def score_rows(self, query: str, paper_ids: list[str]) -> dict[str, np.ndarray] | None:
         """Cosine of ``query`` to each stored row of each paper (abstract rows, then

@@ -27,6 +27,7 @@ from litreview.encoders.minilm import TokenVectors
 from litreview.index.catalog import Catalog, StoredPassage
 from litreview.index.fusion import best_first, mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
+from litreview.index.lazy_passages import PER_QUERY, LazyPassages
 from litreview.index.lexical import LexicalIndex
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
@@ -135,6 +136,7 @@ class Retriever:
         self.tokens = tokens
         self.settings = settings
         self.reranker = reranker
+        self.lazy = LazyPassages(catalog, vectors, tokens)
 
     def search(self, request: SearchRequest) -> list[SearchHit]:
         if request.mode not in MODES:
@@ -163,7 +165,9 @@ class Retriever:
         dense: dict[str, float] = {}
         dense_order: list[str] = []
         query_tokens: TokenVectors | None = None
+        vector = np.zeros(0, np.float32)
         found_by: dict[str, int | None] = {}  # the chunk that found each paper (dense, BM25)
+        lexical_best: dict[str, int] = {}  # the passage that is a paper's best BM25 document
         if request.mode in ("hybrid", "dense"):
             encoded = self.vectors.embedder.encode([query], keep_tokens=rerank)
             vector = encoded.vectors[0]
@@ -188,6 +192,8 @@ class Retriever:
             for lhit in self.lexical.search(query, pool, allowed):
                 lexical[lhit.paper_id] = lhit.score
                 lexical_order.append(lhit.paper_id)
+                if lhit.chunk is not None:
+                    lexical_best[lhit.paper_id] = lhit.chunk
                 if request.mode == "lexical" or lhit.paper_id not in found_by:
                     found_by[lhit.paper_id] = lhit.chunk
 
@@ -207,7 +213,9 @@ class Retriever:
         second: dict[str, float] = {}
         chunk_scores: dict[str, ChunkScores] = {}
         if query_tokens is not None and ranked:
-            reranked = self._rerank(query, query_tokens, ranked[:pool], dense)
+            reranked = self._rerank(
+                query, query_tokens, ranked[:pool], dense, vector, lexical_best, lexical_order
+            )
             if reranked is not None:
                 scores, late, second, chunk_scores = reranked
                 ranked = best_first(scores)  # ties keep the fused order
@@ -223,7 +231,7 @@ class Retriever:
         papers = self.catalog.get(ranked)
         dense_rank = {pid: i for i, pid in enumerate(dense_order, start=1)}
         lexical_rank = {pid: i for i, pid in enumerate(lexical_order, start=1)}
-        matched = self._passages(ranked, chunk_scores, found_by)
+        matched = self._passages(papers, chunk_scores, found_by, lexical_best)
         return [
             SearchHit(
                 paper=papers[pid],
@@ -245,18 +253,23 @@ class Retriever:
 
     def _passages(
         self,
-        paper_ids: list[str],
+        papers: dict[str, Paper],
         chunk_scores: dict[str, ChunkScores],
         found_by: dict[str, int | None],
+        lexical_best: dict[str, int],
     ) -> dict[str, tuple[PageText, bool, list[PageText]]]:
         """Per paper with full text: (best passage, whether it beat the abstract, the best
         few passages). Scored per chunk when the re-ranking stage ran; otherwise the
         chunk that found the paper is its best match."""
-        stored = self.catalog.passages(paper_ids)
+        stored = self.catalog.passages(list(papers))
         out: dict[str, tuple[PageText, bool, list[PageText]]] = {}
         for pid, passages in stored.items():
             by_n = {p.n: p for p in passages}
-            ranked = chunk_scores[pid].rank(passages) if pid in chunk_scores else None
+            scores = chunk_scores.get(pid)
+            rows = None
+            if scores is not None and scores.second is not None and self.reranker is not None:
+                rows = self.reranker.abstract_rows(papers[pid])
+            ranked = scores.rank(passages, rows, lexical_best.get(pid)) if scores else None
             if ranked is not None:
                 order, beats_abstract = ranked
             else:
@@ -275,6 +288,9 @@ class Retriever:
         query_tokens: TokenVectors,
         candidates: list[str],
         dense: dict[str, float],
+        query_vector: np.ndarray,
+        lexical_best: dict[str, int],
+        lexical_order: list[str],
     ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, ChunkScores]] | None:
         """(final score, MaxSim, MPNet cosine, per-chunk scores) per candidate, the MPNet
         part empty when the second model is absent; ``None`` (keep the fused order) if
@@ -285,19 +301,35 @@ class Retriever:
         before a store existed are pending re-embedding: scoring some candidates
         and not others would mix incomparable scores. The MPNet term is left out
         for every query until the whole library has it (ingest's second stage).
-        A candidate found only by BM25 gets the lowest dense score seen.
+        A candidate found only by BM25 gets the lowest dense score seen. A candidate whose
+        best BM25 document is a passage ingest did not embed (among the first BM25 hits)
+        has that passage embedded now and scored as one more of its chunks
+        (:mod:`.lazy_passages`).
         """
         late_chunks = self.tokens.score_chunks(query_tokens, candidates)
         if late_chunks is None:
             return None
+        pooled = set(candidates)
+        wanted: dict[str, int] = {}
+        for pid in lexical_order:
+            n = lexical_best.get(pid)
+            if pid in pooled and n is not None and n >= len(late_chunks[pid]):
+                wanted[pid] = n
+                if len(wanted) >= PER_QUERY:
+                    break
+        fresh = self.lazy.score(query_tokens, query_vector, wanted)
         late = {pid: float(c.max(initial=0.0)) for pid, c in late_chunks.items()}
+        floor = min(dense.values(), default=0.0)
+        dense = dict(dense)
+        for pid, f in fresh.items():
+            late[pid] = max(late[pid], f.late)
+            dense[pid] = max(dense.get(pid, floor), f.dense)
         rows: dict[str, np.ndarray] = {}
         # The second model only once every searchable paper has its vectors: while the
         # second ingest stage runs, one consistent ranking (and the faces say it is partial).
         if self.reranker is not None and self.catalog.all_reranked():
             rows = self.reranker.score_rows(query, candidates) or {}
         second = {pid: float(r.max(initial=-1.0)) if len(r) else -1.0 for pid, r in rows.items()}
-        floor = min(dense.values(), default=0.0)
         weight = self.settings.rerank_model_weight
         final = {
             pid: late[pid]
@@ -305,7 +337,15 @@ class Retriever:
             + weight * second.get(pid, 0.0)
             for pid in candidates
         }
-        per_chunk = {pid: ChunkScores(late_chunks[pid], rows.get(pid), weight) for pid in late}
+        per_chunk = {
+            pid: ChunkScores(
+                late_chunks[pid],
+                rows.get(pid),
+                weight,
+                {fresh[pid].n: fresh[pid].late} if pid in fresh else {},
+            )
+            for pid in late
+        }
         return final, late, second, per_chunk
 
 
@@ -318,24 +358,52 @@ class ChunkScores:
     late: np.ndarray
     second: np.ndarray | None
     weight: float
+    fresh: dict[int, float] = field(default_factory=dict)  # passages scored at query time
 
-    def rank(self, passages: list[StoredPassage]) -> tuple[list[StoredPassage], bool] | None:
+    def rank(
+        self,
+        passages: list[StoredPassage],
+        abstract_rows: int | None = None,
+        lexical_best: int | None = None,
+    ) -> tuple[list[StoredPassage], bool] | None:
         """The passages best first, and whether the best beats the abstract; ``None`` when
-        the stores do not hold these passages (a paper re-ingested, not yet re-embedded)."""
-        abstract_chunks = len(self.late) - len(passages)
-        if abstract_chunks < 1 or any(p.n >= len(self.late) for p in passages):
+        the stores do not hold these passages (a paper re-ingested, not yet re-embedded).
+
+        Only the body's first passages are embedded (``ingest.embed_body_chunks``): those,
+        and any scored at query time (``fresh``), are ranked by MaxSim, plus the second
+        model's cosine when it embedded every one of them (``abstract_rows`` says where its
+        passage rows start; mixing passages with and without that term would compare unlike
+        scores). A passage no model scored that is the paper's best BM25 document
+        (``lexical_best``: its words match the question better than the abstract's do)
+        leads the list.
+        """
+        if not passages:
             return None
+        abstract_chunks = min(p.n for p in passages)
+        if abstract_chunks < 1 or abstract_chunks > len(self.late):
+            return None
+        embedded = [p for p in passages if p.n < len(self.late)]
         second = self.second
-        abstract_rows = 0 if second is None else len(second) - len(passages)
-        if second is not None and abstract_rows < 1:
-            return None
+        covered = (
+            not self.fresh
+            and second is not None
+            and abstract_rows is not None
+            and abstract_rows >= 1
+            and len(embedded) <= len(second) - abstract_rows
+        )
         scores: dict[int, float] = {}
-        for j, p in enumerate(passages):
+        for j, p in enumerate(embedded):
             scores[p.n] = float(self.late[p.n])
-            if second is not None:
+            if covered and second is not None and abstract_rows is not None:
                 scores[p.n] += self.weight * float(second[abstract_rows + j])
         abstract = float(self.late[:abstract_chunks].max())
-        if second is not None:
+        if covered and second is not None and abstract_rows is not None:
             abstract += self.weight * float(second[:abstract_rows].max())
-        order = sorted(passages, key=lambda p: -scores[p.n])
+        by_n = {p.n: p for p in passages}
+        scores.update((n, score) for n, score in self.fresh.items() if n in by_n)
+        order = sorted((by_n[n] for n in scores), key=lambda p: -scores[p.n])
+        if lexical_best is not None and lexical_best not in scores and lexical_best in by_n:
+            return [by_n[lexical_best], *order], True
+        if not order:
+            return None
         return order, scores[order[0].n] > abstract
