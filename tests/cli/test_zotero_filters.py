@@ -200,7 +200,13 @@ def test_batch_and_related_work_take_the_filters(
     assert typo.returncode == 2 and "has the tag 'nope'" in typo.stderr
     related = run_cli(
         zotero_home,
-        *("related", "--topic", "ray tracing acceleration structures", "--model", "extractive"),
+        *(
+            "related-work",
+            "--topic",
+            "ray tracing acceleration structures",
+            "--model",
+            "extractive",
+        ),
         *("--json", "--collection", "Chapter 1: Introduction"),
         env=CHEAP_PIPELINE,
     )
@@ -209,6 +215,14 @@ def test_batch_and_related_work_take_the_filters(
     assert papers and all("Chapter 1: Introduction" in collections[p] for p in papers)
     typo = run_cli(
         zotero_home,
-        *("related", "--topic", "ray tracing", "--model", "extractive", "--collection", "PBTR"),
+        *(
+            "related-work",
+            "--topic",
+            "ray tracing",
+            "--model",
+            "extractive",
+            "--collection",
+            "PBTR",
+        ),
     )
     assert typo.returncode == 2 and "'PBRT'" in typo.stderr
