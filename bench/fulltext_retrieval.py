@@ -2,6 +2,7 @@
 
     python -m bench.fulltext_retrieval                  # the 12 real PDFs among the sample library
     python -m bench.fulltext_retrieval --no-distractors # the 12 PDFs alone (5 of 12 is easy)
+    python -m bench.fulltext_retrieval --embed-body-chunks 128  # every passage embedded
 
 ``bench/data/fulltext_questions.jsonl`` holds 59 questions on the 12 PDFs of
 ``shared/real/pdfs`` (57 in English, 2 in Chinese on the Chinese paper). Labelling rule:
@@ -69,9 +70,9 @@ def _abstract_records(pdfs: Path, out: Path) -> Path:
     return out
 
 
-def _open(home: Path) -> Library:
+def _open(home: Path, **overrides: object) -> Library:
     os.environ["LITREVIEW_HOME"] = str(home)
-    return Library(load_settings())
+    return Library(load_settings(**overrides))
 
 
 def evaluate(
@@ -116,7 +117,14 @@ def main() -> dict[str, object]:
     parser.add_argument(
         "--no-distractors", action="store_true", help="the 12 PDFs alone, no sample library"
     )
+    parser.add_argument(
+        "--embed-body-chunks",
+        type=int,
+        default=None,
+        help="ingest.embed_body_chunks for the full-text library (default: the settings')",
+    )
     args = parser.parse_args()
+    overrides = {"ingest.embed_body_chunks": args.embed_body_chunks}
     questions = load_questions("fulltext_questions.jsonl")
     pdfs = REAL / "pdfs"
     scratch = Path(tempfile.mkdtemp(prefix="litreview-fulltext-"))
@@ -135,10 +143,11 @@ def main() -> dict[str, object]:
         result: dict[str, object] = {"distractors": not args.no_distractors}
         for name, home in homes.items():
             began = time.perf_counter()
-            with _open(home) as library:
+            with _open(home, **overrides) as library:
                 report = library.ingest([pdfs] if name == "full_text" else [records])
                 ingest_s = time.perf_counter() - began
                 evaluation: dict[str, object] = {
+                    "embed_body_chunks": library.settings.ingest.embed_body_chunks,
                     "papers": library.count(),
                     "ingest_s": round(ingest_s, 1),
                     "chunks": report.chunks,
@@ -157,6 +166,9 @@ def main() -> dict[str, object]:
 def rows(result: Result) -> list[Row]:
     out: list[Row] = []
     among = "among the sample library" if result.get("distractors") else "alone"
+    body = (result.get("full_text") or {}).get("embed_body_chunks")
+    if body is not None:
+        among += f", first {body} body passages of each embedded"
     for field, label in (("question", "naming the work"), ("question_unnamed", "unnamed")):
         if not (result.get("full_text") and result.get("abstract_only")):
             break
