@@ -84,10 +84,13 @@ def evaluate(
     count = {"all": 0, "en": 0, "zh": 0}
     pages_known = False
     misses: list[str] = []
+    took: list[float] = []
     for q in questions:
         lang = str(q.get("lang", "en"))
         want = normalize_title(str(q["title"]))
+        began = time.perf_counter()
         hits = library.search(library.request(str(q[field]), k=TOP))
+        took.append(time.perf_counter() - began)
         right = [h for h in hits if normalize_title(h.paper.title) == want]
         count["all"] += 1
         count[lang] += 1
@@ -101,7 +104,9 @@ def evaluate(
         if page is not None and page in list(q["pages"]):  # type: ignore[call-overload]
             on_page["all"] += 1
             on_page[lang] += 1
+    took.sort()
     out: dict[str, object] = {"questions": count["all"], "misses": misses}
+    out["search_ms_p50"] = round(1000 * took[len(took) // 2]) if took else None
     for lang in ("all", "en", "zh"):
         if not count[lang]:
             continue
