@@ -97,6 +97,16 @@ def test_passages_are_stored_with_chunk_numbers_after_the_abstract(
         metas = dict(zip(got["ids"], got["metadatas"] or [], strict=True))
         assert metas[f"{paper.paper_id}:{numbers[0]}"]["page"] == pages[0]
         assert "page" not in metas[f"{paper.paper_id}:0"]
+        # Every passage is stored (BM25 searches them all); the models embedded the abstract
+        # and the body's first ingest.embed_body_chunks only.
+        body = pdf_settings.ingest.embed_body_chunks
+        assert len(numbers) > body
+        last = f"{paper.paper_id}:{numbers[0] + body - 1}"
+        beyond = f"{paper.paper_id}:{numbers[0] + body}"
+        assert stores.vectors.collection.get(ids=[last, beyond])["ids"] == [last]
+        assert stores.tokens.score_chunks(
+            stores.vectors.embedder.encode(["attention"]).tokens[0], [paper.paper_id]
+        )[paper.paper_id].shape == (numbers[0] + body,)  # type: ignore[index]
     finally:
         stores.close()
 
