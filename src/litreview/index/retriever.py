@@ -8,13 +8,15 @@ cosine (:mod:`litreview.index.reranker`): that is what lifts hard
 paraphrased questions; BM25 keeps its part in choosing the candidates. Results are
 papers, not chunks: a paper's dense score is its best chunk's.
 
-A paper with full text is found by its passages too (they are chunks like
-the abstract's, and BM25 documents of it). Its hit carries the passages that
-matched best (:attr:`SearchHit.passages`, with pages), and ``passage`` /
+A paper with full text is found by its passages too (BM25 documents of it;
+the body's first ``ingest.embed_body_chunks`` are also chunks like the
+abstract's, and a candidate's best BM25 passage that was not embedded is
+embedded at query time, :mod:`.lazy_passages`). Its hit carries the passages
+that matched best (:attr:`SearchHit.passages`, with pages), and ``passage`` /
 ``page`` name the best one when a passage, not the abstract, is the paper's
-best match. Passages are ranked by the re-ranking stage's own scores per
-chunk (MaxSim plus the MPNet cosine), or, without it, by the dense or BM25
-hit that found the paper.
+best match. Passages are ranked by the re-ranking stage's MaxSim per chunk
+(:meth:`ChunkScores.rank`), or, without it, by the dense or BM25 hit that
+found the paper.
 """
 
 from __future__ import annotations
