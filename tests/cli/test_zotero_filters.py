@@ -165,7 +165,7 @@ def test_chat_asks_within_its_collection(
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "collection 'PBRT'" in str(app.screen.query_one(StatusBar).render())
-            await ask(pilot, app, "How are rays intersected with geometric shapes?")
+            await ask(pilot, "How are rays intersected with geometric shapes?")
             result = app.last_result
             assert result is not None and result.sources
             # PBRT holds nothing itself: its two chapters are its sub-collections.
