@@ -71,9 +71,9 @@ class VectorTable(ModelStore):
 
     TABLE = "paper_vectors"
 
-    def __init__(self, path: Path, model_id: str) -> None:
+    def __init__(self, path: Path, model_id: str, rows: str = ROWS) -> None:
         super().__init__(path, SCHEMA, model_id, ("paper_vectors",))
-        self.rows = self.layout(ROWS_KEY, ROWS, OLD_ROWS)
+        self.rows = self.layout(ROWS_KEY, rows, OLD_ROWS)
 
     def replace_papers(self, papers: dict[str, np.ndarray]) -> None:
         """Store each paper's chunk vectors, replacing what it had; one transaction."""
