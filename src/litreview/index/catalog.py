@@ -539,9 +539,17 @@ class Catalog:
 
     # -- a shared server's copy (server mode) ---------------------------------
     def export(self, paper_ids: Iterable[str]) -> dict[str, dict[str, object]]:
-        """Each paper's whole row as plain data (its pages too): what a server record holds."""
+        """Each paper's whole row as plain data (its pages too): what a server record holds.
+
+        Indexed full-text passages go along (when the paper has any): a member
+        that pulls the paper needs them to map chunk hits to words and pages,
+        and without them it would take the paper for one indexed before
+        passages existed and embed it again.
+        """
         out: dict[str, dict[str, object]] = {}
-        for pid, paper in self.get(paper_ids).items():
+        ids = list(paper_ids)
+        passages = self.passages(ids)
+        for pid, paper in self.get(ids).items():
             data = replace(paper, full_text=self.pages(pid)).to_dict()
             row = self._one(
                 "SELECT content_hash, text_source, added_at FROM papers WHERE paper_id = ?", (pid,)
@@ -551,6 +559,8 @@ class Catalog:
                 continue
             data["content_hash"], data["text_source"], data["added_at"] = row
             data["fulltext_source"] = None if source is None else source[0]
+            if pid in passages:
+                data["passages"] = [[p.n, p.page, p.text] for p in passages[pid]]
             out[pid] = data
         return out
 
@@ -595,6 +605,11 @@ class Catalog:
                 )
                 db.execute("DELETE FROM pages WHERE paper_id = ?", (paper.paper_id,))
                 db.execute("DELETE FROM fulltext WHERE paper_id = ?", (paper.paper_id,))
+                db.execute("DELETE FROM passages WHERE paper_id = ?", (paper.paper_id,))
+                db.executemany(
+                    "INSERT INTO passages VALUES (?,?,?,?)",
+                    _exported_passages(data),
+                )
                 if paper.full_text:
                     replica = replace(paper, sources=(str(data.get("fulltext_source") or ""),))
                     self._store_pages(db, replica, now)
@@ -813,6 +828,13 @@ def unpack_text(value: object) -> str:
     if isinstance(value, bytes):
         return zlib.decompress(value).decode("utf-8")
     return str(value)
+
+
+def _exported_passages(data: dict[str, object]) -> list[tuple[str, int, int, str]]:
+    """An exported row's passages as ``passages`` rows (a row exported without: none)."""
+    listed = data.get("passages")
+    rows = listed if isinstance(listed, list) else []
+    return [(str(data["paper_id"]), int(n), int(page), str(text)) for n, page, text in rows]
 
 
 def _described(paper: Paper) -> tuple[object, ...]:

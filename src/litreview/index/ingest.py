@@ -227,7 +227,7 @@ def _remove_gone(library: Stores, sample: Paper, kept: set[str]) -> tuple[int, l
         return 0, []
     sources = library.catalog.sources_of(gone)
     elsewhere = [pid for pid in gone if len(sources.get(pid, [])) > 1]
-    library.catalog.drop_source(elsewhere, source)
+    library.drop_source(elsewhere, source)
     leaving = [pid for pid in gone if pid not in elsewhere]
     removed = library.remove_papers(leaving)
     notes: list[str] = []

@@ -19,6 +19,12 @@ with it any file name another member merged in meanwhile). Pushing
 (:meth:`MemberCache.publish`) sends a batch's records after its chunks,
 before the catalog marks it indexed.
 
+A paper removed by one member (:meth:`~litreview.index.stores.Stores.remove_papers`)
+is dropped from the others' caches on their next pull: named by a log entry
+they have not seen and no longer on the server, or, whatever entries they
+saw, gone from the server and named by any removal entry (a paper gone
+without one is sent again instead: a server restored from an older backup).
+
 Each member remembers a hash of every row as it last agreed with the
 server (sent or fetched). Re-reading a file whose papers are all there
 compares those hashes locally and sends only rows that changed, so an
@@ -122,6 +128,7 @@ class PullReport:
 
     fetched: int = 0
     requeued: int = 0
+    removed: int = 0
 
 
 class MemberCache:
@@ -193,23 +200,33 @@ class MemberCache:
         entries = self.server.log_ids()  # listed before fetching: later entries come next time
         pending = set(self.catalog.pending_ids())
         wanted: set[str] = set()
+        gone: set[str] = set()  # papers unseen entries removed (some may have come back)
         held_back: set[str] = set()  # entries naming papers pending here: fetched once written
         if not first or pending:
             seen = set() if first else self._seen()
             named = self.server.entry_papers([e for e in entries if e not in seen])
-            for entry, papers in named.items():
+            for entry, (papers, removed) in named.items():
                 if pending.intersection(papers):
                     held_back.add(entry)
                 if not first:  # a first pull compares whole id lists below instead
                     wanted.update(papers)
+                    gone.update(removed)
             wanted -= pending
+            gone -= pending  # this member is writing its own version: it comes back
         report.fetched += self._fetch(wanted)
+        gone &= self.catalog.indexed_ids()
+        if gone:
+            report.removed += self.drop(gone - self.server.existing(gone))
         if first or self.server.paper_count() != self.catalog.indexed_count():
             on_server = set(self.server.paper_ids())
             local = set(self.catalog.ids_by_arrival())
             report.fetched += self._fetch(on_server - local)
             lost = self.catalog.indexed_ids() - on_server
-            if lost:  # indexed here but not there (a server restored from an older backup)
+            if lost:  # removed by a member, or a server restored from an older backup
+                dropped = lost & self.server.removed_ids()
+                report.removed += self.drop(dropped)
+                lost -= dropped
+            if lost:
                 self.catalog.mark_pending(lost)
                 report.requeued = len(lost)
         self._mark_seen(e for e in entries if e not in held_back)
@@ -238,6 +255,25 @@ class MemberCache:
             self._mark_synced({r.paper_id: r.row for r in records})
             fetched += len(records)
         return fetched
+
+    def drop(self, paper_ids: set[str] | list[str]) -> int:
+        """Take papers out of this member's cache (the server no longer has them)."""
+        ids = sorted(paper_ids)
+        if not ids:
+            return 0
+        self.tokens.remove_papers(ids)
+        if self.rerank_table is not None:
+            self.rerank_table.remove_papers(ids)
+        removed = self.catalog.remove(ids)  # last, and BM25 follows its revision
+        self.forget(ids)
+        return removed
+
+    def forget(self, paper_ids: list[str], entry: str | None = None) -> None:
+        """No row hash for these papers any more; ``entry`` (their removal) is seen."""
+        with transaction(self._db) as db:
+            db.executemany("DELETE FROM synced WHERE paper_id = ?", [(p,) for p in paper_ids])
+        if entry is not None:
+            self._mark_seen([entry])
 
     def _mark_synced(self, rows: dict[str, dict[str, object]]) -> None:
         with transaction(self._db) as db:

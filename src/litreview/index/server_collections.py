@@ -12,6 +12,13 @@ id (:mod:`litreview.index.server_ids`). ``<name>-sources``: one entry per
 (paper, file) pair, so a file name merged into a paper by one member is never
 lost to another member's concurrent rewrite of the paper's record.
 
+Removing papers (a Zotero item trashed there) is shared too: a log entry of
+kind ``removal`` names them, then their chunks, records and file names are
+deleted. A paper is in the library while its record is there; a member that
+finds a paper of its cache gone from the server drops it if a removal names
+it, and sends it again otherwise (a server restored from an older backup).
+Claims stay (:meth:`ServerCollections.remove` says why).
+
 Chroma has no compare-and-set, but ``add`` keeps the first record written
 under an id and silently ignores later ones, in the server's log order, and a
 read after it sees the winner (checked against ``chroma run``, with two
@@ -69,6 +76,14 @@ def _source_id(paper_id: str, source: str) -> str:
     return hashlib.sha1(f"{paper_id}\n{source}".encode()).hexdigest()[:20]
 
 
+def _entry_id() -> str:
+    """Log entries sort by when they were written (then at random: two at one instant)."""
+    return f"{time.time_ns():020d}-{uuid.uuid4().hex[:12]}"
+
+
+REMOVAL = "removal"  # the ``kind`` of a log entry naming removed papers
+
+
 def _placeholders(n: int) -> np.ndarray:
     """Chroma wants an embedding per record; these records are only ever found by id."""
     return np.tile(np.asarray(PLACEHOLDER, dtype=np.float32), (n, 1))
@@ -112,13 +127,54 @@ class ServerCollections:
                     embeddings=_placeholders(len(part)),
                     metadatas=[r.metadata() for r in part],
                 )
-            entry = f"{time.time_ns():020d}-{uuid.uuid4().hex[:12]}"
+            entry = _entry_id()
             self.log.add(
                 ids=[entry],
                 embeddings=_placeholders(1),
                 metadatas=[{"papers": json.dumps([r.paper_id for r in records])}],
             )
         return entry
+
+    def log_removal(self, paper_ids: list[str]) -> str:
+        """Say in the log that these papers leave the library; returns the entry.
+
+        Removing goes: this entry, then the papers' chunks (the vector store),
+        then :meth:`delete` (records and file names). The record goes last, as
+        it came last: a run stopped midway leaves a paper still listed (its
+        member's next ingest removes it again), never a removal other members
+        could mistake for a lost record; and a member re-adding the paper at
+        that moment loses it whole (chunks and record), never half of it.
+
+        Claims stay: a claim says which work an id stands for, not that the
+        work is present. Kept, a removed work that comes back gets its old id,
+        and a different work of the same title never takes an id that members
+        which have not pulled the removal yet still hold for the old one.
+        """
+        entry = _entry_id()
+        with self._reaching("removing papers"):
+            self.log.add(
+                ids=[entry],
+                embeddings=_placeholders(1),
+                metadatas=[
+                    {"papers": "[]", "removed": json.dumps(sorted(paper_ids)), "kind": REMOVAL}
+                ],
+            )
+        return entry
+
+    def delete(self, paper_ids: list[str]) -> None:
+        """Delete these papers' records and file names (after :meth:`log_removal`)."""
+        ids = sorted(set(paper_ids))
+        with self._reaching("removing papers"):
+            for start in range(0, len(ids), FETCH):
+                part = ids[start : start + FETCH]
+                self.papers.delete(ids=part)
+                self.sources.delete(where=_one_of("paper", part))
+
+    def drop_source(self, paper_ids: list[str], source: str) -> None:
+        """Forget that ``source`` gave these papers (their records are re-sent after)."""
+        if paper_ids:
+            with self._reaching("updating paper sources"):
+                self.sources.delete(ids=[_source_id(pid, source) for pid in paper_ids])
 
     def _add_sources(self, by_paper: dict[str, list[str]]) -> None:
         """Record each (paper, file) pair once: a grow-only set no rewrite can shrink."""
@@ -202,14 +258,24 @@ class ServerCollections:
     def paper_ids(self) -> list[str]:
         return self._ids(self.papers, "listing papers")
 
-    def entry_papers(self, entries: list[str]) -> dict[str, list[str]]:
-        """The papers each log entry names."""
-        out: dict[str, list[str]] = {}
+    def entry_papers(self, entries: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """The papers each log entry wrote and the papers it removed."""
+        out: dict[str, tuple[list[str], list[str]]] = {}
         with self._reaching("reading the change log"):
             for start in range(0, len(entries), PAGE):
                 got = self.log.get(ids=entries[start : start + PAGE], include=["metadatas"])
                 for entry, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-                    out[entry] = list(json.loads(str(meta["papers"])))
+                    written = list(json.loads(str(meta["papers"])))
+                    out[entry] = (written, list(json.loads(str(meta.get("removed", "[]")))))
+        return out
+
+    def removed_ids(self) -> set[str]:
+        """Every paper a removal entry names (some may have come back since)."""
+        out: set[str] = set()
+        with self._reaching("reading the change log"):
+            got = self.log.get(where={"kind": REMOVAL}, include=["metadatas"])
+        for meta in got["metadatas"] or []:
+            out.update(json.loads(str(meta["removed"])))
         return out
 
     def claims_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -261,16 +261,37 @@ class Stores:
         papers the catalog still calls indexed but a store lacks, which
         reconciling re-embeds (and the next ingest removes again), never
         vectors of a paper the catalog no longer knows. BM25 follows the
-        catalog's revision (rebuilt by :meth:`refresh_lexical`).
+        catalog's revision (rebuilt by :meth:`refresh_lexical`). In server mode
+        the removal is shared: logged first, then the server's chunks, then its
+        records (:meth:`ServerCollections.log_removal` says why in that order),
+        so every member's cache drops the papers on its next pull.
         """
         if not paper_ids:
             return 0
         with self.lock:
+            entry = self.server.log_removal(paper_ids) if self.server is not None else None
             self.vectors.remove_papers(paper_ids)
+            if self.server is not None:
+                self.server.delete(paper_ids)
             self.tokens.remove_papers(paper_ids)
             if self.reranker is not None:
                 self.reranker.table.remove_papers(paper_ids)
-            return self.catalog.remove(paper_ids)
+            removed = self.catalog.remove(paper_ids)
+            if self.shared is not None:
+                self.shared.forget(paper_ids, entry)
+            return removed
+
+    def drop_source(self, paper_ids: list[str], source: str) -> None:
+        """Forget that ``source`` gave these papers (they stay: another source has them).
+
+        In server mode the file name leaves the server's grow-only set of file
+        names too, and the changed rows are shared, or members would keep it.
+        """
+        with self.lock:
+            self.catalog.drop_source(paper_ids, source)
+            if self.server is not None and paper_ids:
+                self.server.drop_source(paper_ids, source)
+                self.publish_changed(paper_ids)
 
     def compact(self) -> list[str]:
         """After an ingest: rewrite the stores whose files are a fifth or more free pages.

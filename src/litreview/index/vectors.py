@@ -200,11 +200,11 @@ class VectorStore:
         # role, not by path: a copied, moved or restored library is the same store.
         where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
         self.identity = f"{where}#{chroma.collection}"
-        # Chunk text is not stored in the embedded collection: nothing reads it back (the
-        # catalog holds every paper's text), and Chroma indexes stored documents for full-text
-        # search, which with the text itself was about a third of its disk. A server keeps
-        # it: there the server's records are the library that every member reads.
-        self.keeps_text = bool(chroma.host)
+        # Chunk text is not stored in the collection: nothing reads it back (the catalog holds
+        # every paper's text; in server mode each member's catalog is a copy of the server's
+        # paper records, which carry it), and Chroma indexes stored documents for full-text
+        # search, which with the text itself was about a third of its disk. Chunks a server
+        # stored with their text before stay readable: their documents are simply not read.
         with self._reaching("opening the chunk collection"):
             self.collection: Collection = self.client.get_or_create_collection(
                 name=settings.chroma.collection,
@@ -265,7 +265,6 @@ class VectorStore:
                 self.collection.delete(ids=stale)
             self.collection.upsert(
                 ids=[c.chunk_id for c in chunks],
-                documents=[c.text for c in chunks] if self.keeps_text else None,
                 embeddings=vectors,
                 metadatas=[_metadata(c) for c in chunks],
             )
@@ -273,7 +272,8 @@ class VectorStore:
     def remove_papers(self, paper_ids: list[str]) -> None:
         """Delete every chunk of these papers (papers removed from the library)."""
         if paper_ids:
-            self.collection.delete(where=_of_papers(sorted(paper_ids)))
+            with self._reaching("removing chunks"):
+                self.collection.delete(where=_of_papers(sorted(paper_ids)))
 
     def query(
         self, vector: np.ndarray, n: int, paper_ids: set[str] | None = None
