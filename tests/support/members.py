@@ -81,3 +81,13 @@ def index(m: Member, ids: list[str]) -> list[str]:
     got = m.catalog.get(ids)
     m.catalog.mark_indexed(ids, {pid: got[pid].content_hash for pid in ids})
     return ids
+
+
+def remove(m: Member, ids: list[str]) -> None:
+    """What :meth:`Stores.remove_papers` does in server mode (the chunks aside)."""
+    entry = m.cache.server.log_removal(ids)
+    m.cache.server.delete(ids)
+    m.tokens.remove_papers(ids)
+    m.table.remove_papers(ids)
+    m.catalog.remove(ids)
+    m.cache.forget(ids, entry)
