@@ -23,6 +23,10 @@ runs; MPNet would dominate both ingests alike). Then:
   and compared (how it was done before; forced by emptying the hashes),
   alternating, and the part of it that claims the file's paper ids.
 
+``--disk-only`` measures only the server's disk per paper after one ingest
+into a fresh server, printed, not saved: run it on two checkouts in turn
+(``PYTHONPATH``) to compare what a change costs or saves on the server.
+
 ``--reingest-only`` measures only the last (one ingest into the server, then
 the re-ingests) and adds it to the saved ``server`` figures.
 
@@ -278,6 +282,22 @@ def reingest_only(args: argparse.Namespace) -> None:
     save_result("server", {**saved, "reingest": figures})
 
 
+def disk_only(papers: int) -> None:
+    """One ingest into a fresh server, then the server's data folder per paper (printed)."""
+    with tempfile.TemporaryDirectory(prefix="litreview-server-disk-") as tmp:
+        work = Path(tmp)
+        source = corpus(papers, work)
+        proc, port = start_chroma(work / "server-data")
+        try:
+            rate = ingest(work / "member-a", port, source)
+            time.sleep(2)  # let the server flush its log before weighing
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        kb = du(work / "server-data") / papers / 1024
+    print(f"papers={papers} rate={rate:.1f}/s server_kb_per_paper={kb:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=1000)
@@ -286,8 +306,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--rounds", type=int, default=2, help="re-ingests per way")
     parser.add_argument("--reingest-only", action="store_true")
+    parser.add_argument("--disk-only", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    if args.disk_only:
+        disk_only(args.papers)
+        return
     if args.reingest_only:
         reingest_only(args)
         return
