@@ -17,7 +17,7 @@ import numpy as np
 from litreview.encoders.minilm import TokenVectors
 from litreview.index.catalog import Catalog
 from litreview.index.late import DEFAULT_CODEC, Codec, TokenStore, codec_of_store
-from litreview.index.reranker import VectorTable
+from litreview.index.reranker import SHARED_ROWS, VectorTable
 from litreview.index.sqlite_store import free_share, vacuum_if_sparse
 from litreview.reading.paper import Paper
 from litreview.settings import Settings
@@ -133,6 +133,29 @@ def test_an_old_float16_rerank_table_still_reads_and_a_new_one_is_int8(tmp_path:
     # Rows from a shared server come flat, as float16 bytes read back: stored the same.
     new.replace_papers({"b": np.frombuffer(vectors.astype(np.float16).tobytes(), np.float16)})
     assert np.allclose(new.get(["b"])["b"], vectors, atol=2e-3)
+
+
+def test_a_shared_librarys_rows_reach_every_member_as_the_same_numbers(tmp_path: Path) -> None:
+    # A member sends its rows as float16 (what the server carries) and another stores them as
+    # they come: both then score with the same numbers. int8 codes re-made from float16 would
+    # not be (the scale moves), which made two members' scores differ in the sixth decimal.
+    vectors = unit(3, 5, dim=768)
+    writer = VectorTable(tmp_path / "a.sqlite3", "mpnet", SHARED_ROWS)
+    reader = VectorTable(tmp_path / "b.sqlite3", "mpnet", SHARED_ROWS)
+    writer.replace_papers({"p": vectors})
+    sent = writer.get(["p"])["p"].astype(np.float16).tobytes()
+    reader.replace_papers({"p": np.frombuffer(sent, np.float16)})
+    assert np.array_equal(writer.get(["p"])["p"], reader.get(["p"])["p"])
+    # The same journey through int8 tables: the numbers move.
+    a, b = (
+        VectorTable(tmp_path / "c.sqlite3", "mpnet"),
+        VectorTable(tmp_path / "d.sqlite3", "mpnet"),
+    )
+    a.replace_papers({"p": vectors})
+    b.replace_papers(
+        {"p": np.frombuffer(a.get(["p"])["p"].astype(np.float16).tobytes(), np.float16)}
+    )
+    assert not np.array_equal(a.get(["p"])["p"], b.get(["p"])["p"])
 
 
 def test_an_old_catalog_abstract_reads_and_new_ones_are_compressed(tmp_path: Path) -> None:

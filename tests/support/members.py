@@ -17,7 +17,7 @@ from litreview.encoders.mpnet import DIMENSION as MPNET_DIMENSION
 from litreview.index.catalog import Catalog
 from litreview.index.late import TokenStore
 from litreview.index.member_cache import MemberCache
-from litreview.index.reranker import VectorTable
+from litreview.index.reranker import SHARED_ROWS, VectorTable
 from litreview.index.server_collections import ServerCollections
 from litreview.reading.paper import PageText, Paper
 from litreview.settings import ChromaSettings, Settings
@@ -39,7 +39,7 @@ def member(tmp_path: Path, name: str, server: ServerCollections) -> Member:
     settings = Settings(home=tmp_path / name, chroma=ChromaSettings(host="127.0.0.1"))
     catalog = Catalog(settings.catalog_path)
     tokens = TokenStore(settings.tokens_path, MODEL_ID)
-    table = VectorTable(settings.reranker_path, "mpnet-test")
+    table = VectorTable(settings.reranker_path, "mpnet-test", SHARED_ROWS)
     return Member(catalog, tokens, table, MemberCache(settings, server, catalog, tokens, table))
 
 

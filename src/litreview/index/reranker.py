@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS paper_vectors (
 ROWS_KEY = "rows"
 ROWS = "int8"
 OLD_ROWS = "float16"
+# A shared library's records carry float16 rows; a member keeps them as they come, so it holds
+# the very numbers every other member holds (int8 codes re-made from float16 would move its
+# scores in the sixth decimal) and members rank alike.
+SHARED_ROWS = OLD_ROWS
 
 
 def encode_rows(matrix: np.ndarray, rows: str) -> bytes:

@@ -92,7 +92,7 @@ class Stores:
         """
         from litreview.encoders.model_files import ModelMissing, materialise
         from litreview.encoders.mpnet import store_id
-        from litreview.index.reranker import OLD_ROWS, ROWS, Reranker, VectorTable
+        from litreview.index.reranker import ROWS, SHARED_ROWS, Reranker, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
             return None
@@ -113,10 +113,7 @@ class Stores:
                     f"retrieval.rerank_model_precision = {precision!r}"
                 )
                 precision = agreed
-        # A shared library's records carry float16 rows; a member keeping them as they come
-        # holds the very numbers every other member holds (int8 codes re-made from float16
-        # would move its scores in the sixth decimal), so members rank alike.
-        rows = OLD_ROWS if self.server is not None else ROWS
+        rows = SHARED_ROWS if self.server is not None else ROWS
         table = VectorTable(self.settings.reranker_path, store_id(precision), rows)
         return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
