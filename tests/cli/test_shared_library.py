@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,28 @@ from tests.support.papers import small_corpus
 NO_KEYS = {"OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "LITREVIEW_LLM__MODEL": "extractive"}
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ChromaServer]:
-    chroma = ChromaServer(tmp_path / "server-data")
-    chroma.start()
-    yield chroma
-    chroma.stop()
-
-
 def members(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "member-a", tmp_path / "member-b"
+
+
+def ingest_at_once(
+    server: ChromaServer, jobs: tuple[tuple[Path, Path], ...], batch_size: int
+) -> None:
+    """Each (home, file) ingested by its own process, all started together; each must succeed."""
+    small = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": str(batch_size)}
+    procs = [
+        subprocess.Popen(
+            [litreview_bin(), *server.flags, "ingest", str(path)],
+            env={**_env(home), **small},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for home, path in jobs
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
 
 
 def library_json(home: Path, server: ChromaServer) -> dict[str, object]:
@@ -104,20 +115,7 @@ def test_two_members_ingesting_at_once_make_one_library(
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("\n".join(rows[:16]) + "\n")  # 8 papers in both files
     second.write_text("\n".join(rows[8:]) + "\n")
-    small = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "4"}
-    procs = [
-        subprocess.Popen(
-            [litreview_bin(), *server.flags, "ingest", str(path)],
-            env={**_env(home), **small},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for home, path in ((a, first), (b, second))
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err
+    ingest_at_once(server, ((a, first), (b, second)), batch_size=4)
     ids = server_papers(server)
     assert len(ids) == len(set(ids)) == 24, "no duplicate papers on the server"
     views = [library_json(home, server) for home in (a, b)]
@@ -149,20 +147,7 @@ def test_members_reading_same_titled_papers_at_once_keep_them_apart(
         ]
         files.append(tmp_path / f"{side}.jsonl")
         files[-1].write_text("\n".join(json.dumps(r) for r in out) + "\n")
-    small = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "2"}
-    procs = [
-        subprocess.Popen(
-            [litreview_bin(), *server.flags, "ingest", str(path)],
-            env={**_env(home), **small},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for home, path in ((a, files[0]), (b, files[1]))
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err
+    ingest_at_once(server, ((a, files[0]), (b, files[1])), batch_size=2)
     ids = server_papers(server)
     assert len(ids) == len(set(ids)) == 16, "6 titles x 2 papers + 4 shared papers"
     views = [library_json(home, server) for home in (a, b)]

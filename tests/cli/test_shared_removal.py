@@ -14,10 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.cli.server_process import ChromaServer
 from tests.support.cli import run_cli
@@ -30,14 +27,6 @@ ENV = {
     "LITREVIEW_RETRIEVAL__RERANK_MODEL": "none",  # no MPNet pass: this tests sharing
 }
 ABSTRACT = "We propose a method for robust training of deep networks that improves accuracy by 5%."
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ChromaServer]:
-    chroma = ChromaServer(tmp_path / "server-data")
-    chroma.start()
-    yield chroma
-    chroma.stop()
 
 
 def listing(home: Path, server: ChromaServer) -> dict[str, dict[str, object]]:
