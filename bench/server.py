@@ -48,6 +48,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +70,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_chroma(data: Path) -> tuple[subprocess.Popen[bytes], int]:
+@contextmanager
+def chroma_server(data: Path) -> Iterator[int]:
+    """A ``chroma run`` on a free loopback port over ``data``, stopped on the way out."""
     chroma = Path(sys.executable).parent / "chroma"
     port = free_port()
     proc = subprocess.Popen(
@@ -76,15 +80,20 @@ def start_chroma(data: Path) -> tuple[subprocess.Popen[bytes], int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
-                return proc, port
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def du(path: Path) -> int:
@@ -262,10 +271,10 @@ def reingest_only(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="litreview-server-bench-"))
     load = os.getloadavg()
     source = corpus(args.papers, work)
-    proc, port = start_chroma(work / "server-data")
     try:
-        rate = ingest(work / "member-a", port, source)
-        figures = reingest(work / "member-a", port, source, args.rounds)
+        with chroma_server(work / "server-data") as port:
+            rate = ingest(work / "member-a", port, source)
+            figures = reingest(work / "member-a", port, source, args.rounds)
         figures.update(
             papers=args.papers,
             ingest_papers_per_s=round(rate, 1),
@@ -273,8 +282,6 @@ def reingest_only(args: argparse.Namespace) -> None:
             load_after=[round(x, 1) for x in os.getloadavg()],
         )
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(figures, indent=2))
@@ -287,13 +294,9 @@ def disk_only(papers: int) -> None:
     with tempfile.TemporaryDirectory(prefix="litreview-server-disk-") as tmp:
         work = Path(tmp)
         source = corpus(papers, work)
-        proc, port = start_chroma(work / "server-data")
-        try:
+        with chroma_server(work / "server-data") as port:
             rate = ingest(work / "member-a", port, source)
             time.sleep(2)  # let the server flush its log before weighing
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
         kb = du(work / "server-data") / papers / 1024
     print(f"papers={papers} rate={rate:.1f}/s server_kb_per_paper={kb:.1f}")
 
@@ -318,41 +321,39 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="litreview-server-bench-"))
     load = os.getloadavg()
     source = corpus(args.papers, work)
-    proc, port = start_chroma(work / "server-data")
     try:
-        embedded_rate = ingest(work / "embedded", None, source)
-        server_rate = ingest(work / "member-a", port, source)
-        questions = [str(q["question"]) for q in load_questions()][: args.queries]
-        latency = query_latency(work / "embedded", work / "member-a", port, questions)
-        opens = [first_open(port, questions[0], work) for _ in range(args.first_opens)]
-        late = late_choice(work / "member-a", port, questions)
-        again = reingest(work / "member-a", port, source, args.rounds)
-        again.update(papers=args.papers, load_after=[round(x, 1) for x in os.getloadavg()])
-        n = args.papers
-        result: dict[str, object] = {
-            "papers": n,
-            "load_before": [round(x, 1) for x in load],
-            "load_after": [round(x, 1) for x in os.getloadavg()],
-            "ingest_papers_per_s": {
-                "embedded": round(embedded_rate, 1),
-                "server": round(server_rate, 1),
-                "ratio": round(server_rate / embedded_rate, 2),
-            },
-            "hybrid_query": latency,
-            "first_open_seconds": [round(o["seconds"], 1) for o in opens],
-            "first_open_pull_seconds": [round(o["pull_seconds"], 1) for o in opens],
-            "disk_kb_per_paper": {
-                "server": round(du(work / "server-data") / n / 1024, 1),
-                "ingesting_member": round(du(work / "member-a") / n / 1024, 1),
-                "pulled_member": round(opens[0]["home_bytes"] / n / 1024, 1),
-                "embedded": round(du(work / "embedded") / n / 1024, 1),
-            },
-            "late_interaction": late,
-            "reingest": again,
-        }
+        with chroma_server(work / "server-data") as port:
+            embedded_rate = ingest(work / "embedded", None, source)
+            server_rate = ingest(work / "member-a", port, source)
+            questions = [str(q["question"]) for q in load_questions()][: args.queries]
+            latency = query_latency(work / "embedded", work / "member-a", port, questions)
+            opens = [first_open(port, questions[0], work) for _ in range(args.first_opens)]
+            late = late_choice(work / "member-a", port, questions)
+            again = reingest(work / "member-a", port, source, args.rounds)
+            again.update(papers=args.papers, load_after=[round(x, 1) for x in os.getloadavg()])
+            n = args.papers
+            result: dict[str, object] = {
+                "papers": n,
+                "load_before": [round(x, 1) for x in load],
+                "load_after": [round(x, 1) for x in os.getloadavg()],
+                "ingest_papers_per_s": {
+                    "embedded": round(embedded_rate, 1),
+                    "server": round(server_rate, 1),
+                    "ratio": round(server_rate / embedded_rate, 2),
+                },
+                "hybrid_query": latency,
+                "first_open_seconds": [round(o["seconds"], 1) for o in opens],
+                "first_open_pull_seconds": [round(o["pull_seconds"], 1) for o in opens],
+                "disk_kb_per_paper": {
+                    "server": round(du(work / "server-data") / n / 1024, 1),
+                    "ingesting_member": round(du(work / "member-a") / n / 1024, 1),
+                    "pulled_member": round(opens[0]["home_bytes"] / n / 1024, 1),
+                    "embedded": round(du(work / "embedded") / n / 1024, 1),
+                },
+                "late_interaction": late,
+                "reingest": again,
+            }
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=2))
