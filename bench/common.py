@@ -48,6 +48,13 @@ def load_questions(name: str = "retrieval_questions.jsonl") -> list[dict[str, ob
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def previous_result(name: str) -> Result:
+    """What ``name`` saved last time (empty if never), for a run that adds to it."""
+    path = RESULTS / "latest.json"
+    current = json.loads(path.read_text()) if path.exists() else {}
+    return dict(current.get(name, {}))
+
+
 def save_result(name: str, data: dict[str, object]) -> None:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "latest.json"

@@ -1,6 +1,6 @@
 """Ingest and query at scale on the real corpus, next to a ten-line plain-Chroma baseline.
 
-    python -m bench.scale --sizes 1000,5000 [--queries 40]
+    python -m bench.scale --sizes 1000,5000 [--queries 40] [--phase2-budget SECONDS]
 
 For each size, the first N papers of ``conference-abstracts-50k.jsonl.gz``
 (``/work/shared/real/corpora``, or ``LITREVIEW_SCALE_CORPUS``) are ingested
@@ -10,7 +10,12 @@ it was complete (the re-ranking model's stage done), papers/s per stage and
 its peak RSS. The baseline is what a user would write in ten lines: a plain
 Chroma collection with the same MiniLM embedding function, no re-ranking, in
 its own process. Disk is measured store by store. Then query latency per
-mode in-process (p50/p95) and the first ``litreview search`` in a new process.
+mode in-process (p50/p95), an extractive ``ask`` in-process, and the first
+``litreview search`` in a new process. ``--phase2-budget`` stops the
+re-ranking stage after that many seconds (as a Ctrl-C would; the next ingest
+resumes it): at 50,000 papers the complete run outlasts a session, and the
+stage's rate is measured over the papers it did. Each size keeps its own load
+and command, and a run keeps the sizes it did not re-run.
 Figures are reported as ratios to the baseline because the machine is shared:
 run this once, late, and note ``uptime``.
 """
@@ -31,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Result, Row, save_result
+from bench.common import Result, Row, previous_result, save_result
 
 CORPUS = Path(
     os.environ.get(
@@ -57,7 +62,11 @@ def _peak_rss_mb() -> float:
 
 
 # -- children: each measured in a process of its own ---------------------------------
-def child_ingest(corpus: Path, home: Path) -> dict[str, Any]:
+class _BudgetSpent(Exception):
+    """Raised from the progress callback: phase 2 has had its seconds."""
+
+
+def child_ingest(corpus: Path, home: Path, phase2_budget: float = 0.0) -> dict[str, Any]:
     """Run in a new process: ingest, timing the two phases (``started`` is the parent's)."""
     os.environ["LITREVIEW_HOME"] = str(home)
     from litreview.index.library import Library
@@ -72,16 +81,24 @@ def child_ingest(corpus: Path, home: Path) -> dict[str, Any]:
         marks[f"{stage}_end"] = now
         marks[f"{stage}_cpu_end"] = cpu
         marks[f"{stage}_total"] = total
+        marks[f"{stage}_done"] = done
+        if stage == "rerank" and phase2_budget and now - marks["rerank_start"] > phase2_budget:
+            raise _BudgetSpent
 
     with Library(load_settings()) as library:
-        report = library.ingest([corpus], progress)
+        try:
+            report = library.ingest([corpus], progress)
+            embedded, reranked, chunks = report.embedded, report.reranked, report.chunks
+        except _BudgetSpent:  # committed work stays: the next ingest resumes phase 2
+            embedded, reranked = int(marks["embed_done"]), int(marks["rerank_done"])
+            chunks = 0
         state = library.indexing_state()
     return {
         "marks": marks,
         "finished": time.time(),
-        "embedded": report.embedded,
-        "reranked": report.reranked,
-        "chunks": report.chunks,
+        "embedded": embedded,
+        "reranked": reranked,
+        "chunks": chunks,
         "papers": state.papers,
         "complete": state.complete,
         "peak_rss_mb": _peak_rss_mb(),
@@ -132,7 +149,27 @@ def child_queries(home: Path, queries: list[str]) -> dict[str, Any]:
                 "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
             }
         out["ranking_note"] = library.ranking_note()
+        out["ask_extractive"] = _ask_times(library, queries)
     return out
+
+
+def _ask_times(library: Any, queries: list[str]) -> dict[str, float]:
+    """``ask`` with the model-free engine, retrieval and answer together, warm."""
+    from litreview.llm.extractive import ExtractiveBackend
+    from litreview.review.ask import ask
+
+    backend = ExtractiveBackend()
+    ask(library, backend, queries[0])  # the sentence scorer's first load
+    times = []
+    for query in queries[:20]:
+        began = time.perf_counter()
+        ask(library, backend, query)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return {
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+    }
 
 
 def _run_child(kind: str, *args: str) -> dict[str, Any]:
@@ -198,11 +235,13 @@ def first_search_s(home: Path, query: str, rounds: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(n: int, work: Path, n_queries: int, baseline: bool) -> dict[str, Any]:
+def measure(
+    n: int, work: Path, n_queries: int, baseline: bool, phase2_budget: float = 0.0
+) -> dict[str, Any]:
     corpus = write_subset(n, work)
     home = work / f"home-{n}"
     started = time.time()
-    ingest = _run_child("ingest", str(corpus), str(home))
+    ingest = _run_child("ingest", str(corpus), str(home), str(phase2_budget))
     marks = ingest["marks"]
     searchable_at = marks.get("lexical_end", marks.get("embed_end", started))
     phase1 = marks.get("embed_end", started) - marks.get("embed_start", started)
@@ -218,6 +257,8 @@ def measure(n: int, work: Path, n_queries: int, baseline: bool) -> dict[str, Any
     papers = ingest["papers"]
     result: dict[str, Any] = {
         "papers": papers,
+        "complete": ingest["complete"],
+        "reranked": ingest["reranked"],
         "chunks": ingest["chunks"],
         "to_searchable_s": searchable_at - started,
         "to_complete_s": ingest["finished"] - started,
@@ -262,34 +303,44 @@ def main() -> dict[str, object]:
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--phase2-budget", type=float, default=0.0, help="seconds; 0: no limit")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
         if kind == "ingest":
-            out = child_ingest(Path(rest[0]), Path(rest[1]))
+            out = child_ingest(Path(rest[0]), Path(rest[1]), float(rest[2]))
         elif kind == "baseline":
             out = child_baseline(Path(rest[0]), Path(rest[1]))
         else:
             out = child_queries(Path(rest[0]), json.loads(rest[1]))
         print(json.dumps(out))
         return out
-    load = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="litreview-scale-"))
-    results: dict[str, object] = {
-        "load_before": [round(x, 2) for x in load],
-        "command": f"python -m bench.scale --sizes {args.sizes} --queries {args.queries}",
-    }
+    command = " ".join(["python -m bench.scale", *sys.argv[1:]])
+    before = previous_result("scale")
+    results: dict[str, Any] = {}  # sizes not re-run keep their figures, load and command
+    for key, kept in before.items():
+        if key.isdigit():
+            kept.setdefault(
+                "load", [before.get("load_before", [0])[0], before.get("load_after", [0])[0]]
+            )
+            kept.setdefault("command", before.get("command", ""))
+            results[key] = kept
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"== {n} papers", flush=True)
-        results[str(n)] = measure(n, work, args.queries, not args.no_baseline)
-        print(json.dumps(results[str(n)], indent=1), flush=True)
+        load = [round(x, 2) for x in os.getloadavg()]
+        size = measure(n, work, args.queries, not args.no_baseline, args.phase2_budget)
+        size["load"] = [load[0], round(os.getloadavg()[0], 2)]
+        size["command"] = command
+        size["date"] = time.strftime("%Y-%m-%d")
+        results[str(n)] = size
+        print(json.dumps(size, indent=1), flush=True)
     sizes = sorted(int(k) for k in results if k.isdigit())
     if len(sizes) > 1:  # what one more paper costs, without the stores' fixed parts
         small, big = (results[str(n)] for n in (sizes[0], sizes[-1]))
-        grown = sum(big["disk_bytes"].values()) - sum(small["disk_bytes"].values())  # type: ignore[index]
+        grown = sum(big["disk_bytes"].values()) - sum(small["disk_bytes"].values())
         results["marginal_disk_kb_per_paper"] = grown / (sizes[-1] - sizes[0]) / 1024
-    results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     save_result("scale", results)
     return results
 
@@ -297,9 +348,10 @@ def main() -> dict[str, object]:
 def rows(sc: Result) -> list[Row]:
     """``bench.scale``: real-corpus ingest and queries next to the plain-Chroma baseline."""
     out: list[Row] = []
-    load = f"{sc.get('load_before', [0])[0]} -> {sc.get('load_after', [0])[0]}"
     for size in sorted((k for k in sc if k.isdigit()), key=int):
         m = sc[size]
+        began, ended = m["load"]
+        load = f"{began} -> {ended}" + (f", {m['date']}" if "date" in m else "")
         base = m.get("baseline", {})
         ratios = m.get("ratios", {})
         out.append(
