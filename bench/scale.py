@@ -46,6 +46,13 @@ CORPUS = Path(
 MODES = ("hybrid", "dense", "lexical")
 
 
+def records(path: Path) -> list[dict[str, Any]]:
+    """A JSONL file's records. Split on newlines only: ``str.splitlines`` also splits on
+    U+2028 and friends, which real abstracts carry inside their JSON strings."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
 def write_subset(n: int, folder: Path) -> Path:
     """The first ``n`` records of the corpus as a plain JSONL file (streamed, never loaded)."""
     path = folder / f"real-{n}.jsonl"
@@ -59,6 +66,12 @@ def write_subset(n: int, folder: Path) -> Path:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux): with the peak so far it shows which stage grew it."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
 
 
 # -- children: each measured in a process of its own ---------------------------------
@@ -82,6 +95,8 @@ def child_ingest(corpus: Path, home: Path, phase2_budget: float = 0.0) -> dict[s
         marks[f"{stage}_cpu_end"] = cpu
         marks[f"{stage}_total"] = total
         marks[f"{stage}_done"] = done
+        marks[f"{stage}_rss_mb"] = max(marks.get(f"{stage}_rss_mb", 0.0), _rss_mb())
+        marks[f"{stage}_peak_rss_mb"] = _peak_rss_mb()
         if stage == "rerank" and phase2_budget and now - marks["rerank_start"] > phase2_budget:
             raise _BudgetSpent
 
@@ -112,7 +127,7 @@ def child_baseline(corpus: Path, folder: Path) -> dict[str, Any]:
     from litreview.encoders.minilm import MiniLMEmbedder
     from litreview.index.chroma_function import ChromaMiniLM
 
-    rows = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
+    rows = records(corpus)
     client = chromadb.PersistentClient(path=str(folder))
     collection = client.get_or_create_collection(
         "papers",
@@ -236,12 +251,28 @@ def first_search_s(home: Path, query: str, rounds: int = 3) -> float:
 
 
 def measure(
-    n: int, work: Path, n_queries: int, baseline: bool, phase2_budget: float = 0.0
+    n: int,
+    work: Path,
+    n_queries: int,
+    baseline: bool,
+    phase2_budget: float = 0.0,
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
+    """One size: ingest (or, with ``reuse``, an earlier run's library of that size), queries."""
     corpus = write_subset(n, work)
+    if reuse is not None:
+        result: dict[str, Any] = {
+            "papers": n,
+            "ingest": f"not measured: the library in {reuse} was re-used",
+        }
+        result.update(measure_queries(reuse, corpus, n_queries))
+        sizes = store_sizes(reuse)
+        result.update(disk_bytes=sizes, disk_kb_per_paper=sum(sizes.values()) / n / 1024)
+        return result
     home = work / f"home-{n}"
     started = time.time()
     ingest = _run_child("ingest", str(corpus), str(home), str(phase2_budget))
+    (work / f"ingest-{n}.json").write_text(json.dumps(ingest))  # kept should a later step fail
     marks = ingest["marks"]
     searchable_at = marks.get("lexical_end", marks.get("embed_end", started))
     phase1 = marks.get("embed_end", started) - marks.get("embed_start", started)
@@ -255,7 +286,7 @@ def measure(
 
     sizes = store_sizes(home)
     papers = ingest["papers"]
-    result: dict[str, Any] = {
+    result = {
         "papers": papers,
         "complete": ingest["complete"],
         "reranked": ingest["reranked"],
@@ -268,15 +299,15 @@ def measure(
         "phase2_cpu_ms_per_paper": cpu_ms_per_paper("rerank", ingest["reranked"]),
         "cores": os.cpu_count(),
         "peak_rss_mb": ingest["peak_rss_mb"],
+        "rss_mb_by_stage": {  # the largest resident size seen in each stage, and the peak after it
+            stage: [round(marks[f"{stage}_rss_mb"]), round(marks[f"{stage}_peak_rss_mb"])]
+            for stage in ("read", "embed", "lexical", "rerank")
+            if f"{stage}_rss_mb" in marks
+        },
         "disk_bytes": sizes,
         "disk_kb_per_paper": sum(sizes.values()) / papers / 1024,
     }
-    rng = random.Random(11)
-    rows = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
-    picked = rng.sample(rows, min(n_queries, len(rows)))
-    queries = [r["abstract"].split(". ")[0][:200] for r in picked]
-    result["queries"] = _run_child("queries", str(home), json.dumps(queries))
-    result["first_search_s"] = first_search_s(home, queries[0])
+    result.update(measure_queries(home, corpus, n_queries))
     if baseline:
         folder = work / f"baseline-{n}"
         started = time.time()
@@ -298,12 +329,27 @@ def measure(
     return result
 
 
+def measure_queries(home: Path, corpus: Path, n_queries: int) -> dict[str, Any]:
+    """Per-mode latency and extractive ``ask`` in one warm process; first search in new ones."""
+    rng = random.Random(11)
+    rows = records(corpus)
+    picked = rng.sample(rows, min(n_queries, len(rows)))
+    queries = [r["abstract"].split(". ")[0][:200] for r in picked]
+    return {
+        "queries": _run_child("queries", str(home), json.dumps(queries)),
+        "first_search_s": first_search_s(home, queries[0]),
+    }
+
+
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--phase2-budget", type=float, default=0.0, help="seconds; 0: no limit")
+    parser.add_argument(
+        "--reuse-home", type=Path, help="query this earlier run's library (one size) instead"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -330,7 +376,9 @@ def main() -> dict[str, object]:
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"== {n} papers", flush=True)
         load = [round(x, 2) for x in os.getloadavg()]
-        size = measure(n, work, args.queries, not args.no_baseline, args.phase2_budget)
+        size = measure(
+            n, work, args.queries, not args.no_baseline, args.phase2_budget, args.reuse_home
+        )
         size["load"] = [load[0], round(os.getloadavg()[0], 2)]
         size["command"] = command
         size["date"] = time.strftime("%Y-%m-%d")
@@ -350,10 +398,16 @@ def rows(sc: Result) -> list[Row]:
     out: list[Row] = []
     for size in sorted((k for k in sc if k.isdigit()), key=int):
         m = sc[size]
-        began, ended = m["load"]
+        began, ended = m.get("load") or [
+            sc.get("load_before", [0])[0],
+            sc.get("load_after", [0])[0],
+        ]
         load = f"{began} -> {ended}" + (f", {m['date']}" if "date" in m else "")
         base = m.get("baseline", {})
         ratios = m.get("ratios", {})
+        if "to_searchable_s" not in m:  # a re-used library: its ingest is described in prose
+            out.extend(_query_rows(size, m, load))
+            continue
         out.append(
             (
                 f"Real corpus, {size} papers: time to searchable / to complete; "
@@ -391,15 +445,7 @@ def rows(sc: Result) -> list[Row]:
                 f"{m['disk_kb_per_paper']:.1f} ({base.get('disk_kb_per_paper', 0):.1f}); {parts}",
             )
         )
-        q = m["queries"]
-        out.append(
-            (
-                f"Real corpus, {size} papers: query p50 / p95 hybrid, dense, lexical; "
-                "first search in a new process",
-                "; ".join(f"{q[k]['p50_ms']:.1f} / {q[k]['p95_ms']:.1f} ms" for k in MODES)
-                + f"; {m['first_search_s']:.2f} s",
-            )
-        )
+        out.extend(_query_rows(size, m, load))
     if "marginal_disk_kb_per_paper" in sc:
         out.append(
             (
@@ -408,6 +454,22 @@ def rows(sc: Result) -> list[Row]:
             )
         )
     return out
+
+
+def _query_rows(size: str, m: Result, load: str) -> list[Row]:
+    q = m["queries"]
+    ask = q.get("ask_extractive")
+    partial = q.get("ranking_note") or ""
+    return [
+        (
+            f"Real corpus, {size} papers: query p50 / p95 hybrid, dense, lexical; "
+            "first search in a new process" + ("; extractive ask p50 / p95" if ask else ""),
+            "; ".join(f"{q[k]['p50_ms']:.1f} / {q[k]['p95_ms']:.1f} ms" for k in MODES)
+            + f"; {m['first_search_s']:.2f} s"
+            + (f"; {ask['p50_ms']:.0f} / {ask['p95_ms']:.0f} ms" if ask else "")
+            + (f" ({partial.split(':')[0]}; load {load})" if "to_searchable_s" not in m else ""),
+        )
+    ]
 
 
 if __name__ == "__main__":
