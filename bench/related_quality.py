@@ -24,9 +24,11 @@ pipeline; every cited paper must be one the draft was given (validity).
 
 Also printed: the ceiling of any cut of each ranking (per topic, the shortest
 prefix holding every relevant paper in it: what a perfect per-topic cut would
-cite), the judge's cost per draft, and with ``--signals`` how well
-each candidate relevance signal orders a topic's candidates (within-topic
-AUC): the evidence for the method notes in the README.
+cite), what any cut can reach at the target recall and the cut rules that did
+not beat the judge (``bench/related_limits.py``), the judge's cost per draft,
+and with ``--signals`` how well each candidate relevance signal orders a
+topic's candidates (within-topic AUC): the evidence for the method notes in
+the README.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from functools import partial
 import numpy as np
 
 from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
+from bench.related_limits import Limits
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.source import Source
 from litreview.index.library import Library
@@ -507,8 +510,12 @@ def main() -> dict[str, object]:
         },
     }
     features = signal_features(library, rows, sigs, topics) if args.signals else None
+    queries = [derive_queries(str(t["question"]))[0] for t in topics]
+    limits = Limits(library, rows, sigs, topics, queries)
     for name, labels in label_sets.items():
         part = held_out(drafts, rows, sigs, topics, labels)
+        part["limits_of_any_cut"] = limits.ceiling(labels, JUDGE)
+        part["judge_variants_held_out"] = limits.held_out(labels)
         families = score_rules(rows)
         if features is not None:
             part["signal_auc"] = signal_auc(features, rows, topics, labels)
@@ -553,6 +560,25 @@ def rows(result: Result) -> list[Row]:
                 f"{ceiling['precision']:.2f} / {ceiling['recall']:.2f}",
             )
         )
+        limits, variants = part.get("limits_of_any_cut"), part.get("judge_variants_held_out")
+        if limits and variants:
+            best = limits["best_cut_at_target_recall"]
+            out.append(
+                (
+                    f"Related work, {labels} labels: what a cut can reach "
+                    "(bench/related_limits.py): "
+                    "the best per-topic cut of the judge's ranking at recall >= 0.95 (chosen with "
+                    "the labels: an upper bound); recall the 12 candidates allow; other cut rules "
+                    "held out (2-fold, first 12 candidates), precision / recall / papers",
+                    f"{best['precision']:.2f} / {best['recall']:.2f}; "
+                    f"{limits['recall_the_candidates_allow']:.3f} "
+                    f"({limits['topics_missing_papers_from_candidates']} topics miss a paper); "
+                    + "; ".join(
+                        f"{name}: {p:.2f} / {r:.2f} / {n:.1f}"
+                        for name, (p, r, n) in variants.items()
+                    ),
+                )
+            )
     return out
 
 
