@@ -118,16 +118,6 @@ def derive_queries(work: str) -> list[str]:
     return unique[:MAX_QUERIES]
 
 
-def gather(
-    library: Library,
-    queries: Sequence[str],
-    max_papers: int,
-    judge: Judge = JUDGE,
-) -> list[Paper]:
-    """The papers on the topic, best first (:func:`gather_hits`, without the search detail)."""
-    return [hit.paper for hit in gather_hits(library, queries, max_papers, judge)]
-
-
 def gather_hits(
     library: Library,
     queries: Sequence[str],
