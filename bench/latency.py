@@ -1,6 +1,10 @@
 """Query latency p50/p95 at the sample's 264 papers and at 100,000 synthetic papers.
 
-    python -m bench.latency [--papers 100000]
+    python -m bench.latency [--papers 100000] [--home DIR]
+
+``--home DIR`` keeps the synthetic library in DIR and, on a later run, reuses it
+when it already holds ``--papers`` papers (a 100,000-paper build takes minutes;
+re-querying one build is how before/after changes are compared).
 
 Synthetic papers are built from the sample's own material: titles and
 abstracts recombine real title words and abstract sentences (so BM25 sees a
@@ -15,6 +19,7 @@ table and BM25 index; only the models are skipped.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -23,13 +28,21 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, sample_library_and_stores, save_result
+from bench.common import (
+    Result,
+    Row,
+    load_questions,
+    previous_result,
+    sample_library_and_stores,
+    save_result,
+)
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.index.stores import Stores
 from litreview.index.vectors import Chunk
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
+from litreview.settings import load_settings
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -48,8 +61,22 @@ def measure(library: Library, queries: list[str], mode: str, mmr: bool = False) 
     return percentiles(samples)
 
 
-def synthetic_library(source: Stores, n: int, seed: int = 7) -> Library:
-    """``n`` papers made from ``source``'s, written straight into a new library's stores."""
+def open_synthetic(home: Path, n: int) -> Library | None:
+    """The synthetic library kept in ``home`` if it holds ``n`` papers, else ``None``."""
+    if not (home / "catalog.sqlite3").exists():
+        return None
+    os.environ["LITREVIEW_HOME"] = str(home)
+    stores = Stores(load_settings())
+    if stores.catalog.count() != n:
+        stores.close()
+        return None
+    stores.refresh_lexical()
+    return Library(stores.settings, stores)
+
+
+def synthetic_library(source: Stores, n: int, seed: int = 7, home: Path | None = None) -> Library:
+    """``n`` papers made from ``source``'s, written straight into a new library's stores
+    (in ``home``, a new temporary folder if ``None``)."""
     rng = random.Random(seed)
     real = list(source.catalog.all())
     vectors = source.vectors.paper_vectors([p.paper_id for p in real])
@@ -61,13 +88,13 @@ def synthetic_library(source: Stores, n: int, seed: int = 7) -> Library:
     opinion = source.reranker
     mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
 
-    home = Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
-    import os
-
-    from litreview.settings import load_settings
-
+    home = home or Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ["LITREVIEW_HOME"] = str(home)
     target = Stores(load_settings())
+    # As an ingest begins: records which vector store the papers go into. Without it the first
+    # search's reconciling took the store for another and sent every paper back to pending.
+    target.reconcile()
     batch = 2000
     for start in range(0, n, batch):
         papers = []
@@ -93,9 +120,10 @@ def synthetic_library(source: Stores, n: int, seed: int = 7) -> Library:
             target.reranker.table.replace_papers(
                 {p.paper_id: rng.choice(mpnet_pool) for p in papers}
             )
-        target.catalog.mark_indexed(
-            [p.paper_id for p in papers], {p.paper_id: p.content_hash for p in papers}
-        )
+        hashes = {p.paper_id: p.content_hash for p in papers}
+        target.catalog.mark_indexed(list(hashes), hashes)
+        if target.reranker is not None and mpnet_pool:  # complete, as after both stages
+            target.catalog.mark_reranked(list(hashes), hashes)
         print(f"  synthetic: {min(start + batch, n)}/{n}", end="\r", flush=True)
     print()
     start_time = time.perf_counter()
@@ -107,6 +135,11 @@ def synthetic_library(source: Stores, n: int, seed: int = 7) -> Library:
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="keep the synthetic library here and reuse it if it already has --papers papers",
+    )
     args = parser.parse_args()
     queries = [str(q["question"]) for q in load_questions()][:100]
     result: dict[str, object] = {"queries": len(queries)}
@@ -115,8 +148,13 @@ def main() -> dict[str, object]:
         result[f"264/{mode}"] = measure(small, queries, mode)
     result["264/hybrid+mmr"] = measure(small, queries, "hybrid", mmr=True)
     start = time.perf_counter()
-    big = synthetic_library(small_stores, args.papers)
-    result["synthetic_build_s"] = round(time.perf_counter() - start, 1)
+    big = open_synthetic(args.home, args.papers) if args.home else None
+    if big is None:
+        big = synthetic_library(small_stores, args.papers, home=args.home)
+        result["synthetic_build_s"] = round(time.perf_counter() - start, 1)
+    else:
+        print(f"  reusing the synthetic library in {args.home}")
+        result["synthetic_build_s"] = previous_result("latency").get("synthetic_build_s")
     for mode in ("hybrid", "dense", "lexical"):
         result[f"{args.papers}/{mode}"] = measure(big, queries, mode)
     result[f"{args.papers}/hybrid+mmr"] = measure(big, queries, "hybrid", mmr=True)
