@@ -22,6 +22,7 @@ from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.index.stores import Stores
 from litreview.settings import Settings
+from tests.support.catalog import sqlite_statements
 from tests.support.papers import small_corpus
 
 
@@ -254,3 +255,32 @@ def test_a_one_bit_store_is_kept_and_a_new_one_is_two_bit(tmp_path: Path) -> Non
     assert kept == Codec(bits=1) and TokenStore(path, "m1", kept).count() == 1  # no re-embed
     TokenStore(path, "m1", Codec(bits=8)).close()  # an int8 store is still re-embedded
     assert codec_of_store(path, "m1") == DEFAULT_CODEC
+
+
+def test_idf_counts_the_papers_once_per_change_of_the_file(tmp_path: Path) -> None:
+    """Counting the papers walked the store's whole key index on every query (4.5 ms of CPU
+    at 100,000 papers); the count is now kept until this or another connection writes."""
+    path = tmp_path / "t.sqlite3"
+    store = TokenStore(path, "m1")
+
+    def papers(names: list[str]) -> dict[str, list[TokenVectors]]:
+        return {n: [tokens([101, 5, 102], ["[CLS]", "x", "[SEP]"])] for n in names}
+
+    store.replace_papers(papers(["a"]))
+    assert store._paper_count() == 1
+    store.replace_papers(papers(["b", "c"]))  # this connection's write
+    assert store._paper_count() == 3
+    other = TokenStore(path, "m1")  # another process's ingest
+    other.remove_papers(["a"])
+    other.close()
+    assert store._paper_count() == 2
+    ids = [101, 5, 102]
+
+    def counts() -> int:
+        ran = sqlite_statements(store._db, lambda: store._idf(ids))
+        return sum("COUNT(*)" in statement for statement in ran)
+
+    assert counts() == 0  # counted above, nothing written since
+    store.replace_papers(papers([f"p{i}" for i in range(300)]))
+    assert counts() == 1 and counts() == 0
+    assert store._idf([5])[5] == pytest.approx(np.log(303 / 302.5))
