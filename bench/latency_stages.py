@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -118,9 +119,12 @@ def main() -> None:
     timers = [Timers() for _ in opened]
     for (_, retriever), t in zip(opened, timers, strict=True):
         instrument(retriever, t)
+    walls: list[list[float]] = [[] for _ in opened]
     for query in queries:  # alternating, so load falls on every library alike
-        for library, _ in opened:
+        for (library, _), samples in zip(opened, walls, strict=True):
+            start = time.perf_counter()
             library.search(SearchRequest(query, k=args.k, mode=args.mode, mmr=args.mmr))
+            samples.append(time.perf_counter() - start)
     n = len(queries)
     sizes = [library.count() for library, _ in opened]
     header = "".join(f"{f'{s:,} wall':>13}{'cpu':>8}" for s in sizes)
@@ -134,6 +138,8 @@ def main() -> None:
             cells += f"{1000 * wall / n:>13.1f}{1000 * cpu / n:>8.1f}"
         if label == "total" or any(label in t.calls for t in timers):
             print(f"{label:<40}{cells}")
+    cells = "".join(f"{1000 * statistics.median(w):>13.1f}{'':>8}" for w in walls)
+    print(f"{'whole search, p50':<40}{cells}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import sys
 from tests.support.cli import REPO
 
 BENCH = REPO / "bench"
-NOT_BENCHMARKS = {"__init__", "common", "run_all", "suite", "table"}
+# Plumbing, and tools that save no figures (latency_stages: where one search's time goes).
+NOT_BENCHMARKS = {"__init__", "common", "run_all", "suite", "table", "latency_stages"}
 
 
 def suite_names() -> list[str]:
