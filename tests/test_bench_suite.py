@@ -14,8 +14,17 @@ import sys
 from tests.support.cli import REPO
 
 BENCH = REPO / "bench"
-# Plumbing, and tools that save no figures (latency_stages: where one search's time goes).
-NOT_BENCHMARKS = {"__init__", "common", "run_all", "suite", "table", "latency_stages"}
+# Plumbing, and modules that save no figures of their own (latency_stages: where one search's
+# time goes; related_limits: part of related_quality's run).
+NOT_BENCHMARKS = {
+    "__init__",
+    "common",
+    "run_all",
+    "suite",
+    "table",
+    "latency_stages",
+    "related_limits",
+}
 
 
 def suite_names() -> list[str]:
