@@ -15,12 +15,13 @@ from tests.support.cli import REPO
 
 BENCH = REPO / "bench"
 # Plumbing, and modules that save no figures of their own (latency_stages: where one search's
-# time goes; related_limits: part of related_quality's run).
+# time goes; related_limits: part of related_quality's run; synthetic: papers for the server's).
 NOT_BENCHMARKS = {
     "__init__",
     "common",
     "run_all",
     "suite",
+    "synthetic",
     "table",
     "latency_stages",
     "related_limits",

@@ -85,8 +85,8 @@ def index(m: Member, ids: list[str]) -> list[str]:
 
 def remove(m: Member, ids: list[str]) -> None:
     """What :meth:`Stores.remove_papers` does in server mode (the chunks aside)."""
-    entry = m.cache.server.log_removal(ids)
-    m.cache.server.delete(ids)
+    entry, gens = m.cache.server.log_removal(ids)
+    m.cache.server.delete(ids, gens)
     m.tokens.remove_papers(ids)
     m.table.remove_papers(ids)
     m.catalog.remove(ids)

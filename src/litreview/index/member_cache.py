@@ -199,11 +199,15 @@ class MemberCache:
             return report
         entries = self.server.log_ids()  # listed before fetching: later entries come next time
         pending = set(self.catalog.pending_ids())
+        seen = set() if first else self._seen()
+        removals = self.server.removals()
         wanted: set[str] = set()
         gone: set[str] = set()  # papers unseen entries removed (some may have come back)
         held_back: set[str] = set()  # entries naming papers pending here: fetched once written
+        # Papers a removal names that a removal not seen here, or a write not seen here, left
+        # to settle: a removal stopped midway, or one that raced a re-add (see ``settle``).
+        unsettled = {p for e, (names, _) in removals.items() if e not in seen for p in names}
         if not first or pending:
-            seen = set() if first else self._seen()
             named = self.server.entry_papers([e for e in entries if e not in seen])
             for entry, (papers, removed) in named.items():
                 if pending.intersection(papers):
@@ -211,8 +215,11 @@ class MemberCache:
                 if not first:  # a first pull compares whole id lists below instead
                     wanted.update(papers)
                     gone.update(removed)
+            rewritten = {p for papers, _ in named.values() for p in papers}
+            unsettled |= rewritten & {p for names, _ in removals.values() for p in names}
             wanted -= pending
             gone -= pending  # this member is writing its own version: it comes back
+        gone |= self.server.settle(unsettled - pending, removals)
         report.fetched += self._fetch(wanted)
         gone &= self.catalog.indexed_ids()
         if gone:
@@ -223,7 +230,7 @@ class MemberCache:
             report.fetched += self._fetch(on_server - local)
             lost = self.catalog.indexed_ids() - on_server
             if lost:  # removed by a member, or a server restored from an older backup
-                dropped = lost & self.server.removed_ids()
+                dropped = lost & {p for names, _ in removals.values() for p in names}
                 report.removed += self.drop(dropped)
                 lost -= dropped
             if lost:
@@ -319,7 +326,12 @@ class MemberCache:
             self.publish(differ)
 
     def publish(self, paper_ids: list[str]) -> None:
-        """Send these papers' records (their chunks are on the server already)."""
+        """Send these papers' records (their chunks are on the server already).
+
+        Papers a removal ever named are settled after (a member may be removing
+        one of them right now: :meth:`ServerCollections.settle`); one that ends
+        absent leaves this member's cache too, rather than stay listed here alone.
+        """
         self.agree()
         rows = self.catalog.export(paper_ids)
         tokens = self.tokens.raw(paper_ids)
@@ -337,6 +349,11 @@ class MemberCache:
             for pid, row in rows.items()
         ]
         entry = self.server.publish(records)
-        if entry is not None:
-            self._mark_seen([entry])
-            self._mark_synced(rows)
+        if entry is None:
+            return
+        self._mark_seen([entry])
+        self._mark_synced(rows)
+        removals = self.server.removals()
+        removed = {p for names, _ in removals.values() for p in names}.intersection(rows)
+        if removed:
+            self.drop(self.server.settle(removed, removals))

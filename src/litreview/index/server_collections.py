@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from litreview.index.server_link import reaching
-from litreview.index.server_record import COMPLETE, PLACEHOLDER, PaperRecord
+from litreview.index.server_record import COMPLETE, PLACEHOLDER, PaperRecord, expected_chunks
 from litreview.settings import ChromaSettings
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def _entry_id() -> str:
 
 
 REMOVAL = "removal"  # the ``kind`` of a log entry naming removed papers
+WRITTEN = "written"  # a record's write (its log entry); a removal entry's: the writes it removed
 
 
 def _placeholders(n: int) -> np.ndarray:
@@ -92,8 +93,11 @@ def _placeholders(n: int) -> np.ndarray:
 class ServerCollections:
     """A shared library's paper records, change log and parameters on one server."""
 
-    def __init__(self, client: ClientAPI, chroma: ChromaSettings) -> None:
+    def __init__(
+        self, client: ClientAPI, chroma: ChromaSettings, chunks: Collection | None = None
+    ) -> None:
         self.chroma = chroma
+        self.chunks = chunks  # the chunk collection (VectorStore's): :meth:`settle` counts in it
         with reaching(chroma, "opening the shared library"):
             self.papers = self._open(client, f"{chroma.collection}-papers")
             self.log = self._open(client, f"{chroma.collection}-log")
@@ -119,15 +123,15 @@ class ServerCollections:
         """
         if not records:
             return None
+        entry = _entry_id()  # also each record's ``written``: which write a removal saw
         with self._reaching("sharing papers"):
             self._add_sources({r.paper_id: r.row.get("sources") or [] for r in records})
             for part in _slices(records):
                 self.papers.upsert(
                     ids=[r.paper_id for r in part],
                     embeddings=_placeholders(len(part)),
-                    metadatas=[r.metadata() for r in part],
+                    metadatas=[{**r.metadata(), WRITTEN: entry} for r in part],
                 )
-            entry = _entry_id()
             self.log.add(
                 ids=[entry],
                 embeddings=_placeholders(1),
@@ -135,15 +139,17 @@ class ServerCollections:
             )
         return entry
 
-    def log_removal(self, paper_ids: list[str]) -> str:
-        """Say in the log that these papers leave the library; returns the entry.
+    def log_removal(self, paper_ids: list[str]) -> tuple[str, dict[str, str]]:
+        """Say in the log that these papers leave the library; returns the entry and the
+        write (``written``) of each paper's record it removes.
 
         Removing goes: this entry, then the papers' chunks (the vector store),
-        then :meth:`delete` (records and file names). The record goes last, as
-        it came last: a run stopped midway leaves a paper still listed (its
-        member's next ingest removes it again), never a removal other members
-        could mistake for a lost record; and a member re-adding the paper at
-        that moment loses it whole (chunks and record), never half of it.
+        then :meth:`delete` (records and file names), then :meth:`settle`. The
+        entry names the write each record came from, so a removal stopped
+        midway (a kill) is told apart from a paper added again afterwards: a
+        record still there from the write the entry names is a removal not
+        finished, which the next member to open the library finishes
+        (:meth:`settle`); a record from a later write is a paper that came back.
 
         Claims stay: a claim says which work an id stands for, not that the
         work is present. Kept, a removed work that comes back gets its old id,
@@ -152,23 +158,114 @@ class ServerCollections:
         """
         entry = _entry_id()
         with self._reaching("removing papers"):
+            gens = self.written(paper_ids)
             self.log.add(
                 ids=[entry],
                 embeddings=_placeholders(1),
                 metadatas=[
-                    {"papers": "[]", "removed": json.dumps(sorted(paper_ids)), "kind": REMOVAL}
+                    {
+                        "papers": "[]",
+                        "removed": json.dumps(sorted(paper_ids)),
+                        "kind": REMOVAL,
+                        WRITTEN: json.dumps(gens, sort_keys=True),
+                    }
                 ],
             )
-        return entry
+        return entry, gens
 
-    def delete(self, paper_ids: list[str]) -> None:
-        """Delete these papers' records and file names (after :meth:`log_removal`)."""
+    def delete(self, paper_ids: list[str], gens: dict[str, str] | None = None) -> None:
+        """Delete these papers' records and file names (after :meth:`log_removal`).
+
+        With ``gens`` (what :meth:`log_removal` returned) a record goes only if
+        it is still from that write: one another member wrote since (the paper
+        added again meanwhile) stays, with its file names.
+        """
         ids = sorted(set(paper_ids))
         with self._reaching("removing papers"):
             for start in range(0, len(ids), FETCH):
                 part = ids[start : start + FETCH]
-                self.papers.delete(ids=part)
-                self.sources.delete(where=_one_of("paper", part))
+                if gens is not None:
+                    now = self.written(part)
+                    part = [pid for pid in part if pid in now and now[pid] == gens.get(pid)]
+                if part:
+                    self.papers.delete(ids=part)
+                    self.sources.delete(where=_one_of("paper", part))
+
+    def settle(
+        self,
+        paper_ids: Iterable[str],
+        removals: dict[str, tuple[list[str], dict[str, str]]] | None = None,
+    ) -> set[str]:
+        """Finish what a removal left half done to these papers; returns those now absent.
+
+        A paper is in the library when its record is there and its chunks are
+        whole. A record still from the write a removal entry names is a
+        removal stopped before its record went (a kill): it is finished. A
+        record whose chunks are not all there is a re-add that a removal's
+        chunk deletion overtook (member A removing while member B adds the
+        paper again): it goes too, so the paper is absent, never a record
+        without its vectors. Every member that removes, re-adds or pulls a
+        paper some removal names calls this, so whichever of them comes last
+        leaves the paper either whole or absent. ``removals``: :meth:`removals`,
+        if the caller has just read it.
+        """
+        wanted = sorted(set(paper_ids))
+        if not wanted:
+            return set()
+        removed_writes: dict[str, set[str]] = {}
+        for _names, gens in (self.removals() if removals is None else removals).values():
+            for pid, gen in gens.items():
+                removed_writes.setdefault(pid, set()).add(gen)
+        present = self._records(wanted)
+        counts = self._chunk_counts(list(present)) if self.chunks is not None else {}
+        broken = {}
+        for pid, meta in present.items():
+            gen = str(meta.get(WRITTEN, ""))
+            if gen in removed_writes.get(pid, set()):
+                broken[pid] = gen  # a removal stopped midway
+            elif self.chunks is not None and counts.get(pid, 0) < expected_chunks(meta):
+                broken[pid] = gen  # chunks deleted under a re-add
+        if broken:
+            with self._reaching("finishing a removal"):
+                self.delete(list(broken), broken)
+                gone = [pid for pid in broken if pid not in self.existing(broken)]
+                if gone and self.chunks is not None:
+                    self.chunks.delete(where=_one_of("paper_id", gone))
+        return set(wanted) - self.existing(wanted)
+
+    def _records(self, paper_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The metadata of these papers' records (absent ones left out)."""
+        out: dict[str, dict[str, Any]] = {}
+        with self._reaching("reading papers"):
+            for start in range(0, len(paper_ids), FETCH):
+                got = self.papers.get(ids=paper_ids[start : start + FETCH], include=["metadatas"])
+                out.update(zip(got["ids"], map(dict, got["metadatas"] or []), strict=True))
+        return out
+
+    def written(self, paper_ids: Iterable[str]) -> dict[str, str]:
+        """The write each present record came from (``""``: written before writes were named)."""
+        records = self._records(sorted(set(paper_ids)))
+        return {pid: str(meta.get(WRITTEN, "")) for pid, meta in records.items()}
+
+    def _chunk_counts(self, paper_ids: list[str]) -> dict[str, int]:
+        """How many chunks each paper has in the chunk collection."""
+        out: dict[str, int] = {}
+        assert self.chunks is not None
+        with self._reaching("counting chunks"):
+            for start in range(0, len(paper_ids), FETCH):
+                where = _one_of("paper_id", paper_ids[start : start + FETCH])
+                offset = 0
+                while True:
+                    got = self.chunks.get(
+                        where=where, include=["metadatas"], limit=PAGE, offset=offset
+                    )
+                    for meta in got["metadatas"] or []:
+                        pid = str(meta["paper_id"])
+                        out[pid] = out.get(pid, 0) + 1
+                    offset += len(got["ids"])
+                    if len(got["ids"]) < PAGE:
+                        break
+        return out
 
     def drop_source(self, paper_ids: list[str], source: str) -> None:
         """Forget that ``source`` gave these papers (their records are re-sent after)."""
@@ -269,14 +366,30 @@ class ServerCollections:
                     out[entry] = (written, list(json.loads(str(meta.get("removed", "[]")))))
         return out
 
+    def removals(self) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """Every removal entry: the papers it names and the write of each record it removed.
+
+        Read a page at a time (``PAGE`` entries): the list grows with every
+        removal over the library's life, and one unpaged read of it would be
+        a single response of unbounded size.
+        """
+        out: dict[str, tuple[list[str], dict[str, str]]] = {}
+        offset = 0
+        with self._reaching("reading the change log"):
+            while True:
+                got = self.log.get(
+                    where={"kind": REMOVAL}, include=["metadatas"], limit=PAGE, offset=offset
+                )
+                for entry, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                    gens = json.loads(str(meta.get(WRITTEN, "{}")))
+                    out[entry] = (list(json.loads(str(meta["removed"]))), dict(gens))
+                offset += len(got["ids"])
+                if len(got["ids"]) < PAGE:
+                    return out
+
     def removed_ids(self) -> set[str]:
         """Every paper a removal entry names (some may have come back since)."""
-        out: set[str] = set()
-        with self._reaching("reading the change log"):
-            got = self.log.get(where={"kind": REMOVAL}, include=["metadatas"])
-        for meta in got["metadatas"] or []:
-            out.update(json.loads(str(meta["removed"])))
-        return out
+        return {pid for names, _gens in self.removals().values() for pid in names}
 
     def claims_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The identity each claimed id was claimed for (unclaimed ids absent)."""

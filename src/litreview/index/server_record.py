@@ -43,6 +43,12 @@ def _unpack(text: object) -> bytes:
     return zlib.decompress(base64.b64decode(str(text)))
 
 
+def expected_chunks(meta: dict[str, Any]) -> int:
+    """How many chunks a record's paper has in the chunk collection: its token codes hold
+    one row count (int32) per embedded chunk. 0 when it carries no codes (nothing to check)."""
+    return len(_unpack(meta["token_chunks"])) // 4 if "token_chunks" in meta else 0
+
+
 @dataclass(frozen=True)
 class PaperRecord:
     """A paper's catalog row, its token codes and (when complete) its re-ranking vectors."""

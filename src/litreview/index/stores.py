@@ -124,7 +124,8 @@ class Stores:
             return None
         from litreview.index.server_collections import ServerCollections
 
-        return ServerCollections(self.vectors.client, self.settings.chroma)
+        vectors = self.vectors
+        return ServerCollections(vectors.client, self.settings.chroma, vectors.collection)
 
     @cached_property
     def shared(self) -> MemberCache | None:
@@ -260,16 +261,21 @@ class Stores:
         vectors of a paper the catalog no longer knows. BM25 follows the
         catalog's revision (rebuilt by :meth:`refresh_lexical`). In server mode
         the removal is shared: logged first, then the server's chunks, then its
-        records (:meth:`ServerCollections.log_removal` says why in that order),
-        so every member's cache drops the papers on its next pull.
+        records, then settled (:meth:`ServerCollections.log_removal` says why in
+        that order): a run stopped midway is finished by the next member to open
+        the library, and every member's cache drops the papers on its next pull.
         """
         if not paper_ids:
             return 0
         with self.lock:
-            entry = self.server.log_removal(paper_ids) if self.server is not None else None
+            entry: str | None = None
+            gens: dict[str, str] = {}
+            if self.server is not None:
+                entry, gens = self.server.log_removal(paper_ids)
             self.vectors.remove_papers(paper_ids)
             if self.server is not None:
-                self.server.delete(paper_ids)
+                self.server.delete(paper_ids, gens)
+                self.server.settle(paper_ids)  # a re-add meanwhile: whole, or gone too
             self.tokens.remove_papers(paper_ids)
             if self.reranker is not None:
                 self.reranker.table.remove_papers(paper_ids)

@@ -1,0 +1,125 @@
+"""A re-add racing a removal leaves one consistent shared library (issue 12).
+
+Member A removes a paper while member B ingests the file that gives it, on a
+real ``chroma run``. B reaches the paper only once A's removal is logged (had
+B pulled it before, its ingest would find the paper unchanged and write
+nothing), so the race is B's whole ingest (pull, re-add: chunks, record, log)
+falling between two steps of A's removal. Each case holds A at one step
+(the product's own methods, paused), runs B's ingest to its end, then lets A
+finish. Whatever the order, the paper ends either present with its record
+and its chunks, or absent from both, on the server and in every member's
+next open, and never twice.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from litreview.index.ingest import ingest
+from litreview.index.library import Library
+from litreview.index.stores import Stores
+from litreview.settings import Settings, load_settings
+from tests.cli.server_process import ChromaServer
+from tests.cli.test_shared_removal import server_ids
+
+TOPICS = (
+    "Sparse attention for long documents lowers the memory of transformers on book-length text.",
+    "Federated learning with secure aggregation keeps hospital records on their own servers.",
+    "Graph neural networks predict molecular properties from atom and bond features.",
+    "Reinforcement learning from human feedback aligns a language model with preferences.",
+)
+
+
+def settings(home: Path, server: ChromaServer) -> Settings:
+    return load_settings(
+        home=home,
+        **{
+            "chroma.host": "127.0.0.1",
+            "chroma.port": server.port,
+            "retrieval.rerank_model": "none",  # the cheap pipeline: this tests sharing
+        },
+    )
+
+
+def paper_file(folder: Path, i: int) -> Path:
+    path = folder / f"paper-{i}.jsonl"
+    title = f"Study {i}: " + TOPICS[i].split(" ")[0] + " " + TOPICS[i].split(" ")[1]
+    path.write_text(json.dumps({"title": title, "abstract": TOPICS[i], "year": 2020 + i}) + "\n")
+    return path
+
+
+def paused(obj: object, name: str) -> tuple[threading.Event, threading.Event]:
+    """Hold ``obj.name`` at its call until the returned ``go`` is set (``reached`` says so)."""
+    reached, go = threading.Event(), threading.Event()
+    original: Callable[..., Any] = getattr(obj, name)
+
+    def hold(*args: Any, **kwargs: Any) -> Any:
+        reached.set()
+        assert go.wait(300), "the test never let the removal go on"
+        return original(*args, **kwargs)
+
+    setattr(obj, name, hold)
+    return reached, go
+
+
+def listed(home: Path, server: ChromaServer) -> list[tuple[str, str]]:
+    """(id, title) of every paper a member lists, opened anew (it pulls first)."""
+    with Library(settings(home, server)) as library:
+        assert library.pending == 0, "nothing half-indexed left behind"
+        return sorted((p.paper_id, p.title) for p in library.papers())
+
+
+# Where A's removal is held while B's ingest runs, and what the paper ends as.
+CASES = {
+    # logged only: B's pull finishes the removal, B re-adds the paper whole, then A's chunk
+    # deletion takes B's chunks: A's settling takes B's record too (absent).
+    "after its log entry": (lambda s: s.vectors, "remove_papers", False),
+    # chunks deleted: B's pull finishes it, B re-adds whole; A's record deletion is only of
+    # the record it removed, so B's stays (present).
+    "after deleting its chunks": (lambda s: s.server, "delete", True),
+    # all deleted, not yet settled: B re-adds whole, A's settling finds it whole (present).
+    "before settling": (lambda s: s.server, "settle", True),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_paper_removed_while_another_member_adds_it_again_ends_whole_or_absent(
+    server: ChromaServer, tmp_path: Path, case: str
+) -> None:
+    files = [paper_file(tmp_path, i) for i in range(len(TOPICS))]
+    a_home, b_home, c_home = (tmp_path / f"member-{m}" for m in "abc")
+    a = Stores(settings(a_home, server))
+    ingest(a, files)
+    ids = {title: pid for pid, title in listed(a_home, server)}
+    victim = ids[next(t for t in ids if t.startswith("Study 1"))]
+    part, method, present = CASES[case]
+
+    reached, go = paused(part(a), method)
+    removing = threading.Thread(target=a.remove_papers, args=([victim],))
+    removing.start()
+    try:
+        assert reached.wait(300)
+        b = Stores(settings(b_home, server))
+        report = ingest(b, [files[1]])  # B pulls while A is midway, then adds it again
+        assert report.embedded == 1, "B's open saw the paper removed and wrote it again"
+        b.close()
+    finally:
+        go.set()
+        removing.join(300)
+    a.close()
+
+    records = server_ids(server, "papers-papers")
+    chunks = server_ids(server, "papers", paper_id=victim)
+    assert (victim in records) == present, case
+    assert bool(chunks) == present, "a record with its chunks, or neither"
+    everyone = [listed(home, server) for home in (a_home, b_home, c_home)]
+    assert everyone[0] == everyone[1] == everyone[2], "every member lists the same papers"
+    titles = [title for _, title in everyone[2]]
+    assert len(titles) == len(set(titles)) == len(TOPICS) - (0 if present else 1)
+    assert sorted(pid for pid, _ in everyone[2]) == sorted(records)
