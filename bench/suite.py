@@ -46,6 +46,7 @@ SUITE = (
     "real_library",
     "faults --kills 5",
     "server",
+    "server_scale --papers 10000",  # synthetic: see its docstring
     "scale --sizes 200,1000",  # last and longest: real-corpus ingests (~20 min at 1,000)
 )
 
