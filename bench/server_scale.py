@@ -244,14 +244,18 @@ def main() -> None:
     save_result("server_scale", result)
 
 
+LOADS = ("load_before", "load_after")  # ``uptime`` lines
+
+
 def rows(result: Result) -> list[Row]:
     """README rows: synthetic papers on a local Chroma server against the embedded store."""
     n, query, first = result["papers"], result["hybrid_query"], result["first_answer"]
     disk = result["disk_kb_per_paper"]
+    began, ended = (str(result[k]).split("load average: ")[-1].split(",")[0] for k in LOADS)
     return [
         (
             f"Chroma server vs embedded, {n} synthetic papers: hybrid p50 / p95 from a warm "
-            f"member (ms; {result['load_before'].split('load average: ')[-1]})",
+            f"member (ms; load {began} -> {ended})",
             f"{query['server']['p50_ms']} / {query['server']['p95_ms']} vs "
             f"{query['embedded']['p50_ms']} / {query['embedded']['p95_ms']} "
             f"(x{query['ratio_p50']} / x{query['ratio_p95']})",
