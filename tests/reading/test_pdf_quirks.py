@@ -73,6 +73,24 @@ def test_line_end_hyphens_and_joined_words_in_squeezenet() -> None:
     assert "pri-marily" not in text and "possi-ble" not in text
 
 
+def test_a_compound_used_once_keeps_its_hyphen_in_autodroid() -> None:
+    """AutoDroid breaks "smart-home" and "compute-intensive" at line ends and uses neither
+    half anywhere else: an English dictionary tells them from a word cut in two."""
+    pages = _pages("2024_autodroid_wen.pdf")
+    assert "control smart-home devices" in pages[4]
+    assert "costly and compute-intensive, while" in pages[2]
+    text = "\n".join(pages.values())
+    assert "smarthome" not in text and "computeintensive" not in text
+
+
+def test_the_dictionary_joins_syllables_and_keeps_compounds() -> None:
+    """Halves used nowhere else in the text: a dictionary word joined ("primarily"), two
+    words whose join is no word kept apart ("smart-home"), a half that is no word joined."""
+    raw = "We focus pri\ufffe\r\nmarily on smart\ufffe\r\nhome hubs and convolu\ufffe\r\ntional"
+    (page,) = clean_pages([raw])
+    assert page.text == "We focus primarily on smart-home hubs and convolutional"
+
+
 def test_named_compounds_keep_their_hyphen() -> None:
     """A right half starting with a digit or capital is no syllable ("Cortex-A57", "PaLM-540B")."""
     assert "Cortex-A57" in "\n".join(_pages("2023_edge_inference_tobiasz.pdf").values())

@@ -8,8 +8,10 @@ guessed (``bench/real_library.py`` measures both side by side).
 
 What is repaired: ligatures (U+FB00-FB06), words hyphenated at a line end
 (joined when the joined word occurs elsewhere in the paper, else the hyphen
-is kept: "English-to-German" stays; see :func:`_repair`), a determiner glued to
-the next word ("Oursimple"), small caps split by extraction ("REAC T"
+is kept: "English-to-German" stays; an English dictionary settles the halves
+the paper uses nowhere else: "pri-marily" joins, "smart-home" stays; see
+:func:`_repair`), a determiner glued to the next word ("Oursimple"), small caps
+split by extraction ("REAC T"
 -> "REACT" when the paper uses the word), running headers/footers and bare
 page numbers (lines repeated on most pages), figure text in fonts without a
 Unicode map (:mod:`.pdf_unmapped`), and the reference list (from its heading,
@@ -29,6 +31,7 @@ from litreview.reading.build import Collected
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.normalize import clean_text, find_arxiv, find_doi
 from litreview.reading.paper import PageText
+from litreview.reading.readers.english_words import is_english_word
 from litreview.reading.readers.pdf_unmapped import without_unmapped_lines
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
@@ -181,10 +184,12 @@ def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None)
     """Ligatures, line-end hyphens and split small caps, judged by the paper's own words.
 
     A hyphen at a line end is kept when both halves are words of the paper and the
-    joined form is not ("English-to-German", "SVD-based"), unless neither half occurs
-    outside broken words (``standalone``): "pri-marily" is then a word cut in two (a
-    compound used once, "smart-home", is joined too: without a dictionary the two look
-    alike). A right half starting with a capital or a digit is never a syllable.
+    joined form is not ("English-to-German", "SVD-based"). When neither half occurs
+    outside broken words (``standalone``), the paper cannot tell a word cut in two
+    ("pri-marily") from a compound it uses once ("smart-home"): an English dictionary
+    decides (:mod:`.english_words`): the joined form a word, or either half not one,
+    joins; two words whose join is none keep the hyphen. A right half starting with a
+    capital or a digit is never a syllable.
     """
     for lig, plain in _LIGATURES.items():
         text = text.replace(lig, plain)
@@ -195,9 +200,11 @@ def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None)
         both_words = left.casefold() in vocabulary and right.casefold() in vocabulary
         alone = standalone is None or {left.casefold(), right.casefold()} & standalone
         named = right[0].isupper() or right[0].isdigit()  # "Cortex-A57": no syllable break
-        if joined.casefold() in vocabulary or not both_words or not (alone or named):
+        if joined.casefold() in vocabulary or not both_words:
             return joined  # "compu-tation": a word broken at the line end
-        return f"{left}-{right}"  # "English-to-German": a hyphenated compound
+        if alone or named or _compound(left, right):
+            return f"{left}-{right}"  # "English-to-German": a hyphenated compound
+        return joined
 
     text = _HYPHENATED.sub(join, text)
 
@@ -206,6 +213,13 @@ def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None)
         return joined if joined.casefold() in vocabulary else match.group(0)
 
     return _SPLIT_CAPS.sub(caps, text)
+
+
+def _compound(left: str, right: str) -> bool:
+    """Two English words whose join is none ("smart-home"; "pri-marily" is no compound)."""
+    if is_english_word(left + right):
+        return False
+    return is_english_word(left) and is_english_word(right)
 
 
 def _repeated_lines(pages: list[list[str]]) -> set[str]:
