@@ -66,6 +66,7 @@ def main() -> dict[str, object]:
     read_s = time.perf_counter() - began
     cpu["read"] = time.process_time() - cpu0
     pages = sum(len(t.pages) for t in texts.values())
+    chars = sum(len(p.text) for t in texts.values() for p in t.pages)
 
     embedder = MiniLMEmbedder()
     embedder.embed(["warm up"])  # model load is a per-process cost, not a per-PDF one
@@ -157,6 +158,7 @@ def main() -> dict[str, object]:
     result: dict[str, object] = {
         "pdfs": len(pdfs),
         "pages": pages,
+        "chars": chars,
         "chunks": len(chunks),
         "chunks_embedded": n_embedded,
         "read_pages_per_s": round(pages / read_s, 1),
@@ -174,6 +176,7 @@ def main() -> dict[str, object]:
             "idle_estimate": minutes(cpu["read"], cpu_chunk, 2.0),
         },
         "load": round(os.getloadavg()[0], 1),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     for key, value in result.items():
         print(f"{key}: {value}", flush=True)
