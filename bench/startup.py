@@ -1,18 +1,27 @@
 """Wall time of ``litreview --help`` and of a first ``search`` in a new process.
 
-python -m bench.startup
+python -m bench.startup [--home DIR --before-src DIR [--runs 7]]
+
+With ``--home`` and ``--before-src``, the first search is also timed side by
+side on that library (e.g. 1,000 real papers) with this checkout's code and
+with the code in ``--before-src`` (a ``src`` folder of an older commit, put
+first on PYTHONPATH), alternating run by run: wall time and the child's CPU
+time (user + system), medians. On a shared machine the CPU time and the ratio
+are the figures to read; ``uptime``'s load is saved with them.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.common import Result, Row, sample_library, save_result
+from bench.common import Result, Row, previous_result, sample_library, save_result
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -56,7 +65,51 @@ def tui_first_screen(env: dict[str, str], runs: int) -> dict[str, float]:
     return summary(samples)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def side_by_side(home: Path, before_src: Path, runs: int) -> dict[str, object]:
+    """First ``search`` on ``home`` with this code and with ``before_src``'s, alternating."""
+    litreview = str(Path(sys.executable).parent / "litreview")
+    here = Path(__file__).resolve().parents[1] / "src"
+    codes = {"before": before_src, "after": here}
+    samples: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": []} for k in codes}
+    load_start = os.getloadavg()[0]
+    query = ["search", "graph neural networks for molecules", "-k", "5"]
+    for _ in range(runs):
+        for name, src in codes.items():
+            env = {**os.environ, "LITREVIEW_HOME": str(home), "PYTHONPATH": str(src)}
+            cpu, began = _children_cpu(), time.perf_counter()
+            subprocess.run([litreview, *query], env=env, check=True, capture_output=True)
+            samples[name]["wall"].append(time.perf_counter() - began)
+            samples[name]["cpu"].append(_children_cpu() - cpu)
+    out: dict[str, object] = {
+        name: {k: round(statistics.median(v), 3) for k, v in figures.items()}
+        for name, figures in samples.items()
+    }
+    out.update(
+        home=str(home),
+        runs=runs,
+        load=[round(load_start, 2), round(os.getloadavg()[0], 2)],
+        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    )
+    return out
+
+
 def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--home", type=Path, help="a library for the side-by-side first search")
+    parser.add_argument("--before-src", type=Path, help="the older code's src folder")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    if args.home and args.before_src:
+        result = {**previous_result("startup")}
+        result["first_search_vs_before"] = side_by_side(args.home, args.before_src, args.runs)
+        print(result["first_search_vs_before"])
+        save_result("startup", result)
+        return result
     litreview = str(Path(sys.executable).parent / "litreview")
     library = sample_library()
     env = {**os.environ, "LITREVIEW_HOME": str(library.settings.home)}
@@ -66,6 +119,8 @@ def main() -> dict[str, object]:
         "first_search": wall([litreview, "search", "backdoor defenses", "--json"], env, runs=5),
         "tui_first_screen": tui_first_screen(env, runs=3),
     }
+    if "first_search_vs_before" in previous_result("startup"):  # kept until re-run
+        result["first_search_vs_before"] = previous_result("startup")["first_search_vs_before"]
     for key, value in result.items():
         print(f"{key:>14}: {value}")
     save_result("startup", result)
@@ -80,6 +135,19 @@ def rows(result: Result) -> list[Row]:
             f"{result['first_search']['median_s']} s",
         ),
     ]
+    compared = result.get("first_search_vs_before")
+    if compared:
+        before, after = compared["before"], compared["after"]
+        out.append(
+            (
+                "First `litreview search` in a new process, before / after, same library "
+                f"({Path(compared['home']).name}), alternating, median of {compared['runs']}: "
+                "wall; CPU",
+                f"{before['wall']} / {after['wall']} s (x{after['wall'] / before['wall']:.2f}); "
+                f"{before['cpu']} / {after['cpu']} s (x{after['cpu'] / before['cpu']:.2f}) "
+                f"(load {compared['load'][0]} -> {compared['load'][1]}, {compared['date']})",
+            )
+        )
     if "tui_first_screen" in result:
         out.append(
             (

@@ -48,6 +48,7 @@ def ask_command(
     from litreview.review.ask import ask
 
     with app.open_library(require_papers=True) as library:
+        library.load_models()  # on the second core while the stores open
         check_names(library, collection, tag)
         try:
             store = SessionStore(settings.sessions_path)

@@ -93,6 +93,8 @@ def search_command(
     )
     out = console()
     with app.open_library(require_papers=True) as library:
+        # The sessions load on the second core while chromadb imports and the stores open.
+        library.load_models(mode)
         check_names(library, collection, tag)
         library.reconcile()
         state = library.indexing_state()

@@ -208,6 +208,11 @@ class _Model:
         return Encoded(out, [t for t in tokens if t is not None] if keep_tokens else [])
 
 
+def load() -> None:
+    """Load the shared session now (for a caller that loads it in the background)."""
+    _Model.get()
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2: pooled sentence vectors and, on request, token vectors."""
 

@@ -80,13 +80,22 @@ def read_tensor(weights: Path, name: str) -> np.ndarray:
     return data.reshape(entry["shape"])
 
 
-def build_graph(weights: Path, embedded: bool = False) -> bytes:
+def build_graph(
+    weights: Path,
+    embedded: bool = False,
+    smooth: dict[int, np.ndarray] | None = None,
+    expose: bool = False,
+) -> bytes:
     """The encoder as a serialised ONNX model whose weights stay in ``weights``.
 
     ``embedded``: the weights are copied into the graph and each linear layer
     is a MatMul over the transposed weight plus an Add, the form that
     onnxruntime's dynamic quantisation rewrites (it cannot quantise a Gemm
-    whose weight is external data).
+    whose weight is external data). ``smooth`` (embedded only): per layer, the
+    factors that divide the GELU output's channels and multiply the FFN output
+    projection's matching weight rows (the same product; see
+    :func:`smoothing_factors`). ``expose``: the GELU outputs are graph outputs
+    too, in layer order, for calibration.
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -95,11 +104,13 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
     initialisers: list[onnx.TensorProto] = []
     nodes: list[onnx.NodeProto] = []
 
-    def weight(name: str, transpose: bool = False) -> str:
+    def weight(name: str, transpose: bool = False, rows: np.ndarray | None = None) -> str:
         entry = header[name]
         if embedded:
             array = read_tensor(weights, name)
             array = np.ascontiguousarray(array.T) if transpose else array
+            if rows is not None:  # smoothing: row j of W.T carries input channel j
+                array = np.ascontiguousarray(array * rows[:, None], dtype=np.float32)
             stored = f"{name}.T" if transpose else name
             initialisers.append(numpy_helper.from_array(array, stored))
             return stored
@@ -127,9 +138,10 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
         nodes.append(helper.make_node(kind, list(inputs), [out], name=name or out, **attrs))
         return out
 
-    def linear(x: str, prefix: str) -> str:  # torch Linear: x @ W.T + b
+    def linear(x: str, prefix: str, rows: np.ndarray | None = None) -> str:  # x @ W.T + b
         if embedded:
-            product = op("MatMul", x, weight(f"{prefix}.weight", transpose=True), name=prefix)
+            transposed = weight(f"{prefix}.weight", transpose=True, rows=rows)
+            product = op("MatMul", x, transposed, name=prefix)
             return op("Add", product, weight(f"{prefix}.bias"))
         return op("Gemm", x, weight(f"{prefix}.weight"), weight(f"{prefix}.bias"), transB=1)
 
@@ -154,6 +166,7 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
     x = op("Reshape", norm(lookup, "embeddings.LayerNorm"), "flat_shape")  # [B*T, 768]
     scale = constant("scale", 1.0 / math.sqrt(DIMENSION // HEADS))
     sqrt2, one, half = constant("sqrt2", math.sqrt(2)), constant("one", 1.0), constant("half", 0.5)
+    gelu: list[str] = []
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
         q = heads(linear(x, f"{p}.attention.attn.q"), [0, 2, 1, 3])
@@ -166,7 +179,16 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
         x = norm(op("Add", linear(context, f"{p}.attention.attn.o"), x), f"{p}.attention.LayerNorm")
         h = linear(x, f"{p}.intermediate.dense")
         h = op("Mul", op("Mul", h, op("Add", op("Erf", op("Div", h, sqrt2)), one)), half)  # GELU
-        x = norm(op("Add", linear(h, f"{p}.output.dense"), x), f"{p}.output.LayerNorm")
+        if expose:
+            gelu.append(h)
+        factors = smooth.get(layer) if smooth and embedded else None
+        if factors is not None:
+            divide = numpy_helper.from_array(
+                (1.0 / factors).astype(np.float32), f"{p}.output.smooth"
+            )
+            initialisers.append(divide)
+            h = op("Mul", h, divide.name)
+        x = norm(op("Add", linear(h, f"{p}.output.dense", factors), x), f"{p}.output.LayerNorm")
     nodes[-1].output[0] = "hidden"
 
     def tensor(name: str, kind: int, shape: list[Any]) -> onnx.ValueInfoProto:
@@ -182,7 +204,8 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
             tensor("flat_shape", TensorProto.INT64, [2]),
             tensor("heads_shape", TensorProto.INT64, [4]),
         ],
-        [tensor("hidden", TensorProto.FLOAT, ["rows", DIMENSION])],
+        [tensor("hidden", TensorProto.FLOAT, ["rows", DIMENSION])]
+        + [tensor(name, TensorProto.FLOAT, ["rows", DIMENSION * 4]) for name in gelu],
         initialisers,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -190,16 +213,107 @@ def build_graph(weights: Path, embedded: bool = False) -> bytes:
     return bytes(model.SerializeToString())
 
 
-def kept_in_fp32() -> list[str]:
-    """The MatMuls that int8 would ruin: attention products and the FFN output projection."""
+def kept_in_fp32(smoothed: bool = True) -> list[str]:
+    """The MatMuls that int8 would ruin: the attention products (activation x activation)
+    and, unless its input is smoothed, the FFN output projection."""
     names: list[str] = []
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
-        names += [f"{p}.attention.scores", f"{p}.attention.context", f"{p}.output.dense"]
+        names += [f"{p}.attention.scores", f"{p}.attention.context"]
+        if not smoothed:
+            names.append(f"{p}.output.dense")
     return names
 
 
-def build_int8_graph(weights: Path, target: Path) -> None:
+def model_inputs(ids: list[list[int]], bias_table: np.ndarray) -> dict[str, np.ndarray]:
+    """The graph's inputs for a batch of token ids (padded to the longest)."""
+    batch, length = len(ids), max(len(row) for row in ids)
+    tokens = np.full((batch, length), PAD_ID, dtype=np.int64)
+    mask = np.zeros((batch, length), dtype=np.float32)
+    for row, values in enumerate(ids):
+        tokens[row, : len(values)] = values
+        mask[row, : len(values)] = 1.0
+    positions = (np.cumsum(mask, axis=1) * mask).astype(np.int64) + PAD_ID
+    relative = bias_table[relative_buckets(length)].transpose(2, 0, 1)[None]
+    bias = (relative + ((1.0 - mask) * -1e9)[:, None, None, :]).astype(np.float32)
+    return {
+        "input_ids": tokens,
+        "position_ids": positions,
+        "attention_bias": bias,
+        "flat_shape": np.array([batch * length, DIMENSION], dtype=np.int64),
+        "heads_shape": np.array([batch, length, HEADS, DIMENSION // HEADS], dtype=np.int64),
+    }
+
+
+# SmoothQuant (Xiao et al., 2023) for the FFN output projection: its input, the GELU output,
+# has a few channels up to ~100x the others, so one int8 scale per text for the whole tensor
+# (dynamic quantisation) crushes the ordinary channels; dividing each channel by
+# s_j = max|x_j|^a / max|w_j|^(1-a) and multiplying the weight's row j by s_j leaves the
+# product unchanged and evens out both sides. The ranges are measured once, in fp32, over
+# the bundled sample's abstracts (CALIBRATION_TEXTS of them, fixed, so a build is
+# reproducible); a = SMOOTHING as the paper recommends for BERT-size models.
+SMOOTHING = 0.5
+CALIBRATION_TEXTS = 64
+
+
+def calibration_texts(count: int = CALIBRATION_TEXTS) -> list[str]:
+    """Title-led abstracts of the bundled sample, spread over it (as ingest embeds them)."""
+    from litreview.reading import read_file, sample_paths
+
+    papers = [p for path in sample_paths() for p in read_file(path).papers if p.abstract]
+    step = max(1, len(papers) // count)
+    return [f"{p.title}. {p.abstract}" for p in papers[::step][:count]]
+
+
+def gelu_ranges(weights: Path, tokenizer_file: Path, texts: list[str]) -> np.ndarray:
+    """Each layer's largest |GELU output| per channel over ``texts`` (fp32, one text at a
+    time as int8 runs): shape [LAYERS, 3072]."""
+    import tempfile
+
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    table = read_tensor(weights, "encoder.relative_attention_bias.weight")
+    ranges = np.zeros((LAYERS, DIMENSION * 4), dtype=np.float32)
+    # The graph's external data is found next to the graph file: the scratch file sits
+    # beside the weights.
+    with tempfile.TemporaryDirectory(prefix=".calibrating-", dir=weights.parent) as scratch:
+        graph = Path(weights.parent) / f"{Path(scratch).name}.onnx"
+        try:
+            graph.write_bytes(build_graph(weights, expose=True))
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.log_severity_level = 3
+            session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        finally:
+            graph.unlink(missing_ok=True)
+        names = [o.name for o in session.get_outputs()[1:]]
+        for text in texts:
+            inputs = model_inputs([tokenizer.encode(text).ids], table)
+            for layer, out in enumerate(session.run(names, inputs)):
+                np.maximum(ranges[layer], np.abs(out).max(axis=0), out=ranges[layer])
+    return ranges
+
+
+def smoothing_factors(
+    weights: Path, ranges: np.ndarray, alpha: float = SMOOTHING
+) -> dict[int, np.ndarray]:
+    """Per layer, the factor of each GELU channel (see SMOOTHING)."""
+    out: dict[int, np.ndarray] = {}
+    for layer in range(LAYERS):
+        weight = read_tensor(weights, f"encoder.layer.{layer}.output.dense.weight")  # [768, 3072]
+        w_max = np.maximum(np.abs(weight).max(axis=0), 1e-5)
+        x_max = np.maximum(ranges[layer], 1e-5)
+        out[layer] = np.clip(x_max**alpha / w_max ** (1.0 - alpha), 1e-2, 1e2).astype(np.float32)
+    return out
+
+
+def build_int8_graph(
+    weights: Path, target: Path, smoothed: bool = True, alpha: float = SMOOTHING
+) -> None:
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
 
@@ -213,9 +327,13 @@ def build_int8_graph(weights: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    smooth = None
+    if smoothed:
+        ranges = gelu_ranges(weights, weights.parent / "tokenizer.json", calibration_texts())
+        smooth = smoothing_factors(weights, ranges, alpha)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
-        source.write_bytes(build_graph(weights, embedded=True))
+        source.write_bytes(build_graph(weights, embedded=True, smooth=smooth))
         quantised = Path(scratch) / target.name
         quantize_dynamic(
             source,
@@ -223,7 +341,7 @@ def build_int8_graph(weights: Path, target: Path) -> None:
             op_types_to_quantize=["MatMul"],
             per_channel=True,
             weight_type=QuantType.QInt8,
-            nodes_to_exclude=kept_in_fp32(),
+            nodes_to_exclude=kept_in_fp32(smoothed),
         )
         os.replace(quantised, target)
 

@@ -141,8 +141,14 @@ class Library:
         """One vector per paper (its chunks' mean, renormalised)."""
         return self._stores.vectors.paper_vectors(paper_ids)
 
+    def load_models(self, mode: str | None = None) -> None:
+        """Start loading the models a search in ``mode`` (default: the settings') needs, in
+        the background (:meth:`Stores.load_models`); call it before the stores open."""
+        self._stores.load_models(mode or self.settings.retrieval.mode)
+
     def warm_up(self) -> None:
         """Load the embedding model and the index now, so the first question is not slow."""
+        self.load_models()
         self.embed(["warm up"])
         _ = self.rerank_problem
 

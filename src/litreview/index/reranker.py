@@ -19,7 +19,7 @@ MiniLM-only re-ranking, with a notice, rather than failing.
 
 from __future__ import annotations
 
-from functools import cached_property
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -107,10 +107,17 @@ class Reranker:
         self.table = table
         self.overlap = overlap
         self.precision = precision
+        self._encoder: MPNetEncoder | None = None
+        self._loading = threading.Lock()
 
-    @cached_property
+    @property
     def encoder(self) -> MPNetEncoder:
-        return MPNetEncoder(self.folder, precision=self.precision)
+        """Loaded on first use, once: a background load (:meth:`Stores.load_models`) and
+        the search that needs it may ask at the same time."""
+        with self._loading:
+            if self._encoder is None:
+                self._encoder = MPNetEncoder(self.folder, precision=self.precision)
+            return self._encoder
 
     def close(self) -> None:
         self.table.close()

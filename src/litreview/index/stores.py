@@ -13,6 +13,7 @@ sees; ingest receives these stores because it writes them.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from functools import cached_property
@@ -41,6 +42,12 @@ def _quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
+def _quietly(job: Callable[[], object]) -> None:
+    """Run a background load; its failure is reported by the foreground's own attempt."""
+    with contextlib.suppress(Exception):  # the caller's next access raises it with context
+        job()
+
+
 class Stores:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -51,6 +58,7 @@ class Stores:
         # What reconciling repaired (a damaged index rebuilt), for the faces to tell the user.
         self.notices: list[str] = []
         self.pulled = False  # server mode: whether this process brought the caches up to date
+        self._loaders: list[threading.Thread] = []
 
     def close(self) -> None:
         if self.__dict__.get("shared") is not None:
@@ -62,6 +70,40 @@ class Stores:
         self.catalog.close()
 
     # -- opening (no writes) -------------------------------------------------
+    def load_models(self, mode: str = "hybrid") -> None:
+        """Start loading the ONNX sessions a search needs, in background threads (once).
+
+        Why: a first search in a new process spent ~0.7 s creating the MiniLM and
+        MPNet sessions one after the other, and ~0.6 s importing chromadb and
+        loading the BM25 index, all on one core. onnxruntime builds a session
+        without holding the GIL, so on a second core the sessions are ready
+        while the main thread imports and opens the stores. A load that fails
+        here is left alone: the search's own access then loads again and says why.
+        The threads are not daemons: the process waits for a session being built
+        rather than tearing the runtime down under it.
+        """
+        if self._loaders or mode == "lexical":
+            return
+        from litreview.encoders import minilm
+
+        work = [minilm.load]
+        retrieval = self.settings.retrieval
+        if mode == "hybrid" and retrieval.rerank and retrieval.rerank_model != "none":
+            reranker = self.reranker  # opened here (SQLite, model files), loaded in a thread
+            # While ranking is partial, search leaves the model out: nothing to load then.
+            if reranker is not None and not self.indexing_state().partial:
+                work.append(lambda: reranker.encoder)
+        for job in work:
+            thread = threading.Thread(target=_quietly, args=(job,), name="litreview-load")
+            thread.start()
+            self._loaders.append(thread)
+
+    def models_loaded(self, timeout: float | None = None) -> bool:
+        """Wait for the background loads :meth:`load_models` started; whether they are done."""
+        for thread in self._loaders:
+            thread.join(timeout)
+        return not any(thread.is_alive() for thread in self._loaders)
+
     @cached_property
     def vectors(self) -> VectorStore:
         from litreview.index.vectors import VectorStore

@@ -188,10 +188,13 @@ class VectorStore:
 
     def __init__(self, settings: Settings, embedder: MiniLMEmbedder | None = None) -> None:
         from litreview.encoders.minilm import MiniLMEmbedder
-        from litreview.index.chroma_function import ChromaMiniLM
+        from litreview.index.chroma_import import unchecked_overrides
 
+        with unchecked_overrides():  # chromadb loads here, in most processes
+            from litreview.index.chroma_function import ChromaMiniLM
+
+            self.client = make_client(settings)
         self.embedder = embedder or MiniLMEmbedder()
-        self.client = make_client(settings)
         chroma = settings.chroma
         self._chroma = chroma
         self._home = settings.home
