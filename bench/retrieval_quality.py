@@ -1,6 +1,10 @@
 """Retrieval quality on the labelled question set: recall@5/10 and MRR@10 per mode.
 
-python -m bench.retrieval_quality [--kind single|multi]
+python -m bench.retrieval_quality [--modes hybrid,late] [--sets hard]
+
+``--modes`` / ``--sets`` measure some rows only (e.g. after a change to the
+re-ranking model, which moves only ``hybrid``); the other rows keep what the
+last full run saved.
 """
 
 from __future__ import annotations
@@ -8,7 +12,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from bench.common import Result, Row, load_questions, sample_library, save_result
+from bench.common import (
+    Result,
+    Row,
+    load_questions,
+    previous_result,
+    sample_library,
+    save_result,
+)
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.reading.normalize import paper_id_for
@@ -65,16 +76,20 @@ def evaluate(
 
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args()
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--sets", default=",".join(SETS))
+    args = parser.parse_args()
+    modes = [m for m in MODES if m in args.modes.split(",")]
+    sets = {k: v for k, v in SETS.items() if k in args.sets.split(",")}
     library = sample_library()
     retrieval = library.settings.retrieval
     model_weight = retrieval.rerank_model_weight
-    result: dict[str, object] = {}
-    for name, filename in SETS.items():
+    result: dict[str, object] = previous_result("retrieval_quality")
+    for name, filename in sets.items():
         questions = load_questions(filename)
         for kind in ("single", "multi", "all"):
             subset = [q for q in questions if kind == "all" or q["kind"] == kind]
-            for mode in MODES:
+            for mode in modes:
                 search = mode_search(library, mode, model_weight)
                 key = f"{name}/{kind}/{mode}"
                 result[key] = {"n": len(subset), **evaluate(search, subset)}

@@ -93,9 +93,9 @@ def build_graph(
     onnxruntime's dynamic quantisation rewrites (it cannot quantise a Gemm
     whose weight is external data). ``smooth`` (embedded only): per layer, the
     factors that divide the GELU output's channels and multiply the FFN output
-    projection's matching weight rows (the same product; see
-    :func:`smoothing_factors`). ``expose``: the GELU outputs are graph outputs
-    too, in layer order, for calibration.
+    projection's matching weight rows (the same product). ``expose``: the GELU
+    outputs are graph outputs too, in layer order, for calibration. Both serve
+    ``bench/mpnet_smooth.py``'s measurement of a smoothed int8 graph (not adopted).
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -213,9 +213,9 @@ def build_graph(
     return bytes(model.SerializeToString())
 
 
-def kept_in_fp32(smoothed: bool = True) -> list[str]:
+def kept_in_fp32(smoothed: bool = False) -> list[str]:
     """The MatMuls that int8 would ruin: the attention products (activation x activation)
-    and, unless its input is smoothed, the FFN output projection."""
+    and, unless its input is smoothed (``bench/mpnet_smooth.py``), the FFN output projection."""
     names: list[str] = []
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
@@ -225,95 +225,7 @@ def kept_in_fp32(smoothed: bool = True) -> list[str]:
     return names
 
 
-def model_inputs(ids: list[list[int]], bias_table: np.ndarray) -> dict[str, np.ndarray]:
-    """The graph's inputs for a batch of token ids (padded to the longest)."""
-    batch, length = len(ids), max(len(row) for row in ids)
-    tokens = np.full((batch, length), PAD_ID, dtype=np.int64)
-    mask = np.zeros((batch, length), dtype=np.float32)
-    for row, values in enumerate(ids):
-        tokens[row, : len(values)] = values
-        mask[row, : len(values)] = 1.0
-    positions = (np.cumsum(mask, axis=1) * mask).astype(np.int64) + PAD_ID
-    relative = bias_table[relative_buckets(length)].transpose(2, 0, 1)[None]
-    bias = (relative + ((1.0 - mask) * -1e9)[:, None, None, :]).astype(np.float32)
-    return {
-        "input_ids": tokens,
-        "position_ids": positions,
-        "attention_bias": bias,
-        "flat_shape": np.array([batch * length, DIMENSION], dtype=np.int64),
-        "heads_shape": np.array([batch, length, HEADS, DIMENSION // HEADS], dtype=np.int64),
-    }
-
-
-# SmoothQuant (Xiao et al., 2023) for the FFN output projection: its input, the GELU output,
-# has a few channels up to ~100x the others, so one int8 scale per text for the whole tensor
-# (dynamic quantisation) crushes the ordinary channels; dividing each channel by
-# s_j = max|x_j|^a / max|w_j|^(1-a) and multiplying the weight's row j by s_j leaves the
-# product unchanged and evens out both sides. The ranges are measured once, in fp32, over
-# the bundled sample's abstracts (CALIBRATION_TEXTS of them, fixed, so a build is
-# reproducible); a = SMOOTHING as the paper recommends for BERT-size models.
-SMOOTHING = 0.5
-CALIBRATION_TEXTS = 64
-
-
-def calibration_texts(count: int = CALIBRATION_TEXTS) -> list[str]:
-    """Title-led abstracts of the bundled sample, spread over it (as ingest embeds them)."""
-    from litreview.reading import read_file, sample_paths
-
-    papers = [p for path in sample_paths() for p in read_file(path).papers if p.abstract]
-    step = max(1, len(papers) // count)
-    return [f"{p.title}. {p.abstract}" for p in papers[::step][:count]]
-
-
-def gelu_ranges(weights: Path, tokenizer_file: Path, texts: list[str]) -> np.ndarray:
-    """Each layer's largest |GELU output| per channel over ``texts`` (fp32, one text at a
-    time as int8 runs): shape [LAYERS, 3072]."""
-    import tempfile
-
-    import onnxruntime as ort
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.no_padding()
-    table = read_tensor(weights, "encoder.relative_attention_bias.weight")
-    ranges = np.zeros((LAYERS, DIMENSION * 4), dtype=np.float32)
-    # The graph's external data is found next to the graph file: the scratch file sits
-    # beside the weights.
-    with tempfile.TemporaryDirectory(prefix=".calibrating-", dir=weights.parent) as scratch:
-        graph = Path(weights.parent) / f"{Path(scratch).name}.onnx"
-        try:
-            graph.write_bytes(build_graph(weights, expose=True))
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.log_severity_level = 3
-            session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        finally:
-            graph.unlink(missing_ok=True)
-        names = [o.name for o in session.get_outputs()[1:]]
-        for text in texts:
-            inputs = model_inputs([tokenizer.encode(text).ids], table)
-            for layer, out in enumerate(session.run(names, inputs)):
-                np.maximum(ranges[layer], np.abs(out).max(axis=0), out=ranges[layer])
-    return ranges
-
-
-def smoothing_factors(
-    weights: Path, ranges: np.ndarray, alpha: float = SMOOTHING
-) -> dict[int, np.ndarray]:
-    """Per layer, the factor of each GELU channel (see SMOOTHING)."""
-    out: dict[int, np.ndarray] = {}
-    for layer in range(LAYERS):
-        weight = read_tensor(weights, f"encoder.layer.{layer}.output.dense.weight")  # [768, 3072]
-        w_max = np.maximum(np.abs(weight).max(axis=0), 1e-5)
-        x_max = np.maximum(ranges[layer], 1e-5)
-        out[layer] = np.clip(x_max**alpha / w_max ** (1.0 - alpha), 1e-2, 1e2).astype(np.float32)
-    return out
-
-
-def build_int8_graph(
-    weights: Path, target: Path, smoothed: bool = True, alpha: float = SMOOTHING
-) -> None:
+def build_int8_graph(weights: Path, target: Path) -> None:
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
 
@@ -327,13 +239,9 @@ def build_int8_graph(
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    smooth = None
-    if smoothed:
-        ranges = gelu_ranges(weights, weights.parent / "tokenizer.json", calibration_texts())
-        smooth = smoothing_factors(weights, ranges, alpha)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
-        source.write_bytes(build_graph(weights, embedded=True, smooth=smooth))
+        source.write_bytes(build_graph(weights, embedded=True))
         quantised = Path(scratch) / target.name
         quantize_dynamic(
             source,
@@ -341,7 +249,7 @@ def build_int8_graph(
             op_types_to_quantize=["MatMul"],
             per_channel=True,
             weight_type=QuantType.QInt8,
-            nodes_to_exclude=kept_in_fp32(smoothed),
+            nodes_to_exclude=kept_in_fp32(),
         )
         os.replace(quantised, target)
 

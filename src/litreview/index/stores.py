@@ -86,7 +86,7 @@ class Stores:
             return
         from litreview.encoders import minilm
 
-        work = [minilm.load]
+        work: list[Callable[[], object]] = [minilm.load]
         retrieval = self.settings.retrieval
         if mode == "hybrid" and retrieval.rerank and retrieval.rerank_model != "none":
             reranker = self.reranker  # opened here (SQLite, model files), loaded in a thread
