@@ -105,11 +105,11 @@ def main() -> dict[str, object]:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     if args.home and args.before_src:
-        result = {**previous_result("startup")}
-        result["first_search_vs_before"] = side_by_side(args.home, args.before_src, args.runs)
-        print(result["first_search_vs_before"])
-        save_result("startup", result)
-        return result
+        kept: dict[str, object] = {**previous_result("startup")}
+        kept["first_search_vs_before"] = side_by_side(args.home, args.before_src, args.runs)
+        print(kept["first_search_vs_before"])
+        save_result("startup", kept)
+        return kept
     litreview = str(Path(sys.executable).parent / "litreview")
     library = sample_library()
     env = {**os.environ, "LITREVIEW_HOME": str(library.settings.home)}
