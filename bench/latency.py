@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 from bench.common import (
     Result,
@@ -36,12 +33,10 @@ from bench.common import (
     sample_library_and_stores,
     save_result,
 )
+from bench.synthetic import synthetic_batches, write_batch
 from litreview.index.library import Library
 from litreview.index.retriever import SearchRequest
 from litreview.index.stores import Stores
-from litreview.index.vectors import Chunk
-from litreview.reading.normalize import paper_id_for
-from litreview.reading.paper import Paper
 from litreview.settings import load_settings
 
 
@@ -75,19 +70,8 @@ def open_synthetic(home: Path, n: int) -> Library | None:
 
 
 def synthetic_library(source: Stores, n: int, seed: int = 7, home: Path | None = None) -> Library:
-    """``n`` papers made from ``source``'s, written straight into a new library's stores
-    (in ``home``, a new temporary folder if ``None``)."""
-    rng = random.Random(seed)
-    real = list(source.catalog.all())
-    vectors = source.vectors.paper_vectors([p.paper_id for p in real])
-    base = np.stack([vectors[p.paper_id] for p in real])
-    words = [w for p in real for w in p.title.split()]
-    # Token vectors for late interaction: real ones, of real chunks, assigned at random.
-    token_pool = source.vectors.embedder.encode([f"{p.title}. {p.abstract}" for p in real]).tokens
-    sentences = [s.strip() + "." for p in real for s in p.abstract.split(". ") if len(s) > 30]
-    opinion = source.reranker
-    mpnet_pool = list(opinion.table.get([p.paper_id for p in real]).values()) if opinion else []
-
+    """``n`` papers made from ``source``'s (:mod:`bench.synthetic`'s recipe), written straight
+    into a new library's stores (in ``home``, a new temporary folder if ``None``), complete."""
     home = home or Path(tempfile.mkdtemp(prefix="litreview-bench-100k-"))
     home.mkdir(parents=True, exist_ok=True)
     os.environ["LITREVIEW_HOME"] = str(home)
@@ -95,36 +79,12 @@ def synthetic_library(source: Stores, n: int, seed: int = 7, home: Path | None =
     # As an ingest begins: records which vector store the papers go into. Without it the first
     # search's reconciling took the store for another and sent every paper back to pending.
     target.reconcile()
-    batch = 2000
-    for start in range(0, n, batch):
-        papers = []
-        for i in range(start, min(start + batch, n)):
-            title = f"{' '.join(rng.sample(words, 8))} {i}"
-            abstract = " ".join(rng.sample(sentences, 6))
-            papers.append(
-                Paper(
-                    paper_id_for(title), title, abstract, year=2000 + i % 25, sources=("synthetic",)
-                )
-            )
-        target.catalog.upsert(papers)
-        a = base[[rng.randrange(len(base)) for _ in papers]]
-        b = base[[rng.randrange(len(base)) for _ in papers]]
-        mix = a + 0.5 * b + 0.05 * np.random.default_rng(start).standard_normal(a.shape)
-        mix /= np.linalg.norm(mix, axis=1, keepdims=True)
-        chunks = [
-            Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers
-        ]
-        target.vectors.replace_papers(chunks, mix.astype(np.float32))
-        target.tokens.replace_papers({p.paper_id: [rng.choice(token_pool)] for p in papers})
-        if target.reranker is not None and mpnet_pool:
-            target.reranker.table.replace_papers(
-                {p.paper_id: rng.choice(mpnet_pool) for p in papers}
-            )
-        hashes = {p.paper_id: p.content_hash for p in papers}
-        target.catalog.mark_indexed(list(hashes), hashes)
-        if target.reranker is not None and mpnet_pool:  # complete, as after both stages
+    for batch in synthetic_batches(source, n, seed):
+        write_batch(target, batch)
+        if target.reranker is not None and batch.rerank:  # complete, as after both stages
+            hashes = {p.paper_id: p.content_hash for p in batch.papers}
             target.catalog.mark_reranked(list(hashes), hashes)
-        print(f"  synthetic: {min(start + batch, n)}/{n}", end="\r", flush=True)
+        print(f"  synthetic: {target.catalog.count()}/{n}", end="\r", flush=True)
     print()
     start_time = time.perf_counter()
     target.refresh_lexical()

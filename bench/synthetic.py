@@ -9,9 +9,8 @@ re-ranking vectors are real papers' ones, assigned at random. A batch goes
 through the real catalog, Chroma collection, token store, re-ranking table,
 and in server mode the shared library's id claims and paper records
 (:meth:`Stores.upsert` and :meth:`Stores.publish`), as ingest writes them;
-only the models are skipped. The recipe (and the seed's papers) are
-``bench.latency``'s ``synthetic_library``, which writes an embedded home only;
-``bench.server_scale`` builds its libraries with this one.
+only the models are skipped. ``bench.latency`` (an embedded home, marked
+complete) and ``bench.server_scale`` build their libraries with it.
 """
 
 from __future__ import annotations
