@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.server_process import ChromaServer
+from tests.support.chroma_server import ChromaServer
 
 
 @pytest.fixture

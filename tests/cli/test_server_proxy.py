@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.server_process import ChromaServer, free_port
+from tests.support.chroma_server import ChromaServer, free_port
 from tests.support.cli import run_cli
 from tests.support.papers import small_corpus
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.server_process import ChromaServer
+from tests.support.chroma_server import ChromaServer
 from tests.support.cli import litreview_bin, run_cli
 from tests.support.papers import small_corpus
 

@@ -16,23 +16,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.cli.server_process import ChromaServer
+from tests.support.chroma_server import ChromaServer
 from tests.support.cli import run_cli
+from tests.support.shared_cli import ENV, REAL, item_of, listing, server_ids
 
-REAL = Path("/work/shared/real/zotero/StraightOuttaCrompton+Zotero-git-backup")
-ENV = {
-    "OPENAI_API_KEY": "",
-    "ANTHROPIC_API_KEY": "",
-    "LITREVIEW_LLM__MODEL": "extractive",
-    "LITREVIEW_RETRIEVAL__RERANK_MODEL": "none",  # no MPNet pass: this tests sharing
-}
 ABSTRACT = "We propose a method for robust training of deep networks that improves accuracy by 5%."
-
-
-def listing(home: Path, server: ChromaServer) -> dict[str, dict[str, object]]:
-    out = json.loads(run_cli(home, *server.flags, "library", "--json", env=ENV, check=True).stdout)
-    assert out["stats"]["pending"] == 0, "a member's cache is whole: nothing to embed again"
-    return {str(p["paper_id"]): p for p in out["papers"]}
 
 
 def found(home: Path, server: ChromaServer, query: str, mode: str) -> list[str]:
@@ -40,25 +28,6 @@ def found(home: Path, server: ChromaServer, query: str, mode: str) -> list[str]:
         home, *server.flags, "search", query, "--mode", mode, "--json", env=ENV, check=True
     ).stdout
     return [str(r["paper_id"]) for r in json.loads(out)["results"]]
-
-
-def server_ids(server: ChromaServer, collection: str, **where: str) -> list[str]:
-    import chromadb
-
-    client = chromadb.HttpClient(host="127.0.0.1", port=server.port)
-    got = client.get_collection(collection).get(where=where or None, include=[])  # type: ignore[arg-type]
-    return list(got["ids"])
-
-
-def item_of(library: Path, title_like: str) -> tuple[int, str]:
-    with sqlite3.connect(library / "zotero.sqlite") as db:
-        item, title = db.execute(
-            "SELECT i.itemID, v.value FROM items i JOIN itemData d USING(itemID) "
-            "JOIN fields f USING(fieldID) JOIN itemDataValues v USING(valueID) "
-            "WHERE f.fieldName = 'title' AND v.value LIKE ?",
-            (title_like,),
-        ).fetchone()
-    return int(item), str(title)
 
 
 def test_a_paper_trashed_in_zotero_leaves_every_member(

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.server_process import ChromaServer
-from tests.cli.test_shared_removal import ENV, REAL, item_of, listing, server_ids
+from tests.support.chroma_server import ChromaServer
 from tests.support.cli import run_cli
+from tests.support.shared_cli import ENV, REAL, item_of, listing, server_ids
 
 # The point to die at, as a method of the product whose call is the moment of the kill.
 KILL_AT = {

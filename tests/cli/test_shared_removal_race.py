@@ -25,8 +25,8 @@ from litreview.index.ingest import ingest
 from litreview.index.library import Library
 from litreview.index.stores import Stores
 from litreview.settings import Settings, load_settings
-from tests.cli.server_process import ChromaServer
-from tests.cli.test_shared_removal import server_ids
+from tests.support.chroma_server import ChromaServer
+from tests.support.shared_cli import server_ids
 
 TOPICS = (
     "Sparse attention for long documents lowers the memory of transformers on book-length text.",
