@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -57,11 +58,18 @@ class StandInReranker:
         self.embedded += len(papers)
         self.table.replace_papers({p.paper_id: _vector(p.abstract)[None] for p in papers})
 
-    def score_rows(self, query: str, paper_ids: list[str]) -> dict[str, np.ndarray] | None:
+    def encode_query_soon(self, query: str) -> Future[np.ndarray]:
+        done: Future[np.ndarray] = Future()
+        done.set_result(_vector(query))
+        return done
+
+    def score_rows(
+        self, query: str | np.ndarray, paper_ids: list[str]
+    ) -> dict[str, np.ndarray] | None:
         stored = self.table.get(paper_ids)
         if len(stored) < len(set(paper_ids)):
             return None
-        q = _vector(query)
+        q = _vector(query) if isinstance(query, str) else query
         return {pid: stored[pid] @ q for pid in paper_ids}
 
     def score(self, query: str, paper_ids: list[str]) -> dict[str, float] | None:

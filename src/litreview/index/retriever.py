@@ -21,6 +21,7 @@ found the paper.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,6 +171,11 @@ class Retriever:
         vector = np.zeros(0, np.float32)
         found_by: dict[str, int | None] = {}  # the chunk that found each paper (dense, BM25)
         lexical_best: dict[str, int] = {}  # the passage that is a paper's best BM25 document
+        # The second model only once every searchable paper has its vectors: while the
+        # second ingest stage runs, one consistent ranking (and the faces say it is partial).
+        second_query: Future[np.ndarray] | None = None
+        if rerank and self.reranker is not None and self.catalog.all_reranked():
+            second_query = self.reranker.encode_query_soon(query)
         if request.mode in ("hybrid", "dense"):
             encoded = self.vectors.embedder.encode([query], keep_tokens=rerank)
             vector = encoded.vectors[0]
@@ -216,7 +222,13 @@ class Retriever:
         chunk_scores: dict[str, ChunkScores] = {}
         if query_tokens is not None and ranked:
             reranked = self._rerank(
-                query, query_tokens, ranked[:pool], dense, vector, lexical_best, lexical_order
+                query_tokens,
+                ranked[:pool],
+                dense,
+                vector,
+                lexical_best,
+                lexical_order,
+                second_query,
             )
             if reranked is not None:
                 scores, late, second, chunk_scores = reranked
@@ -286,13 +298,13 @@ class Retriever:
 
     def _rerank(
         self,
-        query: str,
         query_tokens: TokenVectors,
         candidates: list[str],
         dense: dict[str, float],
         query_vector: np.ndarray,
         lexical_best: dict[str, int],
         lexical_order: list[str],
+        second_query: Future[np.ndarray] | None,
     ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, ChunkScores]] | None:
         """(final score, MaxSim, MPNet cosine, per-chunk scores) per candidate, the MPNet
         part empty when the second model is absent; ``None`` (keep the fused order) if
@@ -327,10 +339,8 @@ class Retriever:
             late[pid] = max(late[pid], f.late)
             dense[pid] = max(dense.get(pid, floor), f.dense)
         rows: dict[str, np.ndarray] = {}
-        # The second model only once every searchable paper has its vectors: while the
-        # second ingest stage runs, one consistent ranking (and the faces say it is partial).
-        if self.reranker is not None and self.catalog.all_reranked():
-            rows = self.reranker.score_rows(query, candidates) or {}
+        if self.reranker is not None and second_query is not None:
+            rows = self.reranker.score_rows(second_query.result(), candidates) or {}
         second = {pid: float(r.max(initial=-1.0)) if len(r) else -1.0 for pid, r in rows.items()}
         weight = self.settings.rerank_model_weight
         final = {
