@@ -79,12 +79,14 @@ def synthetic_library(source: Stores, n: int, seed: int = 7, home: Path | None =
     # As an ingest begins: records which vector store the papers go into. Without it the first
     # search's reconciling took the store for another and sent every paper back to pending.
     target.reconcile()
+    written = 0
     for batch in synthetic_batches(source, n, seed):
         write_batch(target, batch)
+        written += len(batch.papers)
         if target.reranker is not None and batch.rerank:  # complete, as after both stages
             hashes = {p.paper_id: p.content_hash for p in batch.papers}
             target.catalog.mark_reranked(list(hashes), hashes)
-        print(f"  synthetic: {target.catalog.count()}/{n}", end="\r", flush=True)
+        print(f"  synthetic: {written}/{n}", end="\r", flush=True)
     print()
     start_time = time.perf_counter()
     target.refresh_lexical()
