@@ -83,9 +83,6 @@ def synthetic_library(source: Stores, n: int, seed: int = 7, home: Path | None =
     for batch in synthetic_batches(source, n, seed):
         write_batch(target, batch)
         written += len(batch.papers)
-        if target.reranker is not None and batch.rerank:  # complete, as after both stages
-            hashes = {p.paper_id: p.content_hash for p in batch.papers}
-            target.catalog.mark_reranked(list(hashes), hashes)
         print(f"  synthetic: {written}/{n}", end="\r", flush=True)
     print()
     start_time = time.perf_counter()

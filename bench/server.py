@@ -112,11 +112,15 @@ def corpus(n: int, folder: Path) -> Path:
     return out
 
 
-def member_settings(home: Path, port: int | None) -> Settings:
-    """Settings of a library in ``home``: embedded, or a member of the server on ``port``."""
+def member_settings(home: Path, port: int | None, cheap: bool = True) -> Settings:
+    """Settings of a library in ``home``: embedded, or a member of the server on ``port``.
+
+    ``cheap``: the re-ranking model off (what ingest benchmarks compare); else
+    every stage, as a user's library has once its ingest is complete.
+    """
     from litreview.settings import load_settings
 
-    overrides: dict[str, object] = {**CHEAP, "home": home}
+    overrides: dict[str, object] = {**(CHEAP if cheap else {}), "home": home}
     if port is not None:
         overrides.update({"chroma.host": "127.0.0.1", "chroma.port": port})
     return load_settings(**overrides)

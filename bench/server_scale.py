@@ -5,14 +5,15 @@ python -m bench.server_scale [--papers 100000] [--queries 40]
 The issue asks for figures at 100,000 papers; ingesting that many real papers
 takes hours per store on this machine, so the library is synthetic
 (:mod:`bench.synthetic`: recombined real titles and sentences, mixtures of
-real vectors), built from the prebuilt cheap sample (``LITREVIEW_BENCH_HOME``,
-else the sample is ingested first) and written batch by batch, the same
+real vectors), built from the sample library (``LITREVIEW_BENCH_HOME``, a
+home with the re-ranking model's vectors, else the sample is ingested first
+with every model) and written batch by batch, the same
 batch into both stores in turn, through the real paths: an embedded home,
 and a member of a ``chroma run`` this script starts on 127.0.0.1 (its ids
 claimed on the server, its chunks in the server's collection, its paper
-records published after them). Both use the cheap pipeline
-(``retrieval.rerank_model = "none"``, as ``bench.server`` and the tests).
-Then:
+records published after them). The papers are complete in both (MiniLM,
+token and MPNet vectors: the re-ranking model's rows go into the server's
+paper records), so both stores search with every stage. Then:
 
 - build seconds per store (writing the same batches: not an ingest, no model);
 - hybrid query p50/p95 from the warm member and from the embedded store, query
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,7 +46,13 @@ from bench.common import Result, Row, load_questions, sample_library_and_stores,
 from bench.server import chroma_server, du, member_settings, percentiles
 from bench.synthetic import synthetic_batches, write_batch
 
-CHEAP: dict[str, object] = {"retrieval.rerank_model": "none"}
+if TYPE_CHECKING:
+    from litreview.settings import Settings
+
+
+def member(home: Path, port: int | None) -> Settings:
+    """A library with every stage (the re-ranking model on), embedded or a server member."""
+    return member_settings(home, port, cheap=False)
 
 
 def build(source_home: Path, work: Path, port: int, n: int) -> dict[str, float]:
@@ -55,10 +63,12 @@ def build(source_home: Path, work: Path, port: int, n: int) -> dict[str, float]:
     from litreview.index.stores import Stores
 
     os.environ["LITREVIEW_BENCH_HOME"] = str(source_home)
-    _, source = sample_library_and_stores(None, **CHEAP)
+    _, source = sample_library_and_stores(None)
+    if source.reranker is None or not source.catalog.reranked_count():
+        raise SystemExit(f"{source_home} has no re-ranking vectors: use a complete sample home")
     targets = {
-        "embedded": Stores(member_settings(work / "embedded", None)),
-        "server": Stores(member_settings(work / "member-a", port)),
+        "embedded": Stores(member(work / "embedded", None)),
+        "server": Stores(member(work / "member-a", port)),
     }
     targets["server"].pull()  # agrees the token rotation with the (empty) server first
     took = {name: 0.0 for name in targets}
@@ -77,6 +87,8 @@ def build(source_home: Path, work: Path, port: int, n: int) -> dict[str, float]:
         began = time.perf_counter()
         target.refresh_lexical()
         took[name] += time.perf_counter() - began
+        if target.indexing_state().complete != n:  # else search would leave MPNet out
+            raise SystemExit(f"the {name} store is not complete: {target.indexing_state()}")
         target.close()
     source.close()
     out = {name: round(seconds, 1) for name, seconds in took.items()}
@@ -106,8 +118,8 @@ def warm_latency(work: Path, port: int, questions: list[str]) -> dict[str, objec
     from litreview.index.library import Library
 
     libraries = {
-        "embedded": Library(member_settings(work / "embedded", None)),
-        "server": Library(member_settings(work / "member-a", port)),
+        "embedded": Library(member(work / "embedded", None)),
+        "server": Library(member(work / "member-a", port)),
     }
     times: dict[str, list[float]] = {name: [] for name in libraries}
     cpu: dict[str, list[float]] = {name: [] for name in libraries}
@@ -164,17 +176,20 @@ def answer_once(home: str, port: str, question: str) -> None:
     began = time.perf_counter()
     from litreview.index.library import Library
 
-    library = Library(member_settings(Path(home), int(port) or None))
+    library = Library(member(Path(home), int(port) or None))
     with library:
         library.count()  # in server mode: the pull
         opened = time.perf_counter() - began
         hits = library.search(library.request(question))
+        seconds = time.perf_counter() - began
+        state = library.indexing_state()  # after the answer: not part of its time
     print(
         json.dumps(
             {
                 "open_seconds": round(opened, 2),
-                "seconds": round(time.perf_counter() - began, 2),
+                "seconds": round(seconds, 2),
                 "hits": len(hits),
+                "complete": state.complete,  # every stage used: all n papers complete
             }
         )
     )

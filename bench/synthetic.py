@@ -75,7 +75,11 @@ def synthetic_batches(source: Stores, n: int, seed: int = 7) -> Iterator[Synthet
 
 
 def write_batch(target: Stores, batch: SyntheticBatch) -> None:
-    """One batch into every store of ``target``, in ingest's order (the catalog's mark last)."""
+    """One batch into every store of ``target``, in ingest's order (the catalog's marks last).
+
+    With the re-ranking model on (and a source that has its vectors) the papers
+    end complete, as after both ingest phases, so search uses every stage.
+    """
     papers = batch.papers
     outcome = target.upsert(papers)  # server mode: ids claimed on the server
     ids = [p.paper_id for p in papers]
@@ -87,4 +91,7 @@ def write_batch(target: Stores, batch: SyntheticBatch) -> None:
     if target.reranker is not None and batch.rerank:
         target.reranker.table.replace_papers(batch.rerank)
     target.publish(ids)  # server mode: the paper records, after their chunks
-    target.catalog.mark_indexed(ids, {p.paper_id: p.content_hash for p in papers})
+    hashes = {p.paper_id: p.content_hash for p in papers}
+    target.catalog.mark_indexed(ids, hashes)
+    if target.reranker is not None and batch.rerank:  # complete, as after both stages
+        target.catalog.mark_reranked(ids, hashes)
