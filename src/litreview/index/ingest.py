@@ -173,35 +173,45 @@ def ingest(
         report.notes.append(f"{path}: not read: {reason}")
     for done, path in enumerate(files, start=1):
         _check(stop)
-        outcome = FileOutcome(path=Path(path))
-        try:
-            result = read_file(Path(path), options)
-        except LibraryFileError as exc:
-            outcome.error = str(exc)
-            outcome.records = outcome.failed = 1 if Path(path).suffix.lower() == ".pdf" else 0
-        else:
-            outcome.warnings = result.warnings
-            upserted = library.upsert(result.papers)  # server mode: ids claimed, rows shared
-            outcome.records = result.records
-            outcome.merged = result.merged
-            outcome.added = len(upserted.added)
-            outcome.updated = len(upserted.updated)
-            reasons = dict(result.skip_reasons)
-            if upserted.unchanged:
-                reasons["already in the library"] = len(upserted.unchanged)
-            outcome.skip_reasons = reasons
-            outcome.skipped = sum(reasons.values())
-            outcome.warnings.extend(upserted.conflicts)
-            if result.papers and (options is None or options.collection is None):
-                kept = set(upserted.added + upserted.updated + upserted.unchanged)
-                outcome.removed, notes = _remove_gone(library, result.papers[0], kept)
-                outcome.warnings.extend(notes)
+        outcome = _read_into(library, Path(path), options)
         report.files.append(outcome)
         progress("read", done, len(files))
     embed_pending(library, report, progress, stop)
     library.refresh_lexical(progress)  # searchable from here on
     rerank_pending(library, report, progress, stop)
     return report
+
+
+def _read_into(library: Stores, path: Path, options: ReadOptions | None) -> FileOutcome:
+    """Read one file into the catalog; what it held counted in the outcome.
+
+    Its own function so the file's papers (50,000 of them for a large JSONL)
+    are freed once they are in the catalog, not held through both phases.
+    """
+    outcome = FileOutcome(path=path)
+    try:
+        result = read_file(path, options)
+    except LibraryFileError as exc:
+        outcome.error = str(exc)
+        outcome.records = outcome.failed = 1 if path.suffix.lower() == ".pdf" else 0
+    else:
+        outcome.warnings = result.warnings
+        upserted = library.upsert(result.papers)  # server mode: ids claimed, rows shared
+        outcome.records = result.records
+        outcome.merged = result.merged
+        outcome.added = len(upserted.added)
+        outcome.updated = len(upserted.updated)
+        reasons = dict(result.skip_reasons)
+        if upserted.unchanged:
+            reasons["already in the library"] = len(upserted.unchanged)
+        outcome.skip_reasons = reasons
+        outcome.skipped = sum(reasons.values())
+        outcome.warnings.extend(upserted.conflicts)
+        if result.papers and (options is None or options.collection is None):
+            kept = set(upserted.added + upserted.updated + upserted.unchanged)
+            outcome.removed, notes = _remove_gone(library, result.papers[0], kept)
+            outcome.warnings.extend(notes)
+    return outcome
 
 
 def _remove_gone(library: Stores, sample: Paper, kept: set[str]) -> tuple[int, list[str]]:
