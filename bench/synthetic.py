@@ -86,7 +86,8 @@ def write_batch(target: Stores, batch: SyntheticBatch) -> None:
     if sorted(outcome.added) != sorted(ids):
         raise RuntimeError("synthetic papers collided with papers already in the library")
     chunks = [Chunk(f"{p.paper_id}:0", p.paper_id, f"{p.title}. {p.abstract}", 0) for p in papers]
-    target.vectors.replace_papers(chunks, batch.vectors)
+    hashes = {p.paper_id: p.content_hash for p in papers}
+    target.replace_chunks(chunks, batch.vectors, hashes)  # server mode: ids name the write
     target.tokens.replace_papers(batch.tokens)
     if target.reranker is not None and batch.rerank:
         target.reranker.table.replace_papers(batch.rerank)

@@ -1,14 +1,14 @@
-"""A re-add racing a removal leaves one consistent shared library (issue 12).
+"""A re-add racing a removal leaves the paper whole in the shared library (issue 12).
 
 Member A removes a paper while member B ingests the file that gives it, on a
 real ``chroma run``. B reaches the paper only once A's removal is logged (had
 B pulled it before, its ingest would find the paper unchanged and write
 nothing), so the race is B's whole ingest (pull, re-add: chunks, record, log)
-falling between two steps of A's removal. Each case holds A at one step
-(the product's own methods, paused), runs B's ingest to its end, then lets A
-finish. Whatever the order, the paper ends either present with its record
-and its chunks, or absent from both, on the server and in every member's
-next open, and never twice.
+falling between two steps of A's removal, or inside A's chunk delete request.
+Each case holds A at one step (the product's own methods, paused), runs B's
+ingest to its end, then lets A finish. B added the paper after A removed it,
+so it ends present, with its record and all its chunks, on the server and in
+every member's next open, and never twice.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from typing import Any
 
 import pytest
 
+from litreview.index.chunk_writes import write_of
 from litreview.index.ingest import ingest
 from litreview.index.library import Library
+from litreview.index.server_record import expected_chunks
 from litreview.index.stores import Stores
 from litreview.settings import Settings, load_settings
 from tests.support.chroma_server import ChromaServer
@@ -68,6 +70,14 @@ def paused(obj: object, name: str) -> tuple[threading.Event, threading.Event]:
     return reached, go
 
 
+def record_of(server: ChromaServer, paper_id: str) -> dict[str, Any]:
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=server.port)
+    got = client.get_collection("papers-papers").get(ids=[paper_id], include=["metadatas"])
+    return dict((got["metadatas"] or [{}])[0])
+
+
 def listed(home: Path, server: ChromaServer) -> list[tuple[str, str]]:
     """(id, title) of every paper a member lists, opened anew (it pulls first)."""
     with Library(settings(home, server)) as library:
@@ -75,21 +85,26 @@ def listed(home: Path, server: ChromaServer) -> list[tuple[str, str]]:
         return sorted((p.paper_id, p.title) for p in library.papers())
 
 
-# Where A's removal is held while B's ingest runs, and what the paper ends as.
+# Where A's removal is held while B's ingest runs. B re-adds the paper after A's removal was
+# logged (B's pull saw it), so B's chunks carry a new write's ids (index/chunk_writes.py) and
+# nothing of A's removal names them: whichever step A is held at, the paper ends present.
 CASES = {
-    # logged only: B's pull finishes the removal, B re-adds the paper whole, then A's chunk
-    # deletion takes B's chunks: A's settling takes B's record too (absent).
-    "after its log entry": (lambda s: s.vectors, "remove_papers", False),
+    # logged only: B's pull finishes the removal, B re-adds the paper whole, then A deletes the
+    # chunks of the write it removed (none left), never B's.
+    "after its log entry": (lambda s: s.vectors, "remove_papers"),
+    # A's chunk delete request is in flight (the ids chosen, the request not yet served) while
+    # B re-adds: it was by filter ("find, then delete" inside Chroma) and took B's chunks.
+    "inside its chunk deletion": (lambda s: s.vectors.collection, "delete"),
     # chunks deleted: B's pull finishes it, B re-adds whole; A's record deletion is only of
-    # the record it removed, so B's stays (present).
-    "after deleting its chunks": (lambda s: s.server, "delete", True),
-    # all deleted, not yet settled: B re-adds whole, A's settling finds it whole (present).
-    "before settling": (lambda s: s.server, "settle", True),
+    # the record it removed, so B's stays.
+    "after deleting its chunks": (lambda s: s.server, "delete"),
+    # all deleted, not yet settled: B re-adds whole, A's settling finds it whole.
+    "before settling": (lambda s: s.server, "settle"),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_paper_removed_while_another_member_adds_it_again_ends_whole_or_absent(
+def test_a_paper_removed_while_another_member_adds_it_again_ends_whole(
     server: ChromaServer, tmp_path: Path, case: str
 ) -> None:
     files = [paper_file(tmp_path, i) for i in range(len(TOPICS))]
@@ -98,7 +113,7 @@ def test_a_paper_removed_while_another_member_adds_it_again_ends_whole_or_absent
     ingest(a, files)
     ids = {title: pid for pid, title in listed(a_home, server)}
     victim = ids[next(t for t in ids if t.startswith("Study 1"))]
-    part, method, present = CASES[case]
+    part, method = CASES[case]
 
     reached, go = paused(part(a), method)
     removing = threading.Thread(target=a.remove_papers, args=([victim],))
@@ -116,10 +131,11 @@ def test_a_paper_removed_while_another_member_adds_it_again_ends_whole_or_absent
 
     records = server_ids(server, "papers-papers")
     chunks = server_ids(server, "papers", paper_id=victim)
-    assert (victim in records) == present, case
-    assert bool(chunks) == present, "a record with its chunks, or neither"
+    assert victim in records, f"{case}: B added it after A's removal: it is there"
+    assert chunks and all(write_of(c, victim) == write_of(chunks[0], victim) for c in chunks)
+    assert len(chunks) == expected_chunks(record_of(server, victim)), "with all its chunks"
     everyone = [listed(home, server) for home in (a_home, b_home, c_home)]
     assert everyone[0] == everyone[1] == everyone[2], "every member lists the same papers"
     titles = [title for _, title in everyone[2]]
-    assert len(titles) == len(set(titles)) == len(TOPICS) - (0 if present else 1)
+    assert len(titles) == len(set(titles)) == len(TOPICS), "present once"
     assert sorted(pid for pid, _ in everyone[2]) == sorted(records)

@@ -75,10 +75,11 @@ def ingest(m: Member, batch: list[Paper]) -> list[str]:
 
 def index(m: Member, ids: list[str]) -> list[str]:
     """Phase 1 and 2 for papers pending in ``m``: their stores, their records, "indexed"."""
+    got = m.catalog.get(ids)
+    m.cache.new_writes({pid: got[pid].content_hash for pid in ids})  # as Stores.replace_chunks
     m.tokens.replace_papers({pid: token_rows(i) for i, pid in enumerate(ids)})
     m.table.replace_papers({pid: np.full((2, MPNET_DIMENSION), 0.5, np.float32) for pid in ids})
     m.cache.publish(ids)
-    got = m.catalog.get(ids)
     m.catalog.mark_indexed(ids, {pid: got[pid].content_hash for pid in ids})
     return ids
 

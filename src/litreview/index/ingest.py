@@ -321,7 +321,8 @@ def _store_batch(
     """One phase-1 batch into every store; the catalog's marks last (see the module's doc).
 
     ``chunks`` were embedded; ``every`` also holds the passages only BM25 indexes."""
-    library.vectors.replace_papers(chunks, encoded.vectors)
+    hashes = {pid: papers[pid].content_hash for pid in ids if pid in papers}
+    library.replace_chunks(chunks, encoded.vectors, hashes)  # server mode: ids name the write
     by_paper: dict[str, list[TokenVectors]] = {pid: [] for pid in ids if pid in papers}
     for chunk, tokens in zip(chunks, encoded.tokens, strict=True):
         by_paper[chunk.paper_id].append(tokens)

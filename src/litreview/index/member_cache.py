@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +58,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (entry TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS synced (paper_id TEXT PRIMARY KEY, row TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS writes (
+    paper_id TEXT PRIMARY KEY, write TEXT NOT NULL, shared INTEGER NOT NULL
+);
 """
 
 
@@ -120,6 +123,11 @@ def agreed_precision(server: ServerCollections, mine: str) -> str:
 
 
 PRECISION = "rerank-precision"
+
+
+def _sources(row: dict[str, object]) -> list[str]:
+    names = row.get("sources")
+    return [str(name) for name in names] if isinstance(names, list | tuple) else []
 
 
 @dataclass
@@ -260,6 +268,7 @@ class MemberCache:
             # Last: the catalog says "searchable", and "complete" for those with vectors here.
             self.catalog.put_replicas([r.row for r in records], set(vectors))
             self._mark_synced({r.paper_id: r.row for r in records})
+            self._set_writes({r.paper_id: r.write for r in records}, shared=True)
             fetched += len(records)
         return fetched
 
@@ -279,6 +288,7 @@ class MemberCache:
         """No row hash for these papers any more; ``entry`` (their removal) is seen."""
         with transaction(self._db) as db:
             db.executemany("DELETE FROM synced WHERE paper_id = ?", [(p,) for p in paper_ids])
+            db.executemany("DELETE FROM writes WHERE paper_id = ?", [(p,) for p in paper_ids])
         if entry is not None:
             self._mark_seen([entry])
 
@@ -295,6 +305,72 @@ class MemberCache:
         for pid, digest in rows_for_ids(self._db, query, paper_ids):
             out[str(pid)] = str(digest)
         return out
+
+    # -- which write of each paper this member holds ---------------------------
+    def new_writes(self, content_hashes: dict[str, str]) -> dict[str, str]:
+        """The writes of papers whose chunks this member is about to write (see
+        :mod:`~litreview.index.chunk_writes`); remembered until their records are sent.
+
+        Each counts the removal entries naming its paper, read now: a paper
+        added again after a removal this member sees gets ids that removal's
+        deletes never name.
+        """
+        if not content_hashes:
+            return {}
+        from litreview.index.chunk_writes import write_for
+
+        named: dict[str, int] = {}
+        for names, _gens in self.server.removals().values():
+            for pid in set(names).intersection(content_hashes):
+                named[pid] = named.get(pid, 0) + 1
+        writes = {
+            pid: write_for(pid, digest, named.get(pid, 0)) for pid, digest in content_hashes.items()
+        }
+        self._set_writes(writes, shared=False)
+        return writes
+
+    def _set_writes(self, writes: Mapping[str, str | None], shared: bool) -> None:
+        """Remember each paper's write (``None``: unnamed chunks, forgotten)."""
+        with transaction(self._db) as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO writes VALUES (?, ?, ?)",
+                [(pid, w, int(shared)) for pid, w in writes.items() if w is not None],
+            )
+            db.executemany(
+                "DELETE FROM writes WHERE paper_id = ?",
+                [(pid,) for pid, w in writes.items() if w is None],
+            )
+
+    def _writes(self, paper_ids: list[str]) -> dict[str, tuple[str, bool]]:
+        """The write of each paper's chunks held here, and whether its record was sent."""
+        out: dict[str, tuple[str, bool]] = {}
+        query = "SELECT paper_id, write, shared FROM writes WHERE paper_id IN ({marks})"
+        for pid, write, shared in rows_for_ids(self._db, query, paper_ids):
+            out[str(pid)] = (str(write), bool(shared))
+        return out
+
+    def _behind(self, paper_ids: list[str]) -> set[str]:
+        """Papers whose record on the server is not the version held here (not re-sent).
+
+        A record sent again (the re-ranking model's vectors, a file name merged
+        in) must not put back a version another member has replaced meanwhile:
+        that member deleted the old version's chunks. A paper whose record this
+        member wrote or fetched names a write: one query (no records fetched).
+        One held since before writes were named (none remembered) is compared
+        with the server's record, once.
+        """
+        held = self._writes(paper_ids)
+        sent = {pid: write for pid, (write, shared) in held.items() if shared}
+        behind = set(sent) - self.server.still_written(sent)
+        unknown = [pid for pid in paper_ids if pid not in held]
+        if unknown:
+            named = {
+                record.paper_id: record.write
+                for records in self.server.fetch(unknown)
+                for record in records
+            }
+            behind |= {pid for pid, write in named.items() if write is not None}
+        return behind
 
     # -- pushing -----------------------------------------------------------
     def publish_changed(self, paper_ids: list[str]) -> None:
@@ -328,11 +404,24 @@ class MemberCache:
     def publish(self, paper_ids: list[str]) -> None:
         """Send these papers' records (their chunks are on the server already).
 
-        Papers a removal ever named are settled after (a member may be removing
-        one of them right now: :meth:`ServerCollections.settle`); one that ends
-        absent leaves this member's cache too, rather than stay listed here alone.
+        Papers this member has just written (:meth:`new_writes`) are sent as a
+        new write, and the version each replaces loses its chunks once its
+        record lands (:meth:`ServerCollections.publish`). Papers sent again
+        skip those whose record another member has replaced since (:meth:`_behind`;
+        their file names are still recorded, and the next pull fetches the
+        newer version). Papers a removal ever named are settled after (a
+        member may be removing one of them right now: :meth:`ServerCollections.settle`);
+        one that ends absent leaves this member's cache too, rather than stay
+        listed here alone.
         """
         self.agree()
+        held = self._writes(paper_ids)
+        fresh = {pid for pid, (_write, shared) in held.items() if not shared}
+        behind = self._behind([pid for pid in paper_ids if pid not in fresh])
+        if behind:
+            kept = self.catalog.export(sorted(behind & self.server.existing(behind)))
+            self.server.record_sources({pid: _sources(row) for pid, row in kept.items()})
+        paper_ids = [pid for pid in paper_ids if pid not in behind]
         rows = self.catalog.export(paper_ids)
         tokens = self.tokens.raw(paper_ids)
         table = self.rerank_table
@@ -345,14 +434,16 @@ class MemberCache:
                 token_format=self.tokens.identity,
                 rerank=rerank[pid].astype(np.float16).tobytes() if pid in rerank else None,
                 rerank_format=table.identity if table is not None and pid in rerank else None,
+                write=held[pid][0] if pid in held else None,
             )
             for pid, row in rows.items()
         ]
-        entry = self.server.publish(records)
+        entry = self.server.publish(records, fresh)
         if entry is None:
             return
         self._mark_seen([entry])
         self._mark_synced(rows)
+        self._set_writes({pid: held[pid][0] for pid in fresh if pid in rows}, shared=True)
         removals = self.server.removals()
         removed = {p for names, _ in removals.values() for p in names}.intersection(rows)
         if removed:

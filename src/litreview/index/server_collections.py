@@ -40,8 +40,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from litreview.index.chunk_writes import ChunkSets, chunk_sets, delete_ids
 from litreview.index.server_link import reaching
-from litreview.index.server_record import COMPLETE, PLACEHOLDER, PaperRecord, expected_chunks
+from litreview.index.server_record import (
+    CHUNKS,
+    COMPLETE,
+    PLACEHOLDER,
+    PaperRecord,
+    chunk_write,
+    expected_chunks,
+)
 from litreview.settings import ChromaSettings
 
 if TYPE_CHECKING:
@@ -113,31 +121,95 @@ class ServerCollections:
         return reaching(self.chroma, doing)
 
     # -- writing -----------------------------------------------------------
-    def publish(self, records: list[PaperRecord]) -> str | None:
+    def publish(self, records: list[PaperRecord], fresh: Iterable[str] = ()) -> str | None:
         """Write ``records``, then a log entry naming them; returns the entry's id.
 
         The log entry comes last: a member that sees it finds every record it
         names. A crash between the two leaves records no entry names yet;
         their writer re-sends them (its catalog still has them pending), and
         members compare counts on open, so they are not missed either.
+
+        ``fresh``: papers whose chunks this call's writer has just written
+        (a new write, :mod:`~litreview.index.chunk_writes`). Once their records
+        land, the chunks of the version they replace go, by id: the write the
+        paper's record named before, and any written before writes were named.
+        Other writes' chunks stay (another member may be writing one now).
+        A record's ``written`` is its chunks' write (kept when it is sent again
+        with the re-ranking model's vectors or a file name merged in); a record
+        of unnamed chunks takes the log entry's id, as before.
         """
         if not records:
             return None
-        entry = _entry_id()  # also each record's ``written``: which write a removal saw
+        entry = _entry_id()
+        new = set(fresh)
         with self._reaching("sharing papers"):
+            replaced = self._replaced([r for r in records if r.paper_id in new])
             self._add_sources({r.paper_id: r.row.get("sources") or [] for r in records})
             for part in _slices(records):
                 self.papers.upsert(
                     ids=[r.paper_id for r in part],
                     embeddings=_placeholders(len(part)),
-                    metadatas=[{**r.metadata(), WRITTEN: entry} for r in part],
+                    metadatas=[{**r.metadata(), WRITTEN: r.write or entry} for r in part],
                 )
             self.log.add(
                 ids=[entry],
                 embeddings=_placeholders(1),
                 metadatas=[{"papers": json.dumps([r.paper_id for r in records])}],
             )
+            if replaced and self.chunks is not None:
+                delete_ids(self.chunks, replaced)
         return entry
+
+    def _replaced(self, records: list[PaperRecord]) -> list[str]:
+        """The chunk ids these new writes make stale once their records land."""
+        if self.chunks is None:
+            return []
+        writing = {r.paper_id: r.write for r in records if r.write is not None}
+        out: list[str] = []
+        others: dict[str, dict[str, list[str]]] = {}
+        for pid, sets in self._chunk_sets(list(writing)).items():
+            for write, ids in sets.items():
+                if write is None:
+                    out.extend(ids)  # unnamed: no member writes those any more
+                elif write != writing[pid]:
+                    others.setdefault(pid, {})[write] = ids
+        for pid, write in self._naming(others).items():
+            out.extend(others[pid][write])
+        return out
+
+    def _naming(self, candidates: dict[str, dict[str, list[str]]]) -> dict[str, str]:
+        """Which of its candidate writes each paper's record names now (read ids only)."""
+        named = self.still_written(
+            {pid: write for pid, writes in candidates.items() for write in writes}
+        )
+        out: dict[str, str] = {}
+        for pid in named:
+            writes = sorted(candidates[pid])
+            if len(writes) == 1:
+                out[pid] = writes[0]
+                continue
+            for write in writes:  # two writes of one paper in flight at once: rare
+                if self.still_written({pid: write}):
+                    out[pid] = write
+                    break
+        return out
+
+    def still_written(self, writes: dict[str, str]) -> set[str]:
+        """Which papers' records still name the write given for them.
+
+        Read without fetching the records: a ``where`` on their ``chunks``.
+        A write names its paper (its hash includes the paper's id), so one
+        filter over the writes of many papers matches each paper's own.
+        """
+        ids = sorted(writes)
+        out: set[str] = set()
+        with self._reaching("reading papers"):
+            for start in range(0, len(ids), PAGE):
+                part = ids[start : start + PAGE]
+                values = sorted({writes[pid] for pid in part})
+                got = self.papers.get(ids=part, where=_one_of(CHUNKS, values), include=[])
+                out.update(got["ids"])
+        return out
 
     def log_removal(self, paper_ids: list[str]) -> tuple[str, dict[str, str]]:
         """Say in the log that these papers leave the library; returns the entry and the
@@ -201,13 +273,17 @@ class ServerCollections:
         A paper is in the library when its record is there and its chunks are
         whole. A record still from the write a removal entry names is a
         removal stopped before its record went (a kill): it is finished. A
-        record whose chunks are not all there is a re-add that a removal's
-        chunk deletion overtook (member A removing while member B adds the
-        paper again): it goes too, so the paper is absent, never a record
-        without its vectors. Every member that removes, re-adds or pulls a
-        paper some removal names calls this, so whichever of them comes last
-        leaves the paper either whole or absent. ``removals``: :meth:`removals`,
-        if the caller has just read it.
+        record whose chunks are not all there (its chunks deleted under it:
+        a record sent again while a removal ran, or one of chunks written
+        before writes were named) goes too, so the paper is absent, never a
+        record without its vectors. Then chunks no record stands on go: the
+        broken records' writes, writes a removal named, unnamed ones. Every
+        delete names the ids of those writes: a member adding the paper again
+        now writes a new write's ids (:mod:`~litreview.index.chunk_writes`),
+        which none of this takes. Every member that removes, re-adds or pulls
+        a paper some removal names calls this, so whichever comes last leaves
+        the paper either whole or absent. ``removals``: :meth:`removals`, if
+        the caller has just read it.
         """
         wanted = sorted(set(paper_ids))
         if not wanted:
@@ -217,21 +293,47 @@ class ServerCollections:
             for pid, gen in gens.items():
                 removed_writes.setdefault(pid, set()).add(gen)
         present = self._records(wanted)
-        counts = self._chunk_counts(list(present)) if self.chunks is not None else {}
-        broken = {}
+        sets = self._chunk_sets(wanted) if self.chunks is not None else {}
+        broken: dict[str, str] = {}
         for pid, meta in present.items():
             gen = str(meta.get(WRITTEN, ""))
+            own = sets.get(pid, {}).get(chunk_write(meta), [])
             if gen in removed_writes.get(pid, set()):
                 broken[pid] = gen  # a removal stopped midway
-            elif self.chunks is not None and counts.get(pid, 0) < expected_chunks(meta):
-                broken[pid] = gen  # chunks deleted under a re-add
-        if broken:
-            with self._reaching("finishing a removal"):
+            elif self.chunks is not None and len(own) < expected_chunks(meta):
+                broken[pid] = gen  # chunks deleted under its record
+        with self._reaching("finishing a removal"):
+            if broken:
+                for pid in broken:  # the broken records' chunks stand on nothing once they go
+                    if (write := chunk_write(present[pid])) is not None:
+                        removed_writes.setdefault(pid, set()).add(write)
                 self.delete(list(broken), broken)
-                gone = [pid for pid in broken if pid not in self.existing(broken)]
-                if gone and self.chunks is not None:
-                    self.chunks.delete(where=_one_of("paper_id", gone))
+                after = self._records(list(broken))
+                present = {pid: m for pid, m in present.items() if pid not in broken} | after
+            if self.chunks is not None:
+                delete_ids(self.chunks, self._unstood(sets, present, removed_writes))
         return set(wanted) - self.existing(wanted)
+
+    @staticmethod
+    def _unstood(
+        sets: ChunkSets, present: dict[str, dict[str, Any]], removed: dict[str, set[str]]
+    ) -> list[str]:
+        """Chunk ids of settled papers that no record stands on and no write can come back to.
+
+        ``removed``: per paper, writes a removal named and those of records
+        just found broken. Kept: the chunks of the paper's record, and of other
+        named writes (a member may be writing one right now).
+        """
+        out: list[str] = []
+        for pid, by_write in sets.items():
+            meta = present.get(pid)
+            current = chunk_write(meta) if meta is not None else None
+            for write, ids in by_write.items():
+                if meta is not None and write == current:
+                    continue  # what the record stands on (whole: it was not broken)
+                if write is None or write in removed.get(pid, set()):
+                    out.extend(ids)
+        return out
 
     def _records(self, paper_ids: list[str]) -> dict[str, dict[str, Any]]:
         """The metadata of these papers' records (absent ones left out)."""
@@ -247,31 +349,22 @@ class ServerCollections:
         records = self._records(sorted(set(paper_ids)))
         return {pid: str(meta.get(WRITTEN, "")) for pid, meta in records.items()}
 
-    def _chunk_counts(self, paper_ids: list[str]) -> dict[str, int]:
-        """How many chunks each paper has in the chunk collection."""
-        out: dict[str, int] = {}
+    def _chunk_sets(self, paper_ids: list[str]) -> ChunkSets:
+        """These papers' chunk ids in the chunk collection, by the write that made them."""
         assert self.chunks is not None
-        with self._reaching("counting chunks"):
-            for start in range(0, len(paper_ids), FETCH):
-                where = _one_of("paper_id", paper_ids[start : start + FETCH])
-                offset = 0
-                while True:
-                    got = self.chunks.get(
-                        where=where, include=["metadatas"], limit=PAGE, offset=offset
-                    )
-                    for meta in got["metadatas"] or []:
-                        pid = str(meta["paper_id"])
-                        out[pid] = out.get(pid, 0) + 1
-                    offset += len(got["ids"])
-                    if len(got["ids"]) < PAGE:
-                        break
-        return out
+        with self._reaching("listing chunks"):
+            return chunk_sets(self.chunks, paper_ids)
 
     def drop_source(self, paper_ids: list[str], source: str) -> None:
         """Forget that ``source`` gave these papers (their records are re-sent after)."""
         if paper_ids:
             with self._reaching("updating paper sources"):
                 self.sources.delete(ids=[_source_id(pid, source) for pid in paper_ids])
+
+    def record_sources(self, by_paper: dict[str, list[str]]) -> None:
+        """Record these file names of papers whose records are not sent now."""
+        with self._reaching("updating paper sources"):
+            self._add_sources(by_paper)
 
     def _add_sources(self, by_paper: dict[str, list[str]]) -> None:
         """Record each (paper, file) pair once: a grow-only set no rewrite can shrink."""

@@ -43,6 +43,14 @@ def _unpack(text: object) -> bytes:
     return zlib.decompress(base64.b64decode(str(text)))
 
 
+CHUNKS = "chunks"  # a record's metadata key naming the write of its chunks
+
+
+def chunk_write(meta: dict[str, Any]) -> str | None:
+    """The write a record's chunks carry in their ids (``None``: unnamed, an older record)."""
+    return str(meta[CHUNKS]) if CHUNKS in meta else None
+
+
 def expected_chunks(meta: dict[str, Any]) -> int:
     """How many chunks a record's paper has in the chunk collection: its token codes hold
     one row count (int32) per embedded chunk. 0 when it carries no codes (nothing to check)."""
@@ -59,6 +67,9 @@ class PaperRecord:
     token_format: str
     rerank: bytes | None = None  # float16 rows, one per chunk
     rerank_format: str | None = None
+    # The write its chunks carry in their ids (:mod:`litreview.index.chunk_writes`); None: a
+    # record whose chunks were written before writes were named (``<paper>:<n>``).
+    write: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -84,6 +95,8 @@ class PaperRecord:
         if self.rerank is not None and self.rerank_format is not None:
             meta["rerank"] = _pack(self.rerank)
             meta["rerank_format"] = self.rerank_format
+        if self.write is not None:
+            meta[CHUNKS] = self.write
         return meta
 
     @classmethod
@@ -102,6 +115,7 @@ class PaperRecord:
             token_format=str(meta.get("token_format", "")),
             rerank=_unpack(meta["rerank"]) if "rerank" in meta else None,
             rerank_format=str(meta["rerank_format"]) if "rerank_format" in meta else None,
+            write=chunk_write(meta),
         )
 
     def size(self) -> int:

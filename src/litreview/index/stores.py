@@ -26,12 +26,14 @@ from litreview.index.stages import IndexingState
 from litreview.settings import Settings
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
     from litreview.index.member_cache import MemberCache
     from litreview.index.reranker import Reranker
     from litreview.index.server_collections import ServerCollections
-    from litreview.index.vectors import VectorStore
+    from litreview.index.vectors import Chunk, VectorStore
     from litreview.reading.paper import Paper
 
 S = TypeVar("S", bound=ModelStore)
@@ -192,6 +194,32 @@ class Stores:
                     )
                 self.pulled = True
 
+    def replace_chunks(
+        self, chunks: list[Chunk], vectors: np.ndarray, content_hashes: dict[str, str]
+    ) -> None:
+        """Store a batch's chunks (phase 1), in server mode under ids naming this write.
+
+        ``content_hashes``: each paper's, for the write's id. In a shared
+        library a chunk id names the write that made it
+        (:mod:`~litreview.index.chunk_writes`), so removing or replacing a
+        version of a paper deletes exactly that version's chunks, never those
+        another member is writing; the embedded store keeps ``<paper>:<n>``.
+        """
+        if self.shared is not None:
+            from dataclasses import replace
+
+            from litreview.index.chunk_writes import chunk_id
+
+            wanted = {c.paper_id for c in chunks}
+            writes = self.shared.new_writes(
+                {pid: digest for pid, digest in content_hashes.items() if pid in wanted}
+            )
+            chunks = [
+                replace(c, chunk_id=chunk_id(c.paper_id, writes[c.paper_id], c.index))
+                for c in chunks
+            ]
+        self.vectors.replace_papers(chunks, vectors)
+
     def publish(self, paper_ids: list[str]) -> None:
         """Share a committed batch with the server (after its chunks, before "indexed")."""
         if self.shared is not None:
@@ -314,7 +342,7 @@ class Stores:
             gens: dict[str, str] = {}
             if self.server is not None:
                 entry, gens = self.server.log_removal(paper_ids)
-            self.vectors.remove_papers(paper_ids)
+            self.vectors.remove_papers(paper_ids, gens if self.server is not None else None)
             if self.server is not None:
                 self.server.delete(paper_ids, gens)
                 self.server.settle(paper_ids)  # a re-add meanwhile: whole, or gone too

@@ -254,16 +254,26 @@ class VectorStore:
             return int(self.collection.count())
 
     def replace_papers(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Store a batch's chunks, dropping stale chunks of the same papers first.
+        """Store a batch's chunks, dropping stale chunks of the same writes first.
 
         Upsert keeps this idempotent (a resumed batch rewrites the same ids);
         the delete removes chunks left over when an updated abstract got shorter.
+        Only ids of the write being written go (:mod:`.chunk_writes`): in a
+        shared library another write's chunks are another member's, or the
+        version this one replaces, which goes once its record has (the member
+        cache's publish); in the embedded store every chunk is of one write.
         """
-        paper_ids = sorted({c.paper_id for c in chunks})
+        from litreview.index.chunk_writes import chunk_sets, write_of
+
+        writing = {c.paper_id: write_of(c.chunk_id, c.paper_id) for c in chunks}
         keep = {c.chunk_id for c in chunks}
         with self._reaching("storing chunks"):
-            existing = self.collection.get(where=_of_papers(paper_ids), include=[])
-            stale = [cid for cid in existing["ids"] if cid not in keep]
+            stale = [
+                cid
+                for pid, sets in chunk_sets(self.collection, writing).items()
+                for cid in sets.get(writing.get(pid), [])
+                if cid not in keep
+            ]
             if stale:
                 self.collection.delete(ids=stale)
             self.collection.upsert(
@@ -272,11 +282,32 @@ class VectorStore:
                 metadatas=[_metadata(c) for c in chunks],
             )
 
-    def remove_papers(self, paper_ids: list[str]) -> None:
-        """Delete every chunk of these papers (papers removed from the library)."""
-        if paper_ids:
-            with self._reaching("removing chunks"):
+    def remove_papers(self, paper_ids: list[str], writes: dict[str, str] | None = None) -> None:
+        """Delete the chunks of these papers (papers removed from the library).
+
+        ``writes`` (a shared library: the write of each paper's record the
+        removal saw) deletes only the chunks of those writes, by id, and any
+        written before writes were named: a paper another member is adding
+        again right now writes ids of a new write, which this never names.
+        Without it (the embedded store, where no one else writes) every chunk
+        of the papers goes, by filter.
+        """
+        if not paper_ids:
+            return
+        from litreview.index.chunk_writes import chunk_sets, delete_ids
+
+        with self._reaching("removing chunks"):
+            if writes is None:
                 self.collection.delete(where=_of_papers(sorted(paper_ids)))
+                return
+            doomed = [
+                cid
+                for pid, sets in chunk_sets(self.collection, paper_ids).items()
+                for write, ids in sets.items()
+                if write is None or write == writes.get(pid)
+                for cid in ids
+            ]
+            delete_ids(self.collection, doomed)
 
     def query(
         self, vector: np.ndarray, n: int, paper_ids: set[str] | None = None
