@@ -179,19 +179,22 @@ class ServerCollections:
 
     def _naming(self, candidates: dict[str, dict[str, list[str]]]) -> dict[str, str]:
         """Which of its candidate writes each paper's record names now (read ids only)."""
-        named = self.still_written(
-            {pid: write for pid, writes in candidates.items() for write in writes}
-        )
         out: dict[str, str] = {}
-        for pid in named:
-            writes = sorted(candidates[pid])
-            if len(writes) == 1:
-                out[pid] = writes[0]
-                continue
-            for write in writes:  # two writes of one paper in flight at once: rare
-                if self.still_written({pid: write}):
-                    out[pid] = write
-                    break
+        ids = sorted(candidates)
+        with self._reaching("reading papers"):
+            for start in range(0, len(ids), PAGE):
+                part = ids[start : start + PAGE]
+                values = sorted({w for pid in part for w in candidates[pid]})
+                got = self.papers.get(ids=part, where=_one_of(CHUNKS, values), include=[])
+                for pid in got["ids"]:
+                    writes = sorted(candidates[pid])
+                    if len(writes) == 1:
+                        out[pid] = writes[0]
+                        continue
+                    for write in writes:  # two writes of one paper on the server at once: rare
+                        if self.still_written({pid: write}):
+                            out[pid] = write
+                            break
         return out
 
     def still_written(self, writes: dict[str, str]) -> set[str]:
