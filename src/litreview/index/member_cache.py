@@ -25,6 +25,10 @@ they have not seen and no longer on the server, or, whatever entries they
 saw, gone from the server and named by any removal entry (a paper gone
 without one is sent again instead: a server restored from an older backup).
 
+Each member remembers the write of each paper's chunks it holds (written
+or fetched: :mod:`~litreview.index.chunk_writes`), so a record it sends
+again never puts back a version another member has replaced since.
+
 Each member remembers a hash of every row as it last agreed with the
 server (sent or fetched). Re-reading a file whose papers are all there
 compares those hashes locally and sends only rows that changed, so an

@@ -13,11 +13,15 @@ id (:mod:`litreview.index.server_ids`). ``<name>-sources``: one entry per
 lost to another member's concurrent rewrite of the paper's record.
 
 Removing papers (a Zotero item trashed there) is shared too: a log entry of
-kind ``removal`` names them, then their chunks, records and file names are
-deleted. A paper is in the library while its record is there; a member that
+kind ``removal`` names them (and the write of each record it removes), then
+their chunks, records and file names are deleted. Chunk ids name the write
+that made them (:mod:`~litreview.index.chunk_writes`) and records name their
+chunks' write, so every delete of chunks names the ids of the write(s) it
+removes: one a member is adding again meanwhile is never among them. A paper
+is in the library while its record is there; a member that
 finds a paper of its cache gone from the server drops it if a removal names
 it, and sends it again otherwise (a server restored from an older backup).
-Claims stay (:meth:`ServerCollections.remove` says why).
+Claims stay (:meth:`ServerCollections.log_removal` says why).
 
 Chroma has no compare-and-set, but ``add`` keeps the first record written
 under an id and silently ignores later ones, in the server's log order, and a
