@@ -166,6 +166,7 @@ class MemberCache:
         if row is None or row[0] != identity:  # another server: nothing of it is seen yet
             with transaction(self._db) as db:
                 db.execute("DELETE FROM seen")
+                db.execute("DELETE FROM writes")  # writes name chunks on that server only
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('server', ?)", (identity,))
         self._agreed = False
 

@@ -330,10 +330,12 @@ class Stores:
         reconciling re-embeds (and the next ingest removes again), never
         vectors of a paper the catalog no longer knows. BM25 follows the
         catalog's revision (rebuilt by :meth:`refresh_lexical`). In server mode
-        the removal is shared: logged first, then the server's chunks, then its
-        records, then settled (:meth:`ServerCollections.log_removal` says why in
-        that order): a run stopped midway is finished by the next member to open
-        the library, and every member's cache drops the papers on its next pull.
+        the removal is shared: logged first, then the server's chunks (those of
+        the write each record it saw came from, by id: a member adding a paper
+        again meanwhile writes other ids), then its records, then settled
+        (:meth:`ServerCollections.log_removal` says why in that order): a run
+        stopped midway is finished by the next member to open the library, and
+        every member's cache drops the papers on its next pull.
         """
         if not paper_ids:
             return 0
