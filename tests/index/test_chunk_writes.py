@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from litreview.index.chunk_writes import chunk_id, chunk_sets, write_for, write_of
+from litreview.index.member_cache import MemberCache
 from litreview.index.server_collections import ServerCollections
 from litreview.index.server_record import chunk_write
 from litreview.index.vectors import Chunk, ChunkHit, VectorStore
@@ -195,3 +196,19 @@ def test_the_vector_store_removes_a_writes_chunks_by_id(tmp_path: Path) -> None:
 
 def test_a_record_names_its_chunks_write() -> None:
     assert chunk_write({"chunks": "abc"}) == "abc" and chunk_write({}) is None
+
+
+def test_a_member_pointed_at_another_server_forgets_the_writes_it_held(
+    tmp_path: Path, server: ServerCollections, chunks: Collection
+) -> None:
+    # A write names chunks on one server: held for another, every record sent again there
+    # would look replaced (and not be sent).
+    a = member(tmp_path, "a", server)
+    a.catalog.upsert(papers(1))
+    write(a, chunks, ["paper-0"])
+    assert a.cache._writes(["paper-0"])
+    a.close()
+    elsewhere = Settings(home=tmp_path / "a", chroma=ChromaSettings(host="127.0.0.2"))
+    moved = MemberCache(elsewhere, server, a.catalog, a.tokens, a.table)
+    assert moved._writes(["paper-0"]) == {}
+    moved.close()
