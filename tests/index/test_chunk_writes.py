@@ -212,3 +212,35 @@ def test_a_member_pointed_at_another_server_forgets_the_writes_it_held(
     moved = MemberCache(elsewhere, server, a.catalog, a.tokens, a.table)
     assert moved._writes(["paper-0"]) == {}
     moved.close()
+
+
+def test_a_replaced_version_sent_again_meanwhile_is_put_back_by_the_replacing_write(
+    tmp_path: Path,
+    server: ServerCollections,
+    chunks: Collection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A read "still version 1" and sends its record again; the record lands while B's write
+    # of version 2 is between its record and its deletion of version 1's chunks.
+    a, b = member(tmp_path, "a", server), member(tmp_path, "b", server)
+    a.catalog.upsert(papers(1))
+    old = write(a, chunks, ["paper-0"])["paper-0"]
+    (stale,) = list(server.fetch(["paper-0"]))
+    b.cache.pull()
+    b.catalog.upsert([replace(papers(1)[0], abstract="Version two of the abstract.")])
+    add = server.log.add
+
+    def landing(**kwargs: object) -> None:
+        add(**kwargs)  # type: ignore[arg-type]
+        server.papers.upsert(
+            ids=["paper-0"],
+            embeddings=np.asarray([[1.0, 0.0]], np.float32),
+            metadatas=[{**stale[0].metadata(), "written": old}],
+        )
+
+    monkeypatch.setattr(server.log, "add", landing)
+    new = write(b, chunks, ["paper-0"])["paper-0"]
+    assert record_write(server, "paper-0") == new, "B's record is back"
+    assert sets(chunks, "paper-0") == {new: [chunk_id("paper-0", new, 0)]}
+    a.close()
+    b.close()

@@ -147,7 +147,7 @@ class ServerCollections:
         entry = _entry_id()
         new = set(fresh)
         with self._reaching("sharing papers"):
-            replaced = self._replaced([r for r in records if r.paper_id in new])
+            replaced, before = self._replaced([r for r in records if r.paper_id in new])
             self._add_sources({r.paper_id: r.row.get("sources") or [] for r in records})
             for part in _slices(records):
                 self.papers.upsert(
@@ -162,12 +162,22 @@ class ServerCollections:
             )
             if replaced and self.chunks is not None:
                 delete_ids(self.chunks, replaced)
+                # A member sending the replaced version's record again (its read of "still
+                # that version" just before this write) may have landed since: put ours back.
+                back = self.still_written(before)
+                for part in _slices([r for r in records if r.paper_id in back]):
+                    self.papers.upsert(
+                        ids=[r.paper_id for r in part],
+                        embeddings=_placeholders(len(part)),
+                        metadatas=[{**r.metadata(), WRITTEN: r.write or entry} for r in part],
+                    )
         return entry
 
-    def _replaced(self, records: list[PaperRecord]) -> list[str]:
-        """The chunk ids these new writes make stale once their records land."""
+    def _replaced(self, records: list[PaperRecord]) -> tuple[list[str], dict[str, str]]:
+        """The chunk ids these new writes make stale once their records land, and the
+        write each paper's record names now (the version replaced)."""
         if self.chunks is None:
-            return []
+            return [], {}
         writing = {r.paper_id: r.write for r in records if r.write is not None}
         out: list[str] = []
         others: dict[str, dict[str, list[str]]] = {}
@@ -177,9 +187,10 @@ class ServerCollections:
                     out.extend(ids)  # unnamed: no member writes those any more
                 elif write != writing[pid]:
                     others.setdefault(pid, {})[write] = ids
-        for pid, write in self._naming(others).items():
+        before = self._naming(others)
+        for pid, write in before.items():
             out.extend(others[pid][write])
-        return out
+        return out, before
 
     def _naming(self, candidates: dict[str, dict[str, list[str]]]) -> dict[str, str]:
         """Which of its candidate writes each paper's record names now (read ids only)."""
