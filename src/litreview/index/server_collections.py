@@ -310,6 +310,8 @@ class ServerCollections:
         for _names, gens in (self.removals() if removals is None else removals).values():
             for pid, gen in gens.items():
                 removed_writes.setdefault(pid, set()).add(gen)
+        # Records first, then chunks: a record read here had its chunks written before it, so
+        # they are listed below (the other order would take a record landing between for broken).
         present = self._records(wanted)
         sets = self._chunk_sets(wanted) if self.chunks is not None else {}
         broken: dict[str, str] = {}
