@@ -92,7 +92,6 @@ def write_batch(target: Stores, batch: SyntheticBatch) -> None:
     if target.reranker is not None and batch.rerank:
         target.reranker.table.replace_papers(batch.rerank)
     target.publish(ids)  # server mode: the paper records, after their chunks
-    hashes = {p.paper_id: p.content_hash for p in papers}
     target.catalog.mark_indexed(ids, hashes)
     if target.reranker is not None and batch.rerank:  # complete, as after both stages
         target.catalog.mark_reranked(ids, hashes)

@@ -21,7 +21,7 @@ from litreview.index.server_collections import ServerCollections
 from litreview.index.server_record import chunk_write
 from litreview.index.vectors import Chunk, ChunkHit, VectorStore
 from litreview.settings import ChromaSettings, Settings
-from tests.support.members import Member, index, member, papers
+from tests.support.members import Member, member, papers, token_rows
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -55,12 +55,16 @@ def put(chunks: Collection, paper_id: str, write: str | None, n: int = 1) -> lis
 
 
 def write(m: Member, chunks: Collection, ids: list[str]) -> dict[str, str]:
-    """Phase 1 and 2 in server mode: chunks under this write's ids, then the records."""
+    """Phase 1 in server mode: chunks under this write's ids, then the records."""
     got = m.catalog.get(ids)
     writes = m.cache.new_writes({pid: got[pid].content_hash for pid in ids})
+    before = chunk_sets(chunks, ids)  # as Stores.replace_chunks: what the chunk write found
     for pid in ids:
         put(chunks, pid, writes[pid])  # members.token_rows: one chunk a paper
-    index(m, ids)
+    m.cache.note_replaced(before)
+    m.tokens.replace_papers({pid: token_rows(i) for i, pid in enumerate(ids)})
+    m.cache.publish(ids)
+    m.catalog.mark_indexed(ids, {pid: got[pid].content_hash for pid in ids})
     return writes
 
 

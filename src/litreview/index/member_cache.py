@@ -53,6 +53,7 @@ from litreview.index.sqlite_store import connect, rows_for_ids, transaction
 
 if TYPE_CHECKING:
     from litreview.index.catalog import Catalog
+    from litreview.index.chunk_writes import ChunkSets
     from litreview.index.late import TokenStore
     from litreview.index.reranker import VectorTable
     from litreview.index.server_collections import ServerCollections
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS seen (entry TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS synced (paper_id TEXT PRIMARY KEY, row TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS writes (
-    paper_id TEXT PRIMARY KEY, write TEXT NOT NULL, shared INTEGER NOT NULL
+    paper_id TEXT PRIMARY KEY, write TEXT NOT NULL, state INTEGER NOT NULL
 );
 """
 
@@ -127,6 +128,11 @@ def agreed_precision(server: ServerCollections, mine: str) -> str:
 
 
 PRECISION = "rerank-precision"
+
+# The state of a paper's write held here: its chunks written (record not sent yet), the same
+# with another version's chunks on the server to delete once the record is sent, or sent
+# (or fetched).
+WRITTEN, REPLACING, SENT = 0, 2, 1
 
 
 def _sources(row: dict[str, object]) -> list[str]:
@@ -273,7 +279,7 @@ class MemberCache:
             # Last: the catalog says "searchable", and "complete" for those with vectors here.
             self.catalog.put_replicas([r.row for r in records], set(vectors))
             self._mark_synced({r.paper_id: r.row for r in records})
-            self._set_writes({r.paper_id: r.write for r in records}, shared=True)
+            self._set_writes({r.paper_id: r.write for r in records}, SENT)
             fetched += len(records)
         return fetched
 
@@ -331,27 +337,45 @@ class MemberCache:
         writes = {
             pid: write_for(pid, digest, named.get(pid, 0)) for pid, digest in content_hashes.items()
         }
-        self._set_writes(writes, shared=False)
+        self._set_writes(writes, WRITTEN)
         return writes
 
-    def _set_writes(self, writes: Mapping[str, str | None], shared: bool) -> None:
+    def note_replaced(self, before: ChunkSets) -> None:
+        """Papers just written whose chunks of another version were on the server before
+        (``before``: what the chunk write found): their records' sending deletes those.
+
+        Only then: a paper new to the library (most of a big ingest) costs no
+        second look at the chunk collection when its record is sent.
+        """
+        held = self._writes(list(before))
+        over = [
+            pid
+            for pid, sets in before.items()
+            if pid in held and held[pid][1] == WRITTEN and any(w != held[pid][0] for w in sets)
+        ]
+        with transaction(self._db) as db:
+            db.executemany(
+                "UPDATE writes SET state = ? WHERE paper_id = ?", [(REPLACING, p) for p in over]
+            )
+
+    def _set_writes(self, writes: Mapping[str, str | None], state: int) -> None:
         """Remember each paper's write (``None``: unnamed chunks, forgotten)."""
         with transaction(self._db) as db:
             db.executemany(
                 "INSERT OR REPLACE INTO writes VALUES (?, ?, ?)",
-                [(pid, w, int(shared)) for pid, w in writes.items() if w is not None],
+                [(pid, w, state) for pid, w in writes.items() if w is not None],
             )
             db.executemany(
                 "DELETE FROM writes WHERE paper_id = ?",
                 [(pid,) for pid, w in writes.items() if w is None],
             )
 
-    def _writes(self, paper_ids: list[str]) -> dict[str, tuple[str, bool]]:
-        """The write of each paper's chunks held here, and whether its record was sent."""
-        out: dict[str, tuple[str, bool]] = {}
-        query = "SELECT paper_id, write, shared FROM writes WHERE paper_id IN ({marks})"
-        for pid, write, shared in rows_for_ids(self._db, query, paper_ids):
-            out[str(pid)] = (str(write), bool(shared))
+    def _writes(self, paper_ids: list[str]) -> dict[str, tuple[str, int]]:
+        """The write of each paper's chunks held here, and its state (:data:`SENT`, ...)."""
+        out: dict[str, tuple[str, int]] = {}
+        query = "SELECT paper_id, write, state FROM writes WHERE paper_id IN ({marks})"
+        for pid, write, state in rows_for_ids(self._db, query, paper_ids):
+            out[str(pid)] = (str(write), int(state))
         return out
 
     def _behind(self, paper_ids: list[str]) -> set[str]:
@@ -365,7 +389,7 @@ class MemberCache:
         with the server's record, once.
         """
         held = self._writes(paper_ids)
-        sent = {pid: write for pid, (write, shared) in held.items() if shared}
+        sent = {pid: write for pid, (write, state) in held.items() if state == SENT}
         behind = set(sent) - self.server.still_written(sent)
         unknown = [pid for pid in paper_ids if pid not in held]
         if unknown:
@@ -421,7 +445,7 @@ class MemberCache:
         """
         self.agree()
         held = self._writes(paper_ids)
-        fresh = {pid for pid, (_write, shared) in held.items() if not shared}
+        fresh = {pid for pid, (_write, state) in held.items() if state != SENT}
         behind = self._behind([pid for pid in paper_ids if pid not in fresh])
         if behind:
             kept = self.catalog.export(sorted(behind & self.server.existing(behind)))
@@ -443,12 +467,14 @@ class MemberCache:
             )
             for pid, row in rows.items()
         ]
-        entry = self.server.publish(records, fresh)
+        entry = self.server.publish(
+            records, {pid for pid, (_w, state) in held.items() if state == REPLACING}
+        )
         if entry is None:
             return
         self._mark_seen([entry])
         self._mark_synced(rows)
-        self._set_writes({pid: held[pid][0] for pid in fresh if pid in rows}, shared=True)
+        self._set_writes({pid: held[pid][0] for pid in fresh if pid in rows}, SENT)
         removals = self.server.removals()
         removed = {p for names, _ in removals.values() for p in names}.intersection(rows)
         if removed:

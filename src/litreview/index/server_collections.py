@@ -125,7 +125,7 @@ class ServerCollections:
         return reaching(self.chroma, doing)
 
     # -- writing -----------------------------------------------------------
-    def publish(self, records: list[PaperRecord], fresh: Iterable[str] = ()) -> str | None:
+    def publish(self, records: list[PaperRecord], replacing: Iterable[str] = ()) -> str | None:
         """Write ``records``, then a log entry naming them; returns the entry's id.
 
         The log entry comes last: a member that sees it finds every record it
@@ -133,11 +133,12 @@ class ServerCollections:
         their writer re-sends them (its catalog still has them pending), and
         members compare counts on open, so they are not missed either.
 
-        ``fresh``: papers whose chunks this call's writer has just written
-        (a new write, :mod:`~litreview.index.chunk_writes`). Once their records
-        land, the chunks of the version they replace go, by id: the write the
-        paper's record named before, and any written before writes were named.
-        Other writes' chunks stay (another member may be writing one now).
+        ``replacing``: papers whose chunks this call's writer has just written
+        (a new write, :mod:`~litreview.index.chunk_writes`) where another
+        version's chunks were. Once their records land, the chunks of the
+        version they replace go, by id: the write the paper's record named
+        before, and any written before writes were named. Other writes' chunks
+        stay (another member may be writing one now).
         A record's ``written`` is its chunks' write (kept when it is sent again
         with the re-ranking model's vectors or a file name merged in); a record
         of unnamed chunks takes the log entry's id, as before.
@@ -145,7 +146,7 @@ class ServerCollections:
         if not records:
             return None
         entry = _entry_id()
-        new = set(fresh)
+        new = set(replacing)
         with self._reaching("sharing papers"):
             replaced, before = self._replaced([r for r in records if r.paper_id in new])
             self._add_sources({r.paper_id: r.row.get("sources") or [] for r in records})

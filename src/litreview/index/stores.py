@@ -218,7 +218,9 @@ class Stores:
                 replace(c, chunk_id=chunk_id(c.paper_id, writes[c.paper_id], c.index))
                 for c in chunks
             ]
-        self.vectors.replace_papers(chunks, vectors)
+        before = self.vectors.replace_papers(chunks, vectors)
+        if self.shared is not None:
+            self.shared.note_replaced(before)
 
     def publish(self, paper_ids: list[str]) -> None:
         """Share a committed batch with the server (after its chunks, before "indexed")."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
     from litreview.encoders.minilm import MiniLMEmbedder
+    from litreview.index.chunk_writes import ChunkSets
 
 
 class VectorStoreError(LitreviewError):
@@ -253,7 +254,7 @@ class VectorStore:
         with self._reaching("counting chunks"):
             return int(self.collection.count())
 
-    def replace_papers(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def replace_papers(self, chunks: list[Chunk], vectors: np.ndarray) -> ChunkSets:
         """Store a batch's chunks, dropping stale chunks of the same writes first.
 
         Upsert keeps this idempotent (a resumed batch rewrites the same ids);
@@ -262,15 +263,17 @@ class VectorStore:
         shared library another write's chunks are another member's, or the
         version this one replaces, which goes once its record has (the member
         cache's publish); in the embedded store every chunk is of one write.
+        Returns the papers' chunk ids found before, by write.
         """
         from litreview.index.chunk_writes import chunk_sets, write_of
 
         writing = {c.paper_id: write_of(c.chunk_id, c.paper_id) for c in chunks}
         keep = {c.chunk_id for c in chunks}
         with self._reaching("storing chunks"):
+            before = chunk_sets(self.collection, writing)
             stale = [
                 cid
-                for pid, sets in chunk_sets(self.collection, writing).items()
+                for pid, sets in before.items()
                 for cid in sets.get(writing.get(pid), [])
                 if cid not in keep
             ]
@@ -281,6 +284,7 @@ class VectorStore:
                 embeddings=vectors,
                 metadatas=[_metadata(c) for c in chunks],
             )
+        return before
 
     def remove_papers(self, paper_ids: list[str], writes: dict[str, str] | None = None) -> None:
         """Delete the chunks of these papers (papers removed from the library).
