@@ -46,9 +46,9 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+    from litreview.reading import stopwords
 
-    return frozenset(STOPWORDS_EN)
+    return stopwords.english()
 
 
 def terms(text: str) -> set[str]:

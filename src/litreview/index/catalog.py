@@ -655,7 +655,22 @@ class Catalog:
         return self._count("indexed = 0")
 
     def indexed_count(self) -> int:
-        return self._count("indexed = 1")
+        return self._all_but("indexed = 0")
+
+    def _all_but(self, *wheres: str) -> int:
+        """Papers minus those matching each of ``wheres`` (disjoint sets), in one statement.
+
+        Why: every count of a search's opening (reconciling, the indexing state,
+        asked ~10 times by a first search) counted papers with ``indexed = 1``
+        or ``reranked = 1``, which no index holds: each read the whole table
+        (15-25 ms at 50,000 papers). Their complements are the partial indexes'
+        rows (papers waiting, papers not re-ranked) and the total is a scan of
+        a small index; the flags are only ever 0 or 1. One statement reads one
+        snapshot, so an ingest writing meanwhile cannot skew the difference.
+        """
+        minus = "".join(f" - (SELECT COUNT(*) FROM papers WHERE {w})" for w in wheres)
+        row = self._one(f"SELECT (SELECT COUNT(*) FROM papers){minus}")
+        return int(str(row[0])) if row else 0
 
     def indexed_ids(self) -> set[str]:
         return {str(r[0]) for r in self._rows("SELECT paper_id FROM papers WHERE indexed = 1")}
@@ -667,10 +682,14 @@ class Catalog:
     # The second stage. Complete = searchable and reranked; a paper sent back to pending
     # (a lost vector store) keeps ``reranked``: its re-ranking vectors are still right.
     def complete_count(self) -> int:
-        return self._count(f"indexed = 1 AND {self._reranked} = 1")
+        if self._reranked == "indexed":  # a read-only catalog from before the stage model
+            return self.indexed_count()
+        return self._all_but("indexed = 0", "reranked = 0 AND indexed = 1")
 
     def reranked_count(self) -> int:
-        return self._count(f"{self._reranked} = 1")
+        if self._reranked == "indexed":
+            return self.indexed_count()
+        return self._all_but("reranked = 0")
 
     def reranked_ids(self) -> set[str]:
         rows = self._rows(f"SELECT paper_id FROM papers WHERE {self._reranked} = 1")

@@ -213,9 +213,9 @@ def random_rotation(dim: int, seed: int = ROTATION_SEED) -> np.ndarray:
 
 
 def _stop_words() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
+    from litreview.reading import stopwords
 
-    return frozenset(STOPWORDS_EN_PLUS)
+    return stopwords.english_plus()
 
 
 def content_rows(tokens: Sequence[str], stop_words: frozenset[str]) -> np.ndarray:

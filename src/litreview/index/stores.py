@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -61,6 +62,8 @@ class Stores:
         self.notices: list[str] = []
         self.pulled = False  # server mode: whether this process brought the caches up to date
         self._loaders: list[threading.Thread] = []
+        # The BM25 index read while the vector store counted, and the revision it is of.
+        self._prefetched_lexical: tuple[int, LexicalIndex | None] | None = None
 
     def close(self) -> None:
         if self.__dict__.get("shared") is not None:
@@ -267,7 +270,7 @@ class Stores:
         rebuilt. Searches then never silently miss papers.
         """
         with self.lock:
-            self._reconcile_vectors()
+            self._reconcile_vectors(self._count_vectors_meanwhile())
             self.pull()
             unchunked = self.catalog.fulltext_not_indexed()
             if unchunked:  # full text indexed before its passages were: embed them
@@ -289,14 +292,49 @@ class Stores:
             return IndexingState(papers, searchable, searchable, reranking=False)
         return IndexingState(papers, searchable, catalog.complete_count())
 
-    def _reconcile_vectors(self) -> None:
+    def _count_vectors_meanwhile(self) -> Callable[[], int]:
+        """Count the embedded vector store on another core while opening what comes next.
+
+        Why: an embedded store's first call loads its HNSW graph (~0.3 s at
+        50,000 papers, in chromadb's Rust code, which releases the GIL), and
+        reconciling's first question is that count. Meanwhile this thread opens
+        the token store and reads the BM25 index, which reconciling reads next:
+        reads only, so the order of what reconciling decides is unchanged. A
+        failure here is left for reconciling's own access to raise, as it would
+        have. The vector store is used by one thread at a time: nothing touches
+        it until the count is taken. A server counts on its side: nothing to overlap.
+        """
+        store = self.vectors
+        if self.settings.chroma.host:
+            return store.count
+        counted: Future[int] = Future()
+
+        def count() -> None:
+            try:
+                counted.set_result(store.count())
+            except BaseException as exc:  # raised again by the caller's result()
+                counted.set_exception(exc)
+
+        thread = threading.Thread(target=count, name="litreview-count")
+        thread.start()
+        try:
+            with contextlib.suppress(Exception):
+                _ = self.tokens
+            with contextlib.suppress(Exception):
+                revision = self.catalog.revision
+                self._prefetched_lexical = (revision, self._load_lexical(revision))
+        finally:
+            thread.join()
+        return counted.result
+
+    def _reconcile_vectors(self, count: Callable[[], int] | None = None) -> None:
         store = self.vectors
         identity = store.identity
         indexed = self.catalog.indexed_count()
         recorded = self.catalog.get_meta("vector_store") or ""
         if recorded.startswith("/") and identity.startswith("embedded#"):
             recorded = "embedded#" + recorded.rpartition("#")[2]  # before stores were named by role
-        if recorded != identity or (indexed and store.count() == 0):
+        if recorded != identity or (indexed and (count or store.count)() == 0):
             if indexed:
                 self.catalog.mark_all_pending()
             self.catalog.set_meta("vector_store", identity)
@@ -391,7 +429,13 @@ class Stores:
     def refresh_lexical(self, progress: ProgressFn = _quiet) -> None:
         """Rebuild BM25 if the catalog moved on since it was built (or it is damaged)."""
         revision = self.catalog.revision
-        index = self._load_lexical(revision)
+        prefetched, self._prefetched_lexical = self._prefetched_lexical, None
+        # Read meanwhile by reconciling (:meth:`_count_vectors_meanwhile`), if still current.
+        index = (
+            prefetched[1]
+            if prefetched is not None and prefetched[0] == revision
+            else self._load_lexical(revision)
+        )
         if index is None:
             progress("lexical", 0, 1)
             index = self._build_lexical(revision)
