@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from litreview.index.catalog import StoredPassage
-from litreview.index.lexical import LexicalIndex, LexicalHit, _digests, _stemmer, query_terms
+from litreview.index.lexical import LexicalHit, LexicalIndex, _digests, _stemmer, query_terms
 from litreview.reading import read_file, sample_paths
 from litreview.reading.paper import Paper
 
