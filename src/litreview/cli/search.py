@@ -11,6 +11,7 @@ import click
 from rich.text import Text
 
 from litreview.cli.context import AppContext, console
+from litreview.cli.loading import collector_paused
 from litreview.cli.zotero_filters import check_names, zotero_options
 
 if TYPE_CHECKING:
@@ -92,11 +93,12 @@ def search_command(
         [(q.id, q.question) for q in read_questions(queries)] if queries else [("1", str(query))]
     )
     out = console()
-    with app.open_library(require_papers=True) as library:
+    with collector_paused() as loaded, app.open_library(require_papers=True) as library:
         # The sessions load on the second core while chromadb imports and the stores open.
         library.load_models(mode)
         check_names(library, collection, tag)
         library.reconcile()
+        loaded()  # what a search makes is collected as usual (cli/loading.py)
         state = library.indexing_state()
         if state.unsearchable_notice:
             out.print(f"[yellow]warning:[/] {state.unsearchable_notice}", soft_wrap=True)
