@@ -7,7 +7,8 @@ side on that library (e.g. 1,000 real papers) with this checkout's code and
 with the code in ``--before-src`` (a ``src`` folder of an older commit, put
 first on PYTHONPATH), alternating run by run: wall time and the child's CPU
 time (user + system), medians. On a shared machine the CPU time and the ratio
-are the figures to read; ``uptime``'s load is saved with them.
+are the figures to read; ``uptime``'s load is saved with them, and whether
+both codes answered the query alike (``--json``, byte for byte).
 """
 
 from __future__ import annotations
@@ -85,15 +86,28 @@ def side_by_side(home: Path, before_src: Path, runs: int) -> dict[str, object]:
             subprocess.run([litreview, *query], env=env, check=True, capture_output=True)
             samples[name]["wall"].append(time.perf_counter() - began)
             samples[name]["cpu"].append(_children_cpu() - cpu)
+    load_end = os.getloadavg()[0]
     out: dict[str, object] = {
         name: {k: round(statistics.median(v), 3) for k, v in figures.items()}
         for name, figures in samples.items()
     }
+    answers = {
+        name: subprocess.run(
+            [litreview, *query, "--json"],
+            env={**os.environ, "LITREVIEW_HOME": str(home), "PYTHONPATH": str(src)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for name, src in codes.items()
+    }
     out.update(
         home=str(home),
         runs=runs,
-        load=[round(load_start, 2), round(os.getloadavg()[0], 2)],
+        load=[round(load_start, 2), round(load_end, 2)],
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        # The same papers, ranks and scores (the --json answer, byte for byte) with both codes.
+        same_answer=answers["before"] == answers["after"],
     )
     return out
 
@@ -127,6 +141,13 @@ def main() -> dict[str, object]:
     return result
 
 
+def _same(compared: Result) -> str:
+    """Whether both codes gave the same answer (not recorded by runs before it was)."""
+    if "same_answer" not in compared:
+        return ""
+    return "; same hits and scores" if compared["same_answer"] else "; ANSWERS DIFFER"
+
+
 def rows(result: Result) -> list[Row]:
     out: list[Row] = [
         ("`litreview --help` wall time (median)", f"{result['help']['median_s']} s"),
@@ -145,7 +166,8 @@ def rows(result: Result) -> list[Row]:
                 "wall; CPU",
                 f"{before['wall']} / {after['wall']} s (x{after['wall'] / before['wall']:.2f}); "
                 f"{before['cpu']} / {after['cpu']} s (x{after['cpu'] / before['cpu']:.2f}) "
-                f"(load {compared['load'][0]} -> {compared['load'][1]}, {compared['date']})",
+                f"(load {compared['load'][0]} -> {compared['load'][1]}, {compared['date']})"
+                + _same(compared),
             )
         )
     if "tui_first_screen" in result:
