@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from litreview.cli import loading
 from litreview.cli.loading import collector_paused
 
 
@@ -22,7 +23,13 @@ def thawed() -> Iterator[None]:
     gc.enable()
 
 
-def test_loading_pauses_then_freezes_and_resumes() -> None:
+@pytest.fixture
+def one_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the ``litreview`` executable: the process ends with the command."""
+    monkeypatch.setattr(loading, "_freeze_after_loading", True)
+
+
+def test_loading_pauses_then_freezes_and_resumes(one_command: None) -> None:
     gc.unfreeze()
     with collector_paused() as loaded:
         assert not gc.isenabled()
@@ -35,7 +42,16 @@ def test_loading_pauses_then_freezes_and_resumes() -> None:
     assert id(made_loading) not in seen and id(made_after) in seen
 
 
-def test_an_error_while_loading_leaves_the_collector_on() -> None:
+def test_in_a_process_that_goes_on_nothing_is_frozen() -> None:
+    """CliRunner tests, programs calling the commands: their own garbage stays collectable."""
+    gc.unfreeze()
+    with collector_paused() as loaded:
+        assert not gc.isenabled()
+        loaded()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_an_error_while_loading_leaves_the_collector_on(one_command: None) -> None:
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("the library cannot be opened")
     assert gc.isenabled()

@@ -10,9 +10,11 @@ permanent generation afterwards, no pass walks them; what the command makes
 after loading (a search's candidates and scores) is collected as usual.
 
 Reference counting frees almost everything as always; only reference cycles
-made during loading wait for the process's end, and loading makes few (a
-few MB at most). So this is for one-shot commands, whose loading is most of
-their life, not for the long-running ones (``chat``, ``ingest``).
+made during loading wait for the process's end, and loading makes few. The
+freeze is for a process that ends with its command (the ``litreview``
+executable, :func:`one_command_process`): in a process that goes on (tests
+invoking the command, a program using the CLI's functions) it would keep the
+host's own garbage cycles for good, so there the collector is only paused.
 """
 
 from __future__ import annotations
@@ -21,11 +23,20 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+_freeze_after_loading = False
+
+
+def one_command_process() -> None:
+    """Say that this process ends with the command it runs (the CLI's entry point)."""
+    global _freeze_after_loading
+    _freeze_after_loading = True
+
 
 @contextmanager
 def collector_paused() -> Iterator[Callable[[], None]]:
-    """Pause the collector; the callable it gives ends loading (freeze, resume), at the
-    latest on leaving the block, so an error never leaves the collector off."""
+    """Pause the collector; the callable it gives ends loading (freeze in a one-command
+    process, resume), at the latest on leaving the block, so an error never leaves the
+    collector off."""
     was_enabled = gc.isenabled()
     gc.disable()
     done = False
@@ -34,7 +45,8 @@ def collector_paused() -> Iterator[Callable[[], None]]:
         nonlocal done
         if not done:
             done = True
-            gc.freeze()
+            if _freeze_after_loading:
+                gc.freeze()
             if was_enabled:
                 gc.enable()
 

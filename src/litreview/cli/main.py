@@ -63,8 +63,10 @@ def main() -> None:
     its own user-ready message; an OS error (disk full, read-only home) names
     its file; SQLite's errors are OS errors in another dress.
     """
+    from litreview.cli.loading import one_command_process
     from litreview.errors import LitreviewError, describe
 
+    one_command_process()  # what a command loads may be frozen (cli/loading.py)
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
