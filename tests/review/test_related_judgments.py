@@ -36,10 +36,12 @@ def test_the_rule_comes_first_and_every_judgment_gives_a_reason() -> None:
         assert isinstance(j["relevant"], bool)
         assert j["reason"].strip()
         assert j["paper_id"] == paper_id_for(j["title"])
-    # Each topic's whole pool is judged once: what the count-only draft cites.
-    per_topic = Counter(j["topic"] for j in judged)
-    assert set(per_topic) == set(topics)
-    assert set(per_topic.values()) == {POOL}
+    # Each topic's whole pool at the audit is judged once: what the count-only draft cited.
+    audit = Counter(j["topic"] for j in judged if "added" not in j)
+    assert set(audit) == set(topics)
+    assert set(audit.values()) == {POOL}
+    # Candidates retrieval changes brought into a pool later are judged too, and say so.
+    assert all(j["added"].strip() for j in judged if "added" in j)
     assert len({(j["topic"], j["paper_id"]) for j in judged}) == len(judged)
 
 
@@ -58,4 +60,4 @@ def test_audited_labels_take_each_judged_papers_verdict_and_keep_unjudged_labels
 def test_the_shipped_judgments_load() -> None:
     rule, verdicts = load_judgments()
     assert rule.startswith("A pooled paper is ON TOPIC")
-    assert len(verdicts) == POOL * len(_topics())
+    assert len(verdicts) >= POOL * len(_topics())
