@@ -25,7 +25,8 @@ pipeline; every cited paper must be one the draft was given (validity).
 Also printed: the ceiling of any cut of each ranking (per topic, the shortest
 prefix holding every relevant paper in it: what a perfect per-topic cut would
 cite), what any cut can reach at the target recall and the cut rules that did
-not beat the judge (``bench/related_limits.py``), the judge's cost per draft,
+not beat the judge (``bench/related_limits.py``; the judges that read the
+topic's wording: ``bench/related_wording.py``), the judge's cost per draft,
 and with ``--signals`` how well each candidate relevance signal orders a
 topic's candidates (within-topic AUC): the evidence for the method notes in
 the README.

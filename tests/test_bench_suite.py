@@ -15,8 +15,8 @@ from tests.support.cli import REPO
 
 BENCH = REPO / "bench"
 # Plumbing, and modules that save no figures of their own (latency_stages: where one search's
-# time goes; related_limits: part of related_quality's run; synthetic: papers for the server's;
-# pdf_corpus: the PDFs pdf_folder ingests).
+# time goes; related_limits, related_wording: part of related_quality's run; synthetic: papers for
+# the server's; pdf_corpus: the PDFs pdf_folder ingests).
 NOT_BENCHMARKS = {
     "__init__",
     "common",
@@ -26,6 +26,7 @@ NOT_BENCHMARKS = {
     "table",
     "latency_stages",
     "related_limits",
+    "related_wording",
     "pdf_corpus",
     "mpnet_smooth",  # a study of a graph not adopted (issue 11); its figures are in the README
 }
