@@ -14,6 +14,7 @@ from litreview.encoders import model_files
 from litreview.encoders.model_files import ModelMissing, materialise
 from litreview.encoders.mpnet import (
     INT8_GRAPH_NAME,
+    MAX_TOKENS,
     MPNetEncoder,
     build_graph,
     graph_path,
@@ -79,7 +80,30 @@ def test_int8_graph_keeps_the_fragile_matmuls_in_fp32(int8_encoder: MPNetEncoder
     kinds = {node.name: node.op_type for node in nodes}
     assert all(kinds[name] == "MatMul" for name in kept_in_fp32())
     assert [node.op_type for node in nodes].count("MatMul") == len(kept_in_fp32())
-    assert sum(node.op_type == "MatMulInteger" for node in nodes) == 12 * 5  # q k v o, FFN in
+    # q k v o, and the FFN's two projections but for their 8 outlier channels a layer
+    assert sum(node.op_type == "MatMulInteger" for node in nodes) == 12 * 6
+    assert len(kept_in_fp32()) == 12 * 4  # attention products, outlier channels in and out
+
+
+@pytest.mark.slow
+def test_outlier_channels_apart_are_the_same_model() -> None:
+    """Split in fp32, the FFN gives the vectors of the one it replaces: the split changes
+    only what int8 may quantise, not the function."""
+    import onnxruntime as ort
+
+    from litreview.encoders.minilm import session_options
+    from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS
+
+    folder = materialise(load_settings().model_cache)
+    reference = json.loads((DATA / "mpnet_reference.json").read_text())
+    vectors = []
+    for outliers in ({}, OUTLIER_CHANNELS):
+        graph = build_graph(folder.weights, embedded=True, outliers=outliers)
+        encoder = MPNetEncoder(folder, precision="fp32")
+        encoder.session = ort.InferenceSession(graph, session_options(1))
+        vectors.append(encoder.embed(reference["texts"], batch_size=1))
+        del graph, encoder
+    assert ((vectors[0] * vectors[1]).sum(axis=1)).min() > 0.99999
 
 
 def test_fp32_graph_points_into_the_weights_file() -> None:
@@ -106,6 +130,13 @@ def test_buckets_are_exact_near_and_log_spaced_far() -> None:
     assert buckets[0, 5] == 16 + 5  # after the query: the other half of the table
     assert buckets[0, 200] == buckets[0, 299] == 31  # far away: last bucket
     assert len(np.unique(buckets)) == 31  # 16 would be "distance 0, after": never happens
+
+
+def test_a_shorter_texts_buckets_are_the_corner_of_the_longest() -> None:
+    # The encoder cuts each text's relative-position bias from one made for MAX_TOKENS.
+    longest = relative_buckets(MAX_TOKENS)
+    for length in (1, 2, 9, 130, 221, MAX_TOKENS - 1):
+        assert np.array_equal(longest[:length, :length], relative_buckets(length))
 
 
 def _split_zip(tmp_path: Path, files: dict[str, bytes], parts: int) -> list[Path]:

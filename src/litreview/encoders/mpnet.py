@@ -8,30 +8,36 @@ weights), and torch is too big a dependency for one forward pass, so the
 MPNet encoder is written here as an ONNX graph whose initialisers point
 into the safetensors file itself (ONNX external data: offset and length),
 so the 440 MB of weights are neither copied nor converted. The graph is
-checked against sentence-transformers in ``tests/index/test_mpnet.py``
+checked against sentence-transformers in ``tests/encoders/test_mpnet.py``
 (cosine > 0.9999).
 
 That fp32 graph runs at ~5.6 texts/s on two cores, the ingest bottleneck, so
 the default is an int8 copy (``retrieval.rerank_model_precision``). Dynamic
 int8 over every MatMul ruins the model (cosine 0.63-0.88 to fp32): the
-attention products (activation x activation) and the FFN output projection
-(whose GELU input has outliers) must stay fp32. The rest, quantised per
-channel, keeps cosine ~0.995 to fp32 at ~1.6x the speed
-(``bench/mpnet_int8.py``). Quantisation needs the weights inside the graph
+attention products (activation x activation) stay fp32, and so does the FFN's
+part on the 8 GELU channels per layer whose outputs are 10-100x the others'
+(:mod:`.mpnet_outliers`; one int8 scale per text would crush the other
+3,064). The rest, quantised per channel, keeps cosine ~0.995 to fp32
+(``bench/mpnet_int8.py``) at ~2.6x fp32's speed, ~0.6x the CPU of the first
+int8 graph, which kept the whole FFN output projection in fp32
+(``bench/phase2_speed.py``). Quantisation needs the weights inside the graph
 (MatMul over transposed initialisers, not the external-data Gemm), so the
-int8 graph is built once into the model cache (~180 MB), atomically.
+int8 graph is built once into the model cache (~180 MB), atomically; a change
+to it bumps :data:`INT8_GRAPH_NAME`, so an older cache builds the new one.
 
 What the graph leaves to numpy: position ids, the relative-position bias
-(a 32 x 12 table indexed by distance buckets) with the padding mask folded
-in, and mean pooling.
+(a 32 x 12 table indexed by distance buckets, made once for the longest
+text) with the padding mask folded in, and mean pooling.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import struct
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +45,7 @@ import numpy as np
 
 from litreview.encoders.minilm import parallel_map, session_options
 from litreview.encoders.model_files import ModelFolder
+from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS
 from litreview.errors import LitreviewError
 
 if TYPE_CHECKING:
@@ -54,7 +61,7 @@ PAD_ID = 1
 BUCKETS = 32
 MAX_DISTANCE = 128
 GRAPH_NAME = "graph-v1.onnx"
-INT8_GRAPH_NAME = "graph-int8-v1.onnx"
+INT8_GRAPH_NAME = "graph-int8-v2.onnx"  # v1: the FFN output projection all fp32
 PRECISIONS = ("int8", "fp32")
 
 
@@ -85,17 +92,21 @@ def build_graph(
     embedded: bool = False,
     smooth: dict[int, np.ndarray] | None = None,
     expose: bool = False,
+    outliers: Mapping[int, Sequence[int]] | None = None,
 ) -> bytes:
     """The encoder as a serialised ONNX model whose weights stay in ``weights``.
 
     ``embedded``: the weights are copied into the graph and each linear layer
     is a MatMul over the transposed weight plus an Add, the form that
     onnxruntime's dynamic quantisation rewrites (it cannot quantise a Gemm
-    whose weight is external data). ``smooth`` (embedded only): per layer, the
-    factors that divide the GELU output's channels and multiply the FFN output
-    projection's matching weight rows (the same product). ``expose``: the GELU
-    outputs are graph outputs too, in layer order, for calibration. Both serve
-    ``bench/mpnet_smooth.py``'s measurement of a smoothed int8 graph (not adopted).
+    whose weight is external data). ``outliers`` (embedded only): per layer, the
+    GELU channels whose FFN part is computed apart (:func:`split_ffn` below,
+    :mod:`.mpnet_outliers`), the same function in a form int8 can take.
+    ``smooth`` (embedded only, layers not split): per layer, the factors that
+    divide the GELU output's channels and multiply the FFN output projection's
+    matching weight rows (the same product). ``expose``: the GELU outputs of the
+    layers not split are graph outputs too, in layer order, for calibration. Both
+    serve ``bench/mpnet_smooth.py``'s measurement of a smoothed int8 graph (not adopted).
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -158,6 +169,34 @@ def build_graph(
     def heads(x: str, perm: list[int]) -> str:
         return op("Transpose", op("Reshape", x, "heads_shape"), perm=perm)
 
+    def gelu_of(h: str) -> str:
+        return op("Mul", op("Mul", h, op("Add", op("Erf", op("Div", h, sqrt2)), one)), half)
+
+    def array(value: np.ndarray, name: str) -> str:
+        initialisers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def split_ffn(x: str, p: str, wide: Sequence[int]) -> str:
+        """The FFN (but its output bias) with the ``wide`` GELU channels apart: the others
+        quantisable, these in fp32 (:mod:`.mpnet_outliers`); the same sum as the one FFN."""
+        outlying = np.asarray(sorted(wide), dtype=np.int64)
+        rest = np.setdiff1d(np.arange(DIMENSION * 4), outlying)
+        up = read_tensor(weights, f"{p}.intermediate.dense.weight").T  # [768, 3072]
+        up_bias = read_tensor(weights, f"{p}.intermediate.dense.bias")
+        down = read_tensor(weights, f"{p}.output.dense.weight").T  # [3072, 768]
+        parts = []
+        for kind, channels in (("dense", rest), ("outliers", outlying)):
+            h = op(
+                "MatMul",
+                x,
+                array(up[:, channels], f"{p}.intermediate.{kind}.T"),
+                name=f"{p}.intermediate.{kind}",
+            )
+            h = gelu_of(op("Add", h, array(up_bias[channels], f"{p}.intermediate.{kind}.bias")))
+            down_part = array(down[channels], f"{p}.output.{kind}.T")
+            parts.append(op("MatMul", h, down_part, name=f"{p}.output.{kind}"))
+        return op("Add", parts[0], op("Add", parts[1], weight(f"{p}.output.dense.bias")))
+
     lookup = op(
         "Add",
         op("Gather", weight("embeddings.word_embeddings.weight"), "input_ids"),
@@ -177,8 +216,11 @@ def build_graph(
         context = op("MatMul", op("Softmax", scores, axis=-1), v, name=f"{p}.attention.context")
         context = op("Reshape", op("Transpose", context, perm=[0, 2, 1, 3]), "flat_shape")
         x = norm(op("Add", linear(context, f"{p}.attention.attn.o"), x), f"{p}.attention.LayerNorm")
-        h = linear(x, f"{p}.intermediate.dense")
-        h = op("Mul", op("Mul", h, op("Add", op("Erf", op("Div", h, sqrt2)), one)), half)  # GELU
+        wide = outliers.get(layer) if outliers and embedded else None
+        if wide is not None:
+            x = norm(op("Add", split_ffn(x, p, wide), x), f"{p}.output.LayerNorm")
+            continue
+        h = gelu_of(linear(x, f"{p}.intermediate.dense"))
         if expose:
             gelu.append(h)
         factors = smooth.get(layer) if smooth and embedded else None
@@ -213,21 +255,34 @@ def build_graph(
     return bytes(model.SerializeToString())
 
 
-def kept_in_fp32(smoothed: bool = False) -> list[str]:
+def kept_in_fp32(
+    outliers: Mapping[int, Sequence[int]] = OUTLIER_CHANNELS, smoothed: bool = False
+) -> list[str]:
     """The MatMuls that int8 would ruin: the attention products (activation x activation)
-    and, unless its input is smoothed (``bench/mpnet_smooth.py``), the FFN output projection."""
+    and the FFN output projection's outlier channels (:mod:`.mpnet_outliers`), or the whole
+    projection in a layer whose channels are not split (unless its input is smoothed,
+    ``bench/mpnet_smooth.py``). The FFN input projection of the outlier channels stays
+    fp32 too: 8 columns, it costs nothing and its output goes to fp32 anyway."""
     names: list[str] = []
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
         names += [f"{p}.attention.scores", f"{p}.attention.context"]
-        if not smoothed:
+        if layer in outliers:
+            names += [f"{p}.intermediate.outliers", f"{p}.output.outliers"]
+        elif not smoothed:
             names.append(f"{p}.output.dense")
     return names
 
 
-def build_int8_graph(weights: Path, target: Path) -> None:
+def build_int8_graph(
+    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] = OUTLIER_CHANNELS
+) -> None:
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
+
+    ``outliers``: the GELU channels kept apart in fp32, per layer (``{}``: none, the FFN
+    output projection then stays fp32 whole, as in ``graph-int8-v1``, which
+    ``bench/phase2_speed.py`` builds to compare with).
 
     Runs in a child process of its own (:func:`build_in_child`): building holds
     the fp32 graph, its serialised copy and the quantiser's working copies at
@@ -241,7 +296,7 @@ def build_int8_graph(weights: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
-        source.write_bytes(build_graph(weights, embedded=True))
+        source.write_bytes(build_graph(weights, embedded=True, outliers=outliers))
         quantised = Path(scratch) / target.name
         quantize_dynamic(
             source,
@@ -249,7 +304,7 @@ def build_int8_graph(weights: Path, target: Path) -> None:
             op_types_to_quantize=["MatMul"],
             per_channel=True,
             weight_type=QuantType.QInt8,
-            nodes_to_exclude=kept_in_fp32(),
+            nodes_to_exclude=kept_in_fp32(outliers),
         )
         os.replace(quantised, target)
 
@@ -280,12 +335,12 @@ def build_in_child(weights: Path, target: Path) -> None:
     send.close()
     child.join()
     if child.exitcode != 0 or not target.exists():
-        if receive.poll():
-            why = str(receive.recv())[:300]
-        elif (child.exitcode or 0) < 0:
+        why = "it failed"
+        if (child.exitcode or 0) < 0:
             why = "it was killed, probably out of memory"
-        else:
-            why = "it failed"
+        if receive.poll():  # also true when the child died without a word (end of file)
+            with contextlib.suppress(EOFError):
+                why = str(receive.recv())[:300]
         raise GraphBuildFailed(
             f"building the int8 re-ranking model ({target.name}, once, ~2.3 GB of memory) "
             f"stopped: {why} (exit code {child.exitcode}); free some memory or disk and run "
@@ -330,13 +385,18 @@ class MPNetEncoder:
     one session."""
 
     def __init__(
-        self, folder: ModelFolder, threads: int | None = None, precision: str = "int8"
+        self,
+        folder: ModelFolder,
+        threads: int | None = None,
+        precision: str = "int8",
+        graph: Path | None = None,
     ) -> None:
+        """``graph``: another ONNX graph of ``precision`` than the product's (benchmarks)."""
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        graph = graph_path(folder, precision)
+        graph = graph or graph_path(folder, precision)
         self.precision = precision
         self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)
@@ -344,7 +404,11 @@ class MPNetEncoder:
         self._counter: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
         self._counter.no_truncation()
         self._counter.no_padding()
-        self._bias_table = read_tensor(folder.weights, "encoder.relative_attention_bias.weight")
+        table = read_tensor(folder.weights, "encoder.relative_attention_bias.weight")  # [32, 12]
+        # Every text's relative-position bias, [heads, T, T], is the top-left corner of the
+        # longest one's (a bucket depends only on the distance): made once, 7 MB, instead of
+        # ~1.5 ms of bucketing and gathering per text.
+        self._relative = np.ascontiguousarray(table.T[:, relative_buckets(MAX_TOKENS)])
         # One thread per session; bulk work runs texts side by side (see session_options).
         self.session: onnxruntime.InferenceSession = ort.InferenceSession(
             str(graph), session_options(threads or 1), providers=["CPUExecutionProvider"]
@@ -380,26 +444,37 @@ class MPNetEncoder:
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
-        batch, length = len(texts), max(len(e.ids) for e in encodings)
-        ids = np.full((batch, length), PAD_ID, dtype=np.int64)
+        feeds, mask = self.inputs([encoding.ids for encoding in encodings])
+        (hidden,) = self.session.run(["hidden"], feeds)
+        return self.pool(hidden, mask)
+
+    def inputs(self, ids: list[list[int]]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The graph's inputs for texts' token ids (padded to the longest), and the mask."""
+        batch, length = len(ids), max(len(row) for row in ids)
+        tokens = np.full((batch, length), PAD_ID, dtype=np.int64)
         mask = np.zeros((batch, length), dtype=np.float32)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1.0
+        for row, text in enumerate(ids):
+            tokens[row, : len(text)] = text
+            mask[row, : len(text)] = 1.0
         positions = (np.cumsum(mask, axis=1) * mask).astype(np.int64) + PAD_ID
-        relative = self._bias_table[relative_buckets(length)].transpose(2, 0, 1)[None]
-        bias = (relative + ((1.0 - mask) * -1e9)[:, None, None, :]).astype(np.float32)
-        (hidden,) = self.session.run(
-            ["hidden"],
-            {
-                "input_ids": ids,
-                "position_ids": positions,
-                "attention_bias": bias,
-                "flat_shape": np.array([batch * length, DIMENSION], dtype=np.int64),
-                "heads_shape": np.array([batch, length, HEADS, DIMENSION // HEADS], dtype=np.int64),
-            },
-        )
-        hidden = hidden.reshape(batch, length, DIMENSION)
+        relative = self._relative[None, :, :length, :length]
+        if mask.all():  # no padding (one text a pass, as int8 runs)
+            bias = np.ascontiguousarray(relative)
+        else:
+            bias = relative + ((1.0 - mask) * -1e9).astype(np.float32)[:, None, None, :]
+        feeds = {
+            "input_ids": tokens,
+            "position_ids": positions,
+            "attention_bias": bias,
+            "flat_shape": np.array([batch * length, DIMENSION], dtype=np.int64),
+            "heads_shape": np.array([batch, length, HEADS, DIMENSION // HEADS], dtype=np.int64),
+        }
+        return feeds, mask
+
+    @staticmethod
+    def pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean over each text's tokens (not its padding), normalised."""
+        hidden = hidden.reshape(*mask.shape, DIMENSION)
         pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -6,7 +6,7 @@ broken file changes nothing). Phase 1 makes every pending paper searchable:
 MiniLM over its chunks (Chroma) and their token vectors (late interaction),
 committed in batches of a few seconds' work, then BM25 refreshed, so search
 works as soon as phase 1 ends. Phase 2 runs the re-ranking model (MPNet,
-about 4x MiniLM's cost) over searchable papers, committed the same way. A
+about 2x phase 1's CPU) over searchable papers, committed the same way. A
 batch is marked at a stage only after that stage's stores hold it; whatever
 a crash leaves, in either phase, the next run picks up, with files or not.
 """

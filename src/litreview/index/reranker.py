@@ -7,7 +7,7 @@ chunk of each paper also gets an all-mpnet-base-v2 vector at ingest, and at
 query time the question's MPNet cosine to a candidate's best chunk joins
 the re-ranking score. Only the candidates are scored, so a query costs one
 short MPNet forward pass (~15 ms); ingest costs the MPNet pass over every
-chunk (about 4x MiniLM's time). On the hard labelled set this lifts
+chunk (about 2x the rest of ingest's CPU). On the hard labelled set this lifts
 MRR@10 from 0.929 to about 0.95 (``bench/``, figures in the README).
 
 The store is derived data, like the token store: a paper indexed in the
