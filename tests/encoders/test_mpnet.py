@@ -226,6 +226,28 @@ def test_the_int8_graph_is_built_in_a_child_process(
     assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME)]
 
 
+def test_building_the_int8_graph_removes_earlier_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bumped graph name must not leave the old 266 MB graph in every user's cache."""
+    from litreview.encoders import mpnet
+
+    def build(weights: Path, target: Path) -> None:
+        target.write_bytes(b"new graph")
+
+    monkeypatch.setattr(mpnet, "build_in_child", build)
+    (tmp_path / "graph-int8-v1.onnx").write_bytes(b"old graph")
+    (tmp_path / "graph-v1.onnx").write_bytes(b"the fp32 graph stays")
+    folder = model_files.ModelFolder(tmp_path)
+    graph_path(folder, "int8")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted([INT8_GRAPH_NAME, "graph-v1.onnx"])
+    # Only a build removes: opening an existing graph touches nothing else.
+    (tmp_path / "graph-int8-v1.onnx").write_bytes(b"an older litreview rebuilt it")
+    graph_path(folder, "int8")
+    assert (tmp_path / "graph-int8-v1.onnx").exists()
+
+
 def test_a_failed_int8_build_is_one_clear_error(tmp_path: Path) -> None:
     """The child really runs (spawned); its failure (here: no weights) is a user-ready line."""
     from litreview.encoders.mpnet import GraphBuildFailed, build_in_child

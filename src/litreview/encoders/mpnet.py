@@ -358,6 +358,7 @@ def graph_path(folder: ModelFolder, precision: str) -> Path:
         graph = folder.path / INT8_GRAPH_NAME
         if not graph.exists():
             build_in_child(folder.weights, graph)
+            remove_older_int8_graphs(folder.path)
         return graph
     graph = folder.path / GRAPH_NAME
     if not graph.exists():
@@ -365,6 +366,23 @@ def graph_path(folder: ModelFolder, precision: str) -> Path:
         scratch.write_bytes(build_graph(folder.weights))
         os.replace(scratch, graph)
     return graph
+
+
+def remove_older_int8_graphs(folder: Path) -> list[Path]:
+    """Delete int8 graphs of earlier versions, once the current one is built.
+
+    Each is ~180-270 MB and nothing reads it again (the name is bumped when
+    the graph changes). A process still running from one keeps its open copy
+    (POSIX unlink); only an older litreview sharing this cache would build its
+    own again.
+    """
+    removed = []
+    for old in sorted(folder.glob("graph-int8-v*.onnx")):
+        if old.name != INT8_GRAPH_NAME:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                removed.append(old)
+    return removed
 
 
 def relative_buckets(length: int) -> np.ndarray:
