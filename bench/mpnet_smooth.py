@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import Result, Row, save_result
-from bench.phase2_speed import before_graph
+from bench.phase2_speed import before_graph, split_graph
 from bench.scale import write_subset
 from litreview.encoders.minilm import session_options
 from litreview.encoders.model_files import materialise
@@ -159,7 +159,7 @@ def main() -> dict[str, object]:
     reference = MPNetEncoder(folder, precision="fp32")
     encoders = {
         "int8-v1": MPNetEncoder(folder, precision="int8", graph=before_graph(folder)),
-        "int8 outliers apart": MPNetEncoder(folder, precision="int8"),
+        "int8 outliers apart": MPNetEncoder(folder, precision="int8", graph=split_graph(folder)),
     }
     for alpha in [float(a) for a in args.alphas.split(",")]:
         graph = work / f"smooth-{alpha}.onnx"

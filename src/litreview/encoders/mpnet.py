@@ -14,16 +14,20 @@ checked against sentence-transformers in ``tests/encoders/test_mpnet.py``
 That fp32 graph runs at ~5.6 texts/s on two cores, the ingest bottleneck, so
 the default is an int8 copy (``retrieval.rerank_model_precision``). Dynamic
 int8 over every MatMul ruins the model (cosine 0.63-0.88 to fp32): the
-attention products (activation x activation) stay fp32, and so does the FFN's
-part on the 8 GELU channels per layer whose outputs are 10-100x the others'
-(:mod:`.mpnet_outliers`; one int8 scale per text would crush the other
-3,064). The rest, quantised per channel, keeps cosine ~0.995 to fp32
-(``bench/mpnet_int8.py``) at ~2.6x fp32's speed, ~0.6x the CPU of the first
-int8 graph, which kept the whole FFN output projection in fp32
-(``bench/phase2_speed.py``). Quantisation needs the weights inside the graph
-(MatMul over transposed initialisers, not the external-data Gemm), so the
-int8 graph is built once into the model cache (~180 MB), atomically; a change
-to it bumps :data:`INT8_GRAPH_NAME`, so an older cache builds the new one.
+attention products (activation x activation) and the FFN output projection
+(whose GELU input has outliers) stay fp32. The rest, quantised per channel,
+keeps cosine ~0.995 to fp32 at ~1.6x the speed (``bench/mpnet_int8.py``).
+
+A graph that also quantises the FFN output projection except its 8 outlier
+GELU channels per layer (:mod:`.mpnet_outliers`, :data:`SPLIT_GRAPH_NAME`)
+needs ~0.6x the CPU with the same single-paper figures, but it lost papers
+that topics share (hard-set multi-paper R@5 0.890 -> 0.855; related-work
+recall 0.949 -> 0.940 held out), so it is built only by
+``bench/phase2_speed.py``, which measures it against this one. Quantisation
+needs the weights inside the graph (MatMul over transposed initialisers, not
+the external-data Gemm), so the int8 graph is built once into the model cache
+(~270 MB), atomically; a change to it bumps :data:`INT8_GRAPH_NAME`, so an
+older cache builds the new one.
 
 What the graph leaves to numpy: position ids, the relative-position bias
 (a 32 x 12 table indexed by distance buckets, made once for the longest
@@ -45,7 +49,6 @@ import numpy as np
 
 from litreview.encoders.minilm import parallel_map, session_options
 from litreview.encoders.model_files import ModelFolder
-from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS
 from litreview.errors import LitreviewError
 
 if TYPE_CHECKING:
@@ -61,7 +64,8 @@ PAD_ID = 1
 BUCKETS = 32
 MAX_DISTANCE = 128
 GRAPH_NAME = "graph-v1.onnx"
-INT8_GRAPH_NAME = "graph-int8-v2.onnx"  # v1: the FFN output projection all fp32
+INT8_GRAPH_NAME = "graph-int8-v1.onnx"  # the FFN output projection all fp32
+SPLIT_GRAPH_NAME = "graph-int8-split-v2.onnx"  # its outlier channels apart (not adopted)
 PRECISIONS = ("int8", "fp32")
 
 
@@ -256,13 +260,14 @@ def build_graph(
 
 
 def kept_in_fp32(
-    outliers: Mapping[int, Sequence[int]] = OUTLIER_CHANNELS, smoothed: bool = False
+    outliers: Mapping[int, Sequence[int]] | None = None, smoothed: bool = False
 ) -> list[str]:
     """The MatMuls that int8 would ruin: the attention products (activation x activation)
     and the FFN output projection's outlier channels (:mod:`.mpnet_outliers`), or the whole
     projection in a layer whose channels are not split (unless its input is smoothed,
     ``bench/mpnet_smooth.py``). The FFN input projection of the outlier channels stays
     fp32 too: 8 columns, it costs nothing and its output goes to fp32 anyway."""
+    outliers = outliers or {}
     names: list[str] = []
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
@@ -275,14 +280,14 @@ def kept_in_fp32(
 
 
 def build_int8_graph(
-    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] = OUTLIER_CHANNELS
+    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None = None
 ) -> None:
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
 
-    ``outliers``: the GELU channels kept apart in fp32, per layer (``{}``: none, the FFN
-    output projection then stays fp32 whole, as in ``graph-int8-v1``, which
-    ``bench/phase2_speed.py`` builds to compare with).
+    ``outliers``: the GELU channels kept apart in fp32, per layer (none, the product's
+    graph: the FFN output projection stays fp32 whole; ``mpnet_outliers.OUTLIER_CHANNELS``: the
+    split graph ``bench/phase2_speed.py`` measures).
 
     Runs in a child process of its own (:func:`build_in_child`): building holds
     the fp32 graph, its serialised copy and the quantiser's working copies at
@@ -296,7 +301,7 @@ def build_int8_graph(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
-        source.write_bytes(build_graph(weights, embedded=True, outliers=outliers))
+        source.write_bytes(build_graph(weights, embedded=True, outliers=outliers or {}))
         quantised = Path(scratch) / target.name
         quantize_dynamic(
             source,
