@@ -15,6 +15,7 @@ from litreview.encoders.model_files import ModelMissing, materialise
 from litreview.encoders.mpnet import (
     INT8_GRAPH_NAME,
     MAX_TOKENS,
+    SPLIT_GRAPH_NAME,
     MPNetEncoder,
     build_graph,
     graph_path,
@@ -230,23 +231,25 @@ def test_the_int8_graph_is_built_in_a_child_process(
 def test_building_the_int8_graph_removes_earlier_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bumped graph name must not leave the old 266 MB graph in every user's cache."""
+    """A bumped graph name must not leave an old ~270 MB graph in every user's cache."""
     from litreview.encoders import mpnet
 
     def build(weights: Path, target: Path) -> None:
         target.write_bytes(b"new graph")
 
     monkeypatch.setattr(mpnet, "build_in_child", build)
-    (tmp_path / "graph-int8-v1.onnx").write_bytes(b"old graph")
-    (tmp_path / "graph-v1.onnx").write_bytes(b"the fp32 graph stays")
+    (tmp_path / "graph-int8-v0.onnx").write_bytes(b"an earlier version's graph")
+    (tmp_path / "graph-int8-v2.onnx").write_bytes(b"the split graph's name for one commit")
+    kept = ["graph-v1.onnx", SPLIT_GRAPH_NAME]  # the fp32 graph; bench.phase2_speed's
+    for name in kept:
+        (tmp_path / name).write_bytes(b"stays")
     folder = model_files.ModelFolder(tmp_path)
     graph_path(folder, "int8")
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([INT8_GRAPH_NAME, "graph-v1.onnx"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([INT8_GRAPH_NAME, *kept])
     # Only a build removes: opening an existing graph touches nothing else.
-    (tmp_path / "graph-int8-v1.onnx").write_bytes(b"an older litreview rebuilt it")
+    (tmp_path / "graph-int8-v0.onnx").write_bytes(b"an older litreview rebuilt it")
     graph_path(folder, "int8")
-    assert (tmp_path / "graph-int8-v1.onnx").exists()
+    assert (tmp_path / "graph-int8-v0.onnx").exists()
 
 
 def test_a_failed_int8_build_is_one_clear_error(tmp_path: Path) -> None:
