@@ -408,13 +408,20 @@ def rows(sc: Result) -> list[Row]:
         if "to_searchable_s" not in m:  # a re-used library: its ingest is described in prose
             out.extend(_query_rows(size, m, load))
             continue
+        complete = f"{m['to_complete_s']:.0f} s"
+        if m.get("complete", int(size)) < int(size):  # --phase2-budget stopped phase 2
+            complete = f"stopped at {m['to_complete_s']:.0f} s with {m['complete']} complete"
+        baseline = (
+            f"{base['to_searchable_s']:.0f} s, x{ratios.get('to_searchable', 0):.2f}"
+            f" / x{ratios.get('to_complete', 0):.2f}"
+            if base
+            else "no baseline run"
+        )
         out.append(
             (
                 f"Real corpus, {size} papers: time to searchable / to complete; "
                 "(baseline: plain Chroma + MiniLM, ratio)",
-                f"{m['to_searchable_s']:.0f} s / {m['to_complete_s']:.0f} s; "
-                f"({base.get('to_searchable_s', 0):.0f} s, x{ratios.get('to_searchable', 0):.2f}"
-                f" / x{ratios.get('to_complete', 0):.2f}; load {load})",
+                f"{m['to_searchable_s']:.0f} s / {complete}; ({baseline}; load {load})",
             )
         )
         p2 = m.get("phase2_papers_per_s")
@@ -422,7 +429,7 @@ def rows(sc: Result) -> list[Row]:
             (
                 f"Real corpus, {size} papers: papers/s phase 1 / phase 2; peak RSS (baseline)",
                 f"{m['phase1_papers_per_s']:.2f} / {p2 or 0:.2f}; {m['peak_rss_mb']:.0f} MB "
-                f"({base.get('peak_rss_mb', 0):.0f} MB)",
+                + (f"({base['peak_rss_mb']:.0f} MB)" if base else "(no baseline run)"),
             )
         )
         if m.get("phase1_cpu_ms_per_paper"):
@@ -442,7 +449,9 @@ def rows(sc: Result) -> list[Row]:
         out.append(
             (
                 f"Real corpus, {size} papers: disk KB per paper (baseline); by store",
-                f"{m['disk_kb_per_paper']:.1f} ({base.get('disk_kb_per_paper', 0):.1f}); {parts}",
+                f"{m['disk_kb_per_paper']:.1f} "
+                + (f"({base['disk_kb_per_paper']:.1f})" if base else "(no baseline run)")
+                + f"; {parts}",
             )
         )
         out.extend(_query_rows(size, m, load))
