@@ -106,7 +106,7 @@ def child_ingest(corpus: Path, home: Path, phase2_budget: float = 0.0) -> dict[s
             embedded, reranked, chunks = report.embedded, report.reranked, report.chunks
         except _BudgetSpent:  # committed work stays: the next ingest resumes phase 2
             embedded, reranked = int(marks["embed_done"]), int(marks["rerank_done"])
-            chunks = 0
+            chunks = library.chunk_count()
         state = library.indexing_state()
     return {
         "marks": marks,

@@ -22,7 +22,7 @@ def test_ingest_then_search_and_reingest_is_idempotent(settings: Settings, tmp_p
         report = lib.ingest([corpus])
         assert report.added == 20 and report.embedded == 20 and not report.failed
         chunks = stores.vectors.count()
-        assert chunks >= 20
+        assert chunks >= 20 and lib.chunk_count() == chunks == report.chunks
         again = lib.ingest([corpus])
         assert again.added == 0 and again.skipped == 20 and again.embedded == 0
         assert stores.vectors.count() == chunks

@@ -102,6 +102,12 @@ class Library:
         self._current()
         return self._stores.catalog.count()
 
+    def chunk_count(self) -> int:
+        """How many passages dense search holds (a benchmark's size, when an ingest it
+        stopped never returned its report)."""
+        self._current()
+        return self._stores.vectors.count()
+
     def papers(self) -> Iterator[Paper]:
         self._current()
         catalog = self._stores.catalog
