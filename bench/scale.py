@@ -14,8 +14,11 @@ mode in-process (p50/p95), an extractive ``ask`` in-process, and the first
 ``litreview search`` in a new process. ``--phase2-budget`` stops the
 re-ranking stage after that many seconds (as a Ctrl-C would; the next ingest
 resumes it): at 50,000 papers the complete run outlasts a session, and the
-stage's rate is measured over the papers it did. Each size keeps its own load
-and command, and a run keeps the sizes it did not re-run.
+stage's rate is measured over the papers it did. ``--reuse-home DIR
+--complete-copies`` then measures the queries of a complete library: a copy of
+DIR whose papers phase 2 had not reached get re-ranked papers' rows (copied
+values: latency does not depend on them), kept beside that size's figures.
+Each size keeps its own load and command, and a run keeps the sizes it did not re-run.
 Figures are reported as ratios to the baseline because the machine is shared:
 run this once, late, and note ``uptime``.
 """
@@ -28,6 +31,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,6 +144,23 @@ def child_baseline(corpus: Path, folder: Path) -> dict[str, Any]:
             documents=[f"{r['title']}\n\n{r['abstract']}" for r in batch],
         )
     return {"finished": time.time(), "papers": len(rows), "peak_rss_mb": _peak_rss_mb()}
+
+
+def child_complete(home: Path) -> dict[str, Any]:
+    """Run in a new process: the papers phase 2 had not reached get re-ranked papers' rows
+    (``bench.synthetic.complete_with_copies``), so queries take the complete-ranking path."""
+    os.environ["LITREVIEW_HOME"] = str(home)
+    from bench.synthetic import complete_with_copies
+    from litreview.index.library import Library
+    from litreview.index.stores import Stores
+    from litreview.settings import load_settings
+
+    settings = load_settings()
+    stores = Stores(settings)
+    with Library(settings, stores) as library:
+        copied = complete_with_copies(stores)
+        state = library.indexing_state()
+    return {"copied": copied, "papers": state.papers, "complete": state.complete}
 
 
 def child_queries(home: Path, queries: list[str]) -> dict[str, Any]:
@@ -257,9 +278,21 @@ def measure(
     baseline: bool,
     phase2_budget: float = 0.0,
     reuse: Path | None = None,
+    complete_copies: bool = False,
 ) -> dict[str, Any]:
-    """One size: ingest (or, with ``reuse``, an earlier run's library of that size), queries."""
+    """One size: ingest (or, with ``reuse``, an earlier run's library of that size), queries.
+
+    ``complete_copies`` (with ``reuse``): queries on a copy of that library made complete
+    with copied re-ranking rows (:func:`child_complete`), for the complete-ranking latency
+    of a library whose phase 2 the run's budget stopped."""
     corpus = write_subset(n, work)
+    if reuse is not None and complete_copies:
+        home = work / f"complete-{n}"  # a copy: the run's own library stays as it ended
+        shutil.copytree(reuse, home)
+        filled = _run_child("complete", str(home))
+        if filled["complete"] != filled["papers"]:
+            raise RuntimeError(f"the copy is not complete: {filled}")
+        return {"copied_rerank_rows": filled["copied"], **measure_queries(home, corpus, n_queries)}
     if reuse is not None:
         result: dict[str, Any] = {
             "papers": n,
@@ -350,12 +383,20 @@ def main() -> dict[str, object]:
     parser.add_argument(
         "--reuse-home", type=Path, help="query this earlier run's library (one size) instead"
     )
+    parser.add_argument(
+        "--complete-copies",
+        action="store_true",
+        help="with --reuse-home: query a copy made complete with copied re-ranking rows "
+        "(kept beside that size's ingest figures)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
         if kind == "ingest":
             out = child_ingest(Path(rest[0]), Path(rest[1]), float(rest[2]))
+        elif kind == "complete":
+            out = child_complete(Path(rest[0]))
         elif kind == "baseline":
             out = child_baseline(Path(rest[0]), Path(rest[1]))
         else:
@@ -376,13 +417,24 @@ def main() -> dict[str, object]:
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"== {n} papers", flush=True)
         load = [round(x, 2) for x in os.getloadavg()]
+        if args.complete_copies and args.reuse_home is None:
+            parser.error("--complete-copies needs --reuse-home")
         size = measure(
-            n, work, args.queries, not args.no_baseline, args.phase2_budget, args.reuse_home
+            n,
+            work,
+            args.queries,
+            not args.no_baseline,
+            args.phase2_budget,
+            args.reuse_home,
+            args.complete_copies,
         )
         size["load"] = [load[0], round(os.getloadavg()[0], 2)]
         size["command"] = command
         size["date"] = time.strftime("%Y-%m-%d")
-        results[str(n)] = size
+        if args.complete_copies:  # beside the size's ingest figures, not instead of them
+            results[str(n)] = {**results.get(str(n), {}), "complete_by_copies": size}
+        else:
+            results[str(n)] = size
         print(json.dumps(size, indent=1), flush=True)
     sizes = sorted(int(k) for k in results if k.isdigit())
     if len(sizes) > 1:  # what one more paper costs, without the stores' fixed parts
@@ -407,6 +459,17 @@ def rows(sc: Result) -> list[Row]:
         ratios = m.get("ratios", {})
         if "to_searchable_s" not in m:  # a re-used library: its ingest is described in prose
             out.extend(_query_rows(size, m, load))
+        if "complete_by_copies" in m:
+            c = m["complete_by_copies"]
+            out.extend(
+                (
+                    f"{label} ({c['copied_rerank_rows']} papers' re-ranking rows copied from "
+                    f"re-ranked papers so that ranking is complete; load {c['load'][0]}-"
+                    f"{c['load'][1]})",
+                    value,
+                )
+                for label, value in _query_rows(size, c, "")
+            )
             continue
         complete = f"{m['to_complete_s']:.0f} s"
         if m.get("complete", int(size)) < int(size):  # --phase2-budget stopped phase 2
