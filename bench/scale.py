@@ -459,17 +459,6 @@ def rows(sc: Result) -> list[Row]:
         ratios = m.get("ratios", {})
         if "to_searchable_s" not in m:  # a re-used library: its ingest is described in prose
             out.extend(_query_rows(size, m, load))
-        if "complete_by_copies" in m:
-            c = m["complete_by_copies"]
-            out.extend(
-                (
-                    f"{label} ({c['copied_rerank_rows']} papers' re-ranking rows copied from "
-                    f"re-ranked papers so that ranking is complete; load {c['load'][0]}-"
-                    f"{c['load'][1]})",
-                    value,
-                )
-                for label, value in _query_rows(size, c, "")
-            )
             continue
         complete = f"{m['to_complete_s']:.0f} s"
         if m.get("complete", int(size)) < int(size):  # --phase2-budget stopped phase 2
@@ -518,6 +507,17 @@ def rows(sc: Result) -> list[Row]:
             )
         )
         out.extend(_query_rows(size, m, load))
+        if "complete_by_copies" in m:
+            c = m["complete_by_copies"]
+            out.extend(
+                (
+                    f"{label} ({c['copied_rerank_rows']} papers' re-ranking rows copied from "
+                    f"re-ranked papers so that ranking is complete; load {c['load'][0]}-"
+                    f"{c['load'][1]})",
+                    value,
+                )
+                for label, value in _query_rows(size, {**c, "to_searchable_s": None}, "")
+            )
     if "marginal_disk_kb_per_paper" in sc:
         out.append(
             (
@@ -539,7 +539,8 @@ def _query_rows(size: str, m: Result, load: str) -> list[Row]:
             "; ".join(f"{q[k]['p50_ms']:.1f} / {q[k]['p95_ms']:.1f} ms" for k in MODES)
             + f"; {m['first_search_s']:.2f} s"
             + (f"; {ask['p50_ms']:.0f} / {ask['p95_ms']:.0f} ms" if ask else "")
-            + (f" ({partial.split(':')[0]}; load {load})" if "to_searchable_s" not in m else ""),
+            + (f" ({partial.split(':')[0]})" if partial else "")
+            + (f" (load {load})" if "to_searchable_s" not in m else ""),
         )
     ]
 
