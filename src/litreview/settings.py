@@ -112,6 +112,15 @@ class ChromaSettings(Section):
     timeout: float = Field(
         default=30.0, gt=0, description="seconds one request to the server may take"
     )
+    retries: int = Field(
+        default=8,
+        ge=0,
+        description="times a request is sent again after a failure that may pass (the server "
+        "restarting, a dropped connection, a timeout, HTTP 429/502/503/504)",
+    )
+    retry_seconds: float = Field(
+        default=60.0, ge=0, description="most seconds to keep retrying one request"
+    )
     collection: str = "papers"
 
     @model_validator(mode="after")

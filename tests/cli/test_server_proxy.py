@@ -12,6 +12,7 @@ written anywhere (outputs, the member's files, nginx's logs).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.chroma_server import ChromaServer, free_port
-from tests.support.cli import run_cli
+from tests.support.cli import litreview_bin, run_cli
 from tests.support.papers import small_corpus
 
 TOKEN = "lab-token-5f1c9e2b7a"
@@ -61,8 +62,9 @@ http {{
 
 
 @pytest.fixture
-def proxy(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """``chroma run`` behind nginx (TLS, bearer token); yields nginx's port and its folder."""
+def proxy(tmp_path: Path) -> Iterator[tuple[int, Path, ChromaServer]]:
+    """``chroma run`` behind nginx (TLS, bearer token); yields nginx's port, its folder and
+    the server behind it."""
     nginx = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
@@ -91,7 +93,7 @@ def proxy(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     )
     try:
         wait_for_tls(port, folder, proc)
-        yield port, folder
+        yield port, folder, chroma
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -116,8 +118,16 @@ def wait_for_tls(port: int, folder: Path, proc: subprocess.Popen[bytes]) -> None
             time.sleep(0.2)
 
 
-def test_token_checked_by_a_reverse_proxy(proxy: tuple[int, Path], tmp_path: Path) -> None:
-    port, folder = proxy
+def requests(folder: Path) -> int:
+    """Requests nginx has answered so far (its access log, a line each)."""
+    log = folder / "access.log"
+    return log.read_text().count("\n") if log.exists() else 0
+
+
+def test_token_checked_by_a_reverse_proxy(
+    proxy: tuple[int, Path, ChromaServer], tmp_path: Path
+) -> None:
+    port, folder, _ = proxy
     home = tmp_path / "member"
     corpus = small_corpus(tmp_path, n=4)
     env = {
@@ -134,10 +144,18 @@ def test_token_checked_by_a_reverse_proxy(proxy: tuple[int, Path], tmp_path: Pat
     assert line.startswith("error: the Chroma server at https://127.0.0.1:") and "HTTP 401" in line
     assert "no token is set" in line and "chroma.token" in line
 
-    wrong = run_cli(home, "search", "x", env={**env, "LITREVIEW_CHROMA__TOKEN": "wrong-" + TOKEN})
+    # A refusal would be the same the next time: never retried, however patient the settings.
+    patient = {"LITREVIEW_CHROMA__RETRIES": "50", "LITREVIEW_CHROMA__RETRY_SECONDS": "600"}
+    wrong_token = {**env, **patient, "LITREVIEW_CHROMA__TOKEN": "wrong-" + TOKEN}
+    before = requests(folder)
+    started = time.monotonic()
+    wrong = run_cli(home, "search", "x", env=wrong_token)
+    assert time.monotonic() - started < 120, "not after a retry window"
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
     assert "HTTP 401" in wrong.stderr and "the token was not accepted" in wrong.stderr
+    assert "retry" not in wrong.stderr and "tried" not in wrong.stderr
     assert "wrong-" not in wrong.stderr + wrong.stdout
+    assert requests(folder) == before + 1, "one request, refused, not sent again"
 
     ingest = run_cli(home, "ingest", str(corpus), "--json", env=with_token, check=True)
     assert json.loads(ingest.stdout.splitlines()[-1])["papers"] == 4
@@ -148,3 +166,41 @@ def test_token_checked_by_a_reverse_proxy(proxy: tuple[int, Path], tmp_path: Pat
     written += [p.read_bytes().decode("latin-1") for p in home.rglob("*") if p.is_file()]
     written += [p.read_text() for p in folder.glob("*.log")]
     assert not any(TOKEN in text for text in written), "the token reached a file or an output"
+
+
+def test_a_server_restarted_behind_the_proxy_is_waited_for(
+    proxy: tuple[int, Path, ChromaServer], tmp_path: Path
+) -> None:
+    """While the server behind it is away, nginx answers 502: retried until it is back."""
+    port, folder, chroma = proxy
+    home = tmp_path / "member"
+    env = {
+        "LITREVIEW_CHROMA__HOST": "127.0.0.1",
+        "LITREVIEW_CHROMA__PORT": str(port),
+        "LITREVIEW_CHROMA__SSL": "true",
+        "LITREVIEW_CHROMA__SSL_VERIFY": str(folder / "cert.pem"),
+        "LITREVIEW_CHROMA__TOKEN": TOKEN,
+        "LITREVIEW_CHROMA__RETRIES": "60",
+        "LITREVIEW_CHROMA__RETRY_SECONDS": "240",
+    }
+    run_cli(home, "ingest", str(small_corpus(tmp_path, n=4)), env=env, check=True)
+    chroma.stop()
+    member = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", **env}
+    member.pop("LITREVIEW_CONFIG", None)
+    search = subprocess.Popen(
+        [litreview_bin(), "search", "dynamic neural networks", "--json"],
+        env=member,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while " 502 " not in (folder / "access.log").read_text() and search.poll() is None:
+        assert time.monotonic() < deadline, "the search never reached the proxy"
+        time.sleep(0.2)
+    chroma.start()  # the same port and data behind the same proxy
+    out, err = search.communicate(timeout=600)
+    assert search.returncode == 0, err
+    assert "(HTTP 502); retry 1 of 60" in err
+    assert json.loads(out)["results"]
+    assert TOKEN not in out + err

@@ -9,6 +9,7 @@ cost nothing but a clear message and a second ``ingest``.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.support.cli import litreview_bin, run_cli
 from tests.support.papers import small_corpus
 
 NO_KEYS = {"OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "LITREVIEW_LLM__MODEL": "extractive"}
+SHORT_RETRY_WINDOW = {"LITREVIEW_CHROMA__RETRY_SECONDS": "3"}
 
 
 def members(tmp_path: Path) -> tuple[Path, Path]:
@@ -167,7 +169,9 @@ def test_server_stopped_mid_ingest_resumes_with_nothing_lost(
 ) -> None:
     a, b = members(tmp_path)
     corpus = small_corpus(tmp_path, n=40)
-    slow = {**NO_KEYS, "LITREVIEW_INGEST__BATCH_SIZE": "2"}
+    # Down for longer than the retry window (a few seconds here; a server restarted within it
+    # is waited for: tests/cli/test_shared_retry.py).
+    slow = {**NO_KEYS, **SHORT_RETRY_WINDOW, "LITREVIEW_INGEST__BATCH_SIZE": "2"}
     proc = subprocess.Popen(
         [litreview_bin(), *server.flags, "ingest", str(corpus)],
         env={**_env(a), **slow},
@@ -191,6 +195,8 @@ def test_server_stopped_mid_ingest_resumes_with_nothing_lost(
     assert [line for line in err.splitlines() if line.startswith("error:")] == [
         err.strip().splitlines()[-1]
     ], "one line says what happened, last"
+    assert "; retry 1 of " in err, "retried first"
+    assert re.search(r"\(\w+; tried \d+ times in \d+ s\)", err.strip().splitlines()[-1]), err
 
     server.start()
     resumed = run_cli(a, *server.flags, "ingest", "--json", env=NO_KEYS, check=True)
@@ -267,7 +273,7 @@ def test_batch_records_questions_as_failed_when_the_server_dies(
     results = tmp_path / "results.jsonl"
     proc = subprocess.Popen(
         [litreview_bin(), *server.flags, "batch", str(questions), "--out", str(results)],
-        env={**_env(a), **NO_KEYS},
+        env={**_env(a), **NO_KEYS, **SHORT_RETRY_WINDOW},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

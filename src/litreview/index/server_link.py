@@ -6,7 +6,9 @@ an HTTP error a reverse proxy returns, a bare ``Exception`` carrying the
 proxy's HTML page. None of that names what to do, and a proxy's page may
 echo a header back. :func:`reaching` wraps each call to the server and turns
 those into :class:`ServerUnavailable` or :class:`ServerRefused`, naming the
-server by address only (never a token) and saying what to do next.
+server by address only (never a token) and saying what to do next. A failure
+that may pass is first retried (:mod:`~litreview.index.server_retry`); the
+message then says how many times it was tried.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ class ServerUnavailable(LitreviewError):
 
 class ServerRefused(LitreviewError):
     """The server (or the proxy in front of it) refused the request: a missing or wrong token."""
+
+
+class GaveUp(Exception):
+    """A failure that may pass lasted through every retry; raised from the last failure.
+
+    :mod:`~litreview.index.server_retry` raises it; :func:`explain` says how
+    many attempts were made. Not a :class:`LitreviewError`: it only carries
+    the count up to :func:`reaching`, which says what the failure was.
+    """
+
+    def __init__(self, attempts: int, seconds: float) -> None:
+        super().__init__(f"gave up after {attempts} attempts in {seconds:.0f} s")
+        self.attempts = attempts
+        self.seconds = seconds
 
 
 _STATUS = re.compile(r"\b([45]\d\d) [A-Z][a-z]")  # "401 Authorization Required" in a page
@@ -56,6 +72,14 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
     """The user-ready error for a failed call to the server while ``doing`` something."""
     if isinstance(exc, LitreviewError):
         return exc
+    gave_up = next((link for link in _chain(exc) if isinstance(link, GaveUp)), None)
+    if gave_up is not None and gave_up.__cause__ is not None:
+        exc = gave_up.__cause__  # what failed, the last time it was tried
+    tried = (
+        f"; tried {gave_up.attempts} times in {gave_up.seconds:.0f} s"
+        if gave_up is not None
+        else ""
+    )
     where = chroma.address
     status = _status(exc)
     if status in (401, 403, 407):
@@ -78,14 +102,14 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
 
     if any(isinstance(link, httpx.ConnectError | ConnectionRefusedError) for link in _chain(exc)):
         return ServerUnavailable(
-            f"cannot reach the Chroma server at {where} while {doing} ({kind}); nothing is "
+            f"cannot reach the Chroma server at {where} while {doing} ({kind}{tried}); nothing is "
             f"lost: start it ('chroma run --host {chroma.host} --port {chroma.port}', or check "
             "the proxy in front of it) and run the command again, or unset chroma.host to use "
             "the embedded store"
         )
     return ServerUnavailable(
-        f"lost the Chroma server at {where} while {doing} ({kind}); what was saved is kept: "
-        "run the command again once the server is back "
+        f"lost the Chroma server at {where} while {doing} ({kind}{tried}); what was saved is "
+        "kept: run the command again once the server is back "
         f"('chroma run --host {chroma.host} --port {chroma.port}' or your proxy)"
     )
 

@@ -116,16 +116,22 @@ def _server_client(chroma: ChromaSettings, config: Any) -> ClientAPI:
     proxy checks (Chroma 1.x has no authentication of its own). chromadb's
     HTTP session waits forever by default; a bound per request
     (``chroma.timeout``) turns a hung server into a message, not a hang.
+    Every call through the client and its collections is retried while its
+    failure may pass (:mod:`~litreview.index.server_retry`).
     """
     import chromadb
     import httpx
 
     from litreview.index.server_link import reaching
+    from litreview.index.server_retry import Link
 
     if chroma.ssl and chroma.ssl_verify is not True:
         config.chroma_server_ssl_verify = chroma.ssl_verify
+    link = Link(chroma)
     with reaching(chroma, "connecting"):
-        client = chromadb.HttpClient(
+        client = link.call(
+            "connecting",
+            chromadb.HttpClient,
             host=str(chroma.host),
             port=chroma.port,
             ssl=chroma.ssl,
@@ -135,7 +141,7 @@ def _server_client(chroma: ChromaSettings, config: Any) -> ClientAPI:
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):  # chromadb exposes no setting for it
         session.timeout = httpx.Timeout(chroma.timeout)
-    return client
+    return link.client(client)
 
 
 #: Below this much free space, a failure inside the embedded store is taken for a full disk.
