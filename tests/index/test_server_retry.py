@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ from chromadb.errors import InvalidArgumentError, NotFoundError, RateLimitError
 from litreview.index import server_retry
 from litreview.index.server_link import GaveUp, ServerRefused, ServerUnavailable, reaching
 from litreview.index.server_retry import Link, failure
-from litreview.settings import ChromaSettings
+from litreview.settings import ChromaSettings, load_settings
 
 TOKEN = "sekrit-token-123"
 HEADER = "header-value-456"
@@ -243,3 +244,12 @@ def test_a_collection_calls_through_the_link_and_passes_the_rest() -> None:
     collection = link.client(FakeClient()).get_or_create_collection("papers-log")  # type: ignore[arg-type]
     assert collection.count() == 7 and collection.name == "papers-log"
     assert collection.count_calls.calls == 2  # type: ignore[attr-defined]
+
+
+def test_the_embedded_store_is_called_as_it_is(tmp_path: Path) -> None:
+    """No host: no link, no retries (a local store's failure is not one that passes)."""
+    from litreview.index.vectors import make_client
+
+    client = make_client(load_settings(home=tmp_path / "home"))
+    assert not isinstance(client, server_retry._Client)
+    assert type(client).__module__.startswith("chromadb.")
