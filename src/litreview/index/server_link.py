@@ -46,7 +46,7 @@ class GaveUp(Exception):
 _STATUS = re.compile(r"\b([45]\d\d) [A-Z][a-z]")  # "401 Authorization Required" in a page
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def causes(exc: BaseException) -> list[BaseException]:
     """``exc`` and what it was raised from or while handling (chromadb re-raises httpx's
     errors as a ``ValueError`` carrying the response's text)."""
     out: list[BaseException] = []
@@ -57,11 +57,11 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return out
 
 
-def _status(exc: BaseException) -> int | None:
+def http_status(exc: BaseException) -> int | None:
     """The HTTP status an exception carries: httpx's own, or one named in a proxy's page."""
     import httpx
 
-    for link in _chain(exc):
+    for link in causes(exc):
         if isinstance(link, httpx.HTTPStatusError):
             return link.response.status_code
     found = _STATUS.search(str(exc)[:2000])
@@ -72,7 +72,7 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
     """The user-ready error for a failed call to the server while ``doing`` something."""
     if isinstance(exc, LitreviewError):
         return exc
-    gave_up = next((link for link in _chain(exc) if isinstance(link, GaveUp)), None)
+    gave_up = next((link for link in causes(exc) if isinstance(link, GaveUp)), None)
     if gave_up is not None and gave_up.__cause__ is not None:
         exc = gave_up.__cause__  # what failed, the last time it was tried
     tried = (
@@ -81,7 +81,7 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
         else ""
     )
     where = chroma.address
-    status = _status(exc)
+    status = http_status(exc)
     if status in (401, 403, 407):
         if chroma.token is None and not chroma.headers:
             fix = (
@@ -100,7 +100,7 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
     kind = f"HTTP {status}" if status else type(exc).__name__
     import httpx
 
-    if any(isinstance(link, httpx.ConnectError | ConnectionRefusedError) for link in _chain(exc)):
+    if any(isinstance(link, httpx.ConnectError | ConnectionRefusedError) for link in causes(exc)):
         return ServerUnavailable(
             f"cannot reach the Chroma server at {where} while {doing} ({kind}{tried}); nothing is "
             f"lost: start it ('chroma run --host {chroma.host} --port {chroma.port}', or check "
@@ -122,7 +122,7 @@ def is_wire_error(exc: BaseException) -> bool:
     wire = (httpx.HTTPError, ConnectionError, TimeoutError, ChromaError)
     # chromadb raises a plain Exception for an HTTP error whose body is not Chroma's own JSON
     # (a proxy's page), and may re-raise it as a ValueError.
-    return any(isinstance(link, wire) or type(link) is Exception for link in _chain(exc))
+    return any(isinstance(link, wire) or type(link) is Exception for link in causes(exc))
 
 
 @contextmanager

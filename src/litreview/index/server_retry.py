@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from litreview import secrets
-from litreview.index.server_link import GaveUp, _chain, _status
+from litreview.index.server_link import GaveUp, causes, http_status
 from litreview.settings import ChromaSettings
 
 if TYPE_CHECKING:
@@ -69,13 +69,13 @@ def failure(exc: BaseException) -> Failure | None:
     import httpx
     from chromadb.errors import ChromaError
 
-    status = _status(exc)
+    status = http_status(exc)
     if status is None:
-        chroma = next((link for link in _chain(exc) if isinstance(link, ChromaError)), None)
+        chroma = next((link for link in causes(exc) if isinstance(link, ChromaError)), None)
         status = chroma.code() if chroma is not None else None
     if status is not None:
         return "passing" if status in RETRY_STATUS else None
-    chain = _chain(exc)
+    chain = causes(exc)
     if any(
         isinstance(link, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError)
         for link in chain
@@ -93,7 +93,7 @@ def failure(exc: BaseException) -> Failure | None:
 
 def _named(exc: BaseException) -> str:
     """The failure as a log line names it: its HTTP status or its type, never its text."""
-    status = _status(exc)
+    status = http_status(exc)
     return f"HTTP {status}" if status else type(exc).__name__
 
 
