@@ -193,3 +193,47 @@ def test_bare_percent_in_a_bibtex_abstract_keeps_the_rest_of_the_line(tmp_path: 
         "Accuracy improves by 5% on ImageNet with robust training of deep networks, and "
         "Müller's baseline by 2%."
     )
+
+
+def test_zotero_escaped_comparison_signs_survive_latex_decoding(tmp_path: Path) -> None:
+    """Zotero's own BibTeX export writes ``<`` as ``{\\textless}``: "P < 0.05" must not read
+    "P 0.05" (the opposite finding to a reader); an unknown macro keeps its word."""
+    path = tmp_path / "zotero.bib"
+    path.write_text(
+        "@article{k,\n title = {Evaluation with high\\load capacity},\n"
+        " abstract = {Tension fell after 40 years (P {\\textless} 0.05); severe "
+        "({\\textgreater}40\\% height loss) fractures; a {\\textbar}b{\\textbar} norm; "
+        "we propose \\tool, a method.}\n}\n",
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.title == "Evaluation with high load capacity"
+    assert "(P < 0.05)" in paper.abstract
+    assert "severe (>40% height loss)" in paper.abstract
+    assert "a |b| norm" in paper.abstract
+    assert "we propose tool, a method." in paper.abstract
+
+
+@needs_real
+def test_real_zotero_export_keeps_p_value_signs() -> None:
+    """extrav/research (Zotero's built-in export, medicine): every {\\textless} is a "<"."""
+    result = read_file(REAL / "bibtex" / "extrav_zotero_native_medical.bib")
+    text = " ".join(p.abstract for p in result.papers)
+    assert "(P < 0.05)" in text and "p<0.0001" in text and "severe (>40% height loss)" in text
+    seobuk = read_file(REAL / "bibtex" / "seobuk_mendeley_style_robotics.bib")
+    assert any("high load capacity" in p.title for p in seobuk.papers)
+
+
+def test_zotero_rich_text_tags_are_not_title_words(tmp_path: Path) -> None:
+    """Zotero keeps ``<i>``/``<sub>``/``<p>`` in titles; its export escapes them as LaTeX."""
+    path = tmp_path / "rich.bib"
+    path.write_text(
+        "@article{k,\n title = {{\\textless}p{\\textgreater}{Exploring} the Role of "
+        "{\\textless}i{\\textgreater}E. coli{\\textless}/i{\\textgreater} in "
+        "CO{\\textless}sub{\\textgreater}2{\\textless}/sub{\\textgreater}"
+        "{\\textless}/p{\\textgreater}},\n abstract = {A study of x < y.}\n}\n",
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.title == "Exploring the Role of E. coli in CO2"
+    assert paper.abstract == "A study of x < y."

@@ -18,6 +18,9 @@ from litreview.reading.normalize import (
 )
 from litreview.reading.paper import PageText, Paper
 
+# Zotero's rich-text markup in titles (``<i>E. coli</i>``, ``<sub>2</sub>``, a pasted
+# ``<p>...</p>``), which its exports carry on ("{\\textless}p{\\textgreater}"): not title words.
+_RICH_TEXT = re.compile(r"</?(?:i|b|em|strong|sub|sup|sc|p|span|br)\b[^<>]*>", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1\d\d\d|20\d\d)(?!\d)")
 # How much of a paper's first page stands in for a missing abstract.
 STAND_IN_CHARS = 1500
@@ -116,7 +119,7 @@ def make_paper(
     full_text: tuple[PageText, ...] = (),
 ) -> Paper:
     """Validate and clean one record; a record without title or text is skipped, with why."""
-    clean_title = clean_text(str(title or "")).strip("{} ")
+    clean_title = clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} ")
     clean_abstract = clean_text(str(abstract or ""))
     extra = dict(extra or {})
     if not clean_title:

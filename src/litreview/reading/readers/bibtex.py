@@ -9,7 +9,9 @@ skipped with a ``file:line`` warning; only a file with no entries fails.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from litreview.reading.build import Collected, parse_year
 from litreview.reading.errors import LibraryFileError
@@ -60,17 +62,54 @@ def _fields(entry: object) -> tuple[dict[str, str], list[str]]:
     return out, repeated
 
 
+# Text-mode symbols exporters write that pylatexenc drops: Zotero's own export writes "<" as
+# ``{\\textless}``, so "P < 0.05" would read "P 0.05", the opposite finding.
+_SYMBOLS = {
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textquotedbl": '"',
+    "textunderscore": "_",
+    "textminus": "\u2212",
+    "S": "\u00a7",
+    "P": "\u00b6",
+}
+
+
+def _unknown_macro(node: Any, l2tobj: Any = None) -> str:
+    """An unknown macro keeps its name as a word: ``high\\load capacity`` (a mangled
+    hyphen) stays "high load capacity", ``we propose \\tool,`` keeps the system's name."""
+    return f" {node.macroname}{getattr(node, 'macro_post_space', '')}"
+
+
+@cache
+def _converter() -> Any:
+    """pylatexenc's converter, told the symbols above and to keep unknown macros' names."""
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    context = get_default_latex_context_db().filter_context()  # a copy: the default is shared
+    context.add_context_category(
+        "litreview-symbols",
+        macros=[MacroTextSpec(name, text) for name, text in _SYMBOLS.items()],
+        prepend=True,
+    )
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
+    return LatexNodes2Text(math_mode="verbatim", latex_context=context)
+
+
 def _decode_latex(value: str | None) -> str | None:
     """``M{\\"u}ller`` -> ``Müller``: names, titles, abstracts are searched as people type them."""
     if value is None or ("\\" not in value and "{" not in value):
         return value
-    from pylatexenc.latex2text import LatexNodes2Text
-
     # A bare "%" is a LaTeX comment: decoded as is, "5% better" would lose the rest of the
     # line. Exporters that do not escape it (Mendeley) mean a percent sign.
     value = re.sub(r"(?<!\\)%", r"\\%", value)
     try:
-        return str(LatexNodes2Text(math_mode="verbatim").latex_to_text(value))
+        return " ".join(str(_converter().latex_to_text(value)).split())
     except Exception:  # pylatexenc gives up on some unbalanced input; keep the raw text
         return value
 
