@@ -331,3 +331,17 @@ def test_better_bibtex_citation_key_from_extra(tmp_path: Path) -> None:
     result = read_file(folder)
     keyed = [p for p in result.papers if p.extra.get("citation_key")]
     assert [p.extra["citation_key"] for p in keyed] == ["goldsmith1987automatic"]
+
+
+def test_missing_attachment_warning_says_what_became_of_the_item() -> None:
+    """thiagohonorato/referencias: PDFs absent; an item with no abstract either is skipped, and
+    its warning must not say it was added."""
+    result = read_file(ZOTERO / "thiagohonorato+referencias")
+    warned = {w.split(" ", 2)[1]: w for w in result.warnings if w.startswith("item ")}
+    kept_keys = {p.extra["zotero_key"] for p in result.papers}
+    assert warned["4E2C55RX"].endswith("is missing; skipped (no abstract either)")
+    assert "4E2C55RX" not in kept_keys
+    assert warned["M7KXIT5N"].endswith("is missing; added with its metadata only")
+    assert "M7KXIT5N" in kept_keys
+    skipped = sum(w.endswith("skipped (no abstract either)") for w in warned.values())
+    assert skipped == 8  # of the 16 items without an abstract, 8 have a (missing) PDF (sqlite3)

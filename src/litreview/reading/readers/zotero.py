@@ -263,16 +263,12 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
                 break
         full_text: tuple[PageText, ...] = ()
         title = values.get("title", "")
+        missing: list[str] = []
         for att_key, mode, stored in attachments.get(item_id, []):
             file = _attachment_file(data_dir, att_key, mode, stored)
             shown = stored.replace("storage:", f"storage/{att_key}/")
             if file is None or not file.is_file():
-                collected.warn(
-                    None,
-                    None,
-                    f"item {key} ({title[:60]!r}): attachment {shown} is missing; "
-                    "added with its metadata only",
-                )
+                missing.append(shown)
                 continue
             try:
                 full_text = extract(file).pages
@@ -301,7 +297,14 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             arxiv_id=arxiv,
             full_text=full_text,
         )
-        if len(collected.papers) == before:
+        kept = len(collected.papers) > before
+        for shown in missing if not full_text else ():
+            # Said after the item is judged: one with no abstract either did not go in.
+            outcome = "added with its metadata only" if kept else "skipped (no abstract either)"
+            collected.warn(
+                None, None, f"item {key} ({title[:60]!r}): attachment {shown} is missing; {outcome}"
+            )
+        if not kept:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
             last.ref = key
