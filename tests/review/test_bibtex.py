@@ -117,6 +117,10 @@ def test_references_compile_with_latex(tmp_path: Path) -> None:  # pragma: no co
     path = tmp_path / "mine.bib"
     path.write_text(IMPORTED_BIB, encoding="utf-8")
     papers = [*read_file(path).papers, _paper("Search & Rescue at 99% for $5 #1 a_b {x")]
+    plain = {"journal": "Science & Tech_1 100%", "pages": "1--2", "entry_type": "article"}
+    papers.append(
+        Paper(paper_id_for("Plain"), "Plain", "x", ("Roe, R",), 2020, doi="10.1/a_b", extra=plain)
+    )
     keys = assign_keys(papers)
     (tmp_path / "references.bib").write_text(write_bibtex(papers, keys), encoding="utf-8")
     cites = ",".join(keys.values())
@@ -133,3 +137,46 @@ def test_references_compile_with_latex(tmp_path: Path) -> None:  # pragma: no co
         proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "doc"], **run)  # type: ignore[call-overload]
         assert proc.returncode == 0, proc.stdout[-2000:]
     assert "Warning--I didn't find" not in (tmp_path / "doc.blg").read_text()
+
+
+def test_doi_and_arxiv_id_are_written_whatever_the_source() -> None:
+    """A paper from a PDF, JSON or Zotero has its DOI/arXiv id on the paper, not in extra."""
+    pdf = Paper(
+        paper_id_for("Attention Is All You Need"),
+        "Attention Is All You Need",
+        "x",
+        ("Ashish Vaswani",),
+        2017,
+        arxiv_id="1706.03762",
+    )
+    json_paper = Paper(paper_id_for("T"), "T", "x", doi="10.1000/a_b", extra={"journal": "J & K"})
+    entries = _parse(_written([pdf, json_paper]))
+    keys = assign_keys([pdf, json_paper])
+    assert entries[keys[pdf.paper_id]]["eprint"] == "1706.03762"
+    assert entries[keys[pdf.paper_id]]["archiveprefix"] == "arXiv"
+    plain = entries[keys[json_paper.paper_id]]
+    assert plain["doi"] == "10.1000/a\\_b" and plain["journal"] == "J \\& K"
+
+
+REAL_ZOTERO = Path("/work/shared/real/zotero/San7o+research-papers-collection")
+
+
+@pytest.mark.skipif(not REAL_ZOTERO.is_dir(), reason="shared/real material not present")
+def test_a_zotero_items_publication_details_reach_references_bib() -> None:
+    """San7o/research-papers-collection: a journal article cited from a Zotero library keeps
+    its journal, volume, issue, pages and DOI, as one imported from BibTeX does."""
+    papers = [p for p in read_file(REAL_ZOTERO).papers if p.title.startswith("MapReduce")]
+    (entry,) = _parse(_written(papers)).values()
+    assert entry["journal"] == "Communications of the ACM"
+    assert (entry["volume"], entry["number"], entry["pages"]) == ("51", "1", "107--113")
+    assert entry["doi"] == "10.1145/1327452.1327492"
+    import bibtexparser
+
+    (parsed,) = bibtexparser.parse_string(_written(papers)).entries  # type: ignore[attr-defined]
+    assert parsed.entry_type == "article" and parsed.key == "dean2008mapreduce"
+
+
+def test_a_zotero_citation_key_is_the_draft_key() -> None:
+    """Zotero 7 (``citationKey``) and Better BibTeX (``Citation Key:`` in extra)."""
+    paper = _paper("Some Title", citation_key="smithSomeTitle2024")
+    assert assign_keys([paper]) == {paper.paper_id: "smithSomeTitle2024"}

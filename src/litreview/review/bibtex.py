@@ -64,8 +64,9 @@ def base_key(paper: Paper) -> str:
     A key the paper already had (from a BibTeX import) is kept, so drafts cite
     what the researcher's own bibliography calls it.
     """
-    if paper.extra.get("bibtex_key"):
-        return paper.extra["bibtex_key"]
+    for kept in ("bibtex_key", "citation_key"):  # a BibTeX import's, Zotero 7's / Better BibTeX's
+        if paper.extra.get(kept):
+            return paper.extra[kept]
     words = [w for w in re.findall(r"[a-z0-9]+", _ascii(paper.title).lower()) if w not in _STOP]
     head = paper.title.split(":", 1)[0]
     if ":" in paper.title and len(head.split()) <= 3:
@@ -124,6 +125,16 @@ def latex_safe(raw: str) -> str:
     return _BARE.sub(r"\\\1", raw)
 
 
+def _passed_through(paper: Paper) -> dict[str, str]:
+    """The imported fields to write, plus the DOI and arXiv id whatever the paper came from."""
+    values = {name: paper.extra[name] for name in PASSED_THROUGH if paper.extra.get(name)}
+    if paper.doi and "doi" not in values:
+        values["doi"] = paper.doi
+    if paper.arxiv_id and "eprint" not in values:
+        values |= {"eprint": paper.arxiv_id, "archiveprefix": "arXiv"}
+    return {name: values[name] for name in PASSED_THROUGH if name in values}
+
+
 def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
     """The entries, valid for BibTeX and LaTeX whatever the papers' text contains."""
     import bibtexparser
@@ -136,9 +147,11 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
             fields.append(Field("author", " and ".join(latex_escape(a) for a in paper.authors)))
         if paper.year:
             fields.append(Field("year", str(paper.year)))
-        for name in PASSED_THROUGH:
-            if paper.extra.get(name):
-                fields.append(Field(name, latex_safe(paper.extra[name])))
+        # A BibTeX import's values are LaTeX (kept as written); any other source's (a Zotero
+        # item's journal, a DOI with "_") are plain text.
+        as_latex = latex_safe if paper.extra.get("bibtex_key") else latex_escape
+        for name, value in _passed_through(paper).items():
+            fields.append(Field(name, as_latex(value)))
         if paper.url:
             fields.append(Field("url", _URL_SPECIAL.sub(r"\\\1", paper.url)))
         # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.

@@ -29,6 +29,35 @@ from litreview.reading.normalize import find_arxiv, find_doi
 from litreview.reading.paper import PageText
 
 NOT_PAPERS = ("note", "attachment", "annotation")
+# Zotero item types as BibTeX entry types (as Zotero's own BibTeX export names them), and the
+# fields a draft's references.bib writes back (plain text, in ``Paper.extra`` by BibTeX name):
+# a cited item keeps its journal, volume, pages... as a BibTeX import does.
+ENTRY_TYPES = {
+    "journalArticle": "article",
+    "magazineArticle": "article",
+    "newspaperArticle": "article",
+    "conferencePaper": "inproceedings",
+    "bookSection": "incollection",
+    "book": "book",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "manuscript": "unpublished",
+}
+BIBTEX_FIELDS = {
+    "proceedingsTitle": "booktitle",
+    "bookTitle": "booktitle",
+    "volume": "volume",
+    "issue": "number",
+    "pages": "pages",
+    "publisher": "publisher",
+    "place": "address",
+    "series": "series",
+    "edition": "edition",
+    "university": "school",
+    "institution": "institution",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+}
 _CITATION_KEY = re.compile(r"^\s*citation key:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 LINK_IMPORTED_FILE, LINK_IMPORTED_URL, LINK_LINKED_FILE = 0, 1, 2
 
@@ -261,6 +290,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             if values.get(name):
                 extra["venue"] = values[name]
                 break
+        extra.update(_bibtex_fields(item_type, values))
         full_text: tuple[PageText, ...] = ()
         title = values.get("title", "")
         missing: list[str] = []
@@ -360,3 +390,20 @@ def _standalone(
 def _match(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
+
+
+def _bibtex_fields(item_type: str, values: dict[str, str]) -> dict[str, str]:
+    """An item's publication details under their BibTeX names (plain text, not LaTeX)."""
+    entry_type = ENTRY_TYPES.get(item_type, "misc")
+    out = {"entry_type": entry_type}
+    for name, field in BIBTEX_FIELDS.items():
+        if values.get(name) and field not in out:
+            out[field] = values[name]
+    venue = values.get("publicationTitle")
+    if venue:  # a journal's name, or (bookSection, an old conferencePaper) the book's
+        out.setdefault(
+            "booktitle" if entry_type in ("inproceedings", "incollection") else "journal", venue
+        )
+    if "pages" in out:
+        out["pages"] = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "--", out["pages"])
+    return out
