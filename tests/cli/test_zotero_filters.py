@@ -226,3 +226,29 @@ def test_batch_and_related_work_take_the_filters(
         ),
     )
     assert typo.returncode == 2 and "'PBRT'" in typo.stderr
+
+
+def test_library_lists_what_the_filters_keep(zotero_home: Path) -> None:
+    """``library`` takes search's filters: what a filtered ask will draw on, before asking."""
+
+    def listed(*flags: str) -> tuple[list[str], dict[str, object]]:
+        proc = run_cli(zotero_home, "library", "--json", *flags, env=CHEAP_PIPELINE, check=True)
+        data = json.loads(proc.stdout)
+        return [p["title"] for p in data["papers"]], data["stats"]
+
+    titles, stats = listed("--collection", "pbrt")
+    assert len(titles) == 43 and stats["count"] == 46 and stats["matching"] == 43
+    shoemake = {
+        "Animating rotation with quaternion curves",
+        "Matrix animation and polar decomposition",
+    }
+    for typed in ("Shoemake, K", "K. Shoemake", "ken shoemake"):
+        assert set(listed("--author", typed)[0]) == shoemake
+    assert "A reflectance model for computer graphics" in listed("--year-to", "1981")[0]
+    assert len(listed("--year-from", "2000")[0]) == 7 + 3  # and StraightOuttaCrompton's 3
+    typo = run_cli(zotero_home, "library", "--collection", "PBTR")
+    assert typo.returncode == 2 and "no paper in the library has the collection 'PBTR'" in (
+        typo.stderr
+    )
+    none = run_cli(zotero_home, "library", "--author", "Nobody", env=CHEAP_PIPELINE, check=True)
+    assert "No paper in the library passes these filters." in none.stdout

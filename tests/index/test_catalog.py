@@ -128,6 +128,9 @@ def test_author_typed_as_people_type_it(typed: str, name: str) -> None:
         ("M Abadi", "Abadi"),  # every typed part needs its own part of the name
         ("Abadi Abadi", ABADI),
         ("Martin Abadi", "Martin Smith"),  # both parts must be in the same author's name
+        ("Lamport", "Smith, L."),  # a surname is not someone else's initial
+        ("Nobody", "Goldman, Ronald N."),  # ganeshbelgur/zotero-sync: found by --author Nobody
+        ("Smith", "Jones, S."),
     ],
 )
 def test_author_mismatches(typed: str, name: str) -> None:

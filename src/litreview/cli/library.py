@@ -7,23 +7,64 @@ import json
 import click
 
 from litreview.cli.context import AppContext, console
+from litreview.cli.zotero_filters import check_names, zotero_options
 
 
 @click.command("library")
 @click.option("--json", "as_json", is_flag=True, help="Print papers and stats as JSON.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N papers.")
+@click.option("--source", help="Only papers from a source file whose name contains this.")
+@click.option("--year-from", type=int, help="Only papers from this year on.")
+@click.option("--year-to", type=int, help="Only papers up to this year.")
+@click.option("--author", help="Only papers with this author, typed any usual way (as for search).")
+@zotero_options
 @click.pass_obj
-def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
-    """List the library's papers and its statistics."""
+def library_command(
+    app: AppContext,
+    as_json: bool,
+    limit: int | None,
+    source: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    author: str | None,
+    collection: str | None,
+    tag: str | None,
+) -> None:
+    """List the library's papers (all, or those the filters keep) and its statistics.
+
+    The filters are search's, so a researcher can see what a filtered search or ask
+    will draw on before asking.
+    """
+    from litreview.index.catalog import AuthorQuery
+
+    if author is not None:
+        try:
+            AuthorQuery.parse(author)
+        except ValueError as exc:
+            raise click.UsageError(f"--author: {exc}") from exc
+    filtered = any(v is not None for v in (source, year_from, year_to, author, collection, tag))
     with app.open_library() as library:
+        check_names(library, collection, tag)
         papers = list(library.papers())
+        total = len(papers)
+        if filtered:
+            kept = library.ids_matching(
+                source=source,
+                year_from=year_from,
+                year_to=year_to,
+                author=author,
+                collection=collection,
+                tag=tag,
+            )
+            papers = [p for p in papers if p.paper_id in kept]
         pending = library.pending
         sources = library.source_counts()
         state = library.indexing_state()
     shown = papers if limit is None else papers[:limit]
     stats = {
-        "count": len(papers),
-        "indexed": len(papers) - pending,
+        "count": total,
+        "matching": len(papers),  # what the filters keep (all of them without filters)
+        "indexed": total - pending,
         "pending": pending,
         "sources": sources,
         "home": str(app.settings.home),
@@ -38,8 +79,11 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     from rich.table import Table
 
     out = console(stderr=False)
-    if not papers:
+    if not papers and not filtered:
         out.print(f"The library at {app.settings.home} is empty. Try: litreview ingest --sample")
+        return
+    if not papers:
+        out.print("No paper in the library passes these filters.")
         return
     table = Table(show_lines=False, expand=True)
     table.add_column("id", style="dim", no_wrap=True)
@@ -51,8 +95,10 @@ def library_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     out.print(table)
     by_source = ", ".join(f"{name} ({n})" for name, n in sorted(sources.items()))
     pending_note = f", {pending} pending (run 'litreview ingest')" if pending else ""
+    matching = f" of {total} match the filters" if filtered else ""
     out.print(
-        f"{len(papers)} papers{pending_note}. Sources: {by_source}. Home: {app.settings.home}"
+        f"{len(papers)} papers{matching}{pending_note}. Sources: {by_source}. "
+        f"Home: {app.settings.home}"
     )
     if state.notice:
         out.print(f"note: {state.notice}", soft_wrap=True)

@@ -959,7 +959,9 @@ class AuthorQuery:
         return json.dumps([self.words, self.initials, self.runs])
 
     def matches(self, name: str) -> bool:
-        return _assign(self.words, self.runs, self.initials, _name_tokens(name))
+        # A typed word may take a stored initial ("Martin" for "M. Abadi") only beside one that
+        # takes a whole part: "Lamport" alone does not find "Smith, L.".
+        return _assign(self.words, self.runs, self.initials, _name_tokens(name), not self.words)
 
 
 def _word_fits(word: str, part: str) -> bool:
@@ -974,15 +976,25 @@ def _without(parts: tuple[str, ...], i: int) -> tuple[str, ...]:
 
 
 def _assign(
-    words: tuple[str, ...], runs: tuple[str, ...], initials: tuple[str, ...], parts: tuple[str, ...]
+    words: tuple[str, ...],
+    runs: tuple[str, ...],
+    initials: tuple[str, ...],
+    parts: tuple[str, ...],
+    whole: bool = True,
 ) -> bool:
-    """Can each typed word, run of capitals and initial take a different part of the name?"""
+    """Can each typed word, run of capitals and initial take a different part of the name?
+
+    ``whole``: a typed word has already taken a whole part (not only an initial).
+    """
     if words:
         word = words[0]
         return any(
-            _word_fits(word, part) and _assign(words[1:], runs, initials, _without(parts, i))
+            _word_fits(word, part)
+            and _assign(words[1:], runs, initials, _without(parts, i), whole or len(part) > 1)
             for i, part in enumerate(parts)
         )
+    if not whole:
+        return False
     if runs:
         run = runs[0]
         return _assign((run,), runs[1:], initials, parts) or _assign(

@@ -130,6 +130,11 @@ class Library:
         self._current()
         return self._stores.catalog.source_counts()
 
+    def ids_matching(self, **filters: Any) -> set[str]:
+        """Ids of the papers passing metadata filters (:meth:`Catalog.ids_matching`)."""
+        self._current()
+        return self._stores.catalog.ids_matching(**filters)
+
     def listed_names(self, key: str) -> list[str]:
         """The Zotero collections (``"collections"``) or tags (``"tags"``) papers are in."""
         return self._stores.catalog.listed_names(key)
