@@ -166,3 +166,16 @@ def test_a_follow_up_asking_for_no_clean_data_quotes_t_miner(sample_settings: Se
     cited = [c.title for c in result.citations]
     assert any(title.startswith("T-Miner") for title in cited), cited
     assert "requires no access to the training dataset or clean inputs" in result.answer
+
+
+def test_a_quoted_sentence_loses_the_papers_own_reference_numbers() -> None:
+    """Paxos Made Simple, p. 13: "... in the presence of faults [2]." quoted as is cited the
+    answer's source 2 (Bigtable) in a real library."""
+    quoted = third_person(
+        "It can be shown that phase 2 has the minimum possible cost of any algorithm for "
+        "reaching agreement in the presence of faults [2]."
+    )
+    assert quoted.endswith("in the presence of faults.")
+    assert third_person("Prior work [5, 12-14] scales inputs to [0, 1].") == (
+        "Prior work scales inputs to [0, 1]."
+    )

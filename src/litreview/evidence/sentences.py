@@ -102,9 +102,21 @@ def whole_sentences(passage: str) -> str:
     return " ".join(sentences)
 
 
+# A paper's own numbered references ("in the presence of faults [2]", "[5, 12-14]"): quoted
+# in an answer they would read as citations of the answer's sources 2, 5, 12... An interval
+# such as "[0, 1]" holds a 0 and is kept.
+_REFERENCE_MARK = re.compile(r"\s*\[(?!0)\d{1,3}(?:\s*[,;\u2013-]\s*(?!0)\d{1,3})*\]")
+
+
+def without_reference_marks(sentence: str) -> str:
+    """A sentence from a paper's full text without its numbered references to other work."""
+    return _REFERENCE_MARK.sub("", sentence)
+
+
 def third_person(sentence: str) -> str:
-    """Rewrite an abstract's "we"/"our" as "the authors"/"their" and drop a dangling opener."""
-    text = _OPENERS.sub("", sentence.strip(), count=1)
+    """A sentence as an answer quotes it: an abstract's "we"/"our" as "the authors"/"their",
+    no dangling opener, and none of the paper's own reference numbers (they are not ours)."""
+    text = _OPENERS.sub("", without_reference_marks(sentence).strip(), count=1)
     text = text[:1].upper() + text[1:]
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)
