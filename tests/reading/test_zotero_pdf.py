@@ -345,3 +345,14 @@ def test_missing_attachment_warning_says_what_became_of_the_item() -> None:
     assert "M7KXIT5N" in kept_keys
     skipped = sum(w.endswith("skipped (no abstract either)") for w in warned.values())
     assert skipped == 8  # of the 16 items without an abstract, 8 have a (missing) PDF (sqlite3)
+
+
+def test_a_one_sentence_abstract_is_the_abstract() -> None:
+    """San7o/research-papers-collection: Paxos Made Simple's abstract is one sentence on page 2;
+    the stand-in was "Paxos Made Simple Leslie Lamport 01 Nov 2001 Abstract The Paxos ..."."""
+    result = read_file(ZOTERO / "San7o+research-papers-collection")
+    (paxos,) = [p for p in result.papers if p.title == "Paxos Made Simple"]
+    assert paxos.abstract == (
+        "The Paxos algorithm, when presented in plain English, is very simple."
+    )
+    assert paxos.extra["abstract_from"] == "abstract section of the PDF"

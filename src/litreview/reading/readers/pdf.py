@@ -77,6 +77,7 @@ _NOT_NAME = re.compile(
     re.IGNORECASE,
 )
 ABSTRACT_CHARS = 2500
+SHORT_ABSTRACT_WORDS = 8
 TITLE_MIN_CHARS = 8
 
 
@@ -301,7 +302,10 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
                     break
                 body.append(nxt)
             text = clean_text(" ".join(body))[:ABSTRACT_CHARS]
-            if len(text.split()) >= 20:
+            words = len(text.split())
+            # A one-sentence abstract is still the abstract (Paxos Made Simple's has 11 words;
+            # the page text around it would be its title, author and date).
+            if words >= 20 or (words >= SHORT_ABSTRACT_WORDS and text.endswith((".", "!", "?"))):
                 return text
     return None
 
