@@ -113,3 +113,9 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
         read_file(write(tmp_path, "x", name="paper.docx"))
     with pytest.raises(LibraryFileError, match="no such file"):
         read_file(tmp_path / "nope.txt")
+
+
+def test_a_mistyped_folder_is_missing_not_of_an_unknown_type(tmp_path: Path) -> None:
+    """``litreview ingest ~/Zoterox`` said "unknown file type '(none)'"."""
+    with pytest.raises(LibraryFileError, match="no such file or folder"):
+        read_file(tmp_path / "Zoterox")

@@ -130,6 +130,8 @@ def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
     options = options or ReadOptions()
     if str(path) == "-":
         raise LibraryFileError(path, "reading from standard input is not supported; save to a file")
+    if not path.exists():  # before the type: a mistyped folder is missing, not of an odd type
+        raise LibraryFileError(path, "no such file or folder")
     database = zotero_database(path) if path.suffix.lower() == ".sqlite" or path.is_dir() else None
     if path.is_dir() and database is None:
         raise LibraryFileError(path, "is a directory; pass the files inside it")
@@ -139,8 +141,6 @@ def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
         raise LibraryFileError(
             path, f"unknown file type {path.suffix or '(none)'!r}; known: {known}"
         )
-    if not path.exists():
-        raise LibraryFileError(path, "no such file")
     if database is not None:
         from litreview.reading.readers.zotero import read_zotero
 
