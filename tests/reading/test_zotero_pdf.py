@@ -356,3 +356,25 @@ def test_a_one_sentence_abstract_is_the_abstract() -> None:
         "The Paxos algorithm, when presented in plain English, is very simple."
     )
     assert paxos.extra["abstract_from"] == "abstract section of the PDF"
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("1995_svm_cortes_vapnik.pdf", 1995),  # "Machine Leaming, 20, 273-297 (1995)"
+        ("2023_poster_batteryfree_ml_mcu_huang.pdf", 2023),  # "© 2023 Copyright held by ..."
+        ("2023_raman_plastic_cnn_chinese_yuan.pdf", 2023),  # "1005-5630(2023)05-0035-09"
+        ("2023_react_yao.pdf", 2022),  # the arXiv id's year first (ICLR 2023 on the page)
+    ],
+)
+def test_a_pdf_without_an_arxiv_stamp_is_dated_by_its_first_page(name: str, year: int) -> None:
+    """Without an arXiv id these PDFs had no year, so ``--year-from`` dropped them."""
+    (paper,) = read_file(PDFS / name).papers
+    assert paper.year == year
+
+
+def test_body_years_do_not_date_a_pdf() -> None:
+    from litreview.reading.readers.pdf import _year_from_page
+
+    assert _year_from_page("Abstract\nMore than 60 years ago R.A. Fisher (Fisher, 1936)") is None
+    assert _year_from_page("Journal of Things 12 (2019)\n© 2020 Elsevier\n(2019) again") == "2019"

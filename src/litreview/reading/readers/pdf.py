@@ -365,10 +365,35 @@ def extract(path: Path) -> PdfText:
         authors=authors,
         doi=find_doi(stamp_text),
         arxiv_id=find_arxiv(stamp_text),
-        year=None,  # CreationDate is when the file was made, not when the paper appeared
+        # CreationDate is when the file was made, not when the paper appeared.
+        year=_year_from_page(first),
         encrypted=encrypted,
         unreadable_pages=unreadable,
     )
+
+
+_PAGE_YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
+_DATED_LINE = re.compile(r"©|\(c\)|copyright|\((?:19|20)\d\d\)", re.IGNORECASE)
+
+
+def _year_from_page(first_page: str) -> str | None:
+    """The year a paper's first page dates it by, where no arXiv stamp does.
+
+    Only lines that date the paper count: a venue, journal or copyright line
+    ("Machine Learning, 20, 273-297 (1995)", "© 2023 Copyright held by the
+    owner/author(s)"), not the body ("(Fisher, 1936)"). The most frequent such
+    year wins (the later on a tie); none later than this year.
+    """
+    import datetime
+
+    this_year = datetime.date.today().year
+    years: Counter[int] = Counter()
+    for line in first_page.splitlines():
+        if _DATED_LINE.search(line) or _NOT_TITLE.search(line):
+            years.update(y for y in map(int, _PAGE_YEAR.findall(line)) if y <= this_year)
+    if not years:
+        return None
+    return str(max(years, key=lambda y: (years[y], y)))
 
 
 def _arxiv_year(arxiv_id: str | None) -> str | None:
