@@ -85,6 +85,7 @@ def test_imported_fields_survive_import_and_export(tmp_path: Path) -> None:
     entry = entries["smith2023robust"]
     assert entry["volume"] == "12" and entry["number"] == "3" and entry["pages"] == "101--117"
     assert entry["publisher"] == "Acme Press" and entry["journal"] == "Journal of Things"
+    assert entry["month"] == "January"  # the macro ``jan`` braced would print "jan"
     assert entry["doi"] == "10.1000/xyz123"
     assert entry["title"] == "{Robust Training \\& Evaluation at 5\\% Noise}"
 

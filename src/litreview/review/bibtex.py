@@ -51,6 +51,17 @@ PASSED_THROUGH = (
     "primaryclass",
 )
 
+# BibTeX's month macros: written back braced ("{mar}"), a style would print "mar" as is;
+# the month's name prints as the macro would.
+_MONTHS = dict(
+    zip(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        ("January", "February", "March", "April", "May", "June", "July", "August")
+        + ("September", "October", "November", "December"),
+        strict=True,
+    )
+)
+
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards", "is"}
 
 
@@ -128,6 +139,8 @@ def latex_safe(raw: str) -> str:
 def _passed_through(paper: Paper) -> dict[str, str]:
     """The imported fields to write, plus the DOI and arXiv id whatever the paper came from."""
     values = {name: paper.extra[name] for name in PASSED_THROUGH if paper.extra.get(name)}
+    if values.get("month", "").casefold() in _MONTHS:
+        values["month"] = _MONTHS[values["month"].casefold()]
     if paper.doi and "doi" not in values:
         values["doi"] = paper.doi
     if paper.arxiv_id and "eprint" not in values:
