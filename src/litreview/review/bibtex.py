@@ -53,7 +53,9 @@ PASSED_THROUGH = (
 
 # BibTeX's month macros: written back braced ("{mar}"), a style would print "mar" as is;
 # the month's name prints as the macro would.
-_MONTH_NAMES = "January February March April May June July August September October November December"
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
 _MONTHS = {name[:3].casefold(): name for name in _MONTH_NAMES.split()}
 
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards", "is"}
