@@ -179,3 +179,27 @@ def test_a_quoted_sentence_loses_the_papers_own_reference_numbers() -> None:
     assert third_person("Prior work [5, 12-14] scales inputs to [0, 1].") == (
         "Prior work scales inputs to [0, 1]."
     )
+
+
+def test_a_sentence_in_both_the_abstract_and_a_page_is_quoted_once(
+    engine: ExtractiveBackend,
+) -> None:
+    """A PDF's stand-in abstract is its page 1's abstract section: Reflexion's "We propose
+    Reflexion, ..." was quoted twice in a row, as [1] and as [1, p. 1]."""
+    from litreview.reading.paper import PageText
+
+    claim = (
+        "We propose Reflexion, a novel framework to reinforce language agents not by "
+        "updating weights, but instead through linguistic feedback."
+    )
+    abstract = (
+        "Large language models (LLMs) have been increasingly used to interact with external "
+        f"environments as goal-driven agents. {claim} Reflexion agents verbally reflect on "
+        "task feedback signals, then maintain their own reflective text in an episodic memory."
+    )
+    page = PageText(1, f"Abstract\n{abstract}\n1 Introduction\nRecent works such as ReAct.")
+    source = Source(1, "p1", "Reflexion: Language Agents with Verbal Reinforcement", abstract)
+    source = Source(1, "p1", source.title, abstract, passages=(page,))
+    question = "How does Reflexion improve language agents without updating weights?"
+    text = engine.run(answer_request(question, (source,)))
+    assert text.count("novel framework to reinforce language agents") == 1, text

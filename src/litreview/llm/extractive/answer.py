@@ -26,6 +26,9 @@ from litreview.evidence.source import Source
 MAX_SENTENCES = 6
 PER_SOURCE = 2
 MMR_LAMBDA = 0.7
+# Two sentences this close say the same thing: a PDF's stand-in abstract is its page 1's
+# abstract section, so the same sentence comes from the abstract and from page 1.
+SAME_SENTENCE = 0.95
 # Below this semantic similarity the best sentence does not address the question.
 # Calibrated on bench/data: the 184 hard on-topic questions' best sentences score
 # >= 0.381, the 20 off-topic questions' <= 0.356 (bench/answer_quality.py).
@@ -173,6 +176,8 @@ def select(
         pool.remove(pick)
         if per_source.get(pick.source.n, 0) >= PER_SOURCE:
             continue
+        if any(float(vectors[pick.text] @ vectors[c.text]) >= SAME_SENTENCE for c in chosen):
+            continue  # quoted already (from the abstract, or another page)
         if policy.context_second and per_source.get(pick.source.n, 0) and key(pick) in context:
             continue  # the paper's own claim already speaks for it
         per_source[pick.source.n] = per_source.get(pick.source.n, 0) + 1
