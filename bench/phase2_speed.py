@@ -1,16 +1,18 @@
-"""Phase 2 of ingest (the int8 MPNet over every chunk) with the product's graph and with the
-outlier split, side by side: CPU per paper, where it goes, and the quality kept.
+"""Phase 2 of ingest (the int8 MPNet over every chunk) with the graph before and the papers'
+graph, side by side: CPU per paper, where it goes, and the quality kept.
 
     python -m bench.phase2_speed [--papers 300] [--texts 48] [--sample-home DIR]
                                  [--no-quality] [--calibrate]
 
-*before* is the product's ``graph-int8-v1``: every MatMul int8 but the attention products
-and the FFN output projection, kept whole in fp32. *after* is the split graph
-(``graph-int8-split-v2``, built beside it on first use, ~30 s): the projection's 8 outlier
-GELU channels per layer apart in fp32, the other 3,064 int8
-(``litreview/encoders/mpnet_outliers.py``). It was the default for one commit on
-2026-11-29 and is not adopted: ~0.6x the CPU, but hard-set multi-paper R@5 0.890 -> 0.855
-and related-work recall 0.949 -> 0.940 (``bench.related_quality``).
+*before* is ``graph-int8-v1`` (:data:`~litreview.encoders.mpnet.INT8_GRAPH_NAME`), which did
+papers and queries until 2026-11-29 and still does the queries: every MatMul int8 but the
+attention products and the FFN output projection, kept whole in fp32. *after* is the papers'
+graph (``graph-int8-papers-v1``, built beside it on first use, ~30 s): in layers 1-11 the
+projection's 8 outlier GELU channels apart in fp32 and the other 3,064 int8
+(``litreview/encoders/mpnet_outliers.py``). The product embeds papers with *after* and queries
+with *before*; the quality part also measures *after* for both (what one faster graph would
+give) and the papers by *before* searched with *after*'s queries. Which layers may be split,
+and why queries are not: ``bench/mpnet_layers.py``.
 
 1. Phase 2 as ingest runs it. Papers 1,000 to 1,000 + ``--papers`` of the real corpus are made
    searchable once (phase 1, the re-ranking model off); the home is copied and each copy's
@@ -54,6 +56,7 @@ from litreview.encoders.mpnet import (
     INT8_GRAPH_NAME,
     LAYERS,
     MAX_TOKENS,
+    PAPERS_GRAPH_NAME,
     SPLIT_GRAPH_NAME,
     MPNetEncoder,
     build_int8_graph,
@@ -66,12 +69,12 @@ from litreview.index.stores import Stores
 from litreview.reading import read_file, sample_paths
 from litreview.settings import load_settings
 
-BEFORE_GRAPH = INT8_GRAPH_NAME  # the product's graph
+BEFORE_GRAPH = INT8_GRAPH_NAME  # the queries' graph (and the papers' before 2026-11-29)
 FIRST_PAPER = 1000  # past the first 1,000 lines that other benchmarks' libraries hold
 
 
 def before_graph(folder: ModelFolder) -> Path:
-    """The product's int8 graph (no channels split), built once if missing."""
+    """The queries' int8 graph (no channels split), built once if missing."""
     path = folder.path / BEFORE_GRAPH
     if not path.exists():
         build_int8_graph(folder.weights, path, outliers={})
@@ -89,7 +92,7 @@ def split_graph(folder: ModelFolder) -> Path:
 def encoders(folder: ModelFolder) -> dict[str, MPNetEncoder]:
     return {
         "before": MPNetEncoder(folder, precision="int8", graph=before_graph(folder)),
-        "after": MPNetEncoder(folder, precision="int8", graph=split_graph(folder)),
+        "after": MPNetEncoder(folder, precision="int8", role="papers"),
     }
 
 
@@ -110,7 +113,8 @@ def open_with(home: Path, encoder: MPNetEncoder) -> tuple[Library, Stores]:
     stores = Stores(settings)
     reranker = stores.reranker
     assert reranker is not None, stores.rerank_problem
-    reranker._encoder = encoder  # the graph under test, for the papers and the queries
+    reranker._encoder = encoder  # the graph under test, for the queries
+    reranker._papers_encoder = encoder  # and the papers
     return Library(settings, stores), stores
 
 
@@ -206,8 +210,9 @@ def cosine_to_fp32(
 def quality(
     encoders: dict[str, MPNetEncoder], base: Path, work: Path
 ) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, dict[str, float]]]:
-    """Hard-set hybrid figures per graph on the sample (and before's papers with after's
-    queries); and each graph's phase 2 CPU ms per paper there."""
+    """Hard-set hybrid figures per graph on the sample, and crossed: after's papers with
+    before's queries (the product), before's papers with after's queries; and each graph's
+    phase 2 CPU ms per paper there."""
     questions = load_questions("retrieval_questions_hard.jsonl")
     kinds = {k: [q for q in questions if q["kind"] == k] for k in ("single", "multi")}
     figures: dict[str, dict[str, dict[str, float]]] = {}
@@ -218,7 +223,7 @@ def quality(
         shutil.copytree(base, home)
         cpu[name] = run_phase2(home, encoder)
         libraries[name] = open_with(home, encoder)
-    pairs = [("before", "before"), ("after", "after"), ("before", "after")]
+    pairs = [("before", "before"), ("after", "before"), ("after", "after"), ("before", "after")]
     for papers, queries in pairs:
         library, stores = libraries[papers]
         reranker = stores.reranker
@@ -260,7 +265,7 @@ def main() -> dict[str, object]:
         found = calibrate()
         print(json.dumps(found))
         return found
-    result: dict[str, object] = {"load_before": load(), "graph": SPLIT_GRAPH_NAME}
+    result: dict[str, object] = {"load_before": load(), "graph": PAPERS_GRAPH_NAME}
     folder = materialise(load_settings().model_cache)
     graphs = encoders(folder)
     work = Path(tempfile.mkdtemp(prefix="litreview-phase2-"))
@@ -314,10 +319,10 @@ def rows(result: Result) -> list[Row]:
     out: list[Row] = [
         (
             f"Phase 2 (int8 MPNet) on {result['papers']} real papers ({result['chunks']} chunks, "
-            f"{result['tokens_per_chunk']['mean']} tokens each), the product's int8 graph -> "
-            "the outlier split, not adopted (`bench.phase2_speed`): CPU ms per paper; of it "
-            "the encoder, store writes, the rest (chunking, catalog, commits); papers/s that "
-            "allows on 2 idle cores",
+            f"{result['tokens_per_chunk']['mean']} tokens each), the int8 graph before -> the "
+            "papers' graph (outliers apart in layers 1-11; `bench.phase2_speed`): CPU ms per "
+            "paper; of it the encoder, store writes, the rest (chunking, catalog, commits); "
+            "papers/s that allows on 2 idle cores",
             f"{before['total']} -> {after['total']} (x{after['total'] / before['total']:.2f}); "
             f"{before['embed']} -> {after['embed']}, {before['store_writes']} -> "
             f"{after['store_writes']}, {before['catalog_chunking_rest']} -> "
@@ -343,10 +348,13 @@ def rows(result: Result) -> list[Row]:
     hard = result.get("hard_hybrid")
     if hard:
         cells = []
-        for key in sorted(hard, key=lambda k: (k != "before", k != "after")):
+        product = "after papers, before queries"
+        order = ("before", product, "after")
+        for key in sorted(hard, key=lambda k: order.index(k) if k in order else len(order)):
             single, multi = hard[key]["single"], hard[key]["multi"]
             cells.append(
-                f"{key} {single['recall@5']:.3f} / {single['mrr@10']:.4f}, "
+                f"{'the product: ' if key == product else ''}{key} "
+                f"{single['recall@5']:.3f} / {single['mrr@10']:.4f}, "
                 f"{multi['recall@5']:.3f} / {multi['recall@10']:.3f}"
             )
         out.append(

@@ -15,6 +15,7 @@ from litreview.encoders.model_files import ModelMissing, materialise
 from litreview.encoders.mpnet import (
     INT8_GRAPH_NAME,
     MAX_TOKENS,
+    PAPERS_GRAPH_NAME,
     SPLIT_GRAPH_NAME,
     MPNetEncoder,
     build_graph,
@@ -22,7 +23,7 @@ from litreview.encoders.mpnet import (
     kept_in_fp32,
     relative_buckets,
 )
-from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS
+from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS, PAPERS_OUTLIERS
 from litreview.settings import load_settings
 
 DATA = Path(__file__).parent / "data"
@@ -84,7 +85,9 @@ def test_int8_graph_keeps_the_fragile_matmuls_in_fp32(int8_encoder: MPNetEncoder
     assert [node.op_type for node in nodes].count("MatMul") == len(kept_in_fp32())
     assert sum(node.op_type == "MatMulInteger" for node in nodes) == 12 * 5  # q k v o, FFN in
     assert len(kept_in_fp32()) == 12 * 3  # attention products, the FFN output projection
-    # The split graph (not the product's, bench.phase2_speed) keeps only 8 channels of it.
+    # The papers' graph keeps only 8 channels of it in layers 1-11 (all of it in layer 0);
+    # the split graph of the benchmarks in every layer.
+    assert len(kept_in_fp32(PAPERS_OUTLIERS)) == 12 * 2 + 1 + 11 * 2
     assert len(kept_in_fp32(OUTLIER_CHANNELS)) == 12 * 4
 
 
@@ -221,11 +224,42 @@ def test_the_int8_graph_is_built_in_a_child_process(
     """Its 2.3 GB peak must not stay the ingest's: graph_path hands the build to a child."""
     from litreview.encoders import mpnet
 
-    built: list[tuple[Path, Path]] = []
-    monkeypatch.setattr(mpnet, "build_in_child", lambda w, t: built.append((w, t)))
+    built: list[tuple[Path, Path, object]] = []
+    monkeypatch.setattr(mpnet, "build_in_child", lambda w, t, o: built.append((w, t, o)))
     folder = model_files.ModelFolder(tmp_path)
     assert graph_path(folder, "int8") == tmp_path / INT8_GRAPH_NAME
-    assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME)]
+    assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME, None)]
+
+
+def test_papers_and_queries_have_their_own_int8_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase 2 embeds papers with the graph whose FFN outliers are apart in layers 1-11;
+    queries keep the graph with that projection whole (bench.mpnet_layers: why)."""
+    from litreview.encoders import mpnet
+
+    built: dict[str, object] = {}
+
+    def build(weights: Path, target: Path, outliers: object = None) -> None:
+        built[target.name] = outliers
+        target.write_bytes(b"graph")
+
+    monkeypatch.setattr(mpnet, "build_in_child", build)
+    folder = model_files.ModelFolder(tmp_path)
+    assert graph_path(folder, "int8", "papers") == tmp_path / PAPERS_GRAPH_NAME
+    assert graph_path(folder, "int8", "queries") == tmp_path / INT8_GRAPH_NAME
+    assert built == {PAPERS_GRAPH_NAME: PAPERS_OUTLIERS, INT8_GRAPH_NAME: None}
+    assert 0 not in PAPERS_OUTLIERS and sorted(PAPERS_OUTLIERS) == list(range(1, 12))
+    # Building one removes neither the other nor the benchmarks' split graph.
+    (tmp_path / SPLIT_GRAPH_NAME).write_bytes(b"stays")
+    (tmp_path / "graph-int8-papers-v0.onnx").write_bytes(b"an earlier papers' graph")
+    (tmp_path / PAPERS_GRAPH_NAME).unlink()
+    graph_path(folder, "int8", "papers")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [INT8_GRAPH_NAME, PAPERS_GRAPH_NAME, SPLIT_GRAPH_NAME]
+    )
+    with pytest.raises(ValueError, match="authors"):
+        graph_path(folder, "int8", "authors")
 
 
 def test_building_the_int8_graph_removes_earlier_versions(
@@ -234,7 +268,7 @@ def test_building_the_int8_graph_removes_earlier_versions(
     """A bumped graph name must not leave an old ~270 MB graph in every user's cache."""
     from litreview.encoders import mpnet
 
-    def build(weights: Path, target: Path) -> None:
+    def build(weights: Path, target: Path, outliers: object = None) -> None:
         target.write_bytes(b"new graph")
 
     monkeypatch.setattr(mpnet, "build_in_child", build)

@@ -108,18 +108,24 @@ def test_switching_precision_reembeds_rather_than_mixing_vectors(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # int8 vectors are ~0.995 cosine to fp32 ones: close, but a ranking must compare a
-    # question with papers embedded by the same encoder, so each precision has its store.
+    # question with papers embedded by the same precision, so each precision has its store.
+    # (int8 embeds papers with a faster graph than queries: measured together as a pair,
+    # bench.mpnet_layers.)
     corpus = small_corpus(tmp_path, n=4)
     stores = Stores(settings)
     with Library(settings, stores) as lib:
         lib.ingest([corpus])
-        assert stores.reranker is not None and stores.reranker.encoder.precision == "int8"
+        reranker = stores.reranker
+        assert reranker is not None and reranker._papers_encoder is not None  # phase 2's
+        assert reranker.encoder.precision == "int8"
+        assert reranker.encoder is not reranker.papers_encoder
     monkeypatch.setenv("LITREVIEW_RETRIEVAL__RERANK_MODEL_PRECISION", "fp32")
     stores = Stores(load_settings())
     with Library(stores.settings, stores) as lib:
         assert lib.reconcile() == 0 and lib.indexing_state().complete == 0
         assert lib.ingest([]).reranked == 4
         assert stores.reranker is not None and stores.reranker.encoder.precision == "fp32"
+        assert stores.reranker.papers_encoder is stores.reranker.encoder  # one fp32 graph
         hits = lib.search(SearchRequest(QUESTION, k=2))
         assert hits[0].paper.title.startswith("A Forgotten Danger in DNN Supervision Testing")
         assert hits[0].rerank_score is not None

@@ -18,16 +18,24 @@ attention products (activation x activation) and the FFN output projection
 (whose GELU input has outliers) stay fp32. The rest, quantised per channel,
 keeps cosine ~0.995 to fp32 at ~1.6x the speed (``bench/mpnet_int8.py``).
 
-A graph that also quantises the FFN output projection except its 8 outlier
-GELU channels per layer (:mod:`.mpnet_outliers`, :data:`SPLIT_GRAPH_NAME`)
-needs ~0.6x the CPU with the same single-paper figures, but it lost papers
-that topics share (hard-set multi-paper R@5 0.890 -> 0.855; related-work
-recall 0.949 -> 0.940 held out), so it is built only by
-``bench/phase2_speed.py``, which measures it against this one. Quantisation
+Phase 2 (every chunk of every paper, the bulk of ingest) runs a second int8
+graph, :data:`PAPERS_GRAPH_NAME`: in layers 1-11 it also quantises the FFN
+output projection except its 8 outlier GELU channels (:mod:`.mpnet_outliers`,
+LLM.int8()-style), ~0.6x the CPU of the queries' graph. Queries keep
+:data:`INT8_GRAPH_NAME`: a query is ~20 tokens, so its mean pools little of the
+int8 noise, and the split graph's query vectors are what lost papers. Measured
+side by side (``bench/mpnet_layers.py``, the hard set and the related-work
+figures): the split in every layer for papers and queries lost hard-set
+multi-paper R@5 0.890 -> 0.855 and related-work recall 0.949 -> 0.934; the
+queries' graph with these papers' vectors kept every figure (multi-paper R@5
+0.903, related-work 0.603 / 0.949 against 0.605 / 0.949). Layer 0 stays whole
+even for papers: its outliers leave the coarsest int8 range and, split, it
+lost a paper on its own. Both graphs give vectors of the one store (the model
+id is unchanged): a library embedded before keeps its vectors. Quantisation
 needs the weights inside the graph (MatMul over transposed initialisers, not
-the external-data Gemm), so the int8 graph is built once into the model cache
-(~270 MB), atomically; a change to it bumps :data:`INT8_GRAPH_NAME`, so an
-older cache builds the new one.
+the external-data Gemm), so each int8 graph is built once into the model cache
+(~190-270 MB), atomically; a change to one bumps its name, so an older cache
+builds the new one.
 
 What the graph leaves to numpy: position ids, the relative-position bias
 (a 32 x 12 table indexed by distance buckets, made once for the longest
@@ -64,9 +72,11 @@ PAD_ID = 1
 BUCKETS = 32
 MAX_DISTANCE = 128
 GRAPH_NAME = "graph-v1.onnx"
-INT8_GRAPH_NAME = "graph-int8-v1.onnx"  # the FFN output projection all fp32
-SPLIT_GRAPH_NAME = "graph-int8-split-v2.onnx"  # its outlier channels apart (not adopted)
+INT8_GRAPH_NAME = "graph-int8-v1.onnx"  # queries: the FFN output projection all fp32
+PAPERS_GRAPH_NAME = "graph-int8-papers-v1.onnx"  # phase 2: its outliers apart in layers 1-11
+SPLIT_GRAPH_NAME = "graph-int8-split-v2.onnx"  # ...in all 12, for both (benchmarks only)
 PRECISIONS = ("int8", "fp32")
+ROLES = ("queries", "papers")  # what an encoder embeds: int8 has a graph for each
 
 
 def store_id(precision: str) -> str:
@@ -285,9 +295,9 @@ def build_int8_graph(
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
 
-    ``outliers``: the GELU channels kept apart in fp32, per layer (none, the product's
-    graph: the FFN output projection stays fp32 whole; ``mpnet_outliers.OUTLIER_CHANNELS``: the
-    split graph ``bench/phase2_speed.py`` measures).
+    ``outliers``: the GELU channels kept apart in fp32, per layer (none, the queries' graph:
+    the FFN output projection stays fp32 whole; ``mpnet_outliers.PAPERS_OUTLIERS``: the papers'
+    graph; ``OUTLIER_CHANNELS``: the split in every layer the benchmarks measure).
 
     Runs in a child process of its own (:func:`build_in_child`): building holds
     the fp32 graph, its serialised copy and the quantiser's working copies at
@@ -318,23 +328,29 @@ class GraphBuildFailed(LitreviewError):
     """Building the int8 re-ranking graph failed in its child process (memory, disk)."""
 
 
-def _build_reporting(weights: Path, target: Path, report: Any) -> None:
+def _build_reporting(
+    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None, report: Any
+) -> None:
     """The child's body: build, and send back why not (one line, not a traceback)."""
     try:
-        build_int8_graph(weights, target)
+        build_int8_graph(weights, target, outliers)
     except Exception as exc:  # anything: the parent turns it into one message
         report.send(f"{type(exc).__name__}: {exc}")
         raise SystemExit(1) from None
 
 
-def build_in_child(weights: Path, target: Path) -> None:
+def build_in_child(
+    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None = None
+) -> None:
     """:func:`build_int8_graph` in a spawned process, so its peak memory leaves with it."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
-        target=_build_reporting, args=(weights, target, send), name="litreview-int8-build"
+        target=_build_reporting,
+        args=(weights, target, outliers, send),
+        name="litreview-int8-build",
     )
     child.start()
     send.close()
@@ -355,14 +371,20 @@ def build_in_child(weights: Path, target: Path) -> None:
     receive.close()
 
 
-def graph_path(folder: ModelFolder, precision: str) -> Path:
-    """The encoder's ONNX graph for ``precision``, built on first use."""
+def graph_path(folder: ModelFolder, precision: str, role: str = "queries") -> Path:
+    """The encoder's ONNX graph for ``precision`` and ``role`` (int8: the papers' graph or the
+    queries', see the module; fp32: one graph), built on first use."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown MPNet precision {precision!r}; expected one of {PRECISIONS}")
+    if role not in ROLES:
+        raise ValueError(f"unknown MPNet role {role!r}; expected one of {ROLES}")
     if precision == "int8":
-        graph = folder.path / INT8_GRAPH_NAME
+        from litreview.encoders.mpnet_outliers import PAPERS_OUTLIERS
+
+        papers = role == "papers"
+        graph = folder.path / (PAPERS_GRAPH_NAME if papers else INT8_GRAPH_NAME)
         if not graph.exists():
-            build_in_child(folder.weights, graph)
+            build_in_child(folder.weights, graph, PAPERS_OUTLIERS if papers else None)
             remove_older_int8_graphs(folder.path)
         return graph
     graph = folder.path / GRAPH_NAME
@@ -374,7 +396,8 @@ def graph_path(folder: ModelFolder, precision: str) -> Path:
 
 
 def remove_older_int8_graphs(folder: Path) -> list[Path]:
-    """Delete int8 graphs of earlier versions, once the current one is built.
+    """Delete int8 graphs of earlier versions (the queries' and the papers'), once a current
+    one is built; the benchmarks' graphs (``graph-int8-split-*``) stay.
 
     Each is ~180-270 MB and nothing reads it again (the name is bumped when
     the graph changes). A process still running from one keeps its open copy
@@ -382,8 +405,10 @@ def remove_older_int8_graphs(folder: Path) -> list[Path]:
     own again.
     """
     removed = []
-    for old in sorted(folder.glob("graph-int8-v*.onnx")):
-        if old.name != INT8_GRAPH_NAME:
+    current = (INT8_GRAPH_NAME, PAPERS_GRAPH_NAME)
+    older = [*folder.glob("graph-int8-v*.onnx"), *folder.glob("graph-int8-papers-v*.onnx")]
+    for old in sorted(older):
+        if old.name not in current:
             with contextlib.suppress(OSError):
                 old.unlink()
                 removed.append(old)
@@ -413,13 +438,15 @@ class MPNetEncoder:
         threads: int | None = None,
         precision: str = "int8",
         graph: Path | None = None,
+        role: str = "queries",
     ) -> None:
-        """``graph``: another ONNX graph of ``precision`` than the product's (benchmarks)."""
+        """``role``: what it embeds (:data:`ROLES`: int8 papers take the faster graph);
+        ``graph``: another ONNX graph of ``precision`` than the product's (benchmarks)."""
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        graph = graph or graph_path(folder, precision)
+        graph = graph or graph_path(folder, precision, role)
         self.precision = precision
         self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)
