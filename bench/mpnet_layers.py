@@ -4,12 +4,16 @@ without moving quality, and what each saves: the per-layer study of issue 11's p
     python -m bench.mpnet_layers [--skip-screen] [--gates "0-5,11:8|0-11:8"] [--papers 300]
                                  [--chunks 16] [--sample-home DIR] [--no-related]
 
-Why: the product's graph (``graph-int8-v1``) keeps every layer's FFN output projection in fp32
+Why: the int8 graph of papers and queries until 2026-11-29 (``graph-int8-v1``, "product" or
+"none" below: it still embeds the queries) keeps every layer's FFN output projection in fp32
 (~45% of its CPU); splitting it in all 12 layers (the 8 outlier GELU channels apart in fp32,
-the other 3,064 int8: ``bench.phase2_speed``'s split graph) costs ~0.6x the CPU but lost hard-set
-multi-paper R@5 (0.890 -> 0.855) and related-work recall. Each layer's projection is the same
-size, so each split layer saves ~1/12 of that: this finds the layers (and the number of outlier
-channels in each) that can be split.
+the other 3,064 int8: the split graph) costs ~0.6x the CPU but lost hard-set multi-paper R@5
+(0.890 -> 0.855) and related-work recall. Each layer's projection is the same size, so each
+split layer saves ~1/12 of that: this finds the layers (and the number of outlier channels in
+each) that can be split, for papers and for queries. Its outcome (2026-11-29, README notes):
+queries keep ``graph-int8-v1``; papers take layers 1-11 split, 8 channels each
+(``graph-int8-papers-v1``: the gate ``1-11:8``, pairing "its papers with the product's
+queries").
 
 1. Calibration: each layer's largest |GELU output| per channel over 64 sample abstracts in fp32
    (``bench.mpnet_smooth.gelu_ranges``); the channels ranked by it, and how large the 1st, 8th,
