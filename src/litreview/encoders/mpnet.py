@@ -21,17 +21,18 @@ keeps cosine ~0.995 to fp32 at ~1.6x the speed (``bench/mpnet_int8.py``).
 Phase 2 (every chunk of every paper, the bulk of ingest) runs a second int8
 graph, :data:`PAPERS_GRAPH_NAME`: in layers 1-11 it also quantises the FFN
 output projection except its 8 outlier GELU channels (:mod:`.mpnet_outliers`,
-LLM.int8()-style), ~0.6x the CPU of the queries' graph. Queries keep
+LLM.int8()-style): phase 2 at x0.63 the CPU of the queries' graph. Queries keep
 :data:`INT8_GRAPH_NAME`: a query is ~20 tokens, so its mean pools little of the
 int8 noise, and the split graph's query vectors are what lost papers. Measured
 side by side (``bench/mpnet_layers.py``, the hard set and the related-work
 figures): the split in every layer for papers and queries lost hard-set
 multi-paper R@5 0.890 -> 0.855 and related-work recall 0.949 -> 0.934; the
 queries' graph with these papers' vectors kept every figure (multi-paper R@5
-0.903, related-work 0.603 / 0.949 against 0.605 / 0.949). Layer 0 stays whole
-even for papers: its outliers leave the coarsest int8 range and, split, it
-lost a paper on its own. Both graphs give vectors of the one store (the model
-id is unchanged): a library embedded before keeps its vectors. Quantisation
+0.890 -> 0.903, related-work judge 0.605 / 0.949 -> 0.603 / 0.949). Layer 0
+stays whole even for papers: its outliers leave the coarsest int8 range, and
+split alone (queries) it lost a paper where layers 1-11 together lost none.
+Both graphs give vectors of the one store (the model id is unchanged): a
+library embedded before keeps its vectors. Quantisation
 needs the weights inside the graph (MatMul over transposed initialisers, not
 the external-data Gemm), so each int8 graph is built once into the model cache
 (~190-270 MB), atomically; a change to one bumps its name, so an older cache

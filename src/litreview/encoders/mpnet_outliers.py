@@ -8,6 +8,8 @@ projection stayed fp32, ~45% of the int8 model's CPU. Computing these few
 channels apart in fp32 (a 768 x 8 and an 8 x 768 product) and the other 3,064
 in int8, as LLM.int8() does, leaves the int8 part a range of ~5-12 and keeps
 the vectors as close to fp32 as before (see :func:`litreview.encoders.mpnet.build_graph`).
+The papers' int8 graph does so in layers 1-11 (:data:`PAPERS_OUTLIERS`); the
+queries' graph keeps the projection whole (why: :mod:`litreview.encoders.mpnet`).
 
 They are a property of the model's weights, not of the texts: the 8 largest
 per layer by max |GELU output| over 64 of the bundled sample's abstracts in fp32
@@ -17,12 +19,6 @@ the next largest ~8.
 """
 
 from __future__ import annotations
-
-# Layer 0 is left out of the papers' graph (``mpnet.PAPERS_GRAPH_NAME``): its 9th largest channel
-# is ~10, twice the others' (4-7.5), so 8 apart leave its int8 part the coarsest, and it feeds
-# all 11 layers after it. Splitting it alone lost a hard-set paper; every layer but it, none
-# (``python -m bench.mpnet_layers``).
-PAPERS_SPLIT_LAYERS = tuple(range(1, 12))
 
 OUTLIER_CHANNELS: dict[int, tuple[int, ...]] = {
     0: (74, 128, 1459, 1895, 2204, 2662, 2854, 2938),
@@ -39,7 +35,11 @@ OUTLIER_CHANNELS: dict[int, tuple[int, ...]] = {
     11: (28, 352, 1395, 1853, 1916, 1985, 2764, 2923),
 }
 
-
+# Layer 0 is left out of the papers' graph (``mpnet.PAPERS_GRAPH_NAME``): its 9th largest channel
+# is ~10, twice the others' (4-7.5), so 8 apart leave its int8 part the coarsest, and it feeds
+# all 11 layers after it. Splitting it alone lost a hard-set paper; every layer but it, none
+# (``python -m bench.mpnet_layers``).
+PAPERS_SPLIT_LAYERS = tuple(range(1, 12))
 PAPERS_OUTLIERS: dict[int, tuple[int, ...]] = {
     layer: OUTLIER_CHANNELS[layer] for layer in PAPERS_SPLIT_LAYERS
 }
