@@ -88,6 +88,7 @@ from litreview.encoders.mpnet import (
     build_graph,
     build_int8_graph,
     kept_in_fp32,
+    quantise_matmuls,
     read_tensor,
 )
 from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS
@@ -251,21 +252,13 @@ def build_selector(
     folder: ModelFolder, ranked_channels: Mapping[int, Sequence[int]], target: Path
 ) -> None:
     """:func:`selector_model` quantised as the product's graph is, into ``target``."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model, excluded = selector_model(folder, ranked_channels)
     with tempfile.TemporaryDirectory(prefix=".selector-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
         source.write_bytes(model)
         del model
-        quantize_dynamic(
-            source,
-            target,
-            op_types_to_quantize=["MatMul"],
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            nodes_to_exclude=excluded,
-        )
+        quantise_matmuls(source, target, excluded)
 
 
 class SelectorEncoder(MPNetEncoder):

@@ -49,6 +49,7 @@ from litreview.encoders.mpnet import (
     MPNetEncoder,
     build_graph,
     kept_in_fp32,
+    quantise_matmuls,
     read_tensor,
     relative_buckets,
 )
@@ -120,19 +121,10 @@ def smoothing_factors(
 
 
 def build_smoothed(weights: Path, target: Path, smooth: dict[int, np.ndarray]) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     kept = [n for n in kept_in_fp32({}) if not any(f"layer.{i}.output" in n for i in smooth)]
     source = target.with_suffix(".fp32.onnx")
     source.write_bytes(build_graph(weights, embedded=True, smooth=smooth))
-    quantize_dynamic(
-        source,
-        target,
-        op_types_to_quantize=["MatMul"],
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        nodes_to_exclude=kept,
-    )
+    quantise_matmuls(source, target, kept)
     source.unlink()
 
 

@@ -307,22 +307,28 @@ def build_int8_graph(
     """
     import tempfile
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
         source.write_bytes(build_graph(weights, embedded=True, outliers=outliers or {}))
         quantised = Path(scratch) / target.name
-        quantize_dynamic(
-            source,
-            quantised,
-            op_types_to_quantize=["MatMul"],
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            nodes_to_exclude=kept_in_fp32(outliers),
-        )
+        quantise_matmuls(source, quantised, kept_in_fp32(outliers))
         os.replace(quantised, target)
+
+
+def quantise_matmuls(source: Path, target: Path, excluded: Sequence[str]) -> None:
+    """onnxruntime's dynamic int8 over every MatMul of ``source`` but ``excluded``, weights
+    per output channel: the one recipe of the product's graphs and the benchmarks' variants."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        source,
+        target,
+        op_types_to_quantize=["MatMul"],
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        nodes_to_exclude=list(excluded),
+    )
 
 
 class GraphBuildFailed(LitreviewError):
