@@ -137,3 +137,6 @@ def test_search_author_as_people_type_it(home: Path, tmp_path: Path) -> None:
     assert titles("Oguz") == {rows[1][0]}
     bad = run_cli(home, "search", "privacy", "--author", " , ")
     assert bad.returncode == 2 and "--author: no name" in bad.stderr
+    backwards = run_cli(home, "search", "privacy", "--year-from", "2020", "--year-to", "2010")
+    assert backwards.returncode == 2
+    assert "--year-from 2020 is after --year-to 2010" in backwards.stderr

@@ -252,3 +252,9 @@ def test_library_lists_what_the_filters_keep(zotero_home: Path) -> None:
     )
     none = run_cli(zotero_home, "library", "--author", "Nobody", env=CHEAP_PIPELINE, check=True)
     assert "No paper in the library passes these filters." in none.stdout
+    # search's checks, the same: a range the wrong way round, a name that names no one
+    backwards = run_cli(zotero_home, "library", "--year-from", "2000", "--year-to", "1990")
+    assert backwards.returncode == 2
+    assert "--year-from 2000 is after --year-to 1990" in backwards.stderr
+    nameless = run_cli(zotero_home, "library", "--author", " , ")
+    assert nameless.returncode == 2 and "--author: no name" in nameless.stderr

@@ -7,17 +7,14 @@ import json
 import click
 
 from litreview.cli.context import AppContext, console
-from litreview.cli.zotero_filters import check_names, zotero_options
+from litreview.cli.paper_filters import metadata_options, read_filters
+from litreview.cli.zotero_filters import check_names
 
 
 @click.command("library")
 @click.option("--json", "as_json", is_flag=True, help="Print papers and stats as JSON.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N papers.")
-@click.option("--source", help="Only papers from a source file whose name contains this.")
-@click.option("--year-from", type=int, help="Only papers from this year on.")
-@click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option("--author", help="Only papers with this author, typed any usual way (as for search).")
-@zotero_options
+@metadata_options
 @click.pass_obj
 def library_command(
     app: AppContext,
@@ -35,27 +32,14 @@ def library_command(
     The filters are search's, so a researcher can see what a filtered search or ask
     will draw on before asking.
     """
-    from litreview.index.catalog import AuthorQuery
-
-    if author is not None:
-        try:
-            AuthorQuery.parse(author)
-        except ValueError as exc:
-            raise click.UsageError(f"--author: {exc}") from exc
-    filtered = any(v is not None for v in (source, year_from, year_to, author, collection, tag))
+    filters = read_filters(source, year_from, year_to, author, collection, tag)
+    filtered = filters.active()
     with app.open_library() as library:
         check_names(library, collection, tag)
         papers = list(library.papers())
         total = len(papers)
         if filtered:
-            kept = library.ids_matching(
-                source=source,
-                year_from=year_from,
-                year_to=year_to,
-                author=author,
-                collection=collection,
-                tag=tag,
-            )
+            kept = library.ids_matching(filters)
             papers = [p for p in papers if p.paper_id in kept]
         pending = library.pending
         sources = library.source_counts()

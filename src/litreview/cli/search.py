@@ -12,7 +12,8 @@ from rich.text import Text
 
 from litreview.cli.context import AppContext, console
 from litreview.cli.loading import collector_paused
-from litreview.cli.zotero_filters import check_names, zotero_options
+from litreview.cli.paper_filters import metadata_options, read_filters
+from litreview.cli.zotero_filters import check_names
 
 if TYPE_CHECKING:
     from litreview.index.retriever import SearchHit
@@ -38,16 +39,7 @@ if TYPE_CHECKING:
 @click.option(
     "--mmr", is_flag=True, default=None, help="Diversify results (maximal marginal relevance)."
 )
-@click.option("--source", help="Only papers from a source file whose name contains this.")
-@click.option("--year-from", type=int, help="Only papers from this year on.")
-@click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option(
-    "--author",
-    help="Only papers with this author, typed any usual way: 'Abadi, M', 'M. Abadi', "
-    "'Martin Abadi', 'abadi' (initials, either order; case and accents ignored: "
-    "'Oguz' finds Oğuz).",
-)
-@zotero_options
+@metadata_options
 @click.pass_obj
 def search_command(
     app: AppContext,
@@ -69,24 +61,7 @@ def search_command(
         raise click.UsageError("give either a QUERY or --queries FILE")
     if query is not None and not query.strip():
         raise click.UsageError("the query is empty")
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise click.UsageError(f"--year-from {year_from} is after --year-to {year_to}")
-    from litreview.index.catalog import AuthorQuery
-    from litreview.index.retriever import Filters
-
-    if author is not None:
-        try:
-            AuthorQuery.parse(author)
-        except ValueError as exc:
-            raise click.UsageError(f"--author: {exc}") from exc
-    filters = Filters(
-        source=source,
-        year_from=year_from,
-        year_to=year_to,
-        author=author,
-        collection=collection,
-        tag=tag,
-    )
+    filters = read_filters(source, year_from, year_to, author, collection, tag)
     from litreview.review.questions import read_questions
 
     items = (
