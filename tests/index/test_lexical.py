@@ -134,10 +134,11 @@ SEARCH_ALONE = """
 import sys
 from pathlib import Path
 from litreview.index.lexical import LexicalIndex
-from litreview.index.late import _stop_words
+from litreview.index import late  # the token store's module, and its stop words
+from litreview.reading import stopwords
 index = LexicalIndex.load(Path(sys.argv[1]), 7)
 hits = index.search("backdoor attacks on neural networks", 5)
-assert hits and _stop_words()
+assert hits and late.content_rows and stopwords.english_plus()
 print(sorted(m for m in ("bm25s", "scipy", "scipy.sparse") if m in sys.modules))
 """
 

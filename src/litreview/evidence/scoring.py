@@ -16,6 +16,7 @@ import numpy as np
 
 from litreview.evidence.sentences import split_sentences
 from litreview.evidence.source import Source
+from litreview.reading import stopwords
 
 # Weights of the combined score; calibrated on the labelled questions (bench/).
 SEMANTIC_WEIGHT = 0.75
@@ -44,18 +45,11 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from litreview.reading import stopwords
-
-    return stopwords.english()
-
-
 def terms(text: str) -> set[str]:
     """Stemmed content words (the same analysis as the BM25 index)."""
     import re
 
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _stopwords()]
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stopwords.english()]
     return {t for t in _stemmer().stemWords(words) if len(t) > 1}
 
 

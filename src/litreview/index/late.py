@@ -39,6 +39,7 @@ import numpy as np
 
 from litreview.encoders.minilm import TokenVectors
 from litreview.index.sqlite_store import ModelStore, rows_for_ids
+from litreview.reading import stopwords
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS paper_tokens (
@@ -212,12 +213,6 @@ def random_rotation(dim: int, seed: int = ROTATION_SEED) -> np.ndarray:
     return np.asarray(q * np.sign(np.diag(r))[None, :], dtype=np.float32)
 
 
-def _stop_words() -> frozenset[str]:
-    from litreview.reading import stopwords
-
-    return stopwords.english_plus()
-
-
 def content_rows(tokens: Sequence[str], stop_words: frozenset[str]) -> np.ndarray:
     """Which tokens are worth storing: not special, not punctuation, not a stop word."""
     return np.array(
@@ -274,7 +269,7 @@ class TokenStore(ModelStore):
         identity = f"{model_id}#tokens-{codec.format}"
         super().__init__(path, SCHEMA, identity, ("paper_tokens", "token_df"))
         self.codec = codec
-        self._stop_words = _stop_words()
+        self._stop_words = stopwords.english_plus()
         self._rotation: np.ndarray | None = None
         # A read-only library is opened as it is, never emptied: if its rows are in another
         # format they cannot be decoded as this one, so they are not scored at all.
