@@ -366,7 +366,7 @@ def set_query_encoder(stores: Stores, encoder: MPNetEncoder) -> None:
     """The encoder search embeds queries with (the papers' vectors stay as stored)."""
     reranker = stores.reranker
     assert reranker is not None
-    reranker._encoder = encoder
+    reranker.use_encoders(queries=encoder)
 
 
 def screen(

@@ -113,8 +113,7 @@ def open_with(home: Path, encoder: MPNetEncoder) -> tuple[Library, Stores]:
     stores = Stores(settings)
     reranker = stores.reranker
     assert reranker is not None, stores.rerank_problem
-    reranker._encoder = encoder  # the graph under test, for the queries
-    reranker._papers_encoder = encoder  # and the papers
+    reranker.use_encoders(queries=encoder, papers=encoder)  # the graph under test, for both
     return Library(settings, stores), stores
 
 
@@ -228,7 +227,7 @@ def quality(
         library, stores = libraries[papers]
         reranker = stores.reranker
         assert reranker is not None
-        reranker._encoder = encoders[queries]
+        reranker.use_encoders(queries=encoders[queries])
         search = mode_search(library, "hybrid", library.settings.retrieval.rerank_model_weight)
         key = papers if papers == queries else f"{papers} papers, {queries} queries"
         figures[key] = {kind: evaluate(search, subset) for kind, subset in kinds.items()}

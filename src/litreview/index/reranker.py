@@ -148,6 +148,17 @@ class Reranker:
                 )
             return self._papers_encoder
 
+    def use_encoders(
+        self, queries: MPNetEncoder | None = None, papers: MPNetEncoder | None = None
+    ) -> None:
+        """Embed queries (papers) with the given encoder instead of the product's graph: the
+        benchmarks that measure another graph through the library's own search and phase 2."""
+        with self._loading:
+            if queries is not None:
+                self._encoder = queries
+            if papers is not None:
+                self._papers_encoder = papers
+
     def close(self) -> None:
         self.table.close()
 
