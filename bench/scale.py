@@ -391,6 +391,8 @@ def main() -> dict[str, object]:
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.complete_copies and args.reuse_home is None:
+        parser.error("--complete-copies needs --reuse-home")
     if args.child:
         kind, *rest = args.child
         if kind == "ingest":
@@ -417,8 +419,6 @@ def main() -> dict[str, object]:
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"== {n} papers", flush=True)
         load = [round(x, 2) for x in os.getloadavg()]
-        if args.complete_copies and args.reuse_home is None:
-            parser.error("--complete-copies needs --reuse-home")
         size = measure(
             n,
             work,
@@ -506,18 +506,14 @@ def rows(sc: Result) -> list[Row]:
                 + f"; {parts}",
             )
         )
-        out.extend(_query_rows(size, m, load))
+        out.extend(_query_rows(size, m))
         if "complete_by_copies" in m:
             c = m["complete_by_copies"]
-            out.extend(
-                (
-                    f"{label} ({c['copied_rerank_rows']} papers' re-ranking rows copied from "
-                    f"re-ranked papers so that ranking is complete; load {c['load'][0]}-"
-                    f"{c['load'][1]})",
-                    value,
-                )
-                for label, value in _query_rows(size, {**c, "to_searchable_s": None}, "")
+            how = (
+                f" ({c['copied_rerank_rows']} papers' re-ranking rows copied from re-ranked "
+                f"papers so that ranking is complete; load {c['load'][0]}-{c['load'][1]})"
             )
+            out.extend(_query_rows(size, c, how=how))
     if "marginal_disk_kb_per_paper" in sc:
         out.append(
             (
@@ -528,19 +524,21 @@ def rows(sc: Result) -> list[Row]:
     return out
 
 
-def _query_rows(size: str, m: Result, load: str) -> list[Row]:
+def _query_rows(size: str, m: Result, load: str | None = None, how: str = "") -> list[Row]:
+    """The query figures of one library: ``load`` shown when they were measured apart from
+    its ingest (whose row says the load), ``how`` said after the label."""
     q = m["queries"]
     ask = q.get("ask_extractive")
     partial = q.get("ranking_note") or ""
     return [
         (
             f"Real corpus, {size} papers: query p50 / p95 hybrid, dense, lexical; "
-            "first search in a new process" + ("; extractive ask p50 / p95" if ask else ""),
+            "first search in a new process" + ("; extractive ask p50 / p95" if ask else "") + how,
             "; ".join(f"{q[k]['p50_ms']:.1f} / {q[k]['p95_ms']:.1f} ms" for k in MODES)
             + f"; {m['first_search_s']:.2f} s"
             + (f"; {ask['p50_ms']:.0f} / {ask['p95_ms']:.0f} ms" if ask else "")
             + (f" ({partial.split(':')[0]})" if partial else "")
-            + (f" (load {load})" if "to_searchable_s" not in m else ""),
+            + (f" (load {load})" if load is not None else ""),
         )
     ]
 
