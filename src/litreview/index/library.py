@@ -134,14 +134,7 @@ class Library:
         """Ids of the papers passing ``filters``' metadata filters (:meth:`Catalog.ids_matching`;
         its exclusions are the ranking's, not applied here)."""
         self._current()
-        return self._stores.catalog.ids_matching(
-            source=filters.source,
-            year_from=filters.year_from,
-            year_to=filters.year_to,
-            author=filters.author,
-            collection=filters.collection,
-            tag=filters.tag,
-        )
+        return self._stores.catalog.ids_matching(**filters.metadata())
 
     def listed_names(self, key: str) -> list[str]:
         """The Zotero collections (``"collections"``) or tags (``"tags"``) papers are in."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
@@ -45,6 +46,17 @@ DENSE_HITS_PER_PAPER = 2
 DENSE_HITS_PER_PAPER_FULLTEXT = 6
 
 
+class MetadataFilters(TypedDict):
+    """:meth:`Catalog.ids_matching`'s keyword arguments."""
+
+    source: str | None
+    year_from: int | None
+    year_to: int | None
+    author: str | None
+    collection: str | None
+    tag: str | None
+
+
 @dataclass(frozen=True)
 class Filters:
     """Metadata filters; ``None`` fields do not filter."""
@@ -57,19 +69,21 @@ class Filters:
     tag: str | None = None  # a Zotero tag the paper carries
     exclude: frozenset[str] = frozenset()  # paper ids never to return ("papers like this")
 
+    def metadata(self) -> MetadataFilters:
+        """The metadata filters, as :meth:`Catalog.ids_matching` takes them (not ``exclude``:
+        exclusions are applied to the ranking itself)."""
+        return {
+            "source": self.source,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "author": self.author,
+            "collection": self.collection,
+            "tag": self.tag,
+        }
+
     def active(self) -> bool:
-        """Whether a metadata filter applies (exclusions are applied to the ranking itself)."""
-        return any(
-            v is not None
-            for v in (
-                self.source,
-                self.year_from,
-                self.year_to,
-                self.author,
-                self.collection,
-                self.tag,
-            )
-        )
+        """Whether a metadata filter applies."""
+        return any(v is not None for v in self.metadata().values())
 
 
 @dataclass(frozen=True)
@@ -150,18 +164,7 @@ class Retriever:
         if not query:
             return []
         f = request.filters
-        allowed = (
-            self.catalog.ids_matching(
-                source=f.source,
-                year_from=f.year_from,
-                year_to=f.year_to,
-                author=f.author,
-                collection=f.collection,
-                tag=f.tag,
-            )
-            if f.active()
-            else None
-        )
+        allowed = self.catalog.ids_matching(**f.metadata()) if f.active() else None
         pool = max(self.settings.candidates, request.k * 3)
 
         rerank = request.mode == "hybrid" and self.settings.rerank
