@@ -18,10 +18,11 @@ text a pass) with the fp32 graph, today's int8 graph and each variant,
 alternating, and reports CPU ms per text and cosine to fp32. Retrieval with
 a variant needs it as the product's graph (not wired: see the README's issue 11
 notes for the one measured, a = 0.8 on every layer: hard-set single-paper
-MRR@10 0.962 -> 0.950, so not adopted). The product's graph now computes the projection's
-8 outlier channels per layer apart in fp32 and quantises the rest instead
-(``bench/phase2_speed.py``); both int8 graphs are measured beside the variants: ``int8-v1``
-(the projection all fp32, what the smoothing was measured against) and today's.
+MRR@10 0.962 -> 0.950, so not adopted). Computing the projection's 8 outlier channels per
+layer apart in fp32 and quantising the rest is the other way (``bench/phase2_speed.py``; the
+papers' graph does so in layers 1-11); both int8 graphs are measured beside the variants:
+``int8-v1`` (the projection all fp32: the queries' graph, what the smoothing was measured
+against) and the split in every layer.
 """
 
 from __future__ import annotations
