@@ -14,6 +14,7 @@ from litreview.encoders import model_files
 from litreview.encoders.model_files import ModelMissing, materialise
 from litreview.encoders.mpnet import (
     INT8_GRAPH_NAME,
+    LAYERS,
     MAX_TOKENS,
     PAPERS_GRAPH_NAME,
     SPLIT_GRAPH_NAME,
@@ -109,6 +110,36 @@ def test_outlier_channels_apart_are_the_same_model() -> None:
         vectors.append(encoder.embed(reference["texts"], batch_size=1))
         del graph, encoder
     assert ((vectors[0] * vectors[1]).sum(axis=1)).min() > 0.99999
+
+
+def test_fused_attention_gives_the_vectors_of_the_separate_ops() -> None:
+    """MultiHeadAttention does the scores, bias, softmax and context products of the ops it
+    replaces, in their order: the same vectors, alone and padded in a batch (the padding's
+    -1e9 in the bias), so the papers' graph may use it without touching a stored vector."""
+    import onnx
+    import onnxruntime as ort
+
+    from litreview.encoders.minilm import session_options
+
+    folder = materialise(load_settings().model_cache)
+    reference = json.loads((DATA / "mpnet_reference.json").read_text())
+    texts = reference["texts"]
+    vectors = []
+    for fused in (False, True):
+        graph = build_graph(folder.weights, fused_attention=fused)
+        kinds = [node.op_type for node in onnx.load_from_string(graph).graph.node]
+        assert kinds.count("MultiHeadAttention") == (LAYERS if fused else 0)
+        assert kinds.count("Softmax") == (0 if fused else LAYERS)
+        encoder = MPNetEncoder(folder, precision="fp32")
+        options = session_options(1)  # the graph's weights: external data in the model folder
+        options.add_session_config_entry(
+            "session.model_external_initializers_file_folder_path", str(folder.path)
+        )
+        encoder.session = ort.InferenceSession(graph, options)
+        vectors.append((encoder.embed(texts, batch_size=1), encoder.embed(texts, batch_size=8)))
+    (alone, batched), (fused_alone, fused_batched) = vectors
+    assert np.abs(alone - fused_alone).max() < 1e-6
+    assert np.abs(batched - fused_batched).max() < 1e-6
 
 
 def test_fp32_graph_points_into_the_weights_file() -> None:
@@ -224,35 +255,38 @@ def test_the_int8_graph_is_built_in_a_child_process(
     """Its 2.3 GB peak must not stay the ingest's: graph_path hands the build to a child."""
     from litreview.encoders import mpnet
 
-    built: list[tuple[Path, Path, object]] = []
-    monkeypatch.setattr(mpnet, "build_in_child", lambda w, t, o: built.append((w, t, o)))
+    built: list[tuple[Path, Path]] = []
+    monkeypatch.setattr(mpnet, "build_in_child", lambda w, t, *_, **__: built.append((w, t)))
     folder = model_files.ModelFolder(tmp_path)
     assert graph_path(folder, "int8") == tmp_path / INT8_GRAPH_NAME
-    assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME, None)]
+    assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME)]
 
 
 def test_papers_and_queries_have_their_own_int8_graph(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Phase 2 embeds papers with the graph whose FFN outliers are apart in layers 1-11;
-    queries keep the graph with that projection whole (bench.mpnet_layers: why)."""
+    """Phase 2 embeds papers with the graph whose FFN outliers are apart in layers 1-11 and
+    whose attention is one fused op; queries keep the graph with that projection whole
+    (bench.mpnet_layers: why) and the attention as it was (its vectors are the same)."""
     from litreview.encoders import mpnet
 
     built: dict[str, object] = {}
 
-    def build(weights: Path, target: Path, outliers: object = None) -> None:
-        built[target.name] = outliers
+    def build(
+        weights: Path, target: Path, outliers: object = None, fused_attention: bool = False
+    ) -> None:
+        built[target.name] = (outliers, fused_attention)
         target.write_bytes(b"graph")
 
     monkeypatch.setattr(mpnet, "build_in_child", build)
     folder = model_files.ModelFolder(tmp_path)
     assert graph_path(folder, "int8", "papers") == tmp_path / PAPERS_GRAPH_NAME
     assert graph_path(folder, "int8", "queries") == tmp_path / INT8_GRAPH_NAME
-    assert built == {PAPERS_GRAPH_NAME: PAPERS_OUTLIERS, INT8_GRAPH_NAME: None}
+    assert built == {PAPERS_GRAPH_NAME: (PAPERS_OUTLIERS, True), INT8_GRAPH_NAME: (None, False)}
     assert 0 not in PAPERS_OUTLIERS and sorted(PAPERS_OUTLIERS) == list(range(1, 12))
     # Building one removes neither the other nor the benchmarks' split graph.
     (tmp_path / SPLIT_GRAPH_NAME).write_bytes(b"stays")
-    (tmp_path / "graph-int8-papers-v0.onnx").write_bytes(b"an earlier papers' graph")
+    (tmp_path / "graph-int8-papers-v1.onnx").write_bytes(b"an earlier papers' graph")
     (tmp_path / PAPERS_GRAPH_NAME).unlink()
     graph_path(folder, "int8", "papers")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -268,7 +302,7 @@ def test_building_the_int8_graph_removes_earlier_versions(
     """A bumped graph name must not leave an old ~270 MB graph in every user's cache."""
     from litreview.encoders import mpnet
 
-    def build(weights: Path, target: Path, outliers: object = None) -> None:
+    def build(weights: Path, target: Path, *_: object, **__: object) -> None:
         target.write_bytes(b"new graph")
 
     monkeypatch.setattr(mpnet, "build_in_child", build)

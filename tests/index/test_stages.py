@@ -311,3 +311,24 @@ def test_without_a_second_model_nothing_is_partial(settings: Settings, tmp_path:
         lib.ingest([small_corpus(tmp_path, n=3)])
         state = lib.indexing_state()
         assert state == IndexingState(3, 3, 3, reranking=False) and state.notice is None
+
+
+def test_an_ingest_sets_mallocs_thresholds_for_the_models(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set once, at the start of every ingest (glibc then keeps the blocks each text's forward
+    pass frees for the next: litreview.encoders.allocator)."""
+    from litreview.index import ingest
+
+    calls: list[str] = []
+
+    def keep() -> bool:
+        calls.append("set")
+        return True
+
+    monkeypatch.setattr(ingest, "keep_freed_memory", keep)
+    with Library(settings) as lib:
+        lib.ingest([small_corpus(tmp_path, n=2)])
+        assert calls == ["set"]
+        lib.ingest([])  # finishing an earlier run's phase 2 is an ingest too
+        assert calls == ["set", "set"]

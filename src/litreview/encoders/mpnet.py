@@ -31,6 +31,12 @@ queries' graph with these papers' vectors kept every figure (multi-paper R@5
 0.890 -> 0.903, related-work judge 0.605 / 0.949 -> 0.603 / 0.949). Layer 0
 stays whole even for papers: its outliers leave the coarsest int8 range, and
 split alone (queries) it lost a paper where layers 1-11 together lost none.
+The papers' graph also runs each layer's attention as one onnxruntime
+``MultiHeadAttention`` op (``fused_attention``; ``-v2``): the same products in
+the same order, so the same vectors bit for bit, without the four transposed
+copies, the scaled and biased scores' buffers and their passes: the forward
+pass at x0.98-0.99 the CPU of ``-v1``'s separate ops, alternating text by text
+on 100-120 real chunks (``bench/phase2_levers.py`` runs phase 2 with each).
 Both graphs give vectors of the one store (the model id is unchanged): a
 library embedded before keeps its vectors. Quantisation
 needs the weights inside the graph (MatMul over transposed initialisers, not
@@ -74,7 +80,9 @@ BUCKETS = 32
 MAX_DISTANCE = 128
 GRAPH_NAME = "graph-v1.onnx"
 INT8_GRAPH_NAME = "graph-int8-v1.onnx"  # queries: the FFN output projection all fp32
-PAPERS_GRAPH_NAME = "graph-int8-papers-v1.onnx"  # phase 2: its outliers apart in layers 1-11
+PAPERS_GRAPH_NAME = (
+    "graph-int8-papers-v2.onnx"  # phase 2: outliers apart in layers 1-11, fused attention
+)
 SPLIT_GRAPH_NAME = "graph-int8-split-v2.onnx"  # ...in all 12, for both (benchmarks only)
 PRECISIONS = ("int8", "fp32")
 ROLES = ("queries", "papers")  # what an encoder embeds: int8 has a graph for each
@@ -108,6 +116,7 @@ def build_graph(
     smooth: dict[int, np.ndarray] | None = None,
     expose: bool = False,
     outliers: Mapping[int, Sequence[int]] | None = None,
+    fused_attention: bool = False,
 ) -> bytes:
     """The encoder as a serialised ONNX model whose weights stay in ``weights``.
 
@@ -122,6 +131,11 @@ def build_graph(
     matching weight rows (the same product). ``expose``: the GELU outputs of the
     layers not split are graph outputs too, in layer order, for calibration. Both
     serve ``bench/mpnet_smooth.py``'s measurement of a smoothed int8 graph (not adopted).
+    ``fused_attention``: each layer's attention (scores, relative-position bias, softmax,
+    context) is onnxruntime's ``MultiHeadAttention`` (``com.microsoft``) over the q/k/v
+    projections instead of reshapes, transposes, two MatMuls, an Add and a Softmax: the
+    same products in the same order (equal vectors), without four transposed copies and
+    the biased scores' own buffer per layer (see :data:`PAPERS_GRAPH_NAME`).
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -218,18 +232,44 @@ def build_graph(
         op("Gather", weight("embeddings.position_embeddings.weight"), "position_ids"),
     )
     x = op("Reshape", norm(lookup, "embeddings.LayerNorm"), "flat_shape")  # [B*T, 768]
-    scale = constant("scale", 1.0 / math.sqrt(DIMENSION // HEADS))
+    if not fused_attention:  # (MultiHeadAttention scales by 1 / sqrt(head size) itself)
+        scale = constant("scale", 1.0 / math.sqrt(DIMENSION // HEADS))
+    else:  # [batch, tokens, 768], MultiHeadAttention's layout: from heads_shape
+        initialisers.append(numpy_helper.from_array(np.array([0], np.int64), "zero"))
+        initialisers.append(numpy_helper.from_array(np.array([2], np.int64), "two"))
+        initialisers.append(numpy_helper.from_array(np.array([DIMENSION], np.int64), "width"))
+        leading = op("Slice", "heads_shape", "zero", "two")
+        nodes.append(helper.make_node("Concat", [leading, "width"], ["seq_shape"], axis=0))
     sqrt2, one, half = constant("sqrt2", math.sqrt(2)), constant("one", 1.0), constant("half", 0.5)
     gelu: list[str] = []
+    fused: list[str] = []  # MultiHeadAttention's outputs: typed below for the quantiser
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
-        q = heads(linear(x, f"{p}.attention.attn.q"), [0, 2, 1, 3])
-        k = heads(linear(x, f"{p}.attention.attn.k"), [0, 2, 3, 1])
-        v = heads(linear(x, f"{p}.attention.attn.v"), [0, 2, 1, 3])
-        scores = op("MatMul", q, k, name=f"{p}.attention.scores")
-        scores = op("Add", op("Mul", scores, scale), "attention_bias")
-        context = op("MatMul", op("Softmax", scores, axis=-1), v, name=f"{p}.attention.context")
-        context = op("Reshape", op("Transpose", context, perm=[0, 2, 1, 3]), "flat_shape")
+        if fused_attention:
+            q, k, v = (
+                op("Reshape", linear(x, f"{p}.attention.attn.{part}"), "seq_shape")
+                for part in "qkv"
+            )
+            attention = helper.make_node(
+                "MultiHeadAttention",
+                [q, k, v, "", "", "attention_bias"],
+                [f"n{len(nodes)}"],
+                name=f"{p}.attention.fused",
+                domain="com.microsoft",
+                num_heads=HEADS,
+            )
+            nodes.append(attention)
+            fused.append(attention.output[0])
+            context = op("Reshape", attention.output[0], "flat_shape")
+        else:
+            q = heads(linear(x, f"{p}.attention.attn.q"), [0, 2, 1, 3])
+            k = heads(linear(x, f"{p}.attention.attn.k"), [0, 2, 3, 1])
+            v = heads(linear(x, f"{p}.attention.attn.v"), [0, 2, 1, 3])
+            scores = op("MatMul", q, k, name=f"{p}.attention.scores")
+            scores = op("Add", op("Mul", scores, scale), "attention_bias")
+            probabilities = op("Softmax", scores, axis=-1)
+            context = op("MatMul", probabilities, v, name=f"{p}.attention.context")
+            context = op("Reshape", op("Transpose", context, perm=[0, 2, 1, 3]), "flat_shape")
         x = norm(op("Add", linear(context, f"{p}.attention.attn.o"), x), f"{p}.attention.LayerNorm")
         wide = outliers.get(layer) if outliers and embedded else None
         if wide is not None:
@@ -264,8 +304,16 @@ def build_graph(
         [tensor("hidden", TensorProto.FLOAT, ["rows", DIMENSION])]
         + [tensor(name, TensorProto.FLOAT, ["rows", DIMENSION * 4]) for name in gelu],
         initialisers,
+        # onnx's shape inference does not know com.microsoft ops: without their outputs'
+        # type, the quantiser cannot quantise the MatMul after each (the o projection)
+        value_info=[
+            tensor(name, TensorProto.FLOAT, ["batch", "tokens", DIMENSION]) for name in fused
+        ],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    opsets = [helper.make_opsetid("", 17)]
+    if fused_attention:
+        opsets.append(helper.make_opsetid("com.microsoft", 1))
+    model = helper.make_model(graph, opset_imports=opsets)
     model.ir_version = 8
     return bytes(model.SerializeToString())
 
@@ -291,7 +339,10 @@ def kept_in_fp32(
 
 
 def build_int8_graph(
-    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None = None
+    weights: Path,
+    target: Path,
+    outliers: Mapping[int, Sequence[int]] | None = None,
+    fused_attention: bool = False,
 ) -> None:
     """Quantise the embedded-weights graph into ``target``, atomically (a killed run leaves
     only a scratch file, removed by the next one).
@@ -310,7 +361,11 @@ def build_int8_graph(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
         source = Path(scratch) / "fp32.onnx"
-        source.write_bytes(build_graph(weights, embedded=True, outliers=outliers or {}))
+        source.write_bytes(
+            build_graph(
+                weights, embedded=True, outliers=outliers or {}, fused_attention=fused_attention
+            )
+        )
         quantised = Path(scratch) / target.name
         quantise_matmuls(source, quantised, kept_in_fp32(outliers))
         os.replace(quantised, target)
@@ -336,18 +391,25 @@ class GraphBuildFailed(LitreviewError):
 
 
 def _build_reporting(
-    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None, report: Any
+    weights: Path,
+    target: Path,
+    outliers: Mapping[int, Sequence[int]] | None,
+    fused_attention: bool,
+    report: Any,
 ) -> None:
     """The child's body: build, and send back why not (one line, not a traceback)."""
     try:
-        build_int8_graph(weights, target, outliers)
+        build_int8_graph(weights, target, outliers, fused_attention)
     except Exception as exc:  # anything: the parent turns it into one message
         report.send(f"{type(exc).__name__}: {exc}")
         raise SystemExit(1) from None
 
 
 def build_in_child(
-    weights: Path, target: Path, outliers: Mapping[int, Sequence[int]] | None = None
+    weights: Path,
+    target: Path,
+    outliers: Mapping[int, Sequence[int]] | None = None,
+    fused_attention: bool = False,
 ) -> None:
     """:func:`build_int8_graph` in a spawned process, so its peak memory leaves with it."""
     import multiprocessing
@@ -356,7 +418,7 @@ def build_in_child(
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
         target=_build_reporting,
-        args=(weights, target, outliers, send),
+        args=(weights, target, outliers, fused_attention, send),
         name="litreview-int8-build",
     )
     child.start()
@@ -391,7 +453,10 @@ def graph_path(folder: ModelFolder, precision: str, role: str = "queries") -> Pa
         papers = role == "papers"
         graph = folder.path / (PAPERS_GRAPH_NAME if papers else INT8_GRAPH_NAME)
         if not graph.exists():
-            build_in_child(folder.weights, graph, PAPERS_OUTLIERS if papers else None)
+            if papers:
+                build_in_child(folder.weights, graph, PAPERS_OUTLIERS, fused_attention=True)
+            else:
+                build_in_child(folder.weights, graph)
             remove_older_int8_graphs(folder.path)
         return graph
     graph = folder.path / GRAPH_NAME

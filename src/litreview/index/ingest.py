@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litreview.encoders.allocator import keep_freed_memory
 from litreview.errors import Stopped
 from litreview.index.catalog import StoredPassage
 from litreview.index.chunking import Chunker, embedded_part, passage_of
@@ -166,6 +167,7 @@ def ingest(
     Setting ``stop`` ends the run at the next file or batch boundary with
     :class:`Stopped`, never inside a write (a Ctrl-C handler sets it).
     """
+    keep_freed_memory()  # each text's activations reuse the last one's pages (see there)
     report = IngestReport()
     report.resumed = library.reconcile()
     files, report.skipped_files = expand_paths(Path(p) for p in paths)
