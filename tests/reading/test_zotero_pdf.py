@@ -111,15 +111,17 @@ def test_zotero_read_only_without_lock_and_trash_change_picked_up(tmp_path: Path
 
 PDF_TITLES = {
     "2023_reflexion_shinn.pdf": "Reflexion: Language Agents with Verbal Reinforcement Learning",
-    "2023_react_yao.pdf": "REACT: SYNERGIZING REASONING AND ACTING IN LANGUAGE MODELS",
+    # Set in capitals on page 1, shown in title case (litreview.reading.casing); the lone
+    # name before the colon keeps its capitals: its true casing ("ReAct") is not in the text.
+    "2023_react_yao.pdf": "REACT: Synergizing Reasoning and Acting in Language Models",
     "2017_attention_is_all_you_need_vaswani_v7.pdf": "Attention Is All You Need",
     "2023_code_as_policies_liang.pdf": "Code as Policies: Language Model Programs for Embodied "
     "Control",
     "1995_svm_cortes_vapnik.pdf": "Support-vector networks",
-    "2024_query2cad_badagabettu.pdf": "QUERY2CAD: GENERATING CAD MODELS USING NATURAL LANGUAGE "
-    "QUERIES",  # small caps: the second line is smaller type, still the title
-    "2016_squeezenet_iandola.pdf": "SQUEEZENET: ALEXNET-LEVEL ACCURACY WITH 50X FEWER PARAMETERS "
-    "AND <0.5MB MODEL SIZE",  # under a venue line ("Under review as a conference paper")
+    "2024_query2cad_badagabettu.pdf": "QUERY2CAD: Generating CAD Models Using Natural Language "
+    "Queries",  # small caps: the second line is smaller type, still the title
+    "2016_squeezenet_iandola.pdf": "SQUEEZENET: Alexnet-Level Accuracy with 50X Fewer Parameters "
+    "and <0.5MB Model Size",  # under a venue line ("Under review as a conference paper")
 }
 
 PDF_AUTHORS = {
@@ -135,7 +137,7 @@ PDF_AUTHORS = {
         "Sai Sravan Yarlagadda",
         "Amir Barati Farimani",
     ),  # affiliations in between
-    "1995_svm_cortes_vapnik.pdf": ("CORINNA CORTES", "VLADIMIR VAPNIK"),
+    "1995_svm_cortes_vapnik.pdf": ("Corinna Cortes", "Vladimir Vapnik"),  # typed in capitals
 }
 
 

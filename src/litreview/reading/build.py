@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from litreview.reading.casing import display_name, display_title
 from litreview.reading.errors import MissingAbstract, MissingTitle, SkippedRecord
 from litreview.reading.normalize import (
     clean_text,
@@ -77,7 +78,7 @@ def parse_authors(value: object) -> tuple[str, ...]:
         text = str(value)
         sep = " and " if " and " in text else (";" if ";" in text else None)
         names = text.split(sep) if sep else [text]
-    return tuple(n for n in (clean_text(n) for n in names) if n)
+    return tuple(display_name(n) for n in (clean_text(n) for n in names) if n)
 
 
 def parse_year(value: object) -> int | None:
@@ -119,7 +120,7 @@ def make_paper(
     full_text: tuple[PageText, ...] = (),
 ) -> Paper:
     """Validate and clean one record; a record without title or text is skipped, with why."""
-    clean_title = clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} ")
+    clean_title = display_title(clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} "))
     clean_abstract = clean_text(str(abstract or ""))
     extra = dict(extra or {})
     if not clean_title:

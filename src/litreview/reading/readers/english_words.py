@@ -35,3 +35,8 @@ def _frequencies() -> Any:
 def is_english_word(word: str) -> bool:
     """Whether ``word`` (any case) is in the English word list."""
     return bool(_frequencies()[word.casefold()])
+
+
+def word_frequency(word: str) -> int:
+    """How common ``word`` (any case) is in that list: 0 when it is not there at all."""
+    return int(_frequencies()[word.casefold()])

@@ -1,0 +1,195 @@
+"""Titles and names typed in capitals, shown as people write them ("Deep Residual Learning").
+
+Real libraries hold titles and author names in all capitals: a PDF's title
+set in capitals ("REACT: SYNERGIZING REASONING AND ACTING IN LANGUAGE
+MODELS"), a scanned paper's authors ("CORINNA CORTES"), a medical export's
+given names ("Mozes, GEZA"). Shown as typed they shout in every list, draft
+and reference. Only text with no lower-case letter at all is changed (a title
+typed in mixed case, acronyms and "ReAct" included, is the author's choice),
+and within it a word that reads as an acronym keeps its capitals: one with a
+digit ("3D", "QUERY2CAD"), of two letters ("AI"), or of up to five letters
+that is not a common English word ("GPU", "BERT", "LSTM", "CAD"). A lone word
+before a colon is the system's name ("SQUEEZENET: ..."), whose true casing
+("SqueezeNet") cannot be guessed, so it is kept as typed too.
+
+Nothing downstream depends on the typed case: paper ids and duplicate
+detection fold case (``normalize_title``), BibTeX keys are lower-case, and
+author search ignores case; so the stored record holds the display form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from litreview.reading.readers.english_words import word_frequency
+
+# Lower-case inside a title (English, and the particles of other languages' titles).
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "per",
+        "the",
+        "to",
+        "via",
+        "vs",
+        "with",
+        "de",
+        "del",
+        "der",
+        "des",
+        "di",
+        "du",
+        "e",
+        "el",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "o",
+        "und",
+        "van",
+        "von",
+        "y",
+    ]
+)
+# Words up to this long that are not common English read as acronyms: "BERT", "YOLO", "CUDA".
+ACRONYM_LETTERS = 5
+# How common (pyspellchecker's word-frequency count) a short word must be to be taken as a
+# word rather than an acronym: "react" 14165 and "adam" 3389 are words; "bert" 427, "gan" 166
+# and "cad" 459 are acronyms.
+COMMON = 500
+# Two-letter English words that are words, not acronyms, in a title ("ATTENTION IS ALL ...").
+_TWO_LETTER_WORDS = frozenset(
+    ["am", "be", "do", "go", "he", "if", "is", "it", "me", "my", "no", "so", "up", "us", "we"]
+)
+# Prefixes typed with a hyphen ("PRE-TRAINING"): words, though short and rare on their own.
+_PREFIXES = frozenset(
+    [
+        "anti",
+        "bi",
+        "co",
+        "counter",
+        "cross",
+        "de",
+        "inter",
+        "intra",
+        "mid",
+        "multi",
+        "non",
+        "over",
+        "post",
+        "pre",
+        "re",
+        "self",
+        "semi",
+        "sub",
+        "super",
+        "tri",
+        "un",
+        "under",
+    ]
+)
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
+
+
+def shouting(text: str) -> bool:
+    """True for text with letters, at least two of them, and none in lower case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and not any(c.islower() for c in letters)
+
+
+def _acronym(word: str) -> bool:
+    letters = "".join(c for c in word if c.isalpha())
+    if any(c.isdigit() for c in word) or not letters:
+        return True
+    if letters.casefold() in _ROMAN:
+        return True
+    if letters.casefold() in _SMALL | _TWO_LETTER_WORDS:
+        return False
+    if len(letters) <= 2:
+        return True
+    if len(letters) <= ACRONYM_LETTERS:
+        return word_frequency(letters) < COMMON
+    return False
+
+
+def _capitalize(word: str) -> str:
+    """ "O'BRIEN" -> "O'Brien", "SELF-ATTENTION" -> "Self-Attention"."""
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), word)
+
+
+def _title_word(word: str, first: bool) -> str:
+    parts = word.split("-")
+    if len(parts) > 1:
+        return "-".join(
+            _capitalize(p)
+            if i < len(parts) - 1 and p.casefold() in _PREFIXES
+            else _title_word(p, first and i == 0)
+            for i, p in enumerate(parts)
+        )
+    core = word.strip("\"'()[]{}<>.,;:!?")
+    if not core or _acronym(core):
+        return word
+    if not first and core.casefold() in _SMALL:
+        return word.lower()
+    return _capitalize(word)
+
+
+def display_title(title: str) -> str:
+    """An all-capitals title in title case, acronyms kept; any other title as typed."""
+    if not shouting(title):
+        return title
+    head, colon, rest = title.partition(":")
+    if colon and len(head.split()) == 1 and rest.strip():
+        # "SQUEEZENET: ALEXNET-LEVEL ACCURACY ...": the lone head is the system's name.
+        return f"{head}:{_title_words(rest, True)}"
+    return _title_words(title, True)
+
+
+def _title_words(text: str, first: bool) -> str:
+    out = []
+    for token in re.split(r"(\s+)", text):
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        out.append(_title_word(token, first))
+        # After a colon or a dash a new clause starts: its first word is capitalised.
+        first = token.endswith((":", "—", "–")) or token in {"-", "—", "–"}
+    return "".join(out)
+
+
+def display_name(name: str) -> str:
+    """A name's all-capitals words in name case: "SMITH, JOHN" -> "Smith, John",
+    "Mozes, GEZA" -> "Mozes, Geza"; initials ("ABADI MJ" -> "Abadi MJ") stay."""
+    whole = shouting(name)
+    words = re.split(r"(\s+|,)", name)
+    # In a name all in capitals a two-letter word is a surname ("LI, WEI", "XU WEI") where a
+    # surname stands: first, or before the comma; elsewhere it is initials ("SMITH JA").
+    surname_end = words.index(",") if "," in words else 1
+    out = []
+    for i, word in enumerate(words):
+        letters = "".join(c for c in word if c.isalpha())
+        if not shouting(word) or len(letters) < 2:
+            out.append(word)
+        elif len(letters) == 2 and not (whole and i < surname_end):
+            out.append(word)  # "Mozes, GE", "SMITH JA": initials
+        elif not any(c in "aeiouy" for c in letters.casefold()) or (letters.casefold() in _ROMAN):
+            out.append(word)  # "MJ", "III": initials and generation numbers
+        else:
+            out.append(_capitalize(word))
+    return "".join(out)

@@ -1,0 +1,80 @@
+"""All-capitals titles and names from real libraries are shown in title / name case (issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from litreview.reading import read_file
+from litreview.reading.casing import display_name, display_title
+from litreview.reading.normalize import paper_id_for
+
+REAL = Path("/work/shared/real")
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="shared/real material not present")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        (
+            "DEEP RESIDUAL LEARNING FOR IMAGE RECOGNITION",
+            "Deep Residual Learning for Image Recognition",
+        ),
+        ("ATTENTION IS ALL YOU NEED", "Attention Is All You Need"),
+        (
+            "BERT: PRE-TRAINING OF DEEP BIDIRECTIONAL TRANSFORMERS FOR LANGUAGE UNDERSTANDING",
+            "BERT: Pre-Training of Deep Bidirectional Transformers for Language Understanding",
+        ),
+        (
+            "A GPU-BASED 3D RECONSTRUCTION OF LSTM STATES",
+            "A GPU-Based 3D Reconstruction of LSTM States",
+        ),
+        ("SELF-ATTENTION IN TEXT-TO-IMAGE MODELS", "Self-Attention in Text-to-Image Models"),
+        ("AI FOR THE PEOPLE", "AI for the People"),
+        # Typed in mixed case: the author's casing, acronyms and capitals included, is kept.
+        ("ReAct: Synergizing Reasoning", "ReAct: Synergizing Reasoning"),
+        ("CHAPTER 2 - Venous Embryology and Anatomy", "CHAPTER 2 - Venous Embryology and Anatomy"),
+    ],
+)
+def test_all_caps_title_in_title_case_with_acronyms_kept(typed: str, shown: str) -> None:
+    assert display_title(typed) == shown
+    assert paper_id_for(shown) == paper_id_for(typed)  # ids and duplicate detection unchanged
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("SMITH, JOHN", "Smith, John"),
+        ("CORINNA CORTES", "Corinna Cortes"),
+        ("Mozes, GEZA", "Mozes, Geza"),
+        ("LI, WEI", "Li, Wei"),
+        ("O'BRIEN, SEAN", "O'Brien, Sean"),
+        ("JEAN-PIERRE DUPONT", "Jean-Pierre Dupont"),
+        ("ABADI MJ", "Abadi MJ"),  # initials stay initials
+        ("SMITH JA", "Smith JA"),
+        ("HENRY FORD III", "Henry Ford III"),
+        ("Yann LeCun", "Yann LeCun"),
+        ("de Souza, JOÃO", "de Souza, João"),
+    ],
+)
+def test_all_caps_names_in_name_case(typed: str, shown: str) -> None:
+    assert display_name(typed) == shown
+
+
+@needs_real
+def test_real_bibtex_given_names_typed_in_capitals() -> None:
+    """extrav_zotero_native_medical.bib: ``author = {Mozes, GEZA and Gloviczki, PETER}``."""
+    papers = read_file(REAL / "bibtex" / "extrav_zotero_native_medical.bib").papers
+    authors = {a for p in papers for a in p.authors}
+    assert {"Mozes, Geza", "Gloviczki, Peter"} <= authors
+    assert not {"Mozes, GEZA", "Gloviczki, PETER"} & authors
+
+
+@needs_real
+def test_real_pdf_title_and_authors_set_in_capitals() -> None:
+    """2023_react_yao.pdf sets its title in capitals; the 1995 SVM scan its authors."""
+    (react,) = read_file(REAL / "pdfs" / "2023_react_yao.pdf").papers
+    assert react.title == "REACT: Synergizing Reasoning and Acting in Language Models"
+    (svm,) = read_file(REAL / "pdfs" / "1995_svm_cortes_vapnik.pdf").papers
+    assert svm.authors == ("Corinna Cortes", "Vladimir Vapnik")
