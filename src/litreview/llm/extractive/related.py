@@ -32,7 +32,8 @@ def theme_name(
     phrase_share: Mapping[str, float] | None = None,
 ) -> str:
     texts = [f"{s.title}. {s.text}" for s in sources]
-    phrase = shared_phrase(texts, [f"{s.title}. {s.text}" for s in others], phrase_share)
+    others_texts = [f"{s.title}. {s.text}" for s in others]
+    phrase = shared_phrase(texts, others_texts, phrase_share, [s.text for s in sources])
     if phrase:
         return title_case(phrase)
     # Several papers that share no phrase: naming them after one of them would be false.
