@@ -44,7 +44,7 @@ _GENERIC_WORDS = (
 _NOT_TOPICAL_WORDS = (
     "paper papers article propose proposes proposed present presents introduce introduces "
     "show shows demonstrate demonstrates require requires tend tends achieve achieves "
-    "provide provides allow allows enable enables describe describes "
+    "provide provides allow allows enable enables describe describes involve involves "
     "university universities institute department laboratory lab inc corporation company "
     "conference proceedings journal symposium workshop arxiv preprint copyright "
     "abstract introduction keywords categories subject descriptors email author authors"
@@ -283,6 +283,7 @@ _OPENING_VERBS = frozenset(
         "towards",
         "toward",
         "countless",
+        "generate",
     ]
 )
 
