@@ -7,6 +7,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from litreview.reading.headings import running_text
+
 MIN_WORDS = 6
 
 # Discourse openers that refer to the previous sentence, meaningless once extracted.
@@ -71,6 +73,43 @@ def blocks(text: str, size: int = BLOCK_CHARS) -> list[str]:
     return out
 
 
+# pysbd reads a capital letter and a period as an initial ("J. Smith") and does not split
+# "read the data from worker B. MapReduce is resilient ...": a letter naming a thing (a
+# worker, a matrix, Appendix B) ends a sentence when a capitalised word follows. A name's
+# initial follows a first name or "by", "and", "of" ..., which are left alone.
+_LABEL_END = re.compile(r"\b([A-Za-z][a-z-]+) [A-Z]\.(?= [A-Z][A-Za-z]*[a-z])")
+_NAME_BEFORE = {
+    "by",
+    "and",
+    "in",
+    "of",
+    "with",
+    "from",
+    "to",
+    "for",
+    "cf",
+    "see",
+    "et",
+    "al",
+    "or",
+    "as",
+}
+_LABELLED = {"Appendix", "Section", "Figure", "Table", "Step", "Phase", "Part", "Case", "Type"}
+
+
+def _label_ends(piece: str) -> list[str]:
+    """``piece`` split after each "worker B." that ends a sentence (see above)."""
+    out: list[str] = []
+    start = 0
+    for match in _LABEL_END.finditer(piece):
+        word = match.group(1)
+        if word in _LABELLED or (word[0].islower() and word not in _NAME_BEFORE):
+            out.append(piece[start : match.end()])
+            start = match.end() + 1
+    out.append(piece[start:])
+    return out
+
+
 @lru_cache(maxsize=4096)
 def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
     """Sentences of an abstract (pysbd: abbreviations, decimals and 'et al.' handled).
@@ -81,25 +120,31 @@ def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
     pieces: list[str] = []
     with _segment_lock:
         for block in blocks(text):
-            pieces.extend(_segmenter().segment(block))
+            pieces.extend(p for piece in _segmenter().segment(block) for p in _label_ends(piece))
     return tuple(s.strip() for s in pieces if len(s.split()) >= min_words)
 
 
 def whole_sentences(passage: str) -> str:
-    """A full-text passage as running text, without the sentence pieces its cut left.
+    """A full-text passage as running text, without its headings or the sentence pieces
+    its cut left.
 
     A passage is a window of a page: its line breaks are the PDF's layout, not
-    sentence ends, and it may start or stop mid-sentence. A first piece that
-    starts in lower case and a last one that does not end a sentence are
-    dropped, so what is quoted or judged is what the paper says, not a fragment.
+    sentence ends, and it may start or stop mid-sentence. Heading lines ("3.3 Fault
+    Tolerance", "ABSTRACT", a venue stamp) are dropped and the text is split into
+    sentences block by block between them (:func:`running_text`), so no sentence
+    begins with a heading's words. In each block a first piece that starts in lower
+    case and a last one that does not end a sentence are dropped, so what is quoted
+    or judged is what the paper says, not a fragment.
     """
-    flat = " ".join(passage.split())
-    sentences = list(split_sentences(flat, min_words=1))
-    if sentences and not sentences[0][:1].isupper() and not sentences[0][:1].isdigit():
-        sentences = sentences[1:]
-    if sentences and not sentences[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
-        sentences = sentences[:-1]
-    return " ".join(sentences)
+    kept: list[str] = []
+    for block in running_text(passage):
+        sentences = list(split_sentences(block, min_words=1))
+        if sentences and not sentences[0][:1].isupper() and not sentences[0][:1].isdigit():
+            sentences = sentences[1:]
+        if sentences and not sentences[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
+            sentences = sentences[:-1]
+        kept.extend(sentences)
+    return " ".join(kept)
 
 
 # A paper's own numbered references ("in the presence of faults [2]", "[5, 12-14]"): quoted
