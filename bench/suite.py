@@ -39,6 +39,7 @@ SUITE = (
     "pdf_scale",
     "pdf_folder --pdfs 100",  # 1,000 is the aim's size (30-60 min): run it by hand, idle
     "mpnet_int8 --texts 64 --rounds 1 --ingest 40",
+    "phase1_cpu --papers 300",  # phase 1 stage by stage, the MiniLM graph before / after
     "phase2_speed --papers 300",  # the int8 graph before / after the outlier split
     "phase2_levers --papers 40 --rounds 2",  # fused attention, malloc thresholds, bare model
     "token_compression",

@@ -49,6 +49,15 @@ def test_content_rows_drop_special_tokens_punctuation_and_stop_words() -> None:
     assert keep.tolist() == [False, False, True, True, False, False, True, False]
 
 
+def test_content_rows_judge_each_word_once_per_stop_list() -> None:
+    """Judgements are remembered per stop-word list: another list judges afresh."""
+    words = ["the", "model", "##s", "!", "[SEP]"]
+    assert content_rows(words, frozenset({"the"})).tolist() == [False, True, True, False, False]
+    assert content_rows(words, frozenset({"model"})).tolist() == [True, False, True, False, False]
+    assert content_rows(words, frozenset({"the"})).tolist() == [False, True, True, False, False]
+    assert content_rows([], frozenset()).tolist() == []
+
+
 def test_document_frequencies_follow_replacements(tmp_path: Path) -> None:
     store = TokenStore(tmp_path / "t.sqlite3", "m1")
     store.replace_papers({"a": [tokens([101, 5, 6, 102], ["[CLS]", "x", "y", "[SEP]"])]})

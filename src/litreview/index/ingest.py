@@ -289,7 +289,7 @@ def embed_pending(
                 for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
             ]
             chunks = embedded_part(every, options.embed_body_chunks)  # the rest: BM25 only
-            encoded = store.embedder.encode([c.text for c in chunks])
+            encoded = store.embedder.encode([c.text for c in chunks], bulk=True)
             batch.took(len(ids), time.monotonic() - began)
             commits.wait()  # the previous batch stored and counted: a stop set meanwhile
             _check(stop)  # ends the run here, this batch's vectors not stored (still pending)
