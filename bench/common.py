@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -61,3 +62,8 @@ def save_result(name: str, data: dict[str, object]) -> None:
     current = json.loads(path.read_text()) if path.exists() else {}
     current[name] = data
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+
+
+def uptime() -> str:
+    """The machine's load as ``uptime`` prints it, saved beside a benchmark's figures."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()

@@ -56,14 +56,13 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, previous_result, save_result
+from bench.common import Result, Row, load_questions, previous_result, save_result, uptime
 from bench.mpnet_smooth import calibration_texts, gelu_ranges
 from bench.phase2_speed import (
     FIRST_PAPER,
     before_graph,
     chunk_texts,
     encoder_parts,
-    load,
     open_with,
     phase1_home,
     run_phase2,
@@ -491,7 +490,7 @@ def main() -> dict[str, object]:
     args = parser.parse_args()
     # Runs add up: a screen, then gates in later runs (each with the product beside it).
     result: dict[str, object] = previous_result("mpnet_layers")
-    result["load_before"] = load()
+    result["load_before"] = uptime()
     folder = materialise(load_settings().model_cache)
     work = args.work or Path(tempfile.mkdtemp(prefix="litreview-layers-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -573,13 +572,13 @@ def main() -> dict[str, object]:
                     "parts_ms_per_paper": {
                         key: real["parts_ms_per_paper"][key] for key in ("none", name)
                     },
-                    "load": load(),
+                    "load": uptime(),
                 }
             result["gates"] = gates
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    result["load_after"] = load()
+    result["load_after"] = uptime()
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     save_result("mpnet_layers", result)
     return result

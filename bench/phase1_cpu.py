@@ -42,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import Result, Row, save_result
+from bench.common import Result, Row, save_result, uptime
 from bench.scale import write_subset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,7 +187,7 @@ def main() -> None:
     args = parser.parse_args()
     own = ROOT / "src"
     before_src = args.before_src.resolve() if args.before_src else own
-    load_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    load_before = uptime()
     with tempfile.TemporaryDirectory() as folder:
         corpus = write_subset(args.papers, Path(folder))
         runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
@@ -201,7 +201,7 @@ def main() -> None:
         "before_src": "this checkout" if before_src == own else str(before_src),
         "ms_per_paper": {name: _per_paper(r) for name, r in runs.items()},
         "load_before": load_before,
-        "load_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        "load_after": uptime(),
         "date": time.strftime("%Y-%m-%d"),
     }
     save_result("phase1_cpu", result)

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, save_result
+from bench.common import Result, Row, save_result, uptime
 from bench.scale import write_subset
 
 UNFUSED_GRAPH = "graph-int8-papers-unfused.onnx"
@@ -141,10 +141,6 @@ def run_child(variant: str, base: Path, work: Path) -> dict[str, Any]:
     return result
 
 
-def load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--papers", type=int, default=40)
@@ -165,7 +161,7 @@ def main() -> dict[str, object]:
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     unfused_graph(materialise(load_settings().model_cache))  # built once, not in a child
-    result: dict[str, object] = {"load_before": load(), "variants": variants}
+    result: dict[str, object] = {"load_before": uptime(), "variants": variants}
     work = Path(tempfile.mkdtemp(prefix="litreview-phase2-levers-"))
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
     try:
@@ -202,7 +198,7 @@ def main() -> dict[str, object]:
         }
         for v in variants
     }
-    result["load_after"] = load()
+    result["load_after"] = uptime()
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(json.dumps(result, indent=2))
     save_result("phase2_levers", result)

@@ -41,7 +41,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -50,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, save_result
+from bench.common import Result, Row, load_questions, save_result, uptime
 from bench.retrieval_quality import evaluate, mode_search
 from bench.scale import write_subset
 from litreview.encoders.model_files import ModelFolder, materialise
@@ -250,10 +249,6 @@ def calibrate() -> dict[str, object]:
     return {"channels": found, "match_shipped": same}
 
 
-def load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--papers", type=int, default=300)
@@ -266,7 +261,7 @@ def main() -> dict[str, object]:
         found = calibrate()
         print(json.dumps(found))
         return found
-    result: dict[str, object] = {"load_before": load(), "graph": PAPERS_GRAPH_NAME}
+    result: dict[str, object] = {"load_before": uptime(), "graph": PAPERS_GRAPH_NAME}
     folder = materialise(load_settings().model_cache)
     graphs = encoders(folder)
     work = Path(tempfile.mkdtemp(prefix="litreview-phase2-"))
@@ -306,7 +301,7 @@ def main() -> dict[str, object]:
             result["sample_phase2_ms_per_paper"] = sample_cpu
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result["load_after"] = load()
+    result["load_after"] = uptime()
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(json.dumps(result, indent=2))
     save_result("phase2_speed", result)

@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, sample_library_and_stores, save_result
+from bench.common import (
+    Result,
+    Row,
+    load_questions,
+    sample_library_and_stores,
+    save_result,
+    uptime,
+)
 from bench.server import chroma_server, du, member_settings, percentiles
 from bench.synthetic import synthetic_batches, write_batch
 
@@ -212,10 +219,6 @@ def answer_once(home: str, port: str, question: str) -> None:
             }
         )
     )
-
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def main() -> None:
