@@ -12,7 +12,7 @@ import time
 from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.extractive.answer import LEGACY, POLICY, Policy
+from litreview.llm.extractive.answer import POLICY, PREVIOUS, Policy
 from litreview.reading.normalize import paper_id_for
 from litreview.review.ask import ask
 
@@ -23,7 +23,7 @@ def main() -> dict[str, object]:
     """The current policy's figures, and the previous policy's beside them (same run)."""
     library = sample_library()
     result = measure(library, POLICY)
-    result["before"] = measure(library, LEGACY)
+    result["before"] = measure(library, PREVIOUS)
     save_result("answer_quality", result)
     return result
 

@@ -121,3 +121,31 @@ def pdf_settings(pdf_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str)
     monkeypatch.setenv("LITREVIEW_HOME", str(pdf_home))
     monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
     return load_settings()
+
+
+SYSTEMS_STORAGE = Path("/work/shared/real/zotero/San7o+research-papers-collection/storage")
+# Three systems papers whose full text answers questions their abstracts do not.
+SYSTEMS_PDFS = ("L5VFETMG", "P3IFQHTA", "QIYJPXTB")  # MapReduce, Bigtable, GFS
+
+
+@pytest.fixture(scope="session")
+def systems_pdf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """MapReduce, Bigtable and GFS as PDFs (San7o's Zotero storage), ingested once through
+    the CLI (cheap pipeline); tests must not change its papers."""
+    if not SYSTEMS_STORAGE.is_dir():
+        pytest.skip("the real Zotero storage (shared/real/zotero) is not on this machine")
+    files = [str(next((SYSTEMS_STORAGE / key).glob("*.pdf"))) for key in SYSTEMS_PDFS]
+    path = tmp_path_factory.mktemp("systems") / "home"
+    run_cli(path, "ingest", *files, check=True, env=CHEAP_PIPELINE, timeout=SAMPLE_INGEST_TIMEOUT)
+    return path
+
+
+@pytest.fixture
+def systems_pdf_settings(
+    systems_pdf_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str
+) -> Settings:
+    if pipeline != "cheap":
+        pytest.fail("the systems library is built without MPNet: a 'models' test needs its own")
+    monkeypatch.setenv("LITREVIEW_HOME", str(systems_pdf_home))
+    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
+    return load_settings()

@@ -203,3 +203,39 @@ def test_a_sentence_in_both_the_abstract_and_a_page_is_quoted_once(
     question = "How does Reflexion improve language agents without updating weights?"
     text = engine.run(answer_request(question, (source,)))
     assert text.count("novel framework to reinforce language agents") == 1, text
+
+
+def test_a_papers_best_sentence_leads_its_paragraph_and_the_answer() -> None:
+    """Issue 14: "How does MapReduce handle worker failures?" led with the abstract's
+    "Programmers find the system easy to use" because a paper's sentences were shown in
+    text order (the abstract before page 3), not best first."""
+    from litreview.llm.extractive.answer import PREVIOUS, arrange
+
+    paper = Source(1, "mr", "MapReduce", "")
+    page = Source(1, "mr", "MapReduce", "", page=3)
+    best = Evidence(page, 4, "Completed map tasks are reexecuted on a failure.", 0.8, 0.5)
+    weaker = Evidence(paper, 6, "Programmers find the system easy to use.", 0.6, 0.2)
+    other = Evidence(Source(2, "gfs", "GFS", ""), 0, "Chunks are replicated.", 0.5, 0.1)
+    assert arrange([best, other, weaker]) == [[best, weaker], [other]]
+    assert arrange([best, other, weaker], PREVIOUS) == [[weaker, best], [other]]
+
+
+def test_a_pages_opening_sentences_are_not_background() -> None:
+    """A page starts wherever the page break fell: its sentences before a "we" are the
+    method ("The master pings every worker periodically."), not an abstract's context."""
+    from litreview.llm.extractive.answer import POLICY, PREVIOUS, _backgrounds
+
+    page = Source(1, "mr", "MapReduce", "", page=3)
+    evidence = [
+        Evidence(page, i, text, 0.5, 0.5)
+        for i, text in enumerate(
+            [
+                "The master pings every worker periodically.",
+                "Completed map tasks are reexecuted on a failure.",
+                "Existing systems have been widely used for batch jobs.",
+                "We rely on atomic commits of map and reduce task outputs.",
+            ]
+        )
+    ]
+    assert _backgrounds(evidence, PREVIOUS) == {(1, 3, 0), (1, 3, 1), (1, 3, 2)}
+    assert _backgrounds(evidence, POLICY) == {(1, 3, 2)}

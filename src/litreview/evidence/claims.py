@@ -52,11 +52,18 @@ def background_of(sentences: Sequence[tuple[int, str]]) -> set[int]:
     """
     own = [i for i, text in sentences if OWN.search(text)]
     first = min(own, default=0)
-    return {
-        i
-        for i, text in sentences
-        if i < first or (OTHERS.search(text) and not CONTRIBUTION.search(text))
-    }
+    return {i for i, text in sentences if i < first or about_others(text)}
+
+
+def about_others(sentence: str) -> bool:
+    """A sentence about others' work or the field that states no contribution of its own.
+
+    The one background rule that holds in a paper's body too: a page of full text
+    opens wherever the page break fell, not with the paper's context, so its
+    sentences before a "we" are not background (a method section says "The master
+    pings every worker" without one).
+    """
+    return bool(OTHERS.search(sentence)) and not CONTRIBUTION.search(sentence)
 
 
 def own_claims(abstract: str) -> list[str]:
