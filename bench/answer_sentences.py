@@ -75,12 +75,18 @@ def previous_reading() -> Iterator[None]:
             found = found[:-1]
         return " ".join(found)
 
-    kept = scoring.split_sentences, ask_stage.whole_sentences
-    scoring.split_sentences, ask_stage.whole_sentences = split, whole  # type: ignore[assignment]
+    patches: dict[tuple[object, str], object] = {
+        (scoring, "split_sentences"): split,
+        (ask_stage, "whole_sentences"): whole,
+    }
+    kept = {place: getattr(*place) for place in patches}
+    for (module, name), replacement in patches.items():
+        setattr(module, name, replacement)
     try:
         yield
     finally:
-        scoring.split_sentences, ask_stage.whole_sentences = kept  # type: ignore[assignment]
+        for (module, name), original in kept.items():
+            setattr(module, name, original)
 
 
 RUNS: tuple[tuple[str, Policy, Callable[[], ContextManager[None]]], ...] = (
@@ -192,7 +198,7 @@ def full_text() -> dict[str, object]:
 
 
 def main() -> dict[str, object]:
-    result = {"abstracts": abstracts(), "full_text": full_text()}
+    result: dict[str, object] = {"abstracts": abstracts(), "full_text": full_text()}
     save_result("answer_sentences", result)
     return result
 

@@ -221,9 +221,11 @@ def test_a_papers_best_sentence_leads_its_paragraph_and_the_answer() -> None:
 
 
 def test_a_pages_opening_sentences_are_not_background() -> None:
-    """A page starts wherever the page break fell: its sentences before a "we" are the
-    method ("The master pings every worker periodically."), not an abstract's context."""
-    from litreview.llm.extractive.answer import POLICY, PREVIOUS, _backgrounds
+    """``page_openers=False`` (studied, not shipped): a page starts wherever the page break
+    fell, so its sentences before a "we" are the method, not an abstract's context."""
+    from dataclasses import replace
+
+    from litreview.llm.extractive.answer import PREVIOUS, _backgrounds
 
     page = Source(1, "mr", "MapReduce", "", page=3)
     evidence = [
@@ -238,4 +240,4 @@ def test_a_pages_opening_sentences_are_not_background() -> None:
         )
     ]
     assert _backgrounds(evidence, PREVIOUS) == {(1, 3, 0), (1, 3, 1), (1, 3, 2)}
-    assert _backgrounds(evidence, POLICY) == {(1, 3, 2)}
+    assert _backgrounds(evidence, replace(PREVIOUS, page_openers=False)) == {(1, 3, 2)}
