@@ -74,3 +74,18 @@ def test_ask_json_flags_weak_sentences(sample_home: Path, tmp_path: Path) -> Non
     assert first["supported"] and not second["supported"]
     assert data["weakly_supported"] == 1
     assert "Weakly supported" in text.stderr and "cures cancer" in text.stderr
+
+
+def test_a_marker_after_the_full_stop_is_its_own_sentences() -> None:
+    """Extractive answers quote whole sentences and cite after the stop ("... memory. [1]
+    Next sentence. [2]"). The splitter put each marker at the head of the next sentence, so
+    that sentence was checked against its neighbour's source and the last marker had none."""
+    sources = sample_sources("Harmony", "T-Miner")
+    answer = (
+        "Harmony trains massive models on one commodity server despite limited GPU memory. [1] "
+        "A sequence-to-sequence model detects trojan triggers in text classifiers. [2]"
+    )
+    checks = check_support(EvidenceScorer.shared(), answer, sources)
+    assert [c.citations for c in checks] == [[1], [2]]
+    assert all(c.supported for c in checks), checks
+    assert checks[1].sentence.endswith("[2]") and not checks[1].sentence.startswith("[1]")

@@ -25,6 +25,7 @@ from litreview.evidence.sentences import split_sentences
 from litreview.evidence.source import Source
 
 _MARKER = re.compile(r"\[(\d+)(?:, p\. (\d+))?\]")  # as citations.check writes them
+_LEADING_MARKERS = re.compile(r"^\s*(?:\[\d+(?:, p\. \d+)?\]\s*)+")
 # Weights and threshold fitted on the even-numbered labels of bench/data/support_labels.jsonl
 # (373 claims) and measured on the odd ones: flags weak support with held-out precision 0.87,
 # recall 0.80 (bench/support_quality.py). Term coverage carries most of the signal: a claim
@@ -78,7 +79,7 @@ def check_support(
     by_n = {s.n: s for s in sources}
     checks = []
     checked = answer[:MAX_CHECKED_CHARS]
-    for sentence in split_sentences(checked, min_words=1) or (checked,):
+    for sentence in _with_own_markers(split_sentences(checked, min_words=1) or [checked]):
         markers = [(int(n), int(p) if p else None) for n, p in _MARKER.findall(sentence)]
         markers = [(n, p) for n, p in markers if n in by_n]
         if not markers:
@@ -89,6 +90,24 @@ def check_support(
         score, evidence = max(scored, key=lambda pair: pair[0])
         checks.append(SupportCheck(sentence, cited, score, score >= threshold, evidence))
     return checks
+
+
+def _with_own_markers(sentences: Sequence[str]) -> list[str]:
+    """The sentences with markers written after a full stop ("... failures. [1, p. 3]", as
+    extractive answers quote whole sentences) moved back to the sentence they follow.
+
+    The splitter puts such markers at the head of the next sentence, so that sentence was
+    checked against the page its neighbour cited, and a last marker alone had no claim.
+    """
+    out: list[str] = []
+    for sentence in sentences:
+        leading = _LEADING_MARKERS.match(sentence)
+        if leading and out:
+            out[-1] = f"{out[-1]} {leading.group(0).strip()}"
+            sentence = sentence[leading.end() :]
+        if sentence.strip():
+            out.append(sentence)
+    return out
 
 
 def _evidence(source: Source, page: int | None) -> Source:
