@@ -75,11 +75,10 @@ PREVIOUS = Policy(
 )
 # The policy above showed a paper's sentences in text order: an answer on MapReduce's worker
 # failures led with its abstract's "Programmers find the system easy to use" ahead of page
-# 3's better sentences (bench/answer_sentences.py compares the two). Best first quotes the
-# same sentences, so what the support check accepts cannot move. ``page_openers=False`` as
-# well (a page's sentences before a "we" not background) led with the answer more often on
-# full text but lowered the share of cited sentences the support check accepts (0.60 ->
-# 0.54 on 63 full-text questions): not shipped.
+# 3's better sentences (bench/answer_sentences.py compares the two; best first quotes the
+# same sentences). ``page_openers=False`` as well (a page's sentences before a "we" not
+# background) quoted how MapReduce handles a failed worker, but was measured only while the
+# support check misread markers after a full stop (fixed since): not shipped, to re-measure.
 POLICY = replace(PREVIOUS, best_first=True)
 
 # "no X", "without X", "X-free", "does not need X", "requires no access to X": what is absent.
