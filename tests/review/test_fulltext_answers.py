@@ -229,8 +229,8 @@ def test_mapreduce_worker_failures_answer_leads_with_the_fault_tolerance_page(
     use" (a paper's sentences were shown in text order) and "Handling Worker Failures" was
     glued to a sentence. It now leads with page 3. Left: that lead says MapReduce is
     resilient to worker failures, not how; the sentences saying how ("The master pings
-    every worker periodically") count as background under the shipped policy, and the
-    policy that quotes them lowered the support check's figures (see answer.POLICY)."""
+    every worker periodically") count as background under the shipped policy (see
+    answer.POLICY for the one that quotes them, not shipped)."""
     with Library(systems_pdf_settings) as library:
         result = ask(library, ExtractiveBackend(), "How does MapReduce handle worker failures?")
     paragraph = result.answer.split("\n\n")[1]
