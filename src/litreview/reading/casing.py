@@ -175,8 +175,14 @@ def _title_words(text: str, first: bool) -> str:
 
 def display_name(name: str) -> str:
     """A name's all-capitals words in name case: "SMITH, JOHN" -> "Smith, John",
-    "Mozes, GEZA" -> "Mozes, Geza"; initials ("ABADI MJ" -> "Abadi MJ") stay."""
+    "Mozes, GEZA" -> "Mozes, Geza"; initials ("ABADI MJ" -> "Abadi MJ") stay.
+
+    A name with no comma that is not all capitals is kept as typed: without the comma
+    nothing says which words are the person's names ("ACME Consortium", an institution).
+    """
     whole = shouting(name)
+    if not whole and "," not in name:
+        return name
     words = re.split(r"(\s+|,)", name)
     # In a name all in capitals a two-letter word is a surname ("LI, WEI", "XU WEI") where a
     # surname stands: first, or before the comma; elsewhere it is initials ("SMITH JA").
