@@ -78,3 +78,44 @@ def test_real_pdf_title_and_authors_set_in_capitals() -> None:
     assert react.title == "REACT: Synergizing Reasoning and Acting in Language Models"
     (svm,) = read_file(REAL / "pdfs" / "1995_svm_cortes_vapnik.pdf").papers
     assert svm.authors == ("Corinna Cortes", "Vladimir Vapnik")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        # The same Zotero library's other title in capitals (its item is skipped on reading:
+        # no abstract, its PDF missing).
+        (
+            "CONSTRUÇÃO DE SITES PARA COMUNIDADES VIRTUAIS E INTRANET UTILIZANDO CMS",
+            "Construção de Sites para Comunidades Virtuais e Intranet Utilizando CMS",
+        ),
+        ("APPRENTISSAGE PROFOND POUR LA VISION", "Apprentissage Profond pour la Vision"),
+        ("KLASSIFIKATION VON TEXTEN MIT GPU", "Klassifikation von Texten mit GPU"),
+        # English words and a Latin phrase: English still decides, "GAN" stays an acronym.
+        ("DE NOVO DESIGN OF PROTEINS WITH GAN", "De NOVO Design of Proteins with GAN"),
+    ],
+)
+def test_a_title_in_another_language_is_judged_by_its_words(typed: str, shown: str) -> None:
+    assert display_title(typed) == shown
+
+
+def test_a_title_of_common_english_words_loads_no_other_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from litreview.reading.readers import word_lists
+
+    monkeypatch.setattr(word_lists, "_COMMON", {})
+    assert display_title("DEEP RESIDUAL LEARNING FOR IMAGE RECOGNITION") == (
+        "Deep Residual Learning for Image Recognition"
+    )
+    assert set(word_lists._COMMON) == {"en"}
+
+
+@needs_real
+def test_real_zotero_portuguese_titles_typed_in_capitals() -> None:
+    """thiagohonorato's Zotero library holds "PLANO DE NEGÓCIO", whose five-letter "PLANO"
+    was kept as an acronym ("PLANO de Negócio")."""
+    papers = read_file(REAL / "zotero" / "thiagohonorato+referencias" / "zotero.sqlite").papers
+    titles = {p.title for p in papers}
+    assert "Plano de Negócio" in titles
+    assert not any(t.isupper() for t in titles)

@@ -10,7 +10,10 @@ and within it a word that reads as an acronym keeps its capitals: one with a
 digit ("3D", "QUERY2CAD"), of two letters ("AI"), or of up to five letters
 that is not a common English word ("GPU", "BERT", "LSTM", "CAD"). A lone word
 before a colon is the system's name ("SQUEEZENET: ..."), whose true casing
-("SqueezeNet") cannot be guessed, so it is kept as typed too.
+("SqueezeNet") cannot be guessed, so it is kept as typed too. A title in another
+language is judged by that language's words: in "PLANO DE NEGÓCIO" (a real Zotero
+library's business plan) "PLANO" is a Portuguese word, not an acronym, and "de" a
+small word ("Plano de Negócio").
 
 Nothing downstream depends on the typed case: paper ids and duplicate
 detection fold case (``normalize_title``), BibTeX keys are lower-case, and
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from litreview.reading.readers.english_words import word_frequency
+from litreview.reading.readers.word_lists import is_common
 
 # Lower-case inside a title (English, and the particles of other languages' titles).
 _SMALL = frozenset(
@@ -67,12 +70,21 @@ _SMALL = frozenset(
         "y",
     ]
 )
-# Words up to this long that are not common English read as acronyms: "BERT", "YOLO", "CUDA".
+# Words up to this long that are not common words read as acronyms: "BERT", "YOLO", "CUDA"
+# (``word_lists.is_common``: "react" and "adam" are words; "bert", "gan" and "cad" are not).
 ACRONYM_LETTERS = 5
-# How common (pyspellchecker's word-frequency count) a short word must be to be taken as a
-# word rather than an acronym: "react" 14165 and "adam" 3389 are words; "bert" 427, "gan" 166
-# and "cad" 459 are acronyms.
-COMMON = 500
+# The small words of titles in other languages, lower-case inside a title of that language
+# ("PLANO DE NEGÓCIO" -> "Plano de Negócio"); they also say which languages a title may
+# be in, before any word list is loaded.
+_FUNCTION_WORDS = {
+    "pt": "a ao aos as com da das de do dos e em entre na nas no nos o os para pela pelo por "
+    "sem sobre um uma",
+    "es": "a al con de del e el en entre la las los para por sin sobre un una y",
+    "fr": "au aux avec dans de des du en et la le les par pour sans sur un une",
+    "de": "am auf aus bei das dem den der des die ein eine für im in mit und von vom zu zum zur",
+    "it": "a al alla con da dei del della delle di e il in la le nel nella per su un una",
+    "nl": "aan bij de een en het in met naar of op over te van voor",
+}
 # Two-letter English words that are words, not acronyms, in a title ("ATTENTION IS ALL ...").
 _TWO_LETTER_WORDS = frozenset(
     ["am", "be", "do", "go", "he", "if", "is", "it", "me", "my", "no", "so", "up", "us", "we"]
@@ -113,19 +125,47 @@ def shouting(text: str) -> bool:
     return len(letters) >= 2 and not any(c.islower() for c in letters)
 
 
-def _acronym(word: str) -> bool:
+def title_language(title: str) -> str:
+    """The language of a title's words, as far as casing needs it: English unless another
+    language's small words are in it and that language knows more of its longer words.
+
+    Another language's list is loaded only for a title with a longer word that is not
+    common English and a small word of that language ("DE"), so a title of common
+    English words costs no other language's list."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", title)]
+    longer = [w for w in words if len(w) >= 4]
+    if all(is_common(w) for w in longer):
+        return "en"
+    candidates = [
+        language
+        for language, small in _FUNCTION_WORDS.items()
+        if any(w in small.split() for w in words)
+    ]
+
+    def known(language: str) -> int:
+        return sum(is_common(w, language) for w in longer)
+
+    best = max(candidates, key=known, default="en")
+    return best if known(best) > known("en") else "en"
+
+
+def _acronym(word: str, language: str = "en") -> bool:
     letters = "".join(c for c in word if c.isalpha())
     if any(c.isdigit() for c in word) or not letters:
         return True
     if letters.casefold() in _ROMAN:
         return True
-    if letters.casefold() in _SMALL | _TWO_LETTER_WORDS:
+    if letters.casefold() in _SMALL | _TWO_LETTER_WORDS | _small_words(language):
         return False
     if len(letters) <= 2:
         return True
     if len(letters) <= ACRONYM_LETTERS:
-        return word_frequency(letters) < COMMON
+        return not (is_common(letters) or is_common(letters, language))
     return False
+
+
+def _small_words(language: str) -> frozenset[str]:
+    return frozenset(_FUNCTION_WORDS.get(language, "").split())
 
 
 def _capitalize(word: str) -> str:
@@ -133,19 +173,19 @@ def _capitalize(word: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), word)
 
 
-def _title_word(word: str, first: bool) -> str:
+def _title_word(word: str, first: bool, language: str = "en") -> str:
     parts = word.split("-")
     if len(parts) > 1:
         return "-".join(
             _capitalize(p)
             if i < len(parts) - 1 and p.casefold() in _PREFIXES
-            else _title_word(p, first and i == 0)
+            else _title_word(p, first and i == 0, language)
             for i, p in enumerate(parts)
         )
     core = word.strip("\"'()[]{}<>.,;:!?")
-    if not core or _acronym(core):
+    if not core or _acronym(core, language):
         return word
-    if not first and core.casefold() in _SMALL:
+    if not first and core.casefold() in _SMALL | _small_words(language):
         return word.lower()
     return _capitalize(word)
 
@@ -154,20 +194,21 @@ def display_title(title: str) -> str:
     """An all-capitals title in title case, acronyms kept; any other title as typed."""
     if not shouting(title):
         return title
+    language = title_language(title)
     head, colon, rest = title.partition(":")
     if colon and len(head.split()) == 1 and rest.strip():
         # "SQUEEZENET: ALEXNET-LEVEL ACCURACY ...": the lone head is the system's name.
-        return f"{head}:{_title_words(rest, True)}"
-    return _title_words(title, True)
+        return f"{head}:{_title_words(rest, True, language)}"
+    return _title_words(title, True, language)
 
 
-def _title_words(text: str, first: bool) -> str:
+def _title_words(text: str, first: bool, language: str) -> str:
     out = []
     for token in re.split(r"(\s+)", text):
         if not token or token.isspace():
             out.append(token)
             continue
-        out.append(_title_word(token, first))
+        out.append(_title_word(token, first, language))
         # After a colon or a dash a new clause starts: its first word is capitalised.
         first = token.endswith((":", "—", "–")) or token in {"-", "—", "–"}
     return "".join(out)

@@ -31,8 +31,8 @@ from litreview.reading.build import Collected
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.normalize import clean_text, find_arxiv, find_doi
 from litreview.reading.paper import PageText
-from litreview.reading.readers.english_words import is_english_word
 from litreview.reading.readers.pdf_unmapped import without_unmapped_lines
+from litreview.reading.readers.word_lists import is_english_word
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 _LIGATURES |= {"\ufb05": "st", "\ufb06": "st"}
@@ -188,7 +188,7 @@ def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None)
     joined form is not ("English-to-German", "SVD-based"). When neither half occurs
     outside broken words (``standalone``), the paper cannot tell a word cut in two
     ("pri-marily") from a compound it uses once ("smart-home"): an English dictionary
-    decides (:mod:`.english_words`): the joined form a word, or either half not one,
+    decides (:mod:`.word_lists`): the joined form a word, or either half not one,
     joins; two words whose join is none keep the hyphen. A right half starting with a
     capital or a digit is never a syllable.
     """
