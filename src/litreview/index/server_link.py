@@ -68,6 +68,21 @@ def http_status(exc: BaseException) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def named(exc: BaseException) -> str:
+    """The failure as a message names it: its HTTP status or its type, never its text (a
+    proxy's page or an error's text may carry a token)."""
+    status = http_status(exc)
+    return f"HTTP {status}" if status else type(exc).__name__
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether the server could not be reached at all (nothing was sent)."""
+    import httpx
+
+    unreachable = (httpx.ConnectError, httpx.ConnectTimeout, ConnectionRefusedError)
+    return any(isinstance(link, unreachable) for link in causes(exc))
+
+
 def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> LitreviewError:
     """The user-ready error for a failed call to the server while ``doing`` something."""
     if isinstance(exc, LitreviewError):
@@ -97,10 +112,8 @@ def explain(exc: BaseException, chroma: ChromaSettings, doing: str) -> Litreview
             f"the Chroma server at {where} refused the request (HTTP {status}) while {doing}: "
             + fix
         )
-    kind = f"HTTP {status}" if status else type(exc).__name__
-    import httpx
-
-    if any(isinstance(link, httpx.ConnectError | ConnectionRefusedError) for link in causes(exc)):
+    kind = named(exc)
+    if refused(exc):
         return ServerUnavailable(
             f"cannot reach the Chroma server at {where} while {doing} ({kind}{tried}); nothing is "
             f"lost: start it ('chroma run --host {chroma.host} --port {chroma.port}', or check "

@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from litreview import secrets
-from litreview.index.server_link import GaveUp, causes, http_status
+from litreview.index.server_link import GaveUp, causes, http_status, named, refused
 from litreview.settings import ChromaSettings
 
 if TYPE_CHECKING:
@@ -75,11 +75,7 @@ def failure(exc: BaseException) -> Failure | None:
         status = chroma.code() if chroma is not None else None
     if status is not None:
         return "passing" if status in RETRY_STATUS else None
-    chain = causes(exc)
-    if any(
-        isinstance(link, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError)
-        for link in chain
-    ):
+    if refused(exc):
         return "refused"
     passing = (
         httpx.TimeoutException,  # read, write, pool
@@ -88,13 +84,7 @@ def failure(exc: BaseException) -> Failure | None:
         ConnectionError,  # reset, broken pipe
         TimeoutError,
     )
-    return "passing" if any(isinstance(link, passing) for link in chain) else None
-
-
-def _named(exc: BaseException) -> str:
-    """The failure as a log line names it: its HTTP status or its type, never its text."""
-    status = http_status(exc)
-    return f"HTTP {status}" if status else type(exc).__name__
+    return "passing" if any(isinstance(link, passing) for link in causes(exc)) else None
 
 
 class Link:
@@ -155,7 +145,7 @@ class Link:
         sleep = float(state.next_action.sleep) if state.next_action else 0.0
         line = (
             f"the Chroma server at {self.chroma.address} failed {what} "
-            f"({_named(exc) if exc else 'no answer'}); retry {state.attempt_number} of "
+            f"({named(exc) if exc else 'no answer'}); retry {state.attempt_number} of "
             f"{self.chroma.retries} in {sleep:.1f} s"
         )
         log.warning("%s", secrets.redact(line))
