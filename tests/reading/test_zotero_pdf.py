@@ -380,3 +380,35 @@ def test_body_years_do_not_date_a_pdf() -> None:
 
     assert _year_from_page("Abstract\nMore than 60 years ago R.A. Fisher (Fisher, 1936)") is None
     assert _year_from_page("Journal of Things 12 (2019)\n© 2020 Elsevier\n(2019) again") == "2019"
+
+
+def test_attachment_names_stored_mangled_or_decomposed_find_their_files(tmp_path: Path) -> None:
+    """thiagohonorato's zotero.sqlite stores attachment names as UTF-8 read as
+    Windows-1252 ("Definindo requisitos nÃ£o funcionais.pdf"); its storage/ folder is not
+    in the repository, so the files are put back here under the names a disk would hold:
+    the real one ("não"), and one in decomposed Unicode as a Mac copy holds it."""
+    import unicodedata
+
+    folder = tmp_path / "Zotero"
+    folder.mkdir()
+    shutil.copy(ZOTERO / "thiagohonorato+referencias" / "zotero.sqlite", folder)
+    pdf = PDFS / "2016_squeezenet_iandola.pdf"
+    for key, name, form in [
+        ("4BN8RW6U", "Cysneiros e Leite - 1997 - Definindo requisitos não funcionais.pdf", "NFC"),
+        (
+            "UCM79RV9",
+            "de Vasconcelos et al. - 2006 - Introdução à Engenharia de Software e à Qualidade .pdf",
+            "NFD",
+        ),
+    ]:
+        (folder / "storage" / key).mkdir(parents=True)
+        shutil.copy(pdf, folder / "storage" / key / unicodedata.normalize(form, name))
+    collected = read_file(folder / "zotero.sqlite")
+    by_title = {p.title: p for p in collected.papers}
+    for title in ("Definindo requisitos não funcionais", "Introdução à Engenharia de Software"):
+        (paper,) = [p for t, p in by_title.items() if t.startswith(title)]
+        assert paper.full_text, title
+    warnings = "\n".join(collected.warnings)
+    # A missing attachment is named as a disk would name it ("BarrÃ©re" in the database).
+    assert "Barrére - CONSTRUÇÃO" in warnings and "Ã©" not in warnings
+    assert "Uma Ontologia de Requisitos de Software" in warnings

@@ -237,12 +237,47 @@ def _standalone_pdfs(db: sqlite3.Connection, schema: _Schema) -> list[tuple[int,
 
 def _attachment_file(data_dir: Path, key: str, mode: int, stored: str) -> Path | None:
     if stored.startswith("storage:"):
-        return data_dir / "storage" / key / stored.removeprefix("storage:")
+        return _stored_file(data_dir / "storage" / key, stored.removeprefix("storage:"))
     if stored.startswith("attachments:"):  # relative to a base folder set in Zotero's prefs
         return None
     if mode == LINK_LINKED_FILE and stored:
         return Path(stored)
     return None
+
+
+def _stored_file(folder: Path, name: str) -> Path:
+    """The file an imported attachment names, or the one on disk its name was mangled from.
+
+    A real library (thiagohonorato's) stores "Definindo requisitos nÃ£o funcionais.pdf":
+    UTF-8 read as Windows-1252 by whatever wrote the path, while the file on disk says
+    "não"; and a data directory copied from a Mac holds names in decomposed Unicode.
+    ``storage/<key>/`` is the folder of one attachment, so a name that matches after
+    undoing either is that attachment's file."""
+    import unicodedata
+
+    path = folder / name
+    if path.is_file() or not folder.is_dir():
+        return path
+    wanted = {unicodedata.normalize("NFC", n) for n in (name, _unmangled(name))}
+    for candidate in folder.iterdir():
+        if unicodedata.normalize("NFC", candidate.name) in wanted and candidate.is_file():
+            return candidate
+    return path
+
+
+def _shown(key: str, stored: str) -> str:
+    """An attachment's path as a warning shows it: where it is looked for, readable."""
+    return _unmangled(stored).replace("storage:", f"storage/{key}/")
+
+
+def _unmangled(name: str) -> str:
+    """``name`` with UTF-8 that was read as Windows-1252 (or Latin-1) read again as UTF-8."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return name.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return name
 
 
 def read_zotero(database: Path, collection: str | None = None) -> Collected:
@@ -296,7 +331,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         missing: list[str] = []
         for att_key, mode, stored in attachments.get(item_id, []):
             file = _attachment_file(data_dir, att_key, mode, stored)
-            shown = stored.replace("storage:", f"storage/{att_key}/")
+            shown = _shown(att_key, stored)
             if file is None or not file.is_file():
                 missing.append(shown)
                 continue
@@ -357,7 +392,7 @@ def _standalone(
     from litreview.reading.readers.pdf import extract
 
     file = _attachment_file(data_dir, key, mode, stored)
-    shown = stored.replace("storage:", f"storage/{key}/")
+    shown = _shown(key, stored)
     if file is None or not file.is_file():
         collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
         collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
