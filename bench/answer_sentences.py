@@ -1,20 +1,27 @@
 """Does the sentence an extractive answer leads with answer the question?
 
-Two labelled sets, each scored before and after side by side in one run, on what the
-answer shows (its sentences in the order it prints them). *Before* is the previous policy
-with the previous reading of full text (a passage flattened whole, so a heading ran into
-the next sentence, and pysbd's sentences as they came: "from worker B. MapReduce is ..."
-stayed one); *reading only* is the new reading under the previous policy; *after* is both:
+Two labelled sets, each scored under several policies side by side in one run, on what
+the answer shows (its sentences in the order it prints them). *Before* is the policy main
+shipped before this change (a paper's best sentence first; a full-text page read like an
+abstract, its sentences before a "we" background; headings unused); *page_openers* reads a
+page as opening anywhere (only sentences about others' work are background); *after* is
+the shipped policy (that, and a section heading that matches the question raising the
+sentences under it, :func:`litreview.llm.extractive.answer.headings`):
 
 - *abstracts*: 31 hard questions whose relevant paper's sentences were labelled by hand
   (``bench/data/answer_sentence_labels.json``, with the rule used), on the sample library;
 - *full text*: questions answered in a paper's body, on the real PDFs of ``shared/real``
   (the ``pdfs/`` folder and the San7o Zotero library's PDFs, ingested with the cheap
-  pipeline): the 59 of ``bench/data/fulltext_questions.jsonl`` and 4 on the systems papers
-  (MapReduce, GFS, Bigtable, Paxos) in ``bench/data/fulltext_answer_questions.jsonl``. A
-  sentence answers when it holds one of the question's ``evidence`` phrases (the exact words
-  of litreview's extraction, labelled by reading the paper; compared without case and
-  spacing).
+  pipeline): the 59 of ``bench/data/fulltext_questions.jsonl``, 4 on the systems papers
+  (MapReduce, GFS, Bigtable, Paxos) in ``bench/data/fulltext_answer_questions.jsonl`` and
+  24 in ``bench/data/fulltext_section_questions.jsonl``: questions a researcher asks of a
+  section (how a mechanism works, what the limitations are), written by reading the pages
+  of the 12 PDFs of ``pdfs/`` and the 4 systems papers. A sentence answers when it holds
+  one of the question's ``evidence`` phrases (the exact words of litreview's extraction,
+  labelled by reading the paper; compared without case and spacing).
+
+The heading weights were chosen on the even-numbered half of the full-text questions (in
+file order); ``halves`` reports the lead figure on each half, the odd one held out.
 
 Per set:
 
@@ -36,16 +43,23 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager as ContextManager
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
+from bench.common import (
+    DATA,
+    Result,
+    Row,
+    load_questions,
+    sample_library,
+    save_result,
+    uptime,
+)
 from litreview.evidence.scoring import Evidence, EvidenceScorer
 from litreview.index.library import Library
 from litreview.index.retriever import SearchHit, SearchRequest
-from litreview.llm.extractive.answer import POLICY, PREVIOUS, Policy, compose_answer, quoted
+from litreview.llm.extractive.answer import BEST_FIRST, POLICY, Policy, compose_answer, quoted
 from litreview.reading.normalize import normalize_title, paper_id_for
 from litreview.review.ask import build_sources
 from litreview.review.citations import check
@@ -56,43 +70,10 @@ REAL = Path(os.environ.get("LITREVIEW_REAL", "/work/shared/real"))
 SYSTEMS = "zotero/San7o+research-papers-collection"
 
 
-@contextmanager
-def previous_reading() -> Iterator[None]:
-    """Full text read as before: passages flattened whole, pysbd's sentences unsplit."""
-    from litreview.evidence import scoring, sentences
-    from litreview.review import ask as ask_stage
-
-    def split(text: str, min_words: int = sentences.MIN_WORDS) -> tuple[str, ...]:
-        with sentences._segment_lock:
-            pieces = [p for b in sentences.blocks(text) for p in sentences._segmenter().segment(b)]
-        return tuple(p.strip() for p in pieces if len(p.split()) >= min_words)
-
-    def whole(passage: str) -> str:
-        found = list(split(" ".join(passage.split()), min_words=1))
-        if found and not found[0][:1].isupper() and not found[0][:1].isdigit():
-            found = found[1:]
-        if found and not found[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
-            found = found[:-1]
-        return " ".join(found)
-
-    patches: dict[tuple[object, str], object] = {
-        (scoring, "split_sentences"): split,
-        (ask_stage, "whole_sentences"): whole,
-    }
-    kept = {place: getattr(*place) for place in patches}
-    for (module, name), replacement in patches.items():
-        setattr(module, name, replacement)
-    try:
-        yield
-    finally:
-        for (module, name), original in kept.items():
-            setattr(module, name, original)
-
-
-RUNS: tuple[tuple[str, Policy, Callable[[], ContextManager[None]]], ...] = (
-    ("before", PREVIOUS, previous_reading),
-    ("reading_only", PREVIOUS, nullcontext),
-    ("after", POLICY, nullcontext),
+RUNS: tuple[tuple[str, Policy], ...] = (
+    ("before", BEST_FIRST),
+    ("page_openers", replace(BEST_FIRST, page_openers=False)),
+    ("after", POLICY),
 )
 
 
@@ -113,15 +94,17 @@ def score(
     relevant: Callable[[Evidence, dict[str, object]], bool],
     answers: Callable[[Evidence, dict[str, object]], bool],
     written: bool = False,
-) -> dict[str, float]:
-    """The three figures over ``cases``; with ``written``, the answer's citations and support."""
+) -> dict[str, object]:
+    """The three figures over ``cases``; with ``written``, the answer's citations and support;
+    ``leads``: for each case, whether its lead sentence answers."""
     scorer = EvidenceScorer.shared()
-    lead = anywhere = quoted_n = good = markers = valid = claims = supported = 0
+    anywhere = quoted_n = good = markers = valid = claims = supported = 0
+    leads: list[bool] = []
     for case, hits in zip(cases, retrieved, strict=True):
         question = str(case["question"])
         sources = build_sources(hits, question, None)
         shown = quoted(scorer, question, sources, policy) or []
-        lead += bool(shown) and relevant(shown[0], case) and answers(shown[0], case)
+        leads.append(bool(shown) and relevant(shown[0], case) and answers(shown[0], case))
         mine = [e for e in shown if relevant(e, case)]
         anywhere += any(answers(e, case) for e in mine)
         quoted_n += len(mine)
@@ -135,14 +118,15 @@ def score(
             claims += len(support)
             supported += sum(s.supported for s in support)
     n = len(cases)
-    out = {
-        "lead_answers": round(lead / n, 3),
+    out: dict[str, object] = {
+        "lead_answers": round(sum(leads) / n, 3),
         "answering_quoted": round(anywhere / n, 3),
         "relevant_paper_precision": round(good / quoted_n, 3) if quoted_n else 0.0,
     }
     if written:
         out["citation_validity"] = round(valid / markers, 3) if markers else 1.0
         out["supported"] = round(supported / claims, 3) if claims else 1.0
+    out["leads"] = leads
     return out
 
 
@@ -159,10 +143,11 @@ def abstracts() -> dict[str, object]:
 
     result: dict[str, object] = {"questions": len(cases)}
     retrieved = retrieve(library, cases)
-    for name, policy, reading in RUNS:
-        with reading():
-            result[name] = score(policy, cases, retrieved, relevant, answers)
-        print("abstracts", name, result[name])
+    for name, policy in RUNS:
+        scored = score(policy, cases, retrieved, relevant, answers)
+        scored.pop("leads")
+        result[name] = scored
+        print("abstracts", name, scored)
     return result
 
 
@@ -179,6 +164,7 @@ def pdf_library() -> Library:
 def full_text() -> dict[str, object]:
     cases = load_questions("fulltext_questions.jsonl")
     cases += load_questions("fulltext_answer_questions.jsonl")
+    cases += load_questions("fulltext_section_questions.jsonl")
     library = pdf_library()
 
     def relevant(e: Evidence, case: dict[str, object]) -> bool:
@@ -190,15 +176,24 @@ def full_text() -> dict[str, object]:
 
     result: dict[str, object] = {"questions": len(cases)}
     retrieved = retrieve(library, cases)
-    for name, policy, reading in RUNS:
-        with reading():
-            result[name] = score(policy, cases, retrieved, relevant, answers, written=True)
-        print("full text", name, result[name])
+    halves: dict[str, dict[str, str]] = {}
+    for name, policy in RUNS:
+        scored = score(policy, cases, retrieved, relevant, answers, written=True)
+        leads = list(scored.pop("leads"))  # type: ignore[call-overload]
+        halves[name] = {
+            "chosen_on": f"{sum(leads[0::2])}/{len(leads[0::2])}",
+            "held_out": f"{sum(leads[1::2])}/{len(leads[1::2])}",
+        }
+        result[name] = scored
+        print("full text", name, scored, halves[name])
+    result["halves"] = halves
     return result
 
 
 def main() -> dict[str, object]:
+    load = uptime()
     result: dict[str, object] = {"abstracts": abstracts(), "full_text": full_text()}
+    result["load"] = {"before": load, "after": uptime()}
     save_result("answer_sentences", result)
     return result
 
@@ -210,15 +205,16 @@ def rows(result: Result) -> list[Row]:
         if not part:
             continue
         before, after = part["before"], part["after"]
+        openers = part.get("page_openers", before)
         out.append(
             (
                 f"Extractive answers: the quoted sentence answers the question "
                 f"({part['questions']} {label}): lead sentence; some sentence; share of the "
-                "relevant paper's quoted sentences, before -> after",
-                f"{before['lead_answers']:.2f} -> {after['lead_answers']:.2f}; "
-                f"{before['answering_quoted']:.2f} -> {after['answering_quoted']:.2f}; "
-                f"{before['relevant_paper_precision']:.2f} -> "
-                f"{after['relevant_paper_precision']:.2f}",
+                "relevant paper's quoted sentences, before -> page openers -> after (headings)",
+                "; ".join(
+                    " -> ".join(f"{run[m]:.2f}" for run in (before, openers, after))
+                    for m in ("lead_answers", "answering_quoted", "relevant_paper_precision")
+                ),
             )
         )
         if "supported" in after:
@@ -228,6 +224,16 @@ def rows(result: Result) -> list[Row]:
                     "validity; cited sentences supported, before -> after",
                     f"{before['citation_validity']:.2f} -> {after['citation_validity']:.2f}; "
                     f"{before['supported']:.2f} -> {after['supported']:.2f}",
+                )
+            )
+        halves = part.get("halves")
+        if halves:
+            out.append(
+                (
+                    "Extractive answers on full text: lead sentence answers, half the heading "
+                    "weights were chosen on; held-out half, page openers -> after",
+                    f"{halves['page_openers']['chosen_on']} -> {halves['after']['chosen_on']}; "
+                    f"{halves['page_openers']['held_out']} -> {halves['after']['held_out']}",
                 )
             )
     return out

@@ -45,7 +45,7 @@ def test_a_body_question_finds_the_paper_and_the_page(
         best = hits[0]
         assert best.paper.paper_id == paper.paper_id
         assert best.page == page and best.passage is not None and words in best.passage
-        assert best.passages[0] == PageText(page, best.passage)
+        assert (best.passages[0].page, best.passages[0].text) == (page, best.passage)
         shown = best.to_dict()
         assert shown["page"] == page and shown["passage"] == best.passage
 

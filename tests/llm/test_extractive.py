@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -15,6 +16,7 @@ from litreview.llm.errors import LLMError
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import background, choose
 from litreview.llm.types import Request
+from litreview.reading.paper import PageText
 from litreview.review.ask import answer_request, ask
 from litreview.settings import Settings
 from tests.support.papers import sample_sources
@@ -221,11 +223,14 @@ def test_a_papers_best_sentence_leads_its_paragraph_and_the_answer() -> None:
 
 
 def test_a_pages_opening_sentences_are_not_background() -> None:
-    """``page_openers=False`` (studied, not shipped): a page starts wherever the page break
-    fell, so its sentences before a "we" are the method, not an abstract's context."""
+    """``page_openers=False`` (shipped: bench.answer_sentences): a page starts wherever the
+    page break fell, so its sentences before a "we" are the method, not an abstract's
+    context."""
     from dataclasses import replace
 
-    from litreview.llm.extractive.answer import PREVIOUS, _backgrounds
+    from litreview.llm.extractive.answer import POLICY, PREVIOUS, _backgrounds
+
+    assert not POLICY.page_openers
 
     page = Source(1, "mr", "MapReduce", "", page=3)
     evidence = [
@@ -241,3 +246,95 @@ def test_a_pages_opening_sentences_are_not_background() -> None:
     ]
     assert _backgrounds(evidence, PREVIOUS) == {(1, 3, 0), (1, 3, 1), (1, 3, 2)}
     assert _backgrounds(evidence, replace(PREVIOUS, page_openers=False)) == {(1, 3, 2)}
+
+
+MAPREDUCE = "MapReduce: simplified data processing on large clusters"
+# MapReduce's page 3 (shared/real), as its retrieved passages read, cut at its headings.
+FAULTS = (
+    "Since the MapReduce library is designed to help process very large amounts of data "
+    "using hundreds or thousands of machines, the library must tolerate machine failures "
+    "gracefully."
+)
+WORKERS = (
+    "The master pings every worker periodically. If no response is received from a worker "
+    "in a certain amount of time, the master marks the worker as failed. MapReduce is "
+    "resilient to large-scale worker failures."
+)
+STRUCTURES = (
+    "The master keeps several data structures. For each map task and reduce task, it "
+    "stores the state (idle, in-progress, or completed) and the identity of the worker "
+    "machine (for nonidle tasks)."
+)
+
+
+def _mapreduce_page() -> Source:
+    from litreview.evidence.source import Section
+
+    sections = (
+        Section(3, "3.2 Master Data Structures", STRUCTURES, True),
+        Section(3, "3.3 Fault Tolerance", FAULTS, True),
+        Section(3, "Handling Worker Failures", WORKERS, True),
+    )
+    text = " ".join(s.text for s in sections)
+    return Source(1, "mr", MAPREDUCE, text, page=3, sections=sections)
+
+
+def test_a_heading_that_matches_the_question_raises_the_sentences_under_it() -> None:
+    """Issue 14: "How does MapReduce handle worker failures?" is what the section "Handling
+    Worker Failures" answers; its sentences gain the policy's heading bonus, its first ones
+    more (the section opens with how: "The master pings every worker periodically")."""
+    from litreview.llm.extractive.answer import BEST_FIRST, POLICY, headings, key
+
+    page = _mapreduce_page()
+    evidence = [
+        Evidence(page, i, text, 0.5, 0.5) for i, text in enumerate(split_sentences(page.text))
+    ]
+    question = "How does MapReduce handle worker failures?"
+    bonus = {e.text: headings(evidence, question).get(key(e), 0.0) for e in evidence}
+    pings = "The master pings every worker periodically."
+    assert bonus[pings] == pytest.approx(POLICY.heading_bonus + POLICY.heading_opening)
+    resilient = "MapReduce is resilient to large-scale worker failures."
+    assert bonus[resilient] == pytest.approx(POLICY.heading_bonus + POLICY.heading_opening / 3)
+    assert bonus[FAULTS] == 0.0  # "Fault Tolerance" shares no word with the question
+    assert not any(bonus[s] for s in split_sentences(STRUCTURES))
+    assert headings(evidence, question, BEST_FIRST) == {}  # the policy before: no headings
+
+
+@pytest.mark.parametrize(
+    ("heading", "question", "title", "expected"),
+    [
+        ("Handling Worker Failures", "How does MapReduce handle worker failures?", "", 1.0),
+        ("5.1 Tablet Location", "How does a client find a tablet's location?", "", 1.0),
+        ("2.3 Learning a Chosen Value", "How does a learner find the chosen value?", "", 2 / 3),
+        (
+            "3 OUR APPROACH: AUTODROID",
+            "How does AutoDroid keep names out of prompts?",
+            "AutoDroid: LLM-powered Task Automation in Android",
+            0.0,  # the paper's own name says nothing about which section answers
+        ),
+        ("3.3 Fault Tolerance", "How does MapReduce handle worker failures?", "", 0.0),
+    ],
+)
+def test_heading_match_counts_the_headings_words_the_question_has(
+    heading: str, question: str, title: str, expected: float
+) -> None:
+    from litreview.evidence.scoring import terms
+    from litreview.llm.extractive.answer import heading_match
+
+    assert heading_match(heading, terms(question), title) == pytest.approx(expected)
+
+
+def test_sentences_under_a_matching_heading_are_quoted_before_others_of_the_page() -> None:
+    """With the scorer: the answer quotes the "Handling Worker Failures" section's
+    sentences, how ("The master pings every worker periodically") among them, where
+    without headings it quoted the general fault-tolerance remark instead."""
+    from litreview.llm.extractive.answer import BEST_FIRST, quoted
+
+    page = _mapreduce_page()
+    source = replace(page, text="", page=None, passages=(PageText(3, page.text),))
+    question = "How does MapReduce handle worker failures?"
+    shown = [e.text for e in quoted(EvidenceScorer.shared(), question, [source]) or []]
+    assert shown and all(text in WORKERS for text in shown), shown
+    assert "The master pings every worker periodically." in shown
+    before = [e.text for e in quoted(EvidenceScorer.shared(), question, [source], BEST_FIRST) or []]
+    assert FAULTS in before

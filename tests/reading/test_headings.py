@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from litreview.evidence.sentences import split_sentences, whole_sentences
+from litreview.evidence.sentences import split_sentences, whole_sections, whole_sentences
 from litreview.reading import read_file
-from litreview.reading.headings import heading_lines, running_text
+from litreview.reading.headings import (
+    heading_lines,
+    last_heading,
+    running_text,
+    section_heading,
+    sections,
+)
 
 REAL = Path("/work/shared/real")
 PDFS = REAL / "pdfs"
@@ -122,3 +128,60 @@ def test_a_letter_naming_a_thing_ends_a_sentence_and_an_initial_does_not(
         assert len(found) == (2 if "Appendix" in text else 1)
     else:
         assert found == expected
+
+
+def test_each_block_keeps_the_section_heading_it_falls_under() -> None:
+    """Issue 14: headings are evidence of what the sentences under them are about. On
+    MapReduce's page 3 "The master pings every worker periodically" opens the section
+    "Handling Worker Failures"; the text before the page's first heading falls under the
+    heading given (the one in force where the text starts)."""
+    blocks = sections(_pages(MAPREDUCE)[3], heading="3.1 Execution Overview")
+    assert blocks[0].heading == "3.1 Execution Overview" and not blocks[0].opens
+    (pings,) = [b for b in blocks if "The master pings every worker periodically." in b.text]
+    assert pings.heading == "Handling Worker Failures" and pings.opens
+    assert [b.heading for b in blocks if b.opens][:3] == [
+        "3.2 Master Data Structures",
+        "3.3 Fault Tolerance",
+        "Handling Worker Failures",
+    ]
+    assert last_heading(_pages(MAPREDUCE)[3]) == "Semantics in the Presence of Failures"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bigtable: A Distributed Storage System for Structured Data · 4: 9",  # a running head
+        "ByteNet [18] 23.75",  # a table row of the Transformer paper
+        "Completion 75.4% 69.9% 68.5% 69.9%",  # AutoDroid's
+        "Attention(Q, K, V ) = softmax(QKT",  # a formula
+        "arXiv:1706.03762v7 [cs.CL] 2 Aug 2023",  # a stamp
+    ],
+)
+def test_furniture_tables_and_formulas_cut_the_text_but_head_nothing(line: str) -> None:
+    """Lines of the real PDFs that take a heading's shape but name no section: a block
+    after them stays under the section heading before them."""
+    assert not section_heading(line)
+    blocks = sections(f"3.3 Fault Tolerance\nWorkers fail.\n{line}\nThe master pings them.")
+    if len(blocks) == 2:
+        assert blocks[1].heading == "3.3 Fault Tolerance" and not blocks[1].opens
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["3.3 Fault Tolerance", "Handling Worker Failures", "B.1 HOTPOTQA FINETUNING DETAILS"],
+)
+def test_section_titles_head_their_sections(line: str) -> None:
+    assert section_heading(line)
+
+
+def test_whole_sections_keep_headings_and_drop_cut_pieces() -> None:
+    """A passage of MapReduce's page 3 that starts mid-sentence ("inaccessible. ...") and
+    crosses into "Semantics in the Presence of Failures": the leading piece is dropped,
+    the first block is under the heading it started in, the next under its own."""
+    text = _pages(MAPREDUCE)[3]
+    passage = text[text.index("inaccessible. Completed reduce") :]
+    blocks = whole_sections(passage, heading="Handling Worker Failures")
+    assert blocks[0].heading == "Handling Worker Failures" and not blocks[0].opens
+    assert blocks[0].text.startswith("Completed reduce tasks do not need to be reexecuted")
+    assert blocks[1].heading == "Semantics in the Presence of Failures" and blocks[1].opens
+    assert whole_sentences(passage) == " ".join(b.text for b in blocks)

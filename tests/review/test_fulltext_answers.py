@@ -227,10 +227,11 @@ def test_mapreduce_worker_failures_answer_leads_with_the_fault_tolerance_page(
 ) -> None:
     """Issue 14: the answer led with the abstract's "Programmers find the system easy to
     use" (a paper's sentences were shown in text order) and "Handling Worker Failures" was
-    glued to a sentence. It now leads with page 3. Left: that lead says MapReduce is
-    resilient to worker failures, not how; the sentences saying how ("The master pings
-    every worker periodically") count as background under the shipped policy (see
-    answer.POLICY for the one that quotes them, not shipped)."""
+    glued to a sentence. It now leads with page 3, and its second sentence is page 3's how
+    (the master re-executes the unreachable workers' work), not the abstract's definition
+    of MapReduce: page openers are not background and the section heading "Handling Worker
+    Failures" vouches for its sentences. Left: the lead still says MapReduce is resilient
+    to worker failures rather than how (it restates the question and scores highest)."""
     with Library(systems_pdf_settings) as library:
         result = ask(library, ExtractiveBackend(), "How does MapReduce handle worker failures?")
     paragraph = result.answer.split("\n\n")[1]
@@ -239,3 +240,37 @@ def test_mapreduce_worker_failures_answer_leads_with_the_fault_tolerance_page(
     assert rest.startswith(", p. 3]"), paragraph
     assert "Programmers find" not in lead
     assert "Handling Worker Failures" not in result.answer
+    second = rest.split("]", 1)[1]
+    assert "re executed the work done by the unreachable worker" in second, paragraph
+    assert second.rstrip().endswith("[1, p. 3]"), paragraph
+
+
+def test_retrieved_passages_carry_the_heading_they_start_under(
+    systems_pdf_settings: Settings,
+) -> None:
+    """Issue 14: headings are kept as evidence, not text: a retrieved passage of MapReduce's
+    page 3 knows the section it starts in (computed from the stored pages at query time),
+    and the answer's sources keep each stretch of running text with its heading."""
+    from litreview.index.retriever import SearchRequest
+    from litreview.review.ask import build_sources
+
+    question = "How does MapReduce handle worker failures?"
+    with Library(systems_pdf_settings) as library:
+        hits = library.search(SearchRequest(question, k=3))
+    (mapreduce,) = [h for h in hits if h.paper.title.startswith("MapReduce")]
+    assert {p.heading for p in mapreduce.passages if p.page == 3} >= {"Handling Worker Failures"}
+    (source,) = [
+        s for s in build_sources(hits, question, None) if s.paper_id == mapreduce.paper.paper_id
+    ]
+    found = source.section_of("The master pings every worker periodically.")
+    assert found is not None
+    section, place = found
+    assert (section.page, section.heading, section.opens, place) == (
+        3,
+        "Handling Worker Failures",
+        True,
+        0,
+    )
+    (page3,) = [v for v in source.page_views() if v.page == 3]
+    assert page3.sections and all(s.page == 3 for s in page3.sections)
+    assert all(s.heading not in page3.text for s in page3.sections if s.heading)

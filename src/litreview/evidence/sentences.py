@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from litreview.reading.headings import running_text
+from litreview.reading.headings import Block, sections
 
 MIN_WORDS = 6
 
@@ -126,25 +127,33 @@ def split_sentences(text: str, min_words: int = MIN_WORDS) -> tuple[str, ...]:
 
 def whole_sentences(passage: str) -> str:
     """A full-text passage as running text, without its headings or the sentence pieces
-    its cut left.
+    its cut left (:func:`whole_sections`, joined)."""
+    return " ".join(block.text for block in whole_sections(passage))
+
+
+def whole_sections(passage: str, heading: str = "") -> list[Block]:
+    """A full-text passage as blocks of whole sentences, each under its section heading.
 
     A passage is a window of a page: its line breaks are the PDF's layout, not
     sentence ends, and it may start or stop mid-sentence. Heading lines ("3.3 Fault
     Tolerance", "ABSTRACT", a venue stamp) are dropped and the text is split into
-    sentences block by block between them (:func:`running_text`), so no sentence
-    begins with a heading's words. In each block a first piece that starts in lower
-    case and a last one that does not end a sentence are dropped, so what is quoted
-    or judged is what the paper says, not a fragment.
+    sentences block by block between them (:func:`sections`), so no sentence
+    begins with a heading's words; each block keeps the heading it falls under
+    (``heading``, the one in force where the passage starts, until the passage's own).
+    In each block a first piece that starts in lower case and a last one that does not
+    end a sentence are dropped, so what is quoted or judged is what the paper says, not
+    a fragment.
     """
-    kept: list[str] = []
-    for block in running_text(passage):
-        sentences = list(split_sentences(block, min_words=1))
+    kept: list[Block] = []
+    for block in sections(passage, heading):
+        sentences = list(split_sentences(block.text, min_words=1))
         if sentences and not sentences[0][:1].isupper() and not sentences[0][:1].isdigit():
             sentences = sentences[1:]
         if sentences and not sentences[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
             sentences = sentences[:-1]
-        kept.extend(sentences)
-    return " ".join(kept)
+        if sentences:
+            kept.append(replace(block, text=" ".join(sentences)))
+    return kept
 
 
 # A paper's own numbered references ("in the presence of faults [2]", "[5, 12-14]"): quoted

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from litreview.evidence.sentences import split_sentences
 from litreview.reading.paper import PageText
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of a retrieved passage's running text and the section heading it falls
+    under; ``opens``: the heading stands right before it (it is the section's beginning)."""
+
+    page: int
+    heading: str
+    text: str
+    opens: bool
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Source:
     text: str
     passages: tuple[PageText, ...] = ()
     page: int | None = None
+    sections: tuple[Section, ...] = ()
 
     @property
     def pages(self) -> tuple[int, ...]:
@@ -41,8 +54,23 @@ class Source:
     def page_views(self) -> tuple[Source, ...]:
         """One source per retrieved page (same ``n``), holding that page's passages."""
         return tuple(
-            replace(self, text=self.on_page(page), passages=(), page=page) for page in self.pages
+            replace(
+                self,
+                text=self.on_page(page),
+                passages=(),
+                page=page,
+                sections=tuple(s for s in self.sections if s.page == page),
+            )
+            for page in self.pages
         )
+
+    def section_of(self, sentence: str) -> tuple[Section, int] | None:
+        """The section holding ``sentence`` and the sentence's place in it (0: first)."""
+        for section in self.sections:
+            at = section.text.find(sentence)
+            if at >= 0:
+                return section, len(split_sentences(section.text[:at], min_words=1))
+        return None
 
     def whole(self) -> str:
         """Abstract and every retrieved passage: what a citation without a page rests on."""

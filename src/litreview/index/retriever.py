@@ -33,6 +33,7 @@ from litreview.index.fusion import best_first, mmr, reciprocal_rank_fusion
 from litreview.index.late import TokenStore
 from litreview.index.lazy_passages import PER_QUERY, LazyPassages
 from litreview.index.lexical import LexicalIndex
+from litreview.index.passage_headings import headed
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
 from litreview.reading.paper import PageText, Paper
@@ -295,7 +296,8 @@ class Retriever:
                 beats_abstract = bool(order)
             if not order:
                 continue
-            pages = [PageText(p.page, p.text) for p in order[:PASSAGES_PER_HIT]]
+            best = [PageText(p.page, p.text) for p in order[:PASSAGES_PER_HIT]]
+            pages = headed(self.catalog.pages(pid), best)  # each with the heading it starts under
             out[pid] = (pages[0], beats_abstract, pages)
         return out
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # "3", "3.3", "3.3.1", "3.", "IV.", "A.", "B.2": a section number before a title.
 _NUMBER = re.compile(
@@ -127,17 +128,63 @@ def heading_lines(lines: Sequence[str]) -> set[int]:
     return found
 
 
-def running_text(text: str) -> list[str]:
-    """A page's (or passage's) running text as blocks, cut where headings were and
-    without them; each block's lines joined by single spaces."""
+# What a section's title does not hold once its number is off: figures ("ByteNet [18] 23.75",
+# "Completion 75.4% 69.9%": a table row), formulas ("Attention(Q, K, V ) = softmax(QKT").
+_NOT_TITLE = re.compile(r"[\d=\[\]{}%“”\"]|\(.*\)|\)|\(")
+
+
+def section_heading(line: str) -> bool:
+    """Whether a heading line names a section rather than being page furniture (a venue
+    stamp, a running head with its page number) or a table row or formula that took a
+    heading's shape: those cut the text but head nothing."""
+    text = line.strip()
+    title = _NUMBER.sub("", text, count=1)
+    return not (_STAMP.search(text) or _PAGE_NUMBER.search(text) or _NOT_TITLE.search(title))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of running text between headings, with the section heading it falls
+    under and whether it ``opens`` that section (its heading stands right before it in the
+    text read, rather than being carried over from before the text's start or a cut at
+    page furniture)."""
+
+    heading: str
+    text: str
+    opens: bool
+
+
+def sections(text: str, heading: str = "") -> list[Block]:
+    """A page's (or passage's) running text as blocks, each with the section heading it
+    falls under: ``heading`` (the one in force where ``text`` starts, "" if unknown) until
+    the text's own first section heading. Blocks are cut where headings were, without
+    them, each block's lines joined by single spaces."""
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
     headings = heading_lines(lines)
-    blocks: list[list[str]] = [[]]
+    blocks: list[tuple[str, bool, list[str]]] = [(heading, False, [])]
     for i, line in enumerate(lines):
         if i in headings:
-            if blocks[-1]:
-                blocks.append([])
+            named = section_heading(line)
+            current = (" ".join(line.split()), True) if named else (blocks[-1][0], False)
+            if blocks[-1][2]:
+                blocks.append((*current, []))
+            else:
+                blocks[-1] = (*current, [])
         else:
-            blocks[-1].append(line)
-    return [" ".join(" ".join(block).split()) for block in blocks if block]
+            blocks[-1][2].append(line)
+    return [Block(h, " ".join(" ".join(b).split()), opens) for h, opens, b in blocks if b]
+
+
+def last_heading(text: str, heading: str = "") -> str:
+    """The section heading in force at the end of ``text`` (``heading`` if it has none)."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    found = [lines[i] for i in sorted(heading_lines(lines)) if section_heading(lines[i])]
+    return " ".join(found[-1].split()) if found else heading
+
+
+def running_text(text: str) -> list[str]:
+    """A page's (or passage's) running text as blocks, cut where headings were and
+    without them; each block's lines joined by single spaces."""
+    return [block.text for block in sections(text)]

@@ -9,10 +9,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PageText:
-    """One page of a paper's full text: its 1-based number and its cleaned text."""
+    """One page of a paper's full text: its 1-based number and its cleaned text.
+
+    A retrieved passage (a window of a page) is one too, with ``heading``: the section
+    heading in force where it starts ("" when unknown, and for a whole page), which an
+    answer reads as evidence of what the passage's first sentences are about.
+    """
 
     page: int
     text: str
+    heading: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from litreview.evidence.scoring import EvidenceScorer
-from litreview.evidence.sentences import split_sentences, whole_sentences
-from litreview.evidence.source import Source
+from litreview.evidence.sentences import split_sentences, whole_sections
+from litreview.evidence.source import Section, Source
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
@@ -80,25 +80,31 @@ def build_sources(
     With a ``scorer`` (prompts for models) each is trimmed to the sentences
     that matter most for the question; without one (the extractive engine,
     the support check) they are whole. Passages are read as running text of
-    whole sentences (:func:`whole_sentences`).
+    whole sentences under their section headings (:func:`whole_sections`).
     """
-    return tuple(
-        Source(
-            n,
-            hit.paper.paper_id,
-            hit.paper.title,
-            trim(scorer, question, hit.paper.abstract, EVIDENCE_SENTENCES)
-            if scorer
-            else hit.paper.abstract,
-            tuple(
-                PageText(
-                    p.page, trim(scorer, question, text, PASSAGE_SENTENCES) if scorer else text
-                )
-                for p in hit.passages[:PASSAGES_PER_SOURCE]
-                if (text := whole_sentences(p.text))
-            ),
+    return tuple(_source(n, hit, question, scorer) for n, hit in enumerate(hits, start=1))
+
+
+def _source(n: int, hit: SearchHit, question: str, scorer: EvidenceScorer | None) -> Source:
+    passages: list[PageText] = []
+    sections: list[Section] = []
+    for p in hit.passages[:PASSAGES_PER_SOURCE]:
+        blocks = whole_sections(p.text, p.heading)
+        if not blocks:
+            continue
+        text = " ".join(b.text for b in blocks)
+        passages.append(
+            PageText(p.page, trim(scorer, question, text, PASSAGE_SENTENCES) if scorer else text)
         )
-        for n, hit in enumerate(hits, start=1)
+        sections += [Section(p.page, b.heading, b.text, b.opens) for b in blocks]
+    abstract = hit.paper.abstract
+    return Source(
+        n,
+        hit.paper.paper_id,
+        hit.paper.title,
+        trim(scorer, question, abstract, EVIDENCE_SENTENCES) if scorer else abstract,
+        tuple(passages),
+        sections=tuple(sections),
     )
 
 
