@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -32,6 +31,9 @@ _GENERIC_WORDS = (
     "deep neural network networks net nets dnn dnns learning machine model models method methods "
     "approach approaches paper work results data training performance task tasks system systems "
     "framework problem state art attack attacks novel new "
+    # Nouns of how any work is organised: "Neural Network Architectures" is true of a library.
+    "architecture architectures algorithm algorithms technique techniques scheme schemes "
+    "strategy strategies study studies analysis empirical "
     # Adjectives any abstract uses of its own setting ("large clusters", "a simple method").
     "large small high low simple different various many multiple single efficient effective "
     "existing recent"
@@ -104,18 +106,27 @@ def topical(phrase: str, abstracts: Sequence[str] = ()) -> bool:
     what they are about.
     """
     key = _key(phrase)
+    clause = bool(_CLAUSE.search(phrase))  # "Matrix That Rotates": a clause, not a name
     return bool(key) and not (
-        generic(key) or adjectival(phrase) or boilerplate(key) or proper_name(phrase, abstracts)
+        clause
+        or generic(key)
+        or adjectival(phrase)
+        or boilerplate(key)
+        or proper_name(phrase, abstracts)
     )
+
+
+_CLAUSE = re.compile(r"(?i)\b(?:that|which|who|whose|whom)\b")
 
 
 def _key(phrase: str) -> frozenset[str]:
     return frozenset(terms(phrase))
 
 
-def _stems(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def content_stems(text: str) -> tuple[str, ...]:
     """The text's content words in order, stemmed as :func:`terms` stems them."""
-    return [t for w in re.findall(r"[a-z0-9]+", text.lower()) for t in terms(w)]
+    return tuple(t for w in re.findall(r"[a-z0-9]+", text.lower()) for t in terms(w))
 
 
 def uses(text_stems: Sequence[str], key: frozenset[str]) -> bool:
@@ -131,13 +142,21 @@ Uses = dict[frozenset[str], set[int]]  # a phrase's key -> the texts (by index) 
 def _inside(
     texts: Sequence[str], abstracts: Sequence[str] | None = None
 ) -> tuple[Uses, Uses, dict[frozenset[str], str]]:
+    """:func:`_inside_of` on tuples (cached: theme forming asks again for the same papers)."""
+    return _inside_of(tuple(texts), tuple(abstracts) if abstracts is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def _inside_of(
+    texts: tuple[str, ...], abstracts: tuple[str, ...] | None
+) -> tuple[Uses, Uses, dict[frozenset[str], str]]:
     """Which of ``texts`` use each candidate phrase, and how the phrase reads.
 
-    Candidates are each text's topical key phrases (:func:`topical`). Two
-    readings of "use": the phrase is among the text's own key phrases (its
-    dozen most salient: ``named``), or the text says it (``said``: the
-    Bigtable paper's key phrase "distributed storage" is only said in the GFS
-    paper's abstract).
+    Candidates are each text's topical key phrases (:func:`topical`) that are
+    not cut from a longer name (:func:`truncated`). Two readings of "use": the
+    phrase is among the text's own key phrases (its dozen most salient:
+    ``named``), or the text says it (``said``: the Bigtable paper's key phrase
+    "distributed storage" is only said in the GFS paper's abstract).
     """
     surface: dict[frozenset[str], str] = {}
     named: Uses = {}
@@ -145,22 +164,89 @@ def _inside(
     for i, text in enumerate(texts):
         for phrase in key_phrases(text):
             key = _key(phrase)
-            if key not in surface and key not in named and topical(phrase, prose):
+            if (
+                key not in surface
+                and key not in named
+                and topical(phrase, prose)
+                and not truncated(phrase, texts)
+            ):
                 surface[key] = phrase
             if key in surface:
                 named.setdefault(key, set()).add(i)
-    stems = [_stems(text) for text in texts]
+    stems = [content_stems(text) for text in texts]
     said = {key: named[key] | {i for i, s in enumerate(stems) if uses(s, key)} for key in surface}
     return named, said, surface
 
 
+def truncated(phrase: str, texts: Sequence[str]) -> bool:
+    """True for a phrase cut from a longer name.
+
+    Key phrases are at most three words, so a title's longer subject comes out
+    cut: "Scaling Physics-informed Hard" (+ "Constraints"), "Edge-assisted
+    Real-time Object" (+ "Detection"). Cut at its end when some place the texts
+    write it goes on with a capitalised content word (a title goes on) and no
+    place ends it (a stop word, a bracket, a full stop; a lower-case word after
+    it in prose is usually its verb, which says nothing either way). Cut at its
+    start when it is written twice or more and always after the same
+    capitalised word ("Monte" + "Carlo Tree Search").
+    """
+    found = [pair for text in texts for pair in _neighbours(phrase, text)]
+    ended = sum(after is None or after.lower() in _JOINING for _, after in found)
+    goes_on = sum(
+        after is not None and after[:1].isupper() and after.lower() not in _JOINING
+        for _, after in found
+    )
+    if goes_on and not ended:
+        return True
+    before = {b for b, _ in found}
+    return (
+        len(found) >= 2
+        and len(before) == 1
+        and None not in before
+        and str(next(iter(before)))[:1].isupper()
+        and str(next(iter(before))).lower() not in _JOINING
+    )
+
+
+def _joining_words() -> frozenset[str]:
+    from litreview.reading.stopwords import english_plus
+
+    # Title words that end a noun phrase as stop words do ("X via Y", "X Using Y").
+    return english_plus() | {"via", "using", "toward", "towards", "without", "versus", "vs"}
+
+
+_JOINING = _joining_words()
+
+
+@lru_cache(maxsize=65536)
+def _neighbours(phrase: str, text: str) -> tuple[tuple[str | None, str | None], ...]:
+    """The word right before and right after each place ``text`` writes ``phrase`` (None at
+    punctuation or the text's ends)."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+    out = []
+    for m in pattern.finditer(text):
+        before = re.search(r"([^\W\d_][\w-]*)[ \t\n]+$", text[max(0, m.start() - 40) : m.start()])
+        after = re.match(r"[ \t\n]+([^\W\d_][\w-]*)", text[m.end() : m.end() + 40])
+        out.append((before.group(1) if before else None, after.group(1) if after else None))
+    return tuple(out)
+
+
 def candidate_phrases(texts: Sequence[str]) -> list[str]:
-    """The phrases :func:`shared_phrase` weighs for ``texts``: what a caller looks up shares for."""
-    return list(_inside(texts)[2].values())
+    """The phrases :func:`shared_phrase` may weigh for ``texts`` (each text's key phrases, one
+    spelling per phrase): what a caller looks up library shares for."""
+    out: dict[frozenset[str], str] = {}
+    for text in texts:
+        for phrase in key_phrases(text):
+            key = _key(phrase)
+            if key and not generic(key):
+                out.setdefault(key, phrase)
+    return list(out.values())
 
 
-# A name of two phrases ("Data Processing and Distributed Storage") stays a heading.
-MAX_NAME_WORDS = 7
+# A phrase names a theme only if the theme's papers say it at least this many times as often
+# (as a share of papers) as the draft's other papers do: "backdoor attacks", which every
+# theme of a backdoor-defence draft says, does not tell one theme from another.
+CONTRAST = 2.0
 
 
 def shared_phrase(
@@ -171,85 +257,94 @@ def shared_phrase(
 ) -> str | None:
     """The phrase most of ``texts`` share and ``others`` do not (a c-TF-IDF in miniature).
 
-    ``library_share`` gives each candidate phrase's share of the whole
-    library (see :func:`candidate_phrases`); phrases most of the library uses
-    are discounted, and a share of 1.0 rules a phrase out. ``abstracts`` (the
-    texts without their titles, which capitalise every word) tell names from
-    topics (:func:`proper_name`).
+    See :func:`shared_users`; this is its phrase.
+    """
+    found = shared_users(texts, others, library_share, abstracts)
+    return found[0] if found else None
 
-    Shared means among the key phrases of two texts or more. When no phrase
-    is, a phrase of several words two texts say (not only the one it is key
-    to) still names what they share, and with a second one for the texts it
-    leaves out the theme is named by both ("Data Processing and Distributed
-    Storage" for MapReduce, GFS and Bigtable, whose one shared key phrase was
-    their company's name).
+
+def shared_users(
+    texts: Sequence[str],
+    others: Sequence[str] = (),
+    library_share: Mapping[str, float] | None = None,
+    abstracts: Sequence[str] | None = None,
+) -> tuple[str, frozenset[int]] | None:
+    """The phrase that names ``texts`` against ``others``, and which of ``texts`` say it.
+
+    Candidates are the texts' topical key phrases. With several texts, a name
+    is said by two of them or more (a phrase of one paper is no name for a
+    group), and by a share of them at least :data:`CONTRAST` times the share
+    of ``others`` that say it. ``library_share`` gives each candidate's share
+    of the whole library (see :func:`candidate_phrases`): phrases most of the
+    library uses are discounted, and a share of 1.0 rules a phrase out (how
+    callers mark names already taken, or lone words that do not single the
+    theme out). ``abstracts`` (the texts without their titles, which
+    capitalise every word) tell names from topics (:func:`proper_name`).
+
+    Two papers that share no phrase get no name joining theirs ("Gradient
+    Boosting and Backdoor Attacks"): None, and a caller splits them
+    (:mod:`litreview.evidence.themes`).
     """
     named, said, surface = _inside(texts, abstracts)
     if not surface:
         return None
-    library_share = library_share or {}
-    taken = {k for k in surface if library_share.get(surface[k], 0.0) >= 1.0}
-    best = _best(texts, others, named, surface, library_share, taken)
-    if best is not None or len(texts) < 2:
-        return best
-    wordy = {k: v for k, v in said.items() if len(k) > 1 and k not in taken}
-    first = _best(texts, others, wordy, surface, library_share, taken)
-    if first is None:
-        return None
-    key = _key(first)
-    missing = set(range(len(texts))) - wordy[key]
-    if not missing:
-        return first
-    rest = [
-        k
-        for k, users in wordy.items()
-        if missing <= users
-        and not k & key
-        and len(first.split()) + len(surface[k].split()) < MAX_NAME_WORDS
-    ]
-    if not rest:
-        return None
-    second = max(rest, key=lambda k: (len(wordy[k]), -len(surface[k].split())))
-    return f"{first} and {surface[second]}"
+    # Shares are looked up by a phrase's words, not its spelling: the caller's candidates were
+    # read without the abstracts, so "Optimization" here may be "optimization" there.
+    by_key: dict[frozenset[str], float] = {}
+    for phrase, value in (library_share or {}).items():
+        by_key[_key(phrase)] = max(value, by_key.get(_key(phrase), 0.0))
 
+    def common(key: frozenset[str]) -> float:
+        return by_key.get(key, 0.0)
 
-def _best(
-    texts: Sequence[str],
-    others: Sequence[str],
-    inside: Uses,
-    surface: dict[frozenset[str], str],
-    library_share: Mapping[str, float],
-    taken: set[frozenset[str]],
-) -> str | None:
-    """The phrase of ``inside`` that the most texts use, fewest ``others`` and the least of
-    the library, preferring longer ones; None when no two texts use one."""
-    outside: Counter[frozenset[str]] = Counter()
-    for text in others:
-        for key in {_key(p) for p in key_phrases(text)}:
-            outside[key] += 1
+    taken = {k for k in surface if common(k) >= 1.0}
+    outside = [content_stems(text) for text in others]
+
+    def share_out(key: frozenset[str]) -> float:
+        return sum(uses(s, key) for s in outside) / len(outside) if outside else 0.0
+
+    inside = said if len(texts) > 1 else named
+
+    def share_in(key: frozenset[str]) -> float:
+        return len(inside[key]) / len(texts)
 
     def score(key: frozenset[str]) -> float:
-        share_in = len(inside[key]) / len(texts)
-        share_out = outside[key] / len(others) if others else 0.0
-        common = library_share.get(surface[key], 0.0)
-        # Longer phrases name a theme better than a lone word, if the papers share them.
-        return share_in * (1.0 - common) - share_out + 0.15 * (len(key) - 1)
+        salient = len(named.get(key, ())) / len(texts)
+        # Longer phrases name a theme better than a lone word, if the papers share them; a
+        # phrase the papers are about (among their key phrases) better than one they mention.
+        return (
+            share_in(key) * (1.0 - common(key))
+            - share_out(key)
+            + 0.15 * (len(key) - 1)
+            + 0.25 * salient
+        )
 
-    # A theme's name is what its papers share: with several papers, a phrase of one is no name.
-    shared = [k for k in inside if len(inside[k]) >= 2] if len(texts) > 1 else list(inside)
-    # A phrase the whole library uses (share 1.0, also how callers mark names already taken)
-    # names nothing.
-    shared = [k for k in shared if k not in taken]
+    least = 2 if len(texts) > 1 else 1
+    # A lone word names the papers only if they are about it (it is among the key phrases of
+    # half of them: "Radiosity"), not if they merely say it ("Shadows", "Understanding").
+    said_enough = [
+        k
+        for k in inside
+        if len(inside[k]) >= least
+        and k not in taken
+        and (len(k) > 1 or len(named.get(k, ())) >= max(least, len(texts) / 2))
+    ]
+    apart = [k for k in said_enough if share_out(k) * CONTRAST <= share_in(k)]
+    most = [k for k in said_enough if share_in(k) >= 0.5]
+    # Best a phrase most of the papers say and the others do not; else one most of them say
+    # (the theme's share of what the whole draft is about, "Backdoor Attacks"); else one that
+    # sets two or more of them apart (the caller may split the rest off).
+    shared = [k for k in apart if k in set(most)] or most or apart
     if not shared:
         return None
-    best = max(shared, key=score)
+    best = max(shared, key=lambda k: (score(k), -common(k), surface[k]))
     if len(best) == 1:
         # A lone word ("backdoor") names less than the phrase most of the papers build on it
         # ("backdoor attacks"), when there is one.
-        wider = [k for k in inside if best < k and len(inside[k]) >= max(2, len(texts) / 2)]
+        wider = [k for k in shared if best < k and len(inside[k]) >= max(least, len(texts) / 2)]
         if wider:
-            best = max(wider, key=lambda k: (len(inside[k]), -len(k)))
-    return surface[best]
+            best = max(wider, key=lambda k: (len(inside[k]), -len(k), surface[k]))
+    return surface[best], frozenset(inside[best])
 
 
 def adjectival(phrase: str) -> bool:
@@ -259,6 +354,8 @@ def adjectival(phrase: str) -> bool:
     if words and words[0] in _OPENING_VERBS:
         return True
     last = words[-1] if words else ""
+    if re.match(r"(?:multi|non|cross|semi|inter|intra|anti)-", last):
+        return True  # "Multi-Scene", "Non-IID": a modifier waiting for its noun
     adjective = re.search(
         r"(al|ive|ous|ic|able|ible|ful|less|ed|-driven|-aware|-free|-like)$", last
     )

@@ -19,6 +19,7 @@ from litreview.evidence.keyphrases import candidate_phrases, key_phrases
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
 from litreview.evidence.source import Source
+from litreview.evidence.themes import form_themes
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Done
@@ -299,6 +300,40 @@ def _discount_used(
     return share
 
 
+def lone_words_specific(
+    frequency: Callable[[list[str]], dict[str, float]], texts: Sequence[str], size: int
+) -> Callable[[list[str]], dict[str, float]]:
+    """Library shares, with a lone word that does not single the draft out marked as naming
+    nothing (share 1.0).
+
+    A one-word heading ("Image", "Target", "Class", "Motion") is true of much of
+    a library: it may head a theme only when at least half of the library's
+    papers that use it are papers of this draft ("Radiosity", "Quantization",
+    "Consensus"). Counted as the library's share is (a substring of title and
+    abstract), over ``size`` papers.
+    """
+    lowered = [t.lower() for t in texts]
+
+    def share(phrases: list[str]) -> dict[str, float]:
+        base = frequency(phrases)
+        out = {}
+        for p in phrases:
+            value = base.get(p, 0.0)
+            if len(terms(p)) == 1 and not _acronym(p):
+                in_draft = sum(p.lower() in t for t in lowered)
+                if value * size > 2 * in_draft:
+                    value = 1.0
+            out[p] = value
+        return out
+
+    return share
+
+
+def _acronym(word: str) -> bool:
+    """A system's or method's own name ("BERT", "MapReduce"): specific by construction."""
+    return word.isupper() or any(c.isupper() for c in word[1:])
+
+
 def unique_name(name: str, used: Sequence[str]) -> str:
     """Two themes under one heading read as a mistake: "Other Related Work (2)"."""
     if name not in used:
@@ -343,12 +378,15 @@ def draft_related_work(
     vectors = library.paper_vectors([p.paper_id for p in papers])
     matrix = np.stack([vectors[p.paper_id] for p in papers])
     labels = cluster(matrix)
-    # Themes ordered by their best-ranked paper; papers numbered in that order.
-    order = sorted(set(labels), key=labels.index)
-    grouped = [[p for p, lab in zip(papers, labels, strict=True) if lab == g] for g in order]
+    texts = [f"{p.title}. {p.abstract}" for p in papers]
+    share = lone_words_specific(library.phrase_share, texts, library.count())
+    # Themes are the clusters' papers that share a phrase (evidence.themes), ordered by their
+    # best-ranked paper, the catch-all last; papers numbered in that order.
+    groups = form_themes(texts, [p.abstract for p in papers], labels, share, MAX_THEMES)
     themes: list[Theme] = []
     n = 1
-    for members in grouped:
+    for group in groups:
+        members = [papers[i] for i in group.members]
         themes.append(Theme("", members, list(range(n, n + len(members)))))
         n += len(members)
 
@@ -357,7 +395,7 @@ def draft_related_work(
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers, passages)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
-        frequency = _discount_used(library.phrase_share, [t.name for t in themes])
+        frequency = _discount_used(share, [t.name for t in themes])
         # A theme is named from its abstracts; the paragraph may use the passages too.
         request = theme_request(work, _sources(theme.papers, theme.numbers), others, frequency)
         named = _run(backend, request, stop)
