@@ -34,6 +34,8 @@ _GENERIC_WORDS = (
     # Nouns of how any work is organised: "Neural Network Architectures" is true of a library.
     "architecture architectures algorithm algorithms technique techniques scheme schemes "
     "strategy strategies study studies analysis empirical "
+    # How results are measured, which any paper of any theme reports ("Attack Success Rate").
+    "accuracy success rate rates error errors cost costs "
     # Adjectives any abstract uses of its own setting ("large clusters", "a simple method").
     "large small high low simple different various many multiple single efficient effective "
     "existing recent"
@@ -182,23 +184,24 @@ def truncated(phrase: str, texts: Sequence[str]) -> bool:
     """True for a phrase cut from a longer name.
 
     Key phrases are at most three words, so a title's longer subject comes out
-    cut: "Scaling Physics-informed Hard" (+ "Constraints"), "Edge-assisted
+    cut: "Scaling Physics-informed Hard" (+ "constraints"), "Edge-assisted
     Real-time Object" (+ "Detection"). Cut at its end when some place the texts
-    write it goes on with a capitalised content word (a title goes on) and no
-    place ends it (a stop word, a bracket, a full stop; a lower-case word after
-    it in prose is usually its verb, which says nothing either way). Cut at its
-    start when it is written twice or more and always after the same
-    capitalised word ("Monte" + "Carlo Tree Search").
+    write it goes on with another content word and no place ends it (a stop
+    word, a bracket, a full stop): in a title any content word goes on, in
+    prose a capitalised one (a lower-case word after it is usually its verb,
+    which says nothing either way). Cut at its start when it is written twice or
+    more and always after the same capitalised word ("Monte" + "Carlo Tree
+    Search").
     """
-    found = [pair for text in texts for pair in _neighbours(phrase, text)]
-    ended = sum(after is None or after.lower() in _JOINING for _, after in found)
+    found = [place for text in texts for place in _neighbours(phrase, text)]
+    ended = sum(after is None or after.lower() in _JOINING for _, after, _ in found)
     goes_on = sum(
-        after is not None and after[:1].isupper() and after.lower() not in _JOINING
-        for _, after in found
+        after is not None and after.lower() not in _JOINING and (after[:1].isupper() or in_title)
+        for _, after, in_title in found
     )
     if goes_on and not ended:
         return True
-    before = {b for b, _ in found}
+    before = {b for b, _, _ in found}
     return (
         len(found) >= 2
         and len(before) == 1
@@ -219,15 +222,23 @@ _JOINING = _joining_words()
 
 
 @lru_cache(maxsize=65536)
-def _neighbours(phrase: str, text: str) -> tuple[tuple[str | None, str | None], ...]:
+def _neighbours(phrase: str, text: str) -> tuple[tuple[str | None, str | None, bool], ...]:
     """The word right before and right after each place ``text`` writes ``phrase`` (None at
-    punctuation or the text's ends)."""
+    punctuation or the text's ends), and whether that place is in the title (the text's first
+    sentence: callers pass "title. abstract"), where no verb follows a subject's noun."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+    title_end = text.find(". ")
     out = []
     for m in pattern.finditer(text):
         before = re.search(r"([^\W\d_][\w-]*)[ \t\n]+$", text[max(0, m.start() - 40) : m.start()])
         after = re.match(r"[ \t\n]+([^\W\d_][\w-]*)", text[m.end() : m.end() + 40])
-        out.append((before.group(1) if before else None, after.group(1) if after else None))
+        out.append(
+            (
+                before.group(1) if before else None,
+                after.group(1) if after else None,
+                m.start() < title_end,
+            )
+        )
     return tuple(out)
 
 
