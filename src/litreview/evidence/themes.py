@@ -66,6 +66,10 @@ def form_themes(
     used: list[str] = []
     loose: list[int] = []
 
+    def everywhere(key: frozenset[str]) -> bool:
+        """Said by most of the draft: what the draft is about, which ties no two papers."""
+        return sum(uses(s, key) for s in stems) * 2 > n
+
     def name(members: Sequence[int]) -> tuple[str, frozenset[int]] | None:
         inside = [texts[i] for i in members]
         rest = [texts[i] for i in range(n) if i not in set(members)]
@@ -82,19 +86,22 @@ def form_themes(
         members = [cluster[j] for j in sorted(users)]
         # A paper of the cluster that does not say the name stays if it shares a phrase with
         # a paper that does; one that shares nothing with them is set loose.
-        kept = [i for i in cluster if i in members or _linked(i, members, texts, stems)]
+        kept = [i for i in cluster if i in members or _linked(i, members, texts, stems, everywhere)]
         groups.append(Group(kept, phrase))
         used.append(phrase)
         loose.extend(i for i in cluster if i not in kept)
-    # A loose paper that says a theme's phrase belongs to that theme (the first, best-ranked).
+    # A loose paper that says a theme's phrase belongs to that theme (the first, best-ranked),
+    # unless most of the draft says it ("Backdoor Attacks" heading one theme of a backdoor
+    # draft would take in every paper).
+    separating = [g for g in groups if g.phrase and not everywhere(frozenset(terms(g.phrase)))]
     for i in sorted(loose):
-        home = next((g for g in groups if g.phrase and _says(stems[i], g.phrase)), None)
+        home = next((g for g in separating if _says(stems[i], str(g.phrase))), None)
         if home is not None:
             home.members.append(i)
             loose.remove(i)
     # One that shares a phrase with papers of a theme joins the theme it shares most with.
     for i in list(loose):
-        links = [sum(_linked(i, [j], texts, stems) for j in g.members) for g in groups]
+        links = [sum(_linked(i, [j], texts, stems, everywhere) for j in g.members) for g in groups]
         if links and max(links) > 0:
             groups[links.index(max(links))].members.append(i)
             loose.remove(i)
@@ -118,13 +125,17 @@ def form_themes(
 
 
 def _linked(
-    i: int, members: Sequence[int], texts: Sequence[str], stems: Sequence[Sequence[str]]
+    i: int,
+    members: Sequence[int],
+    texts: Sequence[str],
+    stems: Sequence[Sequence[str]],
+    everywhere: Callable[[frozenset[str]], bool],
 ) -> bool:
-    """Whether paper ``i`` says a topical key phrase of several words of one of ``members``, or
-    one of them says one of its own."""
-    mine = _link_keys(texts[i])
+    """Whether paper ``i`` says a key phrase of several words of one of ``members``, or one of
+    them says one of its own; phrases most of the draft says (``everywhere``) tie nothing."""
+    mine = [k for k in _link_keys(texts[i]) if not everywhere(k)]
     for j in members:
-        theirs = _link_keys(texts[j])
+        theirs = [k for k in _link_keys(texts[j]) if not everywhere(k)]
         if any(uses(stems[j], k) for k in mine) or any(uses(stems[i], k) for k in theirs):
             return True
     return False
