@@ -20,6 +20,10 @@ a researcher would accept as the heading of a related-work theme on that
 topic; bad when it is an affiliation, venue or person, boilerplate, a
 fragment cut at a verb or adjective, or a lone word too general to say what
 the papers are about ("Text", "Target", "Implications").
+
+Also counted per side, from the drafts alone: how much of the draft the
+catch-all holds, drafts with more than one catch-all, one-paper themes and
+one-word names. Saved under ``theme_names`` in ``bench/results/latest.json``.
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
-from bench.common import DATA, load_questions
+from bench.common import DATA, load_questions, save_result, uptime
 
 LABELS = DATA / "theme_name_labels.json"
 # Topics a real library answers: (library home's label, topic). The Zotero library of
 # distributed-systems classics (San7o+research-papers-collection) is where "Google" came from.
 REAL_TOPICS = ["distributed storage and large-scale data processing systems"]
+CATCH_ALL = "Other Related Work"
 
 
 def drafts(topics: list[str], home: str | None) -> list[dict[str, object]]:
@@ -63,6 +69,7 @@ def drafts(topics: list[str], home: str | None) -> list[dict[str, object]]:
             {
                 "topic": topic,
                 "names": [t.name for t in draft.themes],
+                "sizes": [len(t.papers) for t in draft.themes],
                 "cited": sorted(p.paper_id for _, p in draft.papers),
             }
         )
@@ -102,14 +109,18 @@ def main() -> None:
         sets.append((args.real, REAL_TOPICS))
     labels = verdicts()
     tally = {"before": [0, 0, 0, 0], "after": [0, 0, 0, 0]}  # good, bad, neutral, unlabelled
+    shape = {side: Counter[str]() for side in tally}
     same_cited = 0
     total = 0
+    load_before = uptime()
     for home, topics in sets:
         before = run(args.baseline, topics, home)
         after = run(here, topics, home)
         for b, a in zip(before, after, strict=True):
             total += 1
             same_cited += b["cited"] == a["cited"]
+            for side, draft in (("before", b), ("after", a)):
+                shape[side].update(grouping(draft))
             print(f"\n# {str(b['topic'])[:100]}")
             for side, draft in (("before", b), ("after", a)):
                 marks = []
@@ -120,6 +131,11 @@ def main() -> None:
                     marks.append(f"{name} [{verdict.split(':')[0]}]")
                 print(f"  {side:6}: " + " | ".join(marks))
     print(f"\ncited papers identical before/after: {same_cited}/{total} drafts")
+    result: dict[str, object] = {
+        "drafts": total,
+        "same_cited": same_cited,
+        "load": f"{load_before} -> {uptime()}",
+    }
     for side, (good, bad, neutral, unknown) in tally.items():
         judged = good + bad + neutral
         share = f"{good / judged:.2f}" if judged else "-"
@@ -127,6 +143,41 @@ def main() -> None:
             f"{side}: {good} good, {bad} bad, {neutral} neutral (a catch-all heading), "
             f"{unknown} unlabelled names; good share of judged {share}"
         )
+        c = shape[side]
+        catch_all = c["catch_all_papers"] / c["papers"] if c["papers"] else 0.0
+        print(
+            f"  {c['themes']} themes; catch-all holds {c['catch_all_papers']} of {c['papers']}"
+            f" papers ({catch_all:.2f}); {c['extra_catch_alls']} drafts' second or later"
+            f" catch-alls; {c['one_paper']} one-paper themes; {c['one_word']} one-word names"
+        )
+        result[side] = {
+            "good": good,
+            "bad": bad,
+            "catch_all_names": neutral,
+            "unlabelled": unknown,
+            "themes": c["themes"],
+            "catch_all_share": round(catch_all, 3),
+            "extra_catch_alls": c["extra_catch_alls"],
+            "one_paper_themes": c["one_paper"],
+            "one_word_names": c["one_word"],
+        }
+    save_result("theme_names", result)
+
+
+def grouping(draft: dict[str, object]) -> Counter[str]:
+    """How a draft is grouped: themes, papers, the catch-all's papers, catch-alls beyond the
+    first, one-paper themes and one-word names."""
+    names = [str(n) for n in draft["names"]]  # type: ignore[attr-defined]
+    sizes = [int(n) for n in draft.get("sizes", [0] * len(names))]  # type: ignore[attr-defined]
+    other = [size for name, size in zip(names, sizes, strict=True) if name.startswith(CATCH_ALL)]
+    return Counter(
+        themes=len(names),
+        papers=sum(sizes),
+        catch_all_papers=sum(other),
+        extra_catch_alls=max(0, len(other) - 1),
+        one_paper=sum(size == 1 for size in sizes),
+        one_word=sum(len(name.split()) == 1 for name in names),
+    )
 
 
 if __name__ == "__main__":
