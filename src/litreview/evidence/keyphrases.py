@@ -134,8 +134,14 @@ def content_stems(text: str) -> tuple[str, ...]:
 def uses(text_stems: Sequence[str], key: frozenset[str]) -> bool:
     """Whether the text says the phrase: its words side by side, in any order, stop words
     aside ("processing of data" says "data processing")."""
-    size = len(key)
-    return any(frozenset(text_stems[i : i + size]) == key for i in range(len(text_stems)))
+    return key in _runs(tuple(text_stems), len(key))
+
+
+@lru_cache(maxsize=16384)
+def _runs(text_stems: tuple[str, ...], size: int) -> frozenset[frozenset[str]]:
+    """Every run of ``size`` consecutive stems, as a set: theme forming asks the same text
+    about hundreds of phrases."""
+    return frozenset(frozenset(text_stems[i : i + size]) for i in range(len(text_stems)))
 
 
 Uses = dict[frozenset[str], set[int]]  # a phrase's key -> the texts (by index) that use it

@@ -310,15 +310,19 @@ def lone_words_specific(
     a library: it may head a theme only when at least half of the library's
     papers that use it are papers of this draft ("Radiosity", "Quantization",
     "Consensus"). Counted as the library's share is (a substring of title and
-    abstract), over ``size`` papers.
+    abstract), over ``size`` papers. Shares are read once per phrase (a draft's
+    themes ask about the same phrases again).
     """
     lowered = [t.lower() for t in texts]
+    known: dict[str, float] = {}  # one draft asks about the same phrases many times
 
     def share(phrases: list[str]) -> dict[str, float]:
-        base = frequency(phrases)
+        missing = [p for p in dict.fromkeys(phrases) if p not in known]
+        if missing:
+            known.update(frequency(missing))
         out = {}
         for p in phrases:
-            value = base.get(p, 0.0)
+            value = known.get(p, 0.0)
             if len(terms(p)) == 1 and not _acronym(p):
                 in_draft = sum(p.lower() in t for t in lowered)
                 if value * size > 2 * in_draft:
