@@ -7,7 +7,14 @@ import re
 from litreview.evidence.keyphrases import adjectival, candidate_phrases, shared_phrase
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.source import Source
-from litreview.llm.extractive.related import OTHER_THEME, _as_subject, paragraph, theme_name
+from litreview.llm.extractive.related import (
+    OTHER_THEME,
+    _as_subject,
+    cited_name,
+    contribution,
+    paragraph,
+    theme_name,
+)
 from litreview.review.related import unique_name
 
 SOURCES = (
@@ -42,9 +49,7 @@ def test_paragraph_opens_with_the_theme_and_makes_each_paper_a_subject() -> None
     text = paragraph(EvidenceScorer.shared(), "Backdoor Attacks", WORK, SOURCES)
     assert text.startswith("Three works study backdoor attacks")
     assert "BaDExpert [1] presents" in text and "UMD [2] proposes" in text
-    assert "Finally, Single Image Backdoor Inversion via Robust Smoothed Classifiers [3] shows" in (
-        text
-    )
+    assert "Finally, Single Image Backdoor Inversion [3] shows" in text  # cut before "via"
     assert "Several works address" not in text and "]: " not in text  # no reading list
     assert "To address this limitation" not in text  # a lead-in needing context the draft lacks
     assert "the authors" not in text.lower() and " we " not in text
@@ -112,3 +117,80 @@ def test_a_later_theme_is_not_named_after_an_earlier_one() -> None:
         "backdoor"
         not in str(shared_phrase(texts, library_share=share(candidate_phrases(texts)))).lower()
     )
+
+
+def test_papers_are_named_as_papers_name_them() -> None:
+    """A system's name; else its authors (the Zotero and PDF spellings); else a title cut
+    before its qualifiers. The verb agrees with a plural name."""
+
+    def named(title: str, *authors: str) -> tuple[str, bool]:
+        return cited_name(Source(1, "p", title, "", authors=authors))
+
+    assert named("BaDExpert: Extracting Backdoor Functionality", "Xie, X") == ("BaDExpert", False)
+    assert named("Query2CAD: Generating CAD models") == ("Query2CAD", False)
+    mapreduce = "MapReduce simplified data processing on large clusters"
+    assert named(mapreduce, "Dean, Jeffrey", "Ghemawat, Sanjay") == ("Dean and Ghemawat", True)
+    assert named(
+        "Bigtable: A Distributed Storage System", "Fay Chang", "Jeffrey Dean", "S. G."
+    ) == (
+        "Chang et al.",
+        True,
+    )
+    # A book's head before the colon is a word, not a system: its author names it.
+    assert named("Radiosity: A Programmer's Perspective", "Ashdown, Ian") == ("Ashdown", False)
+    assert named(
+        "Neural Compression and Filtering for Edge-assisted Real-time Object Detection in "
+        "Challenged Networks"
+    ) == ("Neural Compression and Filtering", False)
+    assert _as_subject("They propose X", "Dean and Ghemawat [3]", plural=True) == (
+        "Dean and Ghemawat [3] propose X."
+    )
+
+
+def test_no_link_on_a_modifier_or_a_thread_the_opening_named() -> None:
+    """The real split-computing draft linked [5] to [1] "it deals with object" (a modifier
+    in both titles) and "it deals with edge" after naming edge computing as the thread."""
+    sources = (
+        Source(
+            1,
+            "a",
+            "Neural Compression and Filtering for Edge-assisted Real-time Object Detection",
+            "We propose neural compression for edge computing. Edge computing offloads work.",
+        ),
+        Source(
+            2,
+            "b",
+            "A Converting Autoencoder Toward Low-latency DNN Inference at the Edge",
+            "We present CBNet for edge computing on edge devices.",
+        ),
+        Source(
+            3,
+            "c",
+            "Split Computing for Complex Object Detectors",
+            "We discuss split computing for object detectors in edge computing.",
+        ),
+    )
+    text = paragraph(EvidenceScorer.shared(), "Split Computing", "split DNN inference", sources)
+    assert "deals with object" not in text and "deals with edge" not in text
+
+
+def test_a_contribution_is_not_a_blurb_nor_opened_by_a_connective() -> None:
+    book = Source(
+        1,
+        "b",
+        "Radiosity and Global Illumination",
+        "This book presents the radiosity method for global illumination. Special highlights "
+        "include 93 illustrations and 45 color plates.",
+        authors=("Sillion, F.", "Puech, C."),
+    )
+    chosen = contribution(EvidenceScorer.shared(), "radiosity illustrations color plates", book)
+    assert "illustrations" not in chosen
+    moreover = Source(
+        2,
+        "m",
+        "Radiosity: A Programmer's Perspective",
+        "Radiosity renders diffuse light. More than this, it can create photorealistic images.",
+        authors=("Ashdown, Ian",),
+    )
+    text = paragraph(EvidenceScorer.shared(), "Radiosity", "photorealistic images", [moreover])
+    assert "More than this" not in text and "more than this" not in text

@@ -41,6 +41,9 @@ class Source:
     passages: tuple[PageText, ...] = ()
     page: int | None = None
     sections: tuple[Section, ...] = ()
+    # The paper's authors, as stored: a draft names a paper the way papers do ("Dean and
+    # Ghemawat [3]", "Chang et al. [4]").
+    authors: tuple[str, ...] = ()
 
     @property
     def pages(self) -> tuple[int, ...]:

@@ -51,8 +51,27 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
     if not evidence:
         sentences = split_sentences(source.text)
         return sentences[0] if sentences else source.text
+    evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     return max(authored or evidence, key=lambda e: e.score).text
+
+
+# What a book's jacket says of the book as an object, not of its subject: "special highlights
+# include 93 illustrations and 45 color plates" (a real Zotero library's record of a textbook).
+_BLURB = re.compile(
+    r"\b(?:illustrations|colou?r plates|highlights include|companion (?:web ?site|cd)|"
+    r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b",
+    re.IGNORECASE,
+)
+# A discourse connective that points back into the paper's own abstract ("More than this,",
+# "Moreover,"): quoted on its own, it refers to a sentence the draft does not have.
+_CONNECTIVE = re.compile(
+    r"^(?:moreover|furthermore|in addition|additionally|more than this|besides|however|"
+    r"also|further|finally|thus|therefore|hence|consequently|nevertheless|in particular|"
+    r"specifically|similarly|likewise|in contrast|on the other hand|then|second(?:ly)?|"
+    r"third(?:ly)?|lastly|as a result|in this way|to this end)\s*,\s*",
+    re.IGNORECASE,
+)
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
@@ -69,23 +88,82 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
     phrases = {s.n: _phrases(s) for s in sources}
     counts = Counter(key for s in sources for key in phrases[s.n])
     common = frozenset(k for k, c in counts.items() if c > len(sources) / 2)
-    parts = [_opening(theme, sources, phrases)] if len(sources) > 1 else []
+    parts = []
+    if len(sources) > 1:
+        opening, threads = _opening(theme, sources, phrases)
+        parts.append(opening)
+        common |= frozenset(threads)
     for i, source in enumerate(sources):
         sentence = third_person(contribution(scorer, work, source)).rstrip(" .;:")
+        sentence = _CONNECTIVE.sub("", sentence)
         last = i == len(sources) - 1 and len(sources) > 2
-        parts.append(_as_subject(sentence, f"{paper_name(source.title)} [{source.n}]", last))
+        name, plural = cited_name(source)
+        parts.append(_as_subject(sentence, f"{name} [{source.n}]", last, plural))
         if i:
             link = _link(source, sources[:i], phrases, theme, common)
             parts.append(f"{link}." if link else "")
     return " ".join(p for p in parts if p)
 
 
-def paper_name(title: str, max_words: int = 10) -> str:
-    """The system name before a colon, else the title itself (clipped only when very long)."""
-    head, sep, _ = title.partition(":")
-    if sep and 0 < len(head.split()) <= 4:
-        return head.strip()
-    return short_name(title, max_words)
+def cited_name(source: Source) -> tuple[str, bool]:
+    """How a draft names a paper, as papers do, and whether the name is plural: its system
+    ("BaDExpert"), else its authors ("Dean and Ghemawat", "Chang et al."), else its title.
+
+    A title clipped mid-phrase ("Neural Compression and Filtering for Edge-assisted
+    Real-time Object Detection in…") made every sentence about the paper hard to read."""
+    head, sep, _ = source.title.partition(":")
+    head = head.strip()
+    if sep and _system_name(head):
+        return head, False
+    surnames = [_surname(a) for a in source.authors]
+    if surnames and all(surnames[:2]):
+        if len(surnames) == 1:
+            return surnames[0], False
+        if len(surnames) == 2:
+            return f"{surnames[0]} and {surnames[1]}", True
+        return f"{surnames[0]} et al.", True
+    return _short_title(head if sep and len(head.split()) >= 2 else source.title), False
+
+
+# Where a long title may be cut: before the words that start its qualifiers.
+_QUALIFIERS = frozenset(
+    {"for", "in", "with", "via", "toward", "towards", "at", "on", "using", "by", "from", "under"}
+)
+
+
+def _short_title(title: str, most: int = 6) -> str:
+    """A long title cut before a qualifier ("Neural Compression and Filtering for Edge-assisted
+    Real-time Object Detection in Challenged Networks" -> "Neural Compression and
+    Filtering"), else at ``most`` words with an ellipsis."""
+    words = title.split()
+    if len(words) <= most:
+        return title
+    for i in range(most, 2, -1):
+        if words[i].lower() in _QUALIFIERS:
+            return " ".join(words[:i])
+    return short_name(title, most)
+
+
+def _system_name(head: str) -> bool:
+    """A title's head before its colon names a system when it is one word spelled as names
+    are ("BaDExpert", "UMD", "T-Miner", "Query2CAD"), not a word ("Radiosity: A Programmer's
+    Perspective", a book) nor a phrase ("The hemi-cube")."""
+    if len(head.split()) != 1:
+        return False
+    letters = [c for c in head if c.isalpha()]
+    return any(c.isdigit() for c in head) or any(c.isupper() for c in letters[1:])
+
+
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _surname(author: str) -> str:
+    """ "Dean, Jeffrey" and "Jeffrey Dean" -> "Dean"; "" for a name with no letters."""
+    author = author.strip()
+    if "," in author:
+        return author.split(",", 1)[0].strip()
+    words = [w for w in author.split() if w.casefold() not in _SUFFIXES]
+    return words[-1] if words and any(c.isalpha() for c in words[-1]) else ""
 
 
 _NUMBERS = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
@@ -108,8 +186,9 @@ def _key(phrase: str) -> frozenset[str]:
 
 def _opening(
     theme: str, sources: Sequence[Source], phrases: dict[int, dict[frozenset[str], str]]
-) -> str:
-    """ "Three works study X, with Y and Z as common threads.": what the theme's papers share."""
+) -> tuple[str, list[frozenset[str]]]:
+    """ "Three works study X, with Y and Z as common threads.": what the theme's papers share
+    (and the threads it names, which then link no two papers in particular)."""
     theme_key = _key(theme)
     counts: dict[frozenset[str], int] = {}
     for s in sources:
@@ -128,13 +207,13 @@ def _opening(
             break
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
     if theme.startswith(OTHER_THEME):
-        return f"{count} further works relate to the topic from different directions."
+        return f"{count} further works relate to the topic from different directions.", []
     opening = f"{count} works study {theme.lower()}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
     elif threads:
         opening += f", with {threads[0]} as a common thread"
-    return opening + "."
+    return opening + ".", threads_keys(threads)
 
 
 def threads_keys(threads: Sequence[str]) -> list[frozenset[str]]:
@@ -155,18 +234,20 @@ def _link(
     """
     theme_key = _key(theme)
     for key, phrase in phrases[source.n].items():
-        if key <= theme_key or key in common:
-            continue
+        if key <= theme_key or any(key <= said for said in common):
+            continue  # "edge" once "edge computing" is a thread of the opening
         for other in reversed(earlier):
             if key in phrases[other.n]:
-                return f"Like {paper_name(other.title)} [{other.n}], it deals with {phrase.lower()}"
-    # No shared key phrase: a word both titles use (titles are mostly nouns: "detection").
+                return f"Like {cited_name(other)[0]} [{other.n}], it deals with {phrase.lower()}"
+    # No key phrase shared: a word both titles use as the head of a noun phrase ("Backdoor
+    # Input Detection", "Unsupervised Model Detection for ...": "detection"). A word both
+    # titles merely use as a modifier linked papers on nothing ("it deals with object").
     said = theme_key | {t for key in common for t in key}
-    mine = {w for w in _title_words(source.title) if not _key(w) <= said}
+    mine = {w for w in _title_words(source.title) & _title_heads(source.title) if _key(w) - said}
     for other in reversed(earlier):
-        shared = sorted(mine & _title_words(other.title))
+        shared = sorted(mine & _title_words(other.title) & _title_heads(other.title))
         if shared:
-            return f"Like {paper_name(other.title)} [{other.n}], it deals with {shared[0]}"
+            return f"Like {cited_name(other)[0]} [{other.n}], it deals with {shared[0]}"
     return ""
 
 
@@ -178,6 +259,18 @@ _TITLE_STOP = frozenset(
 def _title_words(title: str) -> set[str]:
     words = {w.lower() for w in re.findall(r"[A-Za-z][a-z]{4,}", title)}
     return {w for w in words if w not in _TITLE_STOP and not adjectival(w) and not generic(_key(w))}
+
+
+def _title_heads(title: str) -> set[str]:
+    """The words a title's noun phrases end on: before a qualifier, "and", "of", a colon or
+    the end ("Real-time Object Detection in ..." -> "detection", not "object"), lower case."""
+    words = title.split()
+    heads = set()
+    for i, word in enumerate(words):
+        after = words[i + 1].lower() if i + 1 < len(words) else ""
+        if word.endswith(":") or not after or after in _QUALIFIERS | {"and", "of"}:
+            heads.add(word.strip(":,.;").lower())
+    return heads
 
 
 _SUBJECT = re.compile(
@@ -206,11 +299,12 @@ def _conjugate(verb: str) -> str:
     return verb + "s"
 
 
-def _as_subject(sentence: str, name: str, last: bool = False) -> str:
+def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = False) -> str:
     """The contribution with the paper as its subject.
 
     "To fill these gaps, the authors propose X" -> "DQA [3] proposes X" (the
-    lead-in refers to context the draft does not have); a sentence not in the
+    lead-in refers to context the draft does not have; a ``plural`` name keeps
+    the verb: "Dean and Ghemawat [3] propose X"); a sentence not in the
     authors' voice is attributed: "According to DyBit [1], ...".
     """
     sentence = re.sub(r"^I\b", "The author", sentence)
@@ -224,7 +318,8 @@ def _as_subject(sentence: str, name: str, last: bool = False) -> str:
         adverb = (match.group("adverb") or "").lower()
         if adverb.strip() == "also":
             adverb = ""  # "also" pointed at the paper's own earlier sentences
-        text = f"{name} {adverb}{_conjugate(match.group('verb'))}{match.group('rest')}"
+        verb = match.group("verb")
+        text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{match.group('rest')}"
         if last:
             text = f"Finally, {text}"
     else:
