@@ -168,6 +168,16 @@ class IngestSettings(Section):
         description="full-text chunks per paper the re-ranking model (MPNet) embeds besides the "
         "abstract (the first ones)",
     )
+    # The MiniLM graph a NEW library embeds with (papers and queries): "int8" runs the weights
+    # as int8 MatMuls (encoders/minilm_int8.py, ~1.5x faster forward passes, bench/minilm_gate.py
+    # for its retrieval figures), "shipped" the package's file as it is (fp32 compute). A library
+    # records its graph at its first ingest and keeps it: vectors of two graphs are not compared.
+    minilm: str = Field(
+        default="int8",
+        pattern="^(int8|shipped)$",
+        description="MiniLM graph of a new library: int8 (faster, the default) or shipped; "
+        "a library keeps the one it was made with",
+    )
 
 
 class RetrievalSettings(Section):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"  # the shipped graph's vectors (the tokenizer's folder)
 DIMENSION = 384
 MAX_TOKENS = 256  # the model's trained window (sentence-transformers max_seq_length)
 BATCH_TOKENS = 256  # padded tokens a forward pass holds at most (short texts share one)
@@ -133,14 +133,16 @@ def length_batches(lengths: Sequence[int], most: int, budget: int) -> list[list[
 
 
 class _Model:
-    """The tokenizers and the ONNX session, shared by every embedder in the process.
+    """The tokenizers and the ONNX sessions, shared by every embedder in the process.
 
-    The session is made at its first use, from the graph that use asks for:
-    bulk work (an ingest) asks for the graph without NaN guards
-    (:mod:`.minilm_graph`, ~8% less CPU, built in memory for ~0.25 s), a
-    search for the shipped file as it is. The two give bit-identical vectors,
-    so whichever a process holds serves every later use: one session's
-    memory, never two.
+    One session per graph a process uses (a process normally opens one
+    library, so one graph). The shipped graph's session is made at its first
+    use, from the graph that use asks for: bulk work (an ingest) asks for the
+    graph without NaN guards (:mod:`.minilm_graph`, ~8% less CPU, built in
+    memory for ~0.25 s), a search for the shipped file as it is. The two give
+    bit-identical vectors, so whichever a process holds serves every later
+    use: one session's memory, never two. A library embedded with the int8
+    graph (:mod:`.minilm_int8`) names its file in the model cache.
     """
 
     _lock = threading.Lock()
@@ -157,7 +159,7 @@ class _Model:
         self.counter: Tokenizer = Tokenizer.from_file(str(tokenizer_path()))
         self.counter.no_truncation()
         self.counter.no_padding()
-        self._session: onnxruntime.InferenceSession | None = None
+        self._sessions: dict[str, onnxruntime.InferenceSession] = {}
         self.input_names: set[str] = set()
 
     @classmethod
@@ -167,28 +169,53 @@ class _Model:
                 cls._instance = cls()
             return cls._instance
 
-    def session(self, bulk: bool = False) -> onnxruntime.InferenceSession:
-        """The process's session; made now if none is, unguarded when ``bulk`` (see above)."""
+    @property
+    def _session(self) -> onnxruntime.InferenceSession | None:
+        """The shipped graph's session, if made (what tests and benchmarks reset)."""
+        return self._sessions.get(MODEL_ID)
+
+    @_session.setter
+    def _session(self, session: onnxruntime.InferenceSession | None) -> None:
+        if session is None:
+            self._sessions.pop(MODEL_ID, None)
+        else:
+            self._sessions[MODEL_ID] = session
+
+    def session(
+        self, bulk: bool = False, graph: Graph | None = None
+    ) -> onnxruntime.InferenceSession:
+        """The process's session of ``graph`` (the shipped one by default); made now if none
+        is, the shipped graph unguarded when ``bulk`` (see above)."""
+        key = graph.model_id if graph is not None else MODEL_ID
         with self._lock:
-            if self._session is None:
+            if key not in self._sessions:
                 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
                 import onnxruntime as ort
 
                 from litreview.encoders.minilm_graph import unguarded
 
-                graph: str | bytes = unguarded(model_path()) if bulk else str(model_path())
+                source: str | bytes
+                if graph is not None:
+                    source = str(graph.path())
+                else:
+                    source = unguarded(model_path()) if bulk else str(model_path())
                 session = ort.InferenceSession(
-                    graph, session_options(), providers=["CPUExecutionProvider"]
+                    source, session_options(), providers=["CPUExecutionProvider"]
                 )
                 self.input_names = {i.name for i in session.get_inputs()}
-                self._session = session
-            return self._session
+                self._sessions[key] = session
+            return self._sessions[key]
 
     def count_tokens(self, text: str) -> int:
         return len(self.counter.encode(text, add_special_tokens=False).ids)
 
     def encode(
-        self, texts: list[str], batch_size: int, keep_tokens: bool, bulk: bool = False
+        self,
+        texts: list[str],
+        batch_size: int,
+        keep_tokens: bool,
+        bulk: bool = False,
+        graph: Graph | None = None,
     ) -> Encoded:
         """Mean-pooled, L2-normalised vectors; batches of similar token length.
 
@@ -196,9 +223,14 @@ class _Model:
         come back too: the same forward pass feeds late-interaction scoring.
         Each text is tokenised once, and the batches run side by side
         (:func:`parallel_map`); a text's vectors do not depend on its batch
-        (padding is masked), so they are the same as embedded alone.
+        (padding is masked), so they are the same as embedded alone. The int8
+        graph quantises a batch's activations together, so it runs one text a
+        pass (``batch_size`` is then 1, see :class:`Graph`).
         """
-        session = self.session(bulk)
+        session = self.session(bulk, graph)
+        inputs = {i.name for i in session.get_inputs()}
+        if graph is not None and graph.alone:
+            batch_size = 1
         encodings = self.tokenizer.encode_batch(texts)
         batches = length_batches([len(e.ids) for e in encodings], batch_size, BATCH_TOKENS)
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
@@ -213,7 +245,7 @@ class _Model:
                 ids[row, : len(enc.ids)] = enc.ids
                 mask[row, : len(enc.ids)] = 1
             feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.input_names:
+            if "token_type_ids" in inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
             hidden = session.run(None, feeds)[0]
             weights = mask[:, :, None].astype(np.float32)
@@ -232,17 +264,37 @@ class _Model:
         return Encoded(out, [t for t in tokens if t is not None] if keep_tokens else [])
 
 
-def load() -> None:
-    """Load the shared session now (for a caller that loads it in the background)."""
-    _Model.get().session()
+@dataclass(frozen=True)
+class Graph:
+    """A MiniLM graph other than the shipped file: its vectors' model id and where it is.
+
+    ``path`` is called when the session is made, so a graph that must first be
+    built (:mod:`.minilm_int8`) is built only by a process that embeds with it.
+    ``alone``: one text a forward pass (dynamic int8 quantises a whole batch together).
+    """
+
+    model_id: str
+    path: Callable[[], Path]
+    alone: bool = True
+
+
+def load(graph: Graph | None = None) -> None:
+    """Load the shared session of ``graph`` now (for a caller that loads it in the background)."""
+    _Model.get().session(graph=graph)
 
 
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2: pooled sentence vectors and, on request, token vectors."""
 
-    def __init__(self, batch_size: int = 8) -> None:
+    def __init__(self, batch_size: int = 8, graph: Graph | None = None) -> None:
         # At most this many texts a forward pass; fewer when long (:func:`length_batches`).
         self.batch_size = batch_size
+        self.graph = graph  # None: the shipped file
+
+    @property
+    def model_id(self) -> str:
+        """Whose vectors this embedder gives (stores record it)."""
+        return self.graph.model_id if self.graph is not None else MODEL_ID
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts, keep_tokens=False).vectors
@@ -255,7 +307,7 @@ class MiniLMEmbedder:
         """
         if not texts:
             return Encoded(np.zeros((0, DIMENSION), dtype=np.float32), [])
-        return _Model.get().encode(texts, self.batch_size, keep_tokens, bulk)
+        return _Model.get().encode(texts, self.batch_size, keep_tokens, bulk, self.graph)
 
     def count_tokens(self, text: str) -> int:
         return _Model.get().count_tokens(text)

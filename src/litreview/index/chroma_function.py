@@ -15,6 +15,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from litreview.encoders.minilm import MODEL_ID, MiniLMEmbedder
+from litreview.encoders.minilm_int8 import INT8_MODEL_ID
 
 EMBEDDER_NAME = "litreview-minilm-int8"
 
@@ -47,10 +48,12 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
         return ChromaMiniLM(batch_size=int(config.get("batch_size", 8)))
 
     def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self.encoder.batch_size, "model": MODEL_ID}
+        return {"batch_size": self.encoder.batch_size, "model": self.encoder.model_id}
 
     @staticmethod
     def validate_config(config: dict[str, Any]) -> None:
+        """A collection of a MiniLM graph this version knows (the library's catalog records
+        which one, :mod:`.minilm_choice`; Chroma keeps what its creator said)."""
         model = config.get("model", MODEL_ID)
-        if model != MODEL_ID:
-            raise ValueError(f"collection was embedded with {model!r}, not {MODEL_ID!r}")
+        if model not in (MODEL_ID, INT8_MODEL_ID):
+            raise ValueError(f"collection was embedded with {model!r}, not MiniLM")

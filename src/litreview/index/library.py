@@ -92,6 +92,12 @@ class Library:
         return self._stores.notices
 
     @property
+    def minilm_model(self) -> str:
+        """The MiniLM graph the library's vectors (and queries) are of (``ingest.minilm``
+        when it was new; kept since, see :mod:`.minilm_choice`)."""
+        return self._stores.minilm_model
+
+    @property
     def rerank_problem(self) -> str | None:
         """Why the re-ranking model is not in use although configured (install it like so)."""
         _ = self._stores.reranker

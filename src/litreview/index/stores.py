@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from litreview.errors import StoreDamaged
@@ -29,6 +30,7 @@ from litreview.settings import Settings
 if TYPE_CHECKING:
     import numpy as np
 
+    from litreview.encoders.minilm import Graph
     from litreview.index.late import TokenStore
     from litreview.index.lexical import LexicalIndex
     from litreview.index.member_cache import MemberCache
@@ -90,8 +92,18 @@ class Stores:
         if self._loaders or mode == "lexical":
             return
         from litreview.encoders import minilm
+        from litreview.encoders.minilm_int8 import graph_present
+        from litreview.index.minilm_choice import META
 
-        work: list[Callable[[], object]] = [minilm.load]
+        work: list[Callable[[], object]] = []
+        # A shared library's graph is agreed on the server: this member's record of it (its
+        # first open, which reaches the server, records it) is what to load meanwhile.
+        shared = bool(self.settings.chroma.host)
+        model = self.catalog.get_meta(META) if shared else self.minilm_model
+        graph = self._graph(model or "")
+        # A missing int8 graph is built by the search's own access, which says so.
+        if graph is None or graph_present(self.settings.model_cache):
+            work.append(lambda: minilm.load(graph))
         retrieval = self.settings.retrieval
         if mode == "hybrid" and retrieval.rerank and retrieval.rerank_model != "none":
             reranker = self.reranker  # opened here (SQLite, model files), loaded in a thread
@@ -111,23 +123,62 @@ class Stores:
 
     @cached_property
     def vectors(self) -> VectorStore:
+        """The chunk collection, its embedder on the library's MiniLM graph (:attr:`minilm_model`;
+        a shared library's is agreed through the server, so it is set once the store is open)."""
+        from litreview.encoders.minilm import MiniLMEmbedder
         from litreview.index.vectors import VectorStore
 
-        return VectorStore(self.settings)
+        shared = bool(self.settings.chroma.host)
+        embedder = MiniLMEmbedder(graph=None if shared else self._graph(self.minilm_model))
+        store = VectorStore(self.settings, embedder)
+        if shared:
+            self.__dict__["vectors"] = store  # the server's records are reached through it
+            embedder.graph = self._graph(self.minilm_model)
+        return store
+
+    @cached_property
+    def minilm_model(self) -> str:
+        """The MiniLM graph this library's vectors are of (:mod:`.minilm_choice`)."""
+        from litreview.index.minilm_choice import agreed_model, local_model
+
+        setting = self.settings.ingest.minilm
+        mine = local_model(self.catalog, self.settings.tokens_path, setting)
+        if self.settings.chroma.host:
+            return agreed_model(self.server, mine)  # type: ignore[arg-type]
+        return mine
+
+    def _graph(self, model_id: str) -> Graph | None:
+        """The embedder's graph for ``model_id`` (``None``: the shipped file)."""
+        from litreview.encoders.minilm_int8 import INT8_MODEL_ID, int8_graph
+
+        if model_id != INT8_MODEL_ID:
+            return None
+
+        def built(path: Path) -> None:
+            self.notices.append(f"built MiniLM's int8 graph (once) into {path.parent}")
+
+        return int8_graph(self.settings.model_cache, built)
+
+    def _record_minilm(self) -> None:
+        """Record the library's MiniLM graph in its catalog (reconcile: the step that writes)."""
+        from litreview.index.minilm_choice import META
+
+        if self.catalog.get_meta(META) != self.minilm_model:
+            self.catalog.set_meta(META, self.minilm_model)
 
     @cached_property
     def tokens(self) -> TokenStore:
         """Token vectors for late interaction (MiniLM's own, from the same forward pass)."""
-        from litreview.encoders.minilm import MODEL_ID
         from litreview.index.late import TokenStore, codec_of_store
 
         path = self.settings.tokens_path
-        codec = codec_of_store(path, MODEL_ID)
+        model = self.minilm_model
+        codec = codec_of_store(path, model)
         if self.server is not None:  # a shared library's members all store one format
             from litreview.index.member_cache import agreed_codec
 
             codec = agreed_codec(self.server, codec)
-        return TokenStore(path, MODEL_ID, codec)
+        return TokenStore(path, model, codec)
 
     @cached_property
     def reranker(self) -> Reranker | None:
@@ -271,6 +322,7 @@ class Stores:
         """
         with self.lock:
             self._reconcile_vectors(self._count_vectors_meanwhile())
+            self._record_minilm()
             self.pull()
             unchunked = self.catalog.fulltext_not_indexed()
             if unchunked:  # full text indexed before its passages were: embed them

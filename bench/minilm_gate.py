@@ -1,0 +1,192 @@
+"""The retrieval gate for MiniLM's int8 graph (issue 11): today's graph and int8 side by side.
+
+    python -m bench.minilm_gate [--scratch /tmp/minilm8-gate] [--corpus-home DIR] [--no-corpus]
+
+Why: MiniLM's true-int8 graph (``litreview/encoders/minilm_int8.py``) changes
+every MiniLM vector, papers' and queries', so it may only become the graph of
+new libraries if retrieval keeps the issue's bars: hard-set single-paper MRR@10
+>= 0.95 and R@5 >= 0.98, each within 0.005 of today's, in the default mode
+(hybrid: MiniLM's MaxSim and MPNet re-ranking) as in the others.
+
+What it does, one graph after the other in one process: the sample library
+built with the pipeline's defaults (MPNet on) and that graph, then the hard
+and easy sets (``bench/retrieval_quality.py``'s questions, modes and scoring)
+asked with the same graph; each question's rank of its first relevant paper
+per mode is kept, so the moves are listed question by question. Then the 30
+real-corpus questions (``bench/corpus_retrieval.py``) on a 1,000-paper library:
+a copy of ``--corpus-home`` (that benchmark's home of the corpus's first 1,000
+papers), brought up to date by an ingest; for int8 its phase 1 is redone
+(every paper pending again) with the int8 graph, its MPNet vectors kept (they
+do not depend on MiniLM). The graph is chosen as the product chooses it
+(``ingest.minilm``, recorded in a new library), each library in its own home.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.common import Result, Row, load_questions, sample_library, save_result, uptime
+from bench.retrieval_quality import MODES, SETS, mode_search, score
+from litreview.reading.normalize import paper_id_for
+
+GRAPHS = ("shipped", "int8")
+CORPUS_HOME = Path("/tmp/litreview-corpusq/home-1000")
+
+
+def ranked_figures(
+    search: Callable[[str], list[str]], questions: list[dict[str, Any]]
+) -> tuple[dict[str, dict[str, float]], dict[str, int | None]]:
+    """R@5 / R@10 / MRR@10 per kind (single, multi, all), and each question's first rank."""
+    totals: dict[str, dict[str, float]] = {}
+    counts: dict[str, int] = {}
+    ranks: dict[str, int | None] = {}
+    for number, q in enumerate(questions):
+        relevant = {paper_id_for(str(t)) for t in q["relevant_titles"]}
+        ranked = search(str(q["question"]))
+        ranks[str(q.get("id", number))] = next(
+            (i for i, pid in enumerate(ranked[:10], 1) if pid in relevant), None
+        )
+        for kind in (str(q.get("kind", "single")), "all"):
+            bucket = totals.setdefault(kind, {"recall@5": 0.0, "recall@10": 0.0, "mrr@10": 0.0})
+            counts[kind] = counts.get(kind, 0) + 1
+            for key, value in score(ranked, relevant).items():
+                bucket[key] += value
+    figures = {
+        kind: {"n": counts[kind], **{k: round(v / counts[kind], 4) for k, v in bucket.items()}}
+        for kind, bucket in totals.items()
+    }
+    return figures, ranks
+
+
+def sets_of(graph: str, scratch: Path) -> dict[str, Any]:
+    """Both labelled sets on the sample library built with ``graph``, every mode."""
+    began = time.perf_counter()
+    library = sample_library(scratch / f"sample-{graph}", **{"ingest.minilm": graph})
+    built = time.perf_counter() - began
+    out: dict[str, Any] = {"ingest_s": round(built, 1), "recorded": library.minilm_model}
+    weight = library.settings.retrieval.rerank_model_weight
+    for name, filename in SETS.items():
+        questions = load_questions(filename)
+        for mode in MODES:
+            figures, ranks = ranked_figures(mode_search(library, mode, weight), questions)
+            out[f"{name}/{mode}"] = {"figures": figures, "ranks": ranks}
+            print(f"{graph:>8} {name}/{mode:<8} {figures.get('single')}", flush=True)
+    library.close()
+    return out
+
+
+def corpus_of(graph: str, scratch: Path, seed: Path) -> dict[str, Any]:
+    """The 30 real-corpus questions on a copy of the 1,000-paper home, phase 1 by ``graph``."""
+    from bench.corpus_retrieval import load, write_subset
+    from litreview.index.library import Library
+    from litreview.settings import load_settings
+
+    home = scratch / f"corpus-{graph}"
+    if not home.exists():
+        shutil.copytree(seed, home)
+        if graph != "shipped":  # phase 1 again with this graph; MPNet's vectors stay
+            (home / "tokens.sqlite3").unlink()
+    os.environ["LITREVIEW_HOME"] = str(home)
+    library = Library(load_settings(**{"ingest.minilm": graph}))
+    subset = write_subset(1000, scratch / "first-1000.jsonl")
+    began = time.perf_counter()
+    report = library.ingest([subset])
+    out: dict[str, Any] = {
+        "embedded_now": report.embedded,
+        "reranked_now": report.reranked,
+        "ingest_s": round(time.perf_counter() - began, 1),
+        "recorded": library.minilm_model,
+    }
+    _, questions = load()
+    weight = library.settings.retrieval.rerank_model_weight
+    for mode in MODES:
+        figures, ranks = ranked_figures(mode_search(library, mode, weight), questions)
+        out[mode] = {"figures": figures["all"], "ranks": ranks}
+        print(f"{graph:>8} corpus/{mode:<8} {figures['all']}", flush=True)
+    library.close()
+    return out
+
+
+def moves(before: dict[str, int | None], after: dict[str, int | None]) -> list[str]:
+    """The questions whose first relevant rank changed: ``id: before -> after`` (- = not in 10)."""
+
+    def shown(rank: int | None) -> str:
+        return str(rank) if rank else "-"
+
+    return [f"{q}: {shown(before[q])}->{shown(after[q])}" for q in before if before[q] != after[q]]
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scratch", type=Path, default=Path("/tmp/minilm8-gate"))
+    parser.add_argument("--corpus-home", type=Path, default=CORPUS_HOME)
+    parser.add_argument("--no-corpus", action="store_true")
+    args = parser.parse_args()
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"command": "python -m bench.minilm_gate", "uptime": uptime()}
+    per_graph = {graph: sets_of(graph, args.scratch) for graph in GRAPHS}
+    if not args.no_corpus and args.corpus_home.exists():
+        for graph in GRAPHS:
+            per_graph[graph]["corpus"] = corpus_of(graph, args.scratch, args.corpus_home)
+    result["uptime_after"] = uptime()
+    before, after = per_graph["shipped"], per_graph["int8"]
+    for key, measured in before.items():
+        if not isinstance(measured, dict):
+            continue
+        if key == "corpus":
+            for mode in MODES:
+                result[f"corpus/{mode}"] = {
+                    g: per_graph[g]["corpus"][mode]["figures"] for g in GRAPHS
+                }
+                result[f"corpus/{mode}/moves"] = moves(
+                    before["corpus"][mode]["ranks"], after["corpus"][mode]["ranks"]
+                )
+            continue
+        result[key] = {g: per_graph[g][key]["figures"] for g in GRAPHS}
+        result[f"{key}/moves"] = moves(measured["ranks"], after[key]["ranks"])
+    result["libraries"] = {
+        g: {k: v for k, v in per_graph[g].items() if not isinstance(v, dict)} for g in GRAPHS
+    }
+    save_result("minilm_gate", result)
+    print(json.dumps({k: v for k, v in result.items() if "/" not in k}, indent=2))
+    return result
+
+
+def rows(result: Result) -> list[Row]:
+    """README rows: single-paper R@5 / MRR@10 per mode, shipped graph -> int8, and moves."""
+    out: list[Row] = []
+    for name, label in (("hard", "hard set (203 q.)"), ("corpus", "30 real-corpus q., 1,000")):
+        cells = []
+        for mode in MODES:
+            pair = result.get(f"{name}/{mode}")
+            if not pair:
+                continue
+            kind = "single" if name == "hard" else None
+            a = pair["shipped"][kind] if kind else pair["shipped"]
+            b = pair["int8"][kind] if kind else pair["int8"]
+            cells.append(
+                f"{mode} {a['recall@5']:.3f} / {a['mrr@10']:.3f} -> "
+                f"{b['recall@5']:.3f} / {b['mrr@10']:.3f} "
+                f"({len(result.get(f'{name}/{mode}/moves', []))} moved)"
+            )
+        if cells:
+            out.append(
+                (
+                    f"MiniLM int8 gate, {label}: "
+                    + ("single-paper " if name == "hard" else "")
+                    + "R@5 / MRR@10, shipped graph -> int8 (`bench.minilm_gate`)",
+                    "; ".join(cells),
+                )
+            )
+    return out
+
+
+if __name__ == "__main__":
+    main()

