@@ -19,11 +19,16 @@ the MiniLM session (once a process, outside the stage, as is importing the
 splitter). The tokenizer runs in its caller's thread (``TOKENIZERS_PARALLELISM
 = false``) so that its CPU is seen there; its own pool costs the same.
 
-*before* makes its MiniLM session from the shipped graph, as a search does;
-*after* lets the ingest make it, from the graph without NaN guards
-(``litreview/encoders/minilm_graph.py``): the vectors are bit-identical.
-``--before-src DIR`` runs *before* on another checkout's ``src`` (the code
-before a change, e.g. the main branch's), so every change is in the ratio.
+Variants (``--variants``, the first is *before*, the last *after*): *plain*
+makes its MiniLM session from the shipped graph as a search does; *shipped*
+lets the ingest make it, from the shipped graph without NaN guards
+(``litreview/encoders/minilm_graph.py``, bit-identical vectors: a library
+made with ``ingest.minilm = "shipped"`` and every library made before);
+*int8* is a new library's default, the true int8 graph
+(``litreview/encoders/minilm_int8.py``, other vectors, one text a forward
+pass), built into the model cache beforehand. ``--before-src DIR`` runs
+*before* on another checkout's ``src`` (the code before a change, e.g. the
+main branch's), so every change is in the ratio.
 Variants alternate ``--rounds`` times; a stage's figure is its mean. CPU time
 is what to read on a shared machine (and the ratio), not wall time.
 """
@@ -57,10 +62,15 @@ STAGES = (
 )
 
 
-def child(corpus: Path, home: Path, plain_graph: bool) -> dict[str, Any]:
+VARIANTS = ("plain", "shipped", "int8")
+
+
+def child(corpus: Path, home: Path, variant: str) -> dict[str, Any]:
     """In a new process: phase 1 of ``corpus`` into ``home``, its CPU by part (seconds)."""
     os.environ["LITREVIEW_HOME"] = str(home)
     os.environ["LITREVIEW_RETRIEVAL__RERANK_MODEL"] = "none"
+    if variant != "plain":  # (plain: code that may predate the setting)
+        os.environ["LITREVIEW_INGEST__MINILM"] = "int8" if variant == "int8" else "shipped"
     import onnxruntime
 
     from litreview.encoders import minilm
@@ -116,10 +126,14 @@ def child(corpus: Path, home: Path, plain_graph: bool) -> dict[str, Any]:
     # unguarded one as an ingest's does (importing onnx and editing the graph).
     import langchain_text_splitters  # noqa: F401
 
-    if plain_graph:
+    if variant == "plain":
         minilm.load()
-    else:
+    elif variant == "shipped":
         model.session(bulk=True)
+    else:
+        from litreview.encoders.minilm_int8 import int8_graph
+
+        minilm.load(int8_graph(load_settings().model_cache))
     session_load = time.process_time() - loading
 
     marks: dict[str, float] = {}
@@ -145,11 +159,11 @@ def child(corpus: Path, home: Path, plain_graph: bool) -> dict[str, Any]:
     }
 
 
-def _run(src: Path, corpus: Path, plain_graph: bool) -> dict[str, Any]:
+def _run(src: Path, corpus: Path, variant: str) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="litreview-phase1-"))
     code = (
         "import json, sys; from pathlib import Path; from bench.phase1_cpu import child; "
-        "print(json.dumps(child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == '1')))"
+        "print(json.dumps(child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])))"
     )
     # The tokenizer in the calling thread, so its CPU is timed there (rayon's pool cost the
     # same CPU on 400 abstracts: 0.400 vs 0.412 ms each).
@@ -159,7 +173,7 @@ def _run(src: Path, corpus: Path, plain_graph: bool) -> dict[str, Any]:
         "TOKENIZERS_PARALLELISM": "false",
     }
     out = subprocess.run(
-        [sys.executable, "-c", code, str(corpus), str(home), "1" if plain_graph else "0"],
+        [sys.executable, "-c", code, str(corpus), str(home), variant],
         env=env,
         capture_output=True,
         text=True,
@@ -184,20 +198,33 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--before-src", type=Path, default=None)
+    parser.add_argument("--variants", default="shipped,int8", help=f"two of {VARIANTS}")
     args = parser.parse_args()
+    variants = args.variants.split(",")
+    if len(variants) != 2 or not set(variants) <= set(VARIANTS):
+        parser.error(f"--variants: two of {VARIANTS}, before first")
     own = ROOT / "src"
     before_src = args.before_src.resolve() if args.before_src else own
+    if "int8" in variants:  # built once beforehand, as a library's first ingest does
+        from litreview.encoders.minilm import model_path
+        from litreview.encoders.minilm_int8 import graph_path
+        from litreview.settings import load_settings
+
+        graph_path(load_settings().model_cache, model_path())
     load_before = uptime()
     with tempfile.TemporaryDirectory() as folder:
         corpus = write_subset(args.papers, Path(folder))
         runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
-        for _ in range(args.rounds):
-            runs["before"].append(_run(before_src, corpus, plain_graph=True))
-            runs["after"].append(_run(own, corpus, plain_graph=False))
+        for round_ in range(args.rounds):  # alternating, each first in turn
+            order = [("before", before_src, variants[0]), ("after", own, variants[1])]
+            for name, src, variant in order if round_ % 2 == 0 else order[::-1]:
+                runs[name].append(_run(src, corpus, variant))
     result: Result = {
         "papers": args.papers,
         "chunks": runs["after"][0]["chunks"],
+        "chunks_before": runs["before"][0]["chunks"],
         "rounds": args.rounds,
+        "variants": variants,
         "before_src": "this checkout" if before_src == own else str(before_src),
         "ms_per_paper": {name: _per_paper(r) for name, r in runs.items()},
         "load_before": load_before,
@@ -213,12 +240,19 @@ def rows(result: Result) -> list[Row]:
     before, after = result["ms_per_paper"]["before"], result["ms_per_paper"]["after"]
     load = result["load_before"].split("load average:")[-1].split(",")[0].strip()
     parts = " / ".join(f"{before[s]} -> {after[s]}" for s in STAGES)
+    names = {
+        "plain": "the shipped MiniLM graph as a search loads it",
+        "shipped": "the shipped graph without NaN guards, as an ingest into a library made "
+        "with it runs",
+        "int8": "the int8 graph of a new library",
+    }
+    first, last = result.get("variants", ["plain", "shipped"])
     return [
         (
             f"Phase 1 of ingest on {result['papers']} real papers ({result['chunks']} chunks), "
-            f"before ({result['before_src']}, the shipped MiniLM graph) -> after (the graph "
-            "without NaN guards; `bench.phase1_cpu`): CPU ms per paper; papers/s that allows "
-            "on 2 idle cores",
+            f"before ({result['before_src']}, {names[first]}) -> after ({names[last]}; "
+            f"`bench.phase1_cpu --variants {first},{last}`): CPU ms per paper; papers/s that "
+            "allows on 2 idle cores",
             f"{before['phase1']} -> {after['phase1']} (x{after['phase1'] / before['phase1']:.3f});"
             f" {2000 / before['phase1']:.1f} -> {2000 / after['phase1']:.1f} "
             f"(load {load}, {result['date']})",

@@ -71,14 +71,18 @@ def test_reopened_collection_uses_our_embedder_not_a_download(
     with Library(settings) as lib:
         lib.ingest([small_corpus(tmp_path, n=3)])
     from litreview.encoders.minilm import MiniLMEmbedder
+    from litreview.encoders.minilm_int8 import INT8_MODEL_ID, int8_graph
     from litreview.index.vectors import make_client
 
     # Opened with no embedding function: Chroma must rebuild ours from the stored config.
     collection = make_client(load_settings()).get_collection(settings.chroma.collection)
     config = collection.configuration_json["embedding_function"]
     assert config["name"] == "litreview-minilm-int8"
+    assert config["config"]["model"] == INT8_MODEL_ID, "a new library's graph"
     used = np.asarray(collection._embed(["ambiguous inputs"], is_query=True)[0])
-    assert np.allclose(used, MiniLMEmbedder().embed(["ambiguous inputs"])[0], atol=1e-5)
+    graph = int8_graph(settings.model_cache)
+    mine = MiniLMEmbedder(graph=graph).embed(["ambiguous inputs"])[0]
+    assert np.allclose(used, mine, atol=1e-5)
     result = collection.query(query_texts=["ambiguous inputs"], n_results=1)
     assert result["ids"][0]
 

@@ -74,7 +74,7 @@ def test_dense_search_loads_minilm_in_the_background(
 def test_a_failed_background_load_is_left_to_the_search(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken() -> None:
+    def broken(graph: object = None) -> None:
         raise RuntimeError("no model here")
 
     monkeypatch.setattr(minilm, "load", broken)

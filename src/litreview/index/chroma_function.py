@@ -45,7 +45,15 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaMiniLM:
-        return ChromaMiniLM(batch_size=int(config.get("batch_size", 8)))
+        """The function a collection was made with, on the MiniLM graph its config names."""
+        graph = None
+        if config.get("model") == INT8_MODEL_ID:
+            from litreview.encoders.minilm_int8 import int8_graph
+            from litreview.settings import load_settings
+
+            graph = int8_graph(load_settings().model_cache)
+        batch_size = int(config.get("batch_size", 8))
+        return ChromaMiniLM(MiniLMEmbedder(batch_size, graph))
 
     def get_config(self) -> dict[str, Any]:
         return {"batch_size": self.encoder.batch_size, "model": self.encoder.model_id}

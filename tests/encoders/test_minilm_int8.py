@@ -1,0 +1,84 @@
+"""MiniLM's int8 graph: built the same every time, and close to the shipped graph's vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from litreview.encoders import minilm
+from litreview.encoders.minilm import Graph, MiniLMEmbedder
+from litreview.encoders.minilm_int8 import (
+    GRAPH_NAME,
+    INT8_MODEL_ID,
+    MiniLMGraphFailed,
+    build_in_child,
+    build_int8_graph,
+    graph_path,
+)
+
+TEXTS = [
+    "Attention is all you need. The dominant sequence transduction models are based on "
+    "complex recurrent or convolutional neural networks that include an encoder and a decoder.",
+    "We train a dense retriever for open-domain question answering with in-batch negatives, "
+    "and it outperforms a strong BM25 system by 9-19% absolute in top-20 passage accuracy.",
+    "graph neural networks",
+    "How can a model be trained when it does not fit in GPU memory?",
+]
+
+
+@pytest.fixture(scope="module")
+def int8_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("minilm") / GRAPH_NAME
+    build_int8_graph(minilm.model_path(), target)
+    return target
+
+
+@pytest.mark.slow
+def test_the_graph_is_built_the_same_every_time(int8_file: Path, tmp_path: Path) -> None:
+    """Built in a child process (as the product does) from the shipped file: the same bytes,
+    so every machine's int8 library has the same vectors."""
+    again = graph_path(tmp_path / "cache", minilm.model_path())
+    assert again is not None and again.name == GRAPH_NAME
+    assert again.read_bytes() == int8_file.read_bytes()
+    assert not [p for p in again.parent.iterdir() if p.name.startswith(".")], "no scratch left"
+    assert graph_path(tmp_path / "cache", minilm.model_path(), build=False) == again
+
+
+@pytest.mark.slow
+def test_the_int8_vectors_are_close_to_the_shipped_graphs(int8_file: Path) -> None:
+    """The weights are the stored int8 ones; only the activations' quantisation moves the
+    vectors (bench/minilm_int8.py: pooled cosine 0.998 mean on real chunks)."""
+    shipped = MiniLMEmbedder().encode(TEXTS)
+    int8 = MiniLMEmbedder(graph=Graph(INT8_MODEL_ID, lambda: int8_file)).encode(TEXTS)
+    pooled = (shipped.vectors * int8.vectors).sum(axis=1)
+    assert pooled.min() > 0.99, pooled
+    assert not np.array_equal(shipped.vectors, int8.vectors), "really another graph"
+    tokens = np.concatenate(
+        [
+            (a.vectors * b.vectors).sum(axis=1)
+            for a, b in zip(shipped.tokens, int8.tokens, strict=True)
+        ]
+    )
+    assert tokens.mean() > 0.98 and tokens.min() > 0.9, (tokens.mean(), tokens.min())
+
+
+@pytest.mark.slow
+def test_an_int8_text_has_the_same_vectors_alone_and_among_others(int8_file: Path) -> None:
+    """Dynamic int8 quantises a whole batch with one scale: the graph runs one text a pass,
+    so a question (always alone) meets papers embedded the same way."""
+    embedder = MiniLMEmbedder(batch_size=8, graph=Graph(INT8_MODEL_ID, lambda: int8_file))
+    together = embedder.encode(TEXTS)
+    for i, text in enumerate(TEXTS):
+        alone = embedder.encode([text])
+        assert np.array_equal(alone.vectors[0], together.vectors[i])
+        assert np.array_equal(alone.tokens[0].vectors, together.tokens[i].vectors)
+
+
+def test_a_failed_build_is_one_message(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-model.onnx"
+    with pytest.raises(
+        MiniLMGraphFailed, match=r"MiniLM's int8 graph .* stopped: .*run the command"
+    ):
+        build_in_child(missing, tmp_path / "cache" / GRAPH_NAME)
