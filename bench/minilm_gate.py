@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Result, Row, load_questions, sample_library, save_result, uptime
+from bench.corpus_retrieval import CACHE as CORPUS_CACHE
 from bench.retrieval_quality import MODES, SETS, mode_search, score
 from litreview.reading.normalize import paper_id_for
 
 GRAPHS = ("shipped", "int8")
-CORPUS_HOME = Path("/tmp/litreview-corpusq/home-1000")
+CORPUS_HOME = CORPUS_CACHE / "home-1000"  # bench.corpus_retrieval's (it runs first in the suite)
 
 
 def ranked_figures(
@@ -92,7 +93,17 @@ def corpus_of(graph: str, scratch: Path, seed: Path) -> dict[str, Any]:
     if not home.exists():
         shutil.copytree(seed, home)
         if graph != "shipped":  # phase 1 again with this graph; MPNet's vectors stay
-            (home / "tokens.sqlite3").unlink()
+            import sqlite3
+
+            from litreview.index.minilm_choice import CHOICES, META
+
+            (home / "tokens.sqlite3").unlink()  # every paper missing: phase 1 redone
+            # The seed has vectors (of the shipped graph), so it would keep that graph: this
+            # copy is recorded as a library of ``graph`` before its vectors are made again.
+            catalog = sqlite3.connect(home / "catalog.sqlite3")
+            catalog.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META, CHOICES[graph]))
+            catalog.commit()
+            catalog.close()
     os.environ["LITREVIEW_HOME"] = str(home)
     library = Library(load_settings(**{"ingest.minilm": graph}))
     subset = write_subset(1000, scratch / "first-1000.jsonl")
@@ -114,6 +125,41 @@ def corpus_of(graph: str, scratch: Path, seed: Path) -> dict[str, Any]:
     return out
 
 
+DOWNSTREAM = ("answer_quality", "related_quality")
+
+
+def downstream(scratch: Path) -> dict[str, dict[str, Any]]:
+    """``bench.answer_quality`` and ``bench.related_quality`` on each graph's sample library,
+    each in a process of its own (their figures under this benchmark's key; the two
+    benchmarks' own entries in latest.json are put back as they were)."""
+    import subprocess
+    import sys
+
+    from bench.common import RESULTS
+
+    latest = RESULTS / "latest.json"
+    kept = json.loads(latest.read_text())
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        for name in DOWNSTREAM:
+            out[name] = {}
+            for graph in GRAPHS:
+                env = {**os.environ, "LITREVIEW_BENCH_HOME": str(scratch / f"sample-{graph}")}
+                began = time.perf_counter()
+                subprocess.run([sys.executable, "-m", f"bench.{name}"], env=env, check=True)
+                figures = json.loads(latest.read_text())[name]
+                figures["seconds"] = round(time.perf_counter() - began, 1)
+                out[name][graph] = figures
+                print(f"{graph:>8} {name} done in {figures['seconds']} s", flush=True)
+    finally:
+        now = json.loads(latest.read_text())
+        for name in DOWNSTREAM:
+            if name in kept:
+                now[name] = kept[name]
+        latest.write_text(json.dumps(now, indent=2, sort_keys=True) + "\n")
+    return out
+
+
 def moves(before: dict[str, int | None], after: dict[str, int | None]) -> list[str]:
     """The questions whose first relevant rank changed: ``id: before -> after`` (- = not in 10)."""
 
@@ -128,6 +174,9 @@ def main() -> dict[str, object]:
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/minilm8-gate"))
     parser.add_argument("--corpus-home", type=Path, default=CORPUS_HOME)
     parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument(
+        "--downstream", action="store_true", help="also the answer and related-work benchmarks"
+    )
     args = parser.parse_args()
     args.scratch.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"command": "python -m bench.minilm_gate", "uptime": uptime()}
@@ -154,6 +203,13 @@ def main() -> dict[str, object]:
     result["libraries"] = {
         g: {k: v for k, v in per_graph[g].items() if not isinstance(v, dict)} for g in GRAPHS
     }
+    for g in GRAPHS:
+        corpus = per_graph[g].get("corpus", {})
+        result["libraries"][g]["corpus"] = {
+            k: v for k, v in corpus.items() if not isinstance(v, dict)
+        }
+    if args.downstream:
+        result["downstream"] = downstream(args.scratch)
     save_result("minilm_gate", result)
     print(json.dumps({k: v for k, v in result.items() if "/" not in k}, indent=2))
     return result

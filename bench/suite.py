@@ -31,6 +31,7 @@ SUITE = (
     "followup_retrieval",
     "fulltext_retrieval",
     "corpus_retrieval",
+    "minilm_gate",  # both MiniLM graphs side by side (~10 min): after corpus_retrieval's home
     "support_quality",
     "batch_determinism",
     "related_quality",

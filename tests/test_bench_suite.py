@@ -31,7 +31,7 @@ NOT_BENCHMARKS = {
     "mpnet_smooth",  # a study of a graph not adopted (issue 11); its figures are in the README
     "mpnet_layers",  # issue 11's per-layer split study (~30 min); README notes, latest.json
     "theme_names",  # a before/after naming study against another checkout (issue 14); README
-    "minilm_int8",  # issue 11: MiniLM as true int8 MatMuls, not adopted; README notes
+    "minilm_int8",  # issue 11's study of MiniLM int8 variants (the adopted one: minilm_gate)
 }
 
 
