@@ -232,13 +232,15 @@ def rows(result: Result) -> list[Row]:
                 f"{b['recall@5']:.3f} / {b['mrr@10']:.3f} "
                 f"({len(result.get(f'{name}/{mode}/moves', []))} moved)"
             )
+        load = str(result.get("uptime", "")).split("load average:")[-1].split(",")[0].strip()
         if cells:
             out.append(
                 (
                     f"MiniLM int8 gate, {label}: "
                     + ("single-paper " if name == "hard" else "")
-                    + "R@5 / MRR@10, shipped graph -> int8 (`bench.minilm_gate`)",
-                    "; ".join(cells),
+                    + "R@5 / MRR@10, shipped graph -> int8 (`bench.minilm_gate`; questions "
+                    "whose first relevant rank moved)",
+                    "; ".join(cells) + f" (load {load})",
                 )
             )
     return out
