@@ -291,3 +291,29 @@ def test_batch_records_questions_as_failed_when_the_server_dies(
     failed = [r for r in records if "error" in r]
     assert failed, "the server died before the batch ended"
     assert all("Chroma server at http://127.0.0.1" in str(r["error"]) for r in failed)
+
+
+def test_members_use_the_first_members_minilm_graph(server: ChromaServer, tmp_path: Path) -> None:
+    """A new shared library takes its first member's MiniLM graph (int8 by default); a member
+    set to the shipped graph follows it: the same scores, and nothing of A's to re-embed."""
+    a, b = members(tmp_path)
+    run_cli(a, *server.flags, "ingest", str(small_corpus(tmp_path, n=4)), env=NO_KEYS, check=True)
+    shipped = {**NO_KEYS, "LITREVIEW_INGEST__MINILM": "shipped"}
+    question = "compiling networks with input-dependent graphs"
+    found = [
+        json.loads(run_cli(h, *server.flags, "search", question, "--json", env=env).stdout)
+        for h, env in ((a, NO_KEYS), (b, shipped))
+    ]
+    assert found[0]["results"][0]["title"].startswith("DyCL")
+    assert found[0] == found[1], "B queries with the library's graph, not its own setting"
+    again = run_cli(b, *server.flags, "ingest", "--json", env=shipped, check=True)
+    assert "up to date" in again.stdout + again.stderr, "nothing for B to re-embed"
+    import sqlite3
+
+    from litreview.encoders.minilm_int8 import INT8_MODEL_ID
+
+    for home in (a, b):
+        db = sqlite3.connect(home / "catalog.sqlite3")
+        row = db.execute("SELECT value FROM meta WHERE key = 'minilm_model'").fetchone()
+        db.close()
+        assert row == (INT8_MODEL_ID,)
