@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from litreview.encoders.minilm_int8 import INT8_MODEL_ID
 from litreview.settings import Settings, load_settings
 from tests.support.cli import CHEAP_PIPELINE, REPO, run_cli
 
@@ -54,6 +55,18 @@ def settings(home: Path) -> Settings:
     return load_settings()
 
 
+def minilm_graph_of(home: Path) -> str | None:
+    """The MiniLM graph a library home records (``None``: made before it was recorded)."""
+    import sqlite3
+
+    db = sqlite3.connect(home / "catalog.sqlite3")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'minilm_model'").fetchone()
+    finally:
+        db.close()
+    return None if row is None else str(row[0])
+
+
 @pytest.fixture(scope="session")
 def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The bundled sample library, ingested once through the CLI; tests must not modify it.
@@ -65,6 +78,14 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     prebuilt = os.environ.get("LITREVIEW_TEST_SAMPLE_FROM")
     if prebuilt:  # a developer's shortcut: a sample home ingested earlier by the same code
         shutil.copytree(prebuilt, path)
+        made_with = minilm_graph_of(path)
+        if made_with != INT8_MODEL_ID:  # its searches would differ from a fresh sample's
+            pytest.fail(
+                f"LITREVIEW_TEST_SAMPLE_FROM={prebuilt} was built with MiniLM graph "
+                f"{made_with or 'the shipped one (before it was recorded)'}, not a new library's "
+                f"{INT8_MODEL_ID}: rebuild it with LITREVIEW_HOME=<dir> "
+                "LITREVIEW_RETRIEVAL__RERANK_MODEL=none litreview ingest --sample"
+            )
     run_cli(
         path, "ingest", "--sample", check=True, env=CHEAP_PIPELINE, timeout=SAMPLE_INGEST_TIMEOUT
     )

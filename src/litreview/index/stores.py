@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from litreview.errors import StoreDamaged
+from litreview.errors import LitreviewError, StoreDamaged
 from litreview.index.catalog import Catalog, UpsertOutcome
 from litreview.index.sqlite_store import ModelStore
 from litreview.index.stages import IndexingState
@@ -99,10 +99,13 @@ class Stores:
         # A shared library's graph is agreed on the server: this member's record of it (its
         # first open, which reaches the server, records it) is what to load meanwhile.
         shared = bool(self.settings.chroma.host)
-        model = self.catalog.get_meta(META) if shared else self.minilm_model
+        try:
+            model = self.catalog.get_meta(META) if shared else self.minilm_model
+        except LitreviewError:  # a graph this version does not know: the search says so
+            model = None
         graph = self._graph(model or "")
         # A missing int8 graph is built by the search's own access, which says so.
-        if graph is None or graph_present(self.settings.model_cache):
+        if model is not None and (graph is None or graph_present(self.settings.model_cache)):
             work.append(lambda: minilm.load(graph))
         retrieval = self.settings.retrieval
         if mode == "hybrid" and retrieval.rerank and retrieval.rerank_model != "none":
