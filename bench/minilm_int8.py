@@ -26,8 +26,10 @@ and queried with the current graph, the same library queried with variant NAME (
 existing library would meet if only the query side changed), and a library built and queried
 with NAME (each library in its own home under the scratch folder).
 
-A study, not a benchmark of the suite: no product graph changes here, and its figures are
-in the README's notes.
+A study, not a benchmark of the suite; its figures are in the README's notes. The variant
+adopted for new libraries (per-channel, FFN output fp32) is built by
+``litreview/encoders/minilm_int8.py`` (whose :func:`folded` this uses) and gated by
+``bench/minilm_gate.py``.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ import numpy as np
 
 from bench.common import uptime
 from litreview.encoders.minilm import MAX_TOKENS, _Model, model_path, session_options
-from litreview.encoders.minilm_graph import remove_nan_guards
+from litreview.encoders.minilm_int8 import folded
 from litreview.encoders.mpnet import quantise_matmuls
 from litreview.index.chunking import Chunker
 from litreview.reading import read_file
@@ -79,40 +81,6 @@ VARIANTS = (
     Variant("int8-pc", True, False),
     Variant("int8-pt", False, False),
 )
-
-
-def folded(path: Path) -> onnx.ModelProto:
-    """The shipped graph with each ``Cast(int8 q) * scale`` weight replaced by its fp32 value,
-    and without NaN guards: what onnxruntime runs at load, as a graph the quantiser can read."""
-    import onnx
-    from onnx import TensorProto, numpy_helper
-
-    model = onnx.load(str(path))
-    graph = model.graph
-    inits = {i.name: i for i in graph.initializer}
-    casts = {
-        n.output[0]: n
-        for n in graph.node
-        if n.op_type == "Cast" and n.input[0] in inits and inits[n.input[0]].data_type == 3
-    }
-    doomed: list[onnx.NodeProto] = []
-    for node in graph.node:
-        if node.op_type != "Mul" or node.input[0] not in casts or node.input[1] not in inits:
-            continue
-        cast = casts[node.input[0]]
-        q = numpy_helper.to_array(inits[cast.input[0]]).astype(np.float32)
-        scale = numpy_helper.to_array(inits[node.input[1]])
-        weight = numpy_helper.from_array((q * scale).astype(np.float32), node.output[0])
-        assert weight.data_type == TensorProto.FLOAT
-        graph.initializer.append(weight)
-        doomed += [node, cast]
-    for node in doomed:
-        graph.node.remove(node)
-    used = {name for n in graph.node for name in n.input}
-    for init in [i for i in graph.initializer if i.name not in used]:
-        graph.initializer.remove(init)
-    remove_nan_guards(model)
-    return model
 
 
 def matmul_roles(model: onnx.ModelProto) -> dict[str, str]:
