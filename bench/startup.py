@@ -164,10 +164,10 @@ def main() -> dict[str, object]:
         "--relabel-int8", type=Path, metavar="FROM", help="copy FROM to --after-home"
     )
     args = parser.parse_args()
+    kept: dict[str, object] = {**previous_result("startup")}
     if args.home and args.after_home:
         if args.relabel_int8:
             relabel_int8(args.relabel_int8, args.after_home)
-        kept = {**previous_result("startup")}
         here = Path(__file__).resolve().parents[1] / "src"
         compared = side_by_side(args.home, here, args.runs, args.after_home)
         kept["first_search_int8"] = compared
@@ -175,7 +175,6 @@ def main() -> dict[str, object]:
         save_result("startup", kept)
         return kept
     if args.home and args.before_src:
-        kept: dict[str, object] = {**previous_result("startup")}
         kept["first_search_vs_before"] = side_by_side(args.home, args.before_src, args.runs)
         print(kept["first_search_vs_before"])
         save_result("startup", kept)

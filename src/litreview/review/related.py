@@ -209,9 +209,7 @@ def _sources(
     abstract did, that passage with its page (a paragraph may cite it as ``[n, p. 7]``)."""
     passages = passages or {}
     return tuple(
-        Source(
-            n, p.paper_id, p.title, p.abstract, passages.get(p.paper_id, ()), authors=p.authors
-        )
+        Source(n, p.paper_id, p.title, p.abstract, passages.get(p.paper_id, ()), authors=p.authors)
         for n, p in zip(numbers, papers, strict=True)
     )
 
