@@ -194,3 +194,16 @@ def test_a_contribution_is_not_a_blurb_nor_opened_by_a_connective() -> None:
     )
     text = paragraph(EvidenceScorer.shared(), "Radiosity", "photorealistic images", [moreover])
     assert "More than this" not in text and "more than this" not in text
+
+
+def test_the_theme_sentence_speaks_of_a_count_noun_in_the_plural() -> None:
+    """The real ganeshbelgur draft opened "Four works study radiosity method"."""
+    two = (
+        Source(1, "a", "The hemi-cube", "We present a radiosity method for diffuse light."),
+        Source(2, "b", "Progressive refinement", "We present a radiosity method that converges."),
+    )
+    text = paragraph(EvidenceScorer.shared(), "Radiosity Method", "radiosity", two)
+    assert text.startswith("Two works study radiosity methods")
+    assert paragraph(EvidenceScorer.shared(), "Split Computing", "split", two).startswith(
+        "Two works study split computing"
+    )

@@ -208,12 +208,47 @@ def _opening(
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
     if theme.startswith(OTHER_THEME):
         return f"{count} further works relate to the topic from different directions.", []
-    opening = f"{count} works study {theme.lower()}"
+    opening = f"{count} works study {_plural_head(theme.lower())}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
     elif threads:
         opening += f", with {threads[0]} as a common thread"
     return opening + ".", threads_keys(threads)
+
+
+# Head nouns a theme names one of, that the theme sentence speaks of in the plural
+# ("Four works study radiosity methods", not "... study radiosity method").
+_COUNT_NOUNS = frozenset(
+    [
+        "agent",
+        "algorithm",
+        "approach",
+        "architecture",
+        "attack",
+        "benchmark",
+        "classifier",
+        "dataset",
+        "decoder",
+        "detector",
+        "encoder",
+        "framework",
+        "method",
+        "model",
+        "network",
+        "protocol",
+        "system",
+        "technique",
+        "tool",
+    ]
+)
+
+
+def _plural_head(name: str) -> str:
+    head, _, last = name.rpartition(" ")
+    if last in _COUNT_NOUNS:
+        plural = last + "es" if last.endswith(("ch", "sh", "s", "x")) else last + "s"
+        return f"{head} {plural}".strip()
+    return name
 
 
 def threads_keys(threads: Sequence[str]) -> list[frozenset[str]]:
