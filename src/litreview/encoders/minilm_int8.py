@@ -29,13 +29,12 @@ graph, which would otherwise stay the ingest's peak memory.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -126,40 +125,20 @@ class MiniLMGraphFailed(LitreviewError):
     """Building MiniLM's int8 graph failed in its child process (memory, disk)."""
 
 
-def _build_reporting(shipped: Path, target: Path, report: Any) -> None:
-    """The child's body: build, and send back why not (one line, not a traceback)."""
-    try:
-        build_int8_graph(shipped, target)
-    except Exception as exc:  # anything: the parent turns it into one message
-        report.send(f"{type(exc).__name__}: {exc}")
-        raise SystemExit(1) from None
-
-
 def build_in_child(shipped: Path, target: Path) -> None:
     """:func:`build_int8_graph` in a spawned process, so its peak memory leaves with it."""
-    import multiprocessing
+    from litreview.encoders import child_build
 
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_build_reporting, args=(shipped, target, send), name="litreview-minilm-build"
+    failed = child_build.build_in_child(
+        build_int8_graph, (shipped, target), target, "litreview-minilm-build"
     )
-    child.start()
-    send.close()
-    child.join()
-    if child.exitcode != 0 or not target.exists():
-        why = "it failed"
-        if (child.exitcode or 0) < 0:
-            why = "it was killed, probably out of memory"
-        if receive.poll():
-            with contextlib.suppress(EOFError):
-                why = str(receive.recv())[:300]
+    if failed is not None:
+        why, code = failed
         raise MiniLMGraphFailed(
             f"building MiniLM's int8 graph ({target.name}, once) stopped: {why} "
-            f"(exit code {child.exitcode}); free some memory or disk and run the command again",
+            f"(exit code {code}); free some memory or disk and run the command again",
             path=target.parent,
         )
-    receive.close()
 
 
 def graph_folder(cache: Path, shipped: Path) -> Path:

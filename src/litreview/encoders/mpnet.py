@@ -390,21 +390,6 @@ class GraphBuildFailed(LitreviewError):
     """Building the int8 re-ranking graph failed in its child process (memory, disk)."""
 
 
-def _build_reporting(
-    weights: Path,
-    target: Path,
-    outliers: Mapping[int, Sequence[int]] | None,
-    fused_attention: bool,
-    report: Any,
-) -> None:
-    """The child's body: build, and send back why not (one line, not a traceback)."""
-    try:
-        build_int8_graph(weights, target, outliers, fused_attention)
-    except Exception as exc:  # anything: the parent turns it into one message
-        report.send(f"{type(exc).__name__}: {exc}")
-        raise SystemExit(1) from None
-
-
 def build_in_child(
     weights: Path,
     target: Path,
@@ -412,32 +397,22 @@ def build_in_child(
     fused_attention: bool = False,
 ) -> None:
     """:func:`build_int8_graph` in a spawned process, so its peak memory leaves with it."""
-    import multiprocessing
+    from litreview.encoders import child_build
 
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_build_reporting,
-        args=(weights, target, outliers, fused_attention, send),
-        name="litreview-int8-build",
+    failed = child_build.build_in_child(
+        build_int8_graph,
+        (weights, target, outliers, fused_attention),
+        target,
+        "litreview-int8-build",
     )
-    child.start()
-    send.close()
-    child.join()
-    if child.exitcode != 0 or not target.exists():
-        why = "it failed"
-        if (child.exitcode or 0) < 0:
-            why = "it was killed, probably out of memory"
-        if receive.poll():  # also true when the child died without a word (end of file)
-            with contextlib.suppress(EOFError):
-                why = str(receive.recv())[:300]
+    if failed is not None:
+        why, code = failed
         raise GraphBuildFailed(
             f"building the int8 re-ranking model ({target.name}, once, ~2.3 GB of memory) "
-            f"stopped: {why} (exit code {child.exitcode}); free some memory or disk and run "
+            f"stopped: {why} (exit code {code}); free some memory or disk and run "
             "the command again, or set retrieval.rerank_model_precision = 'fp32'",
             path=target.parent,
         )
-    receive.close()
 
 
 def graph_path(folder: ModelFolder, precision: str, role: str = "queries") -> Path:

@@ -161,10 +161,11 @@ DEFAULT_CODEC = Codec(bits=2, merge=0.95)
 KEPT_CODECS = (Codec(bits=1), DEFAULT_CODEC)
 
 
-def codec_of_store(path: Path, model_id: str) -> Codec:
-    """The codec an existing store was written with, if it is one still read; else the default."""
+def stored_model(path: Path) -> str | None:
+    """What the token store at ``path`` says its vectors are (``model#tokens-format``), read
+    only; ``None`` when there is no store or it cannot be read."""
     if not path.exists():
-        return DEFAULT_CODEC
+        return None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -172,9 +173,15 @@ def codec_of_store(path: Path, model_id: str) -> Codec:
         finally:
             db.close()
     except sqlite3.Error:
-        return DEFAULT_CODEC
+        return None
+    return str(row[0]) if row else None
+
+
+def codec_of_store(path: Path, model_id: str) -> Codec:
+    """The codec an existing store was written with, if it is one still read; else the default."""
+    stored = stored_model(path)
     for codec in KEPT_CODECS:
-        if row is not None and row[0] == f"{model_id}#tokens-{codec.format}":
+        if stored == f"{model_id}#tokens-{codec.format}":
             return codec
     return DEFAULT_CODEC
 

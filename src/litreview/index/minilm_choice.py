@@ -17,7 +17,6 @@ before this was agreed has the shipped graph's vectors.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,17 +50,10 @@ def known(model_id: str, where: str) -> str:
 
 def tokens_model(path: Path) -> str | None:
     """The model the token store at ``path`` says its vectors are of (``None``: no store)."""
-    if not path.exists():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return None
-    return str(row[0]).partition("#tokens")[0] if row else None
+    from litreview.index.late import stored_model
+
+    stored = stored_model(path)
+    return stored.partition("#tokens")[0] if stored else None
 
 
 def local_model(catalog: Catalog, tokens: Path, setting: str) -> str:
