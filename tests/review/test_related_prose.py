@@ -100,9 +100,9 @@ def test_repeated_theme_names_are_made_unique() -> None:
 
 
 def test_a_later_theme_is_not_named_after_an_earlier_one() -> None:
-    from litreview.review.related import _discount_used
+    from litreview.evidence.themes import taken_shares
 
-    share = _discount_used(lambda phrases: dict.fromkeys(phrases, 0.1), ["Backdoor Attacks"])
+    share = taken_shares(lambda phrases: dict.fromkeys(phrases, 0.1), ["Backdoor Attacks"])
     assert share(["backdoor attack", "backdoor", "trigger inversion"]) == {
         "backdoor attack": 1.0,
         "backdoor": 1.0,

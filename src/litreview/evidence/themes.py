@@ -73,7 +73,7 @@ def form_themes(
     def name(members: Sequence[int]) -> tuple[str, frozenset[int]] | None:
         inside = [texts[i] for i in members]
         rest = [texts[i] for i in range(n) if i not in set(members)]
-        shares = _taken(share, used)(candidate_phrases(inside))
+        shares = taken_shares(share, used)(candidate_phrases(inside))
         return shared_users(inside, rest, shares, [abstracts[i] for i in members])
 
     for label in sorted(set(labels), key=list(labels).index):
@@ -156,10 +156,11 @@ def _link_keys(text: str) -> list[frozenset[str]]:
     return keys
 
 
-def _taken(share: ShareFn, used: Sequence[str]) -> ShareFn:
-    """Shares with the phrases earlier themes took (and their parts) marked as names of
-    nothing: a second theme headed "Backdoor Attack" after "Backdoor Attacks" says nothing."""
-    keys = [frozenset(terms(u)) for u in used]
+def taken_shares(share: ShareFn, used: Sequence[str]) -> ShareFn:
+    """Library shares, with the names earlier themes took (and their parts) counted as used
+    by every paper: a second theme headed "Backdoor Attack" after "Backdoor Attacks", or
+    "Backdoor", says nothing the first did not."""
+    keys = [frozenset(terms(u)) for u in used if u]
 
     def weigh(phrases: list[str]) -> dict[str, float]:
         base = share(phrases)

@@ -19,7 +19,7 @@ from litreview.evidence.keyphrases import candidate_phrases, key_phrases
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
 from litreview.evidence.source import Source
-from litreview.evidence.themes import form_themes
+from litreview.evidence.themes import form_themes, taken_shares
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Done
@@ -278,28 +278,6 @@ def clean_name(text: str, fallback: str) -> str:
     return name
 
 
-def _discount_used(
-    frequency: Callable[[list[str]], dict[str, float]], used: Sequence[str]
-) -> Callable[[list[str]], dict[str, float]]:
-    """Library shares, with the names earlier themes took counted as used by every paper.
-
-    The extractive namer skips phrases the whole library uses; a phrase that
-    already heads a theme ("Backdoor Attacks"), or part of one, says as little
-    about the next one, which would otherwise be headed "Backdoor Attack".
-    """
-    taken = [frozenset(terms(name)) for name in used if name]
-
-    def share(phrases: list[str]) -> dict[str, float]:
-        base = frequency(phrases)
-        # "Backdoor" after "Backdoor Attacks" is taken too: it says less than the first.
-        return {
-            p: 1.0 if any(frozenset(terms(p)) <= t for t in taken) else base.get(p, 0.0)
-            for p in phrases
-        }
-
-    return share
-
-
 def lone_words_specific(
     frequency: Callable[[list[str]], dict[str, float]], texts: Sequence[str], size: int
 ) -> Callable[[list[str]], dict[str, float]]:
@@ -399,7 +377,7 @@ def draft_related_work(
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers, passages)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
-        frequency = _discount_used(share, [t.name for t in themes])
+        frequency = taken_shares(share, [t.name for t in themes])
         # A theme is named from its abstracts; the paragraph may use the passages too.
         request = theme_request(work, _sources(theme.papers, theme.numbers), others, frequency)
         named = _run(backend, request, stop)
