@@ -207,3 +207,17 @@ def test_the_theme_sentence_speaks_of_a_count_noun_in_the_plural() -> None:
     assert paragraph(EvidenceScorer.shared(), "Split Computing", "split", two).startswith(
         "Two works study split computing"
     )
+
+
+def test_a_contribution_is_not_a_sentence_pointing_at_what_follows() -> None:
+    """SqueezeNet's "... define the Fire module as follows." pointed at a list the draft
+    does not quote."""
+    fire = Source(
+        1,
+        "f",
+        "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters",
+        "We propose the Fire module, defined as follows. SqueezeNet reaches AlexNet-level "
+        "accuracy on ImageNet with 50x fewer parameters by squeezing channels in Fire modules.",
+    )
+    chosen = contribution(EvidenceScorer.shared(), "Fire module squeezing channels", fire)
+    assert "as follows" not in chosen

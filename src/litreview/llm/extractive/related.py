@@ -52,6 +52,7 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
         sentences = split_sentences(source.text)
         return sentences[0] if sentences else source.text
     evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
+    evidence = [e for e in evidence if not _POINTER.search(e.text)] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     return max(authored or evidence, key=lambda e: e.score).text
 
@@ -63,6 +64,9 @@ _BLURB = re.compile(
     r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b",
     re.IGNORECASE,
 )
+# A sentence that points at what follows it in the abstract ("The authors define the Fire
+# module as follows:"): quoted alone, it says nothing.
+_POINTER = re.compile(r"(?:\bas follows|\bthe following|:)\s*[.:]?\s*$", re.IGNORECASE)
 # A discourse connective that points back into the paper's own abstract ("More than this,",
 # "Moreover,"): quoted on its own, it refers to a sentence the draft does not have.
 _CONNECTIVE = re.compile(
