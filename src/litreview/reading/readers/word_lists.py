@@ -45,14 +45,17 @@ def _english() -> Any:
 
 
 def _common(language: str) -> frozenset[str]:
+    # English's whole list is kept anyway (``is_english_word``): load it once, for both.
+    english = _english() if language == "en" and language not in _COMMON else None
     with _LOCK:
         if language not in _COMMON:
             from spellchecker import SpellChecker
 
-            if language == "en":
-                frequencies = _ENGLISH or SpellChecker(language="en", distance=1).word_frequency
-            else:
-                frequencies = SpellChecker(language=language, distance=1).word_frequency
+            frequencies = (
+                english
+                if english is not None
+                else SpellChecker(language=language, distance=1).word_frequency
+            )
             least = COMMON_PER_MILLION * frequencies.total_words / 1e6
             _COMMON[language] = frozenset(
                 word for word, count in frequencies.dictionary.items() if count >= least
