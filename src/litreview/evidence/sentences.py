@@ -17,7 +17,9 @@ _OPENERS = re.compile(
     r"^(however|moreover|furthermore|besides|additionally|in addition|specifically|in particular|"
     r"consequently|therefore|thus|hence|finally|to this end|to address (this|these) "
     r"(issue|issues|limitation|limitations|challenge|challenges|problem|problems)|"
-    r"unfortunately|importantly|notably|as a result|in this (paper|work|study))\s*,\s*",
+    r"unfortunately|importantly|notably|as a result|in this (paper|work|study)|"
+    r"more than this|also|further|nevertheless|similarly|likewise|in contrast|"
+    r"on the other hand|then|second(ly)?|third(ly)?|lastly|in this way)\s*,\s*",
     re.IGNORECASE,
 )
 _FIRST_PERSON = [

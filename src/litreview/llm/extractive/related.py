@@ -67,15 +67,6 @@ _BLURB = re.compile(
 # A sentence that points at what follows it in the abstract ("The authors define the Fire
 # module as follows:"): quoted alone, it says nothing.
 _POINTER = re.compile(r"(?:\bas follows|\bthe following|:)\s*[.:]?\s*$", re.IGNORECASE)
-# A discourse connective that points back into the paper's own abstract ("More than this,",
-# "Moreover,"): quoted on its own, it refers to a sentence the draft does not have.
-_CONNECTIVE = re.compile(
-    r"^(?:moreover|furthermore|in addition|additionally|more than this|besides|however|"
-    r"also|further|finally|thus|therefore|hence|consequently|nevertheless|in particular|"
-    r"specifically|similarly|likewise|in contrast|on the other hand|then|second(?:ly)?|"
-    r"third(?:ly)?|lastly|as a result|in this way|to this end)\s*,\s*",
-    re.IGNORECASE,
-)
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
@@ -99,7 +90,6 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         common |= frozenset(threads)
     for i, source in enumerate(sources):
         sentence = third_person(contribution(scorer, work, source)).rstrip(" .;:")
-        sentence = _CONNECTIVE.sub("", sentence)
         last = i == len(sources) - 1 and len(sources) > 2
         name, plural = cited_name(source)
         parts.append(_as_subject(sentence, f"{name} [{source.n}]", last, plural))
