@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,11 @@ def save_result(name: str, data: dict[str, object]) -> None:
 def uptime() -> str:
     """The machine's load as ``uptime`` prints it, saved beside a benchmark's figures."""
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def stamped(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with the load at its end and the time it ended: what a reader of the
+    figures needs beside them on a shared machine."""
+    result["load_after"] = uptime()
+    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return result

@@ -56,7 +56,15 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, previous_result, save_result, uptime
+from bench.common import (
+    Result,
+    Row,
+    load_questions,
+    previous_result,
+    save_result,
+    stamped,
+    uptime,
+)
 from bench.mpnet_smooth import calibration_texts, gelu_ranges
 from bench.phase2_speed import (
     FIRST_PAPER,
@@ -578,9 +586,7 @@ def main() -> dict[str, object]:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    result["load_after"] = uptime()
-    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    save_result("mpnet_layers", result)
+    save_result("mpnet_layers", stamped(result))
     return result
 
 

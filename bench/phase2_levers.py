@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, save_result, uptime
+from bench.common import Result, Row, save_result, stamped, uptime
 from bench.scale import write_subset
 
 UNFUSED_GRAPH = "graph-int8-papers-unfused.onnx"
@@ -198,10 +198,8 @@ def main() -> dict[str, object]:
         }
         for v in variants
     }
-    result["load_after"] = uptime()
-    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    save_result("phase2_levers", stamped(result))
     print(json.dumps(result, indent=2))
-    save_result("phase2_levers", result)
     return result
 
 

@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import Result, Row, load_questions, save_result, uptime
+from bench.common import Result, Row, load_questions, save_result, stamped, uptime
 from bench.retrieval_quality import evaluate, mode_search
 from bench.scale import write_subset
 from litreview.encoders.model_files import ModelFolder, materialise
@@ -301,10 +301,8 @@ def main() -> dict[str, object]:
             result["sample_phase2_ms_per_paper"] = sample_cpu
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result["load_after"] = uptime()
-    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    save_result("phase2_speed", stamped(result))
     print(json.dumps(result, indent=2))
-    save_result("phase2_speed", result)
     return result
 
 
