@@ -76,14 +76,18 @@ ACRONYM_LETTERS = 5
 # The small words of titles in other languages, lower-case inside a title of that language
 # ("PLANO DE NEGÓCIO" -> "Plano de Negócio"); they also say which languages a title may
 # be in, before any word list is loaded.
-_FUNCTION_WORDS = {
-    "pt": "a ao aos as com da das de do dos e em entre na nas no nos o os para pela pelo por "
-    "sem sobre um uma",
-    "es": "a al con de del e el en entre la las los para por sin sobre un una y",
-    "fr": "au aux avec dans de des du en et la le les par pour sans sur un une",
-    "de": "am auf aus bei das dem den der des die ein eine für im in mit und von vom zu zum zur",
-    "it": "a al alla con da dei del della delle di e il in la le nel nella per su un una",
-    "nl": "aan bij de een en het in met naar of op over te van voor",
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    language: frozenset(words.split())
+    for language, words in {
+        "pt": "a ao aos as com da das de do dos e em entre na nas no nos o os para pela pelo por "
+        "sem sobre um uma",
+        "es": "a al con de del e el en entre la las los para por sin sobre un una y",
+        "fr": "au aux avec dans de des du en et la le les par pour sans sur un une",
+        "de": "am auf aus bei das dem den der des die ein eine für im in mit und von vom zu zum "
+        "zur",
+        "it": "a al alla con da dei del della delle di e il in la le nel nella per su un una",
+        "nl": "aan bij de een en het in met naar of op over te van voor",
+    }.items()
 }
 # Two-letter English words that are words, not acronyms, in a title ("ATTENTION IS ALL ...").
 _TWO_LETTER_WORDS = frozenset(
@@ -137,9 +141,7 @@ def title_language(title: str) -> str:
     if all(is_common(w) for w in longer):
         return "en"
     candidates = [
-        language
-        for language, small in _FUNCTION_WORDS.items()
-        if any(w in small.split() for w in words)
+        language for language, small in _FUNCTION_WORDS.items() if any(w in small for w in words)
     ]
 
     def known(language: str) -> int:
@@ -165,7 +167,7 @@ def _acronym(word: str, language: str = "en") -> bool:
 
 
 def _small_words(language: str) -> frozenset[str]:
-    return frozenset(_FUNCTION_WORDS.get(language, "").split())
+    return _FUNCTION_WORDS.get(language, frozenset())
 
 
 def _capitalize(word: str) -> str:
