@@ -177,6 +177,24 @@ def test_an_old_catalog_abstract_reads_and_new_ones_are_compressed(tmp_path: Pat
     catalog.close()
 
 
+def test_a_phrase_is_said_at_the_start_of_a_word_not_inside_one(tmp_path: Path) -> None:
+    """The relevance judge weighs a topic's words by how rare they are: "age" read as
+    common because every abstract saying "image" held it."""
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    catalog.upsert(
+        [
+            Paper("a", "Image models", "Image classification with large models."),
+            Paper("b", "Estimating age", "We estimate age and ageing from faces."),
+        ]
+    )
+    assert catalog.phrase_share(["age", "model", "imag"]) == {
+        "age": 0.5,
+        "model": 0.5,
+        "imag": 0.5,
+    }
+    catalog.close()
+
+
 def test_free_pages_are_given_back_only_when_they_are_many(tmp_path: Path) -> None:
     path = tmp_path / "x.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)

@@ -811,10 +811,13 @@ class Catalog:
             )
 
     def phrase_share(self, phrases: list[str], sample: int = 2000) -> dict[str, float]:
-        """Share of (a sample of) the library whose title or abstract contains each phrase.
+        """Share of (a sample of) the library whose title or abstract has each phrase (or
+        stem) at the start of a word.
 
         Lets theme naming prefer phrases specific to a theme over ones every
-        paper in the library uses ("deep neural networks" in an ML library).
+        paper in the library uses ("deep neural networks" in an ML library), and
+        the relevance judge weigh a topic's rare words. At a word's start, not
+        anywhere: "age" is not said by every abstract that says "image".
         """
         rows = self._rows(
             "SELECT title, abstract FROM papers ORDER BY paper_id LIMIT ?",
@@ -823,7 +826,8 @@ class Catalog:
         texts = [f"{r[0]} {unpack_text(r[1])}".lower() for r in rows]
         if not texts:
             return {p: 0.0 for p in phrases}
-        return {p: sum(p.lower() in t for t in texts) / len(texts) for p in phrases}
+        found = {p: re.compile(r"\b" + re.escape(p.lower())) for p in phrases}
+        return {p: sum(bool(f.search(t)) for t in texts) / len(texts) for p, f in found.items()}
 
     def source_counts(self) -> dict[str, int]:
         rows = self._rows(
