@@ -4,9 +4,10 @@ Two labelled sets, each scored under several policies side by side in one run, o
 the answer shows (its sentences in the order it prints them). *Before* is the policy main
 shipped before this change (a paper's best sentence first; a full-text page read like an
 abstract, its sentences before a "we" background; headings unused); *page_openers* reads a
-page as opening anywhere (only sentences about others' work are background); *after* is
-the shipped policy (that, and a section heading that matches the question raising the
-sentences under it, :func:`litreview.llm.extractive.answer.headings`):
+page as opening anywhere (only sentences about others' work are background); *headings*
+adds a section heading that matches the question raising the sentences under it
+(:func:`litreview.llm.extractive.answer.headings`); *after* is the shipped policy: that, and
+a sentence that only announces the next one ("... as follows.") demoted:
 
 - *abstracts*: 31 hard questions whose relevant paper's sentences were labelled by hand
   (``bench/data/answer_sentence_labels.json``, with the rule used), on the sample library;
@@ -59,7 +60,14 @@ from bench.common import (
 from litreview.evidence.scoring import Evidence, EvidenceScorer
 from litreview.index.library import Library
 from litreview.index.retriever import SearchHit, SearchRequest
-from litreview.llm.extractive.answer import BEST_FIRST, POLICY, Policy, compose_answer, quoted
+from litreview.llm.extractive.answer import (
+    BEST_FIRST,
+    HEADINGS,
+    POLICY,
+    Policy,
+    compose_answer,
+    quoted,
+)
 from litreview.reading.normalize import normalize_title, paper_id_for
 from litreview.review.ask import build_sources
 from litreview.review.citations import check
@@ -73,6 +81,7 @@ SYSTEMS = "zotero/San7o+research-papers-collection"
 RUNS: tuple[tuple[str, Policy], ...] = (
     ("before", BEST_FIRST),
     ("page_openers", replace(BEST_FIRST, page_openers=False)),
+    ("headings", HEADINGS),
     ("after", POLICY),
 )
 
@@ -206,13 +215,15 @@ def rows(result: Result) -> list[Row]:
             continue
         before, after = part["before"], part["after"]
         openers = part.get("page_openers", before)
+        headings = part.get("headings", after)
         out.append(
             (
                 f"Extractive answers: the quoted sentence answers the question "
                 f"({part['questions']} {label}): lead sentence; some sentence; share of the "
-                "relevant paper's quoted sentences, before -> page openers -> after (headings)",
+                "relevant paper's quoted sentences, before -> page openers -> headings -> "
+                "after (sentences pointing ahead demoted)",
                 "; ".join(
-                    " -> ".join(f"{run[m]:.2f}" for run in (before, openers, after))
+                    " -> ".join(f"{run[m]:.2f}" for run in (before, openers, headings, after))
                     for m in ("lead_answers", "answering_quoted", "relevant_paper_precision")
                 ),
             )
@@ -231,9 +242,15 @@ def rows(result: Result) -> list[Row]:
             out.append(
                 (
                     "Extractive answers on full text: lead sentence answers, half the heading "
-                    "weights were chosen on; held-out half, page openers -> after",
-                    f"{halves['page_openers']['chosen_on']} -> {halves['after']['chosen_on']}; "
-                    f"{halves['page_openers']['held_out']} -> {halves['after']['held_out']}",
+                    "weights were chosen on; held-out half, page openers -> headings -> after",
+                    "; ".join(
+                        " -> ".join(
+                            halves[run][half]
+                            for run in ("page_openers", "headings", "after")
+                            if run in halves
+                        )
+                        for half in ("chosen_on", "held_out")
+                    ),
                 )
             )
     return out

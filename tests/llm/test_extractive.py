@@ -338,3 +338,33 @@ def test_sentences_under_a_matching_heading_are_quoted_before_others_of_the_page
     assert "The master pings every worker periodically." in shown
     before = [e.text for e in quoted(EvidenceScorer.shared(), question, [source], BEST_FIRST) or []]
     assert FAULTS in before
+
+
+def test_a_sentence_announcing_the_next_one_does_not_lead_the_answer() -> None:
+    """SqueezeNet's section "3.2 The Fire Module" (the real PDF's page 4) opens with "We
+    define the Fire module as follows."; under the matching heading it led the answer to
+    "What is a Fire module made of?" and said nothing. The sentence after it answers."""
+    from litreview.evidence.source import Section
+    from litreview.llm.extractive.answer import HEADINGS, quoted
+
+    fire = (
+        "We define the Fire module as follows. A Fire module is comprised of: a squeeze "
+        "convolution layer (which has only 1x1 filters), feeding into an expand layer that "
+        "has a mix of 1x1 and 3x3 convolution filters; we illustrate this in Figure 1. The "
+        "liberal use of 1x1 filters in Fire modules is an application of Strategy 1 from "
+        "Section 3.1."
+    )
+    page = Source(
+        1,
+        "sq",
+        "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters",
+        fire,
+        page=4,
+        sections=(Section(4, "3.2 The Fire Module", fire, True),),
+    )
+    source = replace(page, text="", page=None, passages=(PageText(4, fire),))
+    question = "What is a Fire module made of?"
+    shown = [e.text for e in quoted(EvidenceScorer.shared(), question, [source]) or []]
+    assert shown and shown[0].startswith("A Fire module is comprised of"), shown
+    before = [e.text for e in quoted(EvidenceScorer.shared(), question, [source], HEADINGS) or []]
+    assert before[0] == "We define the Fire module as follows."

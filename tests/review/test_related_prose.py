@@ -221,3 +221,23 @@ def test_a_contribution_is_not_a_sentence_pointing_at_what_follows() -> None:
     )
     chosen = contribution(EvidenceScorer.shared(), "Fire module squeezing channels", fire)
     assert "as follows" not in chosen
+
+
+def test_the_papers_own_thing_is_named_as_the_papers_not_attributed() -> None:
+    """The split-computing draft read "According to Neural Compression and Filtering [1],
+    the core idea they propose builds on ...": the sentence's subject is the paper's."""
+    assert (
+        _as_subject(
+            "The core idea they propose builds on recent approaches splitting DNNs", "NCF [1]"
+        )
+        == "The core idea of NCF [1] builds on recent approaches splitting DNNs."
+    )
+    assert (
+        _as_subject("Their model outperforms existing solutions", "Slimmable [3]", last=True)
+        == "Finally, the model of Slimmable [3] outperforms existing solutions."
+    )
+    assert _as_subject("The proposed method cuts latency", "Chang et al. [2]", plural=True) == (
+        "The method of Chang et al. [2] cuts latency."
+    )
+    # Their something that is not the paper's own contribution stays attributed.
+    assert _as_subject("Their growth is a concern", "X [2]").startswith("According to X [2]")

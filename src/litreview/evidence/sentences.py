@@ -169,6 +169,16 @@ def without_reference_marks(sentence: str) -> str:
     return _REFERENCE_MARK.sub("", sentence)
 
 
+# A sentence that points at what follows it ("We define the Fire module as follows."):
+# quoted alone, it says nothing.
+_POINTER = re.compile(r"(?:\bas follows|\bthe following|:)\s*[.:]?\s*$", re.IGNORECASE)
+
+
+def points_ahead(sentence: str) -> bool:
+    """Whether a sentence only announces what the next one says."""
+    return bool(_POINTER.search(sentence))
+
+
 def third_person(sentence: str) -> str:
     """A sentence as an answer quotes it: an abstract's "we"/"our" as "the authors"/"their",
     no dangling opener, and none of the paper's own reference numbers (they are not ours)."""

@@ -20,7 +20,7 @@ from litreview.evidence.keyphrases import (
     title_case,
 )
 from litreview.evidence.scoring import EvidenceScorer, terms
-from litreview.evidence.sentences import short_name, split_sentences, third_person
+from litreview.evidence.sentences import points_ahead, short_name, split_sentences, third_person
 from litreview.evidence.source import Source
 
 OTHER_THEME = "Other Related Work"
@@ -52,7 +52,7 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
         sentences = split_sentences(source.text)
         return sentences[0] if sentences else source.text
     evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
-    evidence = [e for e in evidence if not _POINTER.search(e.text)] or evidence
+    evidence = [e for e in evidence if not points_ahead(e.text)] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     return max(authored or evidence, key=lambda e: e.score).text
 
@@ -64,9 +64,6 @@ _BLURB = re.compile(
     r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b",
     re.IGNORECASE,
 )
-# A sentence that points at what follows it in the abstract ("The authors define the Fire
-# module as follows:"): quoted alone, it says nothing.
-_POINTER = re.compile(r"(?:\bas follows|\bthe following|:)\s*[.:]?\s*$", re.IGNORECASE)
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
@@ -351,10 +348,28 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
         text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{match.group('rest')}"
         if last:
             text = f"Finally, {text}"
+    elif owned := _THEIR_THING.match(sentence):
+        # "Their model outperforms ..." / "The core idea they propose builds on ...": the
+        # paper's own thing as the subject, named as the paper's, not "According to X, their".
+        text = f"the {owned.group('noun').lower()} of {name}{owned.group('rest')}"
+        if last:
+            text = f"Finally, {text}"
     else:
         opener = "Finally, according" if last else "According"
         text = f"{opener} to {name}, {_continue(sentence)}"
     return text[:1].upper() + text[1:] + "."
+
+
+_THINGS = (
+    r"approach|method|model|framework|system|technique|algorithm|scheme|design|solution|"
+    r"idea|architecture|tool|results?|experiments?|analysis|evaluation|findings|contribution"
+)
+_THEIR_THING = re.compile(
+    rf"^(?:their |the proposed |the (?=(?:core|main|key|central|basic) ))"
+    rf"(?P<noun>(?:(?:core|main|key|central|basic|new|novel|proposed) )?(?:{_THINGS}))"
+    rf"(?: (?:they|the authors?) (?:propose|present|introduce|develop)s?)?(?P<rest> .*)$",
+    re.IGNORECASE,
+)
 
 
 _COMMON_OPENERS = {
