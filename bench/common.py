@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import re
 import subprocess
 import tempfile
 import time
@@ -57,10 +59,29 @@ def previous_result(name: str) -> Result:
     return dict(current.get(name, {}))
 
 
+def cpu() -> str:
+    """The processor a figure was measured on, and the instructions int8 inference turns
+    on: the "2-core machine" has been an Intel Xeon with AVX-512 VNNI and AMX one session
+    and an AMD EPYC with AVX2 alone the next, and the int8 graphs' speed-ups differ."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    model = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+    flags = re.search(r"^flags\s*:\s*(.+)$", info, re.MULTILINE)
+    have = set(flags.group(1).split()) if flags else set()
+    wide = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8") if f in have]
+    name = model.group(1).strip() if model else platform.machine()
+    return f"{name} ({', '.join(wide) or 'no AVX2'})"
+
+
 def save_result(name: str, data: dict[str, object]) -> None:
+    """Saves ``data`` as benchmark ``name``'s latest figures, with the processor they are of."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "latest.json"
     current = json.loads(path.read_text()) if path.exists() else {}
+    if isinstance(data, dict):
+        data = {**data, "cpu": data.get("cpu") or cpu()}
     current[name] = data
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
 

@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Result, Row, previous_result, save_result
+from bench.common import Result, Row, cpu, previous_result, save_result
 
 CORPUS = Path(
     os.environ.get(
@@ -431,6 +431,7 @@ def main() -> dict[str, object]:
         size["load"] = [load[0], round(os.getloadavg()[0], 2)]
         size["command"] = command
         size["date"] = time.strftime("%Y-%m-%d")
+        size["cpu"] = cpu()  # each size keeps the processor it was measured on
         if args.complete_copies:  # beside the size's ingest figures, not instead of them
             results[str(n)] = {**results.get(str(n), {}), "complete_by_copies": size}
         else:
@@ -454,7 +455,11 @@ def rows(sc: Result) -> list[Row]:
             sc.get("load_before", [0])[0],
             sc.get("load_after", [0])[0],
         ]
-        load = f"{began} -> {ended}" + (f", {m['date']}" if "date" in m else "")
+        load = (
+            f"{began} -> {ended}"
+            + (f", {m['date']}" if "date" in m else "")
+            + (f", {m['cpu']}" if "cpu" in m else "")
+        )
         base = m.get("baseline", {})
         ratios = m.get("ratios", {})
         if "to_searchable_s" not in m:  # a re-used library: its ingest is described in prose

@@ -307,7 +307,8 @@ def test_building_the_int8_graph_removes_earlier_versions(
 
     monkeypatch.setattr(mpnet, "build_in_child", build)
     (tmp_path / "graph-int8-v0.onnx").write_bytes(b"an earlier version's graph")
-    (tmp_path / "graph-int8-v2.onnx").write_bytes(b"the split graph's name for one commit")
+    (tmp_path / "graph-int8-v1.onnx").write_bytes(b"the queries graph before -v2")
+    (tmp_path / "graph-int8-papers-v2.onnx").write_bytes(b"the papers graph before -v3")
     kept = ["graph-v1.onnx", SPLIT_GRAPH_NAME]  # the fp32 graph; bench.phase2_speed's
     for name in kept:
         (tmp_path / name).write_bytes(b"stays")

@@ -140,3 +140,49 @@ def test_an_unknown_precision_is_reported_by_name(home: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "retrieval.rerank_model_precision: String should match pattern" in proc.stderr
     assert "(got 'int4')" in proc.stderr
+
+
+def test_a_store_of_vectors_all_alike_is_emptied_once(tmp_path: Path) -> None:
+    """The int8 graph before -v3 saturated on processors without VNNI: every vector alike."""
+    rng = np.random.default_rng(7)
+    common = unit(*rng.normal(size=64))
+    alike = {f"p{i}": (common + 0.1 * unit(*rng.normal(size=64)))[None] for i in range(10)}
+    table = VectorTable(tmp_path / "v.sqlite3", "m1")
+    table.replace_papers(alike)
+    assert table.drop_if_collapsed() == 10 and table.count() == 0
+    table.replace_papers(alike)  # made again (as by a machine that shares the library)
+    assert table.drop_if_collapsed() == 0 and table.count() == 10  # judged once per store
+    sound = VectorTable(tmp_path / "s.sqlite3", "m1")
+    sound.replace_papers({f"p{i}": unit(*rng.normal(size=64))[None] for i in range(10)})
+    assert sound.drop_if_collapsed() == 0 and sound.count() == 10
+    few = VectorTable(tmp_path / "f.sqlite3", "m1")
+    few.replace_papers({f"p{i}": common[None] for i in range(3)})
+    assert few.drop_if_collapsed() == 0  # too few papers to judge
+
+
+def test_a_library_whose_reranking_vectors_say_nothing_makes_them_again(
+    settings: Settings, tmp_path: Path
+) -> None:
+    corpus = small_corpus(tmp_path, n=8)
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
+        lib.ingest([corpus])
+        assert stores.reranker is not None
+        table = stores.reranker.table
+        ids = sorted(table.paper_ids())
+        table.replace_papers({pid: unit(1.0, 0.01 * i)[None] for i, pid in enumerate(ids)})
+        with table._writing() as db:  # as a store made before the check existed
+            db.execute("DELETE FROM meta WHERE key = 'collapse_checked'")
+    stores = Stores(settings)
+    with Library(settings, stores) as lib:
+        assert stores.reranker is not None
+        assert any("fails on processors without VNNI" in n for n in stores.notices)
+        assert lib.reconcile() == 0 and lib.indexing_state().complete == 0  # searchable
+        assert lib.ingest([]).reranked == 8
+        assert not table_alike(stores.reranker.table, ids)
+
+
+def table_alike(table: VectorTable, ids: list[str]) -> bool:
+    from litreview.index.reranker import collapsed
+
+    return collapsed(list(table.get(ids).values()))

@@ -20,6 +20,7 @@ MiniLM-only re-ranking, with a notice, rather than failing.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 from litreview.encoders.model_files import ModelFolder
 from litreview.encoders.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
 from litreview.index.chunking import Chunker
-from litreview.index.sqlite_store import ModelStore, rows_for_ids
+from litreview.index.sqlite_store import ModelStore, rows_for_ids, transaction
 from litreview.reading.paper import Paper
 
 SCHEMA = """
@@ -72,6 +73,27 @@ def decode_rows(blob: bytes, rows: str) -> np.ndarray:
     return codes.astype(np.float32) * scale[:, None]
 
 
+# Vectors whose papers' mean pairwise cosine (each paper's mean chunk) reaches this say
+# nothing: sound MPNet vectors gave 0.18 on real papers and 0.51 on papers of one narrow topic;
+# the saturated int8 graph's, 0.89. Judged on the first COLLAPSE_SAMPLE papers, from
+# COLLAPSE_LEAST of them.
+COLLAPSED_AT = 0.75
+COLLAPSE_SAMPLE = 64
+COLLAPSE_LEAST = 8
+COLLAPSE_KEY = "collapse_checked"
+
+
+def collapsed(papers: list[np.ndarray]) -> bool:
+    """Whether papers' chunk vectors (one matrix each) are all alike (:data:`COLLAPSED_AT`)."""
+    means = np.array([m.mean(axis=0) for m in papers if len(m)], dtype=np.float32)
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    n = len(means)
+    if n < 2:
+        return False
+    pairs = means @ means.T
+    return float((pairs.sum() - np.trace(pairs)) / (n * n - n)) >= COLLAPSED_AT
+
+
 class VectorTable(ModelStore):
     """One unit vector per chunk of each paper, in SQLite (read only for a few candidates)."""
 
@@ -89,6 +111,47 @@ class VectorTable(ModelStore):
                 "ON CONFLICT(paper_id) DO UPDATE SET vectors = excluded.vectors",
                 [(pid, encode_rows(m, self.rows)) for pid, m in papers.items()],
             )
+
+    def drop_if_collapsed(self) -> int:
+        """Empty the store if its vectors are all alike, once; how many papers it held.
+
+        Why: before graph ``-v3`` the int8 graph saturated on x86 processors without VNNI
+        (:func:`litreview.encoders.mpnet.quantise_matmuls`), and a library ingested there
+        holds vectors that say nothing (mean cosine 0.89 between 64 of the real corpus's
+        papers, where sound ones give 0.18, and 0.51 when all 48 are about backdoors). Such
+        a store is emptied, so its papers go back to pending and phase 2 re-embeds them;
+        sound stores, whatever machine made them, are kept (nothing re-embedded for
+        nothing). Checked once per store (its meta records it), on a sample of
+        :data:`COLLAPSE_SAMPLE` papers.
+        """
+        with self._lock:
+            try:
+                done = self._db.execute(
+                    "SELECT 1 FROM meta WHERE key = ?", (COLLAPSE_KEY,)
+                ).fetchone()
+            except sqlite3.OperationalError:  # read-only, made before meta existed
+                return 0
+            if done is not None:
+                return 0
+            blobs = [
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT vectors FROM paper_vectors LIMIT {COLLAPSE_SAMPLE}"
+                )
+            ]
+            held = 0
+            if len(blobs) >= COLLAPSE_LEAST and collapsed(
+                [decode_rows(b, self.rows) for b in blobs]
+            ):
+                held = int(self._db.execute("SELECT COUNT(*) FROM paper_vectors").fetchone()[0])
+            try:
+                with transaction(self._db) as db:
+                    if held:
+                        db.execute("DELETE FROM paper_vectors")
+                    db.execute("INSERT OR IGNORE INTO meta VALUES (?, '1')", (COLLAPSE_KEY,))
+            except sqlite3.OperationalError:  # read-only (immutable) file: nothing changed
+                return 0
+            return held
 
     def get(self, paper_ids: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

@@ -216,6 +216,12 @@ class Stores:
                 precision = agreed
         rows = SHARED_ROWS if self.server is not None else ROWS
         table = VectorTable(self.settings.reranker_path, store_id(precision), rows)
+        if self.server is None and (dropped := table.drop_if_collapsed()):
+            self.notices.append(
+                f"the re-ranking vectors of {dropped} papers were made by an int8 graph that "
+                "fails on processors without VNNI (all alike, so re-ranking was noise): they "
+                "are made again by the next ingest (`litreview ingest` resumes it)"
+            )
         return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
 
     @cached_property
