@@ -80,9 +80,7 @@ def save_result(name: str, data: dict[str, object]) -> None:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "latest.json"
     current = json.loads(path.read_text()) if path.exists() else {}
-    if isinstance(data, dict):
-        data = {**data, "cpu": data.get("cpu") or cpu()}
-    current[name] = data
+    current[name] = {**data, "cpu": data.get("cpu") or cpu()}
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
 
 

@@ -346,17 +346,14 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
             adverb = ""  # "also" pointed at the paper's own earlier sentences
         verb = match.group("verb")
         text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{match.group('rest')}"
-        if last:
-            text = f"Finally, {text}"
     elif owned := _THEIR_THING.match(sentence):
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
         text = f"the {owned.group('noun').lower()} of {name}{owned.group('rest')}"
-        if last:
-            text = f"Finally, {text}"
     else:
-        opener = "Finally, according" if last else "According"
-        text = f"{opener} to {name}, {_continue(sentence)}"
+        text = f"according to {name}, {_continue(sentence)}"
+    if last:
+        text = f"Finally, {text}"
     return text[:1].upper() + text[1:] + "."
 
 
