@@ -4,17 +4,18 @@ graph, side by side: CPU per paper, where it goes, and the quality kept.
     python -m bench.phase2_speed [--papers 300] [--texts 48] [--sample-home DIR]
                                  [--no-quality] [--calibrate]
 
-*before* is ``graph-int8-v1`` (:data:`~litreview.encoders.mpnet.INT8_GRAPH_NAME`), which did
-papers and queries until 2026-11-29 and still does the queries: every MatMul int8 but the
-attention products and the FFN output projection, kept whole in fp32. *after* is the papers'
-graph (``graph-int8-papers-v2``, built beside it on first use, ~30 s): in layers 1-11 the
-projection's 8 outlier GELU channels apart in fp32 and the other 3,064 int8
-(``litreview/encoders/mpnet_outliers.py``), and each layer's attention one fused op (the
-same vectors as ``-v1``, which had it as separate ops; ``bench/phase2_levers.py`` compares
-the two). The product embeds papers with *after* and queries
-with *before*; the quality part also measures *after* for both (what one faster graph would
-give) and the papers by *before* searched with *after*'s queries. Which layers may be split,
-and why queries are not: ``bench/mpnet_layers.py``.
+*before* is the queries' graph (:data:`~litreview.encoders.mpnet.INT8_GRAPH_NAME`, ``-v1`` until
+its weights went to 7 bits, ``-v2`` since), which did papers and queries until 2026-11-29 and
+still does the queries: every MatMul int8 but the attention products and the FFN output
+projection, kept whole in fp32. *after* is the papers' graph
+(:data:`~litreview.encoders.mpnet.PAPERS_GRAPH_NAME`, built beside it on first use, ~30 s): in
+layers 1-11 the projection's 8 outlier GELU channels apart in fp32 and the other 3,064 int8
+(``litreview/encoders/mpnet_outliers.py``), and each layer's attention one fused op (the same
+vectors as ``-v1``, which had it as separate ops; ``bench/phase2_levers.py`` compares the two).
+The product embeds papers with *after* and queries with *before*; the quality part also measures
+*after* for both (what one faster graph would give) and the papers by *before* searched with
+*after*'s queries. Which layers may be split, and why queries are not:
+``bench/mpnet_layers.py``.
 
 1. Phase 2 as ingest runs it. Papers 1,000 to 1,000 + ``--papers`` of the real corpus are made
    searchable once (phase 1, the re-ranking model off); the home is copied and each copy's

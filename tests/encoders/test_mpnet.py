@@ -22,6 +22,7 @@ from litreview.encoders.mpnet import (
     build_graph,
     graph_path,
     kept_in_fp32,
+    quantise_matmuls,
     relative_buckets,
 )
 from litreview.encoders.mpnet_outliers import OUTLIER_CHANNELS, PAPERS_OUTLIERS
@@ -330,3 +331,37 @@ def test_a_failed_int8_build_is_one_clear_error(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "int8 re-ranking model" in message and "rerank_model_precision" in message
     assert not (tmp_path / INT8_GRAPH_NAME).exists()
+
+
+def test_quantising_prints_no_advice_the_user_cannot_act_on(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """onnxruntime's quantiser logs "Please consider to run pre-processing before
+    quantization" on the root logger: it reached a user's first ingest. A tiny real graph
+    (one MatMul over a constant weight) is quantised; the advice is not shown, the graph is
+    int8, and other warnings still pass."""
+    import logging
+
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(
+        np.random.default_rng(0).normal(size=(8, 4)).astype(np.float32), "w"
+    )
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 4])],
+        [weight],
+    )
+    source, target = tmp_path / "tiny.onnx", tmp_path / "tiny-int8.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), source)
+    with caplog.at_level(logging.WARNING):
+        quantise_matmuls(source, target, excluded=[])
+        logging.warning("another warning")
+    shown = capfd.readouterr().err + caplog.text
+    assert "pre-processing" not in shown
+    assert "another warning" in caplog.text
+    ops = {node.op_type for node in onnx.load(target).graph.node}
+    assert "MatMul" not in ops, ops

@@ -53,10 +53,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import os
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -386,15 +387,38 @@ def quantise_matmuls(
     there and its recorded id (:mod:`.minilm_int8`)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        source,
-        target,
-        op_types_to_quantize=["MatMul"],
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        reduce_range=reduce_range,
-        nodes_to_exclude=list(excluded),
-    )
+    with _quantiser_advice_dropped():
+        quantize_dynamic(
+            source,
+            target,
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            reduce_range=reduce_range,
+            nodes_to_exclude=list(excluded),
+        )
+
+
+@contextlib.contextmanager
+def _quantiser_advice_dropped() -> Iterator[None]:
+    """Drops onnxruntime's "Please consider to run pre-processing before quantization"
+    while the graph is built.
+
+    Why: the quantiser logs it on the root logger, so it reached the terminal of a user's
+    first ``ingest`` (the build's child process) as a warning about nothing they can act
+    on (shape inference is what it suggests; these graphs are quantised without it, and
+    their vectors are measured). Only that advice is dropped: any other record passes.
+    """
+
+    def keep(record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+    root = logging.getLogger()
+    root.addFilter(keep)
+    try:
+        yield
+    finally:
+        root.removeFilter(keep)
 
 
 class GraphBuildFailed(LitreviewError):
