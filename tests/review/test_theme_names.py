@@ -67,6 +67,8 @@ def test_a_word_the_abstracts_always_capitalise_is_a_name_not_a_topic() -> None:
         "Proceedings of the conference",
         "Categories and Subject Descriptors",
         "large",
+        "Real-world Scenarios",  # where any method is said to work (named a sample theme)
+        "practical settings",
     ],
 )
 def test_boilerplate_venues_affiliations_and_cut_verbs_name_no_theme(phrase: str) -> None:

@@ -38,7 +38,9 @@ _GENERIC_WORDS = (
     "accuracy success rate rates error errors cost costs "
     # Adjectives any abstract uses of its own setting ("large clusters", "a simple method").
     "large small high low simple different various many multiple single efficient effective "
-    "existing recent"
+    "existing recent "
+    # Where any method is said to work, not what it is ("Real-world Scenarios").
+    "real world scenario scenarios setting settings practical"
 )
 
 # Words that say how a paper is written or where it comes from, never what it is about:
