@@ -4,17 +4,22 @@
 
 Two-turn conversations over the sample library: in about half the second question changes the
 topic (it stands alone), in the others it leans on the first ("Which of them ...?", "And for
-diffusion models?"). Two sets: ``followup_conversations.jsonl`` was written while the rule that
+diffusion models?"). Three sets: ``followup_conversations.jsonl`` was written while the rule that
 decides was being written (so it flatters the rule), ``followup_conversations_heldout.jsonl``
-afterwards, with the rule frozen (then used once more, to choose *after* over *combined*).
-The second turn is searched five ways, side by side:
+afterwards, with the rule frozen (then used once more, to choose *after* over *combined*);
+``followup_conversations_entity.jsonl`` (follow-ups only) after a user's "What is ReAct?" then
+"Which benchmarks was it evaluated on?" lost ReAct, written before the change it measures.
+The second turn is searched six ways, side by side:
 
 - *before*: the old query, the previous question always prepended;
 - *combined*: the rule alone (``retrieval_query``): the history only when the question depends
   on it, the two questions searched as one text;
 - *fused*: the history always, the question alone and with it fused by reciprocal rank;
-- *after*: what ``ask`` now searches (``retrieve``): the question alone when the rule reads it
-  as standing alone, else *fused*;
+- *fused_when_leaning*: ``retrieve`` until 2026-11-30: the question alone when the rule reads
+  it as standing alone, else the question alone and in context (``retrieval_query``) fused;
+- *after*: what ``ask`` now searches (``retrieve``): as *fused_when_leaning*, but a question
+  about the one thing named before ("Which benchmarks was it evaluated on?",
+  ``points_to_one``) is searched in context only;
 - *alone*: the second question without any history (a reference: a topic change should match it).
 """
 
@@ -34,6 +39,7 @@ DEPTH = 10  # for MRR@10
 SETS = {
     "written_with_the_rule": "followup_conversations.jsonl",
     "held_out": "followup_conversations_heldout.jsonl",
+    "entity": "followup_conversations_entity.jsonl",
 }
 KINDS = ("topic_change", "follow_up")
 
@@ -57,12 +63,27 @@ def fused(library: Library, question: str, history: list[Message]) -> list[str]:
     return sorted(scores, key=lambda p: -scores[p])[:DEPTH]
 
 
+def fused_when_leaning(library: Library, question: str, history: list[Message]) -> list[str]:
+    """``retrieve`` until 2026-11-30: a question that leans on the history was always fused
+    with its own search, also when it asks about the one thing named before ("Which
+    benchmarks was it evaluated on?"), where its own search ranks anything on benchmarks."""
+    in_context = retrieval_query(question, history)
+    if in_context == question:
+        return top_ids(library, question)
+    scores: dict[str, float] = {}
+    for query in (question, in_context):
+        for rank, paper_id in enumerate(top_ids(library, query, k=20)):
+            scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (60 + rank)
+    return sorted(scores, key=lambda p: -scores[p])[:DEPTH]
+
+
 def main() -> dict[str, object]:
     library = sample_library()
     ways: dict[str, Callable[[str, list[Message]], list[str]]] = {
         "before": lambda q, h: top_ids(library, before_query(q, h)),
         "combined": lambda q, h: top_ids(library, retrieval_query(q, h)),
         "fused": lambda q, h: fused(library, q, h),
+        "fused_when_leaning": lambda q, h: fused_when_leaning(library, q, h),
         "after": lambda q, h: [hit.paper.paper_id for hit in retrieve(library, q, h, k=DEPTH)],
         "alone": lambda q, h: top_ids(library, q),
     }
@@ -74,6 +95,8 @@ def main() -> dict[str, object]:
         summary: dict[str, object] = {}
         for kind in KINDS:
             subset = [c for c in conversations if c["kind"] == kind]
+            if not subset:  # the entity set has follow-ups only
+                continue
             found = dict.fromkeys(ways, 0)
             reciprocal = dict.fromkeys(ways, 0.0)
             read_right = 0
@@ -104,6 +127,8 @@ def main() -> dict[str, object]:
         result[set_name] = summary
         print(f"\n{'':14} " + " ".join(f"{w:>13}" for w in ways) + f"  (hit@{TOP} / MRR@{DEPTH})")
         for kind in KINDS:
+            if kind not in summary:
+                continue
             r = summary[kind]
             assert isinstance(r, dict)
             print(
@@ -139,6 +164,22 @@ def rows(result: Result) -> list[Row]:
                 f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
             )
         )
+    if "entity" in result:
+        follow = result["entity"]["follow_up"]
+        way = "fused_when_leaning"
+        if f"{way}_hit@5" in follow:
+            out.append(
+                (
+                    f"Follow-up retrieval, {follow['conversations']} follow-ups about the one "
+                    'paper the first turn named ("What is UMD?" then "Does it need clean '
+                    'data?"): right paper in the top 5, MRR@10, the previous question always '
+                    "prepended -> fused whenever the question leans on it -> searched in context "
+                    "when it asks about one thing",
+                    f"{follow['before_hit@5']:.3f}, {follow['before_mrr@10']:.3f} -> "
+                    f"{follow[f'{way}_hit@5']:.3f}, {follow[f'{way}_mrr@10']:.3f} -> "
+                    f"{follow['after_hit@5']:.3f}, {follow['after_mrr@10']:.3f}",
+                )
+            )
     return out
 
 

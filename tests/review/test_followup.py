@@ -8,7 +8,7 @@ from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.types import Message
 from litreview.review.ask import ask
-from litreview.review.followup import depends_on_history, retrieval_query
+from litreview.review.followup import depends_on_history, points_to_one, retrieval_query
 from litreview.settings import Settings
 
 BACKDOORS = "What defenses exist against backdoor attacks?"
@@ -117,3 +117,38 @@ def test_a_follow_up_fuses_the_question_alone_with_it_in_context(
         fresh = retrieve(library, GPU, turns(BACKDOORS), k=5)
         same = library.search(SearchRequest(GPU, k=5))
         assert [h.paper.paper_id for h in fresh] == [h.paper.paper_id for h in same]
+
+
+@pytest.mark.parametrize(
+    ("question", "one"),
+    [
+        ("Which benchmarks was it evaluated on?", True),
+        ("What are its limitations?", True),
+        ("What are this method's limitations?", True),
+        ("How does that approach scale?", True),
+        ("Which of them needs no clean data?", False),
+        ("Which one combines it with quantization?", False),  # within a set
+        ("Does any of it adapt the bit precision dynamically?", False),
+        ("Is it possible to train without labels?", False),  # "it" that refers to nothing
+        ("Does it matter which optimizer is used?", False),
+    ],
+)
+def test_a_question_about_the_one_thing_named_before(question: str, one: bool) -> None:
+    assert points_to_one(question) is one
+
+
+def test_a_follow_up_about_it_keeps_the_paper_the_conversation_is_about(
+    sample_settings: Settings,
+) -> None:
+    """A user's "What is ReAct?" then "Which benchmarks was it evaluated on?" answered from
+    benchmark papers, ReAct not among the sources: the question alone ("Does it need clean
+    data?") ranks any paper on clean data, and fusing that in pushed the one paper out."""
+    from litreview.review.followup import retrieve
+
+    with Library(sample_settings) as library:
+        hits = retrieve(library, "Does it need clean data?", turns("What is UMD?"), k=5)
+        assert hits[0].paper.title.startswith("UMD")
+        hits = retrieve(
+            library, "What accuracy does it reach?", turns("What does BottleFit do?"), k=5
+        )
+        assert hits[0].paper.title.startswith("BottleFit")

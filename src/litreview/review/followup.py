@@ -121,6 +121,48 @@ def depends_on_history(question: str) -> bool:
     return False
 
 
+# "it" that refers to nothing: "Is it possible to ...", "Does it matter which ...".
+_EXPLETIVE_IT = re.compile(
+    r"\bit (?:is |was |would be |might be )?(?:possible|true|necessary|feasible|worth|better|"
+    r"known|common|hard|easy|important|matter|matters|likely|enough)\b"
+)
+_SINGULAR = _words("it its itself")
+_WITHIN_A_SET = re.compile(
+    r"\b(?:any|some|each|which|one|all|none|both|either|neither|many|most|few) of\b|"
+    r"\bwhich ones?\b|\b(?:they|them|their|theirs|these|those|others)\b"
+)
+_SINGULAR_NOUNS = _words(
+    "one approach method paper work model technique idea result system defense defence attack "
+    "framework algorithm architecture tool dataset benchmark study"
+)
+
+
+def points_to_one(question: str) -> bool:
+    """Does ``question`` ask about one thing named before ("Which datasets was it evaluated
+    on?", "What are this method's limitations?"), rather than within a set ("Which of them
+    ...")? Read only for a question that :func:`depends_on_history`.
+
+    Why it matters: the question alone names nothing ("it"), so its own search ranks whatever
+    papers talk of datasets or evaluation, and fusing that in pushed the one paper the
+    conversation is about out of the sources (a user's "What is ReAct?" then "Which
+    benchmarks was it evaluated on?"). A set's follow-up is different: its own words rank
+    the papers within the set, which fusion keeps.
+    """
+    text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
+    text = _EXPLETIVE_IT.sub(" ", text)
+    if _WITHIN_A_SET.search(text):  # "Which one combines it with ...", "Does any of it ..."
+        return False
+    words = _WORD.findall(text)
+    for i, word in enumerate(words):
+        if word in _SINGULAR or word in ("it's",):
+            return True
+        if word in ("this", "that") and i + 1 < len(words):
+            after = words[i + 1].removesuffix("'s")
+            if after in _SINGULAR_NOUNS:
+                return True
+    return False
+
+
 MAX_CONTEXT_QUESTIONS = 3
 
 
@@ -153,11 +195,13 @@ def retrieve(
 ) -> list[SearchHit]:
     """The papers for ``question`` asked after ``history``.
 
-    A question that stands alone is searched alone. One that leans on earlier
-    turns is searched twice, alone and with the questions it leans on, and the
-    two rankings are fused (reciprocal rank): the earlier question says what
-    "them" is, the new one's own words still rank the papers within it, and a
-    topic change misread as a follow-up keeps its own papers near the top.
+    A question that stands alone is searched alone. One about the single thing an earlier
+    turn named ("Which benchmarks was it evaluated on?", :func:`points_to_one`) is searched
+    with the questions it leans on, and only so. One that leans on a set ("Which of them
+    ...?") is searched twice, alone and with the questions it leans on, and the two rankings
+    are fused (reciprocal rank): the earlier question says what "them" is, the new one's own
+    words still rank the papers within it, and a topic change misread as a follow-up keeps
+    its own papers near the top.
     ``bench/followup_retrieval`` measures the alternatives. ``filters`` (a Zotero
     collection or tag, ...) bound both searches; ``exclude`` adds to its exclusions.
     """
@@ -166,6 +210,8 @@ def retrieve(
     in_context = retrieval_query(question, history)
     if in_context == question:
         return library.search(library.request(question, k=k, filters=filters))
+    if points_to_one(question):  # about the one thing named before: its words say which
+        return library.search(library.request(in_context, k=k, filters=filters))
     depth = max(2 * k, 20)
     rankings = [
         library.search(library.request(query, k=depth, filters=filters))
