@@ -17,7 +17,10 @@ page numbers (lines repeated on most pages), figure text in fonts without a
 Unicode map (:mod:`.pdf_unmapped`), and the reference list (from its heading,
 "References" or "参考文献：", to an appendix or the end). The title is the largest-type line of the
 first page that is not a venue line, an arXiv stamp or a licence notice,
-unless the PDF's metadata has one.
+unless the PDF's metadata has one. The abstract section (a paper's stand-in abstract when
+the library has none) runs from its heading to the introduction or keywords, and stops at
+the footnotes, venue line and received/funding/e-mail notes page 1 sets below it, picking
+up a sentence they cut where the text goes on (:func:`abstract_section`).
 """
 
 from __future__ import annotations
@@ -66,9 +69,39 @@ _NOT_TITLE = re.compile(
 _ABSTRACT_START = re.compile(r"^\s*(abstract|a b s t r a c t|summary)\b[\s.:—–-]*", re.IGNORECASE)
 _ABSTRACT_END = re.compile(
     r"^\s*((1|I)\.?\s+introduction|introduction\b|keywords|key words|index terms|"
-    r"ccs concepts|acm reference format|1\s+[A-Z][a-z]+)",
+    r"ccs concepts|acm reference format|1\s+[A-Z][a-z]+|categories and subject descriptors|"
+    r"general terms\b|additional key words|biograph(?:y|ies)\s*$)",
     re.IGNORECASE,
 )
+# Page-1 material a PDF sets beside or inside the abstract's column: footnotes (a marker at the
+# line start, "Equal contribution"), the venue and arXiv stamp, received/funding/author notes
+# (Chinese journals' 收稿日期, 基金项目, 通信作者), e-mails, and the copyright/permission block.
+# Anchored at a line's start, capitalised as such notes are and worded as they are (an ordinal
+# before "Conference", a date after "Received", "[cs.CL]" after an arXiv id), so that an
+# abstract's own wrapped line ("copyright law", "accepted to", "arXiv:1411.4952).") is not one.
+_FRONT_MATTER = re.compile(
+    r"^\s*(?:[∗†‡§¶⋆✉]|\*(?![^*]*\*)"  # a footnote marker; "*De novo*" is emphasis
+    r"|\d?\s*(?:Equal contribution|These authors contributed equally)"
+    r"|(?:\d+(?:st|nd|rd|th)|(?i:[a-z]+-)?(?i:first|second|third|[a-z]+th))\s+(?:Annual\s+)?"
+    r"(?:AAAI\s+|ACM\s+|IEEE\s+)?(?:International\s+)?(?:Conference|Workshop|Symposium)\b"
+    r"|Proceedings of the\b|Published as a\b|Accepted (?:at|to|for|by|in)\b|Under review\b"
+    r"|(?i:arxiv):\s*(?:\d{4}\.\d{4,5}|[a-z.-]+/\d{7})(?:v\d+)?\s*(?:\[|$)"
+    r"|(?:A\s+)?(?:Preprint|PREPRINT)(?:\s*[.,:–—-]|\s+(?:submitted|under|version)\b|\s*$)"
+    r"|(?:Received|Revised|Accepted|Published(?: online)?)\s*[:：]?\s*"
+    r"(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
+    r"|收\s*稿\s*日\s*期|修\s*回\s*日\s*期|基\s*金\s*项\s*目|作\s*者\s*简\s*介|第一作者|通[信讯]作者"
+    r"|第\s*\d+\s*卷\s*第\s*\d+\s*期"
+    r"|(?i:e-?mail(?:\s+address(?:es)?)?)\s*[:：]|Corresponding [Aa]uthor|Funding\s*[:：]"
+    r"|This (?:work|research|project) (?:was|is) (?:partially |partly |in part )?"
+    r"(?:supported|funded)\b|Work (?:done|performed) (?:while|during|at)\b"
+    r"|©|\([cC]\)\s*(?:19|20)\d\d|Copyright\b|COPYRIGHT\b|Permission to make digital"
+    r"|This work is licensed under|(?:ACM |IEEE )?ISBN\b|ISSN\b|DOI\s*[:：]"
+    r"|https?://(?:dx\.)?doi\.org/\S+$)"
+)
+# An abstract cut mid-sentence by such a block continues on a line that carries on its
+# sentence in lower case ("The results" ... "demonstrated that AutoDroid ..."); a URL does not.
+_CONTINUES = re.compile(r"^[a-z][a-z'’-]*(?:[\s,;:]|$)")
+_ENDS_SENTENCE = re.compile(r"[.!?。！？]['\"’”)\]]*$")
 _NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){1,3}$")
 _NOT_NAME = re.compile(
     r"(universit|institut|google|research|department|school|college|laborator|lab\b|"
@@ -289,18 +322,31 @@ def _split_joined(pages: list[PageText]) -> tuple[PageText, ...]:
 
 
 def abstract_section(pages: tuple[PageText, ...]) -> str | None:
-    """The text under a paper's "Abstract" heading, up to the introduction (or 2,500 chars)."""
-    for page in pages[:2]:
+    """The text under a paper's "Abstract" heading, up to the introduction (or 2,500 chars).
+
+    Footnotes, the venue line, the arXiv stamp and the received/funding/e-mail notes sit at
+    the foot of page 1, often right below the abstract's column, and PDFium reads them as the
+    abstract's next lines; an answer would then quote "Ashish, with Illia, designed ...". The
+    abstract stops at the first such line, and when it stopped mid-sentence its continuation
+    is looked for where a two-column page or a page break puts it (:func:`_continuation`).
+    """
+    for index, page in enumerate(pages[:2]):
         lines = page.text.split("\n")
         for i, line in enumerate(lines):
             match = _ABSTRACT_START.match(line)
             if not match:
                 continue
             body = [line[match.end() :]]
-            for nxt in lines[i + 1 :]:
-                if _ABSTRACT_END.match(nxt):
+            for j in range(i + 1, len(lines) + 1):
+                if j < len(lines) and _ABSTRACT_END.match(lines[j]):
                     break
-                body.append(nxt)
+                if j == len(lines) or _FRONT_MATTER.match(lines[j]):
+                    following = pages[index + 1] if index + 1 < len(pages) else None
+                    if following is not None and following.page != page.page + 1:
+                        following = None
+                    body += _continuation(" ".join(body), lines, j, following)
+                    break
+                body.append(lines[j])
             text = clean_text(" ".join(body))[:ABSTRACT_CHARS]
             words = len(text.split())
             # A one-sentence abstract is still the abstract (Paxos Made Simple's has 11 words;
@@ -308,6 +354,40 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
             if words >= 20 or (words >= SHORT_ABSTRACT_WORDS and text.endswith((".", "!", "?"))):
                 return text
     return None
+
+
+def _continuation(
+    so_far: str, lines: list[str], stop: int, following: PageText | None
+) -> list[str]:
+    """The rest of an abstract interrupted at ``lines[stop]`` (a footnote block or the page's
+    end), or nothing.
+
+    Only an abstract cut mid-sentence continues, and only where the text shows it: after
+    the block's last note, on this page, a line going on in lower case and running to the
+    abstract's end heading ("CCS CONCEPTS"): AutoDroid's "The results" ... "demonstrated that
+    ..." around its permission block; or at the top of the next page, likewise up to an end
+    heading: the Chinese journal paper's "which is better than the" ... "three traditional
+    machine learning algorithm models." before "Keywords:". A note's own wrapped lines are
+    in lower case too, hence the end heading: without one the abstract stops where it was cut.
+    """
+    if not clean_text(so_far) or _ENDS_SENTENCE.search(clean_text(so_far)):
+        return []
+    end = next((k for k in range(stop, len(lines)) if _ABSTRACT_END.match(lines[k])), None)
+    if end is not None:
+        last_note = max(k for k in range(stop, end) if _FRONT_MATTER.match(lines[k]))
+        rest = lines[last_note + 1 : end]
+        if rest and _CONTINUES.match(rest[0]):
+            return rest
+        return []
+    if following is None:
+        return []
+    next_lines = following.text.split("\n")
+    end = next((k for k, line in enumerate(next_lines) if _ABSTRACT_END.match(line)), None)
+    if end and _CONTINUES.match(next_lines[0]):
+        rest = next_lines[:end]
+        if not any(_FRONT_MATTER.match(line) for line in rest):
+            return rest
+    return []
 
 
 def extract(path: Path) -> PdfText:
