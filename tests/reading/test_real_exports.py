@@ -237,3 +237,27 @@ def test_zotero_rich_text_tags_are_not_title_words(tmp_path: Path) -> None:
     (paper,) = read_file(path).papers
     assert paper.title == "Exploring the Role of E. coli in CO2"
     assert paper.abstract == "A study of x < y."
+
+
+@needs_real
+def test_bibdesk_tex_quotes_become_curly_quotes() -> None:
+    """pathologicalhandwaving/Bibliography (BibDesk) stores a title with TeX's ``...'' and no
+    brace or macro around it, so it was never decoded: "an ``automatic crap detector''"."""
+    bibdesk = read_file(REAL / "bibtex" / "pathologicalhandwaving_bibdesk.bib")
+    (paper,) = [p for p in bibdesk.papers if p.title.startswith("News in an online world")]
+    assert paper.title == "News in an online world: The need for an “automatic crap detector”"
+    assert "inspired by Hemingway's “automatic crap detector” (Manning, 1965)" in paper.abstract
+
+
+def test_tex_single_and_double_quotes_decode_and_apostrophes_stay(tmp_path: Path) -> None:
+    """`...' is ‘...’ and ``...'' is “...”, beside other TeX (decoded as before); an apostrophe,
+    an accent macro and a backtick that opens no quote are left as they are."""
+    path = tmp_path / "quotes.bib"
+    path.write_text(
+        "@article{k,\n title = {The `one-shot' learner: {\\'E}cole's ``caf{\\'e}'' data},\n"
+        " abstract = {Users' `don't ask' replies and ``quoted'' text; code `x` and 2'' gaps.}\n}\n",
+        encoding="utf-8",
+    )
+    (paper,) = read_file(path).papers
+    assert paper.title == "The ‘one-shot’ learner: École's “café” data"
+    assert paper.abstract == "Users' ‘don't ask’ replies and “quoted” text; code `x` and 2'' gaps."

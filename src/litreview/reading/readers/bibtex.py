@@ -101,9 +101,31 @@ def _converter() -> Any:
     return LatexNodes2Text(math_mode="verbatim", latex_context=context)
 
 
+# TeX's quotes: ``...'' and `...'. pylatexenc turns the double pair into curly quotes only
+# when something else sends the text through it (a brace, a macro), and leaves the single
+# pair alone, so a BibDesk title kept "the need for an ``automatic crap detector''". Paired,
+# so an apostrophe ("Hemingway's", "`don't'") and an accent macro (\`e, \'e) are not quotes;
+# a single quote opens before a word and closes after one, so "`x` and users' data" is none.
+_TEX_DOUBLE_QUOTES = re.compile(r"(?<!\\)``((?:(?!``|'').)+?)''", re.DOTALL)
+_TEX_SINGLE_QUOTES = re.compile(
+    r"(?<![\w\\`])`(?=[^\s`'])((?:[^`']|(?<=\\)'|'(?=\w))+?)(?<=\S)(?<!\\)'(?![\w'])"
+)
+
+
+def _tex_quotes(value: str) -> str:
+    """``a'' -> “a”, `a' -> ‘a’."""
+    if "`" not in value:
+        return value
+    value = _TEX_DOUBLE_QUOTES.sub("\u201c\\1\u201d", value)
+    return _TEX_SINGLE_QUOTES.sub("\u2018\\1\u2019", value)
+
+
 def _decode_latex(value: str | None) -> str | None:
     """``M{\\"u}ller`` -> ``Müller``: names, titles, abstracts are searched as people type them."""
-    if value is None or ("\\" not in value and "{" not in value):
+    if value is None:
+        return value
+    value = _tex_quotes(value)
+    if "\\" not in value and "{" not in value:
         return value
     # A bare "%" is a LaTeX comment: decoded as is, "5% better" would lose the rest of the
     # line. Exporters that do not escape it (Mendeley) mean a percent sign.
