@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_reader_gone
 from tests.support.loopback import Reply, local_model_env, loopback
 
 NO_KEYS = {
@@ -151,6 +151,21 @@ def test_session_follow_up_sends_history_and_searches_in_context(
     assert retrieval_query("Which is fastest?", history).startswith("How can huge models")
     bad = run_cli(sample_home, "ask", "q", "-s", "../escape", env=NO_KEYS)
     assert bad.returncode == 2 and "session name" in bad.stderr
+
+
+def test_a_closed_stdout_keeps_the_sessions_turn_and_ends_quietly(sample_home: Path) -> None:
+    """`litreview ask ... -s s3 | head -2` exited 1 and lost the turn: the streamed answer's
+    first write failed (EPIPE) inside the answer, before the session was saved."""
+    question = "How do I defend text classifiers against trojans?"
+    proc = run_cli_reader_gone(sample_home, "ask", question, "-s", "piped", env=NO_KEYS)
+    turn = sample_home / "sessions" / "piped.json"
+    assert turn.exists(), f"the turn was not saved ({proc.returncode}: {proc.stderr!r})"
+    saved = json.loads(turn.read_text())
+    assert [turn["question"] for turn in saved["turns"]] == [question]
+    assert "T-Miner" in saved["turns"][0]["answer"]
+    assert proc.returncode == 141, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    assert "Exception ignored" not in proc.stderr and "error" not in proc.stderr
 
 
 def test_text_mode_shows_only_the_checked_citations(sample_home: Path, tmp_path: Path) -> None:

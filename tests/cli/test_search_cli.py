@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_reader_gone
 
 
 def test_library_json_shape(sample_home: Path) -> None:
@@ -140,3 +140,13 @@ def test_search_author_as_people_type_it(home: Path, tmp_path: Path) -> None:
     backwards = run_cli(home, "search", "privacy", "--year-from", "2020", "--year-to", "2010")
     assert backwards.returncode == 2
     assert "--year-from 2020 is after --year-to 2010" in backwards.stderr
+
+
+def test_a_closed_stdout_ends_every_listing_quietly(sample_home: Path) -> None:
+    """`litreview search ... | head`, `litreview library | head`: status 141 as for `seq |
+    head` (128 + SIGPIPE), nothing on stderr. Before: search closed stderr and exited 0,
+    library exited 1 (Rich's own handling), JSON output 1 (click's)."""
+    query = ["search", "backdoor attacks on neural networks", "-k", "20"]
+    for args in (query, [*query, "--json"], ["library"], ["library", "--json"], ["--help"]):
+        proc = run_cli_reader_gone(sample_home, *args)
+        assert (proc.returncode, proc.stderr) == (141, ""), args

@@ -36,14 +36,11 @@ def run_cli(
     ``LITREVIEW_CONFIG`` is dropped unless ``env`` sets it, so a developer's own
     config file never reaches a test.
     """
-    full_env = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "200"}
-    full_env.pop("LITREVIEW_CONFIG", None)
-    full_env.update(env or {})
     proc = subprocess.run(
         [litreview_bin(), *args],
         capture_output=True,
         text=True,
-        env=full_env,
+        env=_environment(home, env),
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
@@ -52,3 +49,36 @@ def run_cli(
             f"litreview {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
         )
     return proc
+
+
+def run_cli_reader_gone(
+    home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``litreview ARGS`` writing into a pipe whose reader has already gone, like a
+    ``| head`` that has read its lines: every write to stdout fails with EPIPE.
+
+    The reader is gone before the command starts, so the first write fails whatever
+    the timing (a reader closing after N bytes would race with a short output that
+    fits in the pipe). ``stdout`` of the result is empty; ``stderr`` is what was said.
+    """
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [litreview_bin(), *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_environment(home, env),
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        os.close(write_end)
+
+
+def _environment(home: Path, env: dict[str, str] | None) -> dict[str, str]:
+    full_env = {**os.environ, "LITREVIEW_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "200"}
+    full_env.pop("LITREVIEW_CONFIG", None)
+    full_env.update(env or {})
+    return full_env

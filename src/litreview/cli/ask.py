@@ -47,6 +47,7 @@ def ask_command(
     from litreview.index.retriever import Filters
     from litreview.review.ask import ask
 
+    stream = _AnswerStream()
     with app.open_library(require_papers=True) as library:
         library.load_models()  # on the second core while the stores open
         check_names(library, collection, tag)
@@ -60,7 +61,7 @@ def ask_command(
                 question,
                 k=k,
                 history=history,
-                on_delta=None if as_json else _echo,
+                on_delta=None if as_json else stream.write,
                 filters=Filters(collection=collection, tag=tag),
             )
             if session is not None:
@@ -68,6 +69,7 @@ def ask_command(
         except KeyboardInterrupt:
             out.print("\n[yellow]Stopped.[/]")
             sys.exit(130)
+    stream.raise_if_closed()  # the turn is saved: now the command may end (cli/main.py)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
@@ -107,6 +109,26 @@ def ask_command(
     )
 
 
-def _echo(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+class _AnswerStream:
+    """The answer streamed to stdout, until its reader goes away (``| head -2``).
+
+    From then on the rest of the answer is dropped rather than raised: the answer
+    still completes and its session turn is saved, so a follow-up has its context.
+    The closed pipe is raised once that is done (:meth:`raise_if_closed`).
+    """
+
+    def __init__(self) -> None:
+        self.closed: BrokenPipeError | None = None
+
+    def write(self, text: str) -> None:
+        if self.closed is not None:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError as exc:
+            self.closed = exc
+
+    def raise_if_closed(self) -> None:
+        if self.closed is not None:
+            raise self.closed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import signal
 import threading
@@ -88,6 +90,10 @@ def console(stderr: bool = True) -> Any:
     Every string it renders (messages, table cells) goes through ``keep_style_tags`` first:
     the commands build messages as f-strings with markup around user data and error texts,
     and Rich would otherwise swallow any bracketed word in that data.
+
+    A closed pipe (``litreview library | head``) is raised on as the ``BrokenPipeError``
+    it is, for ``cli/main.py`` to end the command the way it ends every command with
+    a closed stdout; Rich's own handling would exit with status 1 on its own.
     """
     from rich.console import Console
     from rich.text import Text
@@ -97,6 +103,10 @@ def console(stderr: bool = True) -> Any:
             if kwargs.get("markup") is not False and self._markup:
                 text = keep_style_tags(text)
             return super().render_str(text, **kwargs)
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # nothing more from this console
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
     return SafeConsole(stderr=stderr, highlight=False)
 

@@ -5,14 +5,53 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from litreview import __version__
 from litreview.cli.context import AppContext
 
+# The status of a command whose reader closed stdout: 128 + SIGPIPE, what a shell reports
+# for `seq 1000000 | head -1`. Not 0: the reader saw only part of the output (a search's
+# first rows, an answer's first lines), and a script under `set -o pipefail` should learn
+# that as it does of `cat` or `seq`; whatever the command had to keep (a session's turn) is
+# saved before its output is written.
+EXIT_READER_GONE = 141
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class StdoutClosed(Exception):
+    """stdout's reader went away (`litreview search ... | head`): the command ends quietly.
+
+    Raised from :class:`_Commands` instead of the :class:`BrokenPipeError` so that click,
+    which would swallow that error and exit 1, lets it reach :func:`main`.
+    """
+
+
+class _Commands(click.Group):
+    """The command group: a closed pipe out of any command, or out of the top-level
+    ``--help`` and ``--version`` (written while the context is made), goes to :func:`main`."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError as exc:
+            raise StdoutClosed() from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise StdoutClosed() from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="litreview")
 @click.option(
     "--home",
@@ -61,14 +100,22 @@ def main() -> None:
 
     This is the one place the CLI maps errors: a :class:`LitreviewError` carries
     its own user-ready message; an OS error (disk full, read-only home) names
-    its file; SQLite's errors are OS errors in another dress.
+    its file; SQLite's errors are OS errors in another dress. A closed stdout
+    (``| head``) is no error: the command ends silently, as Unix tools do.
     """
     from litreview.cli.loading import one_command_process
     from litreview.errors import LitreviewError, describe
 
     one_command_process()  # what a command loads may be frozen (cli/loading.py)
     try:
-        cli(standalone_mode=True)
+        try:
+            cli(standalone_mode=True)
+        finally:
+            # Output still buffered meets a closed pipe here, where it can be handled,
+            # rather than at interpreter exit ("Exception ignored ... BrokenPipeError").
+            sys.stdout.flush()
+    except (StdoutClosed, BrokenPipeError):
+        _reader_gone()
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -78,3 +125,15 @@ def main() -> None:
             raise  # a bug: its traceback is what a report needs
         click.echo(f"error: {message}", err=True)
         sys.exit(exc.exit_code if isinstance(exc, LitreviewError) else 1)
+
+
+def _reader_gone() -> NoReturn:
+    """End the command whose stdout was closed: nothing more to say, nowhere to say it.
+
+    stdout is pointed at /dev/null first, so that what is left in its buffer is
+    flushed there at exit instead of raising the same error again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(EXIT_READER_GONE)

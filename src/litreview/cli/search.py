@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,16 +85,13 @@ def search_command(
                 f"{library.rerank_problem}",
                 soft_wrap=True,
             )
-        try:
-            for qid, text in items:
-                request = library.request(text, k=k, mode=mode, mmr=mmr, filters=filters)
-                hits = library.search(request)
-                if as_json or queries:
-                    _print_json(qid, text, hits, as_json, ranking_note)
-                else:
-                    _print_table(text, hits, filters.active())
-        except BrokenPipeError:  # `litreview search ... | head`
-            sys.stderr.close()
+        for qid, text in items:
+            request = library.request(text, k=k, mode=mode, mmr=mmr, filters=filters)
+            hits = library.search(request)
+            if as_json or queries:
+                _print_json(qid, text, hits, as_json, ranking_note)
+            else:
+                _print_table(text, hits, filters.active())
 
 
 def _print_json(
