@@ -332,3 +332,48 @@ def test_zotero_item_trashed_but_in_another_file_stays(home: Path, tmp_path: Pat
     with Library(load_settings()) as lib:
         (kept,) = [p for p in lib.papers() if p.title == title]
         assert lib.count() == 3 and not any(s.endswith(".sqlite") for s in kept.sources)
+
+
+def test_zotero_reingest_says_added_only_of_what_it_added(home: Path, tmp_path: Path) -> None:
+    """San7o/research-papers-collection re-ingested said "attachment ... is missing; added
+    with its metadata only" of an item it then skipped as already in the library. Its
+    database alone (no storage/, so every attachment is missing: 8 items kept without
+    their PDF) stands in for the one real missing file, and ingests in seconds."""
+    import shutil
+
+    library = tmp_path / "Zotero"
+    library.mkdir()
+    shutil.copy(REAL / "zotero" / "San7o+research-papers-collection" / "zotero.sqlite", library)
+    added = "is missing; added with its metadata only"
+
+    first = run_cli(home, "ingest", str(library), "--json", env=FAST, check=True)
+    (outcome,) = json.loads(first.stdout)["files"]
+    assert outcome["added"] == 11 and sum(added in w for w in outcome["warnings"]) == 8
+    assert first.stderr.count(added) == 8
+
+    # One of the eight changes its abstract in Zotero: updated, and said so.
+    with sqlite3.connect(library / "zotero.sqlite") as db:
+        db.execute("INSERT INTO itemDataValues (value) VALUES (?)", (ABSTRACT,))
+        value = db.execute("SELECT max(valueID) FROM itemDataValues").fetchone()[0]
+        db.execute(
+            "UPDATE itemData SET valueID = ? WHERE fieldID = "
+            "(SELECT fieldID FROM fields WHERE fieldName = 'abstractNote') "
+            "AND itemID = (SELECT itemID FROM items WHERE key = '8BVV9WNM')",
+            (value,),
+        )
+    again = run_cli(home, "ingest", str(library), "--json", env=FAST, check=True)
+    summary = json.loads(again.stdout)
+    (outcome,) = summary["files"]
+    assert added not in again.stderr and not any(added in w for w in outcome["warnings"])
+    (updated,) = [w for w in outcome["warnings"] if "is missing; updated" in w]
+    assert updated.startswith("item 8BVV9WNM (") and updated.endswith("updated from its metadata")
+    assert updated in again.stderr
+    assert (summary["added"], summary["updated"]) == (0, 1)
+    assert outcome["skip_reasons"] == {
+        "no abstract": 4,
+        "PDF missing": 1,
+        "already in the library": 10,
+    }
+    assert outcome["records"] == outcome["added"] + outcome["updated"] + outcome["skipped"]
+    # What is still true is still said: the records without an abstract stay out.
+    assert "skipped (no abstract either)" in again.stderr

@@ -34,7 +34,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,12 +111,19 @@ class StoredPassage:
 
 @dataclass(frozen=True)
 class UpsertOutcome:
-    """What one file did to the catalog."""
+    """What one file did to the catalog.
+
+    ``fates`` says what became of each paper given, in the order given ("added",
+    "updated" or "unchanged"): the ids above may not be the ones the papers came
+    with (a paper another source gave first keeps its id), so this is how a
+    caller tells what happened to the record it read (index/ingest.py).
+    """
 
     added: list[str]
     updated: list[str]
     unchanged: list[str]
     conflicts: list[str]
+    fates: list[str] = field(default_factory=list)
 
 
 class Catalog:
@@ -199,6 +206,7 @@ class Catalog:
         updated: list[str] = []
         unchanged: list[str] = []
         conflicts: list[str] = []
+        fates: list[str] = []
         now = time.time()
         with self.transaction() as db:
             for incoming in papers:
@@ -225,6 +233,7 @@ class Catalog:
                         ),
                     )
                     added.append(paper.paper_id)
+                    fates.append("added")
                     continue
                 self._fill_identity(db, paper)
                 old_hash, sources_json, authors_json, year, url, links_json, extra_json, owner = row
@@ -288,9 +297,10 @@ class Catalog:
                     ),
                 )
                 (updated if changed or new_text else unchanged).append(paper.paper_id)
+                fates.append("updated" if changed or new_text else "unchanged")
             if added or updated:
                 self._bump_revision(db)
-        return UpsertOutcome(added, updated, unchanged, conflicts)
+        return UpsertOutcome(added, updated, unchanged, conflicts, fates)
 
     def _resolve(self, db: sqlite3.Connection, paper: Paper) -> Paper:
         """The paper with the id of the catalog row that is the same work, or a free id.
