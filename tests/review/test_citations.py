@@ -167,3 +167,30 @@ def test_streamed_text_matches_on_random_texts() -> None:
         chunks = [text[a:b] for a, b in itertools.pairwise(bounds)]
         shown, _ = stream(chunks)
         assert "".join(shown) == check(text, SOURCES).text, repr(text)
+
+
+def test_renumbered_markers_follow_reading_order() -> None:
+    """A user read an answer whose paragraphs cited [3], [1], [4], [2]: the first source cited
+    is [1] now, the next new one [2], and ``order`` says which given source each number is,
+    the uncited after the cited in their given order."""
+    sources = [Source(n, f"p{n}", f"Paper {n}", "abstract") for n in (1, 2, 3, 4)]
+    checked = check("First [3]. Then [1, 3] and [9]. Last [3][4].", sources, renumber=True)
+    assert checked.text == "First [1]. Then [2][1] and. Last [1][3]."
+    assert checked.order == [3, 1, 4, 2]
+    assert [(c.n, c.paper_id) for c in checked.citations] == [(1, "p3"), (2, "p1"), (3, "p4")]
+    assert checked.dropped == [9]  # as the model wrote it: no source has it
+    plain = check("First [3]. Then [1].", sources)
+    assert plain.text == "First [3]. Then [1]." and plain.order == []
+
+
+def test_a_renumbered_stream_shows_exactly_the_renumbered_text() -> None:
+    sources = [Source(n, f"p{n}", f"Paper {n}", "abstract") for n in (1, 2, 3, 4)]
+    pieces = ["word", " ", ".", "\n", "[1]", "[2]", "[3]", "[4]", "[9]", "[1, 3]", "[4-2]", "["]
+    rng = random.Random(30)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        cuts = sorted(set(rng.randint(1, max(1, len(text) - 1)) for _ in range(rng.randint(0, 12))))
+        bounds = [0, *[c for c in cuts if 0 < c < len(text)], len(text)]
+        filt = CitationStream(sources, renumber=True)
+        shown = [filt.feed(text[a:b]) for a, b in itertools.pairwise(bounds)] + [filt.finish()]
+        assert "".join(shown) == check(text, sources, renumber=True).text, repr(text)

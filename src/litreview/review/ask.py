@@ -170,6 +170,8 @@ def ask(
     ``on_delta`` receives the answer as it streams, already checked: a
     citation marker reaches it only once complete and resolved, a removed one
     never does, so what a terminal or the TUI shows is ``answer`` itself.
+    Markers are numbered in reading order (the first source cited is ``[1]``) and
+    ``sources`` come in that numbering, the uncited last in their rank order.
     ``filters`` keep the sources to, say, one Zotero collection or tag.
     """
     question = " ".join(question.split())
@@ -188,7 +190,7 @@ def ask(
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
-    shown = CitationStream(sources)
+    shown = CitationStream(sources, renumber=True)
     for event in backend.stream(request, stop):
         if isinstance(event, Delta):
             _show(on_delta, shown.feed(event.text))
@@ -196,7 +198,10 @@ def ask(
             completion = event.completion
     assert completion is not None
     _show(on_delta, shown.finish())
-    checked = check(completion.text, sources)
+    checked = check(completion.text, sources, renumber=True)
+    # Sources in the answer's numbering: the first cited is [1] (see ``check``).
+    by_n = {n: hit for n, hit in enumerate(hits, start=1)}
+    hits = [by_n[n] for n in checked.order]
     # The extractive engine quotes its sources; checking it would only measure itself.
     support = [] if extractive else check_support(scorer, checked.text, hits_as_sources(hits))
     return AskResult(

@@ -107,6 +107,10 @@ class CheckedText:
     citations: list[Citation]
     dropped: list[int]
     dropped_pages: list[tuple[int, int]] = field(default_factory=list)  # (n, page) not retrieved
+    # With ``renumber``: the given sources' numbers in the order the text now numbers them (the
+    # cited ones as first cited, then the others in their order); ``citations`` and
+    # ``dropped_pages`` use the new numbers, ``dropped`` the numbers as written (no source).
+    order: list[int] = field(default_factory=list)
 
 
 def _int(text: str) -> int:
@@ -152,15 +156,32 @@ def _numbers(marker: str) -> list[int]:
     return [n for n, _ in _items(marker)]
 
 
-def check(text: str, sources: Sequence[Source]) -> CheckedText:
-    """Normalise markers, drop those that resolve to no source, list the rest in order."""
+def check(text: str, sources: Sequence[Source], renumber: bool = False) -> CheckedText:
+    """Normalise markers, drop those that resolve to no source, list the rest in order.
+
+    ``renumber``: the kept markers are numbered in reading order, the first source cited
+    ``[1]``, the next new one ``[2]``..., as a paper numbers its references (an answer
+    whose paragraphs ran [3], [1], [4], [2] was hard to follow); :attr:`CheckedText.order`
+    says which given source each new number is, so the caller reorders its sources.
+    """
     by_n = {s.n: s for s in sources}
     cited: dict[int, Citation] = {}
     dropped: list[int] = []
     dropped_pages: list[tuple[int, int]] = []
-    cleaned = _substitute(text, by_n, cited, dropped, dropped_pages)
+    shown: dict[int, int] | None = {} if renumber else None
+    cleaned = _substitute(text, by_n, cited, dropped, dropped_pages, shown)
+    if shown is None:
+        return CheckedText(
+            cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped, dropped_pages
+        )
+    for source in sources:  # the uncited after the cited, in their given order
+        shown.setdefault(source.n, len(shown) + 1)
     return CheckedText(
-        cleaned.strip(), sorted(cited.values(), key=lambda c: c.n), dropped, dropped_pages
+        cleaned.strip(),
+        sorted((replace(c, n=shown[c.n]) for c in cited.values()), key=lambda c: c.n),
+        dropped,
+        [(shown[n], page) for n, page in dropped_pages],
+        order=sorted(shown, key=shown.__getitem__),
     )
 
 
@@ -170,10 +191,18 @@ def _substitute(
     cited: dict[int, Citation],
     dropped: list[int],
     dropped_pages: list[tuple[int, int]] | None = None,
+    shown: dict[int, int] | None = None,
 ) -> str:
     """Markers checked and the spaces they leave tidied; nothing here reaches across a line
-    break or a non-space character, so a text can be checked piece by piece (the stream)."""
+    break or a non-space character, so a text can be checked piece by piece (the stream).
+
+    ``shown`` (renumbering): each source's number as written, given at its first marker
+    here and kept in the dict, so pieces checked in order number as the whole text would.
+    """
     lost_pages = [] if dropped_pages is None else dropped_pages
+
+    def number(n: int) -> int:
+        return n if shown is None else shown.setdefault(n, len(shown) + 1)
 
     def replace_marker(match: re.Match[str]) -> str:
         if len(match.group(0)) > _MAX_MARKER:  # prose, as the stream filter decides too
@@ -194,7 +223,8 @@ def _substitute(
                 cited[n] = replace(citation, pages=tuple(sorted({*citation.pages, *good})))
             kept.extend([(n, p) for p in good] or [(n, None)])
         return "".join(
-            f"[{n}]" if page is None else f"[{n}, p. {page}]" for n, page in dict.fromkeys(kept)
+            f"[{number(n)}]" if page is None else f"[{number(n)}, p. {page}]"
+            for n, page in dict.fromkeys(kept)
         )
 
     cleaned = _MARKER.sub(replace_marker, text)
@@ -217,7 +247,7 @@ class CitationStream:
     """Checks a streamed answer as it arrives: ``feed`` each delta, show what it returns.
 
     Everything it returns, joined with ``finish()``, is exactly
-    ``check(whole_text, sources).text``: a marker is shown only once it is
+    ``check(whole_text, sources, renumber).text``: a marker is shown only once it is
     complete and checked, a removed one is never shown. Text after an opening
     ``[`` waits until the bracket closes or stops looking like a marker, and
     trailing spaces wait for the next word (a removed marker takes the space
@@ -225,9 +255,12 @@ class CitationStream:
     kept, so each delta costs time for itself, not for the whole answer.
     """
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+    def __init__(self, sources: Sequence[Source], renumber: bool = False) -> None:
         self.sources = tuple(sources)
         self._by_n = {s.n: s for s in self.sources}
+        # ``check(..., renumber=True)``'s numbering: a marker re-checked while it waits keeps
+        # the number its source was first given, and markers are settled in text order.
+        self._shown_numbers: dict[int, int] | None = {} if renumber else None
         self._settled = ""  # checked text of the raw text before ``_pending``, not stripped
         self._pending = ""  # raw text whose checking may still change
         self._shown = ""
@@ -251,7 +284,7 @@ class CitationStream:
         return self._shown
 
     def _substitute(self, raw: str) -> str:
-        return _substitute(raw, self._by_n, {}, [])
+        return _substitute(raw, self._by_n, {}, [], None, self._shown_numbers)
 
     def _advance(self, checked: str) -> str:
         checked = checked.strip()
