@@ -263,6 +263,32 @@ def test_the_int8_graph_is_built_in_a_child_process(
     assert built == [(folder.weights, tmp_path / INT8_GRAPH_NAME)]
 
 
+def test_the_caller_is_told_before_a_build_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first search waited ~24 s for the queries' graph in silence: ``building`` hears of a
+    build before it starts (so a note can explain the wait), and of nothing when the graph
+    is there."""
+    from litreview.encoders import mpnet
+
+    events: list[str] = []
+
+    def build(weights: Path, target: Path, *_: object, **__: object) -> None:
+        events.append(f"built {target.name}")
+        target.write_bytes(b"graph")
+
+    monkeypatch.setattr(mpnet, "build_in_child", build)
+    folder = model_files.ModelFolder(tmp_path)
+    for role in ("queries", "papers", "queries", "papers"):
+        graph_path(folder, "int8", role, lambda path: events.append(f"told {path}"))
+    assert events == [
+        f"told {tmp_path / INT8_GRAPH_NAME}",
+        f"built {INT8_GRAPH_NAME}",
+        f"told {tmp_path / PAPERS_GRAPH_NAME}",
+        f"built {PAPERS_GRAPH_NAME}",
+    ]
+
+
 def test_papers_and_queries_have_their_own_int8_graph(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

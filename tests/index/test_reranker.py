@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +188,48 @@ def table_alike(table: VectorTable, ids: list[str]) -> bool:
     from litreview.index.reranker import collapsed
 
     return collapsed(list(table.get(ids).values()))
+
+
+def test_a_search_that_builds_the_queries_graph_says_so_before_the_wait(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first search after an ingest spent ~24 s building MPNet's queries graph without a
+    word. Now a note says so on stderr, once, before the build starts (the build here is a
+    stand-in: a link to the cache's real graph); a search that finds the graph says nothing."""
+    import sys
+
+    from litreview.encoders import mpnet
+
+    with Library(settings) as lib:
+        lib.ingest([small_corpus(tmp_path, n=4)])
+    real = model_files.materialise(settings.model_cache)
+    queries_graph = mpnet.graph_path(real, "int8")  # built for real only in a fresh cache
+    fresh = tmp_path / "all-mpnet-base-v2-fresh"  # the model's folder before any search
+    fresh.mkdir()
+    for name in model_files.NEEDED:
+        (fresh / name).symlink_to(real.path / name)
+    monkeypatch.setattr(model_files, "materialise", lambda cache: model_files.ModelFolder(fresh))
+    said_before_build: list[str] = []  # stderr as each build starts
+
+    def build(weights: Path, target: Path, *_: object, **__: object) -> None:
+        told = sys.stderr  # the runner's: what the user has been told so far
+        assert isinstance(told, io.TextIOWrapper) and isinstance(told.buffer, io.BytesIO)
+        told.flush()
+        said_before_build.append(told.buffer.getvalue().decode())
+        target.symlink_to(queries_graph)
+
+    monkeypatch.setattr(mpnet, "build_in_child", build)
+    building = "building the re-ranking model's int8 graph for queries once (~30 s)"
+    note = f"note: {building} into {fresh}"
+
+    runner = CliRunner()
+    first = runner.invoke(cli, ["search", QUESTION, "--json"])
+    assert first.exit_code == 0, first.output
+    assert len(said_before_build) == 1 and note in said_before_build[0]
+    assert first.stderr.count(note) == 1
+    assert all(hit["rerank_score"] is not None for hit in json.loads(first.stdout)["results"])
+
+    second = runner.invoke(cli, ["search", QUESTION, "--json"])
+    assert second.exit_code == 0, second.output
+    assert "building the re-ranking model" not in second.stderr
+    assert len(said_before_build) == 1

@@ -43,6 +43,7 @@ class AppContext:
         from litreview.index.library import Library
 
         library = Library(self.settings)
+        library.listen(_tell)  # a note about a wait is said before it, not after
         click.get_current_context().call_on_close(lambda: _tell_notices(library))
         if require_papers and library.count() == 0:
             library.close()
@@ -56,8 +57,12 @@ class AppContext:
 def _tell_notices(library: Library) -> None:
     """What opening the library repaired (a damaged index rebuilt), said once per command."""
     for notice in library.notices:
-        click.echo(f"note: {notice}", err=True)
+        _tell(notice)
     library.notices.clear()
+
+
+def _tell(notice: str) -> None:
+    click.echo(f"note: {notice}", err=True)
 
 
 def keep_style_tags(text: str) -> str:

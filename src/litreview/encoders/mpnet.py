@@ -57,7 +57,7 @@ import logging
 import math
 import os
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -450,9 +450,19 @@ def build_in_child(
         )
 
 
-def graph_path(folder: ModelFolder, precision: str, role: str = "queries") -> Path:
+def graph_path(
+    folder: ModelFolder,
+    precision: str,
+    role: str = "queries",
+    building: Callable[[Path], None] | None = None,
+) -> Path:
     """The encoder's ONNX graph for ``precision`` and ``role`` (int8: the papers' graph or the
-    queries', see the module; fp32: one graph), built on first use."""
+    queries', see the module; fp32: one graph), built on first use.
+
+    ``building`` is told the int8 graph's path just before it is built: the build
+    takes ~30 s (a first search after an ingest waited that long in silence), so
+    the caller can say why before the wait, not after it.
+    """
     if precision not in PRECISIONS:
         raise ValueError(f"unknown MPNet precision {precision!r}; expected one of {PRECISIONS}")
     if role not in ROLES:
@@ -463,6 +473,8 @@ def graph_path(folder: ModelFolder, precision: str, role: str = "queries") -> Pa
         papers = role == "papers"
         graph = folder.path / (PAPERS_GRAPH_NAME if papers else INT8_GRAPH_NAME)
         if not graph.exists():
+            if building is not None:
+                building(graph)
             if papers:
                 build_in_child(folder.weights, graph, PAPERS_OUTLIERS, fused_attention=True)
             else:
@@ -521,14 +533,16 @@ class MPNetEncoder:
         precision: str = "int8",
         graph: Path | None = None,
         role: str = "queries",
+        building: Callable[[Path], None] | None = None,
     ) -> None:
         """``role``: what it embeds (:data:`ROLES`: int8 papers take the faster graph);
-        ``graph``: another ONNX graph of ``precision`` than the product's (benchmarks)."""
+        ``graph``: another ONNX graph of ``precision`` than the product's (benchmarks);
+        ``building``: told before the graph is built, if it must be (:func:`graph_path`)."""
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        graph = graph or graph_path(folder, precision, role)
+        graph = graph or graph_path(folder, precision, role, building)
         self.precision = precision
         self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder.tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)

@@ -14,7 +14,7 @@ first search or ingest runs if the caller has not.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +90,13 @@ class Library:
     def notices(self) -> list[str]:
         """What reconciling repaired (a damaged index rebuilt): the faces say it once."""
         return self._stores.notices
+
+    def listen(self, listener: Callable[[str], None]) -> None:
+        """Hear a note about a wait as it begins (the re-ranking model's int8 graph built
+        once, ~30 s, by a first search or ingest) instead of among :attr:`notices`, which
+        a face says at the end: a note after the wait would not explain it. ``listener``
+        may be called from a background load's thread."""
+        self._stores.listener = listener
 
     @property
     def minilm_model(self) -> str:

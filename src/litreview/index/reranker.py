@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -179,12 +180,20 @@ class Reranker:
     """The MPNet encoder (loaded on first use) and the vectors it gave each paper."""
 
     def __init__(
-        self, folder: ModelFolder, table: VectorTable, overlap: int, precision: str = "int8"
+        self,
+        folder: ModelFolder,
+        table: VectorTable,
+        overlap: int,
+        precision: str = "int8",
+        building: Callable[[Path], None] | None = None,
     ) -> None:
+        """``building``: told before an int8 graph is built (once, ~30 s), so the user is
+        told why the search or ingest waits (:func:`litreview.encoders.mpnet.graph_path`)."""
         self.folder = folder
         self.table = table
         self.overlap = overlap
         self.precision = precision
+        self.building = building
         self._encoder: MPNetEncoder | None = None
         self._papers_encoder: MPNetEncoder | None = None
         self._loading = threading.Lock()
@@ -195,7 +204,9 @@ class Reranker:
         (:meth:`Stores.load_models`) and the search that needs it may ask at the same time."""
         with self._loading:
             if self._encoder is None:
-                self._encoder = MPNetEncoder(self.folder, precision=self.precision)
+                self._encoder = MPNetEncoder(
+                    self.folder, precision=self.precision, building=self.building
+                )
             return self._encoder
 
     @property
@@ -207,7 +218,7 @@ class Reranker:
         with self._loading:
             if self._papers_encoder is None:
                 self._papers_encoder = MPNetEncoder(
-                    self.folder, precision=self.precision, role="papers"
+                    self.folder, precision=self.precision, role="papers", building=self.building
                 )
             return self._papers_encoder
 

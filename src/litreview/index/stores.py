@@ -62,6 +62,9 @@ class Stores:
         self.rerank_problem: str | None = None
         # What reconciling repaired (a damaged index rebuilt), for the faces to tell the user.
         self.notices: list[str] = []
+        # Who hears a note about a wait as it begins (:meth:`before_waiting`); without one,
+        # the note joins the notices.
+        self.listener: Callable[[str], None] | None = None
         self.pulled = False  # server mode: whether this process brought the caches up to date
         self._loaders: list[threading.Thread] = []
         # The BM25 index read while the vector store counted, and the revision it is of.
@@ -192,7 +195,7 @@ class Stores:
         install them).
         """
         from litreview.encoders.model_files import ModelMissing, materialise
-        from litreview.encoders.mpnet import store_id
+        from litreview.encoders.mpnet import PAPERS_GRAPH_NAME, store_id
         from litreview.index.reranker import ROWS, SHARED_ROWS, Reranker, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
@@ -222,7 +225,24 @@ class Stores:
                 "fails on processors without VNNI (all alike, so re-ranking was noise): they "
                 "are made again by the next ingest (`litreview ingest` resumes it)"
             )
-        return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision)
+
+        def building(graph: Path) -> None:  # the first search after an ingest waited ~24 s
+            role = "papers" if graph.name == PAPERS_GRAPH_NAME else "queries"
+            self.before_waiting(
+                f"building the re-ranking model's int8 graph for {role} once (~30 s) "
+                f"into {graph.parent}"
+            )
+
+        return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision, building)
+
+    def before_waiting(self, note: str) -> None:
+        """Say why the user is about to wait (an int8 graph built once, ~30 s), before the
+        wait: to the :attr:`listener` at once (it may be a background load's thread), or,
+        with none, among the notices said at the end."""
+        if self.listener is not None:
+            self.listener(note)
+        else:
+            self.notices.append(note)
 
     @cached_property
     def server(self) -> ServerCollections | None:
