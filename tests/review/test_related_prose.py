@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from litreview.evidence.keyphrases import adjectival, candidate_phrases, shared_phrase
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.source import Source
@@ -12,6 +14,7 @@ from litreview.llm.extractive.related import (
     _as_subject,
     cited_name,
     contribution,
+    in_running_text,
     paragraph,
     theme_name,
 )
@@ -48,7 +51,8 @@ WORK = "detecting backdoor attacks in deep neural networks"
 def test_paragraph_opens_with_the_theme_and_makes_each_paper_a_subject() -> None:
     text = paragraph(EvidenceScorer.shared(), "Backdoor Attacks", WORK, SOURCES)
     assert text.startswith("Three works study backdoor attacks")
-    assert "BaDExpert [1] presents" in text and "UMD [2] proposes" in text
+    # "BaDExpert [1] presents BaDExpert, a defense ..." before: a system named after itself
+    assert "BaDExpert [1] is a defense" in text and "UMD [2] is an unsupervised" in text
     assert "Finally, Single Image Backdoor Inversion [3] shows" in text  # cut before "via"
     assert "Several works address" not in text and "]: " not in text  # no reading list
     assert "To address this limitation" not in text  # a lead-in needing context the draft lacks
@@ -241,3 +245,53 @@ def test_the_papers_own_thing_is_named_as_the_papers_not_attributed() -> None:
     )
     # Their something that is not the paper's own contribution stays attributed.
     assert _as_subject("Their growth is a concern", "X [2]").startswith("According to X [2]")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "expected"),
+    [
+        # A new user's draft on the 12 real PDFs: "AutoDroid [2] introduces AutoDroid".
+        (
+            "They introduce AutoDroid, a mobile task automation system that can handle tasks",
+            "AutoDroid [2]",
+            "AutoDroid [2] is a mobile task automation system that can handle tasks.",
+        ),
+        # ... and "According to MapReduce \\cite{...}, MapReduce is ...".
+        (
+            "MapReduce is a programming model and an associated implementation",
+            "MapReduce [3]",
+            "MapReduce [3] is a programming model and an associated implementation.",
+        ),
+        (
+            "They propose a new framework called BottleFit, which includes a training strategy",
+            "BottleFit [2]",
+            "BottleFit [2] is a new framework, which includes a training strategy.",
+        ),
+        (
+            "They present AutoDroid which uses LLMs",  # no appositive: left as written
+            "AutoDroid [2]",
+            "AutoDroid [2] presents AutoDroid which uses LLMs.",
+        ),
+        (
+            "MapReduced data is smaller",  # a longer word is not the name
+            "MapReduce [3]",
+            "According to MapReduce [3], MapReduced data is smaller.",
+        ),
+    ],
+)
+def test_a_paper_named_after_its_system_is_not_named_twice(
+    sentence: str, name: str, expected: str
+) -> None:
+    assert _as_subject(sentence, name) == expected
+
+
+def test_acronyms_keep_their_capitals_inside_a_sentence() -> None:
+    """A real draft read "with soft wearable robot and sma spring as common threads"."""
+    assert in_running_text("SMA Spring") == "SMA spring"
+    assert in_running_text("Soft Wearable Robot") == "soft wearable robot"
+    assert in_running_text("ImageNet Classification") == "ImageNet classification"
+
+
+def test_a_one_paper_theme_is_not_named_with_its_titles_full_stop() -> None:
+    source = Source(1, "p1", "Why Does Research Grow Faster.", "Some abstract text here.")
+    assert not theme_name([source]).endswith(".")

@@ -35,9 +35,10 @@ def theme_name(
     others_texts = [f"{s.title}. {s.text}" for s in others]
     phrase = shared_phrase(texts, others_texts, phrase_share, [s.text for s in sources])
     if phrase:
-        return title_case(phrase)
+        return title_case(phrase).rstrip(" .;:,")
     # Several papers that share no phrase: naming them after one of them would be false.
-    return OTHER_THEME if len(sources) > 1 else short_name(sources[0].title)
+    # A heading ends without the title's own full stop ("... Grow Faster." read as a name).
+    return OTHER_THEME if len(sources) > 1 else short_name(sources[0].title).rstrip(" .;:,")
 
 
 def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
@@ -193,13 +194,13 @@ def _opening(
     threads: list[str] = []
     for key in shared:
         if all(not (key & other) for other in threads_keys(threads)):
-            threads.append(surface[key].lower())
+            threads.append(in_running_text(surface[key]))
         if len(threads) == 2:
             break
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
     if theme.startswith(OTHER_THEME):
         return f"{count} further works relate to the topic from different directions.", []
-    opening = f"{count} works study {_plural_head(theme.lower())}"
+    opening = f"{count} works study {_plural_head(in_running_text(theme))}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
     elif threads:
@@ -234,6 +235,14 @@ _COUNT_NOUNS = frozenset(
 )
 
 
+def in_running_text(phrase: str) -> str:
+    """A phrase as a sentence's middle writes it: words lower-cased, but not acronyms or
+    names spelled with capitals inside ("SMA spring", "ImageNet", not "sma spring")."""
+    return " ".join(
+        word if any(c.isupper() for c in word[1:]) else word.lower() for word in phrase.split()
+    )
+
+
 def _plural_head(name: str) -> str:
     head, _, last = name.rpartition(" ")
     if last in _COUNT_NOUNS:
@@ -264,7 +273,8 @@ def _link(
             continue  # "edge" once "edge computing" is a thread of the opening
         for other in reversed(earlier):
             if key in phrases[other.n]:
-                return f"Like {cited_name(other)[0]} [{other.n}], it deals with {phrase.lower()}"
+                name = cited_name(other)[0]
+                return f"Like {name} [{other.n}], it deals with {in_running_text(phrase)}"
     # No key phrase shared: a word both titles use as the head of a noun phrase ("Backdoor
     # Input Detection", "Unsupervised Model Detection for ...": "detection"). A word both
     # titles merely use as a modifier linked papers on nothing ("it deals with object").
@@ -350,11 +360,49 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
         text = f"the {owned.group('noun').lower()} of {name}{owned.group('rest')}"
+    elif (bare := _CITED.sub("", name)) and re.match(rf"{re.escape(bare)}\b", sentence):
+        # "MapReduce is a programming model": the sentence's subject is the paper's name
+        # already, so it is cited there, not "According to MapReduce [3], MapReduce is".
+        text = f"{name}{sentence[len(bare) :]}"
     else:
         text = f"according to {name}, {_continue(sentence)}"
+    text = _named_once(text, name, plural)
     if last:
         text = f"Finally, {text}"
     return text[:1].upper() + text[1:] + "."
+
+
+_CITED = re.compile(r"\s*\[\d+\]$")
+_INTRODUCING = (
+    r"introduces?|presents?|proposes?|develops?|designs?|builds?|describes?|implements?|"
+    r"introduced|presented|proposed|developed|designed|built|described|implemented"
+)
+
+
+def _named_once(text: str, name: str, plural: bool) -> str:
+    """ "AutoDroid [2] introduces AutoDroid, a mobile task automation system ..." ->
+    "AutoDroid [2] is a mobile task automation system ...": a system named after itself
+    (the authors' "We introduce AutoDroid, a ..." with the paper's name as subject)."""
+    bare = _CITED.sub("", name)
+    if not bare:
+        return text
+    found = re.match(
+        rf"^{re.escape(name)} (?:{_INTRODUCING}) (?:the )?{re.escape(bare)}\b(?P<rest>.*)$", text
+    )
+    if found is not None:
+        rest = found.group("rest")
+        if re.match(r",\s+(?:a|an|the)\s", rest):
+            return f"{name} {'are' if plural else 'is'} {rest.lstrip(', ')}"
+        return text  # "... introduces AutoDroid which ...": no appositive to say what it is
+    # "BottleFit [2] proposes a new framework called BottleFit, which ..."
+    called = re.match(
+        rf"^{re.escape(name)} (?:{_INTRODUCING}) (?P<what>(?:a|an) [^,;]{{1,60}}?),? "
+        rf"(?:called|named|dubbed|termed) {re.escape(bare)}\b(?P<rest>.*)$",
+        text,
+    )
+    if called is None:
+        return text
+    return f"{name} {'are' if plural else 'is'} {called.group('what')}{called.group('rest')}"
 
 
 _THINGS = (
