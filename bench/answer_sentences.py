@@ -6,8 +6,9 @@ shipped before this change (a paper's best sentence first; a full-text page read
 abstract, its sentences before a "we" background; headings unused); *page_openers* reads a
 page as opening anywhere (only sentences about others' work are background); *headings*
 adds a section heading that matches the question raising the sentences under it
-(:func:`litreview.llm.extractive.answer.headings`); *after* is the shipped policy: that, and
-a sentence that only announces the next one ("... as follows.") demoted:
+(:func:`litreview.llm.extractive.answer.headings`); *pointer* demotes a sentence that only
+announces the next one ("... as follows."); *after* is the shipped policy: that, and a piece
+of a sentence or a table's row (``evidence.sentences.fragment``) demoted:
 
 - *abstracts*: 31 hard questions whose relevant paper's sentences were labelled by hand
   (``bench/data/answer_sentence_labels.json``, with the rule used), on the sample library;
@@ -63,6 +64,7 @@ from litreview.index.retriever import SearchHit, SearchRequest
 from litreview.llm.extractive.answer import (
     BEST_FIRST,
     HEADINGS,
+    POINTER,
     POLICY,
     Policy,
     compose_answer,
@@ -82,6 +84,7 @@ RUNS: tuple[tuple[str, Policy], ...] = (
     ("before", BEST_FIRST),
     ("page_openers", replace(BEST_FIRST, page_openers=False)),
     ("headings", HEADINGS),
+    ("pointer", POINTER),
     ("after", POLICY),
 )
 
@@ -216,14 +219,16 @@ def rows(result: Result) -> list[Row]:
         before, after = part["before"], part["after"]
         openers = part.get("page_openers", before)
         headings = part.get("headings", after)
+        pointer = part.get("pointer", after)
+        runs = (before, openers, headings, pointer, after)
         out.append(
             (
                 f"Extractive answers: the quoted sentence answers the question "
                 f"({part['questions']} {label}): lead sentence; some sentence; share of the "
                 "relevant paper's quoted sentences, before -> page openers -> headings -> "
-                "after (sentences pointing ahead demoted)",
+                "sentences pointing ahead demoted -> after (pieces and table rows demoted)",
                 "; ".join(
-                    " -> ".join(f"{run[m]:.2f}" for run in (before, openers, headings, after))
+                    " -> ".join(f"{run[m]:.2f}" for run in runs)
                     for m in ("lead_answers", "answering_quoted", "relevant_paper_precision")
                 ),
             )

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from litreview.evidence.scoring import Evidence, EvidenceScorer
-from litreview.evidence.sentences import short_name, split_sentences, third_person
+from litreview.evidence.sentences import fragment, short_name, split_sentences, third_person
 from litreview.evidence.source import Source
 from litreview.index.library import Library
 from litreview.llm.backend import Delta, Done
@@ -368,3 +368,42 @@ def test_a_sentence_announcing_the_next_one_does_not_lead_the_answer() -> None:
     assert shown and shown[0].startswith("A Fire module is comprised of"), shown
     before = [e.text for e in quoted(EvidenceScorer.shared(), question, [source], HEADINGS) or []]
     assert before[0] == "We define the Fire module as follows."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "piece"),
+    [
+        # Quoted by answers on the 12 real PDFs (a new user's trial, 2026-11-30).
+        (") • SqueezeNet with complex bypass connections between some Fire modules", True),
+        (
+            "Success True positive Correct reasoning trace and facts 94% 86% False positive "
+            "Hallucinated reasoning trace or facts 6% 14%",
+            True,
+        ),
+        ("and thus reduces the number of parameters.", True),
+        ("We train on 8 GPUs for 100,000 steps or 12 hours.", False),
+        ("The model reaches 94.1%, 93.2%, 88.7% and 90.5% on the four benchmarks.", False),
+        ("As a result, SqueezeNet has 50x fewer parameters than AlexNet.", False),
+        # A list item is a sentence (SqueezeNet's answer on dropout is one).
+        ("• Dropout with a ratio of 50% is applied after the fire9 module.", False),
+        ("对每个样本采集 10 条光谱，共 采集 400 条光谱，分为 4 类，如表 1 所示。", False),
+    ],
+)
+def test_pieces_of_sentences_and_table_rows_are_told_apart(sentence: str, piece: bool) -> None:
+    assert fragment(sentence) is piece
+
+
+def test_a_table_row_does_not_lead_an_answer_over_a_sentence() -> None:
+    from litreview.llm.extractive.answer import POINTER, POLICY, weight
+
+    source = Source(1, "p1", "ReAct", "abstract")
+    row = Evidence(
+        source,
+        0,
+        "Success True positive Correct reasoning trace and facts 94% 86% False positive 6% 14%",
+        0.62,
+        0.62,
+    )
+    sentence = Evidence(source, 1, "ReAct is evaluated on HotpotQA and Fever.", 0.55, 0.55)
+    assert weight(row, 3, POINTER) > weight(sentence, 3, POINTER)  # the policy before
+    assert weight(row, 3, POLICY) < weight(sentence, 3, POLICY)

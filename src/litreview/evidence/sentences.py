@@ -179,6 +179,42 @@ def points_ahead(sentence: str) -> bool:
     return bool(_POINTER.search(sentence))
 
 
+# A "sentence" a PDF's layout cut out of something else: it opens with a closing bracket, a
+# comma or a joining word ("and", "which"), the end of a line the splitter took as a start.
+# (A bullet opens a list item, often a whole sentence: "• Dropout ... is applied after fire9.")
+_FRAGMENT_OPENING = re.compile(
+    r"^\s*(?:[)\]},;:]|(?:and|or|but|which|whereas|while|as|of|to|with|by)\s)"
+)
+_NUMERIC = re.compile(r"^[-+±~≈<>]?\d[\d.,]*(?:%|x|×)?$|^[-+±]$")
+
+
+def fragment(sentence: str) -> bool:
+    """Whether a sentence is a piece of one or a table's row, not a sentence to quote.
+
+    Real answers on the 12 PDFs of shared/real quoted ") • SqueezeNet with complex bypass
+    connections ..." and "Success True positive Correct reasoning trace and facts 94% 86%
+    False positive ...": a row of cells reads as words to the scorer. A row is told by its
+    numbers: at least four, and a sixth of its tokens or eight, and no verb a results sentence
+    states them with ("The model reaches 94% and 86% ..." is a sentence).
+    """
+    if _FRAGMENT_OPENING.match(sentence):
+        return True
+    letters = [c for c in sentence if c.isalpha()]
+    if sum(c.isascii() for c in letters) < len(letters) / 2:
+        return False  # the verbs below are English: a Chinese sentence's numbers are no row
+    tokens = sentence.split()
+    numbers = sum(1 for t in tokens if _NUMERIC.match(t.strip("()[],;:")))
+    many = numbers >= 8 or numbers >= len(tokens) / 6  # a long row runs into its caption
+    return numbers >= 4 and many and not _STATING.search(sentence)
+
+
+_STATING = re.compile(
+    r"\b(?:we|is|are|was|were|has|have|had|achiev\w*|reach\w*|obtain\w*|improv\w*|"
+    r"outperform\w*|show\w*|report\w*|yield\w*|get|gets|got|scor\w*|gain\w*|reduc\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def third_person(sentence: str) -> str:
     """A sentence as an answer quotes it: an abstract's "we"/"our" as "the authors"/"their",
     no dangling opener, and none of the paper's own reference numbers (they are not ours)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
-from litreview.evidence.sentences import points_ahead, short_name, third_person
+from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
 from litreview.evidence.source import Source
 
 MAX_SENTENCES = 6
@@ -63,6 +63,9 @@ class Policy:
     # A sentence that only announces the next one ("We define the Fire module as follows.")
     # loses this much: under a matching heading it otherwise led the answer, saying nothing.
     pointer_penalty: float = 0.0
+    # A piece of a sentence or a table's row (:func:`~litreview.evidence.sentences.fragment`)
+    # loses this much: a user's answers quoted ") • SqueezeNet with ..." and "... 94% 86% ...".
+    fragment_penalty: float = 0.0
 
 
 # Chosen on the 31 hand-labelled questions (bench/answer_sentences.py), where the lead quoted
@@ -100,7 +103,10 @@ HEADINGS = replace(BEST_FIRST, page_openers=False, heading_bonus=0.2, heading_op
 # Under a heading that names the question, a section's first sentence often only announces
 # the next ("We define the Fire module as follows."): it led SqueezeNet's answer. A penalty
 # this size means it leads only when nothing else is close (bench/answer_sentences.py).
-POLICY = replace(HEADINGS, pointer_penalty=0.3)
+POINTER = replace(HEADINGS, pointer_penalty=0.3)
+# A bullet's tail, a clause cut at "and", a table's row: quoted only when nothing else is
+# close (the same size as the pointer's, set before it was measured).
+POLICY = replace(POINTER, fragment_penalty=0.3)
 
 # "no X", "without X", "X-free", "does not need X", "requires no access to X": what is absent.
 _ABSENCE = re.compile(
@@ -150,6 +156,8 @@ def weight(
     says = policy.absence_bonus if absent and absent & absences(e.text) else 0.0
     if policy.pointer_penalty and points_ahead(e.text):
         penalty += policy.pointer_penalty
+    if policy.fragment_penalty and fragment(e.text):
+        penalty += policy.fragment_penalty
     return e.score + policy.rank_prior * rank + top + cue - penalty + says + headed
 
 
