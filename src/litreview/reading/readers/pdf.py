@@ -102,11 +102,13 @@ _FRONT_MATTER = re.compile(
 # sentence in lower case ("The results" ... "demonstrated that AutoDroid ..."); a URL does not.
 _CONTINUES = re.compile(r"^[a-z][a-z'’-]*(?:[\s,;:]|$)")
 _ENDS_SENTENCE = re.compile(r"[.!?。！？]['\"’”)\]]*$")
-_NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){1,3}$")
+# Two to four capitalised words; any script's capitals ("Łukasz Kaiser"), checked in _is_name.
+_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}$")
 _NOT_NAME = re.compile(
     r"(universit|institut|google|research|department|school|college|laborator|lab\b|"
     r"inc\b|corp|center|centre|academy|abstract|introduction|brain|deepmind|microsoft|group|"
-    r"engineering|science|berkeley|stanford|\bmit\b|nvidia|openai|\bmeta\b|ltd|labs?\b)",
+    r"engineering|science|berkeley|stanford|\bmit\b|nvidia|openai|\bmeta\b|ltd|labs?\b|"
+    r"foundation|company|hospital|ministry|key words|subject descriptors|general terms)",
     re.IGNORECASE,
 )
 ABSTRACT_CHARS = 2500
@@ -139,10 +141,27 @@ class PdfText:
 
 
 def _lines_with_sizes(textpage: object, text: str) -> list[tuple[float, str]]:
-    """Lines of a page with the largest font size in each (PDFium indexes chars 1:1)."""
+    """Lines of a page with the largest type size in each (PDFium indexes chars 1:1).
+
+    The size a reader sees is the font size times the text matrix's vertical scale: dvips
+    and some Word PDFs set every font at size 1 and scale it by the matrix (The Google File
+    System's title is "size 1" at a 17.9 scale), so the font size alone made every line of
+    such a page the same size and the whole page its title.
+    """
+    import ctypes
+    import math
+
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.raw  # type: ignore[attr-defined]
+    matrix = pdfium_c.FS_MATRIX()
+
+    def type_size(index: int) -> float:
+        size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
+        if pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
+            size *= math.hypot(matrix.c, matrix.d) or 1.0
+        return size
+
     out: list[tuple[float, str]] = []
     current: list[str] = []
     size = 0.0
@@ -153,7 +172,7 @@ def _lines_with_sizes(textpage: object, text: str) -> list[tuple[float, str]]:
         elif char != "\r":
             current.append(char)
             if not char.isspace():
-                size = max(size, float(pdfium_c.FPDFText_GetFontSize(raw, index)))
+                size = max(size, type_size(index))
     if current:
         out.append((size, "".join(current).strip()))
     return [(s, line) for s, line in out if line]
@@ -197,21 +216,96 @@ def _title_from_page(lines: list[tuple[float, str]]) -> tuple[str | None, int]:
 def _clean_names(candidates: list[str]) -> list[str]:
     names: list[str] = []
     for part in candidates:
-        name = re.sub(r"[\d∗*†‡§¶]+|\bet\.? al\.?", "", part).strip(" ,.")
-        if _NAME.match(name) and not _NOT_NAME.search(name) and name not in names:
+        name = _bare(part)
+        if _is_name(name) and name not in names:
             names.append(name)
     return names[:30]
 
 
+def _bare(part: str) -> str:
+    """A name without its footnote markers, affiliation numbers and "et al."."""
+    return re.sub(r"[\d∗*†‡§¶✉]+|\bet\.? al\.?", "", part).strip(" ,.·")
+
+
+def _is_name(text: str) -> bool:
+    if not _NAME.match(text) or _NOT_NAME.search(text):
+        return False
+    return all(word[0].isupper() for word in text.split(" "))
+
+
+_NAME_SEPARATORS = re.compile(r",|;|·|\s&\s|\s+(?i:and)\s+|\s{2,}|(?<=[\d∗*†‡§¶])\s+")
+_CONNECTOR = re.compile(r"^(?i:and|&)?$")
+
+
+def _name_line(line: str) -> list[str] | None:
+    """The names on a line made of names only ("Sanjay Ghemawat, Howard Gobioff, and Shun-Tak
+    Leung", "Samira Rasouli1 · Garima Gupta2"), or None when any part of it is something else.
+
+    A whole line or nothing: an affiliation line splits into some parts that look like names
+    ("Yale University, New Haven, Connecticut" gave the author "New Haven"; a venue line
+    "Bolton Landing, New York" two), and no part of a line that is not all names is taken.
+    """
+    line = re.sub(r"^(?i:by)\s+", "", line)  # "by Jeffrey Dean and Sanjay Ghemawat"
+    parts = [_bare(part) for part in _NAME_SEPARATORS.split(line)]
+    parts = [part for part in parts if not _CONNECTOR.match(part)]
+    if not parts or not all(_is_name(part) for part in parts):
+        return None
+    return parts
+
+
+def _prose(line: str) -> bool:
+    """Running text (an abstract without its heading, a body paragraph): no more authors."""
+    words = line.split()
+    return len(words) >= 6 and sum(w[0].islower() for w in words) * 2 >= len(words)
+
+
 def _authors_from_page(lines: list[tuple[float, str]], after: int) -> list[str]:
-    """Names between the title and the abstract; affiliations and e-mails left out."""
-    parts: list[str] = []
-    for _, line in lines[after + 1 : 60]:
-        if _ABSTRACT_START.match(line):
+    """The names between the title and the abstract, from lines that hold nothing but names.
+
+    Taken only where page 1 is unambiguous, since a wrong author is worse than none (a
+    library item filled from its PDF, a draft's "Bolton Landing et al."): the block ends at
+    the abstract, an introduction or keywords heading, or running text; a line that is not
+    all names (an affiliation, an address, an e-mail, a date, "A PREPRINT") is passed over;
+    every name line is in the first one's type, as a paper sets its authors (an institute in
+    the same capitalised form, "DFINITY Foundation" under "Jan Camenisch", is in smaller
+    type); and a block with more one-author e-mail lines than names has an author the
+    names missed ("Grzegorz Wilczynski ´", his accent set apart), so it gives none rather
+    than a list that leaves someone out.
+    """
+    names: list[str] = []
+    size: float | None = None
+    mailboxes = 0
+    for line_size, line in lines[after + 1 : after + 31]:
+        if _ABSTRACT_START.match(line) or _ABSTRACT_END.match(line) or _prose(line):
             break
-        if "@" not in line:
-            parts.extend(re.split(r",| and |&|\s{2,}|[\d∗*†‡§¶]+(?:,\d+)*\s*", line))
-    return _clean_names(parts)
+        if re.fullmatch(r"\S+@\S+", line):
+            mailboxes += 1
+        found = _name_line(line)
+        if found is None or "@" in line or _FRONT_MATTER.match(line):
+            continue
+        if size is None:
+            size = line_size
+        elif abs(line_size - size) >= 0.6:
+            continue
+        names.extend(name for name in found if name not in names)
+    return names[:30] if mailboxes <= len(names) else []
+
+
+def _authors(metadata: dict[str, str], lines: list[tuple[float, str]], after: int) -> list[str]:
+    """The PDF's /Author, unless page 1 names them all and more.
+
+    Publishers' metadata often names the first author only ("David Sloan" for a paper by
+    three, "Rafał Tobiasz et. al."); a page-1 list that holds every metadata name is the
+    whole of it.
+    """
+    meta = _clean_names(re.split(r";|,| and ", metadata.get("Author", "")))
+    page = _authors_from_page(lines, after)
+    if not meta:
+        return page
+    folded = {name.casefold() for name in page}
+    if len(page) > len(meta) and all(name.casefold() in folded for name in meta):
+        return page
+    return meta
 
 
 def _repair(text: str, vocabulary: set[str], standalone: set[str] | None = None) -> str:
@@ -435,8 +529,7 @@ def extract(path: Path) -> PdfText:
     page_title, last = _title_from_page(first_lines)
     vocabulary = {w.casefold() for p in pages for w in re.findall(r"\w+", p.text)}
     title = meta_title or (_repair(page_title, vocabulary) if page_title else None)
-    meta_authors = _clean_names(re.split(r";|,| and ", metadata.get("Author", "")))
-    authors = meta_authors or _authors_from_page(first_lines, last)
+    authors = _authors(metadata, first_lines, last)
     first = "\n".join(raw_pages[:1])
     stamp_text = first + "\n" + metadata.get("Subject", "") + "\n" + metadata.get("Keywords", "")
     return PdfText(
@@ -474,6 +567,11 @@ def _year_from_page(first_page: str) -> str | None:
     if not years:
         return None
     return str(max(years, key=lambda y: (years[y], y)))
+
+
+def paper_year(text: PdfText) -> str | None:
+    """The year a PDF dates its paper by: its arXiv id's, else its first page's dated lines."""
+    return _arxiv_year(text.arxiv_id) or text.year
 
 
 def _arxiv_year(arxiv_id: str | None) -> str | None:
@@ -514,7 +612,7 @@ def read_pdf(path: Path) -> Collected:
         title=title,
         abstract=None,
         authors=text.authors,
-        year=_arxiv_year(text.arxiv_id) or text.year,
+        year=paper_year(text),
         extra={"pdf": str(path)},
         doi=text.doi,
         arxiv_id=text.arxiv_id,

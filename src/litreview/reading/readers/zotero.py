@@ -9,6 +9,11 @@ text; a missing one is reported and its item still goes in. A PDF filed on its
 own (an attachment without a parent item) is read as a paper, like a loose
 PDF, so dropping a PDF into Zotero without metadata loses nothing.
 
+An item with no creators (or no year) takes them from its PDF where the PDF is sure of
+them (its metadata, or page-1 lines holding nothing but names: :mod:`.pdf`): a web page
+saved from a paper's site has neither, and a draft would cite it by title alone. What the
+item itself says is never replaced.
+
 Schema differences handled: Zotero 4 keeps names in ``creatorData`` and an
 attachment's parent in ``sourceItemID`` / type in ``mimeType``; Zotero 5+ has
 ``creators(firstName, lastName)``, ``parentItemID`` and ``contentType``;
@@ -22,11 +27,15 @@ import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from litreview.reading.build import Collected
+from litreview.reading.build import Collected, parse_year
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.normalize import find_arxiv, find_doi
 from litreview.reading.paper import PageText
+
+if TYPE_CHECKING:  # the PDF reader (pypdfium2) loads only when a library has PDFs
+    from litreview.reading.readers.pdf import PdfText
 
 NOT_PAPERS = ("note", "attachment", "annotation")
 # Zotero item types as BibTeX entry types (as Zotero's own BibTeX export names them), and the
@@ -327,6 +336,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
                 break
         extra.update(_bibtex_fields(item_type, values))
         full_text: tuple[PageText, ...] = ()
+        pdf: PdfText | None = None
         title = values.get("title", "")
         missing: list[str] = []
         for att_key, mode, stored in attachments.get(item_id, []):
@@ -336,10 +346,11 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
                 missing.append(shown)
                 continue
             try:
-                full_text = extract(file).pages
+                pdf = extract(file)
             except LibraryFileError as exc:
                 collected.warn(None, None, f"item {key}: attachment {shown}: {exc.message}")
                 continue
+            full_text = pdf.pages
             if full_text:
                 extra["pdf"] = str(file)
                 break
@@ -354,8 +365,8 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             None,
             title=title,
             abstract=values.get("abstractNote"),
-            authors=creators.get(item_id, []),
-            year=values.get("date"),
+            authors=creators.get(item_id) or (pdf.authors if full_text and pdf else []),
+            year=_year(values.get("date"), pdf if full_text else None),
             url=values.get("url") or (f"https://doi.org/{doi}" if doi else None),
             extra=extra,
             doi=doi,
@@ -389,7 +400,7 @@ def _standalone(
     values: dict[str, str],
 ) -> None:
     """A PDF filed without a parent item is still a paper: it is read like a loose PDF."""
-    from litreview.reading.readers.pdf import extract
+    from litreview.reading.readers.pdf import extract, paper_year
 
     file = _attachment_file(data_dir, key, mode, stored)
     shown = _shown(key, stored)
@@ -413,13 +424,27 @@ def _standalone(
         title=text.title or values.get("title", "").removesuffix(".pdf"),
         abstract=None,
         authors=text.authors,
-        year=None,
+        year=paper_year(text),
         url=values.get("url"),
         extra={"zotero_key": key, "item_type": "attachment", "pdf": str(file)},
         doi=text.doi,
         arxiv_id=text.arxiv_id,
         full_text=text.pages,
     )
+
+
+def _year(date: str | None, pdf: PdfText | None) -> str | None:
+    """The item's own date when it has a year in it; else the year its PDF dates it by.
+
+    A web-page item saved from a paper's page ("The Google File System") often has no date
+    while the PDF filed under it says "SOSP '03 ... 2003" on page 1. What the user entered
+    always wins: only a date with no year in it ("", "n.d.") is filled.
+    """
+    from litreview.reading.readers.pdf import paper_year
+
+    if parse_year(date) is not None or pdf is None:
+        return date
+    return paper_year(pdf) or date
 
 
 def _match(pattern: re.Pattern[str], text: str) -> str | None:
