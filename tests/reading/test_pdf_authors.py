@@ -242,16 +242,22 @@ def _gfs(folder: Path) -> Paper:
     return gfs
 
 
+def _date_gfs(db: sqlite3.Connection, date: str) -> int:
+    """Give San7o's GFS item (no date of its own) ``date``, as a user would in Zotero."""
+    (item_id,) = db.execute("SELECT itemID FROM items WHERE key = 'YETXCY5K'").fetchone()
+    (date_field,) = db.execute("SELECT fieldID FROM fields WHERE fieldName = 'date'").fetchone()
+    db.execute("INSERT INTO itemDataValues (valueID, value) VALUES (999999, ?)", (date,))
+    db.execute(
+        "INSERT INTO itemData (itemID, fieldID, valueID) VALUES (?, ?, 999999)",
+        (item_id, date_field),
+    )
+    return int(item_id)
+
+
 def test_what_the_user_entered_in_zotero_is_never_replaced_by_the_pdf(tmp_path: Path) -> None:
     folder = _san7o_copy(tmp_path)
     with sqlite3.connect(folder / "zotero.sqlite") as db:
-        (item_id,) = db.execute("SELECT itemID FROM items WHERE key = 'YETXCY5K'").fetchone()
-        (date_field,) = db.execute("SELECT fieldID FROM fields WHERE fieldName = 'date'").fetchone()
-        db.execute("INSERT INTO itemDataValues (valueID, value) VALUES (999999, '2002-10-01')")
-        db.execute(
-            "INSERT INTO itemData (itemID, fieldID, valueID) VALUES (?, ?, 999999)",
-            (item_id, date_field),
-        )
+        item_id = _date_gfs(db, "2002-10-01")
         db.execute(
             "INSERT INTO creators (creatorID, firstName, lastName) VALUES (999999, 'A.', 'User')"
         )
@@ -271,13 +277,7 @@ def test_what_the_user_entered_in_zotero_is_never_replaced_by_the_pdf(tmp_path: 
 def test_a_date_without_a_year_is_filled(tmp_path: Path) -> None:
     folder = _san7o_copy(tmp_path)
     with sqlite3.connect(folder / "zotero.sqlite") as db:
-        (item_id,) = db.execute("SELECT itemID FROM items WHERE key = 'YETXCY5K'").fetchone()
-        (date_field,) = db.execute("SELECT fieldID FROM fields WHERE fieldName = 'date'").fetchone()
-        db.execute("INSERT INTO itemDataValues (valueID, value) VALUES (999999, 'n.d.')")
-        db.execute(
-            "INSERT INTO itemData (itemID, fieldID, valueID) VALUES (?, ?, 999999)",
-            (item_id, date_field),
-        )
+        _date_gfs(db, "n.d.")
     assert _gfs(folder).year == 2003
 
 
