@@ -199,9 +199,8 @@ def ask(
     assert completion is not None
     _show(on_delta, shown.finish())
     checked = check(completion.text, sources, renumber=True)
-    # Sources in the answer's numbering: the first cited is [1] (see ``check``).
-    by_n = {n: hit for n, hit in enumerate(hits, start=1)}
-    hits = [by_n[n] for n in checked.order]
+    # Sources in the answer's numbering, the first cited [1] (``check``); hit i was [i + 1].
+    hits = [hits[n - 1] for n in checked.order]
     # The extractive engine quotes its sources; checking it would only measure itself.
     support = [] if extractive else check_support(scorer, checked.text, hits_as_sources(hits))
     return AskResult(

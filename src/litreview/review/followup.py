@@ -83,6 +83,12 @@ _GENERIC = _words(
 )
 
 
+def _unquoted(question: str) -> str:
+    """The question as the rules read it: case folded, one apostrophe, quoted text (a title
+    in "papers like “…”") set aside, since its words never point back."""
+    return _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
+
+
 def _content_before(words: list[str], index: int) -> int:
     return sum(1 for w in words[:index] if w not in _STOPWORDS and len(w) > 2)
 
@@ -96,8 +102,7 @@ def depends_on_history(question: str) -> bool:
     to "follow-up" (``bench/followup_retrieval`` counts both mistakes). Quoted
     text (a title in "papers like “…”") is not read: its words never point back.
     """
-    text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
-    words = _WORD.findall(text)
+    words = _WORD.findall(_unquoted(question))
     if not words:
         return False
     stripped = " ".join(words) + " "
@@ -126,7 +131,7 @@ _EXPLETIVE_IT = re.compile(
     r"\bit (?:is |was |would be |might be )?(?:possible|true|necessary|feasible|worth|better|"
     r"known|common|hard|easy|important|matter|matters|likely|enough)\b"
 )
-_SINGULAR = _words("it its itself")
+_SINGULAR = _words("it its itself it's")
 _WITHIN_A_SET = re.compile(
     r"\b(?:any|some|each|which|one|all|none|both|either|neither|many|most|few) of\b|"
     r"\bwhich ones?\b|\b(?:they|them|their|theirs|these|those|others)\b"
@@ -148,13 +153,12 @@ def points_to_one(question: str) -> bool:
     benchmarks was it evaluated on?"). A set's follow-up is different: its own words rank
     the papers within the set, which fusion keeps.
     """
-    text = _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
-    text = _EXPLETIVE_IT.sub(" ", text)
+    text = _EXPLETIVE_IT.sub(" ", _unquoted(question))
     if _WITHIN_A_SET.search(text):  # "Which one combines it with ...", "Does any of it ..."
         return False
     words = _WORD.findall(text)
     for i, word in enumerate(words):
-        if word in _SINGULAR or word in ("it's",):
+        if word in _SINGULAR:
             return True
         if word in ("this", "that") and i + 1 < len(words):
             after = words[i + 1].removesuffix("'s")

@@ -344,6 +344,7 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
     authors' voice is attributed: "According to DyBit [1], ...".
     """
     sentence = re.sub(r"^I\b", "The author", sentence)
+    bare = _CITED.sub("", name)  # the name without its citation: "MapReduce"
     match = _SUBJECT.match(sentence)
     lead = match.group("lead") if match else ""
     if (
@@ -360,13 +361,13 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
         text = f"the {owned.group('noun').lower()} of {name}{owned.group('rest')}"
-    elif (bare := _CITED.sub("", name)) and re.match(rf"{re.escape(bare)}\b", sentence):
+    elif bare and re.match(rf"{re.escape(bare)}\b", sentence):
         # "MapReduce is a programming model": the sentence's subject is the paper's name
         # already, so it is cited there, not "According to MapReduce [3], MapReduce is".
         text = f"{name}{sentence[len(bare) :]}"
     else:
         text = f"according to {name}, {_continue(sentence)}"
-    text = _named_once(text, name, plural)
+    text = _named_once(text, name, bare, plural)
     if last:
         text = f"Finally, {text}"
     return text[:1].upper() + text[1:] + "."
@@ -379,11 +380,11 @@ _INTRODUCING = (
 )
 
 
-def _named_once(text: str, name: str, plural: bool) -> str:
+def _named_once(text: str, name: str, bare: str, plural: bool) -> str:
     """ "AutoDroid [2] introduces AutoDroid, a mobile task automation system ..." ->
     "AutoDroid [2] is a mobile task automation system ...": a system named after itself
-    (the authors' "We introduce AutoDroid, a ..." with the paper's name as subject)."""
-    bare = _CITED.sub("", name)
+    (the authors' "We introduce AutoDroid, a ..." with the paper's name as subject);
+    ``bare`` is ``name`` without its citation."""
     if not bare:
         return text
     found = re.match(
