@@ -1,0 +1,46 @@
+"""Snapshot comparisons that say what differs in the failure itself.
+
+pytest-textual-snapshot reports a mismatch as ``assert False`` and an HTML report left on the
+machine that ran it; CI keeps neither, so a snapshot that failed there (and passed here) could
+not be read. The override below puts the lines of text that differ into the assertion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import pickle
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+_TEXT = re.compile(r"<text[^>]*\by=\"([\d.]+)\"[^>]*>([^<]*)</text>")
+
+
+def screen_lines(svg: str) -> list[str]:
+    """The terminal's rows as text, from a Textual SVG screenshot (one ``<text>`` per run of
+    one style; rows are their ``y``)."""
+    rows: dict[float, list[str]] = {}
+    for y, text in _TEXT.findall(svg):
+        rows.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    return ["".join(parts).rstrip() for _, parts in sorted(rows.items())]
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Any, request: pytest.FixtureRequest) -> Callable[..., bool]:
+    from pytest_textual_snapshot import node_to_report_path
+
+    def compare(*args: Any, **kwargs: Any) -> bool:
+        if snap_compare(*args, **kwargs):
+            return True
+        data = pickle.loads(node_to_report_path(request.node).read_bytes())
+        expected, actual = data[1], data[2]
+        diff = difflib.unified_diff(
+            screen_lines(expected), screen_lines(actual), "snapshot", "this run", lineterm=""
+        )
+        changed = "\n".join(diff) or "(the same text: only styles differ, e.g. a cursor's blink)"
+        raise AssertionError(f"the screen differs from its snapshot:\n{changed}")
+
+    return compare
