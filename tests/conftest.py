@@ -93,6 +93,15 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
+def own_sample(sample_home: Path, tmp_path: Path) -> Path:
+    """A copy of the sample library for a test that writes into its home (a chat's saved
+    session, an export): the shared one must stay as built, or later tests see its turns."""
+    home = tmp_path / "own-sample"
+    shutil.copytree(sample_home, home)
+    return home
+
+
+@pytest.fixture
 def sample_settings(sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str) -> Settings:
     if pipeline != "cheap":
         pytest.fail("the sample library is built without MPNet: a 'models' test needs its own")

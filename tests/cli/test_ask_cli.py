@@ -121,7 +121,7 @@ def test_models_json(home: Path) -> None:
 
 
 def test_session_follow_up_sends_history_and_searches_in_context(
-    sample_home: Path, tmp_path: Path
+    own_sample: Path, tmp_path: Path
 ) -> None:
     from litreview.llm.types import Message
     from litreview.review.followup import retrieval_query
@@ -129,9 +129,9 @@ def test_session_follow_up_sends_history_and_searches_in_context(
     with loopback(Reply(words=["Harmony ", "[1]."])) as (api_base, script):
         env = local_model_env(tmp_path, api_base, **NO_KEYS)
         first = ["ask", "How can huge models be trained on one server?", "-m", "local", "-s", "gpu"]
-        run_cli(sample_home, *first, env=env, check=True)
+        run_cli(own_sample, *first, env=env, check=True)
         run_cli(
-            sample_home,
+            own_sample,
             "ask",
             "Which of them swaps memory?",
             "-m",
@@ -145,20 +145,20 @@ def test_session_follow_up_sends_history_and_searches_in_context(
     assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
     assert second[1]["content"] == "How can huge models be trained on one server?"
     assert second[2]["content"] == "Harmony [1]."
-    saved = json.loads((sample_home / "sessions" / "gpu.json").read_text())
+    saved = json.loads((own_sample / "sessions" / "gpu.json").read_text())
     assert len(saved["turns"]) == 2 and saved["turns"][0]["model"] == "local"
     history = [Message("user", "How can huge models be trained?"), Message("assistant", "x")]
     assert retrieval_query("Which is fastest?", history).startswith("How can huge models")
-    bad = run_cli(sample_home, "ask", "q", "-s", "../escape", env=NO_KEYS)
+    bad = run_cli(own_sample, "ask", "q", "-s", "../escape", env=NO_KEYS)
     assert bad.returncode == 2 and "session name" in bad.stderr
 
 
-def test_a_closed_stdout_keeps_the_sessions_turn_and_ends_quietly(sample_home: Path) -> None:
+def test_a_closed_stdout_keeps_the_sessions_turn_and_ends_quietly(own_sample: Path) -> None:
     """`litreview ask ... -s s3 | head -2` exited 1 and lost the turn: the streamed answer's
     first write failed (EPIPE) inside the answer, before the session was saved."""
     question = "How do I defend text classifiers against trojans?"
-    proc = run_cli_reader_gone(sample_home, "ask", question, "-s", "piped", env=NO_KEYS)
-    turn = sample_home / "sessions" / "piped.json"
+    proc = run_cli_reader_gone(own_sample, "ask", question, "-s", "piped", env=NO_KEYS)
+    turn = own_sample / "sessions" / "piped.json"
     assert turn.exists(), f"the turn was not saved ({proc.returncode}: {proc.stderr!r})"
     saved = json.loads(turn.read_text())
     assert [turn["question"] for turn in saved["turns"]] == [question]

@@ -85,14 +85,6 @@ class Terminal:
 
 
 @pytest.fixture
-def own_sample(sample_home: Path, tmp_path: Path) -> Path:
-    """A copy: the chat saves sessions and exports into its home."""
-    home = tmp_path / "home"
-    shutil.copytree(sample_home, home)
-    return home
-
-
-@pytest.fixture
 def terminal(own_sample: Path, tmp_path: Path) -> Iterator[Terminal]:
     cwd = tmp_path / "work"
     cwd.mkdir()
