@@ -39,6 +39,9 @@ def turns(*questions: str) -> list[Message]:
         "Why?",
         "Tell me more about the first one",
         "Which datasets did they use?",
+        # a subject or object pronoun of the first clause, whatever comes before it
+        "How much training time does it save?",
+        "Is reinforcement learning used for it?",
     ],
 )
 def test_questions_that_lean_on_the_previous_turn(question: str) -> None:
@@ -58,6 +61,10 @@ def test_questions_that_lean_on_the_previous_turn(question: str) -> None:
         "Which papers discuss transformers and compare them to RNNs?",
         "Can a neural network learn to modify its own weights?",
         "Which methods prune channels that never fire?",
+        "How does federated learning work and what does it cost?",
+        "How can large models be compressed to make them faster?",
+        "If a network is quantised, does it lose accuracy?",
+        "How much GPU memory does it take to train a large language model?",
         # the TUI's "papers like this": the quoted title is not read for pronouns
         "Which papers in my library are most like “Beating Backdoor Attack at Its Own Game”, "
         "and how do they differ?",

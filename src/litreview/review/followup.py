@@ -89,8 +89,41 @@ def _unquoted(question: str) -> str:
     return _QUOTED.sub(" quoted ", question.casefold().replace("’", "'"))
 
 
+# "it" that refers to nothing: "Is it possible to ...", "Does it matter which ...", "How long
+# does it take to ...".
+_EXPLETIVE_IT = re.compile(
+    r"\bit (?:is |was |would be |might be )?(?:possible|true|necessary|feasible|worth|better|"
+    r"known|common|hard|easy|important|matter|matters|likely|enough|takes?|took)\b"
+)
+# A pronoun that is a clause's subject or object (not "its", not "itself") cannot stand for a
+# noun of its own clause: in "How much training time does it save?" the two content words
+# before "it" are what is asked, not what "it" is. Only the question's first clause is read so:
+# after one of these, a pronoun may take its noun from the clause before ("How does federated
+# learning work and what does it cost?", "How can models be compressed to make them faster?").
+_CLAUSE_PRONOUNS = _words("it they them")
+_CLAUSE_BREAKS = _words(
+    "and or but if when whenever while because since once so that which who whom whose where "
+    "without by to unless until although though after before as whether than"
+)
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()]")
+
+
 def _content_before(words: list[str], index: int) -> int:
     return sum(1 for w in words[:index] if w not in _STOPWORDS and len(w) > 2)
+
+
+def _in_first_clause(question: str) -> bool:
+    """Is a subject or object pronoun in the question's first clause ("How much training time
+    does it save?", "Is reinforcement learning used for it?")? It then points back, whatever
+    words come before it."""
+    text = _EXPLETIVE_IT.sub(" ", _unquoted(question))
+    first = _CLAUSE_PUNCTUATION.split(text, maxsplit=1)[0]
+    for word in _WORD.findall(first):
+        if word in _CLAUSE_BREAKS:
+            return False
+        if word in _CLAUSE_PRONOUNS:
+            return True
+    return False
 
 
 def depends_on_history(question: str) -> bool:
@@ -110,6 +143,8 @@ def depends_on_history(question: str) -> bool:
         return True
     if not any(w not in _STOPWORDS and w not in _GENERIC and len(w) > 2 for w in words):
         return True  # "Which is fastest?", "Any code?"
+    if _in_first_clause(question):
+        return True
     for i, word in enumerate(words):
         if word in _DEICTIC:
             return True
@@ -126,11 +161,6 @@ def depends_on_history(question: str) -> bool:
     return False
 
 
-# "it" that refers to nothing: "Is it possible to ...", "Does it matter which ...".
-_EXPLETIVE_IT = re.compile(
-    r"\bit (?:is |was |would be |might be )?(?:possible|true|necessary|feasible|worth|better|"
-    r"known|common|hard|easy|important|matter|matters|likely|enough)\b"
-)
 _SINGULAR = _words("it its itself it's")
 _WITHIN_A_SET = re.compile(
     r"\b(?:any|some|each|which|one|all|none|both|either|neither|many|most|few) of\b|"
