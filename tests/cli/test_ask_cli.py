@@ -194,3 +194,16 @@ def test_text_mode_shows_only_the_checked_citations(sample_home: Path, tmp_path:
     assert data["dropped_citations"] == [9, 0, 99, 300, 42, -1]
     assert proc.stdout.split("\n")[0] == checked
     assert "Removed citations" in proc.stderr and "[300]" in proc.stderr
+
+
+def test_a_bare_model_name_answers_through_its_provider(sample_home: Path) -> None:
+    """`--model gpt-4o` with OPENAI_API_KEY set is OpenAI's gpt-4o (here a loopback server at
+    OPENAI_BASE_URL, over real HTTP), not "unknown model"."""
+    with loopback(Reply(words=["Harmony ", "[1]."])) as (api_base, script):
+        env = {**NO_KEYS, "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": api_base}
+        proc = run_cli(
+            sample_home, "ask", "How can huge models be trained?", "--model", "gpt-4o", env=env
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert "Harmony [1]" in proc.stdout
+    assert script.requests[0]["model"] == "gpt-4o"

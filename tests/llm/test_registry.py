@@ -21,6 +21,7 @@ from litreview.llm.registry import (
     list_models,
     missing_key,
     resolve,
+    spec_for,
 )
 from litreview.llm.types import Request
 from litreview.settings import ModelSettings, Settings, load_settings
@@ -108,7 +109,8 @@ def test_a_missing_key_is_found_without_importing_litellm(home: Path) -> None:
         "from litreview.llm.errors import ModelNotConfigured\n"
         "from litreview.llm.registry import resolve\n"
         "from litreview.settings import load_settings\n"
-        "for name in ('anthropic/claude-3-5-haiku-20241022', 'gemini/gemini-2.0-flash'):\n"
+        "for name in ('anthropic/claude-3-5-haiku-20241022', 'gemini/gemini-2.0-flash', "
+        "'gpt-4o'):\n"
         "    try:\n"
         "        resolve(name, load_settings())\n"
         "    except ModelNotConfigured as exc:\n"
@@ -122,7 +124,19 @@ def test_a_missing_key_is_found_without_importing_litellm(home: Path) -> None:
     lines = proc.stdout.splitlines()
     assert "needs ANTHROPIC_API_KEY" in lines[0]
     assert "needs GEMINI_API_KEY or GOOGLE_API_KEY" in lines[1]
-    assert lines[2] == "False"
+    assert "model 'gpt-4o' needs OPENAI_API_KEY" in lines[2]
+    assert lines[3] == "False"
+
+
+def test_a_bare_model_name_is_its_providers(settings: Settings) -> None:
+    """A new user's `--model gpt-4o` was refused ("unknown model"): litellm's own map of
+    model names says whose it is, as litellm would have read it."""
+    assert spec_for("gpt-4o", settings) == (ModelSettings(model="openai/gpt-4o"), "gpt-4o")
+    assert spec_for("deepseek-chat", settings)[0].model == "deepseek/deepseek-chat"
+    with pytest.raises(ModelNotConfigured, match="did you mean 'gpt-4o'"):
+        spec_for("gpt4o", settings)
+    with pytest.raises(ModelNotConfigured, match=r"unknown model 'no-such-model': use"):
+        spec_for("no-such-model", settings)
 
 
 def test_keys_present_local_or_unknown_providers_pass(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,10 +9,13 @@ that says what to set.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import urllib.request
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from litreview.llm.backend import Backend
 from litreview.llm.errors import ModelNotConfigured
@@ -132,17 +135,58 @@ def choose_default(settings: Settings) -> Choice:
 
 
 def spec_for(name: str, settings: Settings) -> tuple[ModelSettings, str]:
-    """The litellm spec of an alias or a raw model string, and its display name."""
+    """The litellm spec of an alias or a raw model string, and its display name.
+
+    A bare provider model name ("gpt-4o", "deepseek-chat") is taken as that provider's, as
+    litellm itself would, so the user need not know the "openai/" prefix.
+    """
     if name in settings.models:
         return settings.models[name], name
     if "/" not in name:
+        known = bare_chat_models()
+        if name in known:
+            return ModelSettings(model=f"{known[name]}/{name}"), name
         aliases = ", ".join(sorted(settings.models)) or "none configured"
+        close = difflib.get_close_matches(name, [*settings.models, *known], n=3, cutoff=0.75)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? Else " if close else ""
         raise ModelNotConfigured(
-            f"unknown model {name!r}: use 'extractive', an alias from the config file "
+            f"unknown model {name!r}: {hint}use 'extractive', an alias from the config file "
             f"({aliases}), or a litellm model string such as 'openai/gpt-4o-mini' or "
             "'ollama_chat/llama3.2'"
         )
     return ModelSettings(model=name), name
+
+
+@cache
+def bare_chat_models() -> dict[str, str]:
+    """Chat models litellm knows by their bare name, each with its provider among
+    :data:`PROVIDER_KEYS` ("gpt-4o" -> "openai").
+
+    Read from the model map litellm ships (``model_prices_and_context_window_backup.json``,
+    ~50 ms), not by importing litellm (~4 s): a name is resolved, and its key checked,
+    before anything slow. Empty when the file is missing or not what it was.
+    """
+    import importlib.util
+
+    found = importlib.util.find_spec("litellm")
+    places = found.submodule_search_locations if found is not None else None
+    if not places:
+        return {}
+    try:
+        path = Path(next(iter(places))) / "model_prices_and_context_window_backup.json"
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, StopIteration):
+        return {}
+    if not isinstance(table, dict):
+        return {}
+    return {
+        model: str(entry["litellm_provider"])
+        for model, entry in table.items()
+        if "/" not in model
+        and isinstance(entry, dict)
+        and entry.get("mode") == "chat"
+        and entry.get("litellm_provider") in PROVIDER_KEYS
+    }
 
 
 def resolve(name: str | None, settings: Settings) -> Backend:
