@@ -88,8 +88,10 @@ def test_explicit_setting_wins(monkeypatch: pytest.MonkeyPatch, home: Path) -> N
     )
     settings = load_settings()
     assert choose_default(settings).name == "local"
-    chosen = resolve(None, settings)
-    assert chosen.name == "local"
+    from litreview.llm.errors import ModelUnavailable
+
+    with pytest.raises(ModelUnavailable, match="^local: nothing answers"):  # not swapped
+        resolve(None, settings)
     rows = {r.name: r for r in list_models(settings)}
     assert not rows["local"].available and "does not answer" in rows["local"].detail
 
@@ -162,3 +164,34 @@ def test_the_backend_checks_the_key_too(monkeypatch: pytest.MonkeyPatch) -> None
     )
     with pytest.raises(ModelNotConfigured, match="MISTRAL_API_KEY"):
         list(backend.stream(Request("t", ())))
+
+
+def test_a_local_server_that_refuses_is_said_before_anything_is_loaded(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ask -m local` with the server down took 13 s to say so (the library opened, litellm
+    imported, the question searched); a refused connection is now found by `resolve`."""
+    import socket
+
+    from litreview.llm.errors import ModelUnavailable
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens on it once closed
+    config = home.parent / "config.toml"
+    config.write_text(
+        f'[models.local]\nmodel = "openai/x"\napi_base = "http://127.0.0.1:{port}/v1"\n'
+    )
+    monkeypatch.setenv("LITREVIEW_CONFIG", str(config))
+    with pytest.raises(
+        ModelUnavailable, match=f"local: nothing answers at http://127.0.0.1:{port}/v1"
+    ):
+        resolve("local", load_settings())
+    with socket.socket() as listening:  # a server that accepts is left to the request
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        config.write_text(
+            f'[models.up]\nmodel = "openai/x"\napi_base = '
+            f'"http://127.0.0.1:{listening.getsockname()[1]}/v1"\n'
+        )
+        assert resolve("up", load_settings()).name == "up"

@@ -56,6 +56,35 @@ def is_local(spec: ModelSettings) -> bool:
     return False
 
 
+def nothing_answers(name: str, where: str) -> ModelUnavailable:
+    return ModelUnavailable(
+        f"{name}: nothing answers at {where} (connection refused); start the server or pick "
+        "another model with --model"
+    )
+
+
+def refuses_connections(spec: ModelSettings, timeout: float = 0.5) -> bool:
+    """Does the local server at ``spec.api_base`` refuse a connection right now?
+
+    Asked before the library is opened and litellm imported (~12 s of CPU on 2 cores), so a
+    local server that is not running is said at once. Only a refusal counts: a server that
+    is slow to accept, or any other failure, is left to the request and its retries.
+    """
+    if not spec.api_base or not is_local(spec):
+        return False
+    import socket
+
+    url = urlparse(spec.api_base)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "localhost", port), timeout=timeout):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+
+
 class LiteLLMBackend:
     """One litellm model, with retries, usage and cost, streaming sync or async."""
 
@@ -158,11 +187,7 @@ class LiteLLMBackend:
                 f"{self.name}: model not found ({detail}); check the model name and api_base"
             )
         if is_local(self.spec) and _refused(exc):
-            where = self.spec.api_base or "the local server"
-            return ModelUnavailable(
-                f"{self.name}: nothing answers at {where} (connection refused); start the server "
-                "or pick another model with --model"
-            )
+            return nothing_answers(self.name, self.spec.api_base or "the local server")
         if is_retryable(exc):
             where = f" at {self.spec.api_base}" if self.spec.api_base else ""
             tries = f"after {attempts} attempts" if attempts > 1 else "(not retried)"

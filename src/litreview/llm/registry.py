@@ -192,19 +192,22 @@ def bare_chat_models() -> dict[str, str]:
 def resolve(name: str | None, settings: Settings) -> Backend:
     """The backend for ``name`` (``None``: the default). Never substitutes another model.
 
-    A hosted model without its key is refused here, before litellm is imported.
+    A hosted model without its key, or a local server that refuses connections, is refused
+    here, before litellm is imported.
     """
     chosen = (name or "").strip() or choose_default(settings).name
     if chosen.casefold() == EXTRACTIVE:
         from litreview.llm.extractive import ExtractiveBackend
 
         return ExtractiveBackend()
-    from litreview.llm.litellm_backend import LiteLLMBackend
+    from litreview.llm.litellm_backend import LiteLLMBackend, nothing_answers, refuses_connections
 
     spec, display = spec_for(chosen, settings)
     variable = missing_key(spec)
     if variable is not None:
         raise key_error(display, variable)
+    if refuses_connections(spec):
+        raise nothing_answers(display, str(spec.api_base))
     log = ExchangeLog(settings.llm_log_path) if settings.llm.log else None
     return LiteLLMBackend(spec, settings.llm, log=log, display_name=display)
 
