@@ -37,7 +37,8 @@ ENDINGS = {
     "2023_reflexion_shinn.pdf": "at https://github.com/noahshinn024/reflexion.",
     "2023_sentiment_llm_zhang.pdf": "https://github. com/DAMO-NLP-SG/LLM-Sentiment.",
     "2024_autodroid_wen.pdf": "outperforming the GPT-4-powered baselines by 36.4% and 39.7%.",
-    "2024_query2cad_badagabettu.pdf": "We have open-sourced our data, model, and code.1",
+    # its footnote mark "1" after the full stop is not the abstract's
+    "2024_query2cad_badagabettu.pdf": "We have open-sourced our data, model, and code.",
 }
 # Words of page-1 notes that are no abstract's: footnotes, venue, stamp, dates, funding, e-mail.
 NOT_ABSTRACT = (
@@ -149,3 +150,19 @@ def test_page_one_notes_are_front_matter(line: str) -> None:
 def test_an_abstracts_own_lines_are_not_front_matter(line: str) -> None:
     """Lines that wrap inside real abstracts (the corpus of shared/real has the first three)."""
     assert not _FRONT_MATTER.match(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("We release our code.1", "We release our code."),
+        ("It works.2 We then show", "It works. We then show"),
+        ("with version 2.1 of the tool.", "with version 2.1 of the tool."),
+        ("as Table 3.2 shows.", "as Table 3.2 shows."),
+        ("was done.2017 saw more.", "was done.2017 saw more."),
+    ],
+)
+def test_a_footnote_mark_after_a_full_stop_is_dropped(text: str, kept: str) -> None:
+    from litreview.reading.readers.pdf import _FOOTNOTE_MARK
+
+    assert _FOOTNOTE_MARK.sub("", text) == kept

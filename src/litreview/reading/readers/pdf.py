@@ -415,6 +415,12 @@ def _split_joined(pages: list[PageText]) -> tuple[PageText, ...]:
     return tuple(PageText(p.page, _JOINED.sub(split, p.text)) for p in pages)
 
 
+# A footnote's mark after a sentence's full stop, the footnote itself left out (Query2CAD's
+# abstract ended "model, and code.1"): after a word's letters and before the next sentence or
+# the end, so "version 2.1" and "Table 3.2" keep their numbers.
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z]{2}[.!?])\d{1,2}(?=\s+[A-Z]|\s*$)")
+
+
 def abstract_section(pages: tuple[PageText, ...]) -> str | None:
     """The text under a paper's "Abstract" heading, up to the introduction (or 2,500 chars).
 
@@ -441,7 +447,7 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
                     body += _continuation(" ".join(body), lines, j, following)
                     break
                 body.append(lines[j])
-            text = clean_text(" ".join(body))[:ABSTRACT_CHARS]
+            text = _FOOTNOTE_MARK.sub("", clean_text(" ".join(body)))[:ABSTRACT_CHARS]
             words = len(text.split())
             # A one-sentence abstract is still the abstract (Paxos Made Simple's has 11 words;
             # the page text around it would be its title, author and date).
