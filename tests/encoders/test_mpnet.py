@@ -280,11 +280,12 @@ def test_the_caller_is_told_before_a_build_and_only_then(
     monkeypatch.setattr(mpnet, "build_in_child", build)
     folder = model_files.ModelFolder(tmp_path)
     for role in ("queries", "papers", "queries", "papers"):
-        graph_path(folder, "int8", role, lambda path: events.append(f"told {path}"))
+        graph_path(folder, "int8", role, lambda path, what: events.append(f"told {path}: {what}"))
+    graph = "the re-ranking model's int8 graph"
     assert events == [
-        f"told {tmp_path / INT8_GRAPH_NAME}",
+        f"told {tmp_path / INT8_GRAPH_NAME}: {graph} for queries (~30 s)",
         f"built {INT8_GRAPH_NAME}",
-        f"told {tmp_path / PAPERS_GRAPH_NAME}",
+        f"told {tmp_path / PAPERS_GRAPH_NAME}: {graph} for papers (~30 s)",
         f"built {PAPERS_GRAPH_NAME}",
     ]
 

@@ -189,7 +189,7 @@ def test_a_search_that_must_build_the_graph_says_so(
     monkeypatch.setattr(minilm._Model, "_instance", None)
     with Library(load_settings()) as lib:
         lib.ingest([small_corpus(tmp_path, n=2)])
-        assert any("built MiniLM's int8 graph" in n for n in lib.notices)
+        assert any("building MiniLM's int8 graph" in n for n in lib.notices)
     assert graph_present(cache)
     for built in cache.glob("all-MiniLM-L6-v2-*"):
         for file in built.iterdir():
@@ -200,5 +200,5 @@ def test_a_search_that_must_build_the_graph_says_so(
     assert stores.models_loaded(60) and minilm._Model._instance is None
     with Library(load_settings(), stores) as lib:
         assert lib.search(SearchRequest("ambiguous inputs", k=1))
-        assert any("built MiniLM's int8 graph" in n for n in lib.notices)
+        assert any("building MiniLM's int8 graph" in n for n in lib.notices)
     assert graph_present(cache)

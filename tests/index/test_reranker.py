@@ -219,7 +219,7 @@ def test_a_search_that_builds_the_queries_graph_says_so_before_the_wait(
         target.symlink_to(queries_graph)
 
     monkeypatch.setattr(mpnet, "build_in_child", build)
-    building = "building the re-ranking model's int8 graph for queries once (~30 s)"
+    building = "building the re-ranking model's int8 graph for queries (~30 s) once"
     note = f"note: {building} into {fresh}"
 
     runner = CliRunner()

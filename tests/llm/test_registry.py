@@ -90,7 +90,7 @@ def test_explicit_setting_wins(monkeypatch: pytest.MonkeyPatch, home: Path) -> N
     assert choose_default(settings).name == "local"
     from litreview.llm.errors import ModelUnavailable
 
-    with pytest.raises(ModelUnavailable, match="^local: nothing answers"):  # not swapped
+    with pytest.raises(ModelUnavailable, match=r"^local: nothing answers"):  # not swapped
         resolve(None, settings)
     rows = {r.name: r for r in list_models(settings)}
     assert not rows["local"].available and "does not answer" in rows["local"].detail

@@ -12,6 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# Told a graph's path and what it is ("MiniLM's int8 graph (~5 s)") just before the graph is
+# built, so a face can say why the user waits before the wait, not after it.
+Building = Callable[[Path, str], None]
+
 
 def _reporting(build: Callable[..., None], args: tuple[Any, ...], report: Any) -> None:
     """The child's body: build, and send back why not."""

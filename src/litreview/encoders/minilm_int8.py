@@ -32,12 +32,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from litreview.encoders.child_build import Building
 from litreview.encoders.minilm import Graph
 from litreview.errors import LitreviewError
 
@@ -166,19 +166,19 @@ def graph_present(cache: Path) -> bool:
     return graph_path(cache, model_path(), build=False) is not None
 
 
-def int8_graph(cache: Path, built: Callable[[Path], None] | None = None) -> Graph:
+def int8_graph(cache: Path, building: Building | None = None) -> Graph:
     """The int8 graph as an embedder takes it: found in ``cache``, or built there when a
-    session is first made (``built`` is then told where, so the user hears of it)."""
+    session is first made (``building`` is told first, so the user hears why it waits)."""
     from litreview.encoders.minilm import model_path
 
     def path() -> Path:
         found = graph_path(cache, model_path(), build=False)
         if found is not None:
             return found
+        if building is not None:
+            building(graph_folder(cache, model_path()) / GRAPH_NAME, "MiniLM's int8 graph (~5 s)")
         made = graph_path(cache, model_path())
         assert made is not None
-        if built is not None:
-            built(made)
         return made
 
     return Graph(INT8_MODEL_ID, path)

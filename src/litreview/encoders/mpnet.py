@@ -57,12 +57,13 @@ import logging
 import math
 import os
 import struct
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from litreview.encoders.child_build import Building
 from litreview.encoders.minilm import parallel_map, session_options
 from litreview.encoders.model_files import ModelFolder
 from litreview.errors import LitreviewError
@@ -454,7 +455,7 @@ def graph_path(
     folder: ModelFolder,
     precision: str,
     role: str = "queries",
-    building: Callable[[Path], None] | None = None,
+    building: Building | None = None,
 ) -> Path:
     """The encoder's ONNX graph for ``precision`` and ``role`` (int8: the papers' graph or the
     queries', see the module; fp32: one graph), built on first use.
@@ -474,7 +475,7 @@ def graph_path(
         graph = folder.path / (PAPERS_GRAPH_NAME if papers else INT8_GRAPH_NAME)
         if not graph.exists():
             if building is not None:
-                building(graph)
+                building(graph, f"the re-ranking model's int8 graph for {role} (~30 s)")
             if papers:
                 build_in_child(folder.weights, graph, PAPERS_OUTLIERS, fused_attention=True)
             else:
@@ -533,7 +534,7 @@ class MPNetEncoder:
         precision: str = "int8",
         graph: Path | None = None,
         role: str = "queries",
-        building: Callable[[Path], None] | None = None,
+        building: Building | None = None,
     ) -> None:
         """``role``: what it embeds (:data:`ROLES`: int8 papers take the faster graph);
         ``graph``: another ONNX graph of ``precision`` than the product's (benchmarks);

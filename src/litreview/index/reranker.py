@@ -22,12 +22,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from litreview.encoders.child_build import Building
 from litreview.encoders.model_files import ModelFolder
 from litreview.encoders.mpnet import DIMENSION, MAX_TOKENS, MPNetEncoder
 from litreview.index.chunking import Chunker
@@ -185,7 +185,7 @@ class Reranker:
         table: VectorTable,
         overlap: int,
         precision: str = "int8",
-        building: Callable[[Path], None] | None = None,
+        building: Building | None = None,
     ) -> None:
         """``building``: told before an int8 graph is built (once, ~30 s), so the user is
         told why the search or ingest waits (:func:`litreview.encoders.mpnet.graph_path`)."""

@@ -160,10 +160,7 @@ class Stores:
         if model_id != INT8_MODEL_ID:
             return None
 
-        def built(path: Path) -> None:
-            self.notices.append(f"built MiniLM's int8 graph (once) into {path.parent}")
-
-        return int8_graph(self.settings.model_cache, built)
+        return int8_graph(self.settings.model_cache, self._building)
 
     def _record_minilm(self) -> None:
         """Record the library's MiniLM graph in its catalog (reconcile: the step that writes)."""
@@ -195,7 +192,7 @@ class Stores:
         install them).
         """
         from litreview.encoders.model_files import ModelMissing, materialise
-        from litreview.encoders.mpnet import PAPERS_GRAPH_NAME, store_id
+        from litreview.encoders.mpnet import store_id
         from litreview.index.reranker import ROWS, SHARED_ROWS, Reranker, VectorTable
 
         if self.settings.retrieval.rerank_model == "none":
@@ -226,14 +223,14 @@ class Stores:
                 "are made again by the next ingest (`litreview ingest` resumes it)"
             )
 
-        def building(graph: Path) -> None:  # the first search after an ingest waited ~24 s
-            role = "papers" if graph.name == PAPERS_GRAPH_NAME else "queries"
-            self.before_waiting(
-                f"building the re-ranking model's int8 graph for {role} once (~30 s) "
-                f"into {graph.parent}"
-            )
+        return Reranker(
+            folder, table, self.settings.ingest.chunk_overlap, precision, self._building
+        )
 
-        return Reranker(folder, table, self.settings.ingest.chunk_overlap, precision, building)
+    def _building(self, graph: Path, what: str) -> None:
+        """An int8 graph is about to be built (a first search after an ingest waited ~24 s for
+        MPNet's in silence): said before the wait, by either encoder alike."""
+        self.before_waiting(f"building {what} once into {graph.parent}")
 
     def before_waiting(self, note: str) -> None:
         """Say why the user is about to wait (an int8 graph built once, ~30 s), before the
