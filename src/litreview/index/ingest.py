@@ -27,6 +27,7 @@ from litreview.index.catalog import StoredPassage
 from litreview.index.chunking import Chunker, embedded_part, passage_of
 from litreview.index.overlap import CommitInBackground
 from litreview.reading import LibraryFileError, read_file
+from litreview.reading.build import FileMissing
 from litreview.reading.readers import ReadOptions, expand_paths
 
 if TYPE_CHECKING:
@@ -198,7 +199,9 @@ def _read_into(library: Stores, path: Path, options: ReadOptions | None) -> File
         outcome.records = outcome.failed = 1 if path.suffix.lower() == ".pdf" else 0
     else:
         upserted = library.upsert(result.papers)  # server mode: ids claimed, rows shared
-        outcome.warnings = _as_it_turned_out(result.warnings, result.papers, upserted.fates)
+        outcome.warnings = result.warnings + _as_it_turned_out(
+            result.files_missing, result.papers, upserted.fates
+        )
         outcome.records = result.records
         outcome.merged = result.merged
         outcome.added = len(upserted.added)
@@ -216,34 +219,25 @@ def _read_into(library: Stores, path: Path, options: ReadOptions | None) -> File
     return outcome
 
 
-# How the Zotero reader ends its warning on an item whose PDF is missing, when the item
-# itself is kept (reading/readers/zotero.py). The reader says "added" before the catalog
-# has seen the paper: right on a first ingest, not when the paper is already there.
-_KEPT_WITHOUT_PDF = "; added with its metadata only"
-
-
-def _as_it_turned_out(warnings: list[str], papers: list[Paper], fates: list[str]) -> list[str]:
-    """The reader's warnings, told as the catalog took the papers.
-
-    A re-ingest said "attachment ... is missing; added with its metadata only"
-    of an item it then counted as already in the library. Such a warning is
-    kept for an item that was added, says "updated" for one whose paper was
-    updated, and is dropped for one that changed nothing (the first ingest
-    said it; the summary counts the item as already in the library).
-    """
+def _as_it_turned_out(
+    missing: list[FileMissing], papers: list[Paper], fates: list[str]
+) -> list[str]:
+    """Each paper kept without its attached file, told as the catalog took it: "added with
+    its metadata only", "updated from its metadata", or nothing for one that changed nothing
+    (the first ingest said it; the summary counts it as already in the library). A re-ingest
+    said "added" of items it then counted as already there."""
     fate_of = {
         key: fate
         for paper, fate in zip(papers, fates, strict=True)
         if (key := paper.extra.get("zotero_key"))
     }
     told: list[str] = []
-    for warning in warnings:
-        parts = warning.split(" ", 2)
-        fate = fate_of.get(parts[1]) if len(parts) > 2 and parts[0] == "item" else None
-        if fate is None or fate == "added" or not warning.endswith(_KEPT_WITHOUT_PDF):
-            told.append(warning)
+    for note in missing:
+        fate = fate_of.get(note.ref, "added")
+        if fate == "added":
+            told.append(f"{note.message}; added with its metadata only")
         elif fate == "updated":
-            told.append(warning.removesuffix(_KEPT_WITHOUT_PDF) + "; updated from its metadata")
+            told.append(f"{note.message}; updated from its metadata")
     return told
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class Collected:
         self.papers: list[Paper] = []
         self.skipped: list[SkippedRecord] = []
         self.warnings: list[str] = []
+        self.files_missing: list[FileMissing] = []
         self.records = 0
 
     def keep(self, path: Path, line: int | None, **fields: Any) -> None:
@@ -64,8 +66,23 @@ class Collected:
         where = f"{path.name}:{line}" if line else path.name
         self.warnings.append(f"{where}: {message}")
 
+    def file_missing(self, ref: str, message: str) -> None:
+        """A kept paper whose attached file is missing (a Zotero item ``ref``): what becomes of
+        it is the catalog's to say, so the warning is finished by the ingest."""
+        self.files_missing.append(FileMissing(ref, message))
+
     def skip_reasons(self) -> dict[str, int]:
         return dict(Counter(s.reason for s in self.skipped))
+
+
+@dataclass(frozen=True)
+class FileMissing:
+    """A paper kept from its metadata alone, its attached file missing: ``message`` says so
+    ("item K ('Title'): attachment storage:a.pdf is missing") and the ingest adds what the
+    catalog made of it (added, updated, or nothing to say when it changed nothing)."""
+
+    ref: str
+    message: str
 
 
 def parse_authors(value: object) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from litreview.reading.build import Collected
+from litreview.reading.build import Collected, FileMissing
 from litreview.reading.dedupe import merge_counted
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.paper import Paper
@@ -63,6 +63,8 @@ class ReadResult:
     records: int = 0
     merged: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    # Papers kept without their attached file: warnings the ingest finishes (FileMissing).
+    files_missing: list[FileMissing] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -203,6 +205,7 @@ def _result(path: Path, collected: Collected) -> ReadResult:
         records=collected.records,
         merged=folded,
         skip_reasons=collected.skip_reasons(),
+        files_missing=list(collected.files_missing),
     )
 
 

@@ -375,11 +375,13 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         )
         kept = len(collected.papers) > before
         for shown in missing if not full_text else ():
-            # Said after the item is judged: one with no abstract either did not go in.
-            outcome = "added with its metadata only" if kept else "skipped (no abstract either)"
-            collected.warn(
-                None, None, f"item {key} ({title[:60]!r}): attachment {shown} is missing; {outcome}"
-            )
+            # Said after the item is judged: one with no abstract either did not go in, and what
+            # became of one that did is the catalog's to say (added, updated or already there).
+            message = f"item {key} ({title[:60]!r}): attachment {shown} is missing"
+            if kept:
+                collected.file_missing(key, message)
+            else:
+                collected.warn(None, None, f"{message}; skipped (no abstract either)")
         if not kept:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
