@@ -56,7 +56,7 @@ def test_progress_without_a_terminal_is_plain_lines(home: Path, tmp_path: Path) 
     done = [line for line in lines if line.startswith("Embedding papers: 5/5 (100%), ")]
     assert len(done) == 1 and done[0].endswith(" s"), lines
     assert "\x1b" not in proc.stderr and "\r" not in proc.stderr  # no terminal control codes
-    assert lines[-1].startswith("Ingested 1 file(s): 5 added")
+    assert lines[-1].startswith("Ingested 1 file: 5 added")
 
 
 def test_plain_progress_is_throttled_but_shows_start_and_end() -> None:
@@ -81,14 +81,28 @@ def test_nothing_to_ingest_is_a_usage_error(home: Path) -> None:
 def test_bad_file_is_reported_and_changes_nothing(home: Path, tmp_path: Path) -> None:
     good = small_corpus(tmp_path, n=4)
     run_cli(home, "ingest", str(good), check=True)
-    bad = tmp_path / "broken.jsonl"
-    bad.write_text(good.read_text().splitlines()[0] + "\n{oops\n", encoding="utf-8")
+    bad = tmp_path / "broken.jsonl"  # a file that cannot be read: not UTF-8 on line 2
+    first = good.read_text().splitlines()[0]
+    bad.write_bytes(first.encode() + b"\n" + '{"title": "caf\xe9"}'.encode("latin-1") + b"\n")
     more = small_corpus(tmp_path, n=6, name="more.jsonl")
     proc = run_cli(home, "ingest", str(bad), str(more))
     assert proc.returncode == 1
-    assert f"{bad}:2: invalid JSON" in proc.stderr
-    assert "2 added" in proc.stderr and "1 failed" in proc.stderr
+    assert f"{bad}:2: not valid UTF-8" in proc.stderr
+    assert "2 added" in proc.stderr and "; 1 file could not be read." in proc.stderr
     assert catalog_state(home) == (6, 0)  # nothing of broken.jsonl, all of more.jsonl
+
+
+def test_a_broken_jsonl_line_costs_that_record_only(home: Path, tmp_path: Path) -> None:
+    """A new user's papers.jsonl with one line of bad JSON: 'error: ...:2: invalid JSON' and
+    none of its papers, the good first line among them. Now that line is a warning."""
+    good = small_corpus(tmp_path, n=3).read_text().splitlines()
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(f"{good[0]}\n{{bad json}}\n{good[1]}\n{good[2]}\n", encoding="utf-8")
+    proc = run_cli(home, "ingest", str(mixed))
+    assert proc.returncode == 0, proc.stderr
+    assert "mixed.jsonl:2: invalid JSON (" in proc.stderr
+    assert "3 added" in proc.stderr and "1 skipped (1 invalid JSON)" in proc.stderr
+    assert catalog_state(home)[0] == 3
 
 
 def test_each_kind_of_bad_file_names_file_and_line(home: Path, tmp_path: Path) -> None:
@@ -221,7 +235,12 @@ def test_folder_ingest_accounts_for_every_record_per_file(home: Path, tmp_path: 
         assert f["added"] + f["updated"] + f["merged"] + f["skipped"] + f["failed"] == f["records"]
     assert "warning: refs.bib:16: entry 'c' has no title; skipped" in proc.stderr
     assert summary["papers"] == 2
-    assert "2 skipped (1 no abstract, 1 no title), 1 merged as duplicates, 1 failed" in proc.stderr
+    totals = [summary[k] for k in ("added", "updated", "merged", "skipped", "failed")]
+    assert sum(totals) == summary["records"] and summary["files_failed"] == 1  # adds up as files do
+    assert (
+        "2 skipped (1 no abstract, 1 no title), 1 merged as duplicates; 1 file could not be read. "
+        "Library: 2 papers." in proc.stderr
+    )
 
     again = json.loads(run_cli(home, "ingest", str(folder), "--json", env=FAST).stdout)
     refs = {Path(f["path"]).name: f for f in again["files"]}["refs.bib"]

@@ -84,13 +84,21 @@ def test_jsonl(tmp_path: Path) -> None:
     assert b.authors == ("P Q", "R S") and b.year == 2019
 
 
-def test_jsonl_bad_line(tmp_path: Path) -> None:
+def test_a_bad_jsonl_line_is_that_records_loss_not_the_files(tmp_path: Path) -> None:
+    """A new user's JSONL with one broken line lost its good records too (the whole file was
+    refused); now the line is skipped with its place and the rest are read."""
     path = tmp_path / "papers.jsonl"
     ok = json.dumps({"title": "A", "abstract": ABSTRACT})
-    path.write_text(f"{ok}\n{ok}\n{{not json\n", encoding="utf-8")
-    with pytest.raises(LibraryFileError) as err:
+    other = json.dumps({"title": "B", "abstract": ABSTRACT})
+    path.write_text(f"{ok}\n{{not json\n[1, 2]\n{other}\n", encoding="utf-8")
+    result = read_file(path)
+    assert [p.title for p in result.papers] == ["A", "B"]
+    assert result.records == 4 and result.skip_reasons == {"invalid JSON": 1, "not a record": 1}
+    assert any(w.startswith("papers.jsonl:2: invalid JSON (") for w in result.warnings)
+    assert "papers.jsonl:3: not a JSON object; line skipped" in result.warnings
+    path.write_text("{not json\n{nor this\n", encoding="utf-8")  # nothing readable: the file
+    with pytest.raises(LibraryFileError, match="no record can be a paper"):
         read_file(path)
-    assert err.value.line == 3 and "invalid JSON" in err.value.message
 
 
 def test_jsonl_missing_abstract(tmp_path: Path) -> None:
@@ -194,9 +202,8 @@ def test_damaged_gzip_and_bad_lines_name_the_line(tmp_path: Path) -> None:
         read_file(path)
     bad = tmp_path / "bad.jsonl.gz"
     bad.write_bytes(gzip.compress(f"{good}\n{{not json\n".encode()))
-    with pytest.raises(LibraryFileError, match="invalid JSON") as err:
-        read_file(bad)
-    assert err.value.line == 2
+    partly = read_file(bad)
+    assert len(partly.papers) == 1 and any(":2: invalid JSON" in w for w in partly.warnings)
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(good.encode() + b"\n" + '{"title": "caf\xe9"}'.encode("latin-1") + b"\n")
     with pytest.raises(LibraryFileError, match="not valid UTF-8") as err:
@@ -219,9 +226,7 @@ def test_jsonl_with_old_mac_line_ends_reads_every_record(tmp_path: Path) -> None
     assert [p.title for p in read_file(path).papers] == [f"Paper {i}" for i in range(4)]
     bad = tmp_path / "bad-mac.jsonl"
     bad.write_bytes(f"{rows[0]}\r\r{{not json\r".encode())
-    with pytest.raises(LibraryFileError, match="invalid JSON") as err:
-        read_file(bad)
-    assert err.value.line == 3
+    assert any(w.startswith("bad-mac.jsonl:3: invalid JSON") for w in read_file(bad).warnings)
 
     class Blocks:
         def __init__(self, data: bytes) -> None:

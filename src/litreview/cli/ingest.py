@@ -166,11 +166,13 @@ def ingest_command(
     removed = (
         f", {report.removed} removed (no longer in their Zotero library)" if report.removed else ""
     )
+    failed = len(report.failed_files)
+    unread = f"; {_count(failed, 'file')} could not be read" if failed else ""
     out.print(
-        f"Ingested {len(report.files)} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.skipped} skipped{_reasons(report.skip_reasons)}, {merged}"
-        f"{len(report.failed)} failed{removed}{resumed}. "
-        f"Library: {total} papers.",
+        f"Ingested {_count(len(report.files), 'file')}: {report.added} added, "
+        f"{report.updated} updated, {report.skipped} skipped{_reasons(report.skip_reasons)}"
+        f"{', ' + merged.removesuffix(', ') if merged else ''}{removed}{resumed}{unread}. "
+        f"Library: {_count(total, 'paper')}.",
         soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
     )
     if problem:
@@ -178,8 +180,12 @@ def ingest_command(
             f"[yellow]note:[/] searches will run without the second re-ranking model: {problem}",
             soft_wrap=True,
         )
-    if report.failed:
+    if report.failed_files:
         sys.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _reasons(counts: dict[str, int]) -> str:

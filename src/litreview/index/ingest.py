@@ -112,15 +112,23 @@ class IngestReport:
         return totals
 
     @property
-    def failed(self) -> list[FileOutcome]:
+    def failed_files(self) -> list[FileOutcome]:
+        """Files that could not be read at all (each changed nothing)."""
         return [f for f in self.files if f.error]
+
+    @property
+    def failed(self) -> int:
+        """Records lost with those files (a PDF is one record; a file of records that cannot
+        be read has none counted), so the totals add up as each file's do."""
+        return sum(f.failed for f in self.files)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "added": self.added,
             "updated": self.updated,
             "skipped": self.skipped,
-            "failed": len(self.failed),
+            "failed": self.failed,
+            "files_failed": len(self.failed_files),
             "removed": self.removed,
             "embedded": self.embedded,
             "chunks": self.chunks,

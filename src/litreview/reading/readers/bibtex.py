@@ -168,7 +168,9 @@ def read_bibtex(path: Path, text: str) -> Collected:
             f"cannot parse this BibTeX entry{f' ({detail})' if detail else ''}",
             "unparseable entry",
         )
-        collected.warn(path, line, f"cannot parse this BibTeX entry; skipped ({detail})")
+        collected.warn(
+            path, line, f"cannot parse this BibTeX entry; skipped{f' ({detail})' if detail else ''}"
+        )
     if not entries and not collected.skipped:
         raise LibraryFileError(path, "no BibTeX entries found", 1)
     entries.sort(key=lambda e: getattr(e, "start_line", 0) or 0)

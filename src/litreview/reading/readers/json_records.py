@@ -51,11 +51,16 @@ def read_jsonl_lines(path: Path, lines: Iterable[tuple[int, str]]) -> Collected:
         try:
             row = _loads(line)
         except json.JSONDecodeError as exc:
-            raise LibraryFileError(
-                path, f"invalid JSON ({exc.msg} at column {exc.colno})", number
-            ) from exc
+            # One broken line is that record's loss, never the file's (the others are read);
+            # a file of nothing but broken lines fails as a whole (``_result``).
+            problem = f"invalid JSON ({exc.msg} at column {exc.colno})"
+            collected.skip(path, number, problem, "invalid JSON")
+            collected.warn(path, number, f"{problem}; line skipped")
+            continue
         if not isinstance(row, dict):
-            raise LibraryFileError(path, "each line must be a JSON object", number)
+            collected.skip(path, number, "not a JSON object", "not a record")
+            collected.warn(path, number, "not a JSON object; line skipped")
+            continue
         _keep(collected, path, number, row)
     return collected
 

@@ -106,8 +106,8 @@ class IngestScreen(AppModal[int | None]):
 
     def _report(self, report: IngestReport, what: str) -> None:
         changed = report.added + report.updated + report.removed
-        if report.failed:
-            first = report.failed[0]
+        if report.failed_files:
+            first = report.failed_files[0]
             self._failed(f"{first.path.name}: {first.error}", "error")
             if not changed:  # stay open: the user can correct the path
                 return
