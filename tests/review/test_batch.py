@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.review.batch import answered_ids
-from litreview.review.questions import QuestionsFileError, read_questions
+from litreview.review.batch import NotAnAnswersFile, plan, read_answers
+from litreview.review.questions import Question, QuestionsFileError, read_questions
 from tests.support.cli import run_cli
 from tests.support.loopback import Reply, local_model_env, loopback
 
@@ -46,26 +46,87 @@ def test_question_formats(tmp_path: Path) -> None:
         ("q.jsonl", '{"id": 1}\n', "q.jsonl:1: a JSON line needs"),
         ("q.csv", "id,text\n1,hello\n", "q.csv:1: no 'question'"),
         ("q.txt", "\n# only a comment\n", "no questions found"),
-        ("q.jsonl", '{"id": 1, "question": "a"}\n{"id": 1, "question": "b"}\n', "appears twice"),
+        (
+            "q.jsonl",
+            '{"id": "2", "question": "a"}\n{"question": "b"}\n',
+            "q.jsonl:2: question id '2' appears twice \\(also on line 1\\)",
+        ),
+        ("q.jsonl", '{"id": "empty", "question": "  "}\n', 'q.jsonl:1: the "question" is empty'),
+        ("q.jsonl", '["a list?"]\n', "q.jsonl:1: a JSON line must be an object"),
+        ("q.txt", "fine?\n", None),
     ],
 )
-def test_bad_questions_files(tmp_path: Path, name: str, content: str, message: str) -> None:
+def test_bad_questions_files(tmp_path: Path, name: str, content: str, message: str | None) -> None:
     path = tmp_path / name
     path.write_text(content)
+    if message is None:
+        assert read_questions(path)
+        return
     with pytest.raises(QuestionsFileError, match=message):
         read_questions(path)
 
 
-def test_answered_ids_ignore_failures_and_cut_lines(tmp_path: Path) -> None:
+def test_every_problem_of_a_questions_file_is_said_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "q.txt"
+    path.write_bytes(
+        b"first?\n"
+        b"caf\xe9 au lait?\n"  # Latin-1, not UTF-8
+        b'{"id": "x", "question": ""}\n'
+        b"{broken\n"
+        b'{"id": "1", "question": "again?"}\n'
+    )
+    with pytest.raises(QuestionsFileError) as caught:
+        read_questions(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: 4 problems:")
+    assert f"{path}:2: not valid UTF-8 (byte 0xe9)" in message
+    assert f'{path}:3: the "question" is empty' in message
+    assert f"{path}:4: invalid JSON" in message
+    assert f"{path}:5: question id '1' appears twice (also on line 1)" in message
+    # A wrong file, not a few typos: the list stops, with a count of the rest.
+    path.write_text("".join("{bad\n" for _ in range(30)))
+    with pytest.raises(QuestionsFileError, match="30 problems") as caught:
+        read_questions(path)
+    assert str(caught.value).count("invalid JSON") == 20 and "and 10 more" in str(caught.value)
+
+
+def test_read_answers_takes_the_latest_line_and_skips_cut_lines(tmp_path: Path) -> None:
     results = tmp_path / "r.jsonl"
     results.write_text(
-        json.dumps({"id": "1", "answer": "x"})
+        json.dumps({"id": "1", "question": "old?", "answer": "x"})
         + "\n"
-        + json.dumps({"id": "2", "error": "boom"})
+        + json.dumps({"id": "2", "question": "q?", "error": "boom"})
         + "\n"
-        + '{"id": "3", "answ'
+        + '{"id": "3", "answ\n{"i\n'  # cut by crashes (the next run ended the line)
+        + json.dumps({"id": "1", "question": "new?", "answer": "y\u2028z"}, ensure_ascii=False)
     )
-    assert answered_ids(results) == {"1"}
+    answers = read_answers(results)
+    assert set(answers) == {"1", "2"}
+    assert answers["1"]["answer"] == "y\u2028z", "a later line supersedes; U+2028 ends no line"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert read_answers(empty) == {} and read_answers(tmp_path / "none.jsonl") == {}
+
+
+def test_an_answer_is_reused_only_for_its_question_model_and_filters() -> None:
+    questions = [Question(str(i), f"question {i}?") for i in range(1, 7)]
+
+    def row(qid: str, question: str, **extra: object) -> dict[str, object]:
+        return {"id": qid, "question": question, "answer": "a", "model": "extractive", **extra}
+
+    answers: dict[str, dict[str, object]] = {
+        "1": row("1", "question   1?"),  # the same question, other whitespace: reused
+        "2": row("2", "something else?"),  # the id now asks another question
+        "3": row("3", "question 3?", model="openai/gpt-4o"),
+        "4": row("4", "question 4?", filters={"collection": "Thesis"}),
+        "5": {"id": "5", "question": "question 5?", "error": "boom", "model": "extractive"},
+    }
+    resume = plan(questions, answers, "extractive", {})
+    assert [q.id for q in resume.todo] == ["2", "3", "4", "5", "6"]
+    assert resume.done == 1
+    assert resume.redo == {"2": "question", "3": "settings", "4": "settings"}
+    # With the filters those answers were made with, they are reused.
+    assert plan(questions[3:4], answers, "extractive", {"collection": "Thesis"}).done == 1
 
 
 def test_batch_cli_resumes_records_failures_and_reports(sample_home: Path, tmp_path: Path) -> None:
@@ -80,7 +141,16 @@ def test_batch_cli_resumes_records_failures_and_reports(sample_home: Path, tmp_p
     # A previous run answered "gpu" and was killed while writing "trojan".
     results.parent.mkdir()
     results.write_text(
-        json.dumps({"id": "gpu", "answer": "earlier", "usage": {}}) + '\n{"id": "trojan", "ans'
+        json.dumps(
+            {
+                "id": "gpu",
+                "question": rows[0]["question"],
+                "answer": "earlier",
+                "usage": {},
+                "model": "extractive",
+            }
+        )
+        + '\n{"id": "trojan", "ans'
     )
     report = tmp_path / "report.md"
     proc = run_cli(
@@ -180,3 +250,99 @@ def test_one_reader_takes_question_or_query(tmp_path: Path) -> None:
     table = tmp_path / "q.csv"
     table.write_text("id,query\n1,quantization?\n")
     assert read_questions(table)[0].question == "quantization?"
+
+
+GPU = "How can huge models be trained with little GPU memory?"
+TROJAN = "How are trojaned text classifiers detected?"
+BREAD = "What is a good sourdough recipe?"
+
+
+def test_a_changed_question_is_answered_again_not_given_the_old_answer(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    """A text file's ids are line numbers: a line inserted at the top renumbers the rest, and
+    each id then asks another question. Those are asked again, not paired with old answers."""
+    questions = tmp_path / "q.txt"
+    questions.write_text(f"{GPU}\n{TROJAN}\n")
+    results = tmp_path / "answers.jsonl"
+    results.write_text("")  # an empty file is a new answers file
+    first = run_cli(sample_home, "batch", str(questions), "--out", str(results), env=NO_KEYS)
+    assert first.returncode == 0, first.stderr
+    assert "2 answered, 0 already done, 0 failed ·" in first.stderr
+    # No terminal: progress is plain lines, as ingest prints them.
+    assert "Answering: 0/2\n" in first.stderr and "Answering: 2/2 (100%)\n" in first.stderr
+
+    questions.write_text(f"{BREAD}\n{GPU}\n{TROJAN}\n")
+    report = tmp_path / "report.md"
+    again = run_cli(
+        sample_home,
+        *("batch", str(questions), "--out", str(results), "--report", str(report)),
+        env=NO_KEYS,
+    )
+    assert again.returncode == 0, again.stderr
+    assert (
+        "3 answered, 0 already done, 0 failed; 2 earlier answers were for a different question "
+        "and were redone ·" in again.stderr
+    )
+    text = report.read_text()
+    bread = text.split(f"## 1. {BREAD}\n\n", 1)[1]
+    assert bread.startswith("Your library does not seem to cover"), text
+    assert "3 questions, 0 failed" in text
+    assert len(results.read_text().splitlines()) == 5, "appended: the old lines stay"
+
+    # JSONL: the id kept, its question changed (and spaced differently).
+    changed = tmp_path / "q.jsonl"
+    changed.write_text(json.dumps({"id": "2", "question": TROJAN.replace(" ", "  ")}) + "\n")
+    third = run_cli(
+        sample_home,
+        *("batch", str(changed), "--out", str(results), "--report", str(report)),
+        env=NO_KEYS,
+    )
+    assert third.returncode == 0, third.stderr
+    assert (
+        "1 answered, 0 already done, 0 failed; 1 earlier answer was for a different question "
+        "and was redone ·" in third.stderr
+    )
+    assert "1 question, 0 failed" in report.read_text()
+    assert read_answers(results)["2"]["question"] == TROJAN
+
+
+def test_the_report_shows_no_answer_to_an_earlier_question(tmp_path: Path) -> None:
+    """A run stopped before it asked a changed question again: its id's latest line answers
+    the old question, which the report must not show under the new one."""
+    from litreview.review.batch import write_report
+
+    results = tmp_path / "r.jsonl"
+    results.write_text(
+        json.dumps({"id": "1", "question": "Radiosity?", "answer": "radiosity answer"}) + "\n"
+    )
+    report = tmp_path / "r.md"
+    write_report(results, report, [Question("1", "Transparent objects?")])
+    text = report.read_text()
+    assert "## 1. Transparent objects?\n\n_not answered yet_" in text
+    assert "radiosity answer" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("papers.jsonl", json.dumps({"id": "p1", "title": "A paper", "abstract": "..."}) + "\n"),
+        ("notes.txt", "my notes\n"),
+        ("questions.jsonl", json.dumps({"id": "1", "question": "q?"}) + "\n"),
+    ],
+)
+def test_out_must_be_a_batch_answers_file(tmp_path: Path, name: str, content: str) -> None:
+    """Answers appended to a papers file or notes would spoil it: refused, and said why.
+    (Checked before the library is opened: no library is needed to see it.)"""
+    questions = tmp_path / "q.txt"
+    questions.write_text("q?\n")
+    out = tmp_path / name
+    out.write_text(content)
+    proc = run_cli(tmp_path / "home", "batch", str(questions), "--out", str(out), env=NO_KEYS)
+    assert proc.returncode == 2, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert f"error: {out}:1: not a batch answers file" in said
+    assert '"id", "question" and "answer" or "error"' in said
+    assert out.read_text() == content, "nothing appended"
+    with pytest.raises(NotAnAnswersFile):
+        read_answers(out)

@@ -18,7 +18,8 @@ from litreview.cli.zotero_filters import check_names, zotero_options
     "results",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="RESULTS.jsonl: one answer per line, appended; rerunning resumes.",
+    help="RESULTS.jsonl: one answer per line, appended; rerunning resumes (a new file, or one "
+    "an earlier batch wrote).",
 )
 @click.option(
     "--report",
@@ -43,15 +44,19 @@ def batch_command(
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
 
+    from litreview.cli.ingest import plain_progress
     from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
-    from litreview.review.batch import run_batch, write_report
+    from litreview.review.batch import counted, read_answers, run_batch, write_report
     from litreview.review.questions import read_questions
 
     settings = app.settings
     out = console()
     questions = read_questions(questions_file)
+    read_answers(results)  # a file batch did not write is refused before the slow start
     progress = progress_bar(out, "Answering")
+    # Without a terminal (a log, CI, nohup) the bar is off: plain lines, as ingest prints them.
+    lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
     # Ctrl-C: finish the answers under way, start no new ones.
     with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
         check_names(library, collection, tag)
@@ -59,13 +64,15 @@ def batch_command(
         task = progress.add_task("answer", total=len(questions))
 
         def on_result(row: dict[str, object]) -> None:
-            progress.advance(task)
             if row.get("error"):
                 out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
 
-        from litreview.review.batch import answered_ids
+        def on_progress(done: int, total: int) -> None:
+            if out.is_terminal:
+                progress.update(task, completed=done)
+            else:
+                lines("Answering", done, total)
 
-        progress.update(task, completed=len(answered_ids(results) & {q.id for q in questions}))
         summary = run_batch(
             library,
             backend,
@@ -74,17 +81,29 @@ def batch_command(
             k=k,
             concurrency=concurrency,
             on_result=on_result,
+            on_progress=on_progress,
             stop=stop,
             filters=Filters(collection=collection, tag=tag),
         )
     if report is not None:
         write_report(results, report, questions)
     remaining = summary.total - summary.skipped - summary.answered - summary.failed
+    redone = [
+        f"{counted(n, 'earlier answer')} {'was' if n == 1 else 'were'} {why} and "
+        f"{'was' if n == 1 else 'were'} redone"
+        for n, why in (
+            (summary.redone_for_question, "for a different question"),
+            (summary.redone_for_settings, "by another model or with other filters"),
+        )
+        if n
+    ]
     out.print(
         f"{summary.answered} answered, {summary.skipped} already done, {summary.failed} failed"
         + (f", {remaining} not started (interrupted; rerun to resume)" if remaining else "")
+        + "".join(f"; {note}" for note in redone)
         + f" · {summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} completion "
-        f"tokens · {summary.usage.cost_label} · {summary.seconds:.1f}s"
+        f"tokens · {summary.usage.cost_label} · {summary.seconds:.1f}s",
+        soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
     )
     if stop.is_set():
         sys.exit(130)

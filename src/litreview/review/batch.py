@@ -2,8 +2,10 @@
 
 Each answer is appended and flushed as soon as it exists, so an interrupted
 run loses no finished answer; a rerun skips questions already answered and
-retries the ones that failed. One failing question is recorded with its
-error and the others go on.
+retries the ones that failed. An answer is reused only for the question it
+answers (see :func:`plan`): the file's latest line per id is what counts, so
+a question asked again supersedes its earlier line and the file stays
+append-only. One failing question is recorded with its error and the others go on.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import fcntl
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from litreview.index.retriever import Filters
 from litreview.llm.backend import Backend
 from litreview.llm.types import Usage
 from litreview.review.ask import ask
-from litreview.review.questions import Question
+from litreview.review.questions import Question, normalise_question
 from litreview.secrets import redact
 
 
@@ -36,6 +38,11 @@ class BatchSummary:
     failed: int = 0
     usage: Usage = field(default_factory=Usage)
     seconds: float = 0.0
+    # Earlier answers not reused, and asked again in this run: their id's question has changed
+    # (a line inserted into a text file renumbers the ones after it) ...
+    redone_for_question: int = 0
+    # ... or they came from another model or other filters.
+    redone_for_settings: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -43,28 +50,129 @@ class BatchSummary:
             "skipped": self.skipped,
             "answered": self.answered,
             "failed": self.failed,
+            "redone_for_question": self.redone_for_question,
+            "redone_for_settings": self.redone_for_settings,
             "usage": self.usage.to_dict(),
             "seconds": round(self.seconds, 2),
         }
 
 
-def result_rows(results: Path) -> Iterator[dict[str, object]]:
-    """The records of a results file, in order; a line cut by a crash mid-write is skipped
-    (its question counts as not answered and is asked again)."""
-    if not results.exists():
-        return
-    for line in results.read_text(encoding="utf-8").splitlines():
+def counted(n: int, noun: str) -> str:
+    """``1 question``, ``2 questions``: batch's messages count with the right number."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+class NotAnAnswersFile(LitreviewError):
+    """``--out`` names a file batch did not write: appending answers to it would spoil it."""
+
+    exit_code = 2
+
+
+# What every line batch writes holds: an answer's or a failure's record.
+_ROW_KEYS = '"id", "question" and "answer" or "error"'
+# Every record starts so (``id`` is written first); a line cut by a crash is a prefix of it.
+_ROW_START = '{"id": '
+
+
+def read_answers(results: Path) -> dict[str, dict[str, object]]:
+    """The latest record per id of an answers file (none if there is no file yet).
+
+    The file is only ever appended to, so a question asked again (a failure retried, a
+    changed question) has several lines; the last is its answer. A line cut by a crash
+    mid-write is skipped (its question counts as not answered and is asked again). A
+    file that batch did not write (a papers .jsonl, notes) is refused with
+    :class:`NotAnAnswersFile` before anything is appended to it.
+    """
+    try:
+        data = results.read_bytes()
+    except FileNotFoundError:
+        return {}
+    # A crash can cut a line inside a character; such a line is skipped like any cut line.
+    text = data.decode("utf-8", errors="replace")
+    latest: dict[str, dict[str, object]] = {}
+    # Split on newlines only: an answer's text may hold U+2028 or U+0085 unescaped
+    # (``ensure_ascii=False``), which ``splitlines`` would take for line ends.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict) and "id" in row:
-            yield row
+            if line.startswith(_ROW_START) or _ROW_START.startswith(line):
+                continue
+            raise _not_answers(results, number) from None
+        if not _is_record(row):
+            raise _not_answers(results, number)
+        latest[str(row["id"])] = row
+    return latest
 
 
-def answered_ids(results: Path) -> set[str]:
-    """Ids already answered (without error) in an existing results file."""
-    return {str(row["id"]) for row in result_rows(results) if not row.get("error")}
+def _is_record(row: object) -> bool:
+    return (
+        isinstance(row, dict)
+        and "id" in row
+        and isinstance(row.get("question"), str)
+        and ("answer" in row or "error" in row)
+    )
+
+
+def _not_answers(results: Path, number: int) -> NotAnAnswersFile:
+    return NotAnAnswersFile(
+        f"not a batch answers file (each line should be a JSON object with {_ROW_KEYS}, as "
+        "batch writes them); --out takes a new file, or the answers file of an earlier batch "
+        "to resume",
+        path=results,
+        line=number,
+    )
+
+
+def filters_record(filters: Filters | None) -> dict[str, object]:
+    """The filters an answer was made with, as each record keeps them (only those set)."""
+    if filters is None:
+        return {}
+    return {key: value for key, value in filters.metadata().items() if value is not None}
+
+
+@dataclass
+class Resume:
+    """What a run has to do, given the answers already in its file."""
+
+    todo: list[Question]
+    done: int
+    # Why an earlier answer is not reused: "question" (its id now asks something else) or
+    # "settings" (another model or other filters made it).
+    redo: dict[str, str]
+
+
+def plan(
+    questions: list[Question],
+    answers: dict[str, dict[str, object]],
+    model: str,
+    filters: dict[str, object],
+) -> Resume:
+    """Which questions still need an answer.
+
+    An answer is reused only when it answers this question: the same id *and* the same
+    question text (whitespace aside). Ids alone are not enough: a text file's ids are its
+    line numbers, so a line inserted at the top would pair every question with its
+    neighbour's answer. It must also come from the same model and filters, which every
+    record keeps: rerunning with ``--model`` or ``--collection`` asks for those answers,
+    not the old ones. (A record from before filters were kept counts as unfiltered.)
+    A failure is always asked again.
+    """
+    todo: list[Question] = []
+    redo: dict[str, str] = {}
+    for q in questions:
+        row = answers.get(q.id)
+        if row is None or row.get("error"):
+            todo.append(q)
+        elif normalise_question(str(row.get("question", ""))) != normalise_question(q.question):
+            todo.append(q)
+            redo[q.id] = "question"
+        elif row.get("model") != model or (row.get("filters") or {}) != filters:
+            todo.append(q)
+            redo[q.id] = "settings"
+    return Resume(todo, len(questions) - len(todo), redo)
 
 
 def run_batch(
@@ -76,12 +184,19 @@ def run_batch(
     k: int | None = None,
     concurrency: int = 1,
     on_result: Callable[[dict[str, object]], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
     filters: Filters | None = None,
 ) -> BatchSummary:
+    """Answer the questions not yet answered in ``results``, appending a record for each.
+
+    ``on_progress`` hears (questions done, questions in all) at the start, already
+    answered ones counted, and after each record.
+    """
     start = time.monotonic()
     write_lock = threading.Lock()
     results.parent.mkdir(parents=True, exist_ok=True)
+    kept_filters = filters_record(filters)
 
     def answer(q: Question) -> dict[str, object]:
         try:
@@ -90,14 +205,22 @@ def run_batch(
             message = describe(exc)
             if message is None:
                 message = f"{type(exc).__name__}: {redact(str(exc))}"  # a bug, kept as a record
-            return {"id": q.id, "question": q.question, "error": message, "model": backend.name}
-        return {"id": q.id, **result.to_dict()}
+            return {
+                "id": q.id,
+                "question": q.question,
+                "error": message,
+                "model": backend.name,
+                "filters": kept_filters,
+            }
+        return {"id": q.id, **result.to_dict(), "filters": kept_filters}
 
     with results.open("a+", encoding="utf-8") as handle:
         _claim(handle, results)
-        done = answered_ids(results)
-        todo = [q for q in questions if q.id not in done]
-        summary = BatchSummary(total=len(questions), skipped=len(questions) - len(todo))
+        resume = plan(questions, read_answers(results), backend.name, kept_filters)
+        todo = resume.todo
+        summary = BatchSummary(total=len(questions), skipped=resume.done)
+        if on_progress is not None:
+            on_progress(summary.skipped, summary.total)
         if handle.tell() > 0:
             handle.seek(handle.tell() - 1)
             if handle.read(1) != "\n":
@@ -114,8 +237,16 @@ def run_batch(
                     usage = row.get("usage")
                     if isinstance(usage, dict):
                         summary.usage = summary.usage + Usage.from_dict(usage)
+                reason = resume.redo.get(str(row["id"]))
+                if reason == "question":
+                    summary.redone_for_question += 1
+                elif reason == "settings":
+                    summary.redone_for_settings += 1
+                done = summary.skipped + summary.answered + summary.failed
             if on_result is not None:
                 on_result(row)
+            if on_progress is not None:
+                on_progress(done, summary.total)
 
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             pending: set[Future[dict[str, object]]] = set()
@@ -153,16 +284,22 @@ def _claim(handle: IO[str], results: Path) -> None:
 
 
 def write_report(results: Path, report: Path, questions: list[Question]) -> None:
-    """A Markdown report of the answers in ``results``, in the questions' order."""
-    # A later line (a retried question) wins.
-    rows = {str(row["id"]): row for row in result_rows(results)}
+    """A Markdown report of the answers in ``results``, in the questions' order.
+
+    Each question shows its id's latest record, and only if that record answers this
+    question: an answer to what the id asked before (a run stopped before it got there)
+    is not shown under the new question.
+    """
+    rows = read_answers(results)
     parts = ["# Batch answers", ""]
     total = Usage()
     failed = 0
     for q in questions:
         row = rows.get(q.id)
         parts += [f"## {q.id}. {q.question}", ""]
-        if row is None:
+        if row is None or normalise_question(str(row.get("question", ""))) != normalise_question(
+            q.question
+        ):
             parts += ["_not answered yet_", ""]
             continue
         if row.get("error"):
@@ -179,7 +316,7 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
     parts += [
         "---",
         "",
-        f"{len(questions)} questions, {failed} failed; {total.prompt_tokens} prompt + "
+        f"{counted(len(questions), 'question')}, {failed} failed; {total.prompt_tokens} prompt + "
         f"{total.completion_tokens} completion tokens, cost {total.cost_label}.",
         "",
     ]
