@@ -378,3 +378,26 @@ def test_latex_draft_and_references_compile(
     log = (out / "doc.log").read_text(errors="replace")
     assert not re.search(r"Citation .* undefined", log)
     assert "Warning--I didn't find" not in (out / "doc.blg").read_text()
+
+
+def test_a_topic_the_library_does_not_cover_is_an_error_not_a_draft(
+    sample_home: Path, sample_settings: Settings
+) -> None:
+    """A new user asked a graphics library for lattice QCD and got a 12-paper draft on
+    rendering; `ask` said it was not covered. Now related-work says so, naming the nearest
+    papers, through the CLI and the draft alike (with a model it is said before any is paid)."""
+    from litreview.index.library import Library
+    from litreview.llm.extractive import ExtractiveBackend
+    from litreview.review.related import TopicNotCovered
+    from tests.support.cli import run_cli
+
+    topic = "What is a good recipe for sourdough bread with rye flour?"
+    proc = run_cli(sample_home, "related-work", "--topic", topic)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "your library does not seem to cover this topic" in proc.stderr
+    assert "the nearest papers: “" in proc.stderr and "Traceback" not in proc.stderr
+    with Library(sample_settings) as library:
+        with pytest.raises(TopicNotCovered):
+            draft_related_work(library, ExtractiveBackend(), topic)
+        covered = draft_related_work(library, ExtractiveBackend(), "backdoor attacks on DNNs")
+    assert covered.themes

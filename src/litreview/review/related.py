@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from litreview.errors import Stopped
+from litreview.errors import LitreviewError, Stopped
+from litreview.evidence.coverage import covers
 from litreview.evidence.keyphrases import candidate_phrases, key_phrases
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
@@ -40,6 +41,18 @@ THEME_NAME_WORDS = 8
 # Progress events: (stage, done, total, message). Stages: "retrieve" (0/1, 1/1),
 # "theme" (i of n: the i-th theme is being written), "written" (i of n done).
 ProgressFn = Callable[[str, int, int, str], None]
+
+
+class TopicNotCovered(LitreviewError):
+    """No retrieved paper says anything close to the topic: a draft would cite whatever was
+    nearest (a graphics library drafted "Rendering Algorithms" for lattice QCD)."""
+
+    def __init__(self, nearest: Sequence[Paper]) -> None:
+        closest = ", ".join(f"“{short_name(p.title)}”" for p in nearest[:3])
+        super().__init__(
+            "your library does not seem to cover this topic: no abstract says anything close "
+            f"to it (the nearest papers: {closest}). Try other words, or ingest papers on it"
+        )
 
 
 @dataclass
@@ -356,6 +369,8 @@ def draft_related_work(
     report("retrieve", 1, 1, f"{len(papers)} papers")
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
+    if not covers(EvidenceScorer.shared(), work, _sources(papers, range(1, len(papers) + 1))):
+        raise TopicNotCovered(papers)
 
     vectors = library.paper_vectors([p.paper_id for p in papers])
     matrix = np.stack([vectors[p.paper_id] for p in papers])

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
+from litreview.evidence.coverage import covered
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
 from litreview.evidence.source import Source
@@ -29,10 +30,6 @@ MMR_LAMBDA = 0.7
 # Two sentences this close say the same thing: a PDF's stand-in abstract is its page 1's
 # abstract section, so the same sentence comes from the abstract and from page 1.
 SAME_SENTENCE = 0.95
-# Below this semantic similarity the best sentence does not address the question.
-# Calibrated on bench/data: the 184 hard on-topic questions' best sentences score
-# >= 0.381, the 20 off-topic questions' <= 0.356 (bench/answer_quality.py).
-NOT_COVERED_BELOW = 0.365
 
 
 @dataclass(frozen=True)
@@ -288,7 +285,7 @@ def choose(
 ) -> list[Evidence] | None:
     """The sentences an answer quotes, best first; ``None`` when nothing is close enough."""
     evidence = scorer.sentences(question, readable(sources))
-    if not evidence or max(e.semantic for e in evidence) < NOT_COVERED_BELOW:
+    if not covered(evidence):
         return None
     top = max(e.source.n for e in evidence)
     context = _backgrounds(evidence, policy) if policy.background_penalty else set()
