@@ -195,3 +195,24 @@ def test_a_local_server_that_refuses_is_said_before_anything_is_loaded(
             f'"http://127.0.0.1:{listening.getsockname()[1]}/v1"\n'
         )
         assert resolve("up", load_settings()).name == "up"
+
+
+def test_a_default_that_cannot_answer_is_listed_as_such(home: Path) -> None:
+    """`[llm] model = "local"` with no [models.local], or "gpt-4o" with no key: `models`
+    printed "Default: local" under a table that held only extractive; `ask` then failed."""
+    from tests.support.cli import run_cli
+
+    home.mkdir(parents=True)
+    config = home / "config.toml"
+    env = {"OPENAI_API_KEY": "", "LITREVIEW_CONFIG": str(config)}
+    for model, detail in (
+        ("local", "not an alias in the config file ([models.local])"),
+        ("gpt-4o", "set OPENAI_API_KEY"),
+    ):
+        config.write_text(f'[llm]\nmodel = "{model}"\n')
+        proc = run_cli(home, "models", "--json", env=env, check=True)
+        rows = {r["name"]: r for r in json.loads(proc.stdout)["models"]}
+        assert rows[model]["default"] and not rows[model]["available"]
+        assert rows[model]["detail"] == detail
+        text = run_cli(home, "models", env=env, check=True).stdout
+        assert f"It cannot answer now: {detail}." in " ".join(text.split())

@@ -50,8 +50,14 @@ def models_command(app: AppContext, as_json: bool) -> None:
         )
     out = console(stderr=False)
     out.print(table)
+    default = next((r for r in rows if r.default), None)
+    unusable = (
+        f" [red]It cannot answer now: {escape(default.detail)}.[/]"
+        if default is not None and not default.available
+        else ""
+    )
     out.print(
-        f"Default: {escape(choice.name)} ({escape(choice.reason)}). "
+        f"Default: {escape(choice.name)} ({escape(choice.reason)}).{unusable} "
         "Pick one with --model, or set model under \\[llm] in the config file."
     )
     out.print()

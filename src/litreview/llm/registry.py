@@ -225,20 +225,7 @@ def list_models(settings: Settings) -> list[ModelStatus]:
         )
     ]
     for alias, spec in sorted(settings.models.items()):
-        if spec.api_base:
-            served = openai_compatible_models(spec.api_base)
-            if spec.model.startswith(("ollama/", "ollama_chat/")):
-                served = ollama_models(spec.api_base)
-            available = served is not None
-            detail = f"{spec.api_base}: " + ("answers" if available else "does not answer")
-        elif spec.model.startswith(("ollama/", "ollama_chat/")):
-            available = ollama_models(settings.llm.ollama_base) is not None
-            detail = f"Ollama at {settings.llm.ollama_base}" + (
-                "" if available else ": not running"
-            )
-        else:
-            available, detail = _hosted_status(spec)
-        rows.append(ModelStatus(alias, spec.model, "alias", available, detail))
+        rows.append(ModelStatus(alias, spec.model, "alias", *_status(spec, settings)))
     for variable, model in KEY_DEFAULTS:
         if os.environ.get(variable):
             rows.append(ModelStatus(model, model, "hosted", True, f"{variable} is set"))
@@ -247,9 +234,40 @@ def list_models(settings: Settings) -> list[ModelStatus]:
         rows.append(
             ModelStatus(full, full, "ollama", True, f"Ollama at {settings.llm.ollama_base}")
         )
+    if default not in {r.name for r in rows}:  # set in the config: say whether it can answer
+        rows.append(_default_row(default, settings))
     return [
         ModelStatus(r.name, r.model, r.kind, r.available, r.detail, r.name == default) for r in rows
     ]
+
+
+def _default_row(name: str, settings: Settings) -> ModelStatus:
+    """The configured default when no other row is it ("gpt-4o" without its key, "local"
+    with no ``[models.local]``): listed with why it cannot answer, not left out while
+    "Default: local" is printed below a table that does not hold it."""
+    try:
+        spec, _ = spec_for(name, settings)
+    except ModelNotConfigured:
+        return ModelStatus(
+            name, name, "default", False, f"not an alias in the config file ([models.{name}])"
+        )
+    return ModelStatus(name, spec.model, "default", *_status(spec, settings))
+
+
+def _status(spec: ModelSettings, settings: Settings) -> tuple[bool, str]:
+    """Whether a configured model can answer now, and what says so."""
+    if spec.api_base:
+        served = openai_compatible_models(spec.api_base)
+        if spec.model.startswith(("ollama/", "ollama_chat/")):
+            served = ollama_models(spec.api_base)
+        available = served is not None
+        return available, f"{spec.api_base}: " + ("answers" if available else "does not answer")
+    if spec.model.startswith(("ollama/", "ollama_chat/")):
+        available = ollama_models(settings.llm.ollama_base) is not None
+        return available, f"Ollama at {settings.llm.ollama_base}" + (
+            "" if available else ": not running"
+        )
+    return _hosted_status(spec)
 
 
 def _hosted_status(spec: ModelSettings) -> tuple[bool, str]:
