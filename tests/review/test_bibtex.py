@@ -64,9 +64,11 @@ def test_special_characters_are_escaped_and_round_trip() -> None:
     assert "\\#" in first["title"] and "\\_" in first["title"]
     assert "\\textbraceleft{}" in first["title"] and "\\textbackslash{}" in first["title"]
     assert "40\\% \\& more \\textbraceleft{}" in first["abstract"]
-    for line in text.splitlines():  # no bare & % # anywhere in the file
+    for line in text.splitlines():  # no bare & % # in any text field
+        if line.lstrip().startswith("url = "):
+            continue  # verbatim: \url{} prints an escape as written (test_bibtex_fields)
         assert not any(ch in line and line[line.index(ch) - 1] != "\\" for ch in "&%#"), line
-    assert r"a\%20b\#frag" in text
+    assert "url = {https://example.org/a%20b#frag}" in text
 
 
 def test_imported_fields_survive_import_and_export(tmp_path: Path) -> None:
@@ -156,7 +158,7 @@ def test_doi_and_arxiv_id_are_written_whatever_the_source() -> None:
     assert entries[keys[pdf.paper_id]]["eprint"] == "1706.03762"
     assert entries[keys[pdf.paper_id]]["archiveprefix"] == "arXiv"
     plain = entries[keys[json_paper.paper_id]]
-    assert plain["doi"] == "10.1000/a\\_b" and plain["journal"] == "J \\& K"
+    assert plain["doi"] == "10.1000/a_b" and plain["journal"] == "J \\& K"
 
 
 REAL_ZOTERO = Path("/work/shared/real/zotero/San7o+research-papers-collection")

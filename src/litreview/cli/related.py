@@ -24,7 +24,14 @@ from litreview.cli.zotero_filters import check_names, zotero_options
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write related-work.md|.tex and references.bib here (default: print the draft).",
+    help="Write related-work.md|.tex and references.bib here (default: print the draft). "
+    "Files already there are never replaced: the command stops at once, naming them "
+    "(exit 2), unless --force is given.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --out: replace related-work.md|.tex and references.bib if they exist.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True
@@ -41,6 +48,7 @@ def related_command(
     topic: str | None,
     abstract_file: Path | None,
     out_dir: Path | None,
+    force: bool,
     fmt: str,
     model: str | None,
     max_papers: int,
@@ -64,8 +72,13 @@ def related_command(
     from litreview.errors import Stopped
     from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
-    from litreview.review.export import render
+    from litreview.review.export import existing_outputs, refusal, render
     from litreview.review.related import draft_related_work
+
+    # The user's own references.bib (or last week's draft) in --out is said now, not after
+    # minutes of drafting; the write checks again (and never replaces without --force).
+    if out_dir is not None and not force and (clashes := existing_outputs(out_dir, fmt)):
+        raise refusal(clashes)
 
     settings = app.settings
     out = console()
@@ -125,7 +138,7 @@ def related_command(
     elif out_dir is None:
         click.echo(exported.text)
     if out_dir is not None:
-        text_path = exported.write(out_dir)
+        text_path = exported.write(out_dir, replace=force)
         out.print(
             f"Wrote {text_path} and {out_dir / 'references.bib'} ({len(exported.cited)} papers)."
         )

@@ -1,4 +1,10 @@
-"""BibTeX for exactly the papers a draft cites: stable, readable keys, written by bibtexparser."""
+"""BibTeX for exactly the papers a draft cites: stable, readable keys, written by bibtexparser.
+
+What goes in is what a paper's bibliography should print: text fields escaped for LaTeX,
+identifiers (DOI, URL, eprint) as written since styles print them verbatim, a URL for every
+paper that has any identifier, the user's own fields (``note`` included), each author once.
+litreview's own paper id goes in a field no style prints.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,19 @@ LATEX_SPECIAL = {
     "^": r"\^{}",
 }
 _BARE = re.compile(r"(?<!\\)([&%#])")
-_URL_SPECIAL = re.compile(r"(?<!\\)([%#])")
+# Fields styles print verbatim (``\url{}``, ``\doi{}``, biblatex's verbatim fields): an
+# escape there is printed, so ``10.1007/...-5\_6`` is a broken DOI. ``howpublished`` is one
+# when its value is a ``\url{...}``.
+VERBATIM = frozenset({"doi", "url", "eprint", "file"})
+_WRAPPED_URL = re.compile(r"^\s*\\url\s*\{(.*)\}\s*$", re.DOTALL)
+# What escaping it as a text field (BibDesk's ``Doi = {...\_21}``) did to a verbatim value.
+_ESCAPED = re.compile(r"\\([_%#&$])")
+_SYMBOLS = (
+    (re.compile(r"\{\\textunderscore\}|\\textunderscore(?:\{\}|\s*)"), "_"),
+    (re.compile(r"\{\\textasciitilde\}|\\textasciitilde(?:\{\}|\s*)|\\~\{\}"), "~"),
+)
+# The field litreview's paper id goes in: styles print ``note``, none prints this.
+ID_FIELD = "litreview-id"
 # Imported fields written back as they came (raw BibTeX), in this order.
 PASSED_THROUGH = (
     "journal",
@@ -49,6 +67,7 @@ PASSED_THROUGH = (
     "eprint",
     "archiveprefix",
     "primaryclass",
+    "note",
 )
 
 # BibTeX's month macros: written back braced ("{mar}"), a style would print "mar" as is;
@@ -132,6 +151,45 @@ def latex_safe(raw: str) -> str:
     return _BARE.sub(r"\\\1", raw)
 
 
+def verbatim(raw: str) -> str:
+    """A DOI, URL or eprint as a style prints it: verbatim, so as the identifier itself.
+
+    Whatever made it LaTeX on the way in is undone: escapes a text field needed
+    (``\\_``, ``\\%``, ``\\textunderscore{}``) and a ``\\url{...}`` wrapper. Braces are
+    the one thing BibTeX itself needs balanced; unbalanced ones are percent-encoded.
+    """
+    value = raw.strip()
+    wrapped = _WRAPPED_URL.match(value)
+    if wrapped:
+        value = wrapped.group(1).strip()
+    for pattern, char in _SYMBOLS:
+        value = pattern.sub(char, value)
+    value = _ESCAPED.sub(r"\1", value)
+    if not _balanced(value):
+        value = value.replace("{", "%7B").replace("}", "%7D")
+    return value
+
+
+def _name_key(name: str) -> str:
+    """``Gamus, Benny`` and ``Benny  gamus`` are one person: compared as "benny gamus"."""
+    last, comma, first = name.partition(",")
+    ordered = f"{first} {last}" if comma else name
+    return " ".join(ordered.casefold().split())
+
+
+def unique_authors(authors: Sequence[str]) -> tuple[str, ...]:
+    """Each author once, in first-seen order.
+
+    Corpus rows repeat whole author lists ("Benny Gamus, Yizhar Or, Benny Gamus,
+    Yizhar Or": 18,002 of 50,000 rows of the shared conference corpus); a
+    bibliography would print every name twice.
+    """
+    seen: dict[str, str] = {}
+    for name in authors:
+        seen.setdefault(_name_key(name), name)
+    return tuple(seen.values())
+
+
 def _passed_through(paper: Paper) -> dict[str, str]:
     """The imported fields to write, plus the DOI and arXiv id whatever the paper came from."""
     values = {name: paper.extra[name] for name in PASSED_THROUGH if paper.extra.get(name)}
@@ -144,6 +202,23 @@ def _passed_through(paper: Paper) -> dict[str, str]:
     return {name: values[name] for name in PASSED_THROUGH if name in values}
 
 
+def finding_url(paper: Paper, doi: str | None = None) -> str | None:
+    """Where a reader finds the paper: its own URL, else its DOI's, else its arXiv page.
+
+    plainnat prints a ``@misc``'s ``url`` but not its ``doi`` or ``eprint``, so an
+    arXiv-only paper printed as authors, title and year, with no way to find it.
+    The DOI comes first when both are known: it names the version of record.
+    """
+    if paper.url and verbatim(paper.url):
+        return verbatim(paper.url)
+    doi = doi or paper.doi
+    if doi:
+        return f"https://doi.org/{verbatim(doi)}"
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    return None
+
+
 def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
     """The entries, valid for BibTeX and LaTeX whatever the papers' text contains."""
     import bibtexparser
@@ -152,20 +227,26 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
     library = bibtexparser.Library()  # type: ignore[attr-defined]
     for paper in papers:
         fields = [Field("title", "{" + latex_escape(paper.title) + "}")]
-        if paper.authors:
-            fields.append(Field("author", " and ".join(latex_escape(a) for a in paper.authors)))
+        authors = unique_authors(paper.authors)
+        if authors:
+            fields.append(Field("author", " and ".join(latex_escape(a) for a in authors)))
         if paper.year:
             fields.append(Field("year", str(paper.year)))
         # A BibTeX import's values are LaTeX (kept as written); any other source's (a Zotero
-        # item's journal, a DOI with "_") are plain text.
+        # item's journal, a note with "%") are plain text. Identifiers are neither.
         as_latex = latex_safe if paper.extra.get("bibtex_key") else latex_escape
-        for name, value in _passed_through(paper).items():
-            fields.append(Field(name, as_latex(value)))
-        if paper.url:
-            fields.append(Field("url", _URL_SPECIAL.sub(r"\\\1", paper.url)))
+        passed = _passed_through(paper)
+        for name, value in passed.items():
+            if name in VERBATIM or (name == "howpublished" and _WRAPPED_URL.match(value)):
+                fields.append(Field(name, verbatim(value) if name in VERBATIM else value))
+            else:
+                fields.append(Field(name, as_latex(value)))
+        url = finding_url(paper, passed.get("doi"))
+        if url:
+            fields.append(Field("url", url))
         # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
         fields.append(Field("abstract", latex_escape(paper.abstract)))
-        fields.append(Field("note", f"litreview id {paper.paper_id}"))
+        fields.append(Field(ID_FIELD, paper.paper_id))
         entry_type = paper.extra.get("entry_type", "misc")
         library.add(Entry(entry_type, keys[paper.paper_id], fields))
     return str(bibtexparser.write_string(library))  # type: ignore[attr-defined]

@@ -3,6 +3,8 @@ conversation as Markdown with one reference list."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,7 +12,13 @@ from pathlib import Path
 
 from litreview.errors import LitreviewError
 from litreview.reading.paper import Paper
-from litreview.review.bibtex import LATEX_SPECIAL, assign_keys, write_bibtex
+from litreview.review.bibtex import (
+    LATEX_SPECIAL,
+    assign_keys,
+    unique_authors,
+    verbatim,
+    write_bibtex,
+)
 from litreview.review.related import RelatedWorkDraft
 from litreview.review.session import Turn
 
@@ -26,6 +34,55 @@ class ExportNotWritten(LitreviewError):
     """The chosen folder could not be written; the message says where the draft went instead."""
 
 
+class OutputExists(LitreviewError):
+    """``--out`` already holds a file the export would write: the user's own references.bib
+    or an earlier draft. Nothing there is replaced unless asked (``--force``)."""
+
+    exit_code = 2  # like a usage error: the command as given cannot run
+
+
+BIBTEX_NAME = "references.bib"
+
+
+def draft_filename(fmt: str) -> str:
+    return "related-work.tex" if fmt == "latex" else "related-work.md"
+
+
+def existing_outputs(folder: Path, fmt: str) -> list[Path]:
+    """The files in ``folder`` an export in ``fmt`` would replace.
+
+    The CLI asks before drafting, so a clash is said at once rather than after
+    minutes of drafting.
+    """
+    names = (draft_filename(fmt), BIBTEX_NAME)
+    return [folder / name for name in names if (folder / name).exists()]
+
+
+def refusal(clashes: Sequence[Path], saved: str = "") -> OutputExists:
+    """The error naming the first file that would be replaced (and the others)."""
+    others = [p.name for p in clashes[1:]]
+    also = f" (and {', '.join(others)})" if others else ""
+    return OutputExists(
+        f"already exists{also}; litreview never replaces your files: choose another --out "
+        f"folder, or pass --force to replace them{saved}",
+        path=clashes[0],
+    )
+
+
+def unused_folder(parent: Path, name: str) -> Path:
+    """``parent/name``, or ``name-2``, ``name-3``... when taken: a folder no export used.
+
+    The chat UI exports each draft into a timestamped folder of its own; two
+    exports in one second (Markdown, then LaTeX) must not meet in one. The
+    folder is made by :meth:`Export.write`, which saves the draft elsewhere if
+    it cannot be.
+    """
+    n = 1
+    while (folder := parent / (name if n == 1 else f"{name}-{n}")).exists():
+        n += 1
+    return folder
+
+
 @dataclass(frozen=True)
 class Export:
     text: str
@@ -35,35 +92,126 @@ class Export:
 
     @property
     def filename(self) -> str:
-        return "related-work.tex" if self.fmt == "latex" else "related-work.md"
+        return draft_filename(self.fmt)
 
-    def write(self, folder: Path) -> Path:
+    def write(self, folder: Path, *, replace: bool = False) -> Path:
         """Write the draft and ``references.bib`` into ``folder``; return the draft's path.
 
-        A draft can take minutes to compute, so a folder that cannot be written
-        (read-only, full, a typo under /) never loses it: it is written to a
-        folder of its own under the temporary directory instead, and the error
-        says where.
+        An existing file there (the user's own references.bib) is replaced only
+        with ``replace``; otherwise :class:`OutputExists` names it. A draft can
+        take minutes to compute, so it is never lost: when the folder cannot be
+        written (read-only, full, a typo under /) or already has those files, it
+        is written to a folder of its own under the temporary directory
+        instead, and the error says where.
         """
         try:
-            return self._write(folder)
+            return self._write(folder, replace)
+        except FileExistsError as exc:
+            clashes = existing_outputs(folder, self.fmt) or [Path(exc.filename or folder)]
+            raise refusal(clashes, self._elsewhere()) from exc
         except OSError as exc:
-            import tempfile
-
-            fallback = Path(tempfile.mkdtemp(prefix="litreview-draft-"))
-            saved = self._write(fallback)
             raise ExportNotWritten(
-                f"cannot write the draft here ({exc.strerror}); it is saved in {saved} "
-                f"and {fallback / 'references.bib'} instead",
+                f"cannot write the draft here ({exc.strerror}){self._elsewhere()}",
                 path=exc.filename or folder,
             ) from exc
 
-    def _write(self, folder: Path) -> Path:
+    def _elsewhere(self) -> str:
+        """Write to a new temporary folder; the words that say where, for an error."""
+        import tempfile
+
+        fallback = Path(tempfile.mkdtemp(prefix="litreview-draft-"))
+        saved = self._write(fallback, replace=False)
+        return f"; it is saved in {saved} and {fallback / BIBTEX_NAME} instead"
+
+    def _write(self, folder: Path, replace: bool) -> Path:
+        if folder.exists() and not folder.is_dir():  # mkdir would call it "File exists"
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / self.filename
-        path.write_text(self.text, encoding="utf-8")
-        (folder / "references.bib").write_text(self.bibtex, encoding="utf-8")
-        return path
+        if not replace and (clashes := existing_outputs(folder, self.fmt)):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(clashes[0]))
+        mode = "w" if replace else "x"  # "x": a file made meanwhile is not replaced either
+        written: list[Path] = []
+        try:
+            for name, text in ((self.filename, self.text), (BIBTEX_NAME, self.bibtex)):
+                with (folder / name).open(mode, encoding="utf-8") as out:
+                    written.append(folder / name)
+                    out.write(text)
+        except FileExistsError:
+            for path in written:  # not half an export beside the file that was there
+                path.unlink(missing_ok=True)
+            raise
+        return folder / self.filename
+
+
+# -- reference lists ----------------------------------------------------------------------
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _surname(name: str) -> str:
+    """``Dean, Jeffrey`` and ``Jeffrey Dean`` -> ``Dean``; ``Ludwig van Beethoven`` ->
+    ``van Beethoven`` (BibTeX's "von" part: lower-case words before the last name)."""
+    name = " ".join(name.split())
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    words = [w for w in name.split() if w.casefold() not in _SUFFIXES] or name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1][:1].islower():
+        start -= 1
+    return " ".join(words[start:])
+
+
+def short_authors(authors: Sequence[str]) -> str:
+    """Surnames as a reference list gives them: "A", "A and B", "A, B and C", "A et al."."""
+    names = [s for s in (_surname(a) for a in unique_authors(authors)) if s]
+    if len(names) > 3:
+        return f"{names[0]} et al."
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else ""
+
+
+def _plain(value: str, latex: bool) -> str:
+    """An imported field as text: a BibTeX import's values are LaTeX (``{IEEE} \\&``)."""
+    if not latex or ("\\" not in value and "{" not in value and "--" not in value):
+        return " ".join(value.split())
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        text = str(LatexNodes2Text(math_mode="verbatim").latex_to_text(value))
+    except Exception:  # pylatexenc gives up on some unbalanced input; keep the raw text
+        text = value
+    return " ".join(text.split())
+
+
+# Where a paper appeared, first found first: a book's publisher, a thesis's school, when
+# nothing names a journal or proceedings.
+_VENUES = ("journal", "booktitle", "venue", "howpublished", "school", "institution", "publisher")
+
+
+def reference(paper: Paper) -> str:
+    """One reference as a researcher expects it: authors (short), year, title, venue, and
+    where to find it (DOI, else arXiv id, else URL), each part only when known."""
+    latex = bool(paper.extra.get("bibtex_key"))
+    head = short_authors(paper.authors)
+    if paper.year:
+        head = f"{head} ({paper.year})" if head else f"({paper.year})"
+    title = paper.title.strip()
+    parts = [head, title]
+    venues = (paper.extra.get(n, "") for n in _VENUES)
+    venue = next((v for v in venues if v and not v.lstrip().startswith(("\\url", "http"))), "")
+    if venue:
+        parts.append(f"*{_plain(venue, latex)}*")
+    doi = verbatim(paper.extra.get("doi") or paper.doi or "")
+    if doi:
+        parts.append(f"doi:{doi}")
+    elif paper.arxiv_id:
+        parts.append(f"arXiv:{paper.arxiv_id}")
+    elif paper.url and verbatim(paper.url):
+        parts.append(f"<{verbatim(paper.url)}>")
+    text = ""
+    for part in (p for p in parts if p):  # "et al. (1997).", "Inc.*." read as typos
+        text += (" " if not text or text.rstrip("*")[-1] in ".?!" else ". ") + part
+    return text.strip()
 
 
 def _latex_escape(text: str) -> str:
@@ -105,7 +253,7 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
             parts += [f"### {theme.name}", "", theme.paragraph, ""]
         parts += ["### References", ""]
         # A list, one reference per item: bare lines would render as one paragraph.
-        parts += [f"- [{n}] {by_n[n].title} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
+        parts += [f"- [{n}] {reference(by_n[n])} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
         text = "\n".join(parts) + "\n"
     return Export(text, write_bibtex(cited, keys), [p.paper_id for p in cited], fmt)
 
