@@ -261,3 +261,19 @@ def test_tex_single_and_double_quotes_decode_and_apostrophes_stay(tmp_path: Path
     (paper,) = read_file(path).papers
     assert paper.title == "The ‘one-shot’ learner: École's “café” data"
     assert paper.abstract == "Users' ‘don't ask’ replies and “quoted” text; code `x` and 2'' gaps."
+
+
+def test_a_placeholder_abstract_is_no_abstract(tmp_path: Path) -> None:
+    """thiagohonorato's Zotero library has an IEEE book review whose abstract is "Not
+    Available"; an answer quoted it ("According to Larrabee [1], not Available.")."""
+    result = read_file(REAL / "zotero" / "thiagohonorato+referencias")
+    assert not [p for p in result.papers if p.title.endswith("[Book Review]")]
+    assert result.skip_reasons.get("placeholder abstract") == 1
+    note = "skipped 1 record(s) whose abstract is a placeholder such as 'Not Available' (items"
+    assert any(w.startswith(note) for w in result.warnings)
+    bib = tmp_path / "refs.bib"
+    entries = [("a", "[No abstract available]"), ("b", "N/A"), ("c", "Abstract: we study x.")]
+    bib.write_text(
+        "\n".join(f"@article{{{k}, title={{Paper {k}}}, abstract={{{a}}}}}" for k, a in entries)
+    )
+    assert [p.title for p in read_file(bib).papers] == ["Paper c"]

@@ -122,6 +122,15 @@ def stand_in_abstract(pages: tuple[PageText, ...]) -> tuple[str, str]:
     return text, "first paragraphs of the PDF"
 
 
+# What databases put where an abstract is missing (IEEE's "Not Available"): no text to search
+# or quote; an answer read "According to Larrabee [1], not Available."
+_PLACEHOLDER_ABSTRACT = re.compile(
+    r"^\W*(?:(?:no\s+)?abstract\s+(?:is\s+)?(?:not\s+)?available|not\s+available|n/?a|none|null|"
+    r"no\s+abstract|abstract|tbd|to\s+be\s+added)?\W*$",
+    re.IGNORECASE,
+)
+
+
 def make_paper(
     path: Path,
     line: int | None,
@@ -139,6 +148,9 @@ def make_paper(
     """Validate and clean one record; a record without title or text is skipped, with why."""
     clean_title = display_title(clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} "))
     clean_abstract = clean_text(str(abstract or ""))
+    placeholder = clean_abstract if _PLACEHOLDER_ABSTRACT.match(clean_abstract) else ""
+    if placeholder:
+        clean_abstract = ""
     extra = dict(extra or {})
     if not clean_title:
         raise MissingTitle(path, "record has no title; skipped", line)
@@ -147,6 +159,13 @@ def make_paper(
         if clean_abstract:
             extra["abstract_from"] = origin
     if not clean_abstract:
+        if placeholder:
+            raise MissingAbstract(
+                path,
+                f"{clean_title!r} has only {placeholder!r} for an abstract; skipped",
+                line,
+                reason="placeholder abstract",
+            )
         raise MissingAbstract(path, f"{clean_title!r} has no abstract; skipped", line)
     links = extract_links(clean_abstract)
     url_text = clean_text(str(url)) if url else None

@@ -160,7 +160,11 @@ def read_file(path: Path, options: ReadOptions | None = None) -> ReadResult:
     return _result(path, collected)
 
 
-_PHRASES = {"no abstract": "without an abstract", "no title": "without a title"}
+_PHRASES = {
+    "no abstract": "without an abstract",
+    "no title": "without a title",
+    "placeholder abstract": "whose abstract is a placeholder such as 'Not Available'",
+}
 
 
 def _result(path: Path, collected: Collected) -> ReadResult:
