@@ -138,11 +138,6 @@ def test_a_real_better_bibtex_entry_keeps_its_fields_and_gets_no_litreview_note(
 
 
 @pytest.mark.skipif(not REAL_BBT.is_file(), reason="shared/real material not present")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the BibTeX reader does not keep 'note' (KEPT_FIELDS in "
-    "src/litreview/reading/readers/bibtex.py); the writer writes it once it does",
-)
 def test_a_real_better_bibtex_note_reaches_references_bib() -> None:
     (paper,) = [
         p

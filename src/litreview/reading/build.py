@@ -86,7 +86,12 @@ class FileMissing:
 
 
 def parse_authors(value: object) -> tuple[str, ...]:
-    """Authors as a list, or the "A and B" of BibTeX, or "A; B" of spreadsheets."""
+    """Authors as a list, or the "A and B" of BibTeX, or "A; B" of spreadsheets.
+
+    A list written twice over is read once: 18,002 of the 50,000 rows of the real abstract
+    corpus repeat their whole list ("Benny Gamus; Yizhar Or; Benny Gamus; Yizhar Or"), which
+    went on into references.bib. A single name met twice is kept twice (two Wei Wangs).
+    """
     if value is None:
         return ()
     if isinstance(value, list | tuple):
@@ -95,7 +100,13 @@ def parse_authors(value: object) -> tuple[str, ...]:
         text = str(value)
         sep = " and " if " and " in text else (";" if ";" in text else None)
         names = text.split(sep) if sep else [text]
-    return tuple(display_name(n) for n in (clean_text(n) for n in names) if n)
+    shown = [display_name(n) for n in (clean_text(n) for n in names) if n]
+    half = len(shown) // 2
+    if half and len(shown) % 2 == 0 and [n.casefold() for n in shown[:half]] == [
+        n.casefold() for n in shown[half:]
+    ]:
+        return tuple(shown[:half])  # the whole list twice; one name twice may be two people
+    return tuple(shown)
 
 
 def parse_year(value: object) -> int | None:

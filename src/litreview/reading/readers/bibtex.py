@@ -45,6 +45,7 @@ KEPT_FIELDS = (
     "howpublished",
     "isbn",
     "issn",
+    "note",  # the user's own (Better BibTeX's "Comment: Project Page at ..."): written back
 )
 
 
