@@ -102,9 +102,11 @@ def parse_authors(value: object) -> tuple[str, ...]:
         names = text.split(sep) if sep else [text]
     shown = [display_name(n) for n in (clean_text(n) for n in names) if n]
     half = len(shown) // 2
-    if half and len(shown) % 2 == 0 and [n.casefold() for n in shown[:half]] == [
-        n.casefold() for n in shown[half:]
-    ]:
+    if (
+        half
+        and len(shown) % 2 == 0
+        and [n.casefold() for n in shown[:half]] == [n.casefold() for n in shown[half:]]
+    ):
         return tuple(shown[:half])  # the whole list twice; one name twice may be two people
     return tuple(shown)
 
