@@ -407,3 +407,30 @@ def test_a_table_row_does_not_lead_an_answer_over_a_sentence() -> None:
     sentence = Evidence(source, 1, "ReAct is evaluated on HotpotQA and Fever.", 0.55, 0.55)
     assert weight(row, 3, POINTER) > weight(sentence, 3, POINTER)  # the policy before
     assert weight(row, 3, POLICY) < weight(sentence, 3, POLICY)
+
+
+def test_a_paper_named_by_its_title_alone_is_quoted_not_declined() -> None:
+    """A new user's "What is Reyes?" on a graphics library: the top source was "The Reyes
+    image rendering architecture", yet the answer said the library did not cover it (its
+    abstract never says "Reyes"). Its abstract's opening is quoted now; an off-topic question
+    is still declined."""
+    from litreview.llm.extractive.answer import compose_answer
+
+    reyes = Source(
+        1,
+        "r",
+        "The Reyes image rendering architecture",
+        "An architecture is presented for fast high-quality rendering of complex images. All "
+        "objects are reduced to common world-space geometric entities called micropolygons. "
+        "The architecture was designed to be fast.",
+    )
+    other = Source(
+        2, "s", "Fast construction of accurate quaternion splines", "Quaternions interpolate."
+    )
+    scorer = EvidenceScorer.shared()
+    answer = compose_answer(scorer, "What is Reyes?", [reyes, other])
+    assert answer.startswith("1 paper in your library speaks to this")
+    assert "**The Reyes image rendering architecture** [1]: An architecture is presented" in answer
+    assert "designed to be fast" not in answer and "[2]" not in answer  # its opening only
+    declined = compose_answer(scorer, "How do I repot an orchid?", [reyes, other])
+    assert declined.startswith("Your library does not seem to cover this question")

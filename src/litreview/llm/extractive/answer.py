@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
-from litreview.evidence.coverage import covered
+from litreview.evidence.coverage import covered, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
 from litreview.evidence.source import Source
 
 MAX_SENTENCES = 6
+# How much of a paper's abstract opening is quoted when only its title matches the question.
+LEAD_SENTENCES = 2
 PER_SOURCE = 2
 MMR_LAMBDA = 0.7
 # Two sentences this close say the same thing: a PDF's stand-in abstract is its page 1's
@@ -286,7 +288,12 @@ def choose(
     """The sentences an answer quotes, best first; ``None`` when nothing is close enough."""
     evidence = scorer.sentences(question, readable(sources))
     if not covered(evidence):
-        return None
+        # No sentence speaks to it, but a paper's title may name it: quote how each such
+        # paper's abstract opens (what the paper is), not nothing.
+        titled = {s.n for s in titles_covering(scorer, question, sources)}
+        opening = [e for e in evidence if e.source.n in titled and not e.source.page]
+        leads = [e for e in opening if e.index < LEAD_SENTENCES]
+        return sorted(leads, key=lambda e: (e.source.n, e.index)) or None
     top = max(e.source.n for e in evidence)
     context = _backgrounds(evidence, policy) if policy.background_penalty else set()
     absent = frozenset(absences(question)) if policy.absence_bonus else frozenset()
