@@ -28,8 +28,9 @@ def covered(evidence: Sequence[Evidence]) -> bool:
 
 
 def covers(scorer: EvidenceScorer, text: str, sources: Sequence[Source]) -> bool:
-    """Whether ``sources`` say anything close to ``text`` (a question, a topic, an abstract)."""
-    return covered(scorer.sentences(text, sources))
+    """Whether ``sources`` say anything close to ``text`` (a question, a topic, an abstract),
+    in a sentence or in a title (:func:`titles_covering`)."""
+    return covered(scorer.sentences(text, sources)) or bool(titles_covering(scorer, text, sources))
 
 
 # A question naming a paper's subject by a word its abstract never uses ("What is Reyes?",

@@ -366,7 +366,7 @@ def draft_related_work(
     hits = gather_hits(library, queries, max_papers, judge, filters)
     papers = [hit.paper for hit in hits]
     passages = _best_passages(hits)
-    report("retrieve", 1, 1, f"{len(papers)} papers")
+    report("retrieve", 1, 1, f"{len(papers)} paper{'' if len(papers) == 1 else 's'}")
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
     if not covers(EvidenceScorer.shared(), work, _sources(papers, range(1, len(papers) + 1))):
