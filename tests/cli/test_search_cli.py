@@ -97,6 +97,19 @@ def test_search_usage_errors(sample_home: Path, home: Path) -> None:
     assert empty.returncode == 1 and "ingest --sample" in empty.stderr
 
 
+def test_a_mistyped_home_is_said_and_not_made(home: Path) -> None:
+    """`--home` with a typo made a new empty library even for `library`, which only reads."""
+    for command in (["library"], ["search", "x"], ["ask", "x"], ["related-work", "--topic", "x"]):
+        proc = run_cli(home, *command)
+        assert proc.returncode == 1, command
+        assert f"no library at {home} (nothing was ingested there)" in proc.stderr, command
+        assert not home.exists(), command
+    typo = home.parent / "hoem"
+    proc = run_cli(home, "--home", str(typo), "library")
+    assert proc.returncode == 1 and f"no library at {typo}" in proc.stderr
+    assert not typo.exists()
+
+
 def test_help_is_lazy() -> None:
     import subprocess
     import sys

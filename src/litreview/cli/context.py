@@ -38,10 +38,22 @@ class AppContext:
                 f"{describe(exc)}"
             ) from exc
 
-    def open_library(self, require_papers: bool = False) -> Library:
-        """The library; with ``require_papers``, an empty one is an error that says what to do."""
+    def open_library(self, require_papers: bool = False, create: bool = False) -> Library:
+        """The library; with ``require_papers``, an empty one is an error that says what to do.
+
+        Only ``create`` (ingest, chat with its ingest dialog) may make a library where there
+        is none: a mistyped ``--home`` made an empty library and listed nothing, for a
+        command that only reads.
+        """
         from litreview.index.library import Library
 
+        home = self.settings.home
+        if not create and not self.settings.chroma.host and not self.settings.catalog_path.exists():
+            raise click.ClickException(
+                f"no library at {home} (nothing was ingested there): check --home or "
+                "LITREVIEW_HOME, or run 'litreview ingest --sample' for the demo library or "
+                "'litreview ingest FILE...'"
+            )
         library = Library(self.settings)
         library.listen(_tell)  # a note about a wait is said before it, not after
         click.get_current_context().call_on_close(lambda: _tell_notices(library))

@@ -104,7 +104,7 @@ def ingest_command(
         raise click.UsageError("--collection needs a Zotero library: --zotero or its folder")
     out = console()
     plain = not out.is_terminal
-    with app.open_library() as library:
+    with app.open_library(create=True) as library:
         if plain:  # opening the stores can take a while on a first run (unpacking MPNet)
             out.print("Opening the library and its models...")
         with out.status("Opening the library and its models..."):
