@@ -16,7 +16,7 @@ from litreview.review.export import (
     reference,
     render,
     short_authors,
-    unused_folder,
+    unused_path,
 )
 from litreview.review.related import RelatedWorkDraft, Theme
 
@@ -153,9 +153,9 @@ def test_write_refuses_to_replace_a_draft_and_replaces_only_when_told(tmp_path: 
 def test_an_unused_folder_is_never_one_that_exists(tmp_path: Path) -> None:
     """The TUI exports each draft into a new timestamped folder; two exports in one second
     (Markdown, then LaTeX) get two folders rather than one error."""
-    first = unused_folder(tmp_path, "related-20260101-120000")
+    first = unused_path(tmp_path, "related-20260101-120000")
     render(_draft(REACT), "md").write(first)
-    second = unused_folder(tmp_path, "related-20260101-120000")
+    second = unused_path(tmp_path, "related-20260101-120000")
     assert second.name == "related-20260101-120000-2"
     render(_draft(REACT), "latex").write(second)
     assert (first / "references.bib").is_file() and (second / "references.bib").is_file()

@@ -280,6 +280,11 @@ def test_chat_export_numbers_each_paper_once(
             cited = {str(c["paper_id"]) for t in app.session.turns for c in t.citations}
             assert sum(pid in refs for pid in cited) == len(cited)
             assert len([line for line in refs.splitlines() if line.startswith("[")]) == len(cited)
+            path.write_text("my edits")  # a second export replaces no file, not even its own
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            assert path.read_text() == "my edits"
+            assert (tmp_path / f"{app.session.name}-2.md").read_text() == text
 
     asyncio.run(scenario())
 

@@ -69,18 +69,20 @@ def refusal(clashes: Sequence[Path], saved: str = "") -> OutputExists:
     )
 
 
-def unused_folder(parent: Path, name: str) -> Path:
-    """``parent/name``, or ``name-2``, ``name-3``... when taken: a folder no export used.
+def unused_path(parent: Path, name: str, suffix: str = "") -> Path:
+    """``parent/name+suffix``, or ``name-2``, ``name-3``... when taken: a path nothing uses.
 
-    The chat UI exports each draft into a timestamped folder of its own; two
-    exports in one second (Markdown, then LaTeX) must not meet in one. The
+    The chat UI exports each draft into a timestamped folder of its own (two
+    exports in one second, Markdown then LaTeX, must not meet in one; the
     folder is made by :meth:`Export.write`, which saves the draft elsewhere if
-    it cannot be.
+    it cannot be), and each conversation into a file that replaces none (the
+    current directory may hold the user's own ``notes.md``, or an earlier
+    export they edited).
     """
     n = 1
-    while (folder := parent / (name if n == 1 else f"{name}-{n}")).exists():
+    while (path := parent / f"{name if n == 1 else f'{name}-{n}'}{suffix}").exists():
         n += 1
-    return folder
+    return path
 
 
 @dataclass(frozen=True)

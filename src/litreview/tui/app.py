@@ -202,8 +202,9 @@ class LitReviewApp(App[None]):
         self.session_usage = Usage()
 
     def export_session(self) -> Path:
-        """The conversation as Markdown, its markers renumbered against one reference list."""
-        from litreview.review.export import render_conversation
+        """The conversation as Markdown, its markers renumbered against one reference list,
+        in a file of its own (``name.md``, else ``name-2.md``...): it replaces nothing."""
+        from litreview.review.export import render_conversation, unused_path
 
         ids = {str(c["paper_id"]) for t in self.session.turns for c in t.citations}
         try:
@@ -211,9 +212,10 @@ class LitReviewApp(App[None]):
         except Exception:  # the library cannot open: the saved titles still make references
             papers = {}
         text = render_conversation(self.session.name, self.session.turns, papers)
-        path = self.export_dir / f"{self.session.name}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        path = unused_path(self.export_dir, self.session.name, ".md")
+        with path.open("x", encoding="utf-8") as out:  # never over a file made meanwhile
+            out.write(text)
         return path
 
     def papers_by_id(self, ids: Iterable[str]) -> dict[str, Paper]:

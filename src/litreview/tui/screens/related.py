@@ -122,7 +122,7 @@ class RelatedWorkScreen(AppScreen[None]):
 
     def action_export(self, fmt: str) -> None:
         from litreview.errors import LitreviewError
-        from litreview.review.export import render, unused_folder
+        from litreview.review.export import render, unused_path
 
         if self.draft is None or not self.draft.themes:
             self.app.notify("Draft something first (Ctrl+G).", severity="warning")
@@ -130,7 +130,7 @@ class RelatedWorkScreen(AppScreen[None]):
         exported = render(self.draft, fmt)
         app = self.litreview
         # A folder of its own, never an earlier export's (Ctrl+S then Ctrl+T in one second).
-        folder = unused_folder(app.export_dir, time.strftime("related-%Y%m%d-%H%M%S"))
+        folder = unused_path(app.export_dir, time.strftime("related-%Y%m%d-%H%M%S"))
         try:
             path = exported.write(folder)
         except LitreviewError as exc:
