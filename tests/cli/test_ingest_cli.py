@@ -356,12 +356,12 @@ def test_zotero_item_trashed_but_in_another_file_stays(home: Path, tmp_path: Pat
 def test_zotero_reingest_says_added_only_of_what_it_added(home: Path, tmp_path: Path) -> None:
     """San7o/research-papers-collection re-ingested said "attachment ... is missing; added
     with its metadata only" of an item it then skipped as already in the library. Its
-    database alone (no storage/, so every attachment is missing: 8 items kept without
-    their PDF) stands in for the one real missing file, and ingests in seconds."""
+    database with an empty storage/ (every attachment missing: 8 items kept without their
+    PDF) stands in for the one real missing file, and ingests in seconds."""
     import shutil
 
     library = tmp_path / "Zotero"
-    library.mkdir()
+    (library / "storage").mkdir(parents=True)  # without one, a single line says it for all
     shutil.copy(REAL / "zotero" / "San7o+research-papers-collection" / "zotero.sqlite", library)
     added = "is missing; added with its metadata only"
 

@@ -337,10 +337,23 @@ def test_better_bibtex_citation_key_from_extra(tmp_path: Path) -> None:
     assert [p.extra["citation_key"] for p in keyed] == ["goldsmith1987automatic"]
 
 
-def test_missing_attachment_warning_says_what_became_of_the_item() -> None:
-    """thiagohonorato/referencias: PDFs absent; an item with no abstract either is skipped, and
-    its warning must not say it was added."""
+def test_missing_attachment_warning_says_what_became_of_the_item(tmp_path: Path) -> None:
+    """thiagohonorato/referencias: a database without its storage/ folder printed ~45 lines,
+    one an item; one line says it for all. With storage/ there (and the files not), each item
+    is said, and an item with no abstract either is skipped, its warning not saying added."""
     result = read_file(ZOTERO / "thiagohonorato+referencias")
+    assert not [w for w in result.warnings if w.startswith("item ")] and not result.files_missing
+    (line,) = [w for w in result.warnings if w.startswith("no storage/ folder")]
+    # of the 16 items without an abstract, 8 have a (missing) PDF (sqlite3); and the book
+    # review whose abstract is "Not Available"
+    assert "the attachments of 40 items are not here (31 added with their metadata only, 9 " in line
+    (standalone,) = [w for w in result.warnings if "(PDF missing)" in w]
+    assert standalone.startswith("skipped 10 record(s) (PDF missing) (items JDMNPMNJ, ")
+
+    folder = tmp_path / "Zotero"
+    (folder / "storage").mkdir(parents=True)
+    shutil.copy(ZOTERO / "thiagohonorato+referencias" / "zotero.sqlite", folder)
+    result = read_file(folder)
     warned = {w.split(" ", 2)[1]: w for w in result.warnings if w.startswith("item ")}
     kept_keys = {p.extra["zotero_key"] for p in result.papers}
     assert warned["4E2C55RX"].endswith("is missing; skipped (no abstract either)")
@@ -349,10 +362,8 @@ def test_missing_attachment_warning_says_what_became_of_the_item() -> None:
     kept_without = {m.ref: m.message for m in result.files_missing}
     assert "M7KXIT5N" not in warned and kept_without["M7KXIT5N"].endswith("is missing")
     assert "M7KXIT5N" in kept_keys
-    skipped = sum(w.endswith("skipped (no abstract either)") for w in warned.values())
-    # of the 16 items without an abstract, 8 have a (missing) PDF (sqlite3); and the book
-    # review whose abstract is "Not Available"
-    assert skipped == 9
+    assert sum(w.endswith("skipped (no abstract either)") for w in warned.values()) == 9
+    assert sum(w.startswith("standalone PDF ") for w in result.warnings) == 10
 
 
 def test_a_one_sentence_abstract_is_the_abstract() -> None:

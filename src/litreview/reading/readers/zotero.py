@@ -317,6 +317,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         raise LibraryFileError(database, f"unexpected Zotero database layout ({exc})") from exc
     finally:
         db.close()
+    absent: list[tuple[str, str, bool]] = []  # items whose attachment is missing
     for item_id, key, item_type in items:
         values = fields.get(item_id, {})
         extra_field = values.get("extra", "")
@@ -377,19 +378,47 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         for shown in missing if not full_text else ():
             # Said after the item is judged: one with no abstract either did not go in, and what
             # became of one that did is the catalog's to say (added, updated or already there).
-            message = f"item {key} ({title[:60]!r}): attachment {shown} is missing"
-            if kept:
-                collected.file_missing(key, message)
-            else:
-                collected.warn(None, None, f"{message}; skipped (no abstract either)")
+            message = f"item {key} ({_cut(title)!r}): attachment {shown} is missing"
+            absent.append((key, message, kept))
         if not kept:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
             last.ref = key
+    _say_absent(collected, absent, data_dir)
     for item_id, key, mode, stored in standalone:
         _standalone(collected, source, data_dir, key, mode, stored, fields.get(item_id, {}))
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
     return collected
+
+
+def _cut(title: str, most: int = 60) -> str:
+    """A title short enough for a warning line, cut at a word and marked as cut."""
+    if len(title) <= most:
+        return title
+    return title[:most].rsplit(" ", 1)[0] + "…"
+
+
+def _say_absent(collected: Collected, absent: list[tuple[str, str, bool]], data_dir: Path) -> None:
+    """Each item whose attachment is missing, or, when the data directory has no ``storage/``
+    at all (a database copied alone: thiagohonorato's 50 attachments), one line for them all
+    instead of one an item (standalone PDFs are then named by the skipped-records line)."""
+    if not absent:
+        return
+    if (data_dir / "storage").is_dir():
+        for key, message, kept in absent:
+            if kept:
+                collected.file_missing(key, message)
+            else:
+                collected.warn(None, None, f"{message}; skipped (no abstract either)")
+        return
+    added = sum(1 for _, _, kept in absent if kept)
+    collected.warn(
+        None,
+        None,
+        f"no storage/ folder beside zotero.sqlite: the attachments of {len(absent)} items are not "
+        f"here ({added} added with their metadata only, {len(absent) - added} skipped, having no "
+        "abstract either); copy the whole Zotero data directory to read their PDFs",
+    )
 
 
 def _standalone(
@@ -408,7 +437,9 @@ def _standalone(
     shown = _shown(key, stored)
     if file is None or not file.is_file():
         collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
-        collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
+        collected.skipped[-1].ref = key  # the skipped-records line names it
+        if (data_dir / "storage").is_dir():  # else the no-storage line says it for all
+            collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
         return
     try:
         text = extract(file)
