@@ -73,3 +73,13 @@ def test_a_word_the_abstracts_always_capitalise_is_a_name_not_a_topic() -> None:
 )
 def test_boilerplate_venues_affiliations_and_cut_verbs_name_no_theme(phrase: str) -> None:
     assert not topical(phrase)
+
+
+def test_a_theme_name_keeps_its_languages_small_words_small() -> None:
+    """A new user's Portuguese library drew "Sistemas De Informação" (the README says titles
+    keep Portuguese small words small; theme names had a list of their own, English only)."""
+    from litreview.evidence.keyphrases import title_case
+
+    assert title_case("sistemas de informação") == "Sistemas de Informação"
+    assert title_case("learning from data by the GPU") == "Learning from Data by the GPU"
+    assert title_case("a survey of quantization") == "A Survey of Quantization"

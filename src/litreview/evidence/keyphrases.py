@@ -432,7 +432,11 @@ _NOUN_EXCEPTIONS = {
 
 
 def title_case(phrase: str) -> str:
-    small = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via"}
+    """A theme name in title case, its language's small words kept small ("Sistemas de
+    Informação", not "Sistemas De Informação"); acronyms and mixed case kept."""
+    from litreview.reading.casing import minor_words
+
+    small = minor_words(phrase) | {"via"}
     words = phrase.split()
     return " ".join(
         w

@@ -170,6 +170,12 @@ def _small_words(language: str) -> frozenset[str]:
     return _FUNCTION_WORDS.get(language, frozenset())
 
 
+def minor_words(text: str) -> frozenset[str]:
+    """The words a title in ``text``'s language keeps in lower case after its first ("of",
+    "the"; Portuguese "de", "e", "para"): one list for titles and theme names alike."""
+    return _SMALL | _small_words(title_language(text))
+
+
 def _capitalize(word: str) -> str:
     """ "O'BRIEN" -> "O'Brien", "SELF-ATTENTION" -> "Self-Attention"."""
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), word)
