@@ -211,6 +211,10 @@ def test_the_theme_sentence_speaks_of_a_count_noun_in_the_plural() -> None:
     assert paragraph(EvidenceScorer.shared(), "Split Computing", "split", two).startswith(
         "Two works study split computing"
     )
+    # a new user's "Two works study soft wearable robot"; "-y" nouns take "-ies"
+    for name, plural in (("Soft Wearable Robot", "robots"), ("Pruning Strategy", "strategies")):
+        opening = paragraph(EvidenceScorer.shared(), name, "x", two)
+        assert opening.startswith(f"Two works study {name.lower().rsplit(' ', 1)[0]} {plural}")
 
 
 def test_a_contribution_is_not_a_sentence_pointing_at_what_follows() -> None:

@@ -212,6 +212,8 @@ def _opening(
 # ("Four works study radiosity methods", not "... study radiosity method").
 _COUNT_NOUNS = frozenset(
     [
+        "accelerator",
+        "actuator",
         "agent",
         "algorithm",
         "approach",
@@ -219,15 +221,24 @@ _COUNT_NOUNS = frozenset(
         "attack",
         "benchmark",
         "classifier",
+        "compiler",
+        "controller",
         "dataset",
         "decoder",
         "detector",
+        "device",
         "encoder",
         "framework",
         "method",
         "model",
         "network",
+        "policy",
+        "processor",
         "protocol",
+        "robot",
+        "sensor",
+        "solver",
+        "strategy",
         "system",
         "technique",
         "tool",
@@ -246,7 +257,12 @@ def in_running_text(phrase: str) -> str:
 def _plural_head(name: str) -> str:
     head, _, last = name.rpartition(" ")
     if last in _COUNT_NOUNS:
-        plural = last + "es" if last.endswith(("ch", "sh", "s", "x")) else last + "s"
+        if last.endswith("y") and last[-2:-1] not in "aeiou":
+            plural = last[:-1] + "ies"  # "policies", "strategies"
+        elif last.endswith(("ch", "sh", "s", "x")):
+            plural = last + "es"
+        else:
+            plural = last + "s"
         return f"{head} {plural}".strip()
     return name
 
