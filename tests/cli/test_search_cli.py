@@ -89,6 +89,13 @@ def test_search_filters_and_modes(sample_home: Path) -> None:
     assert results and all(any("003" in s for s in r["sources"]) for r in results)
     mmr = run_cli(sample_home, "search", "backdoor", "--mmr", "--json", "-k", "5", check=True)
     assert len(json.loads(mmr.stdout)["results"]) == 5
+    # a source no paper comes from is a usage error naming the files, as a collection's is
+    for command in ("search", "library"):
+        typo = run_cli(
+            sample_home, command, *(["x"] if command == "search" else []), "--source", "0003"
+        )
+        assert typo.returncode == 2, command
+        assert "--source: no paper comes from a file named like '0003'; '000_" in typo.stderr
 
 
 def test_search_usage_errors(sample_home: Path, home: Path) -> None:

@@ -35,7 +35,7 @@ def library_command(
     filters = read_filters(source, year_from, year_to, author, collection, tag)
     filtered = filters.active()
     with app.open_library() as library:
-        check_names(library, collection, tag)
+        check_names(library, collection, tag, source)
         papers = list(library.papers())
         total = len(papers)
         if filtered:

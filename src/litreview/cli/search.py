@@ -70,7 +70,7 @@ def search_command(
     with collector_paused() as loaded, app.open_library(require_papers=True) as library:
         # The sessions load on the second core while chromadb imports and the stores open.
         library.load_models(mode)
-        check_names(library, collection, tag)
+        check_names(library, collection, tag, source)
         library.reconcile()
         loaded()  # what a search makes is collected as usual (cli/loading.py)
         state = library.indexing_state()

@@ -9,6 +9,7 @@ being a usage error that lists the names there are (a typo, not an empty answer)
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -31,10 +32,21 @@ def zotero_options(command: F) -> F:
     )(command)
 
 
-def check_names(library: Library, collection: str | None, tag: str | None) -> None:
-    """Raise a usage error naming the known collections (tags) when one given is unknown."""
+def check_names(
+    library: Library, collection: str | None, tag: str | None, source: str | None = None
+) -> None:
+    """Raise a usage error naming the known collections (tags, source files) when one given is
+    unknown: a typo is said, not answered with "no papers match"."""
     _check(library, "collection", "collections", collection)
     _check(library, "tag", "tags", tag)
+    if source is None:
+        return
+    sources = sorted({Path(s).name for s in library.source_counts()}, key=str.casefold)
+    wanted = source.strip().casefold()
+    if any(wanted in s.casefold() for s in library.source_counts()):
+        return
+    listing = ", ".join(repr(n) for n in sources[:20]) + (" ..." if len(sources) > 20 else "")
+    raise click.UsageError(f"--source: no paper comes from a file named like {source!r}; {listing}")
 
 
 def _check(library: Library, option: str, key: str, name: str | None) -> None:
