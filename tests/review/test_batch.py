@@ -323,6 +323,29 @@ def test_the_report_shows_no_answer_to_an_earlier_question(tmp_path: Path) -> No
     assert "radiosity answer" not in text
 
 
+def test_report_replaces_only_a_report(tmp_path: Path) -> None:
+    """--report rewrote any file it was given (a user's notes.md); a report batch wrote is
+    still rewritten, as each run does."""
+    from litreview.review.batch import NotAReport, check_report, write_report
+
+    questions = tmp_path / "q.txt"
+    questions.write_text("q?\n")
+    notes = tmp_path / "notes.md"
+    notes.write_text("my notes\n")
+    out = tmp_path / "a.jsonl"
+    command = ("batch", str(questions), "--out", str(out), "--report", str(notes))
+    proc = run_cli(tmp_path / "home", *command, env=NO_KEYS)
+    assert proc.returncode == 2, proc.stderr
+    assert f"--report {notes}: the file exists and is not a batch report" in proc.stderr
+    assert notes.read_text() == "my notes\n" and not out.exists()
+    report = tmp_path / "report.md"
+    write_report(out, report, [Question("1", "q?")])
+    check_report(report)  # its own: fine
+    check_report(tmp_path / "new.md")
+    with pytest.raises(NotAReport):
+        check_report(notes)
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

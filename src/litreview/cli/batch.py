@@ -47,13 +47,21 @@ def batch_command(
     from litreview.cli.ingest import plain_progress
     from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
-    from litreview.review.batch import counted, read_answers, run_batch, write_report
+    from litreview.review.batch import (
+        check_report,
+        counted,
+        read_answers,
+        run_batch,
+        write_report,
+    )
     from litreview.review.questions import read_questions
 
     settings = app.settings
     out = console()
     questions = read_questions(questions_file)
     read_answers(results)  # a file batch did not write is refused before the slow start
+    if report is not None:
+        check_report(report)
     progress = progress_bar(out, "Answering")
     # Without a terminal (a log, CI, nohup) the bar is off: plain lines, as ingest prints them.
     lines = plain_progress(lambda text: out.print(text, soft_wrap=True))

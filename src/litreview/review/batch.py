@@ -283,6 +283,32 @@ def _claim(handle: IO[str], results: Path) -> None:
         ) from exc
 
 
+REPORT_HEADING = "# Batch answers"
+
+
+class NotAReport(LitreviewError):
+    """``--report`` names a file batch did not write: the report would replace it."""
+
+    exit_code = 2
+
+
+def check_report(report: Path) -> None:
+    """A report batch wrote before is rewritten; any other file (the user's notes.md) is
+    refused before anything runs, never replaced."""
+    try:
+        with report.open(encoding="utf-8", errors="replace") as text:
+            first = text.readline().rstrip("\n")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise NotAReport(f"--report {report}: cannot be read ({exc.strerror})") from exc
+    if first != REPORT_HEADING and report.stat().st_size:
+        raise NotAReport(
+            f"--report {report}: the file exists and is not a batch report (its first line is "
+            f"not {REPORT_HEADING!r}); name a new file, or remove this one"
+        )
+
+
 def write_report(results: Path, report: Path, questions: list[Question]) -> None:
     """A Markdown report of the answers in ``results``, in the questions' order.
 
@@ -291,7 +317,7 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
     is not shown under the new question.
     """
     rows = read_answers(results)
-    parts = ["# Batch answers", ""]
+    parts = [REPORT_HEADING, ""]
     total = Usage()
     failed = 0
     for q in questions:
