@@ -9,6 +9,7 @@ come close to the text asked about.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from litreview.evidence.scoring import Evidence, EvidenceScorer
 from litreview.evidence.source import Source
@@ -27,10 +28,25 @@ def covered(evidence: Sequence[Evidence]) -> bool:
     return bool(evidence) and max(e.semantic for e in evidence) >= NOT_COVERED_BELOW
 
 
+def readable(sources: Sequence[Source]) -> list[Source]:
+    """Each source's abstract, then one view per retrieved page of its full text."""
+    return [
+        view
+        for s in sources
+        for view in (
+            (replace(s, passages=(), sections=()), *s.page_views()) if s.passages else (s,)
+        )
+    ]
+
+
 def covers(scorer: EvidenceScorer, text: str, sources: Sequence[Source]) -> bool:
     """Whether ``sources`` say anything close to ``text`` (a question, a topic, an abstract),
-    in a sentence or in a title (:func:`titles_covering`)."""
-    return covered(scorer.sentences(text, sources)) or bool(titles_covering(scorer, text, sources))
+    in a sentence of an abstract or of a retrieved passage (a topic only a PDF's body speaks
+    to: "learning rate warmup" on the Transformer's page 7), or in a title
+    (:func:`titles_covering`)."""
+    return covered(scorer.sentences(text, readable(sources))) or bool(
+        titles_covering(scorer, text, sources)
+    )
 
 
 # A question naming a paper's subject by a word its abstract never uses ("What is Reyes?",

@@ -369,7 +369,8 @@ def draft_related_work(
     report("retrieve", 1, 1, f"{len(papers)} paper{'' if len(papers) == 1 else 's'}")
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
-    if not covers(EvidenceScorer.shared(), work, _sources(papers, range(1, len(papers) + 1))):
+    numbered = range(1, len(papers) + 1)
+    if not covers(EvidenceScorer.shared(), work, _sources(papers, numbered, passages)):
         raise TopicNotCovered(papers)
 
     vectors = library.paper_vectors([p.paper_id for p in papers])

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
-from litreview.evidence.coverage import covered, titles_covering
+from litreview.evidence.coverage import covered, readable, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
 from litreview.evidence.source import Source
@@ -216,17 +216,6 @@ def _backgrounds(
         else:
             found |= {(n, page, i) for i in background(items)}
     return found
-
-
-def readable(sources: Sequence[Source]) -> list[Source]:
-    """Each source's abstract, then one view per retrieved page of its full text."""
-    return [
-        view
-        for s in sources
-        for view in (
-            (replace(s, passages=(), sections=()), *s.page_views()) if s.passages else (s,)
-        )
-    ]
 
 
 def cite(e: Evidence) -> str:
