@@ -47,14 +47,9 @@ def batch_command(
     from litreview.cli.ingest import plain_progress
     from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
-    from litreview.review.batch import (
-        check_report,
-        counted,
-        read_answers,
-        run_batch,
-        write_report,
-    )
+    from litreview.review.batch import check_report, read_answers, run_batch, write_report
     from litreview.review.questions import read_questions
+    from litreview.review.wording import counted
 
     settings = app.settings
     out = console()

@@ -91,6 +91,7 @@ def ingest_command(
     from litreview.reading import sample_paths
     from litreview.reading.readers import ReadOptions, zotero_database
     from litreview.reading.readers.zotero import default_data_dir
+    from litreview.review.wording import counted
 
     files = list(paths) + (sample_paths() if sample else [])
     if zotero:
@@ -162,17 +163,16 @@ def ingest_command(
     )
     if report.reranked and not report.embedded:
         resumed += f", gave {report.reranked} papers the re-ranking model's vectors"
-    merged = f"{report.merged} merged as duplicates, " if report.merged else ""
+    merged = f", {report.merged} merged as duplicates" if report.merged else ""
     removed = (
         f", {report.removed} removed (no longer in their Zotero library)" if report.removed else ""
     )
     failed = len(report.failed_files)
-    unread = f"; {_count(failed, 'file')} could not be read" if failed else ""
+    unread = f"; {counted(failed, 'file')} could not be read" if failed else ""
     out.print(
-        f"Ingested {_count(len(report.files), 'file')}: {report.added} added, "
+        f"Ingested {counted(len(report.files), 'file')}: {report.added} added, "
         f"{report.updated} updated, {report.skipped} skipped{_reasons(report.skip_reasons)}"
-        f"{', ' + merged.removesuffix(', ') if merged else ''}{removed}{resumed}{unread}. "
-        f"Library: {_count(total, 'paper')}.",
+        f"{merged}{removed}{resumed}{unread}. Library: {counted(total, 'paper')}.",
         soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
     )
     if problem:
@@ -182,10 +182,6 @@ def ingest_command(
         )
     if report.failed_files:
         sys.exit(1)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _reasons(counts: dict[str, int]) -> str:

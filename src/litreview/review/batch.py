@@ -27,6 +27,7 @@ from litreview.llm.backend import Backend
 from litreview.llm.types import Usage
 from litreview.review.ask import ask
 from litreview.review.questions import Question, normalise_question
+from litreview.review.wording import counted
 from litreview.secrets import redact
 
 
@@ -55,11 +56,6 @@ class BatchSummary:
             "usage": self.usage.to_dict(),
             "seconds": round(self.seconds, 2),
         }
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 question``, ``2 questions``: batch's messages count with the right number."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class NotAnAnswersFile(LitreviewError):

@@ -30,6 +30,7 @@ from litreview.review import prompts
 from litreview.review.citations import check
 from litreview.review.relevance import JUDGE, Judge, signals
 from litreview.review.support import SupportCheck, check_support
+from litreview.review.wording import counted
 
 MAX_QUERIES = 8
 PER_QUERY = 10
@@ -366,7 +367,7 @@ def draft_related_work(
     hits = gather_hits(library, queries, max_papers, judge, filters)
     papers = [hit.paper for hit in hits]
     passages = _best_passages(hits)
-    report("retrieve", 1, 1, f"{len(papers)} paper{'' if len(papers) == 1 else 's'}")
+    report("retrieve", 1, 1, counted(len(papers), "paper"))
     if not papers:
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
     numbered = range(1, len(papers) + 1)
