@@ -41,10 +41,11 @@ def check_names(
     _check(library, "tag", "tags", tag)
     if source is None:
         return
-    sources = sorted({Path(s).name for s in library.source_counts()}, key=str.casefold)
+    paths = list(library.source_counts())
     wanted = source.strip().casefold()
-    if any(wanted in s.casefold() for s in library.source_counts()):
+    if any(wanted in s.casefold() for s in paths):
         return
+    sources = sorted({Path(s).name for s in paths}, key=str.casefold)
     listing = ", ".join(repr(n) for n in sources[:20]) + (" ..." if len(sources) > 20 else "")
     raise click.UsageError(f"--source: no paper comes from a file named like {source!r}; {listing}")
 

@@ -384,9 +384,12 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
             last.ref = key
-    _say_absent(collected, absent, data_dir)
+    # A database copied alone has no storage/: its missing attachments are said in one line.
+    has_storage = (data_dir / "storage").is_dir()
+    _say_absent(collected, absent, has_storage)
     for item_id, key, mode, stored in standalone:
-        _standalone(collected, source, data_dir, key, mode, stored, fields.get(item_id, {}))
+        values = fields.get(item_id, {})
+        _standalone(collected, source, data_dir, key, mode, stored, values, has_storage)
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
     return collected
 
@@ -398,13 +401,15 @@ def _cut(title: str, most: int = 60) -> str:
     return title[:most].rsplit(" ", 1)[0] + "…"
 
 
-def _say_absent(collected: Collected, absent: list[tuple[str, str, bool]], data_dir: Path) -> None:
+def _say_absent(
+    collected: Collected, absent: list[tuple[str, str, bool]], has_storage: bool
+) -> None:
     """Each item whose attachment is missing, or, when the data directory has no ``storage/``
     at all (a database copied alone: thiagohonorato's 50 attachments), one line for them all
     instead of one an item (standalone PDFs are then named by the skipped-records line)."""
     if not absent:
         return
-    if (data_dir / "storage").is_dir():
+    if has_storage:
         for key, message, kept in absent:
             if kept:
                 collected.file_missing(key, message)
@@ -429,6 +434,7 @@ def _standalone(
     mode: int,
     stored: str,
     values: dict[str, str],
+    has_storage: bool,
 ) -> None:
     """A PDF filed without a parent item is still a paper: it is read like a loose PDF."""
     from litreview.reading.readers.pdf import extract, paper_year
@@ -438,7 +444,7 @@ def _standalone(
     if file is None or not file.is_file():
         collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
         collected.skipped[-1].ref = key  # the skipped-records line names it
-        if (data_dir / "storage").is_dir():  # else the no-storage line says it for all
+        if has_storage:  # else the no-storage line says it for all
             collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
         return
     try:
