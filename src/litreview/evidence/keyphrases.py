@@ -436,7 +436,7 @@ def title_case(phrase: str) -> str:
     Informação", not "Sistemas De Informação"); acronyms and mixed case kept."""
     from litreview.reading.casing import minor_words
 
-    small = minor_words(phrase) | {"via"}
+    small = minor_words(phrase)
     words = phrase.split()
     return " ".join(
         w
