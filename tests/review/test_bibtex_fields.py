@@ -123,14 +123,19 @@ def test_the_litreview_id_is_a_field_styles_ignore_and_the_users_note_is_kept() 
 REAL_BBT = REAL_BIBTEX / "elmoghany_betterbibtex_video_diffusion.bib"
 
 
-@pytest.mark.skipif(not REAL_BBT.is_file(), reason="shared/real material not present")
-def test_a_real_better_bibtex_entry_keeps_its_fields_and_gets_no_litreview_note() -> None:
+def _magic_me() -> tuple[Paper, dict[str, str]]:
+    """The real Better BibTeX export's Magic-Me paper and its references.bib entry."""
     (paper,) = [
         p
         for p in read_file(REAL_BBT).papers
         if p.extra.get("bibtex_key") == "maMagicMeIdentitySpecificVideo2024"
     ]
-    entry = _entries([paper])[paper.paper_id]
+    return paper, _entries([paper])[paper.paper_id]
+
+
+@pytest.mark.skipif(not REAL_BBT.is_file(), reason="shared/real material not present")
+def test_a_real_better_bibtex_entry_keeps_its_fields_and_gets_no_litreview_note() -> None:
+    paper, entry = _magic_me()
     assert entry[ID_FIELD] == paper.paper_id
     assert "litreview id" not in entry.get("note", "")
     assert entry["eprint"] == "2402.09368" and entry["doi"] == "10.48550/arXiv.2402.09368"
@@ -139,12 +144,7 @@ def test_a_real_better_bibtex_entry_keeps_its_fields_and_gets_no_litreview_note(
 
 @pytest.mark.skipif(not REAL_BBT.is_file(), reason="shared/real material not present")
 def test_a_real_better_bibtex_note_reaches_references_bib() -> None:
-    (paper,) = [
-        p
-        for p in read_file(REAL_BBT).papers
-        if p.extra.get("bibtex_key") == "maMagicMeIdentitySpecificVideo2024"
-    ]
-    entry = _entries([paper])[paper.paper_id]
+    _, entry = _magic_me()
     assert entry["note"] == "Comment: Project Page at https://magic-me-webpage.github.io"
 
 
