@@ -266,23 +266,24 @@ def test_a_changed_question_is_answered_again_not_given_the_old_answer(
     questions.write_text(f"{GPU}\n{TROJAN}\n")
     results = tmp_path / "answers.jsonl"
     results.write_text("")  # an empty file is a new answers file
-    first = run_cli(sample_home, "batch", str(questions), "--out", str(results), env=NO_KEYS)
-    assert first.returncode == 0, first.stderr
-    assert "2 answered, 0 already done, 0 failed ·" in first.stderr
+    report = tmp_path / "report.md"
+
+    def batch(asked: Path, *more: str) -> str:
+        """``litreview batch ASKED --out results MORE``, which must succeed; its stderr."""
+        proc = run_cli(sample_home, "batch", str(asked), "--out", str(results), *more, env=NO_KEYS)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr
+
+    first = batch(questions)
+    assert "2 answered, 0 already done, 0 failed ·" in first
     # No terminal: progress is plain lines, as ingest prints them.
-    assert "Answering: 0/2\n" in first.stderr and "Answering: 2/2 (100%)\n" in first.stderr
+    assert "Answering: 0/2\n" in first and "Answering: 2/2 (100%)\n" in first
 
     questions.write_text(f"{BREAD}\n{GPU}\n{TROJAN}\n")
-    report = tmp_path / "report.md"
-    again = run_cli(
-        sample_home,
-        *("batch", str(questions), "--out", str(results), "--report", str(report)),
-        env=NO_KEYS,
-    )
-    assert again.returncode == 0, again.stderr
+    again = batch(questions, "--report", str(report))
     assert (
         "3 answered, 0 already done, 0 failed; 2 earlier answers were for a different question "
-        "and were redone ·" in again.stderr
+        "and were redone ·" in again
     )
     text = report.read_text()
     bread = text.split(f"## 1. {BREAD}\n\n", 1)[1]
@@ -293,15 +294,10 @@ def test_a_changed_question_is_answered_again_not_given_the_old_answer(
     # JSONL: the id kept, its question changed (and spaced differently).
     changed = tmp_path / "q.jsonl"
     changed.write_text(json.dumps({"id": "2", "question": TROJAN.replace(" ", "  ")}) + "\n")
-    third = run_cli(
-        sample_home,
-        *("batch", str(changed), "--out", str(results), "--report", str(report)),
-        env=NO_KEYS,
-    )
-    assert third.returncode == 0, third.stderr
+    third = batch(changed, "--report", str(report))
     assert (
         "1 answered, 0 already done, 0 failed; 1 earlier answer was for a different question "
-        "and was redone ·" in third.stderr
+        "and was redone ·" in third
     )
     assert "1 question, 0 failed" in report.read_text()
     assert read_answers(results)["2"]["question"] == TROJAN
