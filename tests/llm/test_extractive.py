@@ -183,6 +183,22 @@ def test_a_quoted_sentence_loses_the_papers_own_reference_numbers() -> None:
     )
 
 
+def test_a_reference_the_sentence_speaks_of_stays_as_a_reference_not_a_citation() -> None:
+    """Dropped where it is the sentence's noun, "[10]" left "as described in constitute" in a
+    quoted sentence; the 50,000 real abstracts write "in [1] and [2]", "(e.g., [4], [5])"."""
+    assert third_person("The rules as described in [10] constitute a baseline.") == (
+        "The rules as described in ref. 10 constitute a baseline."
+    )
+    assert third_person("We extend the approach in [10], [11] to this problem.") == (
+        "The authors extend the approach in refs. 10, 11 to this problem."
+    )
+    assert third_person("Results of [8] and [15] show it.") == "Results of refs. 8 and 15 show it."
+    assert third_person("[3] showed that it holds.") == "Ref. 3 showed that it holds."
+    assert third_person("Others (e.g., [4, 5]) did so.") == "Others (e.g., refs. 4, 5) did so."
+    assert third_person("Methods [3] and [4] fail.") == "Methods fail."
+    assert third_person("Lee et al. [9, 11] proposed it.") == "Lee et al. proposed it."
+
+
 def test_a_sentence_in_both_the_abstract_and_a_page_is_quoted_once(
     engine: ExtractiveBackend,
 ) -> None:

@@ -160,13 +160,54 @@ def whole_sections(passage: str, heading: str = "") -> list[Block]:
 
 # A paper's own numbered references ("in the presence of faults [2]", "[5, 12-14]"): quoted
 # in an answer they would read as citations of the answer's sources 2, 5, 12... An interval
-# such as "[0, 1]" holds a 0 and is kept.
-_REFERENCE_MARK = re.compile(r"\s*\[(?!0)\d{1,3}(?:\s*[,;\u2013-]\s*(?!0)\d{1,3})*\]")
+# such as "[0, 1]" holds a 0 and is kept. A run of them ("[10], [11]", "[1] and [2]") is one.
+_MARK = r"\[(?!0)\d{1,3}(?:\s*[,;\u2013-]\s*(?!0)\d{1,3})*\]"
+_REFERENCE_RUN = re.compile(rf"\s*(?P<run>{_MARK}(?:\s*(?:,\s*and|,|;|and)\s*{_MARK})*)")
+_MARK_INSIDE = re.compile(r"\[([^\]]*)\]")
+# Where a mark is the sentence's noun ("as described in [10] constitute"), dropping it leaves
+# "as described in constitute": after these words it is kept, as "ref. 10", not a citation.
+_NOUN_AFTER = frozenset(
+    [
+        "in",
+        "of",
+        "from",
+        "at",
+        "to",
+        "by",
+        "on",
+        "see",
+        "cf.",
+        "e.g.",
+        "e.g.,",
+        "i.e.",
+        "i.e.,",
+        "with",
+        "than",
+        "like",
+        "unlike",
+        "per",
+        "via",
+        "and",
+        "or",
+        "as",
+        "following",
+    ]
+)
 
 
 def without_reference_marks(sentence: str) -> str:
     """A sentence from a paper's full text without its numbered references to other work."""
-    return _REFERENCE_MARK.sub("", sentence)
+
+    def replace(match: re.Match[str]) -> str:
+        before = match.string[: match.start()].rstrip()
+        word = before.rsplit(None, 1)[-1].lower().lstrip("([") if before else ""
+        if before and word not in _NOUN_AFTER:
+            return ""
+        numbers = _MARK_INSIDE.sub(r"\1", match.group("run"))
+        label = "refs." if re.search(r"\d\D+\d", numbers) else "ref."
+        return f" {label} {numbers}" if before else f"{label.capitalize()} {numbers}"
+
+    return _REFERENCE_RUN.sub(replace, sentence)
 
 
 # A sentence that points at what follows it ("We define the Fire module as follows."):
