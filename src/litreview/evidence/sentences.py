@@ -167,7 +167,7 @@ _MARK_INSIDE = re.compile(r"\[([^\]]*)\]")
 # Where a mark is the sentence's noun ("as described in [10] constitute"), dropping it leaves
 # "as described in constitute": after these words it is kept, as "ref. 10", not a citation.
 _NOUN_AFTER = frozenset(
-    [
+    {
         "in",
         "of",
         "from",
@@ -191,7 +191,7 @@ _NOUN_AFTER = frozenset(
         "or",
         "as",
         "following",
-    ]
+    }
 )
 
 
