@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -77,9 +78,11 @@ def test_a_store_failure_is_one_questions_error_not_the_runs_end(tmp_path: Path)
     from litreview.index.vectors import VectorStoreError
     from litreview.review.batch import run_batch
     from litreview.review.questions import Question
+    from litreview.settings import RetrievalSettings
 
     class DyingServer:
         calls = 0
+        settings = SimpleNamespace(retrieval=RetrievalSettings())  # each record keeps them
 
         def search(self, request: object) -> list[object]:
             DyingServer.calls += 1

@@ -121,12 +121,78 @@ def test_an_answer_is_reused_only_for_its_question_model_and_filters() -> None:
         "4": row("4", "question 4?", filters={"collection": "Thesis"}),
         "5": {"id": "5", "question": "question 5?", "error": "boom", "model": "extractive"},
     }
-    resume = plan(questions, answers, "extractive", {})
+    resume = plan(questions, answers, "extractive", {}, DEFAULT)
     assert [q.id for q in resume.todo] == ["2", "3", "4", "5", "6"]
     assert resume.done == 1
     assert resume.redo == {"2": "question", "3": "settings", "4": "settings"}
+    assert resume.changed == {"3": ["model"], "4": ["filters"]}
     # With the filters those answers were made with, they are reused.
-    assert plan(questions[3:4], answers, "extractive", {"collection": "Thesis"}).done == 1
+    assert plan(questions[3:4], answers, "extractive", {"collection": "Thesis"}, DEFAULT).done == 1
+
+
+# What a run without -k, mode or MMR set makes its answers with.
+DEFAULT: dict[str, object] = {"k": 8, "mode": "hybrid", "mmr": False}
+
+
+def test_an_answer_is_reused_only_for_its_k_and_retrieval() -> None:
+    """-k (and the retrieval mode and MMR, from the settings) decide which papers an answer
+    cites: an answer made with others is asked again, as one from another model is."""
+    questions = [Question(str(i), f"question {i}?") for i in range(1, 5)]
+
+    def row(qid: str, **retrieval: object) -> dict[str, object]:
+        made = {**DEFAULT, **retrieval}
+        return {
+            "id": qid,
+            "question": f"question {qid}?",
+            "answer": "a",
+            "model": "m",
+            "retrieval": made,
+        }
+
+    answers = {
+        "1": row("1"),
+        "2": row("2", k=3),
+        "3": row("3", mode="dense"),
+        "4": {**row("4", k=3, mmr=True), "model": "other"},
+    }
+    resume = plan(questions, answers, "m", {}, DEFAULT)
+    assert [q.id for q in resume.todo] == ["2", "3", "4"]
+    assert resume.redo == {"2": "settings", "3": "settings", "4": "settings"}
+    assert resume.changed == {"2": ["k"], "3": ["retrieval"], "4": ["model", "k", "retrieval"]}
+    # Asked with -k 3, the -k 3 answer is the one reused.
+    assert [q.id for q in plan(questions, answers, "m", {}, {**DEFAULT, "k": 3}).todo] == [
+        "1", "3", "4",
+    ]  # fmt: skip
+
+
+def test_an_answer_from_before_k_was_kept_counts_as_the_default_k() -> None:
+    """Records written before -k was kept hold no "retrieval": they were made with the
+    settings' k unless -k was given, which nothing says, so they count as the default k
+    (reused by a run without -k, redone by one with another -k); one that holds more
+    sources than the default k was certainly made with a larger -k, and is redone."""
+    questions = [Question("1", "question 1?"), Question("2", "question 2?")]
+    sources = [{"n": n, "paper_id": f"p{n}"} for n in range(1, 9)]
+    answers: dict[str, dict[str, object]] = {
+        "1": {
+            "id": "1",
+            "question": "question 1?",
+            "answer": "a",
+            "model": "m",
+            "sources": sources,
+        },
+        "2": {
+            "id": "2",
+            "question": "question 2?",
+            "answer": "a",
+            "model": "m",
+            "sources": [*sources, {"n": 9, "paper_id": "p9"}],  # 9 papers: not k 8
+        },
+    }
+    default = plan(questions, answers, "m", {}, DEFAULT)
+    assert [q.id for q in default.todo] == ["2"] and default.changed == {"2": ["k"]}
+    other_k = plan(questions, answers, "m", {}, {**DEFAULT, "k": 4}, default_retrieval=DEFAULT)
+    assert [q.id for q in other_k.todo] == ["1", "2"]
+    assert other_k.changed == {"1": ["k"], "2": ["k"]}
 
 
 def test_batch_cli_resumes_records_failures_and_reports(sample_home: Path, tmp_path: Path) -> None:
@@ -365,3 +431,129 @@ def test_out_must_be_a_batch_answers_file(tmp_path: Path, name: str, content: st
     assert out.read_text() == content, "nothing appended"
     with pytest.raises(NotAnAnswersFile):
         read_answers(out)
+
+
+def test_rerunning_with_another_k_or_retrieval_mode_redoes_the_answers(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    """-k was not part of what makes an answer reusable: a rerun with -k 3 kept the answers
+    made with 8 papers each. Now every record keeps its retrieval, and a change redoes it."""
+    questions = tmp_path / "q.txt"
+    questions.write_text(f"{GPU}\n{TROJAN}\n")
+    results = tmp_path / "answers.jsonl"
+    report = tmp_path / "report.md"
+
+    def batch(*more: str, env: dict[str, str] | None = None) -> str:
+        command = ("batch", str(questions), "--out", str(results), "--model", "extractive")
+        proc = run_cli(sample_home, *command, *more, env={**NO_KEYS, **(env or {})})
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr
+
+    assert "2 answered, 0 already done, 0 failed ·" in batch()
+    first = read_answers(results)
+    assert "2 answered, 0 already done, 0 failed; 2 earlier answers were made with another -k " \
+        "and were redone ·" in batch("-k", "3", "--report", str(report))  # fmt: skip
+    assert [r["retrieval"] for r in first.values()] == [
+        {"k": 8, "mode": "hybrid", "mmr": False}
+    ] * 2
+    answers = read_answers(results)
+    assert all(r["retrieval"]["k"] == 3 and len(r["sources"]) <= 3 for r in answers.values())
+    text = report.read_text()
+    assert text.startswith("# Batch answers\n\n_Model: `extractive` (-k 3), for every answer._\n")
+    assert text.count("_Model:") == 1, "one model: said once"
+    assert "0 answered, 2 already done, 0 failed ·" in batch("-k", "3")
+    lexical = batch("-k", "3", env={"LITREVIEW_RETRIEVAL__MODE": "lexical"})
+    assert "2 earlier answers were made with another retrieval mode and were redone" in lexical
+
+    # A file the previous version wrote keeps no retrieval: its answers count as made with
+    # the default k, so a run without -k reuses them and a run with -k 4 redoes them.
+    results.write_text(
+        "".join(
+            json.dumps({key: v for key, v in row.items() if key != "retrieval"}) + "\n"
+            for row in first.values()
+        )
+    )
+    assert "0 answered, 2 already done, 0 failed ·" in batch()
+    assert "2 earlier answers were made with another -k and were redone" in batch("-k", "4")
+
+
+def test_a_report_of_answers_from_two_models_says_each_answers_model(tmp_path: Path) -> None:
+    """A run stopped part-way through a change of model leaves answers of two models: the
+    report said neither. Each answer now says its model; one model is said once at the top."""
+    from litreview.review.batch import write_report
+
+    def row(qid: str, model: str, **more: object) -> dict[str, object]:
+        made = {"k": 8, "mode": "hybrid", "mmr": False}
+        return {"id": qid, "question": f"q{qid}?", "answer": f"answer {qid}", "model": model,
+                "filters": {}, "retrieval": made, **more}  # fmt: skip
+
+    results = tmp_path / "r.jsonl"
+    rows = [
+        row("1", "openai/gpt-4o"),
+        row("2", "extractive", retrieval={"k": 3, "mode": "dense", "mmr": False}),
+        row("3", "openai/gpt-4o", error="rejected"),
+        row("4", "extractive", filters={"collection": "Thesis"}),
+    ]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = tmp_path / "r.md"
+    write_report(results, report, [Question(str(i), f"q{i}?") for i in range(1, 6)])
+    text = report.read_text()
+    assert "each says its model" in text
+    assert "## 1. q1?\n\n_Model: `openai/gpt-4o` (-k 8)_\n\nanswer 1\n" in text
+    assert "## 2. q2?\n\n_Model: `extractive` (-k 3, dense retrieval)_\n\nanswer 2\n" in text
+    assert "## 3. q3?\n\n_Model: `openai/gpt-4o` (-k 8)_\n\n**Failed:** rejected\n" in text
+    assert "## 4. q4?\n\n_Model: `extractive` (-k 8, collection Thesis)_\n\nanswer 4\n" in text
+    assert "## 5. q5?\n\n_not answered yet_\n" in text
+
+    # One model and one way: the report is as before, with the model said once at the top.
+    results.write_text("".join(json.dumps(row(str(i), "extractive")) + "\n" for i in (1, 2)))
+    write_report(results, report, [Question("1", "q1?"), Question("2", "q2?")])
+    text = report.read_text()
+    assert text.startswith("# Batch answers\n\n_Model: `extractive` (-k 8), for every answer._\n")
+    assert "## 1. q1?\n\nanswer 1\n" in text and text.count("_Model:") == 1
+
+
+def test_a_run_stopped_while_changing_model_reports_both_models(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    """The case from the CLI: answers by the extractive engine, then a rerun with another
+    model stopped by Ctrl-C after two of three questions. Its report mixes the two models and
+    says which gave which answer."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.support.cli import litreview_bin
+
+    questions = tmp_path / "q.txt"
+    questions.write_text(f"{GPU}\n{TROJAN}\n{BREAD}\n")
+    results = tmp_path / "answers.jsonl"
+    report = tmp_path / "report.md"
+    first = ("batch", str(questions), "--out", str(results), "--model", "extractive")
+    run_cli(sample_home, *first, env=NO_KEYS, check=True)
+    # The second answer takes a while: Ctrl-C comes while it is under way.
+    with loopback(Reply(), Reply(delay=3.0)) as (api_base, script):
+        env = {**os.environ, "LITREVIEW_HOME": str(sample_home), "NO_COLOR": "1"}
+        env.update(local_model_env(tmp_path, api_base, **NO_KEYS))
+        command = ["batch", str(questions), "--out", str(results), "--model", "local"]
+        proc = subprocess.Popen(
+            [litreview_bin(), *command, "--report", str(report)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 240
+        while len(script.requests) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "2 answered, 0 already done, 0 failed, 1 not started" in err
+    text = report.read_text()
+    assert "each says its model" in text
+    assert f"## 1. {GPU}\n\n_Model: `local` (-k 8)_\n" in text
+    assert f"## 2. {TROJAN}\n\n_Model: `local` (-k 8)_\n" in text
+    assert f"## 3. {BREAD}\n\n_Model: `extractive` (-k 8)_\n" in text

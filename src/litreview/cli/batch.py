@@ -28,7 +28,14 @@ from litreview.cli.zotero_filters import check_names, zotero_options
 )
 @click.option("--concurrency", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
-@click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers per question.")
+@click.option(
+    "-k",
+    "k",
+    type=click.IntRange(1, 50),
+    default=None,
+    help="Papers per question (default: [retrieval] k, 8). Answers made with another -k are "
+    "not reused.",
+)
 @zotero_options
 @click.pass_obj
 def batch_command(
@@ -96,7 +103,7 @@ def batch_command(
         f"{'was' if n == 1 else 'were'} redone"
         for n, why in (
             (summary.redone_for_question, "for a different question"),
-            (summary.redone_for_settings, "by another model or with other filters"),
+            (summary.redone_for_settings, f"made with {_either(summary.settings_changed)}"),
         )
         if n
     ]
@@ -112,3 +119,18 @@ def batch_command(
         sys.exit(130)
     if summary.failed:
         sys.exit(1)
+
+
+# How the summary names each setting an earlier answer was made with (review.batch.SETTINGS).
+_OTHER = {
+    "model": "another model",
+    "filters": "other filters",
+    "k": "another -k",
+    "retrieval": "another retrieval mode",
+}
+
+
+def _either(settings: list[str]) -> str:
+    """The settings that made earlier answers differ, as "another model or another -k"."""
+    words = [_OTHER[name] for name in settings] or ["other settings"]
+    return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]

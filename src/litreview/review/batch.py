@@ -29,6 +29,7 @@ from litreview.review.ask import ask
 from litreview.review.questions import Question, normalise_question
 from litreview.review.wording import counted
 from litreview.secrets import redact
+from litreview.settings import RetrievalSettings
 
 
 @dataclass
@@ -42,8 +43,10 @@ class BatchSummary:
     # Earlier answers not reused, and asked again in this run: their id's question has changed
     # (a line inserted into a text file renumbers the ones after it) ...
     redone_for_question: int = 0
-    # ... or they came from another model or other filters.
+    # ... or they were made another way: another model, other filters, another -k or
+    # retrieval mode (which of these, in :data:`SETTINGS` order, in ``settings_changed``).
     redone_for_settings: int = 0
+    settings_changed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,6 +56,7 @@ class BatchSummary:
             "failed": self.failed,
             "redone_for_question": self.redone_for_question,
             "redone_for_settings": self.redone_for_settings,
+            "settings_changed": self.settings_changed,
             "usage": self.usage.to_dict(),
             "seconds": round(self.seconds, 2),
         }
@@ -129,6 +133,19 @@ def filters_record(filters: Filters | None) -> dict[str, object]:
     return {key: value for key, value in filters.metadata().items() if value is not None}
 
 
+def retrieval_record(settings: RetrievalSettings, k: int | None) -> dict[str, object]:
+    """How an answer's sources are retrieved, as each record keeps it: the papers per
+    question (``-k``, else ``[retrieval] k``, as :func:`ask` takes them) and the retrieval
+    mode and MMR, which every search takes from the settings. Each changes which papers an
+    answer cites."""
+    return {"k": k or settings.k, "mode": settings.mode, "mmr": settings.mmr}
+
+
+# What makes an answer, besides its question: an earlier answer made with another of these is
+# asked again. In the order the summary names them.
+SETTINGS = ("model", "filters", "k", "retrieval")
+
+
 @dataclass
 class Resume:
     """What a run has to do, given the answers already in its file."""
@@ -136,8 +153,9 @@ class Resume:
     todo: list[Question]
     done: int
     # Why an earlier answer is not reused: "question" (its id now asks something else) or
-    # "settings" (another model or other filters made it).
+    # "settings" (it was made another way: which of :data:`SETTINGS`, in ``changed``).
     redo: dict[str, str]
+    changed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plan(
@@ -145,19 +163,27 @@ def plan(
     answers: dict[str, dict[str, object]],
     model: str,
     filters: dict[str, object],
+    retrieval: dict[str, object],
+    *,
+    default_retrieval: dict[str, object] | None = None,
 ) -> Resume:
     """Which questions still need an answer.
 
     An answer is reused only when it answers this question: the same id *and* the same
     question text (whitespace aside). Ids alone are not enough: a text file's ids are its
     line numbers, so a line inserted at the top would pair every question with its
-    neighbour's answer. It must also come from the same model and filters, which every
-    record keeps: rerunning with ``--model`` or ``--collection`` asks for those answers,
-    not the old ones. (A record from before filters were kept counts as unfiltered.)
-    A failure is always asked again.
+    neighbour's answer. It must also have been made the same way, which every record
+    keeps: the same model, filters and retrieval (:func:`retrieval_record`: ``-k``, mode,
+    MMR); rerunning with ``--model``, ``--collection`` or ``-k`` asks for those answers,
+    not the old ones. A record from before filters were kept counts as unfiltered; one
+    from before retrieval was kept counts as made with ``default_retrieval`` (the
+    settings' ``k``, mode and MMR, as a run without ``-k`` used then; default: ``retrieval``),
+    unless it holds more sources than that ``k`` (then a larger ``-k`` made it, and it is
+    asked again). A failure is always asked again.
     """
     todo: list[Question] = []
     redo: dict[str, str] = {}
+    changed: dict[str, list[str]] = {}
     for q in questions:
         row = answers.get(q.id)
         if row is None or row.get("error"):
@@ -165,10 +191,42 @@ def plan(
         elif normalise_question(str(row.get("question", ""))) != normalise_question(q.question):
             todo.append(q)
             redo[q.id] = "question"
-        elif row.get("model") != model or (row.get("filters") or {}) != filters:
-            todo.append(q)
-            redo[q.id] = "settings"
-    return Resume(todo, len(questions) - len(todo), redo)
+        else:
+            differ = made_differently(
+                row, model, filters, retrieval, default_retrieval or retrieval
+            )
+            if differ:
+                todo.append(q)
+                redo[q.id] = "settings"
+                changed[q.id] = differ
+    return Resume(todo, len(questions) - len(todo), redo, changed)
+
+
+def made_differently(
+    row: dict[str, object],
+    model: str,
+    filters: dict[str, object],
+    retrieval: dict[str, object],
+    default_retrieval: dict[str, object],
+) -> list[str]:
+    """Which of :data:`SETTINGS` the record ``row`` was made with differ from these."""
+    made = row.get("retrieval")
+    if not isinstance(made, dict):  # written before retrieval was kept
+        made = dict(default_retrieval)
+        sources = row.get("sources")
+        if isinstance(sources, list) and len(sources) > _as_int(made.get("k")):
+            made["k"] = None  # more papers than that k gives: a larger -k, which is unknown
+    differ = {
+        "model": row.get("model") != model,
+        "filters": (row.get("filters") or {}) != filters,
+        "k": made.get("k") != retrieval.get("k"),
+        "retrieval": any(made.get(key) != value for key, value in retrieval.items() if key != "k"),
+    }
+    return [name for name in SETTINGS if differ[name]]
+
+
+def _as_int(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def run_batch(
@@ -207,12 +265,21 @@ def run_batch(
                 "error": message,
                 "model": backend.name,
                 "filters": kept_filters,
+                "retrieval": made,
             }
-        return {"id": q.id, **result.to_dict(), "filters": kept_filters}
+        return {"id": q.id, **result.to_dict(), "filters": kept_filters, "retrieval": made}
 
     with results.open("a+", encoding="utf-8") as handle:
         _claim(handle, results)
-        resume = plan(questions, read_answers(results), backend.name, kept_filters)
+        made = retrieval_record(library.settings.retrieval, k)
+        resume = plan(
+            questions,
+            read_answers(results),
+            backend.name,
+            kept_filters,
+            made,
+            default_retrieval=retrieval_record(library.settings.retrieval, None),
+        )
         todo = resume.todo
         summary = BatchSummary(total=len(questions), skipped=resume.done)
         if on_progress is not None:
@@ -238,6 +305,8 @@ def run_batch(
                     summary.redone_for_question += 1
                 elif reason == "settings":
                     summary.redone_for_settings += 1
+                    seen = {*summary.settings_changed, *resume.changed.get(str(row["id"]), [])}
+                    summary.settings_changed = [name for name in SETTINGS if name in seen]
                 done = summary.skipped + summary.answered + summary.failed
             if on_result is not None:
                 on_result(row)
@@ -310,20 +379,35 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
 
     Each question shows its id's latest record, and only if that record answers this
     question: an answer to what the id asked before (a run stopped before it got there)
-    is not shown under the new question.
+    is not shown under the new question. The model (and ``-k``, ...) that made the answers
+    is said once at the top; when they were not all made the same way (a run stopped
+    part-way through a change of model), each answer says its own.
     """
     rows = read_answers(results)
+    shown: dict[str, dict[str, object]] = {}
+    for q in questions:
+        row = rows.get(q.id)
+        if row is not None and normalise_question(
+            str(row.get("question", ""))
+        ) == normalise_question(q.question):
+            shown[q.id] = row
+    made = {made_with(row) for row in shown.values()}
+    each = len(made) > 1  # then each answer says its own
     parts = [REPORT_HEADING, ""]
+    if each:
+        parts += ["_Not all answers were made the same way: each says its model._", ""]
+    elif made and None not in made:
+        parts += [f"_Model: {next(iter(made))}, for every answer._", ""]
     total = Usage()
     failed = 0
     for q in questions:
-        row = rows.get(q.id)
         parts += [f"## {q.id}. {q.question}", ""]
-        if row is None or normalise_question(str(row.get("question", ""))) != normalise_question(
-            q.question
-        ):
+        row = shown.get(q.id)
+        if row is None:
             parts += ["_not answered yet_", ""]
             continue
+        if each:
+            parts += [f"_Model: {made_with(row) or 'not recorded'}_", ""]
         if row.get("error"):
             failed += 1
             parts += [f"**Failed:** {row['error']}", ""]
@@ -343,3 +427,23 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
         "",
     ]
     report.write_text("\n".join(parts), encoding="utf-8")
+
+
+def made_with(row: dict[str, object]) -> str | None:
+    """How a record was made, as the report says it: "`openai/gpt-4o` (-k 8, collection
+    Thesis)"; ``None`` for a record that kept no model."""
+    model = row.get("model")
+    if not model:
+        return None
+    details: list[str] = []
+    retrieval = row.get("retrieval")
+    if isinstance(retrieval, dict):  # not kept before -k counted
+        details.append(f"-k {retrieval.get('k')}")
+        if retrieval.get("mode") not in (None, "hybrid"):
+            details.append(f"{retrieval['mode']} retrieval")
+        if retrieval.get("mmr"):
+            details.append("MMR")
+    filters = row.get("filters")
+    if isinstance(filters, dict):
+        details += [f"{key} {value}" for key, value in filters.items()]
+    return f"`{model}`" + (f" ({', '.join(details)})" if details else "")
