@@ -157,8 +157,15 @@ def make_paper(
     doi: object = None,
     arxiv_id: object = None,
     full_text: tuple[PageText, ...] = (),
+    stand_in: tuple[str, str] | None = None,
 ) -> Paper:
-    """Validate and clean one record; a record without title or text is skipped, with why."""
+    """Validate and clean one record; a record without title or text is skipped, with why.
+
+    ``stand_in`` is what a reader found to search the paper by when it has no abstract, and
+    where, as clean text (a web page's description tag or abstract section:
+    :mod:`.readers.web_page`); by default the full text's abstract section or first
+    paragraphs stand in.
+    """
     clean_title = display_title(clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} "))
     clean_abstract = clean_text(str(abstract or ""))
     placeholder = clean_abstract if _PLACEHOLDER_ABSTRACT.match(clean_abstract) else ""
@@ -167,8 +174,8 @@ def make_paper(
     extra = dict(extra or {})
     if not clean_title:
         raise MissingTitle(path, "record has no title; skipped", line)
-    if not clean_abstract and full_text:
-        clean_abstract, origin = stand_in_abstract(full_text)
+    if not clean_abstract and (stand_in or full_text):
+        clean_abstract, origin = stand_in or stand_in_abstract(full_text)
         if clean_abstract:
             extra["abstract_from"] = origin
     if not clean_abstract:

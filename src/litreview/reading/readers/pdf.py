@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from litreview.reading.build import Collected
@@ -361,6 +362,17 @@ def _repeated_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
 
 
+def references_heading(line: str) -> bool:
+    """A reference list's heading: "References", "7 Bibliography", "参考文献："."""
+    return bool(_REFERENCES.match(line))
+
+
+def ends_references(line: str) -> bool:
+    """An appendix's heading after a reference list, where the paper's text goes on (an
+    entry of the list in that shape has a year in it)."""
+    return bool(_APPENDIX.match(line)) and not re.search(r"\d{4}", line)
+
+
 def clean_pages(raw_pages: list[str]) -> tuple[PageText, ...]:
     """Raw page texts to repaired page texts, headers and reference list removed."""
     pages = [
@@ -385,11 +397,11 @@ def clean_pages(raw_pages: list[str]) -> tuple[PageText, ...]:
         for line in lines:
             if re.sub(r"\d+", "#", line) in repeated or re.fullmatch(r"\d{1,4}", line):
                 continue
-            if _REFERENCES.match(line):
+            if references_heading(line):
                 in_references = True
                 continue
             if in_references:
-                if _APPENDIX.match(line) and not re.search(r"\d{4}", line):
+                if ends_references(line):
                     in_references = False
                 else:
                     continue
@@ -421,7 +433,9 @@ def _split_joined(pages: list[PageText]) -> tuple[PageText, ...]:
 _FOOTNOTE_MARK = re.compile(r"(?<=[a-z]{2}[.!?])\d{1,2}(?=\s+[A-Z]|\s*$)")
 
 
-def abstract_section(pages: tuple[PageText, ...]) -> str | None:
+def abstract_section(
+    pages: tuple[PageText, ...], headings: Mapping[str, int] | None = None
+) -> str | None:
     """The text under a paper's "Abstract" heading, up to the introduction (or 2,500 chars).
 
     Footnotes, the venue line, the arXiv stamp and the received/funding/e-mail notes sit at
@@ -429,6 +443,11 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
     abstract's next lines; an answer would then quote "Ashish, with Illia, designed ...". The
     abstract stops at the first such line, and when it stopped mid-sentence its continuation
     is looked for where a two-column page or a page break puts it (:func:`_continuation`).
+
+    ``headings`` is given for text whose lines are paragraphs, a web page's (:mod:`.web_page`):
+    its heading paragraphs and their levels (2 for ``<h2>``). There the abstract is found by
+    the same label and ends in the same places, and also where the page's structure ends it
+    (:func:`_abstract_paragraphs`).
     """
     for index, page in enumerate(pages[:2]):
         lines = page.text.split("\n")
@@ -436,17 +455,13 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
             match = _ABSTRACT_START.match(line)
             if not match:
                 continue
-            body = [line[match.end() :]]
-            for j in range(i + 1, len(lines) + 1):
-                if j < len(lines) and _ABSTRACT_END.match(lines[j]):
-                    break
-                if j == len(lines) or _FRONT_MATTER.match(lines[j]):
-                    following = pages[index + 1] if index + 1 < len(pages) else None
-                    if following is not None and following.page != page.page + 1:
-                        following = None
-                    body += _continuation(" ".join(body), lines, j, following)
-                    break
-                body.append(lines[j])
+            if headings is not None:
+                body = _abstract_paragraphs(line[match.end() :], lines, i, headings)
+            else:
+                following = pages[index + 1] if index + 1 < len(pages) else None
+                if following is not None and following.page != page.page + 1:
+                    following = None
+                body = _abstract_lines(line[match.end() :], lines, i, following)
             text = _FOOTNOTE_MARK.sub("", clean_text(" ".join(body)))[:ABSTRACT_CHARS]
             words = len(text.split())
             # A one-sentence abstract is still the abstract (Paxos Made Simple's has 11 words;
@@ -454,6 +469,51 @@ def abstract_section(pages: tuple[PageText, ...]) -> str | None:
             if words >= 20 or (words >= SHORT_ABSTRACT_WORDS and text.endswith((".", "!", "?"))):
                 return text
     return None
+
+
+def _abstract_lines(
+    rest: str, lines: list[str], start: int, following: PageText | None
+) -> list[str]:
+    """A PDF page's abstract, its label on ``lines[start]`` and ``rest`` after the label: up
+    to an end heading, or to front matter or the page's end, then what continues it."""
+    body = [rest]
+    for j in range(start + 1, len(lines) + 1):
+        if j < len(lines) and _ABSTRACT_END.match(lines[j]):
+            break
+        if j == len(lines) or _FRONT_MATTER.match(lines[j]):
+            body += _continuation(" ".join(body), lines, j, following)
+            break
+        body.append(lines[j])
+    return body
+
+
+def _abstract_paragraphs(
+    rest: str, lines: list[str], start: int, headings: Mapping[str, int]
+) -> list[str]:
+    """An abstract in paragraphs, its label on ``lines[start]`` and ``rest`` after the label.
+
+    A label with text after it ("Abstract: If uncertainty ..." on an arXiv page) opens a
+    paragraph that is the abstract. Under a heading ("Abstract" as ``<h3>`` on the MapReduce
+    page, ``<h2>`` on Emerald's) it is the paragraphs up to a heading of its level or above,
+    an end heading ("1 Introduction", "Keywords"), front matter, or, once running text has
+    begun, a paragraph that is no prose: the page's "HTML Slides" link and "Research Areas"
+    list after the MapReduce abstract. A deeper heading stays: "Purpose", "Findings" in a
+    structured abstract. A label that is no heading of the page (a bold "Abstract" paragraph)
+    ends at any heading.
+    """
+    if rest.strip():
+        return [rest]
+    level = headings.get(lines[start].strip(), 6)
+    body: list[str] = []
+    for line in lines[start + 1 :]:
+        deeper = headings.get(line, 0) > level
+        heading = line in headings and not deeper
+        if heading or _ABSTRACT_END.match(line) or _FRONT_MATTER.match(line):
+            break
+        if body and not deeper and not _prose(line):
+            break
+        body.append(line)
+    return body
 
 
 def _continuation(

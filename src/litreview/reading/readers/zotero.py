@@ -9,6 +9,14 @@ text; a missing one is reported and its item still goes in. A PDF filed on its
 own (an attachment without a parent item) is read as a paper, like a loose
 PDF, so dropping a PDF into Zotero without metadata loses nothing.
 
+An item with no PDF that gives text is read from its HTML snapshot, the page Zotero saved
+with it (:mod:`.web_page`): a paper published as a web page (Burrows' Chubby paper in San7o's
+library) has no other full text, and, having no abstract field, was skipped. The page's text
+is its full text, and an abstract the page holds stands in for a missing one. A PDF always
+comes first: a snapshot beside one is usually the paper's landing page (an arXiv abstract
+page), not the paper. A missing snapshot is not reported: it is a copy of the page the
+item's URL names, and libraries that sync files on demand would list every web item.
+
 An item with no creators (or no year) takes them from its PDF where the PDF is sure of
 them (its metadata, or page-1 lines holding nothing but names: :mod:`.pdf`): a web page
 saved from a paper's site has neither, and a draft would cite it by title alone. What the
@@ -68,7 +76,7 @@ BIBTEX_FIELDS = {
     "ISSN": "issn",
 }
 _CITATION_KEY = re.compile(r"^\s*citation key:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
-LINK_IMPORTED_FILE, LINK_IMPORTED_URL, LINK_LINKED_FILE = 0, 1, 2
+LINK_IMPORTED_FILE, LINK_IMPORTED_URL, LINK_LINKED_FILE, LINK_LINKED_URL = 0, 1, 2, 3
 
 
 def default_data_dir() -> Path:
@@ -217,18 +225,28 @@ def _grouped(db: sqlite3.Connection, sql: str) -> dict[int, list[str]]:
     return out
 
 
-def _attachments(db: sqlite3.Connection, schema: _Schema) -> dict[int, list[tuple[str, int, str]]]:
-    """PDF attachments by parent item: (attachment key, link mode, stored path)."""
-    rows = db.execute(
-        f"SELECT a.{schema.parent}, i.key, a.linkMode, a.path FROM itemAttachments a "
-        f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NOT NULL "
-        f"AND (a.{schema.mime} = 'application/pdf' OR lower(a.path) LIKE '%.pdf') "
-        + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
-        + "ORDER BY a.itemID"
+def _attachments(
+    db: sqlite3.Connection, schema: _Schema
+) -> dict[int, list[tuple[str, int, str, bool]]]:
+    """PDF attachments and HTML snapshots by parent item, PDFs first: (attachment key, link
+    mode, stored path, whether a snapshot). A link to a URL has no file and is not one."""
+    mime, path = f"coalesce(a.{schema.mime}, '')", "lower(coalesce(a.path, ''))"
+    pdf = f"({mime} = 'application/pdf' OR {path} LIKE '%.pdf')"  # never NULL: NOT works
+    html = (
+        f"({mime} IN ('text/html', 'application/xhtml+xml') "
+        f"OR {path} LIKE '%.html' OR {path} LIKE '%.htm')"
     )
-    out: dict[int, list[tuple[str, int, str]]] = {}
-    for parent, key, mode, path in rows:
-        out.setdefault(int(parent), []).append((str(key), int(mode or 0), str(path or "")))
+    rows = db.execute(
+        f"SELECT a.{schema.parent}, i.key, a.linkMode, a.path, NOT {pdf} FROM itemAttachments a "
+        f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NOT NULL "
+        f"AND ({pdf} OR ({html} AND coalesce(a.linkMode, 0) != {LINK_LINKED_URL})) "
+        + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
+        + f"ORDER BY NOT {pdf}, a.itemID"
+    )
+    out: dict[int, list[tuple[str, int, str, bool]]] = {}
+    for parent, key, mode, path, snapshot in rows:
+        attachment = (str(key), int(mode or 0), str(path or ""), bool(snapshot))
+        out.setdefault(int(parent), []).append(attachment)
     return out
 
 
@@ -338,24 +356,30 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         extra.update(_bibtex_fields(item_type, values))
         full_text: tuple[PageText, ...] = ()
         pdf: PdfText | None = None
+        page: tuple[str, str] | None = None  # a snapshot's stand-in abstract
         title = values.get("title", "")
         missing: list[str] = []
-        for att_key, mode, stored in attachments.get(item_id, []):
+        for att_key, mode, stored, snapshot in attachments.get(item_id, []):
             file = _attachment_file(data_dir, att_key, mode, stored)
             shown = _shown(att_key, stored)
             if file is None or not file.is_file():
-                missing.append(shown)
+                if not snapshot:  # a snapshot is a copy of the page the item's URL names
+                    missing.append(shown)
                 continue
             try:
-                pdf = extract(file)
+                if snapshot:
+                    full_text, page = _snapshot(file, title)
+                else:
+                    read = extract(file)
+                    full_text, pdf = read.pages, (read if read.pages else None)
             except LibraryFileError as exc:
                 collected.warn(None, None, f"item {key}: attachment {shown}: {exc.message}")
                 continue
-            full_text = pdf.pages
             if full_text:
-                extra["pdf"] = str(file)
+                extra["snapshot" if snapshot else "pdf"] = str(file)
                 break
-            collected.warn(None, None, f"item {key}: attachment {shown} has no text layer")
+            empty = "has no text" if snapshot else "has no text layer"
+            collected.warn(None, None, f"item {key}: attachment {shown} {empty}")
         doi = values.get("DOI") or find_doi(extra_field)
         arxiv = find_arxiv(
             " ".join((values.get("url", ""), extra_field, values.get("archiveID", "")))
@@ -366,13 +390,14 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             None,
             title=title,
             abstract=values.get("abstractNote"),
-            authors=creators.get(item_id) or (pdf.authors if full_text and pdf else []),
-            year=_year(values.get("date"), pdf if full_text else None),
+            authors=creators.get(item_id) or (pdf.authors if pdf else []),
+            year=_year(values.get("date"), pdf),
             url=values.get("url") or (f"https://doi.org/{doi}" if doi else None),
             extra=extra,
             doi=doi,
             arxiv_id=arxiv,
             full_text=full_text,
+            stand_in=page,
         )
         kept = len(collected.papers) > before
         for shown in missing if not full_text else ():
@@ -392,6 +417,21 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         _standalone(collected, source, data_dir, key, mode, stored, values, has_storage)
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
     return collected
+
+
+def _snapshot(file: Path, title: str) -> tuple[tuple[PageText, ...], tuple[str, str] | None]:
+    """An HTML snapshot's text as the item's full text, and what stands in for an abstract.
+
+    Read only when no PDF of the item gave text (PDFs come first): a PDF is the paper, while
+    a snapshot may be its landing page (the arXiv abstract pages of StraightOuttaCrompton's
+    items, beside their PDFs), whose text must not replace the paper's.
+    """
+    from litreview.reading.readers.web_page import read_page, stand_in
+
+    page = read_page(file)
+    if not page.paragraphs:
+        return (), None
+    return page.pages, stand_in(page, title)
 
 
 def _cut(title: str, most: int = 60) -> str:

@@ -1,0 +1,328 @@
+"""A web page saved as a paper's copy (a Zotero HTML snapshot): its running text and abstract.
+
+Zotero keeps the page an item was saved from as ``storage/<key>/<name>.html`` (Zotero 7 writes
+it with SingleFile: one file, images inlined as ``data:`` URIs, what the page hid marked with
+the class ``sf-hidden``). For a paper published as a web page, Burrows' "The Chubby lock
+service" on usenix.org in San7o's library, that page is the only full text there is, and the
+item, with no abstract field, was skipped for having none.
+
+What is kept is the text a reader of the page reads: scripts, styles, navigation, page-level
+headers and footers, form controls and what the page hid are left out; where the page marks
+its main content (``<main>`` or ``role="main"``, else ``<article>``) only that is kept, which
+also drops the cookie banners and site menus that are not in a ``<nav>``. Entities are decoded;
+each block (paragraph, heading, list item, table row) is a paragraph of its own, paragraphs
+apart by a blank line (``<br>`` a line break within one), white space inside one collapsed.
+The standard library's ``html.parser`` does this: nothing in the environment parses HTML
+better (no lxml, no BeautifulSoup), and what is wanted is text and a few tags, not a tree.
+
+The abstract a page gives an item that has none (:func:`stand_in`): a meta tag holding a
+real one (Highwire's ``citation_abstract``, Dublin Core's, OpenGraph's, the plain
+``description``), whole, not cut short as arXiv's ``og:description`` is ("... this...") and not
+the title again as Emerald's description is ("<title> - Author: ..."); else the page's
+"Abstract" section, found as a PDF's is (:func:`.pdf.abstract_section`, told the page's
+headings); else its first paragraphs of prose.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from litreview.reading.build import STAND_IN_CHARS
+from litreview.reading.errors import LibraryFileError
+from litreview.reading.normalize import clean_text, normalize_title
+from litreview.reading.paper import PageText
+
+# Elements whose text is no part of what the page says.
+_SKIPPED = frozenset(
+    {
+        "head", "title", "script", "style", "noscript", "template", "svg", "canvas", "iframe",
+        "object", "nav", "aside", "button", "select", "textarea", "dialog",
+    }
+)  # fmt: skip
+_SKIPPED_ROLES = frozenset({"navigation", "search", "menu", "menubar", "complementary", "dialog"})
+# The site's banner and footer: skipped unless inside the main content, where a <header>
+# holds the article's title and authors.
+_CHROME = frozenset({"header", "footer"})
+_CHROME_ROLES = frozenset({"banner", "contentinfo"})
+_BLOCKS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
+        "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
+        "figure", "figcaption", "hr", "address", "details", "summary", "center", "form",
+        "fieldset", "legend", "h1", "h2", "h3", "h4", "h5", "h6",
+    }
+)  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+# Elements with no end tag: never the start of a region.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"}
+    | {"track", "wbr"}
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BREAK = "\u2028"  # a <br> inside a paragraph, until white space is collapsed
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# A main element with less text than this is not where the page keeps its text.
+MIN_MAIN_CHARS = 200
+
+# Meta tags that may hold the abstract, the surest first (names lower-cased).
+ABSTRACT_TAGS = (
+    "citation_abstract",
+    "dcterms.abstract",
+    "dc.description",
+    "dcterms.description",
+    "og:description",
+    "twitter:description",
+    "description",
+)
+# A description shorter than this is a teaser or a byline, not an abstract.
+MIN_META_ABSTRACT_WORDS = 25
+_ENDS_SENTENCE = re.compile(r"[.!?]['\"’”)\]]*$")
+_LABEL = re.compile(r"^\s*abstract\b[\s.:—–-]*", re.IGNORECASE)
+# Emerald's dc.Description holds a structured abstract's parts joined by commas (".,However").
+_GLUED = re.compile(r"(?<=[a-z0-9)][.!?]),(?=[A-Z])")
+# How much of the page's start is searched for an "Abstract" section: about the first two
+# pages of a paper, where the PDF reader looks for one.
+ABSTRACT_SEARCH_CHARS = 10_000
+_PROSE_WORDS = 8
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+@dataclass(eq=False)  # removed from the open list by identity
+class _Region:
+    """An open element whose content is skipped, or is the main content or an article."""
+
+    tag: str
+    kind: str  # "skip", "main" or "article"
+    depth: int = 1  # elements named ``tag`` open within it, itself included
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page's running text as paragraphs, which of them are headings, and its meta tags."""
+
+    paragraphs: tuple[str, ...]
+    headings: dict[str, int] = field(default_factory=dict)  # heading paragraph -> its level
+    meta: dict[str, list[str]] = field(default_factory=dict)  # lower-cased name -> contents
+
+    @property
+    def pages(self) -> tuple[PageText, ...]:
+        """The text as a paper's full text: one page (a web page has no page numbers)."""
+        text = "\n\n".join(self.paragraphs)
+        return (PageText(1, text),) if text else ()
+
+
+class _Text(HTMLParser):
+    """Collects paragraphs, skipping what is no text of the page (see the module's doc)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._regions: list[_Region] = []
+        self._skipping = 0
+        self._parts: list[str] = []
+        self._level: int | None = None  # the heading being read
+        self._pre = 0
+        # (paragraph, heading level, inside <main>, inside <article>)
+        self.blocks: list[tuple[str, int | None, bool, bool]] = []
+        self.meta: dict[str, list[str]] = {}
+
+    def _inside(self, *kinds: str) -> bool:
+        return any(region.kind in kinds for region in self._regions)
+
+    def _kind(self, tag: str, attrs: dict[str, str | None]) -> str | None:
+        role = (attrs.get("role") or "").casefold()
+        classes = (attrs.get("class") or "").split()
+        hidden = (
+            "hidden" in attrs
+            or (attrs.get("aria-hidden") or "").casefold() == "true"
+            or "sf-hidden" in classes
+            or bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
+        )
+        if tag in _SKIPPED or role in _SKIPPED_ROLES or hidden:
+            return "skip"
+        if tag in _CHROME or role in _CHROME_ROLES:
+            return None if self._inside("main", "article") else "skip"
+        if tag == "main" or role == "main":
+            return "main"
+        return "article" if tag == "article" else None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {name.casefold(): value for name, value in attrs}
+        if tag == "meta":
+            key = (named.get("name") or named.get("property") or "").casefold()
+            if key and named.get("content"):
+                self.meta.setdefault(key, []).append(str(named["content"]))
+            return
+        if tag in _VOID:
+            if tag == "br":
+                self._parts.append(_BREAK)
+            elif tag == "hr":
+                self._flush()
+            return
+        for region in self._regions:
+            if region.tag == tag:
+                region.depth += 1
+        kind = self._kind(tag, named)
+        if kind is not None:
+            self._regions.append(_Region(tag, kind))
+            self._skipping += 1 if kind == "skip" else 0
+        if tag in _BLOCKS:
+            self._flush()
+            if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+                self._level = int(tag[1])
+            self._pre += 1 if tag == "pre" else 0
+        elif tag in _CELLS:
+            self._parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+            self._level = None
+            if tag == "pre" and self._pre:
+                self._pre -= 1
+        elif tag in _CELLS:
+            self._parts.append(" ")
+        for region in list(self._regions):
+            if region.tag == tag:
+                region.depth -= 1
+                if region.depth == 0:
+                    self._regions.remove(region)
+                    self._skipping -= 1 if region.kind == "skip" else 0
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        self._parts.append(data.replace("\n", _BREAK) if self._pre else data)
+
+    def _flush(self) -> None:
+        raw = unicodedata.normalize("NFC", "".join(self._parts).translate(_INVISIBLE))
+        self._parts = []
+        lines = [" ".join(line.split()) for line in raw.split(_BREAK)]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            main, article = self._inside("main"), self._inside("article")
+            self.blocks.append((text, self._level, main, article))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """A marked section html.parser does not know ("<![foo", "<![<p") is skipped to the
+        next ">", as a browser reads it, instead of raising AssertionError mid-page."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
+
+def _decode(data: bytes) -> str:
+    """A page's text: by its byte-order mark, else UTF-8, else the charset its meta tag
+    declares (an old snapshot keeps the page's own bytes), else Windows-1252."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def read_page(path: Path) -> WebPage:
+    """The running text of a saved web page; a file that cannot be read raises."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LibraryFileError(path, f"cannot read: {exc.strerror or exc}") from exc
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data[:8192] and not utf16:
+        raise LibraryFileError(path, "looks like a binary file, not a web page")
+    parser = _Text()
+    parser.feed(_decode(data))
+    parser.close()
+    blocks = parser.blocks
+    for region in (2, 3):  # the main content, else the article(s), else all of it
+        chosen = [block for block in blocks if block[region]]
+        if sum(len(block[0]) for block in chosen) >= MIN_MAIN_CHARS:
+            blocks = chosen
+            break
+    paragraphs = _without_references([block[0] for block in blocks])
+    headings: dict[str, int] = {}
+    for text, level, _, _ in blocks:
+        if level is not None:
+            headings.setdefault(" ".join(text.split()), level)
+    meta = {name: [clean_text(v) for v in values] for name, values in parser.meta.items()}
+    return WebPage(paragraphs, headings, meta)
+
+
+def _without_references(paragraphs: list[str]) -> tuple[str, ...]:
+    """The paragraphs without the reference list, from its heading to an appendix or the end,
+    as a PDF's text is kept (:func:`.pdf.clean_pages`): "References" and the 24 entries after
+    it on the Chubby page are no part of what the paper says."""
+    from litreview.reading.readers.pdf import ends_references, references_heading
+
+    kept: list[str] = []
+    inside = False
+    for paragraph in paragraphs:
+        line = " ".join(paragraph.split())
+        if references_heading(line):
+            inside = True
+        elif not inside or ends_references(line):
+            inside = False
+            kept.append(paragraph)
+    return tuple(kept)
+
+
+def meta_abstract(page: WebPage, title: str) -> tuple[str, str] | None:
+    """The abstract a meta tag holds, and which tag, when it is a whole, real one."""
+    for name in ABSTRACT_TAGS:
+        for value in page.meta.get(name, []):
+            text = _GLUED.sub(" ", _LABEL.sub("", clean_text(re.sub(r"<[^>]*>", " ", value))))
+            if _real_abstract(text, title):
+                return text, name
+    return None
+
+
+def _real_abstract(text: str, title: str) -> bool:
+    """Long enough, ending as a sentence does (not "..." or cut mid-word), not the title."""
+    if len(text.split()) < MIN_META_ABSTRACT_WORDS or text.endswith(("...", "…")):
+        return False
+    if not _ENDS_SENTENCE.search(text):
+        return False
+    named = normalize_title(title)
+    return not (named and normalize_title(text).startswith(named))
+
+
+def stand_in(page: WebPage, title: str) -> tuple[str, str] | None:
+    """What a paper whose only text is this page is searched by, and where it came from."""
+    from litreview.reading.readers.pdf import abstract_section
+
+    found = meta_abstract(page, title)
+    if found:
+        return found[0], f"{found[1]} meta tag of the web page"
+    head: list[str] = []
+    for paragraph in page.paragraphs:
+        head.append(" ".join(paragraph.split()))
+        if sum(map(len, head)) >= ABSTRACT_SEARCH_CHARS:
+            break
+    section = abstract_section((PageText(1, "\n".join(head)),), headings=page.headings)
+    if section:
+        return section, "abstract section of the web page"
+    prose = [p for p in head if len(p.split()) >= _PROSE_WORDS and p not in page.headings]
+    text = clean_text(" ".join(prose or head))[:STAND_IN_CHARS]
+    return (text, "first paragraphs of the web page") if text else None

@@ -1,0 +1,198 @@
+"""HTML snapshots in Zotero libraries: the real pages of ``/work/shared/real/zotero``.
+
+San7o/research-papers-collection: Burrows' "The Chubby lock service" is a web-page item whose
+only attachment is the paper as an HTML page (storage/BRQIEUVL), with no abstract field: it was
+skipped. Two items with abstracts have snapshots too (Emerald's article page, KR2L3ZDH;
+situational-awareness.ai, FLDJUS8D), GFS has its research.google page beside its PDF, and
+StraightOuttaCrompton's three items each have an arXiv abstract page beside their PDF.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from litreview.reading import read_file
+from litreview.reading.paper import Paper
+from litreview.reading.readers.web_page import WebPage, read_page, stand_in
+
+REAL = Path("/work/shared/real")
+SAN7O = REAL / "zotero" / "San7o+research-papers-collection"
+CROMPTON = REAL / "zotero" / "StraightOuttaCrompton+Zotero-git-backup"
+pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared/real material not present")
+CHUBBY = "The Chubby lock service for loosely-coupled distributed systems"
+
+
+def _by_key(folder: Path) -> dict[str, Paper]:
+    return {p.extra["zotero_key"]: p for p in read_file(folder).papers}
+
+
+def test_a_paper_saved_as_a_web_page_is_read_from_its_snapshot() -> None:
+    """Chubby: its abstract from the page's "Abstract:" section, its body as full text,
+    without the reference list (as a PDF's text is kept)."""
+    result = read_file(SAN7O)
+    (chubby,) = [p for p in result.papers if p.title == CHUBBY]
+    assert chubby.abstract.startswith(
+        "We describe our experiences with the Chubby lock service, which is intended to provide "
+        "coarse-grained locking"
+    )
+    assert chubby.abstract.endswith(
+        "how the design had to be modified to accommodate the differences."
+    )
+    assert chubby.extra["abstract_from"] == "abstract section of the web page"
+    assert chubby.extra["snapshot"].endswith("storage/BRQIEUVL/burrows_html.html")
+    (page,) = chubby.full_text
+    assert page.page == 1 and len(page.text) > 70_000
+    assert "This paper describes a lock service called Chubby." in page.text
+    assert "\n\n2.6 API\n\nClients see a Chubby handle as a pointer" in page.text  # paragraphs
+    assert "The VAX/VMS distributed lock manager" not in page.text  # reference 23
+    assert "&amp;" not in page.text and "<p>" not in page.text.casefold()
+    assert "EMKZAIYM" not in " ".join(result.warnings)  # no longer skipped
+
+
+def test_items_with_an_abstract_gain_their_snapshots_text_and_keep_their_abstract() -> None:
+    papers = _by_key(SAN7O)
+    emerald, essay = papers["SEULD9KS"], papers["GCNIDXV5"]
+    assert "abstract_from" not in emerald.extra and "abstract_from" not in essay.extra
+    assert emerald.abstract.startswith("Purpose This paper focuses on one vital consequence")
+    (page,) = emerald.full_text
+    # the <main> element only: the cookie banner and the site's menus are outside it
+    assert "Research limitations/implications" in page.text
+    assert "We are using cookies" not in page.text and "Browse our content" not in page.text
+    (page,) = essay.full_text
+    assert page.text.startswith("SITUATIONAL AWARENESS: The Decade Ahead\n\n")
+    assert "The AGI race has begun." in page.text
+
+
+def test_a_pdf_comes_before_a_snapshot_of_the_papers_landing_page() -> None:
+    """GFS's research.google page and StraightOuttaCrompton's arXiv abstract pages do not
+    replace the PDFs' full text; the libraries' counts are as before."""
+    gfs = _by_key(SAN7O)["YETXCY5K"]
+    assert gfs.extra["pdf"].endswith("945445.pdf") and "snapshot" not in gfs.extra
+    assert len(gfs.full_text) == 15
+    papers = _by_key(CROMPTON)
+    assert len(papers) == 3
+    for paper in papers.values():
+        assert "snapshot" not in paper.extra and "abstract_from" not in paper.extra
+        assert paper.extra["pdf"].endswith(".pdf") and len(paper.full_text) >= 5
+
+
+def test_arxiv_abstract_page_meta_tags() -> None:
+    """arXiv's og:description holds the whole abstract; its twitter:description is cut
+    ("... this...") and is passed over."""
+    page = read_page(CROMPTON / "storage" / "4Z6ESTQI" / "2002.html")
+    assert page.meta["twitter:description"][0].endswith("...")
+    whole, origin = stand_in(page, "Archimedean Choice Functions") or ("", "")
+    assert origin == "og:description meta tag of the web page"
+    assert whole.startswith("If uncertainty is modelled by a probability measure")
+    assert whole.endswith("lies at the basis of both results.")
+    cut = WebPage(
+        page.paragraphs, page.headings, {"og:description": page.meta["twitter:description"]}
+    )
+    abstract, origin = stand_in(cut, "Archimedean Choice Functions") or ("", "")
+    # "Abstract: If uncertainty ..." on the page: the paragraph the label opens, no more
+    assert origin == "abstract section of the web page" and abstract == whole
+
+
+def test_a_description_that_is_the_title_is_no_abstract() -> None:
+    """Emerald's description is "<title> - Author: ..."; without its dc.Description (the
+    structured abstract) the page's Abstract section stands in, sub-headings and all, up to
+    "Keywords"."""
+    page = read_page(SAN7O / "storage" / "KR2L3ZDH" / "html.html")
+    title = (
+        "The impact of declining birth rates on future infrastructure maintenance costs per capita"
+    )
+    abstract, origin = stand_in(page, title) or ("", "")
+    assert origin == "dc.description meta tag of the web page"
+    assert ".,However" not in abstract and ". However, this paper" in abstract
+    only = WebPage(page.paragraphs, page.headings, {"description": page.meta["description"]})
+    abstract, origin = stand_in(only, title) or ("", "")
+    assert origin == "abstract section of the web page"
+    assert abstract.startswith("Purpose This paper focuses on one vital consequence")
+    assert "Originality/value From an extensive literature review" in abstract
+    assert abstract.endswith("will continue to get more focus in the future.")
+
+
+def test_an_abstract_under_a_heading_ends_where_the_page_moves_on() -> None:
+    """research.google's MapReduce page: navigation, cookie notice and footer are left out,
+    and the abstract under its <h3> stops at the next <h3> ("Research Areas")."""
+    page = read_page(
+        SAN7O
+        / "storage"
+        / "WZYXIF2K"
+        / "mapreduce-simplified-data-processing-on-large-clusters.html"
+    )
+    text = page.pages[0].text
+    assert text.startswith(
+        "MapReduce: Simplified Data Processing on Large Clusters\n\nJeffrey Dean"
+    )
+    assert "uses cookies" not in text and "Who we are" not in text and "Privacy" not in text
+    abstract, origin = stand_in(page, "MapReduce") or ("", "")
+    assert origin == "abstract section of the web page"
+    assert abstract.startswith("MapReduce is a programming model")
+    assert "Research Areas" not in abstract and "Distributed Systems and Parallel" not in abstract
+
+
+def _san7o_with(tmp_path: Path, snapshot: bytes) -> Path:
+    """San7o's database with Chubby's snapshot (and nothing else) holding ``snapshot``."""
+    folder = tmp_path / "Zotero"
+    (folder / "storage" / "BRQIEUVL").mkdir(parents=True)
+    shutil.copy(SAN7O / "zotero.sqlite", folder)
+    (folder / "storage" / "BRQIEUVL" / "burrows_html.html").write_bytes(snapshot)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "said"),
+    [
+        (b"", " has no text"),
+        (b"<html><head><script>var x = 1;</script></head><body> </body></html>", " has no text"),
+        (b"PK\x03\x04\x00\x00" * 50, ": looks like a binary file, not a web page"),
+    ],
+    ids=["empty", "no text", "binary"],
+)
+def test_an_empty_or_unreadable_snapshot_is_its_items_warning(
+    tmp_path: Path, snapshot: bytes, said: str
+) -> None:
+    result = read_file(_san7o_with(tmp_path, snapshot))
+    assert f"item EMKZAIYM: attachment storage/BRQIEUVL/burrows_html.html{said}" in result.warnings
+    # Chubby is skipped, having no abstract either, as before; and so are GFS, the birth-rate
+    # paper and Paxos, whose PDFs are not in this copy: the other 11 items go in
+    skipped = next(w for w in result.warnings if w.startswith("skipped 4 record(s) without an"))
+    assert "EMKZAIYM" in skipped
+    assert len(result.papers) == 11 and result.records == 16
+
+
+def test_a_missing_snapshot_is_not_reported_as_a_missing_file(tmp_path: Path) -> None:
+    """Fertility Rate's snapshot folder (LAWRCR8A) is empty in the real library: the item goes
+    in from its metadata, and only the missing PDF is said."""
+    result = read_file(SAN7O)
+    assert [m.ref for m in result.files_missing] == ["8BVV9WNM"]
+    assert not any("LAWRCR8A" in w for w in result.warnings)
+    folder = _san7o_with(tmp_path, b"<p>x</p>")
+    with sqlite3.connect(folder / "zotero.sqlite") as db:  # a link to a URL has no file
+        links = db.execute("SELECT count(*) FROM itemAttachments WHERE linkMode = 3").fetchone()
+    assert links[0] == 2 and not any("HCCKJQEK" in w for w in read_file(folder).warnings)
+
+
+def test_page_text_is_decoded_and_cleaned(tmp_path: Path) -> None:
+    """Entities, a declared charset, hidden and navigation elements, <br> and paragraphs."""
+    html = (
+        "<html><head><meta charset='iso-8859-1'><title>Tab title</title>"
+        "<style>p {color: red}</style></head><body>"
+        "<nav><a href='/'>Home</a></nav><header>Site banner</header>"
+        "<div class='sf-hidden'>Hidden by the page</div><div hidden>Also hidden</div>"
+        "<h1>A caf\xe9 study</h1><p>First &amp; second&nbsp;line<br>next line</p>"
+        "<p>Caf&eacute; &#8212; &#x2013; done.</p><script>alert('no')</script>"
+        "<footer>Site footer</footer></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_bytes(html.encode("latin-1"))
+    page = read_page(path)
+    assert page.pages[0].text == (
+        "A café study\n\nFirst & second line\nnext line\n\nCafé — – done."
+    )
+    assert page.headings == {"A café study": 1}
