@@ -12,7 +12,7 @@ import time
 from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
 from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.extractive.answer import POLICY, PREVIOUS, Policy
+from litreview.llm.extractive.answer import FRAGMENTS, POLICY, Policy
 from litreview.reading.normalize import paper_id_for
 from litreview.review.ask import ask
 
@@ -23,7 +23,7 @@ def main() -> dict[str, object]:
     """The current policy's figures, and the previous policy's beside them (same run)."""
     library = sample_library()
     result = measure(library, POLICY)
-    result["before"] = measure(library, PREVIOUS)
+    result["before"] = measure(library, FRAGMENTS)
     save_result("answer_quality", result)
     return result
 
@@ -35,7 +35,7 @@ def measure(library: Library, policy: Policy) -> dict[str, object]:
     latencies: list[float] = []
     for name in ("retrieval_questions_hard.jsonl", "retrieval_questions.jsonl"):
         questions = [q for q in load_questions(name) if q["kind"] == "single"]
-        cited_gold = declined = kept = valid = 0
+        cited_gold = declined = kept = valid = papers = labelled = 0
         for q in questions:
             start = time.perf_counter()
             answer = ask(library, backend, str(q["question"]))
@@ -46,14 +46,22 @@ def measure(library: Library, policy: Policy) -> dict[str, object]:
             valid += sum(c.paper_id in source_ids for c in answer.citations)
             cited_gold += any(c.paper_id == gold for c in answer.citations)
             declined += answer.answer.startswith(DECLINE)
+            cited = {c.paper_id for c in answer.citations}
+            papers += len(cited)
+            labelled += gold in cited
         key = name.removeprefix("retrieval_questions").removesuffix(".jsonl").strip("_") or "easy"
         result[key] = {
             "questions": len(questions),
             "cites_relevant_paper": round(cited_gold / len(questions), 4),
             "citation_validity": round(valid / kept, 4) if kept else None,
             "wrongly_declined": round(declined / len(questions), 4),
+            # Papers an answer cites, and the share of them that is the question's paper:
+            # a lower bound on precision (a neighbour may speak to the question too).
+            "papers_per_answer": round(papers / len(questions), 2),
+            "labelled_share": round(labelled / papers, 3) if papers else None,
         }
         print(key, result[key])
+    result["multi"] = _multi(library, backend)
     offtopic = [
         line.strip()
         for line in (DATA / "offtopic_questions.txt").read_text().splitlines()
@@ -73,6 +81,32 @@ def measure(library: Library, policy: Policy) -> dict[str, object]:
     return result
 
 
+def _multi(library: Library, backend: ExtractiveBackend) -> dict[str, object]:
+    """Questions with several labelled papers: how many of them an answer cites, and how many
+    of the papers it cites are labelled."""
+    papers = labelled = wanted = 0
+    questions = [
+        q
+        for name in ("retrieval_questions_hard.jsonl", "retrieval_questions.jsonl")
+        for q in load_questions(name)
+        if q["kind"] == "multi"
+    ]
+    for q in questions:
+        gold = {paper_id_for(str(t)) for t in q["relevant_titles"]}  # type: ignore[attr-defined]
+        cited = {c.paper_id for c in ask(library, backend, str(q["question"])).citations}
+        papers += len(cited)
+        labelled += len(cited & gold)
+        wanted += len(gold)
+    out: dict[str, object] = {
+        "questions": len(questions),
+        "papers_per_answer": round(papers / len(questions), 2),
+        "labelled_share": round(labelled / papers, 3) if papers else None,
+        "labelled_cited": round(labelled / wanted, 3),
+    }
+    print("multi", out)
+    return out
+
+
 def rows(result: Result) -> list[Row]:
     hard, easy, offtopic = result["hard"], result["easy"], result["offtopic"]
     return [
@@ -86,10 +120,35 @@ def rows(result: Result) -> list[Row]:
             f"{offtopic['declined']:.2f} of {offtopic['questions']}",
         ),
         (
+            "Extractive answers, papers cited per answer and the share of them labelled (hard /"
+            " easy single questions: one labelled paper each); multi-paper questions: the same"
+            " and the share of their labelled papers cited; the policy before the title prior"
+            " -> after",
+            _papers(result),
+        ),
+        (
             "Extractive answer latency p50 / p95 (retrieval included)",
             f"{result['latency']['p50_ms']} ms / {result['latency']['p95_ms']} ms",
         ),
     ]
+
+
+def _papers(result: Result) -> str:
+    def one(part: Result) -> str:
+        hard, easy, multi = part["hard"], part["easy"], part.get("multi")
+        text = (
+            f"{hard.get('papers_per_answer')}, {hard.get('labelled_share')} / "
+            f"{easy.get('papers_per_answer')}, {easy.get('labelled_share')}"
+        )
+        if multi:
+            text += (
+                f"; {multi['papers_per_answer']}, {multi['labelled_share']}, "
+                f"{multi['labelled_cited']}"
+            )
+        return text
+
+    before = result.get("before")
+    return f"{one(before)} -> {one(result)}" if before else one(result)
 
 
 if __name__ == "__main__":

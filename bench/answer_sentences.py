@@ -63,6 +63,7 @@ from litreview.index.library import Library
 from litreview.index.retriever import SearchHit, SearchRequest
 from litreview.llm.extractive.answer import (
     BEST_FIRST,
+    FRAGMENTS,
     HEADINGS,
     POINTER,
     POLICY,
@@ -85,6 +86,7 @@ RUNS: tuple[tuple[str, Policy], ...] = (
     ("page_openers", replace(BEST_FIRST, page_openers=False)),
     ("headings", HEADINGS),
     ("pointer", POINTER),
+    ("fragments", FRAGMENTS),
     ("after", POLICY),
 )
 

@@ -43,6 +43,7 @@ SUITE = (
     "phase1_cpu --papers 300",  # phase 1 stage by stage, the MiniLM graph before / after
     "phase2_speed --papers 300",  # the int8 graph before / after the outlier split
     "phase2_levers --papers 40 --rounds 2",  # fused attention, malloc thresholds, bare model
+    "mpnet_depth --depths 12,8,6,4 --texts 60 --rounds 3",  # a shallower MPNet (~25 min)
     "token_compression",
     "disk --papers 200",  # a 1,000-paper figure beside the code before: see its docstring
     "startup",

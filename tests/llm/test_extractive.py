@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from litreview.index.library import Library
 from litreview.llm.backend import Delta, Done
 from litreview.llm.errors import LLMError
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.extractive.answer import background, choose
+from litreview.llm.extractive.answer import background, choose, compose_answer, title_naming
 from litreview.llm.types import Request
 from litreview.reading.paper import PageText
 from litreview.review.ask import answer_request, ask
@@ -450,3 +451,42 @@ def test_a_paper_named_by_its_title_alone_is_quoted_not_declined() -> None:
     assert "designed to be fast" not in answer and "[2]" not in answer  # its opening only
     declined = compose_answer(scorer, "How do I repot an orchid?", [reyes, other])
     assert declined.startswith("Your library does not seem to cover this question")
+
+
+GRAPHICS = Path("/work/shared/real/zotero/ganeshbelgur+zotero-sync/zotero.sqlite")
+
+
+def test_a_paper_whose_title_names_the_question_is_not_joined_by_papers_sharing_a_word() -> None:
+    """ganeshbelgur's graphics library: "What is the hemi-cube method?" quoted a quaternion
+    spline paper's "a simple improved method" as a 4th paper beside the hemi-cube's own
+    (whose abstract never says "hemi-cube"); the title that names the question now weighs."""
+    if not GRAPHICS.is_file():
+        pytest.skip("the real Zotero libraries (shared/real/zotero) are not on this machine")
+    from litreview.reading.readers.zotero import read_zotero
+
+    papers = {p.title: p for p in read_zotero(GRAPHICS).papers}
+    retrieved = (  # the order litreview's search gave them
+        "The hemi-cube: a radiosity solution for complex environments",
+        "An improved illumination model for shaded display",
+        "3-D Visual simulation",
+        "Continuous tone representation of three-dimensional objects taking account of "
+        "shadows and interreflection",
+        "Some techniques for shading machine renderings of solids",
+        "Real-Time Rendering",
+        "Fast construction of accurate quaternion splines",
+        "Transparency for computer synthesized images",
+    )
+    sources = [
+        Source(n, papers[t].paper_id, t, papers[t].abstract or "")
+        for n, t in enumerate(retrieved, start=1)
+    ]
+    question = "What is the hemi-cube method?"
+    named = title_naming(question, sources)
+    assert named[1] > 0.5 and named[7] == 0.0
+    cited = {
+        int(n)
+        for n in re.findall(
+            r"\[(\d+)\]", compose_answer(EvidenceScorer.shared(), question, sources)
+        )
+    }
+    assert cited == {1}
