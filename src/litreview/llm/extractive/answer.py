@@ -319,11 +319,11 @@ def choose(
     if not covered(evidence):
         # No sentence speaks to it, but a paper's title may name it: quote how each such
         # paper's abstract opens (what the paper is), not nothing.
-        titled = {s.n for s in titles_covering(scorer, question, sources)}
+        named = {s.n for s in titles_covering(scorer, question, sources)}
         leads = [
             e
             for e in evidence
-            if e.source.n in titled and not e.source.page and e.index < LEAD_SENTENCES
+            if e.source.n in named and not e.source.page and e.index < LEAD_SENTENCES
         ]
         return sorted(leads, key=lambda e: (e.source.n, e.index)) or None
     top = max(e.source.n for e in evidence)
