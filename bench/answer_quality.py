@@ -9,7 +9,16 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.common import DATA, Result, Row, load_questions, sample_library, save_result
+from bench.common import (
+    DATA,
+    Result,
+    Row,
+    load_questions,
+    sample_library,
+    save_result,
+    stamped,
+    uptime,
+)
 from litreview.index.library import Library
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.extractive.answer import FRAGMENTS, POLICY, Policy
@@ -22,9 +31,11 @@ DECLINE = "Your library does not seem to cover this question"
 def main() -> dict[str, object]:
     """The current policy's figures, and the previous policy's beside them (same run)."""
     library = sample_library()
+    load_before = uptime()
     result = measure(library, POLICY)
     result["before"] = measure(library, FRAGMENTS)
-    save_result("answer_quality", result)
+    result["load_before"] = load_before
+    save_result("answer_quality", stamped(result))
     return result
 
 
@@ -128,9 +139,18 @@ def rows(result: Result) -> list[Row]:
         ),
         (
             "Extractive answer latency p50 / p95 (retrieval included)",
-            f"{result['latency']['p50_ms']} ms / {result['latency']['p95_ms']} ms",
+            f"{result['latency']['p50_ms']} ms / {result['latency']['p95_ms']} ms"
+            + (f" ({_load(result)})" if "date" in result else ""),
         ),
     ]
+
+
+def _load(result: Result) -> str:
+    def average(line: str) -> str:
+        return line.split("load average:")[-1].split(",")[0].strip()
+
+    before, after = average(result["load_before"]), average(result["load_after"])
+    return f"load {before} -> {after}, {result['date']}"
 
 
 def _papers(result: Result) -> str:
