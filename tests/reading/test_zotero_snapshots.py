@@ -15,9 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from litreview.evidence.source import Source
+from litreview.llm.backend import Done
+from litreview.llm.extractive import ExtractiveBackend
 from litreview.reading import read_file
-from litreview.reading.paper import Paper
-from litreview.reading.readers.web_page import WebPage, read_page, stand_in
+from litreview.reading.paper import NO_PAGE, PageText, Paper, page_label
+from litreview.reading.readers.web_page import WebPage, byline, read_page, stand_in
+from litreview.review.ask import answer_request
+from litreview.review.citations import check
+from litreview.review.prompts import render_sources
 
 REAL = Path("/work/shared/real")
 SAN7O = REAL / "zotero" / "San7o+research-papers-collection"
@@ -45,7 +51,7 @@ def test_a_paper_saved_as_a_web_page_is_read_from_its_snapshot() -> None:
     assert chubby.extra["abstract_from"] == "abstract section of the web page"
     assert chubby.extra["snapshot"].endswith("storage/BRQIEUVL/burrows_html.html")
     (page,) = chubby.full_text
-    assert page.page == 1 and len(page.text) > 70_000
+    assert page.page == NO_PAGE and len(page.text) > 70_000
     assert "This paper describes a lock service called Chubby." in page.text
     assert "\n\n2.6 API\n\nClients see a Chubby handle as a pointer" in page.text  # paragraphs
     assert "The VAX/VMS distributed lock manager" not in page.text  # reference 23
@@ -196,3 +202,120 @@ def test_page_text_is_decoded_and_cleaned(tmp_path: Path) -> None:
         "A café study\n\nFirst & second line\nnext line\n\nCafé — – done."
     )
     assert page.headings == {"A café study": 1}
+
+
+def test_a_snapshot_item_without_creators_takes_the_pages_byline() -> None:
+    """Chubby and Aschenbrenner's essay have no creators and no date in Zotero: the lines under
+    the page's title say who and when ("Mike Burrows, Google Inc." / "6 September 2006";
+    "Leopold Aschenbrenner, June 2024"). Emerald's item keeps its own creators and date."""
+    papers = _by_key(SAN7O)
+    chubby, essay, emerald = papers["EMKZAIYM"], papers["GCNIDXV5"], papers["SEULD9KS"]
+    assert chubby.authors == ("Mike Burrows",) and chubby.year == 2006
+    assert essay.authors == ("Leopold Aschenbrenner",) and essay.year == 2024
+    assert emerald.authors == ("McCollough, John D.", "Sargsyan, Gevorg", "Luo, Zhe")
+    assert emerald.year == 2022
+
+
+@pytest.mark.parametrize(
+    ("library", "path", "title", "authors", "year"),
+    [
+        (SAN7O, "BRQIEUVL/burrows_html.html", CHUBBY, ["Mike Burrows"], "2006"),
+        (
+            SAN7O,
+            "FLDJUS8D/situational-awareness.ai.html",
+            "Introduction - SITUATIONAL AWARENESS: The Decade Ahead",
+            ["Leopold Aschenbrenner"],
+            "2024",
+        ),
+        (  # meta dc.date; the byline's two dates (article 2022, issue 2023) alone give none
+            SAN7O,
+            "KR2L3ZDH/html.html",
+            "The impact of declining birth rates on future infrastructure maintenance costs per "
+            "capita",
+            ["John D. McCollough", "Gevorg Sargsyan", "Zhe Luo"],
+            "2022",
+        ),
+        (
+            SAN7O,
+            "WZYXIF2K/mapreduce-simplified-data-processing-on-large-clusters.html",
+            "MapReduce: Simplified Data Processing on Large Clusters",
+            ["Jeffrey Dean", "Sanjay Ghemawat"],
+            "2004",
+        ),
+        (
+            SAN7O,
+            "YDG9GDUH/the-google-file-system.html",
+            "The Google File System",
+            ["Sanjay Ghemawat", "Howard Gobioff", "Shun-Tak Leung"],
+            "2003",
+        ),
+        (  # citation_author / citation_date meta tags
+            CROMPTON,
+            "4Z6ESTQI/2002.html",
+            "Archimedean Choice Functions: an Axiomatic Foundation for Imprecise Decision Making",
+            ["De Bock, Jasper"],
+            "2020",
+        ),
+        (
+            CROMPTON,
+            "AH5Z3RX7/2002.html",
+            "Optimal Multiple Stopping Rule for Warm-Starting Sequential Selection",
+            ["Fekom, Mathilde", "Vayatis, Nicolas", "Kalogeratos, Argyris"],
+            "2020",
+        ),
+        (
+            CROMPTON,
+            "MCLH75Z3/2002.html",
+            "Fully Differentiable Procedural Content Generation through Generative Playing "
+            "Networks",
+            ["Bontrager, Philip", "Togelius, Julian"],
+            "2020",
+        ),
+    ],
+    ids=["chubby", "situational", "emerald", "mapreduce", "gfs", "arxiv1", "arxiv2", "arxiv3"],
+)
+def test_every_real_snapshots_byline(
+    library: Path, path: str, title: str, authors: list[str], year: str
+) -> None:
+    assert byline(read_page(library / "storage" / path), title) == (authors, year)
+
+
+def test_a_byline_is_taken_only_where_it_is_unambiguous(tmp_path: Path) -> None:
+    """No title heading, a name line that is not all names, a site's "author" tag, two years:
+    nothing."""
+    html = (
+        "<html><head><meta name='author' content='Example News Staff'>"
+        "<meta name='citation_author' content='Ada Lovelace'>"
+        "<meta name='citation_author' content='Example Research Group'></head><body>"
+        "<h1>A Study of Things</h1><p>Ada Lovelace, Some Street 12</p>"
+        "<p>Published 3 May 2019, updated 1 June 2021</p>"
+        "<p>This study looks at all of the things that there are in the world.</p></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(html)
+    page = read_page(path)
+    assert byline(page, "A Study of Things") == ([], None)
+    assert byline(page, "Something else entirely") == ([], None)
+
+
+def test_a_web_pages_text_is_cited_without_a_page() -> None:
+    """Chubby's text is a web page: an answer resting on it cites "[1]" (not "[1, p. 1]"), a
+    PDF's passage keeps its page, the prompt gives the passage no page, and a page cited for
+    it anyway is dropped."""
+    chubby = _by_key(SAN7O)["EMKZAIYM"]
+    text = chubby.full_text[0].text
+    at = text.index("The replicas use a distributed consensus protocol to elect a master")
+    web = Source(
+        1, chubby.paper_id, chubby.title, chubby.abstract, (PageText(NO_PAGE, text[at : at + 900]),)
+    )
+    pdf = Source(2, "p2", "Another paper", "An abstract.", (PageText(7, "A master is elected."),))
+    assert web.pages == () and [v.page for v in web.page_views()] == [None]
+    assert [v.page for v in pdf.page_views()] == [7]
+    assert page_label(NO_PAGE) == "web page" and page_label(7) == "p. 7"
+    assert '<passage page="none">' in render_sources([web])
+    request = answer_request("How do Chubby's replicas elect a master?", (web,))
+    done = list(ExtractiveBackend().stream(request))[-1]
+    assert isinstance(done, Done)
+    assert "[1]" in done.completion.text and "p. " not in done.completion.text
+    checked = check("Masters are elected [1, p. 1].", (web,))
+    assert checked.text == "Masters are elected [1]." and checked.dropped_pages == [(1, 1)]

@@ -13,6 +13,7 @@ from litreview.cli.context import AppContext, console
 from litreview.cli.loading import collector_paused
 from litreview.cli.paper_filters import metadata_options, read_filters
 from litreview.cli.zotero_filters import check_names
+from litreview.reading.paper import page_label
 
 if TYPE_CHECKING:
     from litreview.index.retriever import SearchHit
@@ -108,7 +109,7 @@ def _print_json(
         return
     click.echo(f"# {qid}: {query}")
     for hit in hits:
-        where = f"  (p. {hit.page})" if hit.page is not None else ""
+        where = f"  ({page_label(hit.page)})" if hit.page is not None else ""
         click.echo(
             f"{hit.rank:>3}. {hit.score:.4f}  {hit.paper.title}  [{hit.paper.paper_id}]{where}"
         )
@@ -161,5 +162,6 @@ def _title_cell(hit: SearchHit, query: str) -> Text:
         best = max(sentences, key=lambda sentence: overlap(wanted, sentence))
         flat = " ".join(best.split())
         cut = flat if len(flat) <= PASSAGE_SHOWN else flat[:PASSAGE_SHOWN].rsplit(" ", 1)[0] + " …"
-        cell.append(f"\np. {hit.page}: {cut}", style="dim")
+        where = f"{page_label(hit.page)}: " if hit.page is not None else ""
+        cell.append(f"\n{where}{cut}", style="dim")
     return cell

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from litreview.evidence.sentences import split_sentences
-from litreview.reading.paper import PageText
+from litreview.reading.paper import NO_PAGE, PageText
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Source:
     its page, which an answer cites as ``[n, p. 7]``. ``page`` is set only on
     the one-page views of :meth:`page_views` (the text is then that page's
     passages), so code scoring sentences knows which page a sentence is on.
+    A web page's text has no page (:data:`.paper.NO_PAGE`): its view has ``page``
+    None, as the abstract has, and is cited ``[n]``.
     """
 
     n: int
@@ -48,23 +50,24 @@ class Source:
     @property
     def pages(self) -> tuple[int, ...]:
         """The pages an answer may cite for this source, in order of first retrieval."""
-        return tuple(dict.fromkeys(p.page for p in self.passages))
+        return tuple(dict.fromkeys(p.page for p in self.passages if p.page != NO_PAGE))
 
     def on_page(self, page: int) -> str:
         """The retrieved passages on ``page``, as one text."""
         return "\n".join(p.text for p in self.passages if p.page == page)
 
     def page_views(self) -> tuple[Source, ...]:
-        """One source per retrieved page (same ``n``), holding that page's passages."""
+        """One source per retrieved page (same ``n``), holding that page's passages; a web
+        page's text is one view with no page."""
         return tuple(
             replace(
                 self,
                 text=self.on_page(page),
                 passages=(),
-                page=page,
+                page=None if page == NO_PAGE else page,
                 sections=tuple(s for s in self.sections if s.page == page),
             )
-            for page in self.pages
+            for page in dict.fromkeys(p.page for p in self.passages)
         )
 
     def section_of(self, sentence: str) -> tuple[Section, int] | None:

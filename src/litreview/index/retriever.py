@@ -36,7 +36,7 @@ from litreview.index.lexical import LexicalIndex
 from litreview.index.passage_headings import headed
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
-from litreview.reading.paper import PageText, Paper
+from litreview.reading.paper import NO_PAGE, PageText, Paper
 from litreview.settings import RetrievalSettings
 
 MODES = ("hybrid", "dense", "lexical")
@@ -124,8 +124,11 @@ class SearchHit:
             "url": self.paper.url,
             "links": list(self.paper.links),
             "passage": self.passage,
-            "page": self.page,
-            "passages": [{"page": p.page, "text": p.text} for p in self.passages],
+            "page": None if self.page == NO_PAGE else self.page,  # a web page has none
+            "passages": [
+                {"page": None if p.page == NO_PAGE else p.page, "text": p.text}
+                for p in self.passages
+            ],
         }
 
 

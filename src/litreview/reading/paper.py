@@ -14,11 +14,24 @@ class PageText:
     A retrieved passage (a window of a page) is one too, with ``heading``: the section
     heading in force where it starts ("" when unknown, and for a whole page), which an
     answer reads as evidence of what the passage's first sentences are about.
+
+    ``page`` is :data:`NO_PAGE` for a text that has no page numbers, a paper read from a web
+    page (a Zotero snapshot): it is cited without a page (``[3]``, not ``[3, p. 1]``) and
+    shown as "web page" (:func:`page_label`).
     """
 
     page: int
     text: str
     heading: str = ""
+
+
+# The page number of a text without pages (a web page's): no page is cited for it.
+NO_PAGE = 0
+
+
+def page_label(page: int) -> str:
+    """A page as a reader is shown it: "p. 7", or "web page" for a text without pages."""
+    return "web page" if page == NO_PAGE else f"p. {page}"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from importlib import resources
 from litreview.errors import LitreviewError
 from litreview.evidence.source import Source
 from litreview.llm.types import Message
+from litreview.reading.paper import NO_PAGE
 
 
 class PromptError(LitreviewError):
@@ -68,11 +69,17 @@ def render_sources(sources: Sequence[Source]) -> str:
             title=attribute(s.title),
             text=fence(s.text),
             passages="".join(
-                "\n" + render("passage", page=str(p.page), text=fence(p.text)) for p in s.passages
+                "\n" + render("passage", page=_page(p.page), text=fence(p.text)) for p in s.passages
             ),
         )
         for s in sources
     )
+
+
+def _page(page: int) -> str:
+    """A passage's page as the prompt gives it: "none" for a web page's text, which has no
+    page to cite (its source is cited alone; a page cited for it is dropped)."""
+    return "none" if page == NO_PAGE else str(page)
 
 
 def pages_rule(sources: Sequence[Source]) -> str:

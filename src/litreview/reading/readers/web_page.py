@@ -35,7 +35,7 @@ from pathlib import Path
 from litreview.reading.build import STAND_IN_CHARS
 from litreview.reading.errors import LibraryFileError
 from litreview.reading.normalize import clean_text, normalize_title
-from litreview.reading.paper import PageText
+from litreview.reading.paper import NO_PAGE, PageText
 
 # Elements whose text is no part of what the page says.
 _SKIPPED = frozenset(
@@ -111,9 +111,10 @@ class WebPage:
 
     @property
     def pages(self) -> tuple[PageText, ...]:
-        """The text as a paper's full text: one page (a web page has no page numbers)."""
+        """The text as a paper's full text: one text without a page number (:data:`NO_PAGE`),
+        so that an answer cites it as ``[3]``, not as a "p. 1" the page does not have."""
         text = "\n\n".join(self.paragraphs)
-        return (PageText(1, text),) if text else ()
+        return (PageText(NO_PAGE, text),) if text else ()
 
 
 class _Text(HTMLParser):
@@ -326,3 +327,179 @@ def stand_in(page: WebPage, title: str) -> tuple[str, str] | None:
     prose = [p for p in head if len(p.split()) >= _PROSE_WORDS and p not in page.headings]
     text = clean_text(" ".join(prose or head))[:STAND_IN_CHARS]
     return (text, "first paragraphs of the web page") if text else None
+
+
+# Meta tags naming the authors, one name a tag (Highwire's, then Dublin Core's creator; its
+# contributor may be an editor or a translator, and a plain "author" tag often names the site).
+AUTHOR_TAGS = ("citation_author", "dc.creator", "dcterms.creator")
+# Meta tags dating the work, the surest first (an online date may precede the issue's year).
+DATE_TAGS = (
+    "citation_publication_date",
+    "citation_date",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "article:published_time",
+    "citation_online_date",
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# A date as a byline writes it ("6 September 2006", "June 2024", "Feb 12, 2020", "2020-02-12").
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    r"((?:19|20)\d\d)\b|\b((?:19|20)\d\d)[-/](?:0?[1-9]|1[0-2])[-/]\d{1,2}\b"
+)
+_BYLINE_LABEL = re.compile(r"^\s*(?:by|authors?|written by)\b\s*:?\s*", re.IGNORECASE)
+_TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
+# How many paragraphs after the title a byline and its date are looked for in.
+BYLINE_PARAGRAPHS = 8
+
+
+def byline(page: WebPage, title: str) -> tuple[list[str], str | None]:
+    """Who wrote the page's paper and the year it dates it by, where the page is sure of them.
+
+    From the meta tags first (``citation_author``, ``DC.creator``; ``citation_date``,
+    ``DC.date``, ``article:published_time`` ...), each on its own: a tag with a name that is not
+    a person's (an organisation, a URL) gives no authors, as a list missing someone would be
+    wrong. Else from the lines right under the page's title heading (:func:`_visible_byline`).
+    A wrong author is worse than none: anything unclear gives nothing.
+    """
+    authors = _meta_authors(page)
+    year = _meta_year(page)
+    if not authors or year is None:
+        seen_names, seen_year = _visible_byline(page, title)
+        authors = authors or seen_names
+        year = year or seen_year
+    return authors, year
+
+
+def _meta_authors(page: WebPage) -> list[str]:
+    for name in AUTHOR_TAGS:
+        values = [part.strip() for v in page.meta.get(name, []) for part in v.split(";")]
+        names = list(dict.fromkeys(v for v in values if v))
+        if names and all(_person(n) for n in names):
+            return names[:30]
+    return []
+
+
+def _person(name: str) -> bool:
+    """A person's name as a tag holds it ("De Bock, Jasper", "Jeffrey Dean"), not a site, an
+    organisation or a profile's URL."""
+    from litreview.reading.readers.pdf import _NOT_NAME
+
+    words = name.replace(",", " ").split()
+    if not 2 <= len(words) <= 6 or re.search(r"\d|@|https?:|www\.", name):
+        return False
+    capitals = [w[0].isupper() for w in words]
+    return (
+        not _NOT_NAME.search(name)
+        and any(capitals)
+        and all(c or w.islower() for c, w in zip(capitals, words, strict=True))
+    )
+
+
+def _meta_year(page: WebPage) -> str | None:
+    from litreview.reading.build import parse_year
+
+    for name in DATE_TAGS:
+        for value in page.meta.get(name, []):
+            year = parse_year(value)
+            if year is not None:
+                return str(year)
+    return None
+
+
+def _visible_byline(page: WebPage, title: str) -> tuple[list[str], str | None]:
+    """The names and year in the lines under the title heading, up to the abstract.
+
+    The title is the first heading that is the item's title (or holds it, or is held by it:
+    "Introduction - SITUATIONAL AWARENESS: ..." saved from its "SITUATIONAL AWARENESS: ..."
+    page). Names are taken from the lines right after it that hold nothing but names, or names
+    then an affiliation or a date ("Mike Burrows, Google Inc.", "Leopold Aschenbrenner, June
+    2024"), as a PDF's page 1 is read (:func:`.pdf._name_line`); the block ends at the
+    abstract, a heading or running text. The year is the one the block's date and venue lines
+    give ("6 September 2006", "San Francisco, CA(2004)"), when they give one only: Emerald's
+    "Article publication date: 4 October 2022" beside "Issue publication date: 15 August
+    2023" gives none.
+    """
+    from litreview.reading.readers.pdf import (
+        _ABSTRACT_END,
+        _ABSTRACT_START,
+        _DATED_LINE,
+        _PAGE_YEAR,
+        _prose,
+    )
+
+    at = next(
+        (i for i, p in enumerate(page.paragraphs[:20]) if p in page.headings and _titled(p, title)),
+        None,
+    )
+    if at is None:
+        return [], None
+    names: list[str] = []
+    years: set[str] = set()
+    names_ended = False
+    for paragraph in page.paragraphs[at + 1 : at + 1 + BYLINE_PARAGRAPHS]:
+        line = " ".join(paragraph.split())
+        if (
+            paragraph in page.headings
+            or _ABSTRACT_START.match(line)
+            or _ABSTRACT_END.match(line)
+            or _prose(line)
+        ):
+            break
+        dates = [m.group(1) or m.group(2) for m in _DATE.finditer(line)]
+        years.update(dates)
+        if _DATED_LINE.search(line):
+            years.update(_PAGE_YEAR.findall(line))
+        found = None if names_ended else _byline_names(line)
+        if found:
+            names.extend(n for n in found if n not in names)
+        else:
+            names_ended = True  # the names are the lines right under the title, together
+    return names[:30], (years.pop() if len(years) == 1 else None)
+
+
+def _titled(paragraph: str, title: str) -> bool:
+    """Whether a heading is the item's title, or holds it, or is held by it (3 words or more)."""
+    heading = normalize_title(_TITLE_LABEL.sub("", paragraph))
+    named = normalize_title(title)
+    if not heading or not named:
+        return False
+    if heading == named:
+        return True
+    shorter, longer = sorted((heading, named), key=len)
+    return len(shorter.split()) >= 3 and f" {shorter} " in f" {longer} "
+
+
+def _byline_names(line: str) -> list[str] | None:
+    """The names a byline line holds: names only, or names followed by what is not a person
+    (an affiliation, a date); None when a part is neither, no name leads, or a number is left
+    once dates are taken out (a web page's names carry no footnote numbers to strip)."""
+    from litreview.reading.readers.pdf import (
+        _CONNECTOR,
+        _NAME_SEPARATORS,
+        _NOT_NAME,
+        _bare,
+        _is_name,
+    )
+
+    if "@" in line or len(line) > 300:
+        return None
+    rest = _DATE.sub(" ", _BYLINE_LABEL.sub("", line))
+    if re.search(r"\d", rest):  # an address ("Some Street 12"), a venue, an ISSN
+        return None
+    parts = [_bare(p) for p in _NAME_SEPARATORS.split(rest)]
+    parts = [p for p in parts if p and not _CONNECTOR.match(p)]
+    names: list[str] = []
+    for index, part in enumerate(parts):
+        if _is_name(part):
+            names.append(part)
+            continue
+        tail = parts[index:]
+        if not names or not all(_NOT_NAME.search(p) for p in tail):
+            return None
+        break
+    return names or None

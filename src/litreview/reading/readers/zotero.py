@@ -19,8 +19,11 @@ item's URL names, and libraries that sync files on demand would list every web i
 
 An item with no creators (or no year) takes them from its PDF where the PDF is sure of
 them (its metadata, or page-1 lines holding nothing but names: :mod:`.pdf`): a web page
-saved from a paper's site has neither, and a draft would cite it by title alone. What the
-item itself says is never replaced.
+saved from a paper's site has neither, and a draft would cite it by title alone. An item
+read from its snapshot takes them from the page the same way (its ``citation_author`` /
+``DC.creator`` and date meta tags, else the byline under its title: :func:`.web_page.byline`;
+Chubby's "Mike Burrows, Google Inc." and "6 September 2006"). What the item itself says is
+never replaced.
 
 Schema differences handled: Zotero 4 keeps names in ``creatorData`` and an
 attachment's parent in ``sourceItemID`` / type in ``mimeType``; Zotero 5+ has
@@ -357,6 +360,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         full_text: tuple[PageText, ...] = ()
         pdf: PdfText | None = None
         page: tuple[str, str] | None = None  # a snapshot's stand-in abstract
+        byline: tuple[list[str], str | None] = ([], None)  # a snapshot's authors and year
         title = values.get("title", "")
         missing: list[str] = []
         for att_key, mode, stored, snapshot in attachments.get(item_id, []):
@@ -368,7 +372,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
                 continue
             try:
                 if snapshot:
-                    full_text, page = _snapshot(file, title)
+                    full_text, page, byline = _snapshot(file, title)
                 else:
                     read = extract(file)
                     full_text, pdf = read.pages, (read if read.pages else None)
@@ -390,8 +394,8 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
             None,
             title=title,
             abstract=values.get("abstractNote"),
-            authors=creators.get(item_id) or (pdf.authors if pdf else []),
-            year=_year(values.get("date"), pdf),
+            authors=creators.get(item_id) or (pdf.authors if pdf else byline[0]),
+            year=_year(values.get("date"), pdf, byline[1]),
             url=values.get("url") or (f"https://doi.org/{doi}" if doi else None),
             extra=extra,
             doi=doi,
@@ -419,19 +423,22 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
     return collected
 
 
-def _snapshot(file: Path, title: str) -> tuple[tuple[PageText, ...], tuple[str, str] | None]:
-    """An HTML snapshot's text as the item's full text, and what stands in for an abstract.
+def _snapshot(
+    file: Path, title: str
+) -> tuple[tuple[PageText, ...], tuple[str, str] | None, tuple[list[str], str | None]]:
+    """An HTML snapshot's text as the item's full text, what stands in for an abstract, and
+    the authors and year the page is sure of.
 
     Read only when no PDF of the item gave text (PDFs come first): a PDF is the paper, while
     a snapshot may be its landing page (the arXiv abstract pages of StraightOuttaCrompton's
     items, beside their PDFs), whose text must not replace the paper's.
     """
-    from litreview.reading.readers.web_page import read_page, stand_in
+    from litreview.reading.readers.web_page import byline, read_page, stand_in
 
     page = read_page(file)
     if not page.paragraphs:
-        return (), None
-    return page.pages, stand_in(page, title)
+        return (), None, ([], None)
+    return page.pages, stand_in(page, title), byline(page, title)
 
 
 def _cut(title: str, most: int = 60) -> str:
@@ -512,8 +519,9 @@ def _standalone(
     )
 
 
-def _year(date: str | None, pdf: PdfText | None) -> str | None:
-    """The item's own date when it has a year in it; else the year its PDF dates it by.
+def _year(date: str | None, pdf: PdfText | None, page_year: str | None = None) -> str | None:
+    """The item's own date when it has a year in it; else the year its PDF (or the snapshot
+    it was read from, ``page_year``) dates it by.
 
     A web-page item saved from a paper's page ("The Google File System") often has no date
     while the PDF filed under it says "SOSP '03 ... 2003" on page 1. What the user entered
@@ -521,8 +529,10 @@ def _year(date: str | None, pdf: PdfText | None) -> str | None:
     """
     from litreview.reading.readers.pdf import paper_year
 
-    if parse_year(date) is not None or pdf is None:
+    if parse_year(date) is not None:
         return date
+    if pdf is None:
+        return page_year or date
     return paper_year(pdf) or date
 
 

@@ -16,7 +16,7 @@ from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from litreview.evidence.sentences import whole_sentences
-from litreview.reading.paper import PageText, Paper
+from litreview.reading.paper import PageText, Paper, page_label
 from litreview.review.ask import AskResult
 from litreview.review.support import SupportCheck
 
@@ -146,7 +146,8 @@ class SourcesPanel(Vertical):
         for passage in order:
             mark = "▶ " if passage.page == page else ""
             cite = " · cited" if passage.page in cited else ""
-            lines += [f"**{mark}p. {passage.page}{cite}**", "", f"> {_quote(passage.text)}", ""]
+            head = f"**{mark}{page_label(passage.page)}{cite}**"
+            lines += [head, "", f"> {_quote(passage.text)}", ""]
         return lines
 
 
