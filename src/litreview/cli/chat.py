@@ -20,6 +20,8 @@ def chat_command(
     An empty library opens too, with a dialog to ingest the sample library or a file.
     With --collection or --tag, answers and related-work drafts draw on those papers only.
     """
+    import shutil
+
     from litreview.index.retriever import Filters
     from litreview.tui.app import LitReviewApp
 
@@ -29,4 +31,11 @@ def chat_command(
         with app.open_library() as library:  # a typo is a message here, not an empty chat
             check_names(library, collection, tag)
         filters = Filters(collection=collection, tag=tag)
-    LitReviewApp(settings, model=model, filters=filters).run()
+    chat = LitReviewApp(settings, model=model, filters=filters)
+    try:
+        chat.run()
+    finally:
+        if not chat.close_library() and chat.home_was_new:
+            # What opening made at a folder that was not there (a mistyped --home): nothing
+            # was ingested, so nothing of the user's is in it.
+            shutil.rmtree(settings.home, ignore_errors=True)

@@ -63,6 +63,9 @@ class LitReviewApp(App[None]):
         # Exports (chats, drafts) go where the user started litreview, like any CLI output,
         # not into the data directory where nobody looks; the notification names the path.
         self.export_dir = Path.cwd()
+        # No library folder yet (a first start, or a mistyped --home): the ingest dialog says
+        # where one will be made, and a sitting that ingested nothing leaves none behind.
+        self.home_was_new = not settings.chroma.host and not settings.home.exists()
 
     def notify(
         self,
@@ -132,7 +135,8 @@ class LitReviewApp(App[None]):
             if refresh is not None:  # the library screen shows the new papers
                 refresh("")
 
-        self.push_screen(IngestScreen(empty=empty), done)
+        new_home = self.settings.home if self.home_was_new else None
+        self.push_screen(IngestScreen(empty=empty, new_home=new_home), done)
 
     @property
     def filter_label(self) -> str:
@@ -158,6 +162,16 @@ class LitReviewApp(App[None]):
 
                 self._library = Library(self.settings)
             return self._library
+
+    def close_library(self) -> bool:
+        """Close the library (once the app has exited); whether it holds any paper."""
+        with self._lock:
+            if self._library is None:
+                return False
+            held = self._library.count() > 0
+            self._library.close()
+            self._library = None
+            return held
 
     def backend(self) -> Backend:
         from litreview.llm.registry import resolve

@@ -29,6 +29,9 @@ EMPTY_INTRO = (
     "or type the path of your own papers (a .bib .csv .json .jsonl .txt or .pdf file, a folder, "
     "a Zotero data folder) and press Enter."
 )
+# Where the library will be, said when there was none: a mistyped --home shows here (quitting
+# without ingesting leaves no folder behind: cli/chat.py).
+NEW_HOME = "There is no library at {home} yet: ingesting makes one there (Ctrl+Q quits). "
 INTRO = (
     "Type the path of a file to ingest (.bib .csv .json .jsonl .txt .pdf), a folder or a "
     "Zotero data folder and press Enter."
@@ -42,15 +45,19 @@ class IngestScreen(AppModal[int | None]):
         Binding("escape", "stop_or_close", "Stop / Close"),
     ]
 
-    def __init__(self, empty: bool = False) -> None:
+    def __init__(self, empty: bool = False, new_home: Path | None = None) -> None:
         super().__init__()
         self.empty = empty
+        self.new_home = new_home
         self.stop = threading.Event()
         self.running = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ingest-dialog"):
-            yield Label(EMPTY_INTRO if self.empty else INTRO, id="ingest-intro")
+            intro = EMPTY_INTRO if self.empty else INTRO
+            if self.empty and self.new_home is not None:
+                intro = NEW_HOME.format(home=self.new_home) + intro
+            yield Label(intro, id="ingest-intro", markup=False)
             yield Input(placeholder="~/papers/zotero-export.bib", id="ingest-path")
             with Horizontal(id="ingest-actions"):
                 yield Button("Ingest the sample library", id="ingest-sample")
