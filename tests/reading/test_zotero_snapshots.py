@@ -309,7 +309,7 @@ def test_a_web_pages_text_is_cited_without_a_page() -> None:
         1, chubby.paper_id, chubby.title, chubby.abstract, (PageText(NO_PAGE, text[at : at + 900]),)
     )
     pdf = Source(2, "p2", "Another paper", "An abstract.", (PageText(7, "A master is elected."),))
-    assert web.pages == () and [v.page for v in web.page_views()] == [None]
+    assert web.pages == () and [v.page for v in web.page_views()] == [NO_PAGE]
     assert [v.page for v in pdf.page_views()] == [7]
     assert page_label(NO_PAGE) == "web page" and page_label(7) == "p. 7"
     assert '<passage page="none">' in render_sources([web])
@@ -317,5 +317,6 @@ def test_a_web_pages_text_is_cited_without_a_page() -> None:
     done = list(ExtractiveBackend().stream(request))[-1]
     assert isinstance(done, Done)
     assert "[1]" in done.completion.text and "p. " not in done.completion.text
+    assert "abstracts and full texts" in done.completion.text  # the page is no abstract
     checked = check("Masters are elected [1, p. 1].", (web,))
     assert checked.text == "Masters are elected [1]." and checked.dropped_pages == [(1, 1)]

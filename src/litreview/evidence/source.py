@@ -32,8 +32,8 @@ class Source:
     its page, which an answer cites as ``[n, p. 7]``. ``page`` is set only on
     the one-page views of :meth:`page_views` (the text is then that page's
     passages), so code scoring sentences knows which page a sentence is on.
-    A web page's text has no page (:data:`.paper.NO_PAGE`): its view has ``page``
-    None, as the abstract has, and is cited ``[n]``.
+    A web page's text has no page number: its view has ``page`` :data:`.paper.NO_PAGE`
+    (full text, not the abstract, whose view has None) and is cited ``[n]``.
     """
 
     n: int
@@ -58,13 +58,13 @@ class Source:
 
     def page_views(self) -> tuple[Source, ...]:
         """One source per retrieved page (same ``n``), holding that page's passages; a web
-        page's text is one view with no page."""
+        page's text is one view, on page :data:`.paper.NO_PAGE`."""
         return tuple(
             replace(
                 self,
                 text=self.on_page(page),
                 passages=(),
-                page=None if page == NO_PAGE else page,
+                page=page,
                 sections=tuple(s for s in self.sections if s.page == page),
             )
             for page in dict.fromkeys(p.page for p in self.passages)

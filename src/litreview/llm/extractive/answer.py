@@ -24,6 +24,7 @@ from litreview.evidence.coverage import covered, readable, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
 from litreview.evidence.source import Source
+from litreview.reading.paper import NO_PAGE
 
 MAX_SENTENCES = 6
 # How much of a paper's abstract opening is quoted when only its title matches the question.
@@ -213,7 +214,7 @@ def headings(
     asked = terms(question)
     out: dict[tuple[int, int, int], float] = {}
     for e in evidence:
-        found = e.source.section_of(e.text) if e.source.page else None
+        found = e.source.section_of(e.text) if e.source.page is not None else None
         if found is None:
             continue
         section, place = found
@@ -227,7 +228,7 @@ def headings(
 def key(e: Evidence) -> tuple[int, int, int]:
     """A sentence's place: its source's number, its page (0: the abstract) and its index
     in that text."""
-    return (e.source.n, e.source.page or 0, e.index)
+    return (e.source.n, -1 if e.source.page is None else e.source.page, e.index)
 
 
 def _backgrounds(
@@ -237,10 +238,10 @@ def _backgrounds(
     a full-text page's (unless ``policy.page_openers``) only those about others' work."""
     by_text: dict[tuple[int, int], list[Evidence]] = {}
     for e in evidence:
-        by_text.setdefault((e.source.n, e.source.page or 0), []).append(e)
+        by_text.setdefault(key(e)[:2], []).append(e)
     found: set[tuple[int, int, int]] = set()
     for (n, page), items in by_text.items():
-        if page and not policy.page_openers:
+        if page >= 0 and not policy.page_openers:  # a page of full text (-1: the abstract)
             found |= {(n, page, e.index) for e in items if about_others(e.text)}
         else:
             found |= {(n, page, i) for i in background(items)}
@@ -248,7 +249,8 @@ def _backgrounds(
 
 
 def cite(e: Evidence) -> str:
-    return f"[{e.source.n}]" if e.source.page is None else f"[{e.source.n}, p. {e.source.page}]"
+    page = e.source.page
+    return f"[{e.source.n}]" if page is None or page == NO_PAGE else f"[{e.source.n}, p. {page}]"
 
 
 def select(
@@ -323,7 +325,7 @@ def choose(
         leads = [
             e
             for e in evidence
-            if e.source.n in named and not e.source.page and e.index < LEAD_SENTENCES
+            if e.source.n in named and e.source.page is None and e.index < LEAD_SENTENCES
         ]
         return sorted(leads, key=lambda e: (e.source.n, e.index)) or None
     top = max(e.source.n for e in evidence)
@@ -397,7 +399,8 @@ def compose_answer(
         paragraphs.append(f"**{short_name(source.title)}** [{source.n}]: {body}")
     papers = len(groups)
     verb = "speaks" if papers == 1 else "speak"
-    texts = "abstracts and full texts" if any(e.source.page for e in chosen) else "abstracts"
+    full = any(e.source.page is not None for e in chosen)
+    texts = "abstracts and full texts" if full else "abstracts"
     lead = (
         f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
         f"(sentences from the {texts}, put in the third person; most relevant first)."
