@@ -180,7 +180,10 @@ def test_a_repeated_author_list_is_written_once() -> None:
         "Gamus, Benny",
         "Yizhar  Or",
     )
-    assert unique_authors(("Li, Wei", "Wei Li", "Li, Wen")) == ("Li, Wei", "Li, Wen")
+    # One name met twice may be two people: the reader's rule, which the writer shares.
+    assert unique_authors(("Li, Wei", "Wei Li", "Li, Wen")) == ("Li, Wei", "Wei Li", "Li, Wen")
+    two = _paper("A paper by two Wei Wangs", authors=("Wei Wang", "Ann Lee", "Wei Wang"), year=2020)
+    assert _entries([two])[two.paper_id]["author"] == "Wei Wang and Ann Lee and Wei Wang"
 
 
 # -- the whole chain, as the trial compiled it ----------------------------------------------

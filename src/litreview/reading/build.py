@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,15 +100,24 @@ def parse_authors(value: object) -> tuple[str, ...]:
         text = str(value)
         sep = " and " if " and " in text else (";" if ";" in text else None)
         names = text.split(sep) if sep else [text]
-    shown = [display_name(n) for n in (clean_text(n) for n in names) if n]
-    half = len(shown) // 2
+    return written_once([display_name(n) for n in (clean_text(n) for n in names) if n])
+
+
+def written_once(
+    names: Sequence[str], same: Callable[[str], str] = str.casefold
+) -> tuple[str, ...]:
+    """An author list written twice over, read once; one name met twice is kept twice (two
+    people may share it). ``same``: what two spellings of one name are compared by. The one
+    rule for the reader and for references.bib's writer (a catalog filled before the reader
+    had it may still hold a doubled list)."""
+    half = len(names) // 2
     if (
         half
-        and len(shown) % 2 == 0
-        and [n.casefold() for n in shown[:half]] == [n.casefold() for n in shown[half:]]
+        and len(names) % 2 == 0
+        and [same(n) for n in names[:half]] == [same(n) for n in names[half:]]
     ):
-        return tuple(shown[:half])  # the whole list twice; one name twice may be two people
-    return tuple(shown)
+        return tuple(names[:half])
+    return tuple(names)
 
 
 def parse_year(value: object) -> int | None:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from litreview.reading.build import written_once
 from litreview.reading.paper import Paper
 
 # Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
@@ -178,16 +179,16 @@ def _name_key(name: str) -> str:
 
 
 def unique_authors(authors: Sequence[str]) -> tuple[str, ...]:
-    """Each author once, in first-seen order.
+    """The authors as a bibliography prints them: a list written twice over once.
 
     Corpus rows repeat whole author lists ("Benny Gamus, Yizhar Or, Benny Gamus,
-    Yizhar Or": 18,002 of 50,000 rows of the shared conference corpus); a
-    bibliography would print every name twice.
+    Yizhar Or": 18,002 of 50,000 rows of the shared conference corpus); the reader
+    reads them once, and this is for a catalog filled before it did. The reader's
+    rule (:func:`~litreview.reading.build.written_once`), spellings compared as one
+    person's: one name met twice is two people and stays (it dropped a second
+    "Wei Wang").
     """
-    seen: dict[str, str] = {}
-    for name in authors:
-        seen.setdefault(_name_key(name), name)
-    return tuple(seen.values())
+    return written_once(authors, _name_key)
 
 
 def _passed_through(paper: Paper) -> dict[str, str]:
