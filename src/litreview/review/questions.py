@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import LitreviewError
+from litreview.reading.readers.text import not_utf8, undecodable_lines
 
 # Problems listed in one error; past this, a count (a wrong file, not a few typos, has more).
 MAX_PROBLEMS = 20
@@ -54,7 +55,7 @@ def read_questions(path: Path) -> list[Question]:
         data = path.read_bytes()
     except OSError as exc:
         raise QuestionsFileError(f"cannot read ({exc.strerror})", path=path) from exc
-    problems = _undecodable_lines(data)
+    problems = [_Problem(line, not_utf8(byte)) for line, byte in undecodable_lines(data)]
     text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     numbered: list[tuple[int, Question]] = []
     for item in _parse(path, text):
@@ -77,24 +78,6 @@ def read_questions(path: Path) -> list[Question]:
     if not numbered:
         raise QuestionsFileError("no questions found", path=path)
     return [q for _, q in numbered]
-
-
-def _undecodable_lines(data: bytes) -> list[_Problem]:
-    """Each line that is not UTF-8, with its first bad byte (as ingest says it): which line
-    to fix, not only that the file is wrong."""
-    lines = data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    problems = []
-    for number, raw in enumerate(lines.split(b"\n"), start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(
-                _Problem(
-                    number,
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8",
-                )
-            )
-    return problems
 
 
 def _error(path: Path, problems: list[_Problem]) -> QuestionsFileError:

@@ -26,10 +26,25 @@ def decode_bytes(path: Path, data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise LibraryFileError(
-            path,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8",
-            line,
-        ) from exc
+        line, byte = undecodable_lines(data)[0]
+        raise LibraryFileError(path, not_utf8(byte), line) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def undecodable_lines(data: bytes) -> list[tuple[int, int]]:
+    """Each line of ``data`` that is not UTF-8, with its first bad byte: which line to fix,
+    not only that the file is wrong (a reader stops at the first; a questions file lists
+    them all)."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    found = []
+    for number, raw in enumerate(lines.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found.append((number, raw[exc.start]))
+    return found
+
+
+def not_utf8(byte: int) -> str:
+    """What is said of a line that is not UTF-8."""
+    return f"not valid UTF-8 (byte 0x{byte:02x}); re-save the file as UTF-8"
