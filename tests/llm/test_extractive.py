@@ -200,6 +200,20 @@ def test_a_reference_the_sentence_speaks_of_stays_as_a_reference_not_a_citation(
     assert third_person("Lee et al. [9, 11] proposed it.") == "Lee et al. proposed it."
 
 
+def test_an_author_year_reference_in_brackets_is_no_citation() -> None:
+    """ganeshbelgur's graphics library: "Alexa [2002] proposed ..." was quoted as is, and the
+    answer's check removed "[2002]" as a citation of a source it was not given."""
+    assert third_person("Alexa [2002] proposed a linear combination.") == (
+        "Alexa (2002) proposed a linear combination."
+    )
+    assert third_person("As shown before [1998; 2007a], it holds.") == (
+        "As shown before (1998; 2007a), it holds."
+    )
+    assert (
+        third_person("Values in [0, 1] and [10] differ.") == "Values in [0, 1] and ref. 10 differ."
+    )
+
+
 def test_a_sentence_in_both_the_abstract_and_a_page_is_quoted_once(
     engine: ExtractiveBackend,
 ) -> None:

@@ -207,7 +207,13 @@ def without_reference_marks(sentence: str) -> str:
         label = "refs." if re.search(r"\d\D+\d", numbers) else "ref."
         return f" {label} {numbers}" if before else f"{label.capitalize()} {numbers}"
 
-    return _REFERENCE_RUN.sub(replace, sentence)
+    return _BRACKETED_YEARS.sub(r"(\1)", _REFERENCE_RUN.sub(replace, sentence))
+
+
+# An author-year reference in brackets ("Alexa [2002]", "[1998; 2007a]"): quoted as is, an
+# answer's citation check read "[2002]" as a citation of source 2002 and dropped it.
+_YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
+_BRACKETED_YEARS = re.compile(rf"\[({_YEAR}(?:\s*[,;]\s*{_YEAR})*)\]")
 
 
 # A sentence that points at what follows it ("We define the Fire module as follows."):
