@@ -187,7 +187,8 @@ def test_empty_library_opens_with_a_way_to_ingest(
         async with running(settings) as (app, pilot):
             await pilot.pause()
             assert isinstance(app.screen, IngestScreen)
-            assert "library is empty" in str(app.screen.query_one("#ingest-intro").render())
+            intro = str(app.screen.query_one("#ingest-intro").render())
+            assert f"There is no library at {settings.home} yet" in intro  # a new folder
             chat_status = app.screen_stack[-2].query_one(StatusBar).activity
             assert "Ingest papers" in chat_status  # how to come back after closing the dialog
             app.screen.query_one("#ingest-path", Input).value = str(tmp_path / "missing.bib")

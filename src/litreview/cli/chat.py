@@ -35,7 +35,7 @@ def chat_command(
     try:
         chat.run()
     finally:
-        if not chat.close_library() and chat.home_was_new:
-            # What opening made at a folder that was not there (a mistyped --home): nothing
-            # was ingested, so nothing of the user's is in it.
-            shutil.rmtree(settings.home, ignore_errors=True)
+        if not chat.close_library() and chat.made_folder is not None:
+            # What opening made at a folder that was not there (a mistyped --home), with the
+            # folders above it it made: nothing was ingested, so nothing of the user's is in it.
+            shutil.rmtree(chat.made_folder, ignore_errors=True)

@@ -66,6 +66,8 @@ class LitReviewApp(App[None]):
         # No library folder yet (a first start, or a mistyped --home): the ingest dialog says
         # where one will be made, and a sitting that ingested nothing leaves none behind.
         self.home_was_new = not settings.chroma.host and not settings.home.exists()
+        # The outermost folder opening will make (--home a/b/c where only a exists: a/b).
+        self.made_folder = _first_missing(settings.home) if self.home_was_new else None
 
     def notify(
         self,
@@ -345,3 +347,11 @@ class LitReviewApp(App[None]):
 
         if isinstance(self.screen, ChatScreen):
             self.screen.action_new_session()
+
+
+def _first_missing(path: Path) -> Path:
+    """The outermost folder of ``path`` that does not exist yet."""
+    path = path.absolute()
+    while not path.parent.exists() and path.parent != path:
+        path = path.parent
+    return path

@@ -31,7 +31,11 @@ EMPTY_INTRO = (
 )
 # Where the library will be, said when there was none: a mistyped --home shows here (quitting
 # without ingesting leaves no folder behind: cli/chat.py).
-NEW_HOME = "There is no library at {home} yet: ingesting makes one there (Ctrl+Q quits). "
+NEW_HOME = (
+    "There is no library at {home} yet: ingest the bundled sample library (264 papers, about a "
+    "minute) or type the path of your own papers (a .bib .csv .json .jsonl .txt or .pdf file, a "
+    "folder, a Zotero data folder) and press Enter to make one there. Ctrl+Q quits."
+)
 INTRO = (
     "Type the path of a file to ingest (.bib .csv .json .jsonl .txt .pdf), a folder or a "
     "Zotero data folder and press Enter."
@@ -56,7 +60,7 @@ class IngestScreen(AppModal[int | None]):
         with Vertical(id="ingest-dialog"):
             intro = EMPTY_INTRO if self.empty else INTRO
             if self.empty and self.new_home is not None:
-                intro = NEW_HOME.format(home=self.new_home) + intro
+                intro = NEW_HOME.format(home=self.new_home)
             yield Label(intro, id="ingest-intro", markup=False)
             yield Input(placeholder="~/papers/zotero-export.bib", id="ingest-path")
             with Horizontal(id="ingest-actions"):

@@ -114,7 +114,10 @@ class SourcesPanel(Vertical):
             return
         paper, _ = self.entries[n]
         lines = [f"### [{n}] {paper.title}", ""]
-        meta = [", ".join(paper.authors), str(paper.year or ""), ", ".join(paper.sources)]
+        # "Chang, Fay, Dean, Jeffrey" hides where a name ends: names kept "Last, First" (as
+        # Zotero stores them) are set apart by semicolons.
+        apart = "; " if any("," in a for a in paper.authors) else ", "
+        meta = [apart.join(paper.authors), str(paper.year or ""), ", ".join(paper.sources)]
         lines += [" · ".join(m for m in meta if m), ""]
         passages = self._passage_lines(n, page)
         if page is not None and passages:  # a page was cited: its words first, in view
