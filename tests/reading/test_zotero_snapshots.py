@@ -2,9 +2,10 @@
 
 San7o/research-papers-collection: Burrows' "The Chubby lock service" is a web-page item whose
 only attachment is the paper as an HTML page (storage/BRQIEUVL), with no abstract field: it was
-skipped. Two items with abstracts have snapshots too (Emerald's article page, KR2L3ZDH;
-situational-awareness.ai, FLDJUS8D), GFS has its research.google page beside its PDF, and
-StraightOuttaCrompton's three items each have an arXiv abstract page beside their PDF.
+skipped. Two items with abstracts have snapshots too (Emerald's paywall page of the birth-rate
+paper, KR2L3ZDH, a landing page; situational-awareness.ai, FLDJUS8D), GFS has its
+research.google page beside its PDF, and StraightOuttaCrompton's three items each have an arXiv
+abstract page beside their PDF.
 """
 
 from __future__ import annotations
@@ -60,17 +61,101 @@ def test_a_paper_saved_as_a_web_page_is_read_from_its_snapshot() -> None:
 
 
 def test_items_with_an_abstract_gain_their_snapshots_text_and_keep_their_abstract() -> None:
-    papers = _by_key(SAN7O)
+    """The essay's page is its text; Emerald's paywall page is the birth-rate paper's landing
+    page, whose only running text is the abstract the item has: no full text, and said so."""
+    result = read_file(SAN7O)
+    papers = {p.extra["zotero_key"]: p for p in result.papers}
     emerald, essay = papers["SEULD9KS"], papers["GCNIDXV5"]
     assert "abstract_from" not in emerald.extra and "abstract_from" not in essay.extra
     assert emerald.abstract.startswith("Purpose This paper focuses on one vital consequence")
-    (page,) = emerald.full_text
-    # the <main> element only: the cookie banner and the site's menus are outside it
-    assert "Research limitations/implications" in page.text
-    assert "We are using cookies" not in page.text and "Browse our content" not in page.text
+    assert emerald.full_text == () and "snapshot" not in emerald.extra
+    assert (
+        "item SEULD9KS: attachment storage/KR2L3ZDH/html.html is a landing page: no text "
+        "beyond the abstract"
+    ) in result.warnings
     (page,) = essay.full_text
     assert page.text.startswith("SITUATIONAL AWARENESS: The Decade Ahead\n\n")
     assert "The AGI race has begun." in page.text
+    assert page.text.endswith("Dedicated to Ilya Sutskever.")
+
+
+EMERALD = SAN7O / "storage" / "KR2L3ZDH" / "html.html"
+RELATED = (  # Emerald's "Related articles" box (TrendMD): other papers, then adverts
+    "Prospects for European sustainable rail freight transport during economic austerity",
+    "Dewan Md Zahurul Islam",
+    "Overview: the opportunity of BIM in railway",
+    "Population projection of Oman",
+    "A review on lightweight materials for defence applications",
+    "In dedifferentiated liposarcoma",
+    "Boehringer Ingelheim",
+    "Qian-ran Hu",
+    "Powered by",
+)
+
+
+def test_a_paywall_pages_text_is_the_papers_own() -> None:
+    """Emerald's page: the paywall block (its "turnaway" class), the "Related articles" box
+    and its sponsored links, and the "Citation" block (cut at "Vol." into a sentence an
+    answer quoted) are no part of the paper; its title, byline, abstract and keywords are."""
+    page = read_page(EMERALD)
+    text = "\n\n".join(page.paragraphs)
+    assert "32.00€" not in text and "To read this content" not in text
+    assert "Add to cart" not in text and "30 days to view and download" not in text
+    for other in RELATED:
+        assert other not in text
+    assert "Related articles" not in text and "Sponsored" not in text
+    assert "Citation" not in text and "Vol. 50 No. 6" not in text
+    assert text.startswith(
+        "The impact of declining birth rates on future infrastructure maintenance costs per "
+        "capita\n\nJohn D. McCollough, Gevorg Sargsyan, Zhe Luo\n\nJournal of Economic Studies"
+    )
+    assert "\n\nAbstract\n\nPurpose\n\nThis paper focuses on one vital consequence" in text
+    assert "Keywords\n\nBirth rates" in text
+    assert "Related articles" not in page.headings and "Citation" not in page.headings
+
+
+def test_a_landing_page_is_no_full_text() -> None:
+    """A page whose running text is its abstract and little else (Emerald's paywall page, the
+    arXiv and research.google abstract pages) gives no full text, but still its abstract and
+    byline; Chubby's and the essay's pages have thousands of characters beyond theirs."""
+    crompton = CROMPTON / "storage"
+    landing = {
+        EMERALD: 0,
+        crompton / "4Z6ESTQI" / "2002.html": 0,
+        crompton / "AH5Z3RX7" / "2002.html": 0,
+        crompton / "MCLH75Z3" / "2002.html": 0,
+        SAN7O / "storage" / "YDG9GDUH" / "the-google-file-system.html": 110,
+        SAN7O
+        / "storage"
+        / "WZYXIF2K"
+        / "mapreduce-simplified-data-processing-on-large-clusters.html": 110,
+    }
+    for path, chars in landing.items():
+        page = read_page(path)
+        assert page.body_chars() == chars, path
+        assert page.paragraphs and page.pages == (), path
+    title = (
+        "The impact of declining birth rates on future infrastructure maintenance costs per capita"
+    )
+    page = read_page(EMERALD)
+    assert (stand_in(page, title) or ("", ""))[1] == "dc.description meta tag of the web page"
+    chubby = read_page(SAN7O / "storage" / "BRQIEUVL" / "burrows_html.html")
+    essay = read_page(SAN7O / "storage" / "FLDJUS8D" / "situational-awareness.ai.html")
+    assert chubby.body_chars() > 70_000 and len(chubby.pages[0].text) > 79_000
+    assert 5_000 < essay.body_chars() < 6_000 and len(essay.pages[0].text) > 5_700
+
+
+def test_an_answer_does_not_quote_a_landing_pages_related_articles() -> None:
+    """ "What is the outlook for European rail freight transport?" cited the birth-rate paper
+    for a related article's title; its abstract is all that can be cited now."""
+    emerald = _by_key(SAN7O)["SEULD9KS"]
+    source = Source(1, emerald.paper_id, emerald.title, emerald.abstract, emerald.full_text)
+    request = answer_request("What is the outlook for European rail freight transport?", (source,))
+    done = list(ExtractiveBackend().stream(request))[-1]
+    assert isinstance(done, Done)
+    said = done.completion.text
+    assert "Prospects for European" not in said and "Journal of Economic Studies, Vol." not in said
+    assert "32.00" not in said and "Sponsored" not in said
 
 
 def test_a_pdf_comes_before_a_snapshot_of_the_papers_landing_page() -> None:
@@ -131,7 +216,7 @@ def test_an_abstract_under_a_heading_ends_where_the_page_moves_on() -> None:
         / "WZYXIF2K"
         / "mapreduce-simplified-data-processing-on-large-clusters.html"
     )
-    text = page.pages[0].text
+    text = page.text
     assert text.startswith(
         "MapReduce: Simplified Data Processing on Large Clusters\n\nJeffrey Dean"
     )
@@ -198,9 +283,7 @@ def test_page_text_is_decoded_and_cleaned(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(html.encode("latin-1"))
     page = read_page(path)
-    assert page.pages[0].text == (
-        "A café study\n\nFirst & second line\nnext line\n\nCafé — – done."
-    )
+    assert page.text == "A café study\n\nFirst & second line\nnext line\n\nCafé — – done."
     assert page.headings == {"A café study": 1}
 
 
@@ -320,3 +403,50 @@ def test_a_web_pages_text_is_cited_without_a_page() -> None:
     assert "abstracts and full texts" in done.completion.text  # the page is no abstract
     checked = check("Masters are elected [1, p. 1].", (web,))
     assert checked.text == "Masters are elected [1]." and checked.dropped_pages == [(1, 1)]
+
+
+def test_what_is_no_part_of_the_paper_is_known_by_its_markup(tmp_path: Path) -> None:
+    """Class words, aria-labels, ``rel="sponsored"`` and the headings that open such
+    sections; an id, often a heading's slug ("related-work", "informed-consent"), an in-text
+    citation's class and a "Related Work" or "Recommendations" section of the paper are kept."""
+    html = (
+        "<html><body><main>"
+        "<div class='paywall-box'><p>Subscribe to read the full text.</p></div>"
+        "<h1>A Study of Things</h1>"
+        "<section id='related-work'><h2>Related Work</h2>"
+        "<p>Earlier work <span class='citation'>(Doe 2001)</span> looked at fewer things.</p>"
+        "</section>"
+        "<section id='market-share'><h2>Market share</h2><p>Shares rose.</p></section>"
+        "<div id='informed-consent'><h2>Informed consent</h2><p>All agreed.</p></div>"
+        "<h2>Recommendations</h2><p>Count the things twice.</p>"
+        "<div class='col'><h2>Related articles</h2><ol><li>Another Study, Roe, 2019</li></ol>"
+        "<p><a rel='sponsored nofollow' href='x'>Buy our widgets</a></p></div>"
+        "<p>After the box, the paper goes on.</p>"
+        "<div class='article-share-buttons'><p>Share on Mastodon</p></div>"
+        "<div class='ad-slot'><p>Advert text</p></div>"
+        "<section aria-label='You might also like'><p>Some other paper</p></section>"
+        '<h2>Citation</h2><p>Doe, J. (2020), "A Study of Things", Journal, Vol. 1.</p>'
+        "<h3>Download as .RIS</h3>"
+        "<h2>Conclusion</h2><p>Things are many.</p>"
+        "<h2>Cited by (12)</h2><p>A later paper</p>"
+        "<p class='cookie-notice'>We use cookies.</p>"
+        "</main></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(html)
+    page = read_page(path)
+    assert page.paragraphs == (
+        "A Study of Things",
+        "Related Work",
+        "Earlier work (Doe 2001) looked at fewer things.",
+        "Market share",
+        "Shares rose.",
+        "Informed consent",
+        "All agreed.",
+        "Recommendations",
+        "Count the things twice.",
+        "After the box, the paper goes on.",
+        "Conclusion",
+        "Things are many.",
+    )
+    assert page.pages == ()  # a few lines are no paper's body

@@ -9,11 +9,27 @@ item, with no abstract field, was skipped for having none.
 What is kept is the text a reader of the page reads: scripts, styles, navigation, page-level
 headers and footers, form controls and what the page hid are left out; where the page marks
 its main content (``<main>`` or ``role="main"``, else ``<article>``) only that is kept, which
-also drops the cookie banners and site menus that are not in a ``<nav>``. Entities are decoded;
-each block (paragraph, heading, list item, table row) is a paragraph of its own, paragraphs
-apart by a blank line (``<br>`` a line break within one), white space inside one collapsed.
-The standard library's ``html.parser`` does this: nothing in the environment parses HTML
-better (no lxml, no BeautifulSoup), and what is wanted is text and a few tags, not a tree.
+also drops the cookie banners and site menus that are not in a ``<nav>``. Within it, what is
+no part of the paper is left out by what marks it, not by its wording alone: an element whose
+class names an advert, a paywall (Emerald's ``turnaway`` block: "To read this content
+please select one of the options below: 32.00€ ..."), a cookie notice, or a widget of related
+articles, sharing, citing or buying access (:func:`_chrome`), one whose aria-label is such a
+section's title, a ``rel="sponsored"`` link; and a section opened by such a heading ("Related
+articles", "Sponsored", "Cited by", "Citation", "How to cite", "Share", "Access options": see
+:data:`_CHROME_HEADING`), to the end of the element the heading stands in or the next heading
+as high. Emerald's page had its "Related articles" (other papers' titles, authors and venues,
+and adverts) and its "Citation" block read as the paper's text, and answers quoted them.
+
+Entities are decoded; each block (paragraph, heading, list item, table row) is a paragraph of
+its own, paragraphs apart by a blank line (``<br>`` a line break within one), white space
+inside one collapsed. The standard library's ``html.parser`` does this: nothing in the
+environment parses HTML better (no lxml, no BeautifulSoup), and what is wanted is text and a
+few tags, not a tree.
+
+A page is the paper's full text (:attr:`WebPage.pages`) only when it has more running text
+beyond its abstract than an abstract's worth (:data:`MIN_BODY_CHARS`, measured by
+:meth:`WebPage.body_chars`): a landing page (a publisher's paywall page, an arXiv or
+research.google abstract page) gives its abstract, authors and year only.
 
 The abstract a page gives an item that has none (:func:`stand_in`): a meta tag holding a
 real one (Highwire's ``citation_abstract``, Dublin Core's, OpenGraph's, the plain
@@ -58,6 +74,63 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _CELLS = frozenset({"td", "th"})
+# Elements that always have an end tag and hold others: the section a heading opens ends with
+# the one it stands in (or at the next heading of its level or higher).
+_CONTAINERS = frozenset(
+    {
+        "html", "body", "div", "section", "article", "main", "aside", "header", "footer",
+        "nav", "form", "blockquote", "figure", "details", "fieldset", "center", "ul", "ol",
+        "dl", "table",
+    }
+)  # fmt: skip
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Words of a class that mark what is no part of the paper wherever they stand
+# ("ad-holder", "cookie-banner", "turnaway" Emerald's paywall, "paywall").
+_CHROME_WORDS = frozenset(
+    {
+        "ad", "ads", "adsbygoogle", "advert", "adverts", "advertisement", "advertisements",
+        "advertising", "sponsor", "sponsors", "sponsored", "paywall", "turnaway", "cookie",
+        "cookies", "consent", "gdpr",
+    }
+)  # fmt: skip
+# Words that mark it alone ("related", "share") or beside a widget's word ("related-articles",
+# "share-buttons"), not in a heading's slug ("related-work", "market-share"); and words that
+# mark it beside a widget's word only ("citation-tools", "access-options"): an in-text
+# citation is a ``<span class="citation">``, a policy paper has its "recommendations".
+_WIDGET_ALONE = frozenset({"related", "recommended", "share", "sharing", "purchase"})
+_WIDGET_SUBJECTS = _WIDGET_ALONE | {
+    "recommend", "recommendation", "recommendations", "access", "citation", "citations", "cite",
+}  # fmt: skip
+_WIDGET_WORDS = frozenset(
+    {
+        "articles", "article", "content", "contents", "posts", "papers", "items", "links",
+        "reading", "stories", "list", "widget", "widgets", "box", "books", "chapters", "titles",
+        "suggestions", "tools", "tool", "buttons", "button", "bar", "icons", "menu", "options",
+        "denied", "export", "download", "this", "panel", "popup", "modal", "banner",
+    }
+)  # fmt: skip
+# The heading (or aria-label) of a section that is no part of the paper: a list of other
+# papers, adverts, how to cite it, sharing, cookies, buying access.
+_CHROME_HEADING = re.compile(
+    r"(?:related|recommended|similar|suggested|popular|trending|most read|most cited)"
+    r"(?:\s+(?:articles?|content|papers?|posts?|stories|reading|items|titles|books|chapters"
+    r"|links|publications|journals))?(?:\s+for you)?"
+    r"|you (?:might|may) also (?:like|enjoy|be interested in)"
+    r"|(?:people|readers) also (?:read|viewed)"
+    r"|more (?:like this|articles like this|from (?:this|the) (?:authors?|journal|issue))"
+    r"|also read|read next|cited by|citing (?:articles|literature|papers|publications)"
+    r"|(?:articles |papers )?citing this (?:article|paper)"
+    r"|sponsored(?: content| links| articles)?|advertisements?|ads?"
+    r"|citations?|cite this(?: article| paper| page| work| chapter)?"
+    r"|how to cite(?: this(?: article| paper| page| work| chapter)?)?"
+    r"|(?:export|download|get) (?:the )?citations?"
+    r"|share(?: this(?: article| paper| page| post)?| on)?|sharing"
+    r"|cookies?(?: settings| policy| preferences| consent| notice)?"
+    r"|(?:we use|this (?:web)?site uses) cookies.*"
+    r"|(?:access|purchase|buying|subscription)(?: and purchase)? options|get access"
+    r"|buy (?:this )?(?:article|paper|chapter)|access through your institution"
+)
+_COUNT = re.compile(r"[\s:.(\[]*\d*[)\]]?\s*$")
 # Elements with no end tag: never the start of a region.
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"}
@@ -68,6 +141,11 @@ _BREAK = "\u2028"  # a <br> inside a paragraph, until white space is collapsed
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # A main element with less text than this is not where the page keeps its text.
 MIN_MAIN_CHARS = 200
+# Running text beyond the abstract that makes a page the paper's text, not its landing page:
+# more than an abstract's worth (150 to 250 words). On the real snapshots a landing page has
+# 0 to 110 characters of it (a site's blurb), a paper or an essay 5,470 and more.
+MIN_BODY_CHARS = 1_500
+_ABSTRACT_HEADING = re.compile(r"(?:abstract|summary)\W*", re.IGNORECASE)
 
 # Meta tags that may hold the abstract, the surest first (names lower-cased).
 ABSTRACT_TAGS = (
@@ -99,6 +177,7 @@ class _Region:
     tag: str
     kind: str  # "skip", "main" or "article"
     depth: int = 1  # elements named ``tag`` open within it, itself included
+    level: int | None = None  # skipped from a heading of this level: ends at one as high
 
 
 @dataclass(frozen=True)
@@ -110,11 +189,56 @@ class WebPage:
     meta: dict[str, list[str]] = field(default_factory=dict)  # lower-cased name -> contents
 
     @property
+    def text(self) -> str:
+        """All the page's text, paragraphs apart by a blank line."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
     def pages(self) -> tuple[PageText, ...]:
         """The text as a paper's full text: one text without a page number (:data:`NO_PAGE`),
-        so that an answer cites it as ``[3]``, not as a "p. 1" the page does not have."""
-        text = "\n\n".join(self.paragraphs)
-        return (PageText(NO_PAGE, text),) if text else ()
+        so that an answer cites it as ``[3]``, not as a "p. 1" the page does not have.
+
+        Nothing when the page is not the paper's text but its landing page (a publisher's
+        paywall, an arXiv or research.google abstract page): what it says is the abstract,
+        which the item has or takes from it (:func:`stand_in`), and lines around it.
+        """
+        if self.body_chars() < MIN_BODY_CHARS:
+            return ()
+        return (PageText(NO_PAGE, self.text),)
+
+    def body_chars(self) -> int:
+        """How much running text the page has beyond its abstract: the characters of its
+        paragraphs of prose (8 words or more, ending as a sentence does; not a heading), leaving
+        out those of the abstract (under an "Abstract" heading up to the next heading as high,
+        opened by an "Abstract:" label, or within the meta tags' abstract, :func:`meta_abstract`).
+
+        A paper's or an essay's page has thousands (Chubby's 74,097; situational-awareness.ai's
+        5,470); a landing page has the title, the names, the venue, links, keywords and a
+        site's blurb or two: 0 on Emerald's paywall page and the arXiv abstract pages, 110 on
+        research.google's.
+        """
+        from litreview.reading.readers.pdf import _ABSTRACT_START
+
+        found = meta_abstract(self, "")
+        abstract = " ".join(found[0].split()).casefold() if found else ""
+        under: int | None = None  # the level of the "Abstract" heading whose section this is
+        chars = 0
+        for paragraph in self.paragraphs:
+            line = " ".join(paragraph.split())
+            level = self.headings.get(line)
+            if level is not None:
+                if under is not None and level <= under:
+                    under = None
+                if _ABSTRACT_HEADING.fullmatch(line):
+                    under = level
+                continue
+            if under is not None or _ABSTRACT_START.match(line):
+                continue
+            if abstract and line.casefold() in abstract:
+                continue
+            if len(line.split()) >= _PROSE_WORDS and _ENDS_SENTENCE.search(line):
+                chars += len(line)
+        return chars
 
 
 class _Text(HTMLParser):
@@ -127,6 +251,8 @@ class _Text(HTMLParser):
         self._parts: list[str] = []
         self._level: int | None = None  # the heading being read
         self._pre = 0
+        self._open: list[str] = []  # the containers open (:data:`_CONTAINERS`), innermost last
+        self._heading: tuple[int, str] | None = None  # where the heading read began, its parent
         # (paragraph, heading level, inside <main>, inside <article>)
         self.blocks: list[tuple[str, int | None, bool, bool]] = []
         self.meta: dict[str, list[str]] = {}
@@ -143,7 +269,7 @@ class _Text(HTMLParser):
             or "sf-hidden" in classes
             or bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
         )
-        if tag in _SKIPPED or role in _SKIPPED_ROLES or hidden:
+        if tag in _SKIPPED or role in _SKIPPED_ROLES or hidden or _chrome(tag, attrs):
             return "skip"
         if tag in _CHROME or role in _CHROME_ROLES:
             return None if self._inside("main", "article") else "skip"
@@ -164,17 +290,22 @@ class _Text(HTMLParser):
             elif tag == "hr":
                 self._flush()
             return
+        if tag in _HEADINGS:
+            self._end_sections(int(tag[1]))
         for region in self._regions:
             if region.tag == tag:
                 region.depth += 1
+        if tag in _CONTAINERS:
+            self._open.append(tag)
         kind = self._kind(tag, named)
         if kind is not None:
             self._regions.append(_Region(tag, kind))
             self._skipping += 1 if kind == "skip" else 0
         if tag in _BLOCKS:
             self._flush()
-            if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            if tag in _HEADINGS:
                 self._level = int(tag[1])
+                self._heading = (len(self.blocks), self._open[-1] if self._open else "")
             self._pre += 1 if tag == "pre" else 0
         elif tag in _CELLS:
             self._parts.append(" ")
@@ -193,6 +324,35 @@ class _Text(HTMLParser):
                 if region.depth == 0:
                     self._regions.remove(region)
                     self._skipping -= 1 if region.kind == "skip" else 0
+        if tag in _CONTAINERS and tag in self._open:  # and what was left open inside it
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag) :]
+        if tag in _HEADINGS and self._heading is not None:
+            self._chrome_heading(int(tag[1]))
+
+    def _chrome_heading(self, level: int) -> None:
+        """A heading that opens no part of the paper ("Related articles", "Citation"): it
+        and what follows it are skipped, to the end of the element it stands in or the next
+        heading as high as it."""
+        start, parent = self._heading or (0, "")
+        self._heading = None
+        text = " ".join(block[0] for block in self.blocks[start:])
+        if not text or not _chrome_title(text):
+            return
+        del self.blocks[start:]
+        # The parent is open: its end tag ends the region (none at the top level: "" never ends)
+        self._regions.append(_Region(parent, "skip", level=level))
+        self._skipping += 1
+
+    def _end_sections(self, level: int) -> None:
+        """A heading as high as one that opened a skipped section ends that section, unless
+        it is inside something skipped that began after the section did."""
+        for at, region in reversed(list(enumerate(self._regions))):
+            if region.level is None or region.level < level:
+                continue
+            if any(later.kind == "skip" for later in self._regions[at + 1 :]):
+                continue
+            self._regions.remove(region)
+            self._skipping -= 1
 
     def handle_data(self, data: str) -> None:
         if self._skipping:
@@ -219,6 +379,40 @@ class _Text(HTMLParser):
             return super().parse_marked_section(i, report)
         except AssertionError:
             return self.parse_bogus_comment(i)
+
+
+def _words(name: str) -> set[str]:
+    """A class's words: "trendmd-widget_title" -> trendmd, widget, title;
+    "relatedContent" -> related, content."""
+    return set(re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).casefold()))
+
+
+def _chrome(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Whether an element is no part of the paper by what marks it: a class naming an
+    advert, a paywall, a cookie notice, or a widget of related articles, sharing, citing or
+    buying access (:data:`_CHROME_WORDS`, :data:`_WIDGET_SUBJECTS`); a container whose
+    aria-label is such a section's title; a link marked ``rel="sponsored"``."""
+    if tag == "a" and "sponsored" in (attrs.get("rel") or "").casefold().split():
+        return True
+    # Not its id: often a heading's slug ("informed-consent", "ad-hoc-networks") on the
+    # <section> or <div> of the paper's own section.
+    for name in (attrs.get("class") or "").split():
+        words = _words(name)
+        if words & _CHROME_WORDS:
+            return True
+        if words & _WIDGET_SUBJECTS and words & _WIDGET_WORDS:
+            return True
+        if words and words <= _WIDGET_ALONE:
+            return True
+    label = attrs.get("aria-label")
+    return bool(label) and tag in _CONTAINERS and _chrome_title(label or "")
+
+
+def _chrome_title(text: str) -> bool:
+    """Whether a heading's text is the title of a section that is no part of the paper
+    (:data:`_CHROME_HEADING`), a count after it or not ("Cited by (12)")."""
+    title = _COUNT.sub("", " ".join(text.split()).casefold())
+    return bool(_CHROME_HEADING.fullmatch(title))
 
 
 def _decode(data: bytes) -> str:

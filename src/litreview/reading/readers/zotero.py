@@ -363,6 +363,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         byline: tuple[list[str], str | None] = ([], None)  # a snapshot's authors and year
         title = values.get("title", "")
         missing: list[str] = []
+        empty = ""
         for att_key, mode, stored, snapshot in attachments.get(item_id, []):
             file = _attachment_file(data_dir, att_key, mode, stored)
             shown = _shown(att_key, stored)
@@ -372,17 +373,17 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
                 continue
             try:
                 if snapshot:
-                    full_text, page, byline = _snapshot(file, title)
+                    full_text, page, byline, empty = _snapshot(file, title)
                 else:
                     read = extract(file)
                     full_text, pdf = read.pages, (read if read.pages else None)
+                    empty = "has no text layer"
             except LibraryFileError as exc:
                 collected.warn(None, None, f"item {key}: attachment {shown}: {exc.message}")
                 continue
             if full_text:
                 extra["snapshot" if snapshot else "pdf"] = str(file)
                 break
-            empty = "has no text" if snapshot else "has no text layer"
             collected.warn(None, None, f"item {key}: attachment {shown} {empty}")
         doi = values.get("DOI") or find_doi(extra_field)
         arxiv = find_arxiv(
@@ -425,20 +426,23 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
 
 def _snapshot(
     file: Path, title: str
-) -> tuple[tuple[PageText, ...], tuple[str, str] | None, tuple[list[str], str | None]]:
-    """An HTML snapshot's text as the item's full text, what stands in for an abstract, and
-    the authors and year the page is sure of.
+) -> tuple[tuple[PageText, ...], tuple[str, str] | None, tuple[list[str], str | None], str]:
+    """An HTML snapshot's text as the item's full text, what stands in for an abstract, the
+    authors and year the page is sure of, and what to say when it gives no full text.
 
     Read only when no PDF of the item gave text (PDFs come first): a PDF is the paper, while
     a snapshot may be its landing page (the arXiv abstract pages of StraightOuttaCrompton's
-    items, beside their PDFs), whose text must not replace the paper's.
+    items, beside their PDFs), whose text must not replace the paper's. A landing page read
+    (Emerald's paywall page of the birth-rate paper, KR2L3ZDH) gives no full text, only what
+    stands in for a missing abstract, and its authors and year (:attr:`.web_page.WebPage.pages`).
     """
     from litreview.reading.readers.web_page import byline, read_page, stand_in
 
     page = read_page(file)
     if not page.paragraphs:
-        return (), None, ([], None)
-    return page.pages, stand_in(page, title), byline(page, title)
+        return (), None, ([], None), "has no text"
+    said = "is a landing page: no text beyond the abstract"
+    return page.pages, stand_in(page, title), byline(page, title), said
 
 
 def _cut(title: str, most: int = 60) -> str:
