@@ -357,16 +357,24 @@ def test_a_changed_question_is_answered_again_not_given_the_old_answer(
     assert "3 questions, 0 failed" in text
     assert len(results.read_text().splitlines()) == 5, "appended: the old lines stay"
 
-    # JSONL: the id kept, its question changed (and spaced differently).
+    # JSONL: the id kept, its question changed (and spaced differently) back to what id 2
+    # asked in the first run: that answer (line 2) is reused, not the latest line's.
     changed = tmp_path / "q.jsonl"
     changed.write_text(json.dumps({"id": "2", "question": TROJAN.replace(" ", "  ")}) + "\n")
     third = batch(changed, "--report", str(report))
     assert (
-        "1 answered, 0 already done, 0 failed; 1 earlier answer was for a different question "
-        "and was redone ·" in third
+        "0 answered, 0 already done, 1 already answered with these settings (earlier in the "
+        "file), 0 failed ·" in third
     )
     assert "1 question, 0 failed" in report.read_text()
     assert read_answers(results)["2"]["question"] == TROJAN
+    assert read_answers(results)["2"]["copy_of_line"] == 2
+    # A question id 2 never asked: asked, the latest line's answer being to another question.
+    changed.write_text(json.dumps({"id": "2", "question": BREAD}) + "\n")
+    assert (
+        "1 answered, 0 already done, 0 failed; 1 earlier answer was for a different question "
+        "and was redone ·" in batch(changed)
+    )
 
 
 def test_the_report_shows_no_answer_to_an_earlier_question(tmp_path: Path) -> None:
@@ -557,3 +565,92 @@ def test_a_run_stopped_while_changing_model_reports_both_models(
     assert f"## 1. {GPU}\n\n_Model: `local` (-k 8)_\n" in text
     assert f"## 2. {TROJAN}\n\n_Model: `local` (-k 8)_\n" in text
     assert f"## 3. {BREAD}\n\n_Model: `extractive` (-k 8)_\n" in text
+
+
+def test_an_answer_made_this_way_further_up_the_file_is_reused() -> None:
+    """Only the latest line per id was looked at: after a run with -k 3, a run with the default
+    k asked again every question whose k 8 answer was still in the file. The newest line made
+    this way is reused now (a copy is to be appended); a failure or another question is not."""
+    questions = [Question(str(i), f"question {i}?") for i in range(1, 5)]
+
+    def row(qid: str, k: int, **more: object) -> dict[str, object]:
+        return {"id": qid, "question": f"question {qid}?", "answer": f"{qid} with k {k}",
+                "model": "m", "retrieval": {**DEFAULT, "k": k}, **more}  # fmt: skip
+
+    records: list[tuple[int, dict[str, object]]] = list(
+        enumerate(
+            [
+                row("1", 8, answer="older"),
+                row("1", 8),  # the newest k 8 answer of 1: this one
+                row("2", 8, question="what 2 asked before?"),
+                row("3", 8, error="rejected"),
+                row("4", 8, copy_of_line=2),  # itself a copy: the copy names the first line
+                row("1", 3),
+                row("2", 3),
+                row("3", 3),
+                row("4", 3),
+            ],
+            start=1,
+        )
+    )
+    latest = {str(r["id"]): r for _, r in records}
+    resume = plan(questions, latest, "m", {}, DEFAULT, earlier=records)
+    assert [q.id for q in resume.todo] == ["2", "3"]
+    assert resume.redo == {"2": "settings", "3": "settings"} and resume.done == 0
+    assert list(resume.reuse) == ["1", "4"]
+    assert resume.reuse["1"] == {**row("1", 8), "copy_of_line": 2}
+    assert resume.reuse["4"]["copy_of_line"] == 2
+    assert next(iter(resume.reuse["1"])) == "id", "a copy starts as every record does"
+    # The latest line made this way is done as before, not copied.
+    again = plan(questions, latest, "m", {}, {**DEFAULT, "k": 3}, earlier=records)
+    assert again.done == 4 and not again.todo and not again.reuse
+    # Another model: nothing further up the file is reused.
+    assert len(plan(questions, latest, "other", {}, DEFAULT, earlier=records).todo) == 4
+
+
+def test_switching_k_back_and_forth_asks_each_question_once_per_k(
+    sample_home: Path, tmp_path: Path
+) -> None:
+    """The user trial: default k, -k 3, default k, -k 3 on one --out. Each switch asked every
+    question again (paid for again), though its answer for that k was further up the file.
+    Now each question is asked once per k, and the report after the last run shows the -k 3
+    answers."""
+    questions = tmp_path / "q.txt"
+    questions.write_text(f"{GPU}\n{TROJAN}\n")
+    results = tmp_path / "answers.jsonl"
+    report = tmp_path / "report.md"
+    eight = Reply(words=["Eight ", "papers ", "[1]."])
+    three = Reply(words=["Three ", "papers ", "[1]."])
+    wasted = Reply(words=["Asked ", "again ", "[1]."])
+    with loopback(eight, eight, three, three, wasted) as (api_base, script):
+        env = local_model_env(tmp_path, api_base, **NO_KEYS)
+
+        def batch(*more: str) -> str:
+            command = ("batch", str(questions), "--out", str(results), "--model", "local")
+            proc = run_cli(sample_home, *command, *more, "--report", str(report), env=env)
+            assert proc.returncode == 0, proc.stderr
+            return proc.stderr
+
+        assert "2 answered, 0 already done, 0 failed ·" in batch()
+        assert "2 answered, 0 already done, 0 failed; 2 earlier answers were made with " \
+            "another -k and were redone ·" in batch("-k", "3")  # fmt: skip
+        assert len(script.requests) == 4
+        for more in ((), ("-k", "3")):
+            said = batch(*more)
+            assert (
+                "0 answered, 0 already done, 2 already answered with these settings (earlier in "
+                "the file), 0 failed · 0 prompt + 0 completion tokens" in said
+            ), said
+            assert "redone" not in said
+        assert len(script.requests) == 4, "each question asked once per k"
+        assert "0 answered, 2 already done, 0 failed ·" in batch("-k", "3")
+
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    assert len(lines) == 8, "two answers per k, and a copy per question at each switch back"
+    assert [r.get("copy_of_line") for r in lines] == [None] * 4 + [1, 2, 3, 4]
+    answers = read_answers(results)
+    assert [r["answer"] for r in answers.values()] == ["Three papers [1]."] * 2
+    assert all(r["retrieval"]["k"] == 3 for r in answers.values())
+    text = report.read_text()
+    assert text.startswith("# Batch answers\n\n_Model: `local` (-k 3), for every answer._\n")
+    assert text.count("Three papers") == 2 and "Eight" not in text and "Asked" not in text

@@ -34,7 +34,7 @@ from litreview.cli.zotero_filters import check_names, zotero_options
     type=click.IntRange(1, 50),
     default=None,
     help="Papers per question (default: [retrieval] k, 8). Answers made with another -k are "
-    "not reused.",
+    "not reused; those made with this one earlier in --out are.",
 )
 @zotero_options
 @click.pass_obj
@@ -97,7 +97,7 @@ def batch_command(
         )
     if report is not None:
         write_report(results, report, questions)
-    remaining = summary.total - summary.skipped - summary.answered - summary.failed
+    remaining = summary.total - summary.skipped - summary.reused - summary.answered - summary.failed
     redone = [
         f"{counted(n, 'earlier answer')} {'was' if n == 1 else 'were'} {why} and "
         f"{'was' if n == 1 else 'were'} redone"
@@ -107,8 +107,16 @@ def batch_command(
         )
         if n
     ]
+    # Reused from further up the file (a copy appended, nothing asked): said apart from the
+    # answers already the latest line for their question.
+    reused = (
+        f"{summary.reused} already answered with these settings (earlier in the file), "
+        if summary.reused
+        else ""
+    )
     out.print(
-        f"{summary.answered} answered, {summary.skipped} already done, {summary.failed} failed"
+        f"{summary.answered} answered, {summary.skipped} already done, {reused}"
+        f"{summary.failed} failed"
         + (f", {remaining} not started (interrupted; rerun to resume)" if remaining else "")
         + "".join(f"; {note}" for note in redone)
         + f" · {summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} completion "

@@ -3,9 +3,12 @@
 Each answer is appended and flushed as soon as it exists, so an interrupted
 run loses no finished answer; a rerun skips questions already answered and
 retries the ones that failed. An answer is reused only for the question it
-answers (see :func:`plan`): the file's latest line per id is what counts, so
-a question asked again supersedes its earlier line and the file stays
-append-only. One failing question is recorded with its error and the others go on.
+answers, made the way this run makes them (see :func:`plan`): the file's latest
+line per id is what counts, so a question asked again supersedes its earlier
+line and the file stays append-only. An answer made this way further up the file
+(before a rerun with another ``-k`` or model) is reused too: a copy of it is
+appended, marked ``copy_of_line``, so that it is again its id's latest line. One
+failing question is recorded with its error and the others go on.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from litreview.settings import RetrievalSettings
 class BatchSummary:
     total: int = 0
     skipped: int = 0
+    # Answers made this way further up the file, not the latest line for their id (a run with
+    # another -k came between): reused, their copy appended. Not counted in ``skipped``.
+    reused: int = 0
     answered: int = 0
     failed: int = 0
     usage: Usage = field(default_factory=Usage)
@@ -52,6 +58,7 @@ class BatchSummary:
         return {
             "total": self.total,
             "skipped": self.skipped,
+            "reused": self.reused,
             "answered": self.answered,
             "failed": self.failed,
             "redone_for_question": self.redone_for_question,
@@ -78,18 +85,24 @@ def read_answers(results: Path) -> dict[str, dict[str, object]]:
     """The latest record per id of an answers file (none if there is no file yet).
 
     The file is only ever appended to, so a question asked again (a failure retried, a
-    changed question) has several lines; the last is its answer. A line cut by a crash
-    mid-write is skipped (its question counts as not answered and is asked again). A
-    file that batch did not write (a papers .jsonl, notes) is refused with
+    changed question, another ``-k``) has several lines; the last is its answer. A line cut
+    by a crash mid-write is skipped (its question counts as not answered and is asked
+    again). A file that batch did not write (a papers .jsonl, notes) is refused with
     :class:`NotAnAnswersFile` before anything is appended to it.
     """
+    return {str(row["id"]): row for _, row in read_records(results)}
+
+
+def read_records(results: Path) -> list[tuple[int, dict[str, object]]]:
+    """Every record of an answers file with its line number (from 1), in file order: what
+    :func:`read_answers` reads, earlier lines included. Refuses what it refuses."""
     try:
         data = results.read_bytes()
     except FileNotFoundError:
-        return {}
+        return []
     # A crash can cut a line inside a character; such a line is skipped like any cut line.
     text = data.decode("utf-8", errors="replace")
-    latest: dict[str, dict[str, object]] = {}
+    records: list[tuple[int, dict[str, object]]] = []
     # Split on newlines only: an answer's text may hold U+2028 or U+0085 unescaped
     # (``ensure_ascii=False``), which ``splitlines`` would take for line ends.
     for number, line in enumerate(text.split("\n"), start=1):
@@ -103,8 +116,8 @@ def read_answers(results: Path) -> dict[str, dict[str, object]]:
             raise _not_answers(results, number) from None
         if not _is_record(row):
             raise _not_answers(results, number)
-        latest[str(row["id"])] = row
-    return latest
+        records.append((number, row))
+    return records
 
 
 def _is_record(row: object) -> bool:
@@ -156,6 +169,9 @@ class Resume:
     # "settings" (it was made another way: which of :data:`SETTINGS`, in ``changed``).
     redo: dict[str, str]
     changed: dict[str, list[str]] = field(default_factory=dict)
+    # Answers made this way further up the file, by id: the copy to append, so that it is its
+    # id's latest line again (``copy_of_line`` names the line that first held it).
+    reuse: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def plan(
@@ -166,6 +182,7 @@ def plan(
     retrieval: dict[str, object],
     *,
     default_retrieval: dict[str, object] | None = None,
+    earlier: list[tuple[int, dict[str, object]]] | None = None,
 ) -> Resume:
     """Which questions still need an answer.
 
@@ -180,26 +197,53 @@ def plan(
     settings' ``k``, mode and MMR, as a run without ``-k`` used then; default: ``retrieval``),
     unless it holds more sources than that ``k`` (then a larger ``-k`` made it, and it is
     asked again). A failure is always asked again.
+
+    Only the latest line per id (``answers``) is done as it stands. When it is not such an
+    answer, the newest of ``earlier`` (every record of the file, with its line number, as
+    :func:`read_records` gives them) that is, is reused: switching ``-k`` back and forth
+    asks nothing twice. Its copy, in ``reuse``, is to be appended.
     """
+    made_before = default_retrieval or retrieval
     todo: list[Question] = []
     redo: dict[str, str] = {}
     changed: dict[str, list[str]] = {}
+    reuse: dict[str, dict[str, object]] = {}
+
+    def answers_this(row: dict[str, object], q: Question) -> bool:
+        return normalise_question(str(row.get("question", ""))) == normalise_question(q.question)
+
+    def reusable(row: dict[str, object], q: Question) -> bool:
+        return (
+            not row.get("error")
+            and answers_this(row, q)
+            and not made_differently(row, model, filters, retrieval, made_before)
+        )
+
+    by_id: dict[str, list[tuple[int, dict[str, object]]]] = {}
+    for line, record in earlier or []:
+        by_id.setdefault(str(record["id"]), []).append((line, record))
     for q in questions:
         row = answers.get(q.id)
+        if row is not None and reusable(row, q):
+            continue
+        found = next(
+            ((n, old) for n, old in reversed(by_id.get(q.id, [])) if reusable(old, q)), None
+        )
+        if found is not None:
+            number, old = found
+            # "id" first, as every record starts; a copy of a copy names the first line.
+            reuse[q.id] = {"id": old["id"], **old, "copy_of_line": old.get("copy_of_line", number)}
+            continue
+        todo.append(q)
         if row is None or row.get("error"):
-            todo.append(q)
-        elif normalise_question(str(row.get("question", ""))) != normalise_question(q.question):
-            todo.append(q)
+            continue
+        if not answers_this(row, q):
             redo[q.id] = "question"
         else:
-            differ = made_differently(
-                row, model, filters, retrieval, default_retrieval or retrieval
-            )
-            if differ:
-                todo.append(q)
-                redo[q.id] = "settings"
-                changed[q.id] = differ
-    return Resume(todo, len(questions) - len(todo), redo, changed)
+            redo[q.id] = "settings"
+            changed[q.id] = made_differently(row, model, filters, retrieval, made_before)
+    done = len(questions) - len(todo) - len(reuse)
+    return Resume(todo, done, redo, changed, reuse)
 
 
 def made_differently(
@@ -272,22 +316,29 @@ def run_batch(
     with results.open("a+", encoding="utf-8") as handle:
         _claim(handle, results)
         made = retrieval_record(library.settings.retrieval, k)
+        records = read_records(results)
         resume = plan(
             questions,
-            read_answers(results),
+            {str(row["id"]): row for _, row in records},
             backend.name,
             kept_filters,
             made,
             default_retrieval=retrieval_record(library.settings.retrieval, None),
+            earlier=records,
         )
         todo = resume.todo
-        summary = BatchSummary(total=len(questions), skipped=resume.done)
-        if on_progress is not None:
-            on_progress(summary.skipped, summary.total)
+        summary = BatchSummary(total=len(questions), skipped=resume.done, reused=len(resume.reuse))
         if handle.tell() > 0:
             handle.seek(handle.tell() - 1)
             if handle.read(1) != "\n":
                 handle.write("\n")  # end a line a crash cut short; it is not an answer
+        # Answers made this way further up the file become their id's latest line again (the
+        # file's rule and the report's), at no cost: nothing is asked.
+        for copy in resume.reuse.values():
+            handle.write(json.dumps(copy, ensure_ascii=False) + "\n")
+        handle.flush()
+        if on_progress is not None:
+            on_progress(summary.skipped + summary.reused, summary.total)
 
         def record(row: dict[str, object]) -> None:
             with write_lock:
@@ -307,7 +358,7 @@ def run_batch(
                     summary.redone_for_settings += 1
                     seen = {*summary.settings_changed, *resume.changed.get(str(row["id"]), [])}
                     summary.settings_changed = [name for name in SETTINGS if name in seen]
-                done = summary.skipped + summary.answered + summary.failed
+                done = summary.skipped + summary.reused + summary.answered + summary.failed
             if on_result is not None:
                 on_result(row)
             if on_progress is not None:
