@@ -26,11 +26,12 @@ pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared/real material 
 
 # folder: (items, standalone PDF attachments, with abstract, with full text); items and
 # abstracts from the README, standalone PDFs (no parent item) counted with sqlite3. San7o's
-# full text: its 10 PDFs and 3 HTML snapshots (Chubby, Emerald's page, situational-awareness.ai;
-# GFS has a PDF as well, and the MapReduce web page item is in the trash).
+# full text: its 10 PDFs and 2 HTML snapshots (Chubby, situational-awareness.ai; Emerald's page
+# is a paywall landing page with no text beyond the abstract, GFS has a PDF as well, and the
+# MapReduce web page item is in the trash).
 ZOTERO_COUNTS = {
     "StraightOuttaCrompton+Zotero-git-backup": (3, 0, 3, 3),
-    "San7o+research-papers-collection": (15, 1, 11, 13),
+    "San7o+research-papers-collection": (15, 1, 11, 12),
     "ganeshbelgur+zotero-sync": (102, 0, 44, 0),
     "kishkash555+NLP-for-TA": (840, 0, 8, 0),
     "thiagohonorato+referencias": (62, 10, 46, 0),
