@@ -467,6 +467,31 @@ def test_a_paper_named_by_its_title_alone_is_quoted_not_declined() -> None:
     assert declined.startswith("Your library does not seem to cover this question")
 
 
+def test_a_result_named_by_its_authors_initials_is_quoted_not_declined() -> None:
+    """San7o's library: "What is the FLP impossibility result?" was declined ("no abstract
+    says anything close to it") though Fischer, Lynch and Paterson's paper ranked first: its
+    title and abstract never say "FLP". Its authors, as the Zotero reader stores them."""
+    from litreview.llm.extractive.answer import compose_answer
+
+    flp = Source(
+        1,
+        "f",
+        "Impossibility of distributed consensus with one faulty process",
+        "The consensus problem involves an asynchronous system of processes, some of which may "
+        "be unreliable. The problem is for the reliable processes to agree on a binary value. In "
+        "this paper, it is shown that every protocol for this problem has the possibility of "
+        "nontermination, even with only one faulty process.",
+        authors=("Fischer, Michael J.", "Lynch, Nancy A.", "Paterson, Michael S."),
+    )
+    other = Source(2, "p", "Paxos Made Simple", "Paxos is simple.", authors=("Leslie Lamport",))
+    scorer = EvidenceScorer.shared()
+    answer = compose_answer(scorer, "What is the FLP impossibility result?", [flp, other])
+    assert answer.startswith("1 paper in your library speaks to this") and "[2]" not in answer
+    for elsewhere in ("What is the FPL impossibility result?", "What is the flp result?"):
+        declined = compose_answer(scorer, elsewhere, [flp, other])
+        assert declined.startswith("Your library does not seem to cover this question")
+
+
 GRAPHICS = Path("/work/shared/real/zotero/ganeshbelgur+zotero-sync/zotero.sqlite")
 
 

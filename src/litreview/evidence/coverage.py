@@ -8,6 +8,7 @@ come close to the text asked about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -58,9 +59,33 @@ TITLE_COVERS_FROM = 0.40
 
 
 def titles_covering(scorer: EvidenceScorer, text: str, sources: Sequence[Source]) -> list[Source]:
-    """The sources whose title alone is close to ``text``, closest first."""
+    """The sources whose title alone is close to ``text``, closest first, after those its
+    authors' initials name (:func:`named_by_initials`)."""
     if not sources:
         return []
     similarity = scorer.embed([s.title for s in sources]) @ scorer.embed([text])[0]
     close = [(float(v), s) for v, s in zip(similarity, sources, strict=True)]
-    return [s for v, s in sorted(close, key=lambda c: -c[0]) if v >= TITLE_COVERS_FROM]
+    named = named_by_initials(text, sources)
+    return named + [
+        s
+        for v, s in sorted(close, key=lambda c: -c[0])
+        if v >= TITLE_COVERS_FROM and s not in named
+    ]
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def named_by_initials(text: str, sources: Sequence[Source]) -> list[Source]:
+    """The sources a result's name in ``text`` spells by their authors' surnames ("the FLP
+    impossibility result": Fischer, Lynch and Paterson; RSA, GHZ): a researcher's name for a
+    paper that shares no word with its title ("Impossibility of distributed consensus with
+    one faulty process"), so the question was declined though that paper ranked first."""
+    acronyms = set(_ACRONYM.findall(text))
+    return [s for s in sources if len(s.authors) >= 2 and _initials(s.authors) in acronyms]
+
+
+def _initials(authors: Sequence[str]) -> str:
+    """Each author's surname's first letter: "Fischer, Michael J." and "Nancy Lynch" give F, L."""
+    surnames = (a.partition(",")[0] if "," in a else (a.split() or [""])[-1] for a in authors)
+    return "".join(name.strip()[:1].upper() for name in surnames)

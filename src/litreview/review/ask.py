@@ -105,6 +105,7 @@ def _source(n: int, hit: SearchHit, question: str, scorer: EvidenceScorer | None
         trim(scorer, question, abstract, EVIDENCE_SENTENCES) if scorer else abstract,
         tuple(passages),
         sections=tuple(sections),
+        authors=hit.paper.authors,
     )
 
 
