@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from litreview.review.session import SessionStore
 from litreview.settings import Settings
@@ -77,3 +77,21 @@ async def settle(pilot: Any) -> None:
     # library screen's search box mid-blink on a loaded machine).
     _no_blink(pilot)
     await pilot.pause(0.5)  # let Markdown finish rendering what the workers handed it
+    await _tables_measured(pilot)
+
+
+async def _tables_measured(pilot: Any, tries: int = 100) -> None:
+    """Wait until every DataTable has measured the rows it was given. A DataTable sizes its
+    columns only when its message queue runs dry (``_on_idle``): on a loaded machine the
+    library screen's snapshot caught the columns at their headers' widths ("63  000_c1  A
+    For"), which failed CI (stop 25) and a fresh clone with only ``assert False`` to go on."""
+    for _ in range(tries):
+        pending = [
+            t
+            for t in pilot.app.screen.query(DataTable)
+            if t._require_update_dimensions or t._updated_cells or t._new_rows
+        ]
+        if not pending:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
