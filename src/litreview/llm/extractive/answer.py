@@ -187,22 +187,26 @@ def weight(
 
 
 def naming_sources(
-    question: str, sources: Sequence[Source], evidence: list[Evidence], at: float
+    question: str,
+    sources: Sequence[Source],
+    evidence: list[Evidence],
+    named: dict[int, float],
+    at: float,
 ) -> list[Evidence]:
     """``evidence`` without the papers that never use the question's words that a title
-    naming the question (:func:`title_naming` at least ``at``) holds."""
-    named = title_naming(question, sources)
+    naming the question (``named``: :func:`title_naming`, at least ``at``) holds."""
     best = max(named, key=lambda n: named[n], default=None)
     if best is None or named[best] < at:
         return evidence
     title = next(s.title for s in sources if s.n == best)
     words = terms(question) & terms(title)
-    using = {
-        s.n
-        for s in sources
-        if words & terms(f"{s.title} {s.text} {' '.join(p.text for p in s.passages)}")
-    }
+    using = {s.n for s in sources if words & _all_terms(s)}
     return [e for e in evidence if e.source.n in using]
+
+
+def _all_terms(source: Source) -> set[str]:
+    """The terms of a source's title, abstract and retrieved passages."""
+    return terms(f"{source.title} {source.text} {' '.join(p.text for p in source.passages)}")
 
 
 def title_naming(question: str, sources: Sequence[Source]) -> dict[int, float]:
@@ -212,7 +216,7 @@ def title_naming(question: str, sources: Sequence[Source]) -> dict[int, float]:
     asked = terms(question)
     if not asked:
         return {}
-    held = [terms(f"{s.title} {s.text} {' '.join(p.text for p in s.passages)}") for s in sources]
+    held = [_all_terms(s) for s in sources]
     rarity = {t: math.log(1 + len(sources) / (1 + sum(t in h for h in held))) for t in asked}
     total = sum(rarity.values())
     return {s.n: sum(rarity[t] for t in asked & terms(s.title)) / total for s in sources}
@@ -254,8 +258,8 @@ def headings(
 
 
 def key(e: Evidence) -> tuple[int, int, int]:
-    """A sentence's place: its source's number, its page (0: the abstract) and its index
-    in that text."""
+    """A sentence's place: its source's number, its page (-1: the abstract; a web page's
+    text is on :data:`~litreview.reading.paper.NO_PAGE`) and its index in that text."""
     return (e.source.n, -1 if e.source.page is None else e.source.page, e.index)
 
 
@@ -360,9 +364,10 @@ def choose(
     context = _backgrounds(evidence, policy) if policy.background_penalty else set()
     absent = frozenset(absences(question)) if policy.absence_bonus else frozenset()
     headed = headings(evidence, question, policy)
-    titled = title_naming(question, sources) if policy.title_bonus else {}
+    naming = title_naming(question, sources) if policy.title_bonus or policy.named_only else {}
+    titled = naming if policy.title_bonus else {}
     if policy.named_only:
-        evidence = naming_sources(question, sources, evidence, policy.named_only)
+        evidence = naming_sources(question, sources, evidence, naming, policy.named_only)
 
     def worth(e: Evidence) -> float:
         here = key(e)
