@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.worker import WorkerState
 
 from litreview.review.session import SessionStore
 from litreview.settings import Settings
@@ -80,18 +81,28 @@ async def settle(pilot: Any) -> None:
     await _tables_measured(pilot)
 
 
-async def _tables_measured(pilot: Any, tries: int = 100) -> None:
+async def _tables_measured(pilot: Any, tries: int = 400) -> None:
     """Wait until every DataTable has measured the rows it was given. A DataTable sizes its
     columns only when its message queue runs dry (``_on_idle``): on a loaded machine the
     library screen's snapshot caught the columns at their headers' widths ("63  000_c1  A
-    For"), which failed CI (stop 25) and a fresh clone with only ``assert False`` to go on."""
+    For"), which failed CI (stop 25) and a fresh clone with only ``assert False`` to go on.
+
+    That check alone failed CI once more (stop 26, same text): an empty table passes it, and
+    the library screen's rows come from a worker that may still be pending or running here (a
+    screen a key pushes mounts, and starts its worker, after the key's wait). So the loop also
+    waits for every worker, and says so if the screen never settles rather than comparing."""
     for _ in range(tries):
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers)
         pending = [
             t
             for t in pilot.app.screen.query(DataTable)
             if t._require_update_dimensions or t._updated_cells or t._new_rows
         ]
-        if not pending:
+        if not busy and not pending:
             break
         await pilot.pause(0.05)
+    else:
+        raise AssertionError(
+            f"the screen did not settle in {tries * 0.05:.0f} s: {busy=}, {pending=}"
+        )
     await pilot.pause()
