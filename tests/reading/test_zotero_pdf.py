@@ -381,6 +381,21 @@ def test_a_one_sentence_abstract_is_the_abstract() -> None:
     assert paxos.extra["abstract_from"] == "abstract section of the PDF"
 
 
+def test_a_manuscript_dated_under_its_title_has_that_year() -> None:
+    """Paxos Made Simple's Zotero item has no date and its page 1 is its title, its author and
+    "01 Nov 2001": a line that is a date alone dates the paper (it had no year, so
+    ``--year-from`` dropped it and references.bib printed none)."""
+    from litreview.reading.readers.pdf import _year_from_page
+
+    result = read_file(ZOTERO / "San7o+research-papers-collection")
+    (paxos,) = [p for p in result.papers if p.title == "Paxos Made Simple"]
+    assert paxos.year == 2001
+    for line, year in [("November 1, 2001", "2001"), ("May 2004", "2004"), ("2001-11-01", "2001")]:
+        assert _year_from_page(f"A Title\nAn Author\n{line}") == year
+    # a sentence that starts with a month is not a date line
+    assert _year_from_page("May 2004 be the year we learn") is None
+
+
 @pytest.mark.parametrize(
     ("name", "year"),
     [

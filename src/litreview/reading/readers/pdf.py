@@ -613,6 +613,14 @@ def extract(path: Path) -> PdfText:
 
 _PAGE_YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
 _DATED_LINE = re.compile(r"©|\(c\)|copyright|\((?:19|20)\d\d\)", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"  # "Nov", "November"
+# A line that is a date and nothing else ("01 Nov 2001", "November 1, 2001", "May 2004",
+# "2001-11-01"): a manuscript dating itself under its title, as Paxos Made Simple does.
+_DATE_ONLY = re.compile(
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?\d{{4}}"
+    r"|\d{4}-\d\d-\d\d",
+    re.IGNORECASE,
+)
 
 
 def _year_from_page(first_page: str) -> str | None:
@@ -620,15 +628,20 @@ def _year_from_page(first_page: str) -> str | None:
 
     Only lines that date the paper count: a venue, journal or copyright line
     ("Machine Learning, 20, 273-297 (1995)", "© 2023 Copyright held by the
-    owner/author(s)"), not the body ("(Fisher, 1936)"). The most frequent such
-    year wins (the later on a tie); none later than this year.
+    owner/author(s)"), or a line that is a date alone ("01 Nov 2001"), not the
+    body ("(Fisher, 1936)"). The most frequent such year wins (the later on a
+    tie); none later than this year.
     """
     import datetime
 
     this_year = datetime.date.today().year
     years: Counter[int] = Counter()
     for line in first_page.splitlines():
-        if _DATED_LINE.search(line) or _NOT_TITLE.search(line):
+        if (
+            _DATED_LINE.search(line)
+            or _NOT_TITLE.search(line)
+            or _DATE_ONLY.fullmatch(line.strip())
+        ):
             years.update(y for y in map(int, _PAGE_YEAR.findall(line)) if y <= this_year)
     if not years:
         return None
