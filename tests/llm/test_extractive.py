@@ -487,6 +487,9 @@ def test_a_result_named_by_its_authors_initials_is_quoted_not_declined() -> None
     scorer = EvidenceScorer.shared()
     answer = compose_answer(scorer, "What is the FLP impossibility result?", [flp, other])
     assert answer.startswith("1 paper in your library speaks to this") and "[2]" not in answer
+    # what the paper is: its opening sentence and its result, not the problem's second sentence
+    assert "The consensus problem involves" in answer and "is shown that every protocol" in answer
+    assert "agree on a binary value" not in answer
     for elsewhere in ("What is the FPL impossibility result?", "What is the flp result?"):
         declined = compose_answer(scorer, elsewhere, [flp, other])
         assert declined.startswith("Your library does not seem to cover this question")

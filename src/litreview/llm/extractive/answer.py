@@ -27,7 +27,8 @@ from litreview.evidence.source import Source
 from litreview.reading.paper import NO_PAGE
 
 MAX_SENTENCES = 6
-# How much of a paper's abstract opening is quoted when only its title matches the question.
+# How much of a paper's abstract is quoted when only its title matches the question
+# (:func:`opening`).
 LEAD_SENTENCES = 2
 PER_SOURCE = 2
 MMR_LAMBDA = 0.7
@@ -342,6 +343,18 @@ def select(
     return chosen
 
 
+def opening(abstract: Sequence[Evidence]) -> list[Evidence]:
+    """What an abstract says its paper is: its first sentence, then its first own claim (the
+    first sentence after its background), else the next sentence; :data:`LEAD_SENTENCES` in
+    all. FLP's abstract states its problem in two sentences and its result ("In this paper, it
+    is shown that every protocol ...") in the third: quoting the first two left it out."""
+    ordered = sorted(abstract, key=lambda e: e.index)
+    context = background(ordered)
+    claims = [e for e in ordered[1:] if e.index not in context]
+    rest = claims + [e for e in ordered[1:] if e not in claims]
+    return sorted(ordered[:1] + rest[: LEAD_SENTENCES - 1], key=lambda e: e.index)
+
+
 def choose(
     scorer: EvidenceScorer,
     question: str,
@@ -356,10 +369,10 @@ def choose(
         named = {s.n for s in titles_covering(scorer, question, sources)}
         leads = [
             e
-            for e in evidence
-            if e.source.n in named and e.source.page is None and e.index < LEAD_SENTENCES
+            for n in sorted(named)
+            for e in opening([e for e in evidence if e.source.n == n and e.source.page is None])
         ]
-        return sorted(leads, key=lambda e: (e.source.n, e.index)) or None
+        return leads or None
     top = max(e.source.n for e in evidence)
     context = _backgrounds(evidence, policy) if policy.background_penalty else set()
     absent = frozenset(absences(question)) if policy.absence_bonus else frozenset()
