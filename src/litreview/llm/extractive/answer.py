@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
@@ -289,31 +289,16 @@ def cite(e: Evidence) -> str:
 def select(
     scorer: EvidenceScorer,
     evidence: list[Evidence],
+    worth: Callable[[Evidence], float],
+    context: set[tuple[int, int, int]],
     policy: Policy = POLICY,
-    absent: frozenset[str] = frozenset(),
-    headed: dict[tuple[int, int, int], float] | None = None,
-    titled: dict[int, float] | None = None,
 ) -> list[Evidence]:
-    """The sentences to quote, in the order MMR picked them (``headed``: :func:`headings`,
-    ``titled``: :func:`title_naming`)."""
-    headed = headed or {}
-    titled = titled or {}
+    """The sentences to quote, in the order MMR picked them: ``worth`` is each sentence's
+    weight (:func:`weight`, as :func:`choose` sets it up), ``context`` the places
+    (:func:`key`) of background sentences."""
     if not evidence:
         return []
-    sources = max(e.source.n for e in evidence)
-    context = _backgrounds(evidence, policy) if policy.background_penalty else set()
-    value = {
-        id(e): weight(
-            e,
-            sources,
-            policy,
-            key(e) in context,
-            absent,
-            headed.get(key(e), 0.0),
-            titled.get(e.source.n, 0.0),
-        )
-        for e in evidence
-    }
+    value = {id(e): worth(e) for e in evidence}
     best = max(value.values())
     pool = sorted(
         (e for e in evidence if value[id(e)] >= policy.relative_floor * best),
@@ -373,6 +358,7 @@ def choose(
             for e in opening([e for e in evidence if e.source.n == n and e.source.page is None])
         ]
         return leads or None
+    # The retriever's ranks, before any paper is dropped below: the rank prior is by them.
     top = max(e.source.n for e in evidence)
     context = _backgrounds(evidence, policy) if policy.background_penalty else set()
     absent = frozenset(absences(question)) if policy.absence_bonus else frozenset()
@@ -394,7 +380,7 @@ def choose(
             titled.get(e.source.n, 0.0),
         )
 
-    return sorted(select(scorer, evidence, policy, absent, headed, titled), key=lambda e: -worth(e))
+    return sorted(select(scorer, evidence, worth, context, policy), key=lambda e: -worth(e))
 
 
 def arrange(chosen: Sequence[Evidence], policy: Policy = POLICY) -> list[list[Evidence]]:
