@@ -64,7 +64,10 @@ def test_zotero_item_fields_and_missing_attachment() -> None:
     assert mapreduce.extra["item_type"] == "journalArticle" and mapreduce.extra["zotero_key"]
     assert mapreduce.full_text and mapreduce.full_text[0].page == 1
     # the reading list (a linked URL, no abstract); Chubby is read from its HTML snapshot
-    assert result.warnings[0] == "skipped 1 record(s) without an abstract (items QYKJ596D)"
+    assert result.warnings[0] == (
+        "skipped 1 record(s) without an abstract (items QYKJ596D “A Distributed Systems Reading"
+        " List”)"
+    )
     missing = [m.message for m in result.files_missing]  # kept: the ingest says how
     assert len(missing) == 1 and "Waidelich" in missing[0]
     assert missing[0].startswith("item 8BVV9WNM (")  # named by item, not by zotero.sqlite
@@ -352,7 +355,9 @@ def test_missing_attachment_warning_says_what_became_of_the_item(tmp_path: Path)
     # review whose abstract is "Not Available"
     assert "the attachments of 40 items are not here (31 added with their metadata only, 9 " in line
     (standalone,) = [w for w in result.warnings if "(PDF missing)" in w]
-    assert standalone.startswith("skipped 10 record(s) (PDF missing) (items JDMNPMNJ, ")
+    assert standalone.startswith(
+        "skipped 10 record(s) (PDF missing) (items JDMNPMNJ “01201263.pdf”, PI2XBH25 “Luiz "
+    )
 
     folder = tmp_path / "Zotero"
     (folder / "storage").mkdir(parents=True)

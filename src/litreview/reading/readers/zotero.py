@@ -119,8 +119,21 @@ class _Schema:
         self.deleted = "deletedItems" in tables
 
 
+def _filed_in(ids: list[int] | None) -> tuple[str, list[object]]:
+    """The condition that keeps an item (``i``) filed in one of the collections ``ids``, or
+    none when every item is wanted. A standalone PDF is an item of its own in
+    ``collectionItems``, so the same condition picks regular items and standalone PDFs."""
+    if ids is None:
+        return "", []
+    marks = ",".join("?" * len(ids))
+    return (
+        f" AND i.itemID IN (SELECT itemID FROM collectionItems WHERE collectionID IN ({marks}))",
+        list(ids),
+    )
+
+
 def _item_rows(
-    db: sqlite3.Connection, schema: _Schema, collection: str | None
+    db: sqlite3.Connection, schema: _Schema, ids: list[int] | None
 ) -> list[tuple[int, str, str]]:
     not_papers = ",".join(f"'{t}'" for t in NOT_PAPERS)
     sql = (
@@ -131,16 +144,10 @@ def _item_rows(
         sql += " AND i.itemID NOT IN (SELECT itemID FROM deletedItems)"
     if schema.feeds:
         sql += " AND i.itemID NOT IN (SELECT itemID FROM feedItems)"
-    params: list[object] = []
-    if collection is not None:
-        ids = _collection_ids(db, collection)
-        marks = ",".join("?" * len(ids))
-        sql += (
-            f" AND i.itemID IN (SELECT itemID FROM collectionItems WHERE collectionID IN ({marks}))"
-        )
-        params.extend(ids)
+    where, params = _filed_in(ids)
     return [
-        (int(r[0]), str(r[1]), str(r[2])) for r in db.execute(sql + " ORDER BY i.itemID", params)
+        (int(r[0]), str(r[1]), str(r[2]))
+        for r in db.execute(sql + where + " ORDER BY i.itemID", params)
     ]
 
 
@@ -253,14 +260,21 @@ def _attachments(
     return out
 
 
-def _standalone_pdfs(db: sqlite3.Connection, schema: _Schema) -> list[tuple[int, str, int, str]]:
-    """Top-level PDF attachments (a PDF dropped into Zotero without a parent item)."""
+def _standalone_pdfs(
+    db: sqlite3.Connection, schema: _Schema, ids: list[int] | None
+) -> list[tuple[int, str, int, str]]:
+    """Top-level PDF attachments (a PDF dropped into Zotero without a parent item), those filed
+    in the collections ``ids`` only when given (San7o's Paxos Made Simple, Y82DIS32, is one
+    filed in "Distributed Systems")."""
+    where, params = _filed_in(ids)
     rows = db.execute(
         f"SELECT a.itemID, i.key, a.linkMode, a.path FROM itemAttachments a "
         f"JOIN items i ON i.itemID = a.itemID WHERE a.{schema.parent} IS NULL "
         f"AND (a.{schema.mime} = 'application/pdf' OR lower(a.path) LIKE '%.pdf') "
         + ("AND a.itemID NOT IN (SELECT itemID FROM deletedItems) " if schema.deleted else "")
-        + "ORDER BY a.itemID"
+        + where
+        + " ORDER BY a.itemID",
+        params,
     )
     return [(int(r[0]), str(r[1]), int(r[2] or 0), str(r[3] or "")) for r in rows]
 
@@ -320,20 +334,13 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
     source = Path(f"{data_dir.name}/{database.name}")
     try:
         schema = _Schema(db)
-        items = _item_rows(db, schema, collection)
+        ids = None if collection is None else _collection_ids(db, collection)
+        items = _item_rows(db, schema, ids)
         fields = _fields(db, schema)
         creators = _creators(db, schema)
-        collections = _grouped(
-            db,
-            "SELECT ci.itemID, c.collectionName FROM collectionItems ci "
-            "JOIN collections c ON c.collectionID = ci.collectionID",
-        )
-        within = _enclosing_collections(db)
-        tags = _grouped(
-            db, "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
-        )
+        filing = _Filing(db)
         attachments = _attachments(db, schema)
-        standalone = [] if collection is not None else _standalone_pdfs(db, schema)
+        standalone = _standalone_pdfs(db, schema, ids)
     except sqlite3.DatabaseError as exc:
         raise LibraryFileError(database, f"unexpected Zotero database layout ({exc})") from exc
     finally:
@@ -346,12 +353,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         citation = values.get("citationKey") or _match(_CITATION_KEY, extra_field)
         if citation:
             extra["citation_key"] = citation
-        if collections.get(item_id):
-            extra["collections"] = "; ".join(sorted(set(collections[item_id])))
-        if within.get(item_id):
-            extra["collections_within"] = "; ".join(sorted(set(within[item_id])))
-        if tags.get(item_id):
-            extra["tags"] = "; ".join(sorted(set(tags[item_id])))
+        extra.update(filing.of(item_id))
         for name in ("publicationTitle", "proceedingsTitle", "bookTitle"):
             if values.get(name):
                 extra["venue"] = values[name]
@@ -413,13 +415,14 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         if not kept:
             last = collected.skipped[-1]
             last.message = f"item {key}: {last.message}"
-            last.ref = key
+            last.ref = _named(key, title)
     # A database copied alone has no storage/: its missing attachments are said in one line.
     has_storage = (data_dir / "storage").is_dir()
     _say_absent(collected, absent, has_storage)
     for item_id, key, mode, stored in standalone:
         values = fields.get(item_id, {})
-        _standalone(collected, source, data_dir, key, mode, stored, values, has_storage)
+        filed = filing.of(item_id)
+        _standalone(collected, source, data_dir, key, mode, stored, values, filed, has_storage)
     collected.papers = [replace(p, sources=(str(source),)) for p in collected.papers]
     return collected
 
@@ -443,6 +446,42 @@ def _snapshot(
         return (), None, ([], None), "has no text"
     said = "is a landing page: no text beyond the abstract"
     return page.pages, stand_in(page, title), byline(page, title), said
+
+
+class _Filing:
+    """Where items are filed: their collections, the collections enclosing those, and their
+    tags. A standalone PDF is an item itself (``collectionItems`` and ``itemTags`` hold its
+    attachment item), so it is filed the same way as a regular item."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.collections = _grouped(
+            db,
+            "SELECT ci.itemID, c.collectionName FROM collectionItems ci "
+            "JOIN collections c ON c.collectionID = ci.collectionID",
+        )
+        self.within = _enclosing_collections(db)
+        self.tags = _grouped(
+            db, "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
+        )
+
+    def of(self, item_id: int) -> dict[str, str]:
+        """The item's ``extra`` entries for them (none when it is filed nowhere, untagged)."""
+        out: dict[str, str] = {}
+        for name, values in (
+            ("collections", self.collections),
+            ("collections_within", self.within),
+            ("tags", self.tags),
+        ):
+            if values.get(item_id):
+                out[name] = "; ".join(sorted(set(values[item_id])))
+        return out
+
+
+def _named(key: str, title: str) -> str:
+    """An item as a skipped-records line names it: its key, and its title cut short when it
+    has one (the keys alone, "items M9SRCJ8U, PP7XX6FV, ...", did not say which papers)."""
+    title = " ".join(title.split())
+    return f"{key} “{_cut(title, 50)}”" if title else key
 
 
 def _cut(title: str, most: int = 60) -> str:
@@ -485,16 +524,18 @@ def _standalone(
     mode: int,
     stored: str,
     values: dict[str, str],
+    filed: dict[str, str],
     has_storage: bool,
 ) -> None:
-    """A PDF filed without a parent item is still a paper: it is read like a loose PDF."""
+    """A PDF filed without a parent item is still a paper: it is read like a loose PDF, and
+    keeps the collections and tags its attachment item is ``filed`` with."""
     from litreview.reading.readers.pdf import extract, paper_year
 
     file = _attachment_file(data_dir, key, mode, stored)
     shown = _shown(key, stored)
     if file is None or not file.is_file():
         collected.skip(source, None, f"standalone PDF {shown} is missing", "PDF missing")
-        collected.skipped[-1].ref = key  # the skipped-records line names it
+        collected.skipped[-1].ref = _named(key, values.get("title", ""))  # the line names it
         if has_storage:  # else the no-storage line says it for all
             collected.warn(None, None, f"standalone PDF {shown} is missing; skipped")
         return
@@ -516,7 +557,7 @@ def _standalone(
         authors=text.authors,
         year=paper_year(text),
         url=values.get("url"),
-        extra={"zotero_key": key, "item_type": "attachment", "pdf": str(file)},
+        extra={"zotero_key": key, "item_type": "attachment", "pdf": str(file), **filed},
         doi=text.doi,
         arxiv_id=text.arxiv_id,
         full_text=text.pages,
