@@ -106,3 +106,43 @@ def test_a_glued_determiner_is_split_only_when_the_glued_form_is_no_word_of_the_
     assert "Our simple bypass" in page.text and "Therefore the theory" in page.text
     (page,) = clean_pages(["Oursimple one. Oursimple two. A simple net, simple again."])
     assert page.text.count("Oursimple") == 2  # a form the paper repeats is its word
+
+
+SAN7O = Path("/work/shared/real/zotero/San7o+research-papers-collection/storage")
+
+
+@pytest.mark.parametrize(
+    ("path", "opens"),
+    [
+        (PDFS / "2023_reflexion_shinn.pdf", "Abstract\nLarge language models (LLMs)"),
+        (PDFS / "2016_squeezenet_iandola.pdf", "ABSTRACT\nRecent research on deep"),
+        (PDFS / "2023_edge_inference_tobiasz.pdf", "ABSTRACT\nIn this work, we investigate"),
+        (SAN7O / "Y82DIS32/paxos-simple.pdf", "Abstract\nThe Paxos algorithm"),
+    ],
+)
+def test_the_title_and_author_block_is_not_the_papers_text(path: Path, opens: str) -> None:
+    """A user's answer quoted "Northeastern University noahshinn024@gmail.com Federico
+    Cassano ... Abstract Large language models ..." as Reflexion's finding: the block above
+    the abstract's heading was read into its first sentence. Paxos Made Simple's page 1 is
+    only its title, author and date, so its text starts on page 2."""
+    (paper,) = read_file(path).papers
+    first = paper.full_text[0]
+    assert first.text.startswith(opens)
+    assert "@" not in first.text.split("\n\n")[0][:400]
+    assert paper.authors  # the metadata still has them
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        # CACM's reprint sets its introduction before the abstract: it is the paper's text
+        (SAN7O / "L5VFETMG", "Prior to our development of MapReduce"),
+        # a Chinese journal's page: the Chinese abstract above the English one
+        (PDFS / "2023_raman_plastic_cnn_chinese_yuan.pdf", "摘要"),
+    ],
+)
+def test_text_above_the_abstract_that_is_not_front_matter_stays(path: Path, kept: str) -> None:
+    if path.is_dir():
+        path = next(path.glob("*.pdf"))
+    (paper,) = read_file(path).papers
+    assert kept in paper.full_text[0].text

@@ -599,7 +599,7 @@ def extract(path: Path) -> PdfText:
     first = "\n".join(raw_pages[:1])
     stamp_text = first + "\n" + metadata.get("Subject", "") + "\n" + metadata.get("Keywords", "")
     return PdfText(
-        pages=pages,
+        pages=without_front_matter(pages),
         title=title,
         authors=authors,
         doi=find_doi(stamp_text),
@@ -608,6 +608,48 @@ def extract(path: Path) -> PdfText:
         year=_year_from_page(first),
         encrypted=encrypted,
         unreadable_pages=unreadable,
+    )
+
+
+# How much text may stand above a paper's "Abstract" heading and still be its front matter
+# (title, authors, affiliations, e-mails, a permission notice): the real PDFs hold 82-717
+# characters there, a Chinese journal's page 944 (its Chinese abstract, kept by the sentence
+# test), and MapReduce's CACM reprint 3,912 (its introduction, set before the abstract).
+FRONT_MATTER_CHARS = 1200
+# A sentence's end after a word, not an initial's ("Forrest N. Iandola", "sp. z o. o.").
+_SENTENCE_END = re.compile(r"(?<=[a-z]{2})[.!?](?=\s+[A-Z])|[。！？]")
+
+
+def without_front_matter(pages: tuple[PageText, ...]) -> tuple[PageText, ...]:
+    """The pages without what stands above the abstract's heading: the title, the authors,
+    their affiliations and e-mails. Passages are searched and quoted as the paper's text, and
+    that block was read into the abstract's first sentence: an answer quoted "Northeastern
+    University noahshinn024@gmail.com Federico Cassano ... Abstract Large language models
+    ..." as Reflexion's finding. The title and authors are the paper's metadata already.
+
+    Only a short block with no sentences in it and no introduction heading is cut (a page
+    that sets its introduction or another language's abstract first keeps it); a page before
+    the abstract's page is dropped by the same test (Paxos Made Simple's page 1 is its title,
+    author and date)."""
+    for index, page in enumerate(pages[:2]):
+        lines = page.text.split("\n")
+        start = next((i for i, line in enumerate(lines) if _ABSTRACT_START.match(line)), None)
+        if start is None:
+            continue
+        before = [*(p.text for p in pages[:index]), *lines[:start]]
+        if not before or not _front_matter(before):
+            return pages
+        heading_page = PageText(page.page, "\n".join(lines[start:]))
+        return (heading_page, *pages[index + 1 :])
+    return pages
+
+
+def _front_matter(lines: list[str]) -> bool:
+    text = "\n".join(lines)
+    return (
+        len(text) <= FRONT_MATTER_CHARS
+        and len(_SENTENCE_END.findall(text)) < 3
+        and not any(_ABSTRACT_END.match(line) for line in text.split("\n"))
     )
 
 
