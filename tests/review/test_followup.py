@@ -138,6 +138,10 @@ def test_a_follow_up_fuses_the_question_alone_with_it_in_context(
         ("Does any of it adapt the bit precision dynamically?", False),
         ("Is it possible to train without labels?", False),  # "it" that refers to nothing
         ("Does it matter which optimizer is used?", False),
+        # "they" are its authors when the question names one thing (a user's trial)
+        ("Which benchmarks did they evaluate it on?", True),
+        ("Do they scale to large models?", False),
+        ("Which of them did they evaluate it on?", False),
     ],
 )
 def test_a_question_about_the_one_thing_named_before(question: str, one: bool) -> None:
@@ -159,3 +163,51 @@ def test_a_follow_up_about_it_keeps_the_paper_the_conversation_is_about(
             library, "What accuracy does it reach?", turns("What does BottleFit do?"), k=5
         )
         assert hits[0].paper.title.startswith("BottleFit")
+
+
+def test_an_answer_about_it_quotes_the_paper_it_names() -> None:
+    """ "Which benchmarks did they evaluate it on?" after a question on Reflexion (a user's
+    trial on the real PDFs): its search ranked Reflexion first, but the extractive answer
+    scored sentences against the question alone and quoted AutoDroid's and a sentiment
+    paper's benchmarks, Reflexion's nowhere. The answer is the named paper's when it speaks
+    to the question, and everyone's when it does not."""
+    from litreview.evidence.scoring import EvidenceScorer
+    from litreview.evidence.source import Source
+    from litreview.llm.extractive.answer import compose_answer
+
+    reflexion = Source(
+        1,
+        "r",
+        "Reflexion: Language Agents with Verbal Reinforcement Learning",
+        "Reflexion reinforces language agents through linguistic feedback. Reflexion achieves "
+        "a 91% pass@1 accuracy on the HumanEval coding benchmark.",
+    )
+    droid = Source(
+        2,
+        "d",
+        "AutoDroid: LLM-powered Task Automation in Android",
+        "We introduce DroidTask, a benchmark suite designed to evaluate mobile task automation "
+        "systems on which we evaluate our approach.",
+    )
+    scorer = EvidenceScorer.shared()
+    question = "Which benchmarks did they evaluate it on?"
+    answer = compose_answer(scorer, question, [reflexion, droid], about=(1,))
+    assert "HumanEval" in answer and "[2]" not in answer
+    unrelated = compose_answer(scorer, "How do they run on Android phones?", [reflexion, droid])
+    focused = compose_answer(
+        scorer, "How do they run on Android phones?", [reflexion, droid], about=(1,)
+    )
+    assert focused == unrelated  # Reflexion says nothing of it: every source is read
+
+
+def test_the_request_names_the_first_source_for_a_question_about_it() -> None:
+    from litreview.evidence.source import Source
+    from litreview.llm.types import Message
+    from litreview.review.ask import answer_request
+
+    sources = (Source(1, "r", "Reflexion", "Text."), Source(2, "d", "AutoDroid", "Text."))
+    earlier = (Message("user", "How does Reflexion use verbal feedback to improve agents?"),)
+    question = "Which benchmarks did they evaluate it on?"
+    assert answer_request(question, sources, earlier).about == (1,)
+    assert answer_request(question, sources).about == ()  # a first question names nothing
+    assert answer_request("Which of them needs no clean data?", sources, earlier).about == ()

@@ -70,7 +70,9 @@ class Request:
     The other fields carry the same request in structured form for the
     extractive engine, which reads evidence, not prompts: ``others`` and
     ``phrase_share`` serve naming a theme (the other themes' papers, each
-    candidate phrase's share of the library), ``theme`` a theme's paragraph.
+    candidate phrase's share of the library), ``theme`` a theme's paragraph, and ``about``
+    the numbers of the sources an answer is about when the question names one thing through
+    an earlier turn ("Which benchmarks did they evaluate it on?"; a model reads the turns).
     """
 
     task: Task
@@ -80,6 +82,7 @@ class Request:
     others: tuple[Source, ...] = ()
     phrase_share: Mapping[str, float] = field(default_factory=dict)
     theme: str = ""
+    about: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

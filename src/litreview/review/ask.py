@@ -16,7 +16,7 @@ from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.reading.paper import PageText
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
-from litreview.review.followup import retrieve
+from litreview.review.followup import about_one, retrieve
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
@@ -112,7 +112,9 @@ def _source(n: int, hit: SearchHit, question: str, scorer: EvidenceScorer | None
 def answer_request(
     question: str, sources: tuple[Source, ...], history: Sequence[Message] = ()
 ) -> Request:
-    """The prompt (system, earlier turns, sources + question) and its structured twin."""
+    """The prompt (system, earlier turns, sources + question) and its structured twin; a
+    question about the one thing an earlier turn named is about the first source, which its
+    search ranked first (:func:`~litreview.review.followup.about_one`)."""
     system, user = prompts.messages(
         "answer",
         sources=prompts.render_sources(sources),
@@ -124,6 +126,7 @@ def answer_request(
         messages=(system, *history, user),
         query=question,
         sources=sources,
+        about=(sources[0].n,) if sources and history and about_one(question, history) else (),
     )
 
 

@@ -164,8 +164,11 @@ def depends_on_history(question: str) -> bool:
 _SINGULAR = _words("it its itself it's")
 _WITHIN_A_SET = re.compile(
     r"\b(?:any|some|each|which|one|all|none|both|either|neither|many|most|few) of\b|"
-    r"\bwhich ones?\b|\b(?:they|them|their|theirs|these|those|others)\b"
+    r"\bwhich ones?\b|\b(?:these|those|others)\b"
 )
+# A plural pronoun is a set ("Which needs less data, and do they scale?") unless the question
+# also names one thing: in "Which benchmarks did they evaluate it on?" "they" are its authors.
+_PLURAL = re.compile(r"\b(?:they|them|their|theirs)\b")
 _SINGULAR_NOUNS = _words(
     "one approach method paper work model technique idea result system defense defence attack "
     "framework algorithm architecture tool dataset benchmark study"
@@ -187,6 +190,8 @@ def points_to_one(question: str) -> bool:
     if _WITHIN_A_SET.search(text):  # "Which one combines it with ...", "Does any of it ..."
         return False
     words = _WORD.findall(text)
+    if _PLURAL.search(text) and not _SINGULAR & set(words):
+        return False
     for i, word in enumerate(words):
         if word in _SINGULAR:
             return True
@@ -218,6 +223,15 @@ def retrieval_query(question: str, history: Sequence[Message]) -> str:
     return " ".join([*context, question])
 
 
+def about_one(question: str, history: Sequence[Message]) -> bool:
+    """Is ``question`` about the one thing an earlier turn named (:func:`points_to_one`, and
+    it leans on the turns before it)? Its search then ranks that thing first, and its answer
+    is that thing's (``ask``): "Which benchmarks did they evaluate it on?" after a question on
+    Reflexion quoted AutoDroid's and a sentiment paper's benchmarks, whose words match the
+    question alone better."""
+    return retrieval_query(question, history) != question and points_to_one(question)
+
+
 def retrieve(
     library: Library,
     question: str,
@@ -244,7 +258,7 @@ def retrieve(
     in_context = retrieval_query(question, history)
     if in_context == question:
         return library.search(library.request(question, k=k, filters=filters))
-    if points_to_one(question):  # about the one thing named before: its words say which
+    if about_one(question, history):  # the one thing named before: its words say which
         return library.search(library.request(in_context, k=k, filters=filters))
     depth = max(2 * k, 20)
     rankings = [

@@ -415,10 +415,16 @@ def compose_answer(
     question: str,
     sources: Sequence[Source],
     policy: Policy = POLICY,
+    about: Sequence[int] = (),
 ) -> str:
+    """The answer; ``about``: the sources a follow-up names ("it"), quoted alone when they
+    speak to the question (their words need not match it better than the others')."""
     if not sources:
         return "Your library has no papers that match this question, so there is nothing to cite."
-    chosen = choose(scorer, question, sources, policy)
+    named = [s for s in sources if s.n in about]
+    chosen = choose(scorer, question, named, policy) if named else None
+    if chosen is None:
+        chosen = choose(scorer, question, sources, policy)
     if chosen is None:
         closest = "; ".join(f"“{short_name(s.title)}”" for s in sources[:3])
         return (

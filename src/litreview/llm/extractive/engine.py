@@ -48,7 +48,9 @@ class ExtractiveBackend:
 
     def run(self, request: Request) -> str:
         if request.task == "answer":
-            return compose_answer(self.scorer, request.query, request.sources, self.policy)
+            return compose_answer(
+                self.scorer, request.query, request.sources, self.policy, request.about
+            )
         if request.task == "theme_name":
             return related.theme_name(request.sources, request.others, request.phrase_share)
         if request.task == "related_paragraph":
