@@ -101,7 +101,10 @@ class LitReviewApp(App[None]):
             library.reconcile()
             library.warm_up()
         except Exception as exc:  # shown, never a crash: the user can still read the UI
-            self.call_from_thread(self.notify, str(exc), title="Library", severity="error")
+            from litreview.tui.errors import shown
+
+            message = shown(exc) or str(exc)
+            self.call_from_thread(self.notify, message, title="Library", severity="error")
             self.call_from_thread(self._status, "index unavailable")
             return
         papers = library.count()

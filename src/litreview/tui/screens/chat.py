@@ -78,7 +78,8 @@ class ChatScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="answer")
     def answer_question(self, question: str, widget: Answer, exclude: frozenset[str]) -> None:
-        from litreview.errors import Stopped, describe
+        from litreview.errors import Stopped
+        from litreview.tui.errors import shown
 
         app = self.litreview
         parts: list[str] = []
@@ -99,7 +100,7 @@ class ChatScreen(AppScreen[None]):
             app.call_from_thread(self._set_activity, "stopped")
             return
         except Exception as exc:  # a message in the chat, never a closed app
-            message = describe(exc)
+            message = shown(exc)
             if message is None:
                 raise
             app.call_from_thread(widget.update, f"⚠ **No answer.** {escape_markdown(message)}")

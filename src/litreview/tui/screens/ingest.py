@@ -97,6 +97,7 @@ class IngestScreen(AppModal[int | None]):
     @work(thread=True, exclusive=True, group="ingest")
     def ingest(self, paths: list[Path], what: str) -> None:
         from litreview.errors import Stopped
+        from litreview.tui.errors import shown
 
         app = self.litreview
         bar = self.query_one("#ingest-progress", ProgressBar)
@@ -111,7 +112,7 @@ class IngestScreen(AppModal[int | None]):
             app.call_from_thread(self._failed, "stopped; what was done is kept", "warning")
             return
         except Exception as exc:  # a message, never a crash
-            app.call_from_thread(self._failed, str(exc), "error")
+            app.call_from_thread(self._failed, shown(exc) or str(exc), "error")
             return
         app.call_from_thread(self._report, report, what)
 

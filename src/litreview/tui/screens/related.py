@@ -57,8 +57,9 @@ class RelatedWorkScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="related")
     def generate(self, work_text: str) -> None:
-        from litreview.errors import Stopped, describe
+        from litreview.errors import Stopped
         from litreview.review.related import draft_related_work
+        from litreview.tui.errors import shown
 
         app = self.litreview
         outline: list[str] = []
@@ -92,7 +93,7 @@ class RelatedWorkScreen(AppScreen[None]):
             app.call_from_thread(self._activity, "stopped")
             return
         except Exception as exc:  # a notification, never a closed app
-            message = describe(exc)
+            message = shown(exc)
             if message is None:
                 raise
             app.call_from_thread(
@@ -123,6 +124,7 @@ class RelatedWorkScreen(AppScreen[None]):
     def action_export(self, fmt: str) -> None:
         from litreview.errors import LitreviewError
         from litreview.review.export import render, unused_path
+        from litreview.tui.errors import for_tui
 
         if self.draft is None or not self.draft.themes:
             self.app.notify("Draft something first (Ctrl+G).", severity="warning")
@@ -134,7 +136,7 @@ class RelatedWorkScreen(AppScreen[None]):
         try:
             path = exported.write(folder)
         except LitreviewError as exc:
-            self.app.notify(str(exc), title="Export", severity="error", markup=False)
+            self.app.notify(for_tui(str(exc)), title="Export", severity="error", markup=False)
             return
         self.app.notify(f"Wrote {path} and references.bib", title="Exported", markup=False)
         self.exported = folder
