@@ -170,3 +170,28 @@ def test_a_closed_stdout_ends_every_listing_quietly(sample_home: Path) -> None:
     for args in (query, [*query, "--json"], ["library"], ["library", "--json"], ["--help"]):
         proc = run_cli_reader_gone(sample_home, *args)
         assert (proc.returncode, proc.stderr) == (141, ""), args
+
+
+def test_the_passage_under_a_title_is_a_whole_sentence() -> None:
+    """A user's search on San7o's library showed "p. 4: guarantees and what they mean to
+    applications." and "p. 3: Despite the recent progress made in the asynchronous setting,":
+    a passage is cut from its page mid-sentence, and its PDF line breaks were read as
+    sentence ends."""
+    from litreview.cli.search import _title_cell
+    from litreview.index.retriever import SearchHit
+    from litreview.reading.paper import Paper
+
+    passage = (
+        "guarantees and what they mean to applications. It can be created\n"
+        "in a minute or so for a cluster with a few million files. Despite the recent\n"
+        "progress made in the asynchronous setting, much more efficient consensus protocols\n"
+        "are available in the partially synchronous setting. The state of a file region"
+    )
+    paper = Paper(paper_id="p", title="The Google File System", abstract="A file system.")
+    hit = SearchHit(paper=paper, rank=1, score=1.0, passage=passage, page=4)
+    shown = _title_cell(hit, "consensus in the asynchronous setting").plain
+    assert shown.endswith(
+        "p. 4: Despite the recent progress made in the asynchronous setting, much more "
+        "efficient consensus protocols are available in the partially synchronous setting."
+    )
+    assert "guarantees and what" not in _title_cell(hit, "guarantees applications").plain
