@@ -17,14 +17,17 @@ def test_markers_resolve_to_one_global_reference_list() -> None:
         # In the second turn [1] is B and [2] is a new paper C; [1, 2] is a group.
         Turn("q2", "B again [1]; C too [2]. Both [1, 2].", "m", [_c(1, "b", "B"), _c(2, "c", "C")]),
     ]
-    papers = {"a": Paper("a", "Paper A", "...", authors=("Ann Lee",), year=2021)}
+    papers = {
+        "a": Paper("a", "Paper A", "...", authors=("Ann Lee",), year=2021, arxiv_id="2101.00001")
+    }
     text = render_conversation("chat", turns, papers)
     body, refs = text.split("## References")
     assert "A does x [1]. B does y [2][1]." in body
     assert "B again [2]; C too [3]. Both [2][3]." in body
     lines = [line.strip() for line in refs.splitlines() if line.strip()]
     assert lines == [
-        "[1] Paper A. Ann Lee. 2021. (`a`)",
+        # where to find it, as a draft's references say (a user's export had no arXiv id)
+        "[1] Lee (2021). Paper A. arXiv:2101.00001 (`a`)",
         "[2] B (`b`)",
         "[3] C (`c`)",
     ]

@@ -283,8 +283,8 @@ def render_conversation(
 ) -> str:
     """Markdown of a chat whose markers all resolve against one numbered reference list.
 
-    ``papers`` (by id) adds authors, year and URL to the references; without it the titles
-    saved with each turn are used.
+    ``papers`` (by id) makes each reference a full one (:func:`reference`: authors, year,
+    venue, DOI or arXiv id or URL); without it the titles saved with each turn are used.
     """
     papers = papers or {}
     numbers: dict[str, int] = {}  # paper id -> number in this export
@@ -324,7 +324,6 @@ def render_conversation(
             if paper is None:
                 lines.append(f"[{g}] {titles[pid]} (`{pid}`)  ")
                 continue
-            meta = [", ".join(paper.authors), str(paper.year or ""), paper.url or ""]
-            detail = ". ".join(m for m in meta if m)
-            lines.append(f"[{g}] {paper.title}. {detail + '. ' if detail else ''}(`{pid}`)  ")
+            # as a draft's reference list has it: where to find the paper (DOI, arXiv, URL)
+            lines.append(f"[{g}] {reference(paper)} (`{pid}`)  ")
     return "\n".join(lines).rstrip() + "\n"
