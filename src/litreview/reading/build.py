@@ -37,6 +37,7 @@ class Collected:
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
+        self.lines: list[int | None] = []  # each kept paper's line (the merge note names them)
         self.skipped: list[SkippedRecord] = []
         self.warnings: list[str] = []
         self.files_missing: list[FileMissing] = []
@@ -47,6 +48,7 @@ class Collected:
         self.records += 1
         try:
             self.papers.append(make_paper(path, line, **fields))
+            self.lines.append(line)
         except SkippedRecord as exc:
             self.skipped.append(exc)
 

@@ -8,6 +8,7 @@ workshop paper and an unrelated journal paper), stays two papers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from litreview.reading.normalize import distinct_id_for, normalize_title, surname
@@ -15,6 +16,12 @@ from litreview.reading.paper import Paper
 
 # Preprint and proceedings of one paper are often a year or two apart.
 YEAR_SLACK = 2
+# A record's own citation keys: a BibTeX import's, Zotero 7's / Better BibTeX's (the order in
+# which references.bib picks the one it writes), and ``ids``, biblatex's alias keys.
+KEY_FIELDS = ("bibtex_key", "citation_key")
+ALIASES = "ids"
+# How many merges the merge note names.
+NAMED_MERGES = 10
 
 
 def same_work(a: Paper, b: Paper) -> bool:
@@ -46,8 +53,33 @@ def distinct_id(paper: Paper) -> str:
     return distinct_id_for(f"title:{normalize_title(paper.title)}|{paper.year or ''}|{first}")
 
 
+def citation_key(paper: Paper) -> str | None:
+    """The key a draft cites the paper by, when the user's library gave it one."""
+    return next((paper.extra[k] for k in KEY_FIELDS if paper.extra.get(k)), None)
+
+
+def alias_keys(paper: Paper) -> list[str]:
+    """The paper's other citation keys (``extra["ids"]``, comma-separated as biblatex's)."""
+    return [k.strip() for k in paper.extra.get(ALIASES, "").split(",") if k.strip()]
+
+
+def _aliases(kept: Paper, other: Paper, extra: dict[str, str]) -> str:
+    """Every key either record was cited by, except the one the merged paper is cited by."""
+    keys = [
+        k
+        for p in (kept, other)
+        for k in (*(p.extra.get(f, "") for f in KEY_FIELDS), *alias_keys(p))
+    ]
+    first = next((extra[k] for k in KEY_FIELDS if extra.get(k)), None)
+    return ", ".join(k for k in dict.fromkeys(keys) if k and k != first)
+
+
 def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:
     """Fold ``other`` into ``kept``: sources are unioned, missing fields filled.
+
+    Every citation key either had stays the paper's: the first as its key, the others in
+    ``extra["ids"]`` (written to references.bib as biblatex's ``ids``), so a manuscript
+    citing a duplicate's key (Better BibTeX's ``...2024a``) still finds the paper.
 
     The first copy's abstract wins; a differing abstract is reported rather
     than silently picked, because it usually means two versions of a paper.
@@ -66,6 +98,11 @@ def merge_two(kept: Paper, other: Paper) -> tuple[Paper, str | None]:
         )
     if "abstract_from" not in kept.extra:
         extra.pop("abstract_from", None)  # the kept abstract is a real one
+    aliases = _aliases(kept, other, extra)
+    if aliases:
+        extra[ALIASES] = aliases
+    else:
+        extra.pop(ALIASES, None)
     merged = replace(
         kept,
         abstract=abstract,
@@ -111,26 +148,64 @@ class Identities:
 
 
 def merge_papers(papers: list[Paper]) -> tuple[list[Paper], list[str]]:
-    """De-duplicate by identity (DOI, arXiv id, then title), keeping first-seen order."""
-    merged, warnings, _ = merge_counted(papers)
+    """De-duplicate by identity (DOI, arXiv id, then title), keeping first-seen order.
+
+    The warnings are the merges' conflicts (differing abstracts); :func:`merge_counted`
+    also names the merges.
+    """
+    merged, warnings, _, _ = _merge(papers, ())
     return merged, warnings
 
 
-def merge_counted(papers: list[Paper]) -> tuple[list[Paper], list[str], int]:
-    """:func:`merge_papers`, and how many records were folded into another."""
+def _named(paper: Paper, line: int | None) -> str:
+    """A record as the merge note names it: its line and key, else its title."""
+    key = citation_key(paper)
+    title = paper.title if len(paper.title) <= 50 else paper.title[:49] + "\u2026"
+    label = repr(key) if key else repr(title)
+    return f"line {line} {label}" if line else label
+
+
+def merge_counted(
+    papers: list[Paper], lines: Sequence[int | None] = ()
+) -> tuple[list[Paper], list[str], int]:
+    """:func:`merge_papers`, and how many records were folded into another.
+
+    ``lines`` (the records' lines in their file, when the reader knows them) name the
+    merged records in a note, with their keys: "merged 2 ... (line 9 'x2024a' into line 2
+    'x2024', ...)", at most :data:`NAMED_MERGES` of them.
+    """
+    merged, warnings, folded, note = _merge(papers, lines)
+    return merged, ([note] if note else []) + warnings, folded
+
+
+def _merge(
+    papers: list[Paper], lines: Sequence[int | None]
+) -> tuple[list[Paper], list[str], int, str | None]:
     seen = Identities()
     warnings: list[str] = []
+    first_line: dict[str, int | None] = {}
+    named: list[str] = []
     folded = 0
-    for paper in papers:
+    if len(lines) != len(papers):  # a reader that does not say (or not for every record)
+        lines = [None] * len(papers)
+    for index, paper in enumerate(papers):
+        line = lines[index]
         pid = seen.find(paper)
         if pid is None:
             if paper.paper_id in seen.by_id:  # same title, a different paper
                 paper = replace(paper, paper_id=distinct_id(paper))
             seen.put(paper)
+            first_line[paper.paper_id] = line
             continue
         folded += 1
-        kept, warning = merge_two(seen.by_id[pid], paper)
+        first = seen.by_id[pid]
+        named.append(f"{_named(paper, line)} into {_named(first, first_line.get(pid))}")
+        kept, warning = merge_two(first, paper)
         seen.put(kept)
         if warning:
             warnings.append(warning)
-    return list(seen.by_id.values()), warnings, folded
+    note = None
+    if named:
+        shown = ", ".join(named[:NAMED_MERGES]) + (" ..." if len(named) > NAMED_MERGES else "")
+        note = f"merged {folded} record(s) into an earlier record of the same work ({shown})"
+    return list(seen.by_id.values()), warnings, folded, note

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from litreview.reading.build import written_once
+from litreview.reading.dedupe import alias_keys
 from litreview.reading.paper import Paper
 
 # Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
@@ -77,6 +78,9 @@ _MONTH_NAMES = (
     "January February March April May June July August September October November December"
 )
 _MONTHS = {name[:3].casefold(): name for name in _MONTH_NAMES.split()}
+
+# A citation key BibTeX and biblatex read as one (no space, comma, brace, quote...).
+_KEY = re.compile(r'^[^\s,{}"#%\'()=\\~]+$')
 
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards", "is"}
 
@@ -220,12 +224,39 @@ def finding_url(paper: Paper, doi: str | None = None) -> str | None:
     return None
 
 
+def entry_type(paper: Paper, fields: dict[str, str]) -> str:
+    """The entry's type: the paper's, but an ``@article`` without a journal is a ``@misc``.
+
+    BibTeX warns "empty journal" for such an article (a Zotero item typed as a journal
+    article with no publication: ``bloom2003errors``) and prints a dangling comma. The
+    user's own BibTeX entry keeps the type they gave it, whatever it lacks.
+    """
+    kind = paper.extra.get("entry_type") or "misc"
+    users_own = bool(paper.extra.get("bibtex_key"))
+    if kind.casefold() == "article" and not fields.get("journal") and not users_own:
+        return "misc"
+    return kind
+
+
+def _aliases(paper: Paper, taken: set[str]) -> list[str]:
+    """The paper's other keys (merged duplicates'), each once and none another entry's."""
+    out = [k for k in alias_keys(paper) if _KEY.match(k) and k not in taken]
+    taken.update(out)
+    return out
+
+
 def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
-    """The entries, valid for BibTeX and LaTeX whatever the papers' text contains."""
+    """The entries, valid for BibTeX and LaTeX whatever the papers' text contains.
+
+    A paper with other keys (its merged duplicates', ``extra["ids"]``) lists them in
+    biblatex's ``ids`` field, so a manuscript citing any of them finds the entry;
+    BibTeX ignores the field.
+    """
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
     library = bibtexparser.Library()  # type: ignore[attr-defined]
+    taken = set(keys.values())
     for paper in papers:
         fields = [Field("title", "{" + latex_escape(paper.title) + "}")]
         authors = unique_authors(paper.authors)
@@ -233,6 +264,9 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
             fields.append(Field("author", " and ".join(latex_escape(a) for a in authors)))
         if paper.year:
             fields.append(Field("year", str(paper.year)))
+        aliases = _aliases(paper, taken)
+        if aliases:
+            fields.append(Field("ids", ", ".join(aliases)))
         # A BibTeX import's values are LaTeX (kept as written); any other source's (a Zotero
         # item's journal, a note with "%") are plain text. Identifiers are neither.
         as_latex = latex_safe if paper.extra.get("bibtex_key") else latex_escape
@@ -248,6 +282,5 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
         # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
         fields.append(Field("abstract", latex_escape(paper.abstract)))
         fields.append(Field(ID_FIELD, paper.paper_id))
-        entry_type = paper.extra.get("entry_type", "misc")
-        library.add(Entry(entry_type, keys[paper.paper_id], fields))
+        library.add(Entry(entry_type(paper, passed), keys[paper.paper_id], fields))
     return str(bibtexparser.write_string(library))  # type: ignore[attr-defined]

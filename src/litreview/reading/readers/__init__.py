@@ -187,7 +187,7 @@ def _result(path: Path, collected: Collected) -> ReadResult:
                 + ")",
             )
         raise LibraryFileError(path, "no papers found")
-    merged, warnings, folded = merge_counted(collected.papers)
+    merged, warnings, folded = merge_counted(collected.papers, collected.lines)
     warnings = collected.warnings + warnings
     by_reason: dict[str, list[str]] = {}
     for record in skipped:

@@ -46,6 +46,7 @@ KEPT_FIELDS = (
     "isbn",
     "issn",
     "note",  # the user's own (Better BibTeX's "Comment: Project Page at ..."): written back
+    "ids",  # biblatex's alias keys; a merged duplicate's key joins them (reading.dedupe)
 )
 
 
