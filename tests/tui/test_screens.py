@@ -39,8 +39,16 @@ def test_library_search_open_paper_and_ask_about_papers_like_it(sample_settings:
             await press(pilot, "l")
             assert isinstance(app.screen, ChatScreen)
             assert app.screen.query_one(Answer).source
-            sources = [h.paper.title for h in app.last_result.sources]  # type: ignore[union-attr]
+            result = app.last_result
+            assert result is not None
+            sources = [h.paper.title for h in result.sources]
             assert sources and not any(t.startswith("T-Miner") for t in sources)
+            # Searched by T-Miner's own title and abstract, not the question's words ("most
+            # like", "differ": a user's answer quoted a cooking example): the papers it cites
+            # are about backdoors and trojans, as T-Miner is (it had cited an Arabic synonym
+            # attack paper alone).
+            cited = [c.title.casefold() for c in result.citations]
+            assert len(cited) >= 2 and all("backdoor" in t or "trojan" in t for t in cited[:2])
 
     asyncio.run(scenario())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sections
@@ -13,7 +13,7 @@ from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
-from litreview.reading.paper import PageText
+from litreview.reading.paper import PageText, Paper
 from litreview.review import prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.followup import about_one, retrieve
@@ -130,6 +130,11 @@ def answer_request(
     )
 
 
+def like_query(paper: Paper) -> str:
+    """What "papers like this" searches for: the paper's own title and abstract."""
+    return f"{paper.title}. {paper.abstract}"
+
+
 def fit_window(
     backend: Backend,
     scorer: EvidenceScorer,
@@ -168,6 +173,7 @@ def ask(
     scorer: EvidenceScorer | None = None,
     exclude: frozenset[str] = frozenset(),
     filters: Filters | None = None,
+    query: str | None = None,
 ) -> AskResult:
     """Answer ``question`` from the library, citing its sources as ``[n]``.
 
@@ -176,21 +182,27 @@ def ask(
     never does, so what a terminal or the TUI shows is ``answer`` itself.
     Markers are numbered in reading order (the first source cited is ``[1]``) and
     ``sources`` come in that numbering, the uncited last in their rank order.
-    ``filters`` keep the sources to, say, one Zotero collection or tag.
+    ``filters`` keep the sources to, say, one Zotero collection or tag. ``query`` is what to
+    search for and quote against when it is not the question: "papers like this" asks in
+    words but searches by the paper's own title and abstract (the question's words, "most
+    like", "differ", matched papers that merely used them).
     """
     question = " ".join(question.split())
+    searched = " ".join(query.split()) if query else question
     hits = retrieve(
         library,
-        question,
-        history,
+        searched,
+        () if query else history,
         k=k or library.settings.retrieval.k,
         exclude=exclude,
         filters=filters,
     )
     extractive = backend.quotes_sources
     scorer = scorer or EvidenceScorer.shared()
-    sources = build_sources(hits, question, None if extractive else scorer)
+    sources = build_sources(hits, searched, None if extractive else scorer)
     request = fit_window(backend, scorer, question, sources, history)
+    if query:
+        request = replace(request, query=searched, about=())
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None

@@ -193,6 +193,7 @@ class LitReviewApp(App[None]):
         on_delta: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
         exclude: frozenset[str] = frozenset(),
+        query: str | None = None,
     ) -> AskResult:
         from litreview.review.ask import ask
 
@@ -205,6 +206,7 @@ class LitReviewApp(App[None]):
             stop=stop,
             exclude=exclude,
             filters=self.filters,
+            query=query,
         )
         self.session = self.store.append(self.session.name, Turn.of(result))
         self.session_usage = self.session_usage + result.usage
@@ -271,15 +273,18 @@ class LitReviewApp(App[None]):
         if not isinstance(self.screen, RelatedWorkScreen):
             self.push_screen(RelatedWorkScreen())
 
-    def ask_in_chat(self, question: str, exclude: frozenset[str] = frozenset()) -> None:
+    def ask_in_chat(
+        self, question: str, exclude: frozenset[str] = frozenset(), query: str | None = None
+    ) -> None:
         """Back to the chat, asking ``question`` there; ``exclude`` keeps papers out of the
-        answer (for "papers like this", the paper itself)."""
+        answer and ``query`` is what is searched (for "papers like this", the paper itself
+        and its title and abstract)."""
         from litreview.tui.screens.chat import ChatScreen
 
         while not isinstance(self.screen, ChatScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         if isinstance(self.screen, ChatScreen):
-            self.screen.ask(question, exclude)
+            self.screen.ask(question, exclude, query)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -36,6 +36,7 @@ class ChatScreen(AppScreen[None]):
         super().__init__()
         self.stop = threading.Event()
         self.exclude_next: frozenset[str] = frozenset()
+        self.query_next: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -59,13 +60,17 @@ class ChatScreen(AppScreen[None]):
         event.input.value = ""
         self.ask(event.value)
 
-    def ask(self, question: str, exclude: frozenset[str] = frozenset()) -> None:
-        """Ask ``question`` in this chat; ``exclude`` keeps papers out of the answer (for
-        "papers like this", the paper itself)."""
+    def ask(
+        self, question: str, exclude: frozenset[str] = frozenset(), query: str | None = None
+    ) -> None:
+        """Ask ``question`` in this chat; ``exclude`` keeps papers out of the answer and
+        ``query`` is searched instead of the question (for "papers like this", the paper
+        itself and its title and abstract)."""
         question = question.strip()
         if not question:
             return
         self.exclude_next = exclude or self.exclude_next
+        self.query_next = query or self.query_next
         messages = self.query_one("#messages", VerticalScroll)
         messages.mount(Question(f"**You:** {question}"))
         answer = Answer("…")
@@ -73,11 +78,14 @@ class ChatScreen(AppScreen[None]):
         messages.scroll_end(animate=False)
         self.stop = threading.Event()
         self.query_one(StatusBar).activity = "retrieving and answering…"
-        self.answer_question(question, answer, self.exclude_next)
+        self.answer_question(question, answer, self.exclude_next, self.query_next)
         self.exclude_next = frozenset()
+        self.query_next = None
 
     @work(thread=True, exclusive=True, group="answer")
-    def answer_question(self, question: str, widget: Answer, exclude: frozenset[str]) -> None:
+    def answer_question(
+        self, question: str, widget: Answer, exclude: frozenset[str], query: str | None = None
+    ) -> None:
         from litreview.errors import Stopped
         from litreview.tui.errors import shown
 
@@ -94,7 +102,9 @@ class ChatScreen(AppScreen[None]):
                 app.call_from_thread(widget.update, linkify("".join(parts)))
 
         try:
-            result = app.ask(question, on_delta=on_delta, stop=self.stop, exclude=exclude)
+            result = app.ask(
+                question, on_delta=on_delta, stop=self.stop, exclude=exclude, query=query
+            )
         except Stopped:
             app.call_from_thread(widget.update, linkify("".join(parts)) + "\n\n*(stopped)*")
             app.call_from_thread(self._set_activity, "stopped")

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Markdown
 
 from litreview.reading.paper import Paper
+from litreview.review.ask import like_query
 from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.status import StatusBar
 
@@ -117,7 +118,7 @@ class LibraryScreen(AppScreen[None]):
 
         def chosen(question: str | None) -> None:
             if question:  # ask_in_chat leaves this screen for the chat
-                self.litreview.ask_in_chat(question, frozenset({paper.paper_id}))
+                self.litreview.ask_in_chat(question, frozenset({paper.paper_id}), like_query(paper))
 
         self.app.push_screen(PaperScreen(paper), chosen)
 
