@@ -7,8 +7,10 @@ abstract, its sentences before a "we" background; headings unused); *page_opener
 page as opening anywhere (only sentences about others' work are background); *headings*
 adds a section heading that matches the question raising the sentences under it
 (:func:`litreview.llm.extractive.answer.headings`); *pointer* demotes a sentence that only
-announces the next one ("... as follows."); *after* is the shipped policy: that, and a piece
-of a sentence or a table's row (``evidence.sentences.fragment``) demoted:
+announces the next one ("... as follows."); *fragments* demotes a piece
+of a sentence or a table's row (``evidence.sentences.fragment``) too; *after* is the shipped
+policy: that, and a sentence about the paper's own text (``evidence.sentences.signposts``:
+"For brevity, we have omitted ...", "In Section 2 we review ...", a caption) demoted:
 
 - *abstracts*: 31 hard questions whose relevant paper's sentences were labelled by hand
   (``bench/data/answer_sentence_labels.json``, with the rule used), on the sample library;
@@ -222,13 +224,15 @@ def rows(result: Result) -> list[Row]:
         openers = part.get("page_openers", before)
         headings = part.get("headings", after)
         pointer = part.get("pointer", after)
-        runs = (before, openers, headings, pointer, after)
+        pieces = part.get("fragments", after)
+        runs = (before, openers, headings, pointer, pieces, after)
         out.append(
             (
                 f"Extractive answers: the quoted sentence answers the question "
                 f"({part['questions']} {label}): lead sentence; some sentence; share of the "
                 "relevant paper's quoted sentences, before -> page openers -> headings -> "
-                "sentences pointing ahead demoted -> after (pieces and table rows demoted)",
+                "sentences pointing ahead demoted -> pieces and table rows demoted -> after "
+                "(sentences about the paper's own text demoted)",
                 "; ".join(
                     " -> ".join(f"{run[m]:.2f}" for run in runs)
                     for m in ("lead_answers", "answering_quoted", "relevant_paper_precision")

@@ -440,6 +440,51 @@ def test_a_table_row_does_not_lead_an_answer_over_a_sentence() -> None:
     assert weight(row, 3, POLICY) < weight(sentence, 3, POLICY)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "about_the_text"),
+    [
+        (
+            "For brevity, we have omitted number of details and design choices about "
+            "SqueezeNet from Table 1 and Figure 2.",
+            True,
+        ),
+        ("In Section 2 we review the related work.", True),
+        ("This section describes the training regime for our models.", True),
+        ("The rest of this paper is organized as follows.", True),
+        ("A full treatment is beyond the scope of this paper.", True),
+        ("SqueezeNet replaces 3x3 filters with 1x1 filters to cut parameters.", False),
+        ("In Section 2, the model is trained with SGD.", False),
+        # a caption is not one: a table's text and the finding below it run into it
+        ("Table 3: SqueezeNet accuracy with simple bypass yielded an increase of 2.9.", False),
+    ],
+)
+def test_sentences_about_the_papers_own_text(sentence: str, about_the_text: bool) -> None:
+    from litreview.evidence.sentences import signposts
+
+    assert signposts(sentence) is about_the_text
+
+
+def test_a_sentence_about_the_papers_text_does_not_lead_an_answer() -> None:
+    """A user's "How does SqueezeNet reduce the number of parameters?" led with "For brevity,
+    they have omitted number of details and design choices about SqueezeNet from Table 1"."""
+    from litreview.llm.extractive.answer import NAMED, POLICY, weight
+
+    source = Source(1, "p1", "SqueezeNet", "abstract")
+    omitted = Evidence(
+        source,
+        0,
+        "For brevity, we have omitted number of details and design choices about SqueezeNet "
+        "from Table 1 and Figure 2.",
+        0.571,
+        0.571,
+    )
+    answer = Evidence(
+        source, 1, "We decrease the number of input channels to 3x3 filters.", 0.418, 0.418
+    )
+    assert weight(omitted, 3, NAMED) > weight(answer, 3, NAMED)  # the policy before
+    assert weight(omitted, 3, POLICY) < weight(answer, 3, POLICY)
+
+
 def test_a_paper_named_by_its_title_alone_is_quoted_not_declined() -> None:
     """A new user's "What is Reyes?" on a graphics library: the top source was "The Reyes
     image rendering architecture", yet the answer said the library did not cover it (its

@@ -226,6 +226,32 @@ def points_ahead(sentence: str) -> bool:
     return bool(_POINTER.search(sentence))
 
 
+# A sentence about the paper's own text rather than its subject: what it leaves out ("For
+# brevity, we have omitted ... from Table 1", which led an answer on how SqueezeNet cuts its
+# parameters), where things are ("In Section 2 we review the related work", "This section
+# describes ..."), how it is organised. (Not a caption: a table's text that follows it is read
+# into its "sentence", with the finding below it: one benchmark answer was lost so.)
+_SIGNPOST = re.compile(
+    r"^\s*(?:for (?:the sake of )?brevity|due to (?:space|page) (?:limit|constraint|restriction)s?"
+    r"|(?:this|the next|the following) (?:sub)?(?:section|chapter|appendix) (?:briefly )?"
+    r"(?:describes|presents|discusses|introduces|reviews|explains|details|summari[sz]es"
+    r"|outlines|gives|provides|covers)\b)"
+    r"|\b(?:we|they|the authors) (?:have |had )?(?:omit|omitted|leave out|left out)\b"
+    r"|\b(?:the )?(?:rest|remainder) of (?:this|the) (?:paper|article|section|chapter)\b"
+    r"|\bbeyond the scope of (?:this|the) (?:paper|work|article)\b"
+    r"|^\s*(?:in|see) (?:section|sec\.|appendix|chapter)\s*[\dA-Z][\d.]*,?\s+"
+    r"(?:we|they|the authors)\s+(?:briefly\s+)?(?:review|describe|present|discuss|summari[sz]e"
+    r"|conclude|introduce|give|provide|outline|explain|detail|report|show)\b",
+    re.IGNORECASE,
+)
+
+
+def signposts(sentence: str) -> bool:
+    """Whether a sentence is about the paper's own text (what it omits, where things are,
+    how it is laid out, a caption) rather than about its subject."""
+    return bool(_SIGNPOST.search(sentence))
+
+
 # A "sentence" a PDF's layout cut out of something else: it opens with a closing bracket, a
 # comma or a joining word ("and", "which"), the end of a line the splitter took as a start.
 # (A bullet opens a list item, often a whole sentence: "• Dropout ... is applied after fire9.")

@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
 from litreview.evidence.coverage import covered, readable, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
-from litreview.evidence.sentences import fragment, points_ahead, short_name, third_person
+from litreview.evidence.sentences import (
+    fragment,
+    points_ahead,
+    short_name,
+    signposts,
+    third_person,
+)
 from litreview.evidence.source import Source
 from litreview.reading.paper import NO_PAGE
 
@@ -65,6 +71,10 @@ class Policy:
     # A sentence that only announces the next one ("We define the Fire module as follows.")
     # loses this much: under a matching heading it otherwise led the answer, saying nothing.
     pointer_penalty: float = 0.0
+    # A sentence about the paper's own text (:func:`~litreview.evidence.sentences.signposts`:
+    # "For brevity, we have omitted ...", "In Section 2 we review the related work") loses
+    # this much: it matched a question by naming its subject.
+    signpost_penalty: float = 0.0
     # A piece of a sentence or a table's row (:func:`~litreview.evidence.sentences.fragment`)
     # loses this much: a user's answers quoted ") • SqueezeNet with ..." and "... 94% 86% ...".
     fragment_penalty: float = 0.0
@@ -129,7 +139,10 @@ TITLES = replace(FRAGMENTS, title_bonus=0.3)
 # method" still passed the floor: a paper that never says "hemi-cube" cannot say what it is.
 # On the same questions as above, 0.4, 0.5 and 0.6 change no answer's papers (no title names
 # a benchmark question that much), so only a question naming a title's own thing is touched.
-POLICY = replace(TITLES, named_only=0.5)
+NAMED = replace(TITLES, named_only=0.5)
+# A sentence about the paper's own text ("For brevity, we have omitted ...") led a user's
+# answer on how SqueezeNet reduces its parameters: the pointer's penalty (set before the run).
+POLICY = replace(NAMED, signpost_penalty=0.3)
 
 # "no X", "without X", "X-free", "does not need X", "requires no access to X": what is absent.
 _ABSENCE = re.compile(
@@ -183,6 +196,8 @@ def weight(
         penalty += policy.pointer_penalty
     if policy.fragment_penalty and fragment(e.text):
         penalty += policy.fragment_penalty
+    if policy.signpost_penalty and signposts(e.text):
+        penalty += policy.signpost_penalty
     named = policy.title_bonus * titled
     return e.score + policy.rank_prior * rank + top + cue - penalty + says + headed + named
 
