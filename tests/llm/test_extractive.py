@@ -581,3 +581,21 @@ def test_a_paper_whose_title_names_the_question_is_not_joined_by_papers_sharing_
         assert named[1] > 0.5 and named[retrieved.index(spline) + 1] == 0.0
         text = compose_answer(EvidenceScorer.shared(), question, sources)
         assert {int(n) for n in re.findall(r"\[(\d+)\]", text)} == {1}, retrieved
+
+
+@pytest.mark.parametrize(
+    ("sentence", "inside"),
+    [
+        # a cited author keeps the capital ("according to Bloom et al. [2], alexa (2002)
+        # proposed" in a user's quaternion draft)
+        ("Alexa (2002) proposed a linear combination.", "Alexa (2002) proposed"),
+        ("Alexa [2002] proposed it.", "Alexa [2002] proposed"),
+        ("Shoemake et al. [1985] introduced slerp.", "Shoemake et al. [1985]"),
+        ("Barr and Currin (1992) show splines.", "Barr and Currin (1992)"),
+        ("Recent work shows more.", "recent work shows"),
+    ],
+)
+def test_a_sentence_continued_inside_another_keeps_a_cited_name(sentence: str, inside: str) -> None:
+    from litreview.llm.extractive.related import _continue
+
+    assert _continue(sentence).startswith(inside)

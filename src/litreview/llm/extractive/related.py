@@ -450,9 +450,18 @@ _COMMON_OPENERS = {
 }
 
 
+# A sentence that opens with a cited author ("Alexa (2002) proposed", "Shoemake et al. [1985]",
+# "Barr and Currin (1992)"): a name, whatever its letters look like.
+_CITED_AUTHOR = re.compile(
+    r"^[A-Z][\w'’-]*(?:\s+(?:et al\.?|(?:and|&)\s+[A-Z][\w'’-]*))?,?\s*[(\[](?:1[5-9]|20)\d\d"
+)
+
+
 def _continue(sentence: str) -> str:
     """Lower-case a sentence's first word inside another sentence, unless it is a name."""
     first = sentence.split(" ", 1)[0]
+    if _CITED_AUTHOR.match(sentence):  # "according to ..., alexa (2002) proposed"
+        return sentence
     if first.lower() in _COMMON_OPENERS or (first.isalpha() and first[1:].islower()):
         return sentence[:1].lower() + sentence[1:]
     return sentence
