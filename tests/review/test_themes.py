@@ -130,3 +130,32 @@ def test_library_shares_apply_whatever_the_spelling() -> None:
     ]
     assert shared_phrase(texts) is not None
     assert shared_phrase(texts, library_share={"optimization": 1.0}) is None
+
+
+@pytest.mark.skipif(not SAN7O.exists(), reason="shared/real material not present")
+def test_a_paper_with_a_one_sentence_abstract_joins_its_theme_by_its_passages() -> None:
+    """A user's consensus draft on San7o's library gave Paxos Made Simple a theme of its own,
+    named after its title: its whole abstract is "The Paxos algorithm, when presented in plain
+    English, is very simple.", which shares no phrase with the consensus papers. The passage
+    the topic found it by does."""
+    from litreview.reading.paper import PageText
+    from litreview.review.related import _theme_text
+
+    papers = read_file(SAN7O).papers
+    wanted = ["MapReduce", "The Google File System", "Bigtable"]
+    wanted += ["Impossibility", "Internet", "Paxos Made Simple"]
+    chosen = [next(p for p in papers if p.title.startswith(w)) for w in wanted]
+    found_by = {
+        chosen[5].paper_id: (
+            PageText(
+                2,
+                "The Paxos algorithm for implementing a fault-tolerant distributed "
+                "system ... is built around a consensus algorithm.",
+            ),
+        )
+    }
+    rows = [(_theme_text(p, found_by.get(p.paper_id, ())), p.abstract) for p in chosen]
+    assert rows[0][0] == f"{chosen[0].title}. {chosen[0].abstract}"  # a full abstract alone
+    groups = _themes(rows, [0, 0, 0, 1, 1, 2])
+    by_member = {i: g for g in groups for i in g.members}
+    assert by_member[5] is by_member[3] and str(by_member[3].phrase).lower() == "consensus"

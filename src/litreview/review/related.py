@@ -228,6 +228,21 @@ def _sources(
     )
 
 
+# An abstract this short says too little to share a theme's phrase: Paxos Made Simple's is
+# "The Paxos algorithm, when presented in plain English, is very simple.", so a consensus
+# draft gave it a theme of its own, named after its title, beside "Consensus".
+SHORT_ABSTRACT_WORDS = 40
+
+
+def _theme_text(paper: Paper, passages: Sequence[PageText]) -> str:
+    """What a paper's theme is found from: its title and abstract, and when the abstract is
+    short, the passages the topic found it by."""
+    text = f"{paper.title}. {paper.abstract}"
+    if len(paper.abstract.split()) < SHORT_ABSTRACT_WORDS:
+        text += "".join(f" {p.text}" for p in passages)
+    return text
+
+
 def _best_passages(hits: Sequence[SearchHit]) -> dict[str, tuple[PageText, ...]]:
     """The passage each hit's paper was found by, as whole sentences (none when its abstract
     matched best, or it has no full text)."""
@@ -377,7 +392,7 @@ def draft_related_work(
     vectors = library.paper_vectors([p.paper_id for p in papers])
     matrix = np.stack([vectors[p.paper_id] for p in papers])
     labels = cluster(matrix)
-    texts = [f"{p.title}. {p.abstract}" for p in papers]
+    texts = [_theme_text(p, passages.get(p.paper_id, ())) for p in papers]
     share = lone_words_specific(library.phrase_share, texts, library.count())
     # Themes are the clusters' papers that share a phrase (evidence.themes), ordered by their
     # best-ranked paper, the catch-all last; papers numbered in that order.
