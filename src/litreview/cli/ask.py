@@ -8,7 +8,8 @@ import sys
 import click
 
 from litreview.cli.context import AppContext, console
-from litreview.cli.zotero_filters import check_names, zotero_options
+from litreview.cli.paper_filters import metadata_options, read_filters
+from litreview.cli.zotero_filters import check_names
 from litreview.review.session import SessionError, SessionStore, Turn
 
 
@@ -18,7 +19,7 @@ from litreview.review.session import SessionError, SessionStore, Turn
 @click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--session", "-s", help="Keep the conversation under this name: follow-ups see it.")
-@zotero_options
+@metadata_options
 @click.pass_obj
 def ask_command(
     app: AppContext,
@@ -27,12 +28,17 @@ def ask_command(
     k: int | None,
     as_json: bool,
     session: str | None,
+    source: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    author: str | None,
     collection: str | None,
     tag: str | None,
 ) -> None:
     """Answer QUESTION from your library, citing the papers it rests on as [n]."""
     if not question.strip():
         raise click.UsageError("the question is empty")
+    filters = read_filters(source, year_from, year_to, author, collection, tag)
     from litreview.llm.registry import resolve
 
     settings = app.settings
@@ -44,13 +50,12 @@ def ask_command(
             raise click.BadParameter(str(exc), param_hint="--session") from exc
     # Before the library opens: a model without its key is an error at once.
     backend = resolve(model or settings.llm.model, settings)
-    from litreview.index.retriever import Filters
     from litreview.review.ask import ask
 
     stream = _AnswerStream()
     with app.open_library(require_papers=True) as library:
         library.load_models()  # on the second core while the stores open
-        check_names(library, collection, tag)
+        check_names(library, collection, tag, source)
         try:
             store = SessionStore(settings.sessions_path)
             conversation = store.load(session) if session else None
@@ -62,7 +67,7 @@ def ask_command(
                 k=k,
                 history=history,
                 on_delta=None if as_json else stream.write,
-                filters=Filters(collection=collection, tag=tag),
+                filters=filters,
             )
             if session is not None:
                 store.append(session, Turn.of(result))
@@ -74,6 +79,12 @@ def ask_command(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     click.echo("\n")
+    if not result.sources and filters.active():
+        out.print(
+            "[yellow]note:[/] no paper passes these filters; 'litreview library' with the same "
+            "filters lists the papers that do",
+            soft_wrap=True,
+        )
     cited = {c.n: c for c in result.citations}
     click.echo("Sources:")
     for n, hit in enumerate(result.sources, start=1):

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
-from litreview.cli.zotero_filters import check_names, zotero_options
+from litreview.cli.paper_filters import metadata_options, read_filters
+from litreview.cli.zotero_filters import check_names
 
 
 @click.command("batch")
@@ -36,7 +37,7 @@ from litreview.cli.zotero_filters import check_names, zotero_options
     help="Papers per question (default: [retrieval] k, 8). Answers made with another -k are "
     "not reused; those made with this one earlier in --out are.",
 )
-@zotero_options
+@metadata_options
 @click.pass_obj
 def batch_command(
     app: AppContext,
@@ -46,13 +47,17 @@ def batch_command(
     concurrency: int,
     model: str | None,
     k: int | None,
+    source: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    author: str | None,
     collection: str | None,
     tag: str | None,
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
+    filters = read_filters(source, year_from, year_to, author, collection, tag)
 
     from litreview.cli.ingest import plain_progress
-    from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
     from litreview.review.batch import check_report, read_answers, run_batch, write_report
     from litreview.review.questions import read_questions
@@ -69,7 +74,7 @@ def batch_command(
     lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
     # Ctrl-C: finish the answers under way, start no new ones.
     with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
-        check_names(library, collection, tag)
+        check_names(library, collection, tag, source)
         backend = resolve(model or settings.llm.model, settings)
         task = progress.add_task("answer", total=len(questions))
 
@@ -93,7 +98,7 @@ def batch_command(
             on_result=on_result,
             on_progress=on_progress,
             stop=stop,
-            filters=Filters(collection=collection, tag=tag),
+            filters=filters,
         )
     if report is not None:
         write_report(results, report, questions)

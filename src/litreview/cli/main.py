@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -51,45 +52,118 @@ class _Commands(click.Group):
             raise StdoutClosed() from exc
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+def _use_home(ctx: click.Context, home: Path) -> None:
+    """``--home``: it means what LITREVIEW_HOME means, config file included."""
+    os.environ["LITREVIEW_HOME"] = str(home)
+
+
+def _use_chroma_host(ctx: click.Context, host: str) -> None:
+    ctx.ensure_object(AppContext).overrides["chroma.host"] = host
+
+
+def _use_chroma_port(ctx: click.Context, port: int) -> None:
+    ctx.ensure_object(AppContext).overrides["chroma.port"] = port
+
+
+def _same_home(a: object, b: object) -> bool:
+    return Path(str(a)).expanduser().resolve() == Path(str(b)).expanduser().resolve()
+
+
+def _same(a: object, b: object) -> bool:
+    return a == b
+
+
+# The options every command takes, before the command name or after it: each is applied by
+# one function, whichever place it is given in (the settings are read only when a command
+# first needs them, after both places are parsed).
+_Apply = Callable[[click.Context, Any], None]
+_Same = Callable[[object, object], bool]
+_SHARED: dict[str, tuple[_Apply, _Same]] = {
+    "home": (_use_home, _same_home),
+    "chroma_host": (_use_chroma_host, _same),
+    "chroma_port": (_use_chroma_port, _same),
+}
+
+
+def _shared_value(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Apply a shared option, given before the command or after it; given in both places
+    with different values, it is a usage error naming both."""
+    if value is None or param.name is None:
+        return
+    apply, same = _SHARED[param.name]
+    given: dict[str, Any] = ctx.meta.setdefault("litreview.shared_options", {})
+    earlier = given.get(param.name)
+    flag = param.opts[0]
+    if earlier is not None and not same(earlier, value):
+        raise click.UsageError(
+            f"{flag} {earlier} (before the command) and {flag} {value} (after it) differ; give one",
+            ctx,
+        )
+    given[param.name] = value
+    apply(ctx, value)
+
+
+def shared_options() -> list[click.Option]:
+    """``--home``, ``--chroma-host`` and ``--chroma-port``, for the group and each command."""
+    return [
+        click.Option(
+            ["--home"],
+            type=click.Path(file_okay=False, path_type=Path),
+            callback=_shared_value,
+            expose_value=False,
+            help="Library folder (default: the platform's data dir; env LITREVIEW_HOME).",
+        ),
+        click.Option(
+            ["--chroma-host"],
+            callback=_shared_value,
+            expose_value=False,
+            help="Use a Chroma server at this host instead of the embedded store.",
+        ),
+        click.Option(
+            ["--chroma-port"],
+            type=int,
+            callback=_shared_value,
+            expose_value=False,
+            help="Port of the Chroma server (default 8000).",
+        ),
+    ]
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=shared_options(),
+)
 @click.version_option(__version__, prog_name="litreview")
-@click.option(
-    "--home",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Library folder (default: the platform's data dir; env LITREVIEW_HOME).",
-)
-@click.option(
-    "--chroma-host", help="Use a Chroma server at this host instead of the embedded store."
-)
-@click.option("--chroma-port", type=int, help="Port of the Chroma server (default 8000).")
 @click.pass_context
-def cli(
-    ctx: click.Context, home: Path | None, chroma_host: str | None, chroma_port: int | None
-) -> None:
+def cli(ctx: click.Context) -> None:
     """Literature review in the terminal: ingest papers, search, ask, draft related work.
 
     \b
     First run:
       litreview ingest --sample        # the bundled demo library (264 papers)
       litreview search "backdoor defenses for neural networks"
+
+    --home, --chroma-host and --chroma-port go before the command or after it.
     """
-    if home is not None:
-        # --home means what LITREVIEW_HOME means, config file included.
-        os.environ["LITREVIEW_HOME"] = str(home)
-    ctx.obj = AppContext(overrides={"chroma.host": chroma_host, "chroma.port": chroma_port})
+    ctx.ensure_object(AppContext)
 
 
 def _register() -> None:
     from litreview.cli import ask, batch, chat, ingest, library, models, related, search
 
-    cli.add_command(ask.ask_command)
-    cli.add_command(models.models_command)
-    cli.add_command(related.related_command)
-    cli.add_command(batch.batch_command)
-    cli.add_command(chat.chat_command)
-    cli.add_command(ingest.ingest_command)
-    cli.add_command(library.library_command)
-    cli.add_command(search.search_command)
+    for command in (
+        ask.ask_command,
+        models.models_command,
+        related.related_command,
+        batch.batch_command,
+        chat.chat_command,
+        ingest.ingest_command,
+        library.library_command,
+        search.search_command,
+    ):
+        command.params.extend(shared_options())
+        cli.add_command(command)
 
 
 _register()

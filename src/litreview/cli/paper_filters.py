@@ -1,9 +1,10 @@
 """The metadata filters of the commands that list or search papers, declared and checked once.
 
-``search`` and ``library`` take the same filters (``library`` shows what a
-filtered search or ask will draw on), so they are one set of options and one
-check here: a year range the wrong way round and an author no name could match
-are usage errors, the Zotero collection and tag are :mod:`.zotero_filters`'.
+``search``, ``library``, ``ask``, ``batch``, ``related-work`` and ``chat`` take the
+same filters (``library`` shows what a filtered search or ask will draw on), so they
+are one set of options and one check here: a year range the wrong way round and an
+author no name could match are usage errors, the Zotero collection and tag are
+:mod:`.zotero_filters`'.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from litreview.cli.context import AppContext, console, stop_on_ctrl_c
-from litreview.cli.zotero_filters import check_names, zotero_options
+from litreview.cli.paper_filters import metadata_options, read_filters
+from litreview.cli.zotero_filters import check_names
 
 
 @click.command("related-work")
@@ -38,7 +39,7 @@ from litreview.cli.zotero_filters import check_names, zotero_options
 )
 @click.option("--model", "-m", help="Model alias, litellm model string, or 'extractive'.")
 @click.option("--max-papers", type=click.IntRange(2, 60), default=12, show_default=True)
-@zotero_options
+@metadata_options
 @click.option(
     "--json", "as_json", is_flag=True, help="Print themes, paragraphs and papers as JSON."
 )
@@ -53,6 +54,10 @@ def related_command(
     model: str | None,
     max_papers: int,
     as_json: bool,
+    source: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    author: str | None,
     collection: str | None,
     tag: str | None,
 ) -> None:
@@ -68,9 +73,9 @@ def related_command(
         work = str(topic)
     if not work.strip():
         raise click.UsageError("the topic or abstract is empty")
+    filters = read_filters(source, year_from, year_to, author, collection, tag)
 
     from litreview.errors import Stopped
-    from litreview.index.retriever import Filters
     from litreview.llm.registry import resolve
     from litreview.review.export import existing_outputs, refusal, render
     from litreview.review.related import draft_related_work
@@ -91,7 +96,7 @@ def related_command(
 
     try:
         with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library:
-            check_names(library, collection, tag)
+            check_names(library, collection, tag, source)
             backend = resolve(model or settings.llm.model, settings)
             draft = draft_related_work(
                 library,
@@ -100,7 +105,7 @@ def related_command(
                 max_papers=max_papers,
                 progress=progress,
                 stop=stop,
-                filters=Filters(collection=collection, tag=tag),
+                filters=filters,
             )
     except Stopped:
         out.print("[yellow]Stopped; nothing was written.[/]")
