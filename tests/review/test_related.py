@@ -396,6 +396,7 @@ def test_a_topic_the_library_does_not_cover_is_an_error_not_a_draft(
     assert proc.returncode == 1 and proc.stdout == ""
     assert "your library does not seem to cover this topic" in proc.stderr
     assert "the nearest papers: “" in proc.stderr and "Traceback" not in proc.stderr
+    assert "found " not in proc.stderr  # "found 3 papers" then "does not cover" contradicted
     with Library(sample_settings) as library:
         with pytest.raises(TopicNotCovered):
             draft_related_work(library, ExtractiveBackend(), topic)

@@ -382,12 +382,15 @@ def draft_related_work(
     hits = gather_hits(library, queries, max_papers, judge, filters)
     papers = [hit.paper for hit in hits]
     passages = _best_passages(hits)
-    report("retrieve", 1, 1, counted(len(papers), "paper"))
     if not papers:
+        report("retrieve", 1, 1, counted(0, "paper"))
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
     numbered = range(1, len(papers) + 1)
     if not covers(EvidenceScorer.shared(), work, _sources(papers, numbered, passages)):
         raise TopicNotCovered(papers)
+    # Said once the papers are known to speak to the topic: "found 3 papers" then "the
+    # library does not cover this topic" read as a contradiction.
+    report("retrieve", 1, 1, counted(len(papers), "paper"))
 
     vectors = library.paper_vectors([p.paper_id for p in papers])
     matrix = np.stack([vectors[p.paper_id] for p in papers])
