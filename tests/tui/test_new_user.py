@@ -300,6 +300,14 @@ def test_models_command_prints_the_config_file_and_an_example(home: Path) -> Non
     )
     payload = json.loads(run_cli(home, "models", "--json", check=True).stdout)
     assert payload["default"] and payload["config_file"] == str(home / "config.toml")
+    # With [models.local] configured, the example is another model, under a free alias (a
+    # user was told to add the [models.local] they had).
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        '[models.local]\nmodel = "openai/gemma"\napi_base = "http://127.0.0.1:9/v1"\n'
+    )
+    again = run_cli(home, "models", check=True).stdout
+    assert "Add another model" in again and "[models.local2]" in again
 
 
 def test_stopped_or_failing_ingest_is_said_in_the_dialog(

@@ -61,4 +61,4 @@ def models_command(app: AppContext, as_json: bool) -> None:
         "Pick one with --model, or set model under \\[llm] in the config file."
     )
     out.print()
-    out.print(escape(config_hint(default_config_path())))
+    out.print(escape(config_hint(default_config_path(), taken=settings.models)))

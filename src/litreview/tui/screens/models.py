@@ -39,7 +39,10 @@ class ModelScreen(ModalScreen[str | None]):
                 id="model-typed",
             )
             # Only "extractive" is listed until a model is configured: say how to add one.
-            yield Static(Text(config_hint(default_config_path())), id="model-hint")
+            yield Static(
+                Text(config_hint(default_config_path(), taken=self.settings.models)),
+                id="model-hint",
+            )
 
     def on_mount(self) -> None:
         self.load_models()
