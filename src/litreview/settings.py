@@ -297,6 +297,18 @@ class Settings(BaseSettings):
     def catalog_path(self) -> Path:
         return self.home / "catalog.sqlite3"
 
+    def folder_to_make(self) -> Path | None:
+        """The outermost folder opening the library would make (``--home a/b/c`` where only
+        ``a`` exists: ``a/b``), or None when the home exists or the library is on a server.
+        What ingests nothing removes it again: a mistyped home is then still said to be no
+        library, not an empty one."""
+        if self.chroma.host or self.home.exists():
+            return None
+        path = self.home.absolute()
+        while not path.parent.exists() and path.parent != path:
+            path = path.parent
+        return path
+
     @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"

@@ -396,3 +396,19 @@ def test_zotero_reingest_says_added_only_of_what_it_added(home: Path, tmp_path: 
     assert outcome["records"] == outcome["added"] + outcome["updated"] + outcome["skipped"]
     # What is still true is still said: the records without an abstract stay out.
     assert "skipped (no abstract either)" in again.stderr
+
+
+def test_an_ingest_that_adds_nothing_leaves_no_library_behind(tmp_path: Path) -> None:
+    """A user's `ingest /tmp/nope.bib` at a mistyped home made the folder, and from then on
+    `library` said "the library at ... is empty" (exit 0), hiding the typo. What a run made
+    and filled with nothing is removed; an existing home is left as it was."""
+    typo = tmp_path / "typo" / "home"
+    proc = run_cli(typo, "ingest", str(tmp_path / "nope.bib"))
+    assert proc.returncode == 1 and "could not be read" in proc.stderr
+    assert not (tmp_path / "typo").exists()
+    after = run_cli(typo, "library")
+    assert after.returncode == 1 and "no library at" in after.stderr
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    run_cli(kept, "ingest", str(tmp_path / "nope.bib"))
+    assert kept.is_dir()

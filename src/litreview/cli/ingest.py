@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -87,9 +88,8 @@ def ingest_command(
     finishes an ingest that was interrupted.
     """
 
-    from litreview.errors import Stopped
     from litreview.reading import sample_paths
-    from litreview.reading.readers import ReadOptions, zotero_database
+    from litreview.reading.readers import zotero_database
     from litreview.reading.readers.zotero import default_data_dir
     from litreview.review.wording import counted
 
@@ -105,45 +105,20 @@ def ingest_command(
         raise click.UsageError("--collection needs a Zotero library: --zotero or its folder")
     out = console()
     plain = not out.is_terminal
-    with app.open_library(create=True) as library:
-        if plain:  # opening the stores can take a while on a first run (unpacking MPNet)
-            out.print("Opening the library and its models...")
-        with out.status("Opening the library and its models..."):
-            pending = library.reconcile()
-            unfinished = library.indexing_state().partial
-        if not files and not pending and not unfinished:
-            if library.count() == 0:
-                raise click.UsageError(
-                    "nothing to ingest: pass files, or --sample for the bundled demo library"
-                )
-            out.print("Library is up to date; nothing pending.")
-            return
-        progress = progress_bar(out)
-        tasks: dict[str, Any] = {}
-        lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
-
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if plain:
-                lines(stage, done, total)
-                return
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        try:
-            with stop_on_ctrl_c() as stop, progress:
-                report = library.ingest(files, on_progress, stop, ReadOptions(collection))
-        except (Stopped, KeyboardInterrupt):
-            state = library.indexing_state()
-            out.print(
-                f"[yellow]Interrupted.[/] {state.papers} papers saved, {state.searchable} "
-                f"searchable, {state.complete} complete; run 'litreview ingest' to finish.",
-                soft_wrap=True,
-            )
-            sys.exit(130)
-        total = library.count()
-        problem = library.rerank_problem
-
+    # Nothing ingested into a folder this run made (every file failed, a mistyped --home, a
+    # usage error): it is removed, so the home still reads as no library. An interrupted run
+    # keeps it: what it saved resumes.
+    made = app.settings.folder_to_make()
+    try:
+        report, total, problem = _run(app, files, collection, out, plain)
+    except click.ClickException:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
+    if made is not None and total == 0:
+        shutil.rmtree(made, ignore_errors=True)
+    if report is None:
+        return
     if as_json:
         click.echo(json.dumps({**report.to_dict(), "papers": total}))
     for item in report.files:
@@ -182,6 +157,55 @@ def ingest_command(
         )
     if report.failed_files:
         sys.exit(1)
+
+
+def _run(
+    app: AppContext, files: list[Path], collection: str | None, out: Any, plain: bool
+) -> tuple[Any, int, str | None]:
+    """The ingest itself: (its report, or None when there was nothing to do; the papers the
+    library then holds; why the re-ranking model cannot serve, if it cannot)."""
+    from litreview.errors import Stopped
+    from litreview.reading.readers import ReadOptions
+
+    with app.open_library(create=True) as library:
+        if plain:  # opening the stores can take a while on a first run (unpacking MPNet)
+            out.print("Opening the library and its models...")
+        with out.status("Opening the library and its models..."):
+            pending = library.reconcile()
+            unfinished = library.indexing_state().partial
+        if not files and not pending and not unfinished:
+            if library.count() == 0:
+                raise click.UsageError(
+                    "nothing to ingest: pass files, or --sample for the bundled demo library"
+                )
+            out.print("Library is up to date; nothing pending.")
+            return None, library.count(), None
+        progress = progress_bar(out)
+        tasks: dict[str, Any] = {}
+        lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if plain:
+                lines(stage, done, total)
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(STAGE_LABELS.get(stage, stage), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            with stop_on_ctrl_c() as stop, progress:
+                report = library.ingest(files, on_progress, stop, ReadOptions(collection))
+        except (Stopped, KeyboardInterrupt):
+            state = library.indexing_state()
+            out.print(
+                f"[yellow]Interrupted.[/] {state.papers} papers saved, {state.searchable} "
+                f"searchable, {state.complete} complete; run 'litreview ingest' to finish.",
+                soft_wrap=True,
+            )
+            sys.exit(130)
+        total = library.count()
+        problem = library.rerank_problem
+    return report, total, problem
 
 
 def _reasons(counts: dict[str, int]) -> str:

@@ -65,9 +65,8 @@ class LitReviewApp(App[None]):
         self.export_dir = Path.cwd()
         # No library folder yet (a first start, or a mistyped --home): the ingest dialog says
         # where one will be made, and a sitting that ingested nothing leaves none behind.
-        self.home_was_new = not settings.chroma.host and not settings.home.exists()
-        # The outermost folder opening will make (--home a/b/c where only a exists: a/b).
-        self.made_folder = _first_missing(settings.home) if self.home_was_new else None
+        self.made_folder = settings.folder_to_make()
+        self.home_was_new = self.made_folder is not None
 
     def notify(
         self,
@@ -355,11 +354,3 @@ class LitReviewApp(App[None]):
 
         if isinstance(self.screen, ChatScreen):
             self.screen.action_new_session()
-
-
-def _first_missing(path: Path) -> Path:
-    """The outermost folder of ``path`` that does not exist yet."""
-    path = path.absolute()
-    while not path.parent.exists() and path.parent != path:
-        path = path.parent
-    return path
