@@ -53,6 +53,10 @@ class PaperScreen(ModalScreen[str | None]):
         )
 
 
+# Short columns first so they stay visible next to long titles.
+COLUMNS = ("id", "year", "source", "title")
+
+
 class LibraryScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Chat"),
@@ -74,8 +78,7 @@ class LibraryScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # Short columns first so they stay visible next to long titles.
-        table.add_columns("id", "year", "source", "title")
+        table.add_columns(*COLUMNS)
         self.papers: dict[str, Paper] = {}
         self.load_papers("")
         self.query_one("#library-search", Input).focus()
@@ -95,14 +98,25 @@ class LibraryScreen(AppScreen[None]):
         self.app.call_from_thread(self._show, papers, query)
 
     def _show(self, papers: list[Paper], query: str) -> None:
+        from rich.cells import cell_len
+
         table = self.query_one(DataTable)
-        table.clear()
         self.papers = {p.paper_id: p for p in papers}
+        rows = []
         for p in papers:
             source = p.sources[0] if p.sources else ""
             if len(p.sources) > 1:
                 source += f" +{len(p.sources) - 1}"
-            table.add_row(p.paper_id, str(p.year or ""), source, p.title, key=p.paper_id)
+            rows.append((p.paper_id, str(p.year or ""), source, p.title))
+        # Columns as wide as what they hold, set here: a DataTable measures its rows only when
+        # its message queue runs dry, and until then draws its columns at their headers'
+        # widths ("63  000_c1  A For"), which a loaded machine kept long enough to be seen
+        # (and to fail the library screen's snapshot in CI twice).
+        table.clear(columns=True)
+        for i, label in enumerate(COLUMNS):
+            table.add_column(label, width=max([cell_len(label), *(cell_len(r[i]) for r in rows)]))
+        for row in rows:
+            table.add_row(*row, key=row[0])
         what = f"{len(papers)} papers" + (f" for “{query}”" if query else "")
         self.query_one(StatusBar).activity = what
 
