@@ -86,8 +86,10 @@ class LibraryScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="library")
     def load_papers(self, query: str) -> None:
         library = self.litreview.library
+        scores: list[float] | None = None
         if query:
-            papers = [h.paper for h in library.search(library.request(query, k=SEARCH_RESULTS))]
+            hits = library.search(library.request(query, k=SEARCH_RESULTS))
+            papers, scores = [h.paper for h in hits], [h.score for h in hits]
             note = library.ranking_note()
             if note:
                 self.app.call_from_thread(
@@ -95,28 +97,33 @@ class LibraryScreen(AppScreen[None]):
                 )
         else:
             papers = list(library.papers())
-        self.app.call_from_thread(self._show, papers, query)
+        self.app.call_from_thread(self._show, papers, query, scores)
 
-    def _show(self, papers: list[Paper], query: str) -> None:
+    def _show(self, papers: list[Paper], query: str, scores: list[float] | None = None) -> None:
+        """The papers in the table; a search's with their scores, as `litreview search` shows
+        them (a user saw a search rank all twelve papers of a library with nothing to say how
+        well each matched)."""
         from rich.cells import cell_len
 
         table = self.query_one(DataTable)
         self.papers = {p.paper_id: p for p in papers}
-        rows = []
-        for p in papers:
+        rows: list[tuple[str, ...]] = []
+        for n, p in enumerate(papers):
             source = p.sources[0] if p.sources else ""
             if len(p.sources) > 1:
                 source += f" +{len(p.sources) - 1}"
-            rows.append((p.paper_id, str(p.year or ""), source, p.title))
+            cells = (p.paper_id, str(p.year or ""), source, p.title)
+            rows.append(cells if scores is None else (f"{scores[n]:.4f}", *cells))
+        columns: tuple[str, ...] = COLUMNS if scores is None else ("score", *COLUMNS)
         # Columns as wide as what they hold, set here: a DataTable measures its rows only when
         # its message queue runs dry, and until then draws its columns at their headers'
         # widths ("63  000_c1  A For"), which a loaded machine kept long enough to be seen
         # (and to fail the library screen's snapshot in CI twice).
         table.clear(columns=True)
-        for i, label in enumerate(COLUMNS):
+        for i, label in enumerate(columns):
             table.add_column(label, width=max([cell_len(label), *(cell_len(r[i]) for r in rows)]))
-        for row in rows:
-            table.add_row(*row, key=row[0])
+        for p, row in zip(papers, rows, strict=True):
+            table.add_row(*row, key=p.paper_id)
         what = f"{len(papers)} papers" + (f" for “{query}”" if query else "")
         self.query_one(StatusBar).activity = what
 
