@@ -229,8 +229,7 @@ def points_ahead(sentence: str) -> bool:
 # A sentence about the paper's own text rather than its subject: what it leaves out ("For
 # brevity, we have omitted ... from Table 1", which led an answer on how SqueezeNet cuts its
 # parameters), where things are ("In Section 2 we review the related work", "This section
-# describes ..."), how it is organised. (Not a caption: a table's text that follows it is read
-# into its "sentence", with the finding below it: one benchmark answer was lost so.)
+# describes ..."), how it is organised; and a short caption (below).
 _SIGNPOST = re.compile(
     r"^\s*(?:for (?:the sake of )?brevity|due to (?:space|page) (?:limit|constraint|restriction)s?"
     r"|(?:this|the next|the following) (?:sub)?(?:section|chapter|appendix) (?:briefly )?"
@@ -246,10 +245,19 @@ _SIGNPOST = re.compile(
 )
 
 
+# A caption on its own ("Table 2: Overall accuracy and test generation performance for
+# HumanEval ..." followed a user's right answer): short. A long one is a table's text and often
+# the finding below it, read into the caption's "sentence" (one benchmark answer is one).
+_CAPTION = re.compile(r"^\s*(?:table|figure|fig\.)\s*\d+\s*[:.|]\s", re.IGNORECASE)
+CAPTION_WORDS = 25
+
+
 def signposts(sentence: str) -> bool:
     """Whether a sentence is about the paper's own text (what it omits, where things are,
-    how it is laid out, a caption) rather than about its subject."""
-    return bool(_SIGNPOST.search(sentence))
+    how it is laid out, a short caption) rather than about its subject."""
+    if _SIGNPOST.search(sentence):
+        return True
+    return bool(_CAPTION.match(sentence)) and len(sentence.split()) <= CAPTION_WORDS
 
 
 # A "sentence" a PDF's layout cut out of something else: it opens with a closing bracket, a
