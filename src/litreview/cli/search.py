@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -147,7 +146,6 @@ def _print_table(query: str, hits: list[SearchHit], filtered: bool) -> None:
 
 
 PASSAGE_SHOWN = 200  # characters of the best passage under a title
-_ENDED = re.compile(r"[.!?]['\"’”)\]]*\s*$")
 
 
 def _title_cell(hit: SearchHit, query: str) -> Text:
@@ -156,21 +154,21 @@ def _title_cell(hit: SearchHit, query: str) -> Text:
     its page. A whole sentence: a passage is cut from the page mid-sentence at both ends, and
     its pieces were shown ("p. 4: guarantees and what they mean to applications.")."""
     from litreview.evidence.scoring import overlap, terms
-    from litreview.evidence.sentences import fragment, split_sentences
+    from litreview.evidence.sentences import fragment, split_sentences, whole_sections
 
     cell = Text(hit.paper.title)
     if hit.passage is not None:
         wanted = terms(query)
-        flat_passage = " ".join(hit.passage.split())  # a PDF's line breaks end no sentence
-        sentences = split_sentences(flat_passage, min_words=1) or [flat_passage]
+        # the passage's whole sentences, as related work reads it (whole_sections)
         whole = [
             s
-            for i, s in enumerate(sentences)
+            for block in whole_sections(hit.passage)
+            for s in split_sentences(block.text, min_words=1)
             if not fragment(s)
-            and not (i == 0 and not s[:1].isupper())  # the passage opened mid-sentence
-            and not (i == len(sentences) - 1 and not _ENDED.search(s))  # ... or closed so
         ]
-        best = max(whole or sentences, key=lambda sentence: overlap(wanted, sentence))
+        flat_passage = " ".join(hit.passage.split())  # a PDF's line breaks end no sentence
+        sentences = whole or split_sentences(flat_passage, min_words=1) or [flat_passage]
+        best = max(sentences, key=lambda sentence: overlap(wanted, sentence))
         flat = " ".join(best.split())
         cut = flat if len(flat) <= PASSAGE_SHOWN else flat[:PASSAGE_SHOWN].rsplit(" ", 1)[0] + " …"
         where = f"{page_label(hit.page)}: " if hit.page is not None else ""
