@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from litreview.evidence.scoring import Evidence, EvidenceScorer
 from litreview.evidence.source import Source
+from litreview.reading.normalize import surname
 
 # Below this semantic similarity the best sentence does not address the question.
 # Calibrated on bench/data: the 184 hard on-topic questions' best sentences score
@@ -87,5 +88,4 @@ def named_by_initials(text: str, sources: Sequence[Source]) -> list[Source]:
 
 def _initials(authors: Sequence[str]) -> str:
     """Each author's surname's first letter: "Fischer, Michael J." and "Nancy Lynch" give F, L."""
-    surnames = (a.partition(",")[0] if "," in a else (a.split() or [""])[-1] for a in authors)
-    return "".join(name.strip()[:1].upper() for name in surnames)
+    return "".join(surname(a)[:1].upper() for a in authors)
