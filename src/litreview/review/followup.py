@@ -258,7 +258,9 @@ def retrieve(
     in_context = retrieval_query(question, history)
     if in_context == question:
         return library.search(library.request(question, k=k, filters=filters))
-    if about_one(question, history):  # the one thing named before: its words say which
+    # About the one thing named before (:func:`about_one`: it leans on the turns, as
+    # ``in_context`` says): their words say which.
+    if points_to_one(question):
         return library.search(library.request(in_context, k=k, filters=filters))
     depth = max(2 * k, 20)
     rankings = [
