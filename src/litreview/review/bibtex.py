@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from litreview.reading.build import written_once
-from litreview.reading.dedupe import alias_keys
+from litreview.reading.dedupe import alias_keys, citation_key
 from litreview.reading.paper import Paper
 
 # Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
@@ -95,9 +95,9 @@ def base_key(paper: Paper) -> str:
     A key the paper already had (from a BibTeX import) is kept, so drafts cite
     what the researcher's own bibliography calls it.
     """
-    for kept in ("bibtex_key", "citation_key"):  # a BibTeX import's, Zotero 7's / Better BibTeX's
-        if paper.extra.get(kept):
-            return paper.extra[kept]
+    kept = citation_key(paper)  # a BibTeX import's, Zotero 7's / Better BibTeX's
+    if kept:
+        return kept
     words = [w for w in re.findall(r"[a-z0-9]+", _ascii(paper.title).lower()) if w not in _STOP]
     head = paper.title.split(":", 1)[0]
     if ":" in paper.title and len(head.split()) <= 3:
