@@ -212,7 +212,13 @@ def test_the_theme_sentence_speaks_of_a_count_noun_in_the_plural() -> None:
         "Two works study split computing"
     )
     # a new user's "Two works study soft wearable robot"; "-y" nouns take "-ies"
-    for name, plural in (("Soft Wearable Robot", "robots"), ("Pruning Strategy", "strategies")):
+    # and a graphics draft's "Four works study matrix": irregular plurals
+    for name, plural in (
+        ("Soft Wearable Robot", "robots"),
+        ("Pruning Strategy", "strategies"),
+        ("Rotation Matrix", "matrices"),
+        ("Polygon Mesh", "meshes"),
+    ):
         opening = paragraph(EvidenceScorer.shared(), name, "x", two)
         assert opening.startswith(f"Two works study {name.lower().rsplit(' ', 1)[0]} {plural}")
 
@@ -299,3 +305,22 @@ def test_acronyms_keep_their_capitals_inside_a_sentence() -> None:
 def test_a_one_paper_theme_is_not_named_with_its_titles_full_stop() -> None:
     source = Source(1, "p1", "Why Does Research Grow Faster.", "Some abstract text here.")
     assert not theme_name([source]).endswith(".")
+
+
+def test_this_paper_is_the_paper_named_not_attributed() -> None:
+    """A real Zotero library's graphics abstracts ("This paper presents a simple improved
+    method ...") read "According to Ramamoorthi and Barr, this paper presents ..."."""
+    assert (
+        _as_subject(
+            "This paper presents a simple improved method which uses cubic basis functions",
+            "Ramamoorthi and Barr [2]",
+            plural=True,
+        )
+        == "Ramamoorthi and Barr [2] present a simple improved method which uses cubic basis functions."
+    )
+    assert _as_subject("This work also studies the effect", "Shoemake [1]") == (
+        "Shoemake [1] also studies the effect."
+    )
+    assert _as_subject("This paper is organised as follows", "X [1]").startswith(
+        "According to X [1], this paper is"
+    )

@@ -220,16 +220,25 @@ _COUNT_NOUNS = frozenset(
         "architecture",
         "attack",
         "benchmark",
+        "camera",
         "classifier",
         "compiler",
         "controller",
+        "curve",
         "dataset",
         "decoder",
         "detector",
         "device",
         "encoder",
+        "estimator",
+        "filter",
         "framework",
+        "graph",
+        "heuristic",
+        "kernel",
+        "mesh",
         "method",
+        "metric",
         "model",
         "network",
         "policy",
@@ -237,7 +246,10 @@ _COUNT_NOUNS = frozenset(
         "protocol",
         "robot",
         "sensor",
+        "shader",
+        "simulator",
         "solver",
+        "spline",
         "strategy",
         "system",
         "technique",
@@ -254,8 +266,15 @@ def in_running_text(phrase: str) -> str:
     )
 
 
+# Count nouns whose plural is not the rule's ("Four works study matrices, with rotation as a
+# common thread": a graphics draft read "Four works study matrix").
+_IRREGULAR_PLURALS = {"matrix": "matrices", "vertex": "vertices", "index": "indices"}
+
+
 def _plural_head(name: str) -> str:
     head, _, last = name.rpartition(" ")
+    if last in _IRREGULAR_PLURALS:
+        return f"{head} {_IRREGULAR_PLURALS[last]}".strip()
     if last in _COUNT_NOUNS:
         if last.endswith("y") and last[-2:-1] not in "aeiou":
             plural = last[:-1] + "ies"  # "policies", "strategies"
@@ -333,6 +352,24 @@ _SUBJECT = re.compile(
 _IN_THIS = re.compile(
     r"\b(?:in|with) this (?:paper|work|study|project|article),?\s*$|\bhere,?\s*$", re.IGNORECASE
 )
+_THIS_PAPER = re.compile(
+    r"^(?:this|the present) (?:paper|work|article|study|note|letter|thesis|chapter|report)\s+"
+    r"(?P<adverb>(?:also|further|then|first|finally)\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# The verbs a paper does things by, singular -> plural ("Ramamoorthi and Barr present"): a
+# sentence with another verb ("This paper is organised as") stays attributed.
+_REPORTING = {
+    f"{stem}{ending}": stem
+    for stem, ending in (
+        *((v, "s") for v in ("present", "propose", "introduce", "describe", "give", "show")),
+        *((v, "s") for v in ("develop", "explore", "examine", "investigate", "report")),
+        *((v, "s") for v in ("argue", "derive", "provide", "offer", "extend", "demonstrate")),
+        *((v, "s") for v in ("consider", "outline", "review", "survey", "prove", "define")),
+        *((v, "s") for v in ("evaluate", "compare", "characterize", "characterise", "analyze")),
+        *((v, "es") for v in ("address", "discuss", "focus")),
+    )
+} | {"studies": "study", "applies": "apply", "analyses": "analyse"}
 _KEEP_VERB = {"can", "could", "will", "would", "may", "might", "must", "should", "also"}
 _IRREGULAR = {"are": "is", "have": "has", "were": "was", "do": "does", "go": "goes"}
 
@@ -373,6 +410,12 @@ def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = Fal
             adverb = ""  # "also" pointed at the paper's own earlier sentences
         verb = match.group("verb")
         text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{match.group('rest')}"
+    elif (this := _THIS_PAPER.match(sentence)) and this.group("verb").lower() in _REPORTING:
+        # "This paper presents a simple improved method": the paper is the subject already,
+        # so it is named there, not "According to Ramamoorthi and Barr [2], this paper ...".
+        verb = this.group("verb")
+        verb = _REPORTING[verb.lower()] if plural else verb
+        text = f"{name} {this.group('adverb') or ''}{verb}{this.group('rest')}"
     elif owned := _THEIR_THING.match(sentence):
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
