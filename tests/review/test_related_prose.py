@@ -316,7 +316,8 @@ def test_this_paper_is_the_paper_named_not_attributed() -> None:
             "Ramamoorthi and Barr [2]",
             plural=True,
         )
-        == "Ramamoorthi and Barr [2] present a simple improved method which uses cubic basis functions."
+        == "Ramamoorthi and Barr [2] present a simple improved method which uses cubic basis "
+        "functions."
     )
     assert _as_subject("This work also studies the effect", "Shoemake [1]") == (
         "Shoemake [1] also studies the effect."
