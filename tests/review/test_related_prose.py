@@ -322,6 +322,12 @@ def test_this_paper_is_the_paper_named_not_attributed() -> None:
     assert _as_subject("This work also studies the effect", "Shoemake [1]") == (
         "Shoemake [1] also studies the effect."
     )
+    # a textbook's jacket (Real-Time Rendering's record in the same library)
+    assert _as_subject(
+        "Thoroughly revised, this third edition focuses on modern techniques",
+        "Akenine-Möller et al. [4]",
+        plural=True,
+    ) == ("Akenine-Möller et al. [4] focus on modern techniques.")
     assert _as_subject("This paper is organised as follows", "X [1]").startswith(
         "According to X [1], this paper is"
     )

@@ -353,7 +353,9 @@ _IN_THIS = re.compile(
     r"\b(?:in|with) this (?:paper|work|study|project|article),?\s*$|\bhere,?\s*$", re.IGNORECASE
 )
 _THIS_PAPER = re.compile(
-    r"^(?:this|the present) (?:paper|work|article|study|note|letter|thesis|chapter|report)\s+"
+    r"^(?:(?:thoroughly |fully |completely )?(?:revised|updated|expanded), )?"  # a book's jacket
+    r"(?:this|the present) (?:paper|work|article|study|note|letter|thesis|chapter|report|"
+    r"book|volume|monograph|(?:\w+ )?edition)\s+"
     r"(?P<adverb>(?:also|further|then|first|finally)\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
