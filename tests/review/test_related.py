@@ -99,13 +99,17 @@ def test_extractive_draft_cites_every_paper_it_was_given(sample_settings: Settin
 
 
 def test_uncited_papers_are_regenerated_then_appended(sample_settings: Settings) -> None:
-    # Names, then per theme: a first paragraph citing only [1], a second still missing some.
-    backend = Scripted("Backdoor Defenses", "Only [1] matters.", "Still only [1] [99].")
+    # Every paper on topic, then names, then per theme: a first paragraph citing only [1], a
+    # second still missing some.
+    backend = Scripted(
+        "1, 2, 3, 4, 5, 6", "Backdoor Defenses", "Only [1] matters.", "Still only [1] [99]."
+    )
     with Library(sample_settings) as lib:
         draft = draft_related_work(lib, backend, WORK, max_papers=6)
+    assert backend.requests[0].task == "relevance" and not draft.excluded
     first = draft.themes[0]
     assert first.regenerated
-    reminder = backend.requests[2].messages[-1].content
+    reminder = backend.requests[3].messages[-1].content
     assert "left" in reminder and "uncited" in reminder
     assert "[99]" not in first.paragraph
     missing = [n for n in first.numbers if n != 1]
@@ -193,6 +197,10 @@ def test_model_paragraphs_report_dropped_citations_and_weak_support(
         def stream(
             self, request: Request, stop: threading.Event | None = None
         ) -> Iterator[StreamEvent]:
+            if request.task == "relevance":  # every paper on topic
+                self.texts = [", ".join(str(s.n) for s in request.sources)]
+                yield from super().stream(request, stop)
+                return
             first = request.sources[0]
             quote = split_sentences(first.text)[0].rstrip(".")
             self.texts = [
@@ -308,7 +316,8 @@ def test_related_work_cli_reports_dropped_citations_and_weak_sentences(
     from tests.support.loopback import Reply, local_model_env, loopback
 
     words = ["Protein ", "folding ", "in ", "yeast ", "cells ", "[1] ", "[42]."]
-    with loopback(Reply(words=words)) as (api_base, _):
+    every_paper = Reply(words=[", ".join(str(n) for n in range(1, 13))])
+    with loopback(every_paper, Reply(words=words)) as (api_base, _):
         env = local_model_env(tmp_path, api_base, NO_COLOR="1")
         proc = run_cli(
             sample_home,

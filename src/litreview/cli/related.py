@@ -75,10 +75,14 @@ def related_command(
         raise click.UsageError("the topic or abstract is empty")
     filters = read_filters(source, year_from, year_to, author, collection, tag)
 
+    from rich.markup import escape
+
     from litreview.errors import Stopped
+    from litreview.evidence.sentences import short_name
     from litreview.llm.registry import resolve
     from litreview.review.export import existing_outputs, refusal, render
     from litreview.review.related import draft_related_work
+    from litreview.review.wording import counted
 
     # The user's own references.bib (or last week's draft) in --out is said now, not after
     # minutes of drafting; the write checks again (and never replaces without --force).
@@ -93,6 +97,8 @@ def related_command(
             out.print(f"[dim]theme {done}/{total}: {message}…[/]")
         elif stage == "retrieve" and done:
             out.print(f"[dim]found {message}[/]")
+        elif stage == "screen":
+            out.print(f"[dim]the model is reading the {message} found for relevance…[/]")
 
     try:
         with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library:
@@ -113,6 +119,16 @@ def related_command(
     if not draft.themes:
         raise click.ClickException("no paper in the library is related to this topic")
     exported = render(draft, fmt)
+    if draft.excluded:
+        listed = "; ".join(f"“{short_name(p.title)}”" for p in draft.excluded)
+        out.print(
+            f"[yellow]the model read {counted(len(draft.excluded), 'paper')} as beside the "
+            f"topic and left {'it' if len(draft.excluded) == 1 else 'them'} out:[/] "
+            f"{escape(listed)}",
+            soft_wrap=True,
+        )
+    if draft.screening_note:
+        out.print(f"[yellow]{escape(draft.screening_note)}.[/]")
     for theme in draft.themes:
         if theme.appended:
             listed = ", ".join(f"[{n}]" for n in theme.appended)

@@ -9,7 +9,7 @@ from typing import Literal
 from litreview.evidence.source import Source
 
 Role = Literal["system", "user", "assistant"]
-Task = Literal["answer", "theme_name", "related_paragraph"]
+Task = Literal["answer", "theme_name", "related_paragraph", "relevance"]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Related work: several queries, themes by clustering, one cited paragraph per theme.
 
+With a model, the model first reads the papers the relevance judge found and
+leaves out those beside the topic (:func:`litreview.review.relevance.screen`);
+they are listed in ``RelatedWorkDraft.excluded``, never dropped unsaid.
+
 The draft never silently drops a paper it was given: a paragraph that
 leaves papers of its theme uncited is regenerated once with a reminder, and
 whatever is still missing is appended as an explicit "also relevant"
@@ -23,12 +27,12 @@ from litreview.evidence.source import Source
 from litreview.evidence.themes import form_themes, taken_shares
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
-from litreview.llm.backend import Backend, Done
-from litreview.llm.types import Completion, Request, Usage
+from litreview.llm.backend import Backend, complete
+from litreview.llm.types import Request, Usage
 from litreview.reading.paper import PageText, Paper
 from litreview.review import prompts
 from litreview.review.citations import check
-from litreview.review.relevance import JUDGE, Judge, signals
+from litreview.review.relevance import JUDGE, Judge, screen, signals
 from litreview.review.support import SupportCheck, check_support
 from litreview.review.wording import counted
 
@@ -39,8 +43,9 @@ MIN_PAPERS = 3
 RELEVANCE_FLOOR = 0.30  # cosine to the whole input; MiniLM puts unrelated abstracts below ~0.2
 THEME_NAME_WORDS = 8
 
-# Progress events: (stage, done, total, message). Stages: "retrieve" (0/1, 1/1),
-# "theme" (i of n: the i-th theme is being written), "written" (i of n done).
+# Progress events: (stage, done, total, message). Stages: "retrieve" (0/1, 1/1), "screen"
+# (0/1: a model is reading the papers found, with a model only), "theme" (i of n: the i-th
+# theme is being written), "written" (i of n done).
 ProgressFn = Callable[[str, int, int, str], None]
 
 
@@ -82,6 +87,10 @@ class RelatedWorkDraft:
     usage: Usage
     model: str
     ranking_note: str | None = None  # "ranking is partial: ..." while indexing is unfinished
+    # Papers the judge found that the model read as beside the topic, best first.
+    excluded: list[Paper] = field(default_factory=list)
+    # Why the model's relevance reply was not used, when it was not.
+    screening_note: str | None = None
 
     @property
     def papers(self) -> list[tuple[int, Paper]]:
@@ -119,6 +128,8 @@ class RelatedWorkDraft:
             "usage": self.usage.to_dict(),
             "model": self.model,
             "ranking_note": self.ranking_note,
+            "excluded": [{"paper_id": p.paper_id, "title": p.title} for p in self.excluded],
+            "screening_note": self.screening_note,
         }
 
 
@@ -228,6 +239,12 @@ def _sources(
     )
 
 
+def found_sources(hits: Sequence[SearchHit]) -> tuple[Source, ...]:
+    """The papers found, numbered in the judge's order, each with the passage it was found
+    by: what the coverage test and a screening model read."""
+    return _sources([h.paper for h in hits], range(1, len(hits) + 1), _best_passages(hits))
+
+
 # An abstract this short says too little to share a theme's phrase: Paxos Made Simple's is
 # "The Paxos algorithm, when presented in plain English, is very simple.", so a consensus
 # draft gave it a theme of its own, named after its title, beside "Consensus".
@@ -253,13 +270,6 @@ def _best_passages(hits: Sequence[SearchHit]) -> dict[str, tuple[PageText, ...]]
             if text:
                 out[hit.paper.paper_id] = (PageText(hit.page, text),)
     return out
-
-
-def _run(backend: Backend, request: Request, stop: threading.Event | None) -> Completion:
-    for event in backend.stream(request, stop):
-        if isinstance(event, Done):
-            return event.completion
-    raise RuntimeError("stream ended without a result")
 
 
 def theme_request(
@@ -385,9 +395,20 @@ def draft_related_work(
     if not papers:
         report("retrieve", 1, 1, counted(0, "paper"))
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
-    numbered = range(1, len(papers) + 1)
-    if not covers(EvidenceScorer.shared(), work, _sources(papers, numbered, passages)):
+    found = found_sources(hits)
+    if not covers(EvidenceScorer.shared(), work, found):
         raise TopicNotCovered(papers)
+    usage = Usage()
+    extractive = backend.quotes_sources
+    excluded: list[Paper] = []
+    screening_note = None
+    if not extractive and len(papers) > 1:
+        report("screen", 0, 1, counted(len(papers), "paper"))
+        verdict = screen(backend, work, found, stop)
+        usage = usage + verdict.usage
+        screening_note = verdict.note
+        excluded = [papers[n - 1] for n in verdict.excluded]
+        papers = [papers[n - 1] for n in verdict.kept]
     # Said once the papers are known to speak to the topic: "found 3 papers" then "the
     # library does not cover this topic" read as a contradiction.
     report("retrieve", 1, 1, counted(len(papers), "paper"))
@@ -407,15 +428,13 @@ def draft_related_work(
         themes.append(Theme("", members, list(range(n, n + len(members)))))
         n += len(members)
 
-    usage = Usage()
-    extractive = backend.quotes_sources
     for i, theme in enumerate(themes, start=1):
         sources = _sources(theme.papers, theme.numbers, passages)
         others = tuple(s for t in themes if t is not theme for s in _sources(t.papers, t.numbers))
         frequency = taken_shares(share, [t.name for t in themes])
         # A theme is named from its abstracts; the paragraph may use the passages too.
         request = theme_request(work, _sources(theme.papers, theme.numbers), others, frequency)
-        named = _run(backend, request, stop)
+        named = complete(backend, request, stop)
         usage = usage + named.usage
         theme.name = unique_name(
             clean_name(named.text, short_name(theme.papers[0].title)), [t.name for t in themes]
@@ -427,7 +446,14 @@ def draft_related_work(
         if on_theme is not None:
             on_theme(theme)
     return RelatedWorkDraft(
-        work, queries, themes, usage, backend.name, ranking_note=library.ranking_note()
+        work,
+        queries,
+        themes,
+        usage,
+        backend.name,
+        ranking_note=library.ranking_note(),
+        excluded=excluded,
+        screening_note=screening_note,
     )
 
 
@@ -443,7 +469,7 @@ def _paragraph(
     reminder = ""
     text = ""
     for attempt in range(2):
-        completion = _run(backend, paragraph_request(work, theme.name, sources, reminder), stop)
+        completion = complete(backend, paragraph_request(work, theme.name, sources, reminder), stop)
         usage = usage + completion.usage
         checked = check(completion.text, sources)
         text = checked.text

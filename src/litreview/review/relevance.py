@@ -24,12 +24,19 @@ paper within ``margin`` of the best relevance is on topic. Weights and
 margin were chosen together on the labelled topics for recall >= 0.95 first,
 then precision; the bench reports them chosen on one half and measured on
 the other.
+
+The judge keeps the topic's papers at recall 0.95 but with about four in ten
+beside the topic (precision ~0.60): which side of a topic a paper's
+contribution is on is a reading no model-free signal here makes. With a
+model configured, the model reads the judge's papers and keeps those on
+topic (:func:`screen`): it can only remove, so recall stays the judge's.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,8 +44,12 @@ import numpy as np
 
 from litreview.evidence.claims import own_claims
 from litreview.evidence.scoring import terms
+from litreview.evidence.source import Source
 from litreview.index.library import Library
 from litreview.index.retriever import SearchHit
+from litreview.llm.backend import Backend, complete
+from litreview.llm.types import Request, Usage
+from litreview.review import prompts
 
 # How many papers' vectors make the topic's centroid: the best one alone is sometimes a
 # broader paper (a survey); two are right together far more often.
@@ -142,3 +153,63 @@ def signals(library: Library, work: str, hits: Sequence[SearchHit]) -> Signals:
         similarity=anchor_similarity(library, hits),
         coverage=np.array([claims_coverage(weights, h) for h in hits], dtype=float),
     )
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What a model made of the judge's papers: source numbers kept and left out, in the
+    order given; ``note`` says why the model's reply was not used, when it was not."""
+
+    kept: tuple[int, ...]
+    excluded: tuple[int, ...]
+    usage: Usage
+    note: str | None = None
+
+
+def screening_request(work: str, sources: tuple[Source, ...]) -> Request:
+    """Ask a model which of ``sources`` are on the topic ``work``."""
+    system, user = prompts.messages(
+        "related_relevance", work=work, sources=prompts.render_sources(sources)
+    )
+    return Request("relevance", (system, user), query=work, sources=sources)
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?![\w.]*\d)")
+_NONE = re.compile(r"^\W*(none|no source|no paper|nothing)\b", re.I)
+
+
+def read_verdict(text: str, numbers: Sequence[int]) -> list[int] | None:
+    """The source numbers a model's reply keeps, in the order given; ``[]`` for "none";
+    ``None`` when the reply names no source it was given and does not say none (a model
+    that answered something else: its reply decides nothing)."""
+    if _NONE.match(text):
+        return []
+    said = {int(m.group()) for m in _NUMBER.finditer(text)}
+    kept = [n for n in numbers if n in said]
+    return kept or None
+
+
+def screen(
+    backend: Backend,
+    work: str,
+    sources: tuple[Source, ...],
+    stop: threading.Event | None = None,
+) -> Screening:
+    """The model's reading of which ``sources`` are on topic.
+
+    The judge's papers are kept whole when the reply cannot be read, or when it
+    leaves out every paper: the judge found them close to the topic and the
+    coverage test passed, so an empty draft would be the model's error, not
+    the library's; both are said in ``note``.
+    """
+    numbers = [s.n for s in sources]
+    completion = complete(backend, screening_request(work, sources), stop)
+    verdict = read_verdict(completion.text, numbers)
+    if verdict is None:
+        note = "the model's relevance reply named no paper; every paper found is kept"
+        return Screening(tuple(numbers), (), completion.usage, note)
+    if not verdict:
+        note = "the model judged no paper on topic; every paper found is kept"
+        return Screening(tuple(numbers), (), completion.usage, note)
+    excluded = tuple(n for n in numbers if n not in verdict)
+    return Screening(tuple(verdict), excluded, completion.usage)

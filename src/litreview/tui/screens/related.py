@@ -70,6 +70,8 @@ class RelatedWorkScreen(AppScreen[None]):
             app.call_from_thread(self.query_one("#draft", Markdown).update, f"{text}\n\n{footer}")
 
         def progress(stage: str, done: int, total: int, message: str) -> None:
+            if stage == "screen":
+                app.call_from_thread(self._activity, f"the model is reading {message}")
             if stage == "theme":
                 outline.append(f"{done}. {message}")
                 show(f"*Writing theme {done} of {total}…*")
@@ -107,7 +109,9 @@ class RelatedWorkScreen(AppScreen[None]):
         self.query_one(StatusBar).activity = text
 
     def _show(self, draft: RelatedWorkDraft) -> None:
+        from litreview.evidence.sentences import short_name
         from litreview.review.export import render
+        from litreview.review.wording import counted
 
         self.draft = draft
         app = self.litreview
@@ -120,6 +124,23 @@ class RelatedWorkScreen(AppScreen[None]):
         self._activity(f"draft ready: {len(draft.themes)} themes, {len(draft.papers)} papers")
         if draft.ranking_note:
             self.app.notify(draft.ranking_note, title="Related work", timeout=10, markup=False)
+        if draft.excluded:
+            listed = "; ".join(short_name(p.title) for p in draft.excluded)
+            self.app.notify(
+                f"The model read {counted(len(draft.excluded), 'paper')} as beside the topic "
+                f"and left {'it' if len(draft.excluded) == 1 else 'them'} out: {listed}",
+                title="Related work",
+                timeout=15,
+                markup=False,
+            )
+        if draft.screening_note:
+            self.app.notify(
+                f"{draft.screening_note[0].upper()}{draft.screening_note[1:]}.",
+                title="Related work",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def action_export(self, fmt: str) -> None:
         from litreview.errors import LitreviewError
