@@ -8,9 +8,10 @@ litreview's own paper id goes in a field no style prints.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from litreview.reading.build import written_once
 from litreview.reading.dedupe import alias_keys, citation_key
@@ -72,6 +73,13 @@ PASSED_THROUGH = (
     "note",
 )
 
+# What exports write where a value is unknown: a Zotero library's place "Not Known" (6 items
+# of ganeshbelgur's), an abstract "Not Available" (thiagohonorato's); plainnat printed it as
+# the value ("143--150, Not Known, 1986."). Compared ignoring case, spaces and braces.
+_PLACEHOLDERS = frozenset(
+    {"", "-", "--", "–", "—", "?", "not known", "unknown", "not available", "n/a", "n.d."}
+)
+
 # BibTeX's month macros: written back braced ("{mar}"), a style would print "mar" as is;
 # the month's name prints as the macro would.
 _MONTH_NAMES = (
@@ -130,9 +138,149 @@ def assign_keys(papers: Sequence[Paper]) -> dict[str, str]:
     return keys
 
 
-def latex_escape(text: str) -> str:
-    """Plain text as LaTeX that typesets to the same characters."""
-    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in text)
+# -- characters pdflatex cannot typeset --------------------------------------------------------
+# pdflatex reads UTF-8 (inputenc utf8, the default) but typesets only what a font encoding
+# declares; anything else stops the build: "Unicode character ε (U+03B5) not set up for use with
+# LaTeX". T1 declares the accented Latin letters (é, ã, ç, ł, ő, ș...) and typographic quotes
+# and dashes: those stay as written, readable in the .tex and .bib. The rest becomes LaTeX.
+_T1_LATIN_MISSING = frozenset("ĦħĸĿŀŉŦŧſ")  # Latin-1 and Latin Extended-A letters T1 lacks
+_T1_PUNCTUATION = frozenset("\u00a0«»–—‘’“”")
+
+
+def _kept_as_utf8(ch: str) -> bool:
+    return (
+        "\u00c0" <= ch <= "\u017f"
+        and unicodedata.category(ch).startswith("L")
+        and ch not in _T1_LATIN_MISSING
+    ) or ("\u0218" <= ch <= "\u021b" or ch in _T1_PUNCTUATION)
+
+
+def _ranges(spec: str) -> frozenset[int]:
+    points: set[int] = set()
+    for part in spec.split():
+        first, _, last = part.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(points)
+
+
+# pylatexenc's table (1,540 characters) also names macros of packages a paper may not load
+# (amssymb's, mathrsfs's, Cyrillic fonts'); only the characters whose LaTeX compiles in a bare
+# article (utf8, OT1 or T1 fonts) are taken from it. test_latex_unicode.py compiles them all.
+_PYLATEXENC_COMPILES = _ranges(
+    """
+    00A0-00AA 00AC-00B7 00B9-00BA 00BC-00CF 00D1-00DD 00DF-00EF 00F1-00FD 00FF-0103 0106-010F
+    0112-0117 011A-012D 0130-0148 014C-0171 0174-017E 0192 01E7 01F5 0228-0229 02B7 02BC 02C6-02C7
+    02D8-02DA 02DC-02DD 0307-0308 0386 0388-038A 038C 038E-038F 0391-03A1 03A3-03CE 03D1 03D5-03D6
+    03F1 03F5 0E3F 2000-200A 200C 2010 2012-2016 2018-2019 201C-201D 2020-2022 2024-2026 2030-2034
+    203B 203D 2044 204E 2052 2057 205F-2061 2070-2071 2074-208E 2090-2093 2095-209C 20A1 20A4 20A6
+    20A9 20AB-20AC 20B1 2103 2109-210A 210E-210F 2113 2116-2118 211E 2120 2122 2126-2127 212A-212B
+    212E-212F 2134-2135 2190-2199 21A6 21A9-21AA 21BC-21BD 21C0-21C1 21CC 21D0-21D5 2200 2202-2203
+    2206-220D 220F-2213 2215 2217-221E 2220 2223 2225 2227-222B 222E 2236-2237 223A 223C 2240-2241
+    2243-2245 2247-2249 224D 2250 2254-2255 2260-2262 2264-2265 226A-226B 226D 227A-227D 2282-2287
+    228E 2291-2299 22A2-22A5 22C0-22C6 22C8 22E2-22E3 22EE-22EF 22F1 2308-230B 2316 2322-2323
+    2329-232A 23B0-23B1 2422-2423 25AD 25B3 25B9 25BD 25C3 25CB 25E6 25EF 2662 266A 27E8-27E9
+    27F5-27FA 27FC 2993 2A3F 2A6E 2A75 2AAF-2AB0 2AFD 3008-3009 FB00-FB04 1D400-1D467 1D5A0-1D5D3
+    1D670-1D6A3 1D7CE-1D7D7 1D7E2-1D7EB 1D7F6-1D7FF
+    """
+)
+# Accents base LaTeX puts over any letter, for one that neither T1 nor pylatexenc has:
+# Vietnamese "ễ" is e, circumflex, tilde: {\~{\^{e}}}.
+_ACCENTS = {
+    "\u0300": "\\`",
+    "\u0301": "\\'",
+    "\u0302": "\\^",
+    "\u0303": "\\~",
+    "\u0304": "\\=",
+    "\u0306": "\\u",
+    "\u0307": "\\.",
+    "\u0308": '\\"',
+    "\u030a": "\\r",
+    "\u030b": "\\H",
+    "\u030c": "\\v",
+    "\u0323": "\\d",
+    "\u0326": "\\textcommabelow",
+    "\u0327": "\\c",
+    "\u0331": "\\b",
+}
+# A letter with the combining accents that follow it.
+_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
+# What a run of characters nothing typesets (Chinese, emoji) is written as: visibly missing
+# rather than dropped, so the reader of the PDF sees something is gone.
+UNTYPESET = "{[?]}"
+
+
+@functools.cache
+def _encoder() -> object:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-almost-all"
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_latex(cluster: str) -> str | None:
+    """LaTeX for a character pdflatex cannot typeset as UTF-8 (with its accents), or None."""
+    if len(cluster) == 1 and ord(cluster) in _PYLATEXENC_COMPILES:
+        return str(_encoder().unicode_to_latex(cluster))  # type: ignore[attr-defined]
+    category = unicodedata.category(cluster[0])
+    if category in ("Zs", "Zl", "Zp"):  # thin, narrow no-break... spaces, line separators
+        return " "
+    if category in ("Cf", "Cc"):  # zero-width space, byte-order mark, joiners: nothing shows
+        return ""
+    pieces: list[str] = []  # a compatibility form: "ǅ" is Dž, "ﬀ" is ff, "ễ" e + accents
+    accented: set[int] = set()
+    for ch in unicodedata.normalize("NFKD", cluster):
+        if ch in _ACCENTS and pieces:
+            pieces[-1] = f"{_ACCENTS[ch]}{{{pieces[-1]}}}"
+            accented.add(len(pieces) - 1)
+        elif ch.isascii():
+            pieces.append(LATEX_SPECIAL.get(ch, ch))
+        elif _kept_as_utf8(ch):
+            pieces.append(ch)
+        elif ord(ch) in _PYLATEXENC_COMPILES:
+            pieces.append(str(_encoder().unicode_to_latex(ch)))  # type: ignore[attr-defined]
+        else:
+            return None
+    # braced as BibTeX's special characters are, so it sorts and abbreviates them as letters
+    return "".join(f"{{{p}}}" if i in accented else p for i, p in enumerate(pieces)) or None
+
+
+def _encode(text: str, specials: Mapping[str, str], lost: list[str] | None = None) -> str:
+    if text.isascii():
+        return "".join(specials.get(ch, ch) for ch in text)
+    out: list[str] = []
+    for cluster in _CLUSTER.findall(unicodedata.normalize("NFC", text)):
+        if cluster.isascii() and len(cluster) == 1:
+            out.append(specials.get(cluster, cluster))
+        elif len(cluster) == 1 and _kept_as_utf8(cluster):
+            out.append(cluster)
+        elif (latex := _as_latex(cluster)) is not None:
+            out.append(latex)
+        else:
+            if lost is not None:
+                lost.append(cluster)
+            if not out or out[-1] != UNTYPESET:
+                out.append(UNTYPESET)
+    return "".join(out)
+
+
+def latex_escape(text: str, specials: Mapping[str, str] = LATEX_SPECIAL) -> str:
+    """Plain text as LaTeX that typesets to the same characters with pdflatex.
+
+    ``specials`` spells the ASCII characters LaTeX reads as markup (BibTeX's, by
+    default). Accented Latin letters stay as written; Greek, math symbols and the
+    like become LaTeX (``\\ensuremath{\\varepsilon}``, ``{\\texttimes}``); a run of
+    characters nothing typesets (Chinese, emoji) becomes :data:`UNTYPESET`.
+    """
+    return _encode(text, specials)
+
+
+def untypeset(text: str) -> str:
+    """The characters of ``text`` written as :data:`UNTYPESET`, each once."""
+    lost: list[str] = []
+    _encode(text, {}, lost)
+    return "".join(dict.fromkeys(lost))
 
 
 def _balanced(text: str) -> bool:
@@ -153,7 +301,7 @@ def latex_safe(raw: str) -> str:
     """
     if not _balanced(raw):
         return latex_escape(raw)
-    return _BARE.sub(r"\\\1", raw)
+    return _encode(_BARE.sub(r"\\\1", raw), {})  # markup is ASCII: only the rest changes
 
 
 def verbatim(raw: str) -> str:
@@ -195,14 +343,19 @@ def unique_authors(authors: Sequence[str]) -> tuple[str, ...]:
     return written_once(authors, _name_key)
 
 
+def placeholder(value: str | None) -> bool:
+    """Whether a field's value says only that it is unknown ("Not Known", "N/A", "-", "")."""
+    return (value or "").strip().strip("{}").strip().casefold() in _PLACEHOLDERS
+
+
 def _passed_through(paper: Paper) -> dict[str, str]:
     """The imported fields to write, plus the DOI and arXiv id whatever the paper came from."""
-    values = {name: paper.extra[name] for name in PASSED_THROUGH if paper.extra.get(name)}
+    values = {n: v for n in PASSED_THROUGH if (v := paper.extra.get(n)) and not placeholder(v)}
     if values.get("month", "").casefold() in _MONTHS:
         values["month"] = _MONTHS[values["month"].casefold()]
-    if paper.doi and "doi" not in values:
+    if paper.doi and not placeholder(paper.doi) and "doi" not in values:
         values["doi"] = paper.doi
-    if paper.arxiv_id and "eprint" not in values:
+    if paper.arxiv_id and not placeholder(paper.arxiv_id) and "eprint" not in values:
         values |= {"eprint": paper.arxiv_id, "archiveprefix": "arXiv"}
     return {name: values[name] for name in PASSED_THROUGH if name in values}
 
@@ -214,12 +367,12 @@ def finding_url(paper: Paper, doi: str | None = None) -> str | None:
     arXiv-only paper printed as authors, title and year, with no way to find it.
     The DOI comes first when both are known: it names the version of record.
     """
-    if paper.url and verbatim(paper.url):
-        return verbatim(paper.url)
+    if not placeholder(paper.url) and verbatim(paper.url or ""):
+        return verbatim(paper.url or "")
     doi = doi or paper.doi
-    if doi:
-        return f"https://doi.org/{verbatim(doi)}"
-    if paper.arxiv_id:
+    if not placeholder(doi):
+        return f"https://doi.org/{verbatim(doi or '')}"
+    if not placeholder(paper.arxiv_id):
         return f"https://arxiv.org/abs/{paper.arxiv_id}"
     return None
 
@@ -257,9 +410,11 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
 
     library = bibtexparser.Library()  # type: ignore[attr-defined]
     taken = set(keys.values())
+    entries: list[Entry] = []
+    lost: list[str] = []
     for paper in papers:
         fields = [Field("title", "{" + latex_escape(paper.title) + "}")]
-        authors = unique_authors(paper.authors)
+        authors = unique_authors([a for a in paper.authors if not placeholder(a)])
         if authors:
             fields.append(Field("author", " and ".join(latex_escape(a) for a in authors)))
         if paper.year:
@@ -280,7 +435,34 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
         if url:
             fields.append(Field("url", url))
         # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
-        fields.append(Field("abstract", latex_escape(paper.abstract)))
+        if not placeholder(paper.abstract):
+            fields.append(Field("abstract", latex_escape(paper.abstract)))
         fields.append(Field(ID_FIELD, paper.paper_id))
-        library.add(Entry(entry_type(paper, passed), keys[paper.paper_id], fields))
+        entries.append(Entry(entry_type(paper, passed), keys[paper.paper_id], fields))
+        texts = [paper.title, *authors, paper.abstract]
+        texts += [v for n, v in passed.items() if n not in VERBATIM]
+        if missing := untypeset(" ".join(texts)):
+            lost.append(f"{keys[paper.paper_id]} ({missing})")
+    if lost:
+        from bibtexparser.model import ImplicitComment
+
+        library.add(ImplicitComment(untypeset_note(lost)))
+    for entry in entries:
+        library.add(entry)
     return str(bibtexparser.write_string(library))  # type: ignore[attr-defined]
+
+
+def untypeset_note(where: Sequence[str]) -> str:
+    """A LaTeX comment saying which characters were written as :data:`UNTYPESET`, and where.
+
+    In the file itself: the one who sees "[?]" in the PDF opens it, and a draft exported
+    from the chat UI has no terminal to say it on.
+    """
+    import textwrap
+
+    text = (
+        f"litreview: pdflatex cannot typeset these characters, so each run of them is written "
+        f"{UNTYPESET}: {'; '.join(where)}. Write them in by hand, or compile the original text "
+        "with xelatex or lualatex."
+    )
+    return "\n".join("% " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False))

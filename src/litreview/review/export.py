@@ -15,7 +15,10 @@ from litreview.reading.paper import Paper
 from litreview.review.bibtex import (
     LATEX_SPECIAL,
     assign_keys,
+    latex_escape,
     unique_authors,
+    untypeset,
+    untypeset_note,
     verbatim,
     write_bibtex,
 )
@@ -217,7 +220,8 @@ def reference(paper: Paper) -> str:
 
 
 def _latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+    """Text as LaTeX pdflatex typesets: ``ε`` is ``\\ensuremath{\\varepsilon}``, ``é`` stays."""
+    return latex_escape(text, _LATEX_SPECIAL)
 
 
 def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
@@ -248,6 +252,13 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
             body = _PAGE_MARKER.sub(cite_page, _latex_escape(theme.paragraph))
             body = _MARKERS.sub(cite, body)
             parts += [f"\\paragraph{{{_latex_escape(theme.name)}.}}", body, ""]
+        lost = [
+            f"{t.name} ({missing})"
+            for t in draft.themes
+            if (missing := untypeset(f"{t.name} {t.paragraph}"))
+        ]
+        if lost:
+            parts.insert(0, untypeset_note(lost))
         text = "\n".join(parts)
     else:
         parts = ["## Related Work", ""]
