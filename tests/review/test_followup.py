@@ -211,3 +211,77 @@ def test_the_request_names_the_first_source_for_a_question_about_it() -> None:
     assert answer_request(question, sources, earlier).about == (1,)
     assert answer_request(question, sources).about == ()  # a first question names nothing
     assert answer_request("Which of them needs no clean data?", sources, earlier).about == ()
+
+
+REACT_ABSTRACT = (
+    "While large language models (LLMs) have demonstrated impressive capabilities across "
+    "tasks in language understanding and interactive decision making, their abilities for "
+    "reasoning and acting have primarily been studied as separate topics. In this paper, we "
+    "explore the use of LLMs to generate both reasoning traces and task-specific actions in an "
+    "interleaved manner. On two interactive decision making benchmarks (ALFWorld and WebShop), "
+    "ReAct outperforms imitation and reinforcement learning methods by an absolute success "
+    "rate of 34% and 10% respectively."
+)
+
+
+def test_an_answer_about_it_reads_it_as_the_paper_named() -> None:
+    """A user's "Which benchmarks was it evaluated on?" after a ReAct question: "it" means
+    nothing to the sentence scorer, so ReAct's benchmark sentence fell under the bar an answer
+    needs and the answer quoted other papers' benchmarks. Scored as "Which benchmarks was
+    REACT evaluated on?", ReAct's own sentence answers."""
+    from litreview.evidence.scoring import EvidenceScorer
+    from litreview.evidence.source import Source
+    from litreview.llm.extractive.answer import compose_answer, naming
+
+    react = Source(
+        1, "r", "REACT: Synergizing Reasoning and Acting in Language Models", REACT_ABSTRACT
+    )
+    droid = Source(
+        2,
+        "d",
+        "AutoDroid: LLM-powered Task Automation in Android",
+        "We introduce DroidTask, an Android Task Automation benchmark suite designed to "
+        "evaluate the performance of end-to-end mobile task automation systems.",
+    )
+    assert naming("Which benchmarks was it evaluated on?", react) == (
+        "Which benchmarks was REACT evaluated on?"
+    )
+    assert naming("What are its limitations?", react) == "What are REACT's limitations?"
+    assert naming("Does this method need clean data?", react) == "Does REACT need clean data?"
+    answer = compose_answer(
+        EvidenceScorer.shared(), "Which benchmarks was it evaluated on?", [react, droid], about=(1,)
+    )
+    assert "ALFWorld and WebShop" in answer and "[2]" not in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What datasets were they evaluated on?", False),
+        ("Which of those were published after 2020?", False),
+        ("Which of them needs no clean data?", True),
+        ("Which of them works on text?", True),
+        ("How can huge models be trained with little GPU memory?", True),
+    ],
+)
+def test_a_question_names_a_topic_of_its_own(question: str, topic: bool) -> None:
+    from litreview.review.followup import names_a_topic
+
+    assert names_a_topic(question) is topic
+
+
+def test_a_follow_up_on_a_set_in_words_of_no_topic_searches_the_set(
+    sample_settings: Settings,
+) -> None:
+    """A user's "What datasets were they evaluated on?" after "How can backdoors in neural
+    networks be detected?" was fused with its own search, which ranked an ImageNet study and
+    a verifier benchmark first: it is searched by the question it leans on."""
+    from litreview.index.retriever import SearchRequest
+    from litreview.review.followup import retrieve
+
+    first = "How can backdoors in neural networks be detected?"
+    with Library(sample_settings) as library:
+        hits = retrieve(library, "What datasets were they evaluated on?", turns(first), k=5)
+        same = library.search(SearchRequest(first, k=5))
+    assert [h.paper.paper_id for h in hits] == [h.paper.paper_id for h in same]
+    assert all("ImageNet" not in h.paper.title for h in hits)

@@ -202,7 +202,45 @@ def points_to_one(question: str) -> bool:
     return False
 
 
+# Words a follow-up asks *about* its set with, which name no topic of their own: "What
+# datasets were they evaluated on?" searched alone ranks whatever papers talk of datasets and
+# evaluation (a user's backdoor-detection follow-up drew an ImageNet study and a verifier
+# benchmark into first place).
+_ASKING = _words(
+    "evaluate evaluated evaluates evaluation evaluations test tested tests testing train "
+    "trained training benchmark benchmarks metric metrics baseline baselines performance "
+    "perform performed performs report reported reports need needed needs require required "
+    "requires requirement requirements outperform outperformed outperforms measure measured "
+    "published publish year years author authors propose proposed run runs"
+)
+
+
+def names_a_topic(question: str) -> bool:
+    """Does ``question`` hold a word of its own that could rank papers (not only "datasets",
+    "evaluated", "best" and the like)?"""
+    return any(
+        w not in _STOPWORDS | _GENERIC | _ASKING | _PRONOUNS | _DEICTIC
+        and len(w) > 2
+        and not w.isdigit()
+        for w in _WORD.findall(_unquoted(question))
+    )
+
+
 MAX_CONTEXT_QUESTIONS = 3
+
+
+def leaned_on(question: str, history: Sequence[Message]) -> list[str]:
+    """The earlier questions ``question`` leans on: the previous one, and the one before
+    while those lean back too; none for a question that stands alone."""
+    if not depends_on_history(question):
+        return []
+    earlier = [m.content for m in history if m.role == "user"]
+    context: list[str] = []
+    for previous in reversed(earlier[-MAX_CONTEXT_QUESTIONS:]):
+        context.insert(0, previous)
+        if not depends_on_history(previous):
+            break
+    return context
 
 
 def retrieval_query(question: str, history: Sequence[Message]) -> str:
@@ -212,15 +250,7 @@ def retrieval_query(question: str, history: Sequence[Message]) -> str:
     data?") is searched with it, and with the one before while those lean back
     too; any other question is searched alone, exactly as a first question.
     """
-    if not depends_on_history(question):
-        return question
-    earlier = [m.content for m in history if m.role == "user"]
-    context: list[str] = []
-    for previous in reversed(earlier[-MAX_CONTEXT_QUESTIONS:]):
-        context.insert(0, previous)
-        if not depends_on_history(previous):
-            break
-    return " ".join([*context, question])
+    return " ".join([*leaned_on(question, history), question])
 
 
 def about_one(question: str, history: Sequence[Message]) -> bool:
@@ -243,9 +273,14 @@ def retrieve(
 ) -> list[SearchHit]:
     """The papers for ``question`` asked after ``history``.
 
-    A question that stands alone is searched alone. One about the single thing an earlier
-    turn named ("Which benchmarks was it evaluated on?", :func:`points_to_one`) is searched
-    with the questions it leans on, and only so. One that leans on a set ("Which of them
+    A question that stands alone is searched alone. One that leans on the turns in words
+    that name no topic (:func:`names_a_topic`: "Which benchmarks was it evaluated on?") is
+    searched by the questions it leans on alone: they name the thing, and its own words
+    ("benchmarks", "evaluated") only rank other papers that use them above it (ReAct fell to
+    fourth behind AutoDroid's and a sentiment paper's benchmarks on a user's library of real
+    PDFs); its words choose the sentences of the answer instead. One about the single thing
+    an earlier turn named (:func:`points_to_one`) in words of its own is searched with the
+    questions it leans on, and only so. One that leans on a set ("Which of them
     ...?") is searched twice, alone and with the questions it leans on, and the two rankings
     are fused (reciprocal rank): the earlier question says what "them" is, the new one's own
     words still rank the papers within it, and a topic change misread as a follow-up keeps
@@ -255,11 +290,16 @@ def retrieve(
     """
     filters = filters or Filters()
     filters = replace(filters, exclude=filters.exclude | exclude)
-    in_context = retrieval_query(question, history)
-    if in_context == question:
+    context = leaned_on(question, history)
+    if not context:
         return library.search(library.request(question, k=k, filters=filters))
-    # About the one thing named before (:func:`about_one`: it leans on the turns, as
-    # ``in_context`` says): their words say which.
+    # In words that name no topic ("Which benchmarks was it evaluated on?", "What datasets
+    # were they evaluated on?"): the earlier turns' words say what is asked about, alone.
+    if not names_a_topic(question):
+        return library.search(library.request(" ".join(context), k=k, filters=filters))
+    in_context = " ".join([*context, question])
+    # About the one thing named before (:func:`about_one`), in words of its own ("Has it been
+    # applied to graph neural networks?"): both say which.
     if points_to_one(question):
         return library.search(library.request(in_context, k=k, filters=filters))
     depth = max(2 * k, 20)
