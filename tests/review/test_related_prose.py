@@ -331,3 +331,29 @@ def test_this_paper_is_the_paper_named_not_attributed() -> None:
     assert _as_subject("This paper is organised as follows", "X [1]").startswith(
         "According to X [1], this paper is"
     )
+
+
+def test_no_link_on_a_lone_word_and_authors_deal_in_the_plural() -> None:
+    """Users' drafts: "Like MovieBench [3], it deals with long." (a word two abstracts share)
+    and "Patashnik et al. [5] introduce ... Like Liang et al. [2], it deals with ..."."""
+    from litreview.llm.extractive.related import _link
+
+    movie = Source(1, "a", "MovieBench: A Movie Dataset for Long Video Generation", "x")
+    tuning = Source(
+        2,
+        "b",
+        "Long Context Tuning for Video Generation",
+        "y",
+        authors=("Guo, Y", "Yang, C", "Dai, B"),
+    )
+    phrases = {
+        1: {frozenset({"long"}): "long", frozenset({"movie", "dataset"}): "movie dataset"},
+        2: {frozenset({"long"}): "long", frozenset({"context", "tuning"}): "context tuning"},
+    }
+    link = _link(tuning, [movie], phrases, "Video Synthesis", frozenset(), plural=True)
+    assert "with long" not in link
+    assert link == "Like MovieBench [1], they deal with generation"
+    phrases[1][frozenset({"context", "tuning"})] = "context tuning"
+    assert _link(tuning, [movie], phrases, "Video Synthesis") == (
+        "Like MovieBench [1], it deals with context tuning"
+    )

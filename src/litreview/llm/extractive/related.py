@@ -92,7 +92,7 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         name, plural = cited_name(source)
         parts.append(_as_subject(sentence, f"{name} [{source.n}]", last, plural))
         if i:
-            link = _link(source, sources[:i], phrases, theme, common)
+            link = _link(source, sources[:i], phrases, theme, common, plural)
             parts.append(f"{link}." if link else "")
     return " ".join(p for p in parts if p)
 
@@ -296,32 +296,67 @@ def _link(
     phrases: dict[int, dict[frozenset[str], str]],
     theme: str,
     common: frozenset[frozenset[str]] = frozenset(),
+    plural: bool = False,
 ) -> str:
     """How this paper relates to the ones before it: a phrase it shares with one of them.
 
     Phrases of the theme itself and those most of the theme shares (``common``,
-    said once in the opening) relate nothing in particular and are skipped.
+    said once in the opening) relate nothing in particular and are skipped, and so is a
+    lone word that is not a name ("Like MovieBench [3], it deals with long." and "... with
+    object." in users' drafts: a word two abstracts share relates them on nothing said).
+    ``plural``: the paper was named by its authors ("Patashnik et al. [5]"), who "deal".
     """
     theme_key = _key(theme)
+    subject = "they deal" if plural else "it deals"
     for key, phrase in phrases[source.n].items():
         if key <= theme_key or any(key <= said for said in common):
             continue  # "edge" once "edge computing" is a thread of the opening
+        if len(phrase.split()) == 1 and not any(c.isupper() for c in phrase[1:]):
+            continue
         for other in reversed(earlier):
             if key in phrases[other.n]:
                 name = cited_name(other)[0]
-                return f"Like {name} [{other.n}], it deals with {in_running_text(phrase)}"
+                return f"Like {name} [{other.n}], {subject} with {in_running_text(phrase)}"
     # No key phrase shared: a word both titles use as the head of a noun phrase ("Backdoor
     # Input Detection", "Unsupervised Model Detection for ...": "detection"). A word both
     # titles merely use as a modifier linked papers on nothing ("it deals with object").
     said = theme_key | {t for key in common for t in key}
     mine = {w for w in _title_words(source.title) & _title_heads(source.title) if _key(w) - said}
     for other in reversed(earlier):
-        shared = sorted(mine & _title_words(other.title) & _title_heads(other.title))
+        shared = sorted(mine & _title_words(other.title) & _title_heads(other.title) - _VAGUE)
         if shared:
-            return f"Like {cited_name(other)[0]} [{other.n}], it deals with {shared[0]}"
+            return f"Like {cited_name(other)[0]} [{other.n}], {subject} with {shared[0]}"
     return ""
 
 
+# Title heads that say what kind of text a paper is, not what it is about ("Like Sung et al.
+# [2], it deals with implementation" after a paper on RenderMan's design).
+_VAGUE = frozenset(
+    {
+        "implementation",
+        "implementations",
+        "object",
+        "objects",
+        "vector",
+        "vectors",
+        "analysis",
+        "study",
+        "studies",
+        "approach",
+        "approaches",
+        "system",
+        "systems",
+        "method",
+        "methods",
+        "framework",
+        "overview",
+        "survey",
+        "introduction",
+        "perspective",
+        "experience",
+        "design",
+    }
+)
 _TITLE_STOP = frozenset(
     {"towards", "via", "using", "based", "efficient", "simple", "new", "first", "large", "small"}
 )
