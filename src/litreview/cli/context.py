@@ -31,12 +31,19 @@ class AppContext:
         from litreview.settings import ConfigError, default_config_path, describe, load_settings
 
         try:
-            return load_settings(**self.overrides)
+            settings = load_settings(**self.overrides)
         except ValidationError as exc:
             raise ConfigError(
                 f"invalid settings in {default_config_path()} or the LITREVIEW_* environment:\n"
                 f"{describe(exc)}"
             ) from exc
+        if _opens_library():
+            from litreview.index.store_place import check_home
+
+            # A home whose index is on a Chroma server, opened without one (or the reverse),
+            # is refused here, before a command (the terminal UI too) opens anything.
+            check_home(settings)
+        return settings
 
     def open_library(self, require_papers: bool = False, create: bool = False) -> Library:
         """The library; with ``require_papers``, an empty one is an error that says what to do.
@@ -64,6 +71,15 @@ class AppContext:
                 "for the demo library or 'litreview ingest FILE...'"
             )
         return library
+
+
+# Commands that read the settings but never open the library (no home to check).
+_NO_LIBRARY = frozenset({"models"})
+
+
+def _opens_library() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.command.name not in _NO_LIBRARY
 
 
 def _tell_notices(library: Library) -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from litreview.index.member_cache import MemberCache
     from litreview.index.reranker import Reranker
     from litreview.index.server_collections import ServerCollections
+    from litreview.index.store_place import Place
     from litreview.index.vectors import Chunk, VectorStore
     from litreview.reading.paper import Paper
 
@@ -55,8 +56,19 @@ def _quietly(job: Callable[[], object]) -> None:
 
 class Stores:
     def __init__(self, settings: Settings) -> None:
+        from litreview.index.store_place import KEY, check_kind
+
         self.settings = settings
         self.catalog = Catalog(settings.catalog_path)
+        try:  # the other kind of store than the home's is refused before any store opens
+            check_kind(
+                self.catalog.get_meta(KEY), self.catalog.count, settings.chroma, settings.home
+            )
+        except BaseException:
+            self.catalog.close()
+            raise
+        # A server at another address than recorded, proven to hold the recorded collection.
+        self._moved_from: Place | None = None
         self.lock = threading.RLock()
         # Why the re-ranking model is not in use, if it is configured but cannot load.
         self.rerank_problem: str | None = None
@@ -132,11 +144,27 @@ class Stores:
         """The chunk collection, its embedder on the library's MiniLM graph (:attr:`minilm_model`;
         a shared library's is agreed through the server, so it is set once the store is open)."""
         from litreview.encoders.minilm import MiniLMEmbedder
+        from litreview.index.store_place import ID_KEY, KEY, check_moved, moved
         from litreview.index.vectors import VectorStore
 
         shared = bool(self.settings.chroma.host)
         embedder = MiniLMEmbedder(graph=None if shared else self._graph(self.minilm_model))
-        store = VectorStore(self.settings, embedder)
+        chroma = self.settings.chroma
+        place = moved(self.catalog.get_meta(KEY), chroma) if shared else None
+        if place is not None and self.catalog.count() == 0:
+            place = None  # nothing here to mix up: the home takes this server (reconciling)
+        if place is None:
+            store = VectorStore(self.settings, embedder)
+        else:  # another address: only the collection the home recorded will do, unchanged
+            from litreview.index.vectors import NoCollection
+
+            try:
+                store = VectorStore(self.settings, embedder, create=False)
+                found: str | None = store.collection_id
+            except NoCollection:
+                found = None
+            check_moved(place, self.catalog.get_meta(ID_KEY), found, chroma, self.settings.home)
+            self._moved_from = place
         if shared:
             self.__dict__["vectors"] = store  # the server's records are reached through it
             embedder.graph = self._graph(self.minilm_model)
@@ -338,10 +366,11 @@ class Stores:
     def reconcile(self) -> int:
         """Check every derived store against the catalog; return how many papers are pending.
 
-        A vector store that is not the one the catalog was indexed into (the
-        user switched between embedded and a server) or that lost its data
-        sends every paper back to pending; a token store missing some indexed
-        papers sends those back; a re-ranking table missing some sends those
+        A vector store that is not the one the catalog was indexed into (another
+        embedded collection, or a home that recorded none: a switch between
+        embedded and a server is refused on opening, :mod:`.store_place`) or
+        that lost its data sends every paper back to pending; a token store
+        missing some indexed papers sends those back; a re-ranking table missing some sends those
         back to the second stage only, and full text indexed before passages
         were sends those back to pending; a stale or damaged BM25 index is
         rebuilt. Searches then never silently miss papers.
@@ -406,16 +435,28 @@ class Stores:
         return counted.result
 
     def _reconcile_vectors(self, count: Callable[[], int] | None = None) -> None:
+        """A store that is not the one recorded (possible only for a home with no papers, an
+        older home that recorded none, or another embedded collection: :mod:`.store_place`
+        refuses the rest) or that lost its data sends every paper back to pending; a
+        server's collection id is recorded, to know it again at another address."""
+        from litreview.index.store_place import ID_KEY, KEY, moved_notice
+
         store = self.vectors
         identity = store.identity
         indexed = self.catalog.indexed_count()
-        recorded = self.catalog.get_meta("vector_store") or ""
+        recorded = self.catalog.get_meta(KEY) or ""
         if recorded.startswith("/") and identity.startswith("embedded#"):
             recorded = "embedded#" + recorded.rpartition("#")[2]  # before stores were named by role
+        if self._moved_from is not None and recorded != identity:  # the same collection, proven
+            self.notices.append(moved_notice(self._moved_from, self.settings.chroma))
+            self.catalog.set_meta(KEY, identity)
+            recorded = identity
         if recorded != identity or (indexed and (count or store.count)() == 0):
             if indexed:
                 self.catalog.mark_all_pending()
-            self.catalog.set_meta("vector_store", identity)
+            self.catalog.set_meta(KEY, identity)
+        if self.settings.chroma.host and self.catalog.get_meta(ID_KEY) != store.collection_id:
+            self.catalog.set_meta(ID_KEY, store.collection_id)
 
     def _requeue_missing(self, store: S) -> S:
         """Papers indexed in the catalog but absent from ``store`` go back to pending."""

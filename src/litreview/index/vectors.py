@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from litreview.errors import LitreviewError
+from litreview.index.store_place import identity
 from litreview.settings import ChromaSettings, Settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 
 class VectorStoreError(LitreviewError):
     """Chroma could not be reached or opened; the message says what to check."""
+
+
+class NoCollection(VectorStoreError):
+    """The server holds no collection of that name (and none was made)."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,12 @@ def _tune(collection: Collection) -> None:
 class VectorStore:
     """The chunk collection of one library."""
 
-    def __init__(self, settings: Settings, embedder: MiniLMEmbedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: MiniLMEmbedder | None = None, create: bool = True
+    ) -> None:
+        """Open (or make) the chunk collection; with ``create`` False, only open one the
+        server already holds (:class:`NoCollection` otherwise), and change nothing in it:
+        whether it is this library's is not known yet (:mod:`.store_place`)."""
         from litreview.encoders.minilm import MiniLMEmbedder
         from litreview.index.chroma_import import unchecked_overrides
 
@@ -208,20 +218,38 @@ class VectorStore:
         self._path = settings.chroma_path
         # The embedded store lives inside the data directory, so it is named by
         # role, not by path: a copied, moved or restored library is the same store.
-        where = f"http://{chroma.host}:{chroma.port}" if chroma.host else "embedded"
-        self.identity = f"{where}#{chroma.collection}"
+        self.identity = identity(chroma)
         # Chunk text is not stored in the collection: nothing reads it back (the catalog holds
         # every paper's text; in server mode each member's catalog is a copy of the server's
         # paper records, which carry it), and Chroma indexes stored documents for full-text
         # search, which with the text itself was about a third of its disk. Chunks a server
         # stored with their text before stay readable: their documents are simply not read.
+        function = ChromaMiniLM(self.embedder)
         with self._reaching("opening the chunk collection"):
-            self.collection: Collection = self.client.get_or_create_collection(
+            if not create:
+                self.collection: Collection = self._existing(chroma.collection, function)
+                return
+            self.collection = self.client.get_or_create_collection(
                 name=settings.chroma.collection,
-                embedding_function=ChromaMiniLM(self.embedder),  # type: ignore[arg-type]
+                embedding_function=function,  # type: ignore[arg-type]
                 configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
             )
             _tune(self.collection)
+
+    def _existing(self, name: str, function: Any) -> Collection:
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(name=name, embedding_function=function)
+        except NotFoundError:
+            raise NoCollection(
+                f"the Chroma server at {self._chroma.address} has no {name!r}"
+            ) from None
+
+    @property
+    def collection_id(self) -> str:
+        """The id Chroma gave the collection when it was made (kept in its data folder)."""
+        return str(self.collection.id)
 
     def _reaching(self, doing: str) -> AbstractContextManager[None]:
         """Server calls fail as one-line errors; the embedded store is called as it is."""
