@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Markdown
+from textual.widgets import Footer, Input, Markdown, TextArea
 
 from litreview.review.ask import AskResult
 from litreview.tui.screens.base import AppScreen
@@ -21,15 +21,35 @@ from litreview.tui.widgets.status import StatusBar
 STREAM_REFRESH_S = 0.05  # redraw the streaming answer at most 20 times a second
 
 
+class QuestionBox(Input):
+    """The question box. Focus coming back to it (Esc, F2, Shift+Tab, a key typed elsewhere on
+    the chat screen) leaves what was typed alone and puts the cursor after it: Input's default
+    selects the whole text on focus, so the next key replaced the question being written."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
+
+    def on_focus(self, event: events.Focus) -> None:
+        # Not when the terminal itself regains focus: the cursor stays where it was.
+        if not event.from_app_focus:
+            self.cursor_position = len(self.value)
+
+
 class ChatScreen(AppScreen[None]):
+    # Esc and F2 each have two bindings; check_action enables one of each for where the focus
+    # is, and the footer shows that one: in the question box Esc stops the answer and F2 goes
+    # to the sources; anywhere else (the sources, their evidence, the messages) Esc, and F2
+    # from the sources, come back to the question box.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop answer"),
+        Binding("escape", "back_to_question", "Back to question"),
         Binding("ctrl+o", "switch_model", "Model"),
         # Not Ctrl+E: the question box takes it (end of line) before the screen sees it.
         Binding("ctrl+t", "export", "Export"),
         Binding("ctrl+n", "new_session", "New chat"),
         Binding("ctrl+s", "open_session", "Sessions"),
         Binding("f2", "focus_sources", "Sources"),
+        Binding("f2", "back_to_question", "Back to question"),
     ]
 
     def __init__(self) -> None:
@@ -42,7 +62,7 @@ class ChatScreen(AppScreen[None]):
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
                 yield VerticalScroll(id="messages")
-                yield Input(
+                yield QuestionBox(
                     placeholder="Ask your library… (Enter to send, Esc to stop)", id="question"
                 )
             yield SourcesPanel(id="sources")
@@ -178,6 +198,42 @@ class ChatScreen(AppScreen[None]):
 
     def action_focus_sources(self) -> None:
         self.query_one("#source-list").focus()
+
+    def action_back_to_question(self) -> None:
+        self.query_one("#question", Input).focus()
+
+    def _in_question(self) -> bool:
+        """Whether keys go to the question box (it has the focus, or nothing has)."""
+        return self.focused is None or self.focused is self.query_one("#question", Input)
+
+    def _in_sources(self) -> bool:
+        panel = self.query_one(SourcesPanel)
+        return self.focused is not None and panel in self.focused.ancestors_with_self
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":  # Esc, in the question box
+            return self._in_question()
+        if action == "focus_sources":  # F2, from anywhere but the sources
+            return not self._in_sources()
+        if action == "back_to_question":  # Esc away from the box; F2 from the sources
+            return not self._in_question()
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        # A character typed while the focus is on something that takes no text (the sources
+        # list, the evidence, the messages) is the start of a question: it goes to the box,
+        # which takes the focus, so the rest of the question and Enter land there too. A key
+        # some widget or the screen binds is left to its binding.
+        if not (event.is_printable and event.character):
+            return
+        if isinstance(self.focused, (Input, TextArea)) or event.key in self.active_bindings:
+            return
+        box = self.query_one("#question", Input)
+        box.cursor_position = len(box.value)
+        box.insert_text_at_cursor(event.character)
+        box.focus()
+        event.stop()
+        event.prevent_default()
 
     def action_switch_model(self) -> None:
         self.litreview.action_switch_model()
