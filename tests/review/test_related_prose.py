@@ -357,3 +357,33 @@ def test_no_link_on_a_lone_word_and_authors_deal_in_the_plural() -> None:
     assert _link(tuning, [movie], phrases, "Video Synthesis") == (
         "Like MovieBench [1], it deals with context tuning"
     )
+
+
+def test_a_contribution_is_not_mid_argument_nor_labelled() -> None:
+    """Users' drafts: "According to Singh and Kannojia [1], but processes are also important
+    ...", "... as described in ref. 10" beside the draft's own [10], "from the Publisher:"."""
+    from litreview.evidence.sentences import third_person
+
+    quality = Source(
+        1,
+        "q",
+        "Software quality models",
+        "Software quality models describe the quality of products. But processes are also "
+        "important because they influence the quality of products. The authors propose a "
+        "process quality model for software products.",
+    )
+    chosen = contribution(EvidenceScorer.shared(), "processes quality of products", quality)
+    assert not chosen.startswith("But")
+    sampling = Source(
+        2,
+        "s",
+        "Unbiased sampling techniques for image synthesis",
+        "We show that neither ray trees nor paths as described in [10] constitute an optimal "
+        "sampling plan. We present a sampling technique for image synthesis by ray tracing.",
+    )
+    chosen = contribution(EvidenceScorer.shared(), "ray trees paths sampling plan", sampling)
+    assert "ref." not in third_person(chosen)
+    assert third_person("From the Publisher: Introduced by Pixar, RenderMan renders.") == (
+        "Introduced by Pixar, RenderMan renders."
+    )
+    assert third_person("Conclusões: O sistema funciona.") == "O sistema funciona."

@@ -22,6 +22,15 @@ _OPENERS = re.compile(
     r"on the other hand|then|second(ly)?|third(ly)?|lastly|in this way)\s*,\s*",
     re.IGNORECASE,
 )
+# A label that heads a structured abstract's part or a publisher's blurb ("From the Publisher:",
+# "Conclusões:", "Results:"): a quoted sentence does not start with it (users' drafts read
+# "According to Apodaca et al. [3], from the Publisher: Introduced by Pixar ...").
+_LABEL = re.compile(
+    r"^(?:from the publisher|conclusions?|conclus(?:ões|ão)|results?|resultados|findings|"
+    r"background|objectives?|objetivos?|methods?|m[ée]todos?|purpose|abstract|resumo|summary|"
+    r"aims?|context|contexto|significance|description)\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
 _FIRST_PERSON = [
     (re.compile(r"\bIn this (paper|work|study), we\b"), "The authors"),
     (re.compile(r"\bHere,? we\b"), "The authors"),
@@ -299,7 +308,8 @@ _STATING = re.compile(
 def third_person(sentence: str) -> str:
     """A sentence as an answer quotes it: an abstract's "we"/"our" as "the authors"/"their",
     no dangling opener, and none of the paper's own reference numbers (they are not ours)."""
-    text = _OPENERS.sub("", without_reference_marks(sentence).strip(), count=1)
+    text = _LABEL.sub("", without_reference_marks(sentence).strip(), count=1)
+    text = _OPENERS.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)

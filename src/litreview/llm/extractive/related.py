@@ -54,6 +54,7 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
         return sentences[0] if sentences else source.text
     evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
     evidence = [e for e in evidence if not points_ahead(e.text)] or evidence
+    evidence = [e for e in evidence if not _MID_ARGUMENT.search(third_person(e.text))] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     return max(authored or evidence, key=lambda e: e.score).text
 
@@ -65,6 +66,12 @@ _BLURB = re.compile(
     r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b",
     re.IGNORECASE,
 )
+
+
+# A sentence that continues an argument ("But processes are also important ...", "Also they
+# have introduced metrics ...") or points at the paper's own reference list ("as described in
+# ref. 10", beside a draft whose [10] is another paper): not a contribution to quote.
+_MID_ARGUMENT = re.compile(r"^(?:but|and|yet|or|nor|so|also|thus|hence|still)\b|\brefs?\. \d", re.I)
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
