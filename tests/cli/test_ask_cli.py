@@ -41,7 +41,22 @@ def test_ask_streams_text_then_sources(sample_home: Path) -> None:
         sample_home, "ask", "side-channel model extraction", "-k", "3", env=NO_KEYS, check=True
     )
     assert "MACPruning" in proc.stdout and "Sources:" in proc.stdout
-    assert "extractive" in proc.stderr and "$0.0000" in proc.stderr
+    # No model read a token: the footer does not count the ones the JSON keeps.
+    assert "extractive · no model, no tokens" in proc.stderr
+    assert "completion tokens" not in proc.stderr
+
+
+def test_a_question_the_library_does_not_cover_lists_the_nearest_papers(
+    sample_home: Path,
+) -> None:
+    """The refusal cites nothing: its papers are the nearest ones, not "Sources:"."""
+    question = "What is the best recipe for sourdough bread baking?"
+    proc = run_cli(sample_home, "ask", question, "-k", "3", env=NO_KEYS, check=True)
+    assert "does not seem to cover this question" in proc.stdout
+    assert "Sources:" not in proc.stdout
+    assert "\nNearest papers (none cited):\n  [1] " in proc.stdout
+    data = json.loads(run_cli(sample_home, "ask", question, "--json", env=NO_KEYS).stdout)
+    assert data["citations"] == [] and data["sources"] and data["usage"]["prompt_tokens"] > 0
 
 
 def test_named_model_without_key_is_an_error_not_a_fallback(sample_home: Path) -> None:

@@ -567,6 +567,30 @@ def test_a_run_stopped_while_changing_model_reports_both_models(
     assert f"## 3. {BREAD}\n\n_Model: `extractive` (-k 8)_\n" in text
 
 
+def test_the_report_counts_no_tokens_for_the_extractive_engine(tmp_path: Path) -> None:
+    """Its token counts (kept in each record) are what a model would have read: the report
+    does not add them up as spent; a model's answers in the same file are."""
+    from litreview.review.batch import write_report
+
+    def row(qid: str, model: str) -> dict[str, object]:
+        usage = {"prompt_tokens": 100, "completion_tokens": 10, "cost_usd": 0.0}
+        return {"id": qid, "question": f"q{qid}?", "answer": "a", "model": model, "usage": usage}
+
+    results, report = tmp_path / "a.jsonl", tmp_path / "r.md"
+    questions = [Question("1", "q1?"), Question("2", "q2?")]
+    results.write_text("".join(json.dumps(row(i, "extractive")) + "\n" for i in ("1", "2")))
+    write_report(results, report, questions)
+    assert "2 questions, 0 failed; no model, no tokens (the extractive engine)." in (
+        report.read_text()
+    )
+    results.write_text(json.dumps(row("1", "local")) + "\n" + json.dumps(row("2", "extractive")))
+    write_report(results, report, questions)
+    assert (
+        "100 prompt + 10 completion tokens, cost $0.0000 (1 answer by the extractive engine, "
+        "none)." in report.read_text()
+    )
+
+
 def test_an_answer_made_this_way_further_up_the_file_is_reused() -> None:
     """Only the latest line per id was looked at: after a run with -k 3, a run with the default
     k asked again every question whose k 8 answer was still in the file. The newest line made

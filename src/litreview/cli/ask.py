@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from litreview.cli.context import AppContext, console
 from litreview.cli.paper_filters import metadata_options, read_filters
 from litreview.cli.zotero_filters import check_names
 from litreview.review.session import SessionError, SessionStore, Turn
+
+if TYPE_CHECKING:
+    from litreview.llm.types import Usage
 
 
 @click.command("ask")
@@ -86,7 +90,10 @@ def ask_command(
             soft_wrap=True,
         )
     cited = {c.n: c for c in result.citations}
-    click.echo("Sources:")
+    if result.sources:
+        # An answer that cites nothing (the library does not cover the question) was not drawn
+        # from these papers: they are only the nearest ones, not its sources.
+        click.echo("Sources:" if cited else "Nearest papers (none cited):")
     for n, hit in enumerate(result.sources, start=1):
         mark = "*" if n in cited else " "
         pages = cited[n].pages if n in cited else ()
@@ -113,10 +120,19 @@ def ask_command(
             "[yellow]Removed page numbers the sources' passages do not come from "
             f"(the paper stays cited): {dropped}[/]"
         )
-    usage = result.usage
-    out.print(
-        f"[dim]{result.model} · {usage.prompt_tokens} prompt + {usage.completion_tokens} "
-        f"completion tokens · {usage.cost_label}[/]"
+    out.print(f"[dim]{result.model} · {spent(result.model, result.usage)}[/]")
+
+
+def spent(model: str, usage: Usage) -> str:
+    """What an answer cost, for a footer: "5216 prompt + 435 completion tokens · $0.0120".
+    The extractive engine sends nothing to a model; the token counts it keeps (in ``--json``)
+    are what a model would have read, not what was spent."""
+    from litreview.llm.registry import EXTRACTIVE
+
+    if model == EXTRACTIVE:
+        return "no model, no tokens"
+    return f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · " + (
+        usage.cost_label
     )
 
 

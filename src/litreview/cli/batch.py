@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from litreview.cli.context import AppContext, console, progress_bar, stop_on_ctrl_c
+from litreview.cli.context import (
+    STOPS_ON_CTRL_C,
+    AppContext,
+    console,
+    progress_bar,
+    stop_on_ctrl_c,
+)
 from litreview.cli.paper_filters import metadata_options, read_filters
 from litreview.cli.zotero_filters import check_names
+
+if TYPE_CHECKING:
+    from litreview.index.retriever import Filters
 
 
 @click.command("batch")
@@ -55,10 +67,32 @@ def batch_command(
     tag: str | None,
 ) -> None:
     """Answer every question of QUESTIONS_FILE (text, JSONL with id/question, or CSV)."""
-    filters = read_filters(source, year_from, year_to, author, collection, tag)
+    # Ctrl-C: finish the answers under way, start no new ones; a second Ctrl-C: leave those
+    # too. Either way the run ends with its summary and report (exit status 130), from the
+    # first moment on: one pressed while the CLI was still loading counts too (cli/main.py).
+    hurry = threading.Event()
+    with stop_on_ctrl_c(hurry) as stop:
+        filters = read_filters(source, year_from, year_to, author, collection, tag)
+        _batch(app, questions_file, results, report, concurrency, model, k, filters, stop, hurry)
 
+
+setattr(batch_command, STOPS_ON_CTRL_C, True)
+
+
+def _batch(
+    app: AppContext,
+    questions_file: Path,
+    results: Path,
+    report: Path | None,
+    concurrency: int,
+    model: str | None,
+    k: int | None,
+    filters: Filters,
+    stop: threading.Event,
+    hurry: threading.Event,
+) -> None:
     from litreview.cli.ingest import plain_progress
-    from litreview.llm.registry import resolve
+    from litreview.llm.registry import EXTRACTIVE, resolve
     from litreview.review.batch import check_report, read_answers, run_batch, write_report
     from litreview.review.questions import read_questions
     from litreview.review.wording import counted
@@ -72,62 +106,87 @@ def batch_command(
     progress = progress_bar(out, "Answering")
     # Without a terminal (a log, CI, nohup) the bar is off: plain lines, as ingest prints them.
     lines = plain_progress(lambda text: out.print(text, soft_wrap=True))
-    # Ctrl-C: finish the answers under way, start no new ones.
-    with stop_on_ctrl_c() as stop, app.open_library(require_papers=True) as library, progress:
-        check_names(library, collection, tag, source)
+    with app.open_library(require_papers=True) as library:
+        check_names(library, filters.collection, filters.tag, filters.source)
         backend = resolve(model or settings.llm.model, settings)
-        task = progress.add_task("answer", total=len(questions))
+        with progress:
+            task = progress.add_task("answer", total=len(questions))
 
-        def on_result(row: dict[str, object]) -> None:
-            if row.get("error"):
-                out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
+            def on_result(row: dict[str, object]) -> None:
+                if row.get("error"):
+                    out.print(f"[red]{row['id']}: {row['error']}[/]", soft_wrap=True)
 
-        def on_progress(done: int, total: int) -> None:
-            if out.is_terminal:
-                progress.update(task, completed=done)
-            else:
-                lines("Answering", done, total)
+            def on_progress(done: int, total: int) -> None:
+                if out.is_terminal:
+                    progress.update(task, completed=done)
+                else:
+                    lines("Answering", done, total)
 
-        summary = run_batch(
-            library,
-            backend,
-            questions,
-            results,
-            k=k,
-            concurrency=concurrency,
-            on_result=on_result,
-            on_progress=on_progress,
-            stop=stop,
-            filters=filters,
+            summary = run_batch(
+                library,
+                backend,
+                questions,
+                results,
+                k=k,
+                concurrency=concurrency,
+                on_result=on_result,
+                on_progress=on_progress,
+                stop=stop,
+                filters=filters,
+                hurry=hurry,
+            )
+        # Still with the library open: answers left under way (a second Ctrl-C) may be using it.
+        if report is not None:
+            write_report(results, report, questions)
+        remaining = (
+            summary.total - summary.skipped - summary.reused - summary.answered - summary.failed
         )
-    if report is not None:
-        write_report(results, report, questions)
-    remaining = summary.total - summary.skipped - summary.reused - summary.answered - summary.failed
-    redone = [
-        f"{counted(n, 'earlier answer')} {'was' if n == 1 else 'were'} {why} and "
-        f"{'was' if n == 1 else 'were'} redone"
-        for n, why in (
-            (summary.redone_for_question, "for a different question"),
-            (summary.redone_for_settings, f"made with {_either(summary.settings_changed)}"),
+        redone = [
+            f"{counted(n, 'earlier answer')} {'was' if n == 1 else 'were'} {why} and "
+            f"{'was' if n == 1 else 'were'} redone"
+            for n, why in (
+                (summary.redone_for_question, "for a different question"),
+                (summary.redone_for_settings, f"made with {_either(summary.settings_changed)}"),
+            )
+            if n
+        ]
+        # Reused from further up the file (a copy appended, nothing asked): said apart from the
+        # answers already the latest line for their question.
+        reused = (
+            f"{summary.reused} already answered with these settings (earlier in the file), "
+            if summary.reused
+            else ""
         )
-        if n
-    ]
-    # Reused from further up the file (a copy appended, nothing asked): said apart from the
-    # answers already the latest line for their question.
-    reused = (
-        f"{summary.reused} already answered with these settings (earlier in the file), "
-        if summary.reused
-        else ""
-    )
-    out.print(
-        f"{summary.answered} answered, {summary.skipped} already done, {reused}"
-        f"{summary.failed} failed"
-        + (f", {remaining} not started (interrupted; rerun to resume)" if remaining else "")
-        + "".join(f"; {note}" for note in redone)
-        + f" · {summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} completion "
-        f"tokens · {summary.usage.cost_label} · {summary.seconds:.1f}s",
-        soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
-    )
+        unfinished = [
+            f"{n} {what}"
+            for n, what in (
+                (summary.abandoned, "left under way"),
+                (remaining - summary.abandoned, "not started"),
+            )
+            if n
+        ]
+        # The extractive engine sends nothing to a model: its token counts (kept in the
+        # JSON) are what a model would have read, not what was spent.
+        spent = (
+            "extractive, no model, no tokens"
+            if backend.name == EXTRACTIVE
+            else f"{summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} "
+            f"completion tokens · {summary.usage.cost_label}"
+        )
+        out.print(
+            f"{summary.answered} answered, {summary.skipped} already done, {reused}"
+            f"{summary.failed} failed"
+            + (f", {', '.join(unfinished)} (interrupted; rerun to resume)" if unfinished else "")
+            + "".join(f"; {note}" for note in redone)
+            + f" · {spent} · {summary.seconds:.1f}s",
+            soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
+        )
+        if summary.abandoned:
+            # The answers left under way run on in their threads, which the interpreter would
+            # wait for at exit (a model's reply can take minutes): end now, all said and saved.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
     if stop.is_set():
         sys.exit(130)
     if summary.failed:

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -144,22 +145,91 @@ def console(stderr: bool = True) -> Any:
     return SafeConsole(stderr=stderr, highlight=False)
 
 
+# A Ctrl-C that came while the CLI was still loading (interpreter start-up, imports, option
+# parsing), held by :func:`hold_ctrl_c` for the command that takes it (:func:`stop_on_ctrl_c`):
+# ``None`` while nothing holds it, else whether one came.
+_held: list[bool] | None = None
+_held_previous: Any = None
+
+
+def _hold(signum: int, frame: object) -> None:
+    if _held is not None:
+        _held[0] = True
+
+
+def hold_ctrl_c() -> None:
+    """Hold a Ctrl-C that comes while the CLI loads, instead of raising it in the middle of an
+    import (a trace, or click's bare "Aborted!"). :func:`release_ctrl_c` gives it to a command
+    that stops the usual way; :func:`stop_on_ctrl_c` takes it as its first Ctrl-C. Only in
+    the main thread, and only over Python's own handler (a host's handler is left alone)."""
+    global _held, _held_previous
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+    _held, _held_previous = [False], signal.signal(signal.SIGINT, _hold)
+
+
+# A command that takes a Ctrl-C held while the CLI loaded as its own first Ctrl-C (it enters
+# ``stop_on_ctrl_c`` before anything slow): this attribute, true on its click command.
+STOPS_ON_CTRL_C = "litreview_stops_on_ctrl_c"
+
+
+def release_ctrl_c() -> None:
+    """Ctrl-C as usual again (a ``KeyboardInterrupt``), for a command that does not stop on it
+    at a safe point; one held while loading is raised now."""
+    global _held
+    if _held is None:
+        return
+    came, _held = _held[0], None
+    signal.signal(signal.SIGINT, _held_previous)
+    if came:
+        raise KeyboardInterrupt
+
+
+# A second Ctrl-C this soon after the first is the same one delivered twice: ``timeout -s INT``
+# signals the command and then its process group, the command included.
+_REPEAT_AFTER = 0.5
+
+
 @contextmanager
-def stop_on_ctrl_c() -> Iterator[threading.Event]:
+def stop_on_ctrl_c(hurry: threading.Event | None = None) -> Iterator[threading.Event]:
     """First Ctrl-C sets the event, so a long task stops at its next safe point (a batch,
     a theme, a question) with everything done so far saved; a second Ctrl-C interrupts at once.
+
+    With ``hurry``, the second Ctrl-C sets that event instead of raising, and so does every
+    later one: the task leaves the work under way and ends as a stopped one does (batch: its
+    summary and report). A Ctrl-C held while the CLI loaded (:func:`hold_ctrl_c`) counts as
+    the first.
     """
+    global _held
     stop = threading.Event()
+    first: list[float] = []
 
     def handler(signum: int, frame: object) -> None:
-        stop.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        now = time.monotonic()
+        if not first:
+            first.append(now)
+            stop.set()
+            if hurry is None:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+        elif hurry is not None and now - first[0] >= _REPEAT_AFTER:
+            hurry.set()
 
     previous = signal.signal(signal.SIGINT, handler)
+    ending = previous is _hold  # the litreview process, which ends with this command
+    if ending:  # the CLI held Ctrl-C while it loaded: this command takes it over
+        came, _held = bool(_held and _held[0]), None
+        previous = _held_previous
+        if came:
+            handler(signal.SIGINT, None)
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        # A stopped command of the CLI has said how it ended and is exiting: a Ctrl-C pressed
+        # again (or delivered twice) on the way out would turn that into a trace.
+        stopped_for_good = ending and hurry is not None and stop.is_set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN if stopped_for_good else previous)
 
 
 def progress_bar(out: Any, label: str = "{task.description:<18}") -> Any:

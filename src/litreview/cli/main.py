@@ -11,7 +11,23 @@ from typing import Any, NoReturn
 import click
 
 from litreview import __version__
-from litreview.cli.context import AppContext
+from litreview.cli.context import STOPS_ON_CTRL_C, AppContext, hold_ctrl_c, release_ctrl_c
+
+
+def _is_the_cli() -> bool:
+    """Whether this process is the ``litreview`` command (its console script or ``python -m
+    litreview``), not a host importing the CLI (tests, a program using its functions)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None and spec.name == "litreview.__main__":
+        return True
+    return bool(sys.argv) and Path(sys.argv[0]).name == "litreview"
+
+
+# Loading the commands (``_register``) takes a while, ~0.4 s, and batch's own imports twice
+# that: a Ctrl-C meanwhile is held for the command (``_Commands.resolve_command``) rather
+# than raised inside an import.
+if _is_the_cli():
+    hold_ctrl_c()
 
 # The status of a command whose reader closed stdout: 128 + SIGPIPE, what a shell reports
 # for `seq 1000000 | head -1`. Not 0: the reader saw only part of the output (a search's
@@ -50,6 +66,16 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError as exc:
             raise StdoutClosed() from exc
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command to run; Ctrl-C held while loading goes to it: as its first Ctrl-C to one
+        that stops at a safe point (``stops_on_ctrl_c``, batch), as usual to any other."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if not getattr(command, STOPS_ON_CTRL_C, False):
+            release_ctrl_c()
+        return name, command, rest
 
 
 def _use_home(ctx: click.Context, home: Path) -> None:

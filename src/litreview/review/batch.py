@@ -27,6 +27,7 @@ from litreview.errors import LitreviewError, describe
 from litreview.index.library import Library
 from litreview.index.retriever import Filters
 from litreview.llm.backend import Backend
+from litreview.llm.registry import EXTRACTIVE
 from litreview.llm.types import Usage
 from litreview.review.ask import ask
 from litreview.review.questions import Question, normalise_question
@@ -44,6 +45,9 @@ class BatchSummary:
     reused: int = 0
     answered: int = 0
     failed: int = 0
+    # Answers under way when a second Ctrl-C said not to wait for them: left unrecorded (a
+    # rerun asks them), counted apart from the questions never started.
+    abandoned: int = 0
     usage: Usage = field(default_factory=Usage)
     seconds: float = 0.0
     # Earlier answers not reused, and asked again in this run: their id's question has changed
@@ -61,6 +65,7 @@ class BatchSummary:
             "reused": self.reused,
             "answered": self.answered,
             "failed": self.failed,
+            "abandoned": self.abandoned,
             "redone_for_question": self.redone_for_question,
             "redone_for_settings": self.redone_for_settings,
             "settings_changed": self.settings_changed,
@@ -285,11 +290,15 @@ def run_batch(
     on_progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
     filters: Filters | None = None,
+    hurry: threading.Event | None = None,
 ) -> BatchSummary:
     """Answer the questions not yet answered in ``results``, appending a record for each.
 
     ``on_progress`` hears (questions done, questions in all) at the start, already
-    answered ones counted, and after each record.
+    answered ones counted, and after each record. Once ``stop`` is set no question is
+    started and the answers under way are waited for; once ``hurry`` is set too they are
+    not: the run returns at once, those answers unrecorded (``abandoned``), their threads
+    left to finish on their own (a caller in a hurry ends the process without them).
     """
     start = time.monotonic()
     write_lock = threading.Lock()
@@ -364,8 +373,9 @@ def run_batch(
             if on_progress is not None:
                 on_progress(done, summary.total)
 
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            pending: set[Future[dict[str, object]]] = set()
+        pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+        pending: set[Future[dict[str, object]]] = set()
+        try:
             queue = iter(todo)
             while True:
                 while len(pending) < max(1, concurrency) and not (stop and stop.is_set()):
@@ -375,9 +385,18 @@ def run_batch(
                     pending.add(pool.submit(answer, nxt))
                 if not pending:
                     break
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if hurry is not None and hurry.is_set():
+                    summary.abandoned = len(pending)
+                    break
+                # With ``hurry``, a look at it now and then: a signal handler setting it does
+                # not end a wait.
+                finished, pending = wait(
+                    pending, timeout=None if hurry is None else 0.2, return_when=FIRST_COMPLETED
+                )
                 for future in finished:
                     record(future.result())
+        finally:
+            pool.shutdown(wait=not summary.abandoned, cancel_futures=True)
     summary.seconds = time.monotonic() - start
     return summary
 
@@ -450,7 +469,7 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
     elif made and None not in made:
         parts += [f"_Model: {next(iter(made))}, for every answer._", ""]
     total = Usage()
-    failed = 0
+    failed = extractive = by_model = 0
     for q in questions:
         parts += [f"## {q.id}. {q.question}", ""]
         row = shown.get(q.id)
@@ -468,13 +487,26 @@ def write_report(results: Path, report: Path, questions: list[Question]) -> None
         if isinstance(citations, list) and citations:
             parts += [f"- [{c['n']}] {c['title']} (`{c['paper_id']}`)" for c in citations] + [""]
         usage = row.get("usage")
-        if isinstance(usage, dict):
+        if row.get("model") == EXTRACTIVE:
+            extractive += 1  # its token counts are what a model would have read: none spent
+        elif isinstance(usage, dict):
             total = total + Usage.from_dict(usage)
+            by_model += 1
+    if extractive and not by_model:
+        spent = "no model, no tokens (the extractive engine)"
+    else:
+        spent = (
+            f"{total.prompt_tokens} prompt + {total.completion_tokens} completion tokens, cost "
+            f"{total.cost_label}"
+        ) + (
+            f" ({counted(extractive, 'answer')} by the extractive engine, none)"
+            if extractive
+            else ""
+        )
     parts += [
         "---",
         "",
-        f"{counted(len(questions), 'question')}, {failed} failed; {total.prompt_tokens} prompt + "
-        f"{total.completion_tokens} completion tokens, cost {total.cost_label}.",
+        f"{counted(len(questions), 'question')}, {failed} failed; {spent}.",
         "",
     ]
     report.write_text("\n".join(parts), encoding="utf-8")
