@@ -77,6 +77,7 @@ def related_command(
 
     from rich.markup import escape
 
+    from litreview.cli.ask import spent
     from litreview.errors import Stopped
     from litreview.evidence.sentences import short_name
     from litreview.llm.registry import resolve
@@ -163,9 +164,7 @@ def related_command(
         out.print(
             f"Wrote {text_path} and {out_dir / 'references.bib'} ({len(exported.cited)} papers)."
         )
-    usage = draft.usage
     out.print(
-        f"[dim]{draft.model} · {len(draft.themes)} themes · {len(exported.cited)} papers cited · "
-        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · "
-        f"{usage.cost_label}[/]"
+        f"[dim]{draft.model} · {counted(len(draft.themes), 'theme')} · "
+        f"{counted(len(exported.cited), 'paper')} cited · {spent(draft.model, draft.usage)}[/]"
     )
