@@ -283,3 +283,16 @@ def test_retrieved_passages_carry_the_heading_they_start_under(
     (page3,) = [v for v in source.page_views() if v.page == 3]
     assert page3.sections and all(s.page == 3 for s in page3.sections)
     assert all(s.heading not in page3.text for s in page3.sections if s.heading)
+
+
+def test_a_panel_caption_and_a_list_items_piece_are_not_quoted_first() -> None:
+    """A user's ReAct answers led with "(a) AlfWorld performance across 134 tasks" and Code as
+    Policies' "(i) code as policies: a formulation of using LLMs to write robot code," (a list
+    item cut at its comma)."""
+    from litreview.evidence.sentences import fragment, signposts
+
+    assert signposts("(a) AlfWorld performance across 134 tasks")
+    assert signposts("(b) Classification of AlfWorld trajectories by reason of failure.")
+    assert not signposts("(ii) We release a benchmark of 134 household tasks with reward.")
+    assert fragment("(i) code as policies: a formulation of using LLMs to write robot code,")
+    assert not fragment("Code as policies is a formulation of using LLMs to write robot code.")

@@ -258,6 +258,11 @@ _SIGNPOST = re.compile(
 # HumanEval ..." followed a user's right answer): short. A long one is a table's text and often
 # the finding below it, read into the caption's "sentence" (one benchmark answer is one).
 _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.)\s*\d+\s*[:.|]\s", re.IGNORECASE)
+# A sub-figure's caption, shorter still: "(a) AlfWorld performance across 134 tasks" and "(b)
+# Classification of AlfWorld trajectories by reason of failure." were a user's answer. (A list
+# item, "(ii) ...", is often a whole claim: demoting those lost a benchmark answer.)
+_PANEL = re.compile(r"^\s*\([a-h]\)\s")
+PANEL_WORDS = 15
 CAPTION_WORDS = 25
 
 
@@ -266,7 +271,10 @@ def signposts(sentence: str) -> bool:
     how it is laid out, a short caption) rather than about its subject."""
     if _SIGNPOST.search(sentence):
         return True
-    return bool(_CAPTION.match(sentence)) and len(sentence.split()) <= CAPTION_WORDS
+    words = len(sentence.split())
+    return (bool(_CAPTION.match(sentence)) and words <= CAPTION_WORDS) or (
+        bool(_PANEL.match(sentence)) and words <= PANEL_WORDS
+    )
 
 
 # A "sentence" a PDF's layout cut out of something else: it opens with a closing bracket, a
@@ -287,8 +295,8 @@ def fragment(sentence: str) -> bool:
     numbers: at least four, and a sixth of its tokens or eight, and no verb a results sentence
     states them with ("The model reaches 94% and 86% ..." is a sentence).
     """
-    if _FRAGMENT_OPENING.match(sentence):
-        return True
+    if _FRAGMENT_OPENING.match(sentence) or sentence.rstrip().endswith((",", ";")):
+        return True  # ... or it stops where a list goes on: "(i) code as policies: a ...,"
     letters = [c for c in sentence if c.isalpha()]
     if sum(c.isascii() for c in letters) < len(letters) / 2:
         return False  # the verbs below are English: a Chinese sentence's numbers are no row
