@@ -83,3 +83,22 @@ def test_a_theme_name_keeps_its_languages_small_words_small() -> None:
     assert title_case("sistemas de informação") == "Sistemas de Informação"
     assert title_case("learning from data by the GPU") == "Learning from Data by the GPU"
     assert title_case("a survey of quantization") == "A Survey of Quantization"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Tecnologia Web Foi", "Web Foi Criada", "Indivíduos Adultos Utilizando", "Models Smaller"],
+)
+def test_a_name_is_not_cut_at_a_verb_a_comparative_or_a_portuguese_word(name: str) -> None:
+    """Theme names of a new user's drafts (a Portuguese Zotero library, and the sample library's
+    "Two works study models smaller")."""
+    from litreview.evidence.keyphrases import adjectival
+
+    assert adjectival(name)
+
+
+@pytest.mark.parametrize("name", ["Deep Learning Era", "Sistemas de Informação", "Radiosity"])
+def test_names_that_stay_names(name: str) -> None:
+    from litreview.evidence.keyphrases import adjectival
+
+    assert not adjectival(name)

@@ -375,10 +375,57 @@ def adjectival(phrase: str) -> bool:
     last = words[-1] if words else ""
     if re.match(r"(?:multi|non|cross|semi|inter|intra|anti)-", last):
         return True  # "Multi-Scene", "Non-IID": a modifier waiting for its noun
+    if last in _COMPARATIVES or re.search(r"[a-z](?:ando|endo|indo)$", last):
+        return True  # "Models Smaller"; a Portuguese gerund: "Indivíduos Adultos Utilizando"
+    romance = _romance_function_words()
+    if words and (words[0] in romance or last in romance or set(words[1:-1]) & romance - _JOINS):
+        return True  # "Tecnologia Web Foi" ("web technology was"), from a Portuguese abstract
     adjective = re.search(
         r"(al|ive|ous|ic|able|ible|ful|less|ed|-driven|-aware|-free|-like)$", last
     )
     return bool(adjective) and last not in _NOUN_EXCEPTIONS
+
+
+_COMPARATIVES = frozenset(
+    [
+        "smaller",
+        "larger",
+        "bigger",
+        "faster",
+        "slower",
+        "better",
+        "worse",
+        "higher",
+        "lower",
+        "fewer",
+        "greater",
+        "deeper",
+        "wider",
+        "cheaper",
+        "stronger",
+        "weaker",
+        "longer",
+        "shorter",
+        "lighter",
+        "simpler",
+        "easier",
+        "harder",
+    ]
+)
+
+
+# What may join a Portuguese or Spanish name's words ("Sistemas de Informação").
+_JOINS = frozenset(["de", "da", "do", "das", "dos", "e", "em", "del", "la", "el", "y"])
+
+
+@lru_cache(maxsize=1)
+def _romance_function_words() -> frozenset[str]:
+    """Portuguese and Spanish stop words ("foi", "para", "uma") that are not English words: the
+    English stop words the phrases are cut at leave them inside a Portuguese abstract's
+    phrases. bm25s's lists, as the English ones (:mod:`litreview.reading.stopwords`)."""
+    from litreview.reading.stopwords import english_plus, romance
+
+    return romance() - english_plus() - {"era", "sin", "con", "pro", "via", "solo", "come"}
 
 
 # How titles open ("Improving X", "Towards Y"): a key phrase starting so is a cut title.

@@ -47,3 +47,11 @@ def english() -> frozenset[str]:
 def english_plus() -> frozenset[str]:
     """bm25s's longer English list (the token store's content-word filter)."""
     return frozenset(_word_lists().STOPWORDS_EN_PLUS)
+
+
+@lru_cache(maxsize=1)
+def romance() -> frozenset[str]:
+    """bm25s's Portuguese and Spanish lists (theme names from a Portuguese library's
+    abstracts ended on "foi")."""
+    lists = _word_lists()
+    return frozenset(lists.STOPWORDS_PORTUGUESE) | frozenset(lists.STOPWORDS_SPANISH)
