@@ -126,6 +126,7 @@ def _first_request_body(cassette_path: object) -> str:
         "answer_injection",
         "related_theme",
         "related_paragraph",
+        "related_relevance",
     ],
 )
 def test_fixture_records_its_model(name: str) -> None:
@@ -151,3 +152,20 @@ def test_recorded_theme_name_and_paragraph() -> None:
     checked = check(written.text, sources)
     assert all(c.n in (1, 2, 3) for c in checked.citations)
     assert written.usage.completion_tokens > 0
+
+
+def test_recorded_relevance_screening() -> None:
+    from litreview.review.relevance import screen
+
+    work = "A defense that finds and removes backdoors in image classifiers."
+    sources = sample_sources("T-Miner", "UMD", "BaDExpert", "Harmony")
+    with replay("related_relevance"):
+        verdict = screen(model(), work, sources)
+    numbers = {s.n for s in sources}
+    assert set(verdict.kept) | set(verdict.excluded) == numbers
+    assert not set(verdict.kept) & set(verdict.excluded)
+    # A reply that decides nothing keeps every paper and says so; one that decides, does not.
+    # (The tiny model echoes the prompt back: its <source n="1"> must not read as "keep 1".)
+    assert (verdict.note is None) == bool(verdict.excluded) or set(verdict.kept) == numbers
+    assert verdict.note is not None and set(verdict.kept) == numbers
+    assert verdict.usage.prompt_tokens > 200 and verdict.usage.completion_tokens > 0

@@ -27,6 +27,10 @@ from tests.review.test_related import WORK, Scripted
         ("1, 2, 99", [1, 2]),  # a number it was not given decides nothing
         ("These papers are all about deep learning.", None),
         ("99", None),
+        ("2, 4\nExplanation: sources 1 and 3 are attacks.", [2, 4]),  # the first line decides
+        ('The author\'s topic:\nBackdoors.\n<source n="1" title="T-Miner">', None),  # an echo
+        ('<source n="1" title="T-Miner">', None),
+        ("On topic: 1, 3", [1, 3]),
     ],
 )
 def test_reading_a_models_verdict(reply: str, kept: list[int] | None) -> None:

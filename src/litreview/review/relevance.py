@@ -181,10 +181,16 @@ _NONE = re.compile(r"^\W*(none|no source|no paper|nothing)\b", re.I)
 def read_verdict(text: str, numbers: Sequence[int]) -> list[int] | None:
     """The source numbers a model's reply keeps, in the order given; ``[]`` for "none";
     ``None`` when the reply names no source it was given and does not say none (a model
-    that answered something else: its reply decides nothing)."""
-    if _NONE.match(text):
+    that answered something else: its reply decides nothing).
+
+    Only the reply's first line is read: the recorded gemma-3-270m echoed the prompt back,
+    whose ``<source n="1" ...>`` would have read as "keep paper 1 alone"."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if "<source" in line or line.lower().startswith(("the author's topic", "sources:")):
+        return None
+    if _NONE.match(line):
         return []
-    said = {int(m.group()) for m in _NUMBER.finditer(text)}
+    said = {int(m.group()) for m in _NUMBER.finditer(line)}
     kept = [n for n in numbers if n in said]
     return kept or None
 
