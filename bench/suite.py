@@ -35,6 +35,7 @@ SUITE = (
     "support_quality",
     "batch_determinism",
     "related_quality",
+    "related_screening",  # needs a model server (make record-fixtures starts one); else skips
     "batch_overhead",
     "throughput",
     "pdf_scale",
