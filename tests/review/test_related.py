@@ -16,44 +16,21 @@ import pytest
 from litreview.errors import Stopped
 from litreview.evidence.sentences import split_sentences
 from litreview.index.library import Library
-from litreview.llm.backend import Delta, Done, StreamEvent
+from litreview.llm.backend import StreamEvent
 from litreview.llm.extractive import ExtractiveBackend
-from litreview.llm.types import Completion, Request, Usage
+from litreview.llm.types import Request
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import assign_keys, base_key
 from litreview.review.export import render
 from litreview.review.related import cluster, derive_queries, draft_related_work
 from litreview.settings import Settings
+from tests.support.scripted import Scripted
 
 WORK = (
     "We propose a method to detect and remove backdoors planted in deep neural network "
     "classifiers without clean training data. It inverts the trigger from a single image."
 )
-
-
-class Scripted:
-    """A unit-test fake: answers each request with the next scripted text."""
-
-    def __init__(self, *texts: str) -> None:
-        self.texts = list(texts)
-        self.requests: list[Request] = []
-
-    @property
-    def name(self) -> str:
-        return "scripted"
-
-    def stream(
-        self, request: Request, stop: threading.Event | None = None
-    ) -> Iterator[StreamEvent]:
-        self.requests.append(request)
-        text = self.texts.pop(0) if len(self.texts) > 1 else self.texts[0]
-        yield Delta(text)
-        yield Done(Completion(text, Usage(10, 5, 0.001), "scripted"))
-
-    context_window = None
-    max_output_tokens = None
-    quotes_sources = False
 
 
 def test_queries_cover_whole_input_sentences_and_phrases() -> None:

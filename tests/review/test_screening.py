@@ -12,7 +12,12 @@ from litreview.llm.extractive import ExtractiveBackend
 from litreview.review.related import draft_related_work
 from litreview.review.relevance import read_verdict
 from litreview.settings import Settings
-from tests.review.test_related import WORK, Scripted
+from tests.support.scripted import Scripted
+
+WORK = (
+    "We propose a method to detect and remove backdoors planted in deep neural network "
+    "classifiers without clean training data. It inverts the trigger from a single image."
+)
 
 
 @pytest.mark.parametrize(
