@@ -10,7 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Markdown, TextArea
+from textual.widgets import Footer, Input, Markdown
 
 from litreview.review.ask import AskResult
 from litreview.tui.screens.base import AppScreen
@@ -218,22 +218,6 @@ class ChatScreen(AppScreen[None]):
         if action == "back_to_question":  # Esc away from the box; F2 from the sources
             return not self._in_question()
         return True
-
-    def on_key(self, event: events.Key) -> None:
-        # A character typed while the focus is on something that takes no text (the sources
-        # list, the evidence, the messages) is the start of a question: it goes to the box,
-        # which takes the focus, so the rest of the question and Enter land there too. A key
-        # some widget or the screen binds is left to its binding.
-        if not (event.is_printable and event.character):
-            return
-        if isinstance(self.focused, (Input, TextArea)) or event.key in self.active_bindings:
-            return
-        box = self.query_one("#question", Input)
-        box.cursor_position = len(box.value)
-        box.insert_text_at_cursor(event.character)
-        box.focus()
-        event.stop()
-        event.prevent_default()
 
     def action_switch_model(self) -> None:
         self.litreview.action_switch_model()

@@ -34,7 +34,6 @@ Ask questions of your library; answers cite the papers they rest on as `[n]`.
 | click a `[n]` | show source n **of that answer** with its support check |
 | F2 | move to the sources list (arrows: read each abstract) |
 | Esc or F2 | from the sources list, back to the question box |
-| type | from anywhere in the chat, the text goes to the question box |
 | Ctrl+O | switch the model (models live in the config file; `litreview models` shows where) |
 | Ctrl+T | export the conversation to Markdown (current directory), one numbered reference list |
 | Ctrl+N | new conversation |
