@@ -79,7 +79,6 @@ def related_command(
 
     from litreview.cli.ask import spent
     from litreview.errors import Stopped
-    from litreview.evidence.sentences import short_name
     from litreview.llm.registry import resolve
     from litreview.review.export import existing_outputs, refusal, render
     from litreview.review.related import draft_related_work
@@ -120,14 +119,8 @@ def related_command(
     if not draft.themes:
         raise click.ClickException("no paper in the library is related to this topic")
     exported = render(draft, fmt)
-    if draft.excluded:
-        listed = "; ".join(f"“{short_name(p.title)}”" for p in draft.excluded)
-        out.print(
-            f"[yellow]the model read {counted(len(draft.excluded), 'paper')} as beside the "
-            f"topic and left {'it' if len(draft.excluded) == 1 else 'them'} out:[/] "
-            f"{escape(listed)}",
-            soft_wrap=True,
-        )
+    if draft.excluded_note:
+        out.print(f"[yellow]{escape(draft.excluded_note)}[/]", soft_wrap=True)
     if draft.screening_note:
         out.print(f"[yellow]{escape(draft.screening_note)}.[/]")
     for theme in draft.themes:

@@ -215,13 +215,14 @@ _ASKING = _words(
 )
 
 
+_NO_TOPIC = _STOPWORDS | _GENERIC | _ASKING | _PRONOUNS | _DEICTIC
+
+
 def names_a_topic(question: str) -> bool:
     """Does ``question`` hold a word of its own that could rank papers (not only "datasets",
     "evaluated", "best" and the like)?"""
     return any(
-        w not in _STOPWORDS | _GENERIC | _ASKING | _PRONOUNS | _DEICTIC
-        and len(w) > 2
-        and not w.isdigit()
+        w not in _NO_TOPIC and len(w) > 2 and not w.isdigit()
         for w in _WORD.findall(_unquoted(question))
     )
 

@@ -93,6 +93,18 @@ class RelatedWorkDraft:
     screening_note: str | None = None
 
     @property
+    def excluded_note(self) -> str | None:
+        """What a face says of the papers the model left out (None when it left out none)."""
+        if not self.excluded:
+            return None
+        listed = "; ".join(f"“{short_name(p.title)}”" for p in self.excluded)
+        them = "it" if len(self.excluded) == 1 else "them"
+        return (
+            f"the model read {counted(len(self.excluded), 'paper')} as beside the topic and "
+            f"left {them} out: {listed}"
+        )
+
+    @property
     def papers(self) -> list[tuple[int, Paper]]:
         return [(n, p) for t in self.themes for n, p in zip(t.numbers, t.papers, strict=True)]
 
@@ -239,10 +251,15 @@ def _sources(
     )
 
 
-def found_sources(hits: Sequence[SearchHit]) -> tuple[Source, ...]:
+def found_sources(
+    hits: Sequence[SearchHit], passages: Mapping[str, tuple[PageText, ...]] | None = None
+) -> tuple[Source, ...]:
     """The papers found, numbered in the judge's order, each with the passage it was found
-    by: what the coverage test and a screening model read."""
-    return _sources([h.paper for h in hits], range(1, len(hits) + 1), _best_passages(hits))
+    by (``passages``, when the caller has them already): what the coverage test and a
+    screening model read."""
+    if passages is None:
+        passages = _best_passages(hits)
+    return _sources([h.paper for h in hits], range(1, len(hits) + 1), passages)
 
 
 # An abstract this short says too little to share a theme's phrase: Paxos Made Simple's is
@@ -395,7 +412,7 @@ def draft_related_work(
     if not papers:
         report("retrieve", 1, 1, counted(0, "paper"))
         return RelatedWorkDraft(work, queries, [], Usage(), backend.name)
-    found = found_sources(hits)
+    found = found_sources(hits, passages)
     if not covers(EvidenceScorer.shared(), work, found):
         raise TopicNotCovered(papers)
     usage = Usage()

@@ -109,9 +109,7 @@ class RelatedWorkScreen(AppScreen[None]):
         self.query_one(StatusBar).activity = text
 
     def _show(self, draft: RelatedWorkDraft) -> None:
-        from litreview.evidence.sentences import short_name
         from litreview.review.export import render
-        from litreview.review.wording import counted
 
         self.draft = draft
         app = self.litreview
@@ -124,11 +122,9 @@ class RelatedWorkScreen(AppScreen[None]):
         self._activity(f"draft ready: {len(draft.themes)} themes, {len(draft.papers)} papers")
         if draft.ranking_note:
             self.app.notify(draft.ranking_note, title="Related work", timeout=10, markup=False)
-        if draft.excluded:
-            listed = "; ".join(short_name(p.title) for p in draft.excluded)
+        if draft.excluded_note:
             self.app.notify(
-                f"The model read {counted(len(draft.excluded), 'paper')} as beside the topic "
-                f"and left {'it' if len(draft.excluded) == 1 else 'them'} out: {listed}",
+                draft.excluded_note[0].upper() + draft.excluded_note[1:],
                 title="Related work",
                 timeout=15,
                 markup=False,
