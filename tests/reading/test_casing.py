@@ -75,7 +75,7 @@ def test_real_bibtex_given_names_typed_in_capitals() -> None:
 def test_real_pdf_title_and_authors_set_in_capitals() -> None:
     """2023_react_yao.pdf sets its title in capitals; the 1995 SVM scan its authors."""
     (react,) = read_file(REAL / "pdfs" / "2023_react_yao.pdf").papers
-    assert react.title == "REACT: Synergizing Reasoning and Acting in Language Models"
+    assert react.title == "ReAct: Synergizing Reasoning and Acting in Language Models"
     (svm,) = read_file(REAL / "pdfs" / "1995_svm_cortes_vapnik.pdf").papers
     assert svm.authors == ("Corinna Cortes", "Vladimir Vapnik")
 
@@ -119,3 +119,66 @@ def test_real_zotero_portuguese_titles_typed_in_capitals() -> None:
     titles = {p.title for p in papers}
     assert "Plano de Negócio" in titles
     assert not any(t.isupper() for t in titles)
+
+
+# -- a name's casing from the paper's own text (issue 14: "SQUEEZENET [3] proposes ...") ----
+
+
+@needs_real
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("2023_react_yao.pdf", "ReAct: Synergizing Reasoning and Acting in Language Models"),
+        (
+            "2016_squeezenet_iandola.pdf",
+            "SqueezeNet: AlexNet-Level Accuracy with 50X Fewer Parameters and <0.5MB Model Size",
+        ),
+        (
+            "2024_query2cad_badagabettu.pdf",
+            "Query2CAD: Generating CAD Models Using Natural Language Queries",
+        ),
+    ],
+)
+def test_real_pdf_title_in_capitals_spells_names_as_the_paper_does(name: str, title: str) -> None:
+    """Each of these PDFs sets its title in capitals ("SQUEEZENET: ALEXNET-LEVEL ACCURACY
+    ..."); its abstract and pages write the names in their true case ("SqueezeNet",
+    "AlexNet"), and every list, draft and reference shows the stored title."""
+    (paper,) = read_file(REAL / "pdfs" / name).papers
+    assert paper.title == title
+    assert paper.paper_id == paper_id_for(title.upper())  # the id the old title had
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "shown"),
+    [
+        # Titles and abstracts of the shared conference corpus (conference-abstracts-50k).
+        (
+            "NEWSQA: A MACHINE COMPREHENSION DATASET",
+            "We present NewsQA, a challenging machine comprehension dataset of over 100,000 "
+            "human-generated question-answer pairs. ... Analysis confirms that NewsQA demands "
+            "abilities beyond simple word matching",
+            "NewsQA: A Machine Comprehension Dataset",
+        ),
+        (
+            "WHAT ARE GANS USEFUL FOR?",
+            "GANs are generative models whose random samples realistically reflect natural "
+            "images. ... the samples of GANs",
+            "What Are GANs Useful for?",
+        ),
+        # A word the text writes as a common word stays in title case; one the text writes
+        # in two mixed spellings equally often keeps the title's guess.
+        (
+            "REACT: HOW MODELS REACT",
+            "Agents react to feedback. ReAct prompts; we react.",
+            "REACT: How Models React",
+        ),
+        ("SQUEEZENET: SMALL", "SqueezeNet and SqueezeNext", "SqueezeNet: Small"),
+        ("FOONET: SMALL", "FooNet, or FOONet.", "FOONET: Small"),
+        # Typed in mixed case: the text has no say.
+        ("Squeezenet: Small", "SqueezeNet is small", "Squeezenet: Small"),
+    ],
+)
+def test_a_title_in_capitals_takes_names_casing_from_the_text(
+    typed: str, text: str, shown: str
+) -> None:
+    assert display_title(typed, text) == shown

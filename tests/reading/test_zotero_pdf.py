@@ -120,16 +120,16 @@ def test_zotero_read_only_without_lock_and_trash_change_picked_up(tmp_path: Path
 
 PDF_TITLES = {
     "2023_reflexion_shinn.pdf": "Reflexion: Language Agents with Verbal Reinforcement Learning",
-    # Set in capitals on page 1, shown in title case (litreview.reading.casing); the lone
-    # name before the colon keeps its capitals: its true casing ("ReAct") is not in the text.
-    "2023_react_yao.pdf": "REACT: Synergizing Reasoning and Acting in Language Models",
+    # Set in capitals on page 1, shown in title case (litreview.reading.casing); the name
+    # before the colon as the paper's own text writes it ("ReAct" 150 times).
+    "2023_react_yao.pdf": "ReAct: Synergizing Reasoning and Acting in Language Models",
     "2017_attention_is_all_you_need_vaswani_v7.pdf": "Attention Is All You Need",
     "2023_code_as_policies_liang.pdf": "Code as Policies: Language Model Programs for Embodied "
     "Control",
     "1995_svm_cortes_vapnik.pdf": "Support-vector networks",
-    "2024_query2cad_badagabettu.pdf": "QUERY2CAD: Generating CAD Models Using Natural Language "
+    "2024_query2cad_badagabettu.pdf": "Query2CAD: Generating CAD Models Using Natural Language "
     "Queries",  # small caps: the second line is smaller type, still the title
-    "2016_squeezenet_iandola.pdf": "SQUEEZENET: Alexnet-Level Accuracy with 50X Fewer Parameters "
+    "2016_squeezenet_iandola.pdf": "SqueezeNet: AlexNet-Level Accuracy with 50X Fewer Parameters "
     "and <0.5MB Model Size",  # under a venue line ("Under review as a conference paper")
 }
 

@@ -177,8 +177,11 @@ def make_paper(
     :mod:`.readers.web_page`); by default the full text's abstract section or first
     paragraphs stand in.
     """
-    clean_title = display_title(clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} "))
     clean_abstract = clean_text(str(abstract or ""))
+    # A title in capitals takes its names' casing ("SqueezeNet") from the paper's own words.
+    own_words = " ".join([clean_abstract, *(page.text for page in full_text)])
+    typed_title = clean_text(_RICH_TEXT.sub("", str(title or ""))).strip("{} ")
+    clean_title = display_title(typed_title, own_words)
     placeholder = clean_abstract if _PLACEHOLDER_ABSTRACT.match(clean_abstract) else ""
     if placeholder:
         clean_abstract = ""

@@ -10,10 +10,12 @@ and within it a word that reads as an acronym keeps its capitals: one with a
 digit ("3D", "QUERY2CAD"), of two letters ("AI"), or of up to five letters
 that is not a common English word ("GPU", "BERT", "LSTM", "CAD"). A lone word
 before a colon is the system's name ("SQUEEZENET: ..."), whose true casing
-("SqueezeNet") cannot be guessed, so it is kept as typed too. A title in another
-language is judged by that language's words: in "PLANO DE NEGÓCIO" (a real Zotero
-library's business plan) "PLANO" is a Portuguese word, not an acronym, and "de" a
-small word ("Plano de Negócio").
+("SqueezeNet") cannot be guessed from the title, so it is kept as typed too, unless the
+paper's own text (abstract, pages) writes it in one mixed case: "REACT" is "ReAct",
+"ALEXNET-LEVEL" "AlexNet-Level", "QUERY2CAD" "Query2CAD" (:func:`text_spellings`).
+A title in another language is judged by that language's words: in "PLANO DE
+NEGÓCIO" (a real Zotero library's business plan) "PLANO" is a Portuguese word, not
+an acronym, and "de" a small word ("Plano de Negócio").
 
 Nothing downstream depends on the typed case: paper ids and duplicate
 detection fold case (``normalize_title``), BibTeX keys are lower-case, and
@@ -23,6 +25,7 @@ author search ignores case; so the stored record holds the display form.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from litreview.reading.readers.word_lists import is_common
 
@@ -198,16 +201,63 @@ def _title_word(word: str, first: bool, language: str = "en") -> str:
     return _capitalize(word)
 
 
-def display_title(title: str) -> str:
-    """An all-capitals title in title case, acronyms kept; any other title as typed."""
+def display_title(title: str, text: str = "") -> str:
+    """An all-capitals title in title case, acronyms kept; any other title as typed.
+
+    ``text`` is the paper's own text (abstract, pages): a title word it writes in one
+    mixed case ("SqueezeNet", "ReAct") is shown so, since only the authors know it.
+    """
     if not shouting(title):
         return title
     language = title_language(title)
     head, colon, rest = title.partition(":")
     if colon and len(head.split()) == 1 and rest.strip():
         # "SQUEEZENET: ALEXNET-LEVEL ACCURACY ...": the lone head is the system's name.
-        return f"{head}:{_title_words(rest, True, language)}"
-    return _title_words(title, True, language)
+        shown = f"{head}:{_title_words(rest, True, language)}"
+    else:
+        shown = _title_words(title, True, language)
+    spellings = text_spellings(title, text)
+    if not spellings:
+        return shown
+    return _WORD.sub(lambda m: spellings.get(m.group(0).casefold(), m.group(0)), shown)
+
+
+# A run of letters and digits: a word as the title and the text spell it ("Query2CAD").
+_WORD = re.compile(r"[^\W_]+")
+# Shorter words are not looked up: "iN" or "Of" in a text are noise, not a name's casing.
+_SPELLED_MIN = 3
+
+
+def _mixed(word: str) -> bool:
+    """ "SqueezeNet", "ReAct", "Query2CAD", "LLMs": a capital after the first letter and a
+    lower-case letter, which no sentence position or shouting explains."""
+    return any(c.islower() for c in word) and any(c.isupper() for c in word[1:])
+
+
+def text_spellings(title: str, text: str) -> dict[str, str]:
+    """Title words (case-folded) -> the mixed-case spelling the paper's text gives them.
+
+    A spelling is taken when the text writes the word in that one mixed case in more
+    than half of its occurrences not in capitals (headings and running heads repeat
+    the title in capitals): "ReAct" 150 times and "react" twice in ReAct's PDF. A word
+    the text writes as a common word ("accuracy", "Accuracy") is left to title case.
+    """
+    words = {w.casefold() for w in _WORD.findall(title) if len(w) >= _SPELLED_MIN}
+    if not words or not text:
+        return {}
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    seen: dict[str, Counter[str]] = {}
+    for match in pattern.finditer(text):
+        spelled = match.group(0)
+        if not spelled.isupper():
+            seen.setdefault(spelled.casefold(), Counter())[spelled] += 1
+    spellings = {}
+    for word, counts in seen.items():
+        best, n = counts.most_common(1)[0]
+        if _mixed(best) and n * 2 > counts.total():
+            spellings[word] = best
+    return spellings
 
 
 def _title_words(text: str, first: bool, language: str) -> str:
