@@ -159,3 +159,39 @@ def test_an_unused_folder_is_never_one_that_exists(tmp_path: Path) -> None:
     assert second.name == "related-20260101-120000-2"
     render(_draft(REACT), "latex").write(second)
     assert (first / "references.bib").is_file() and (second / "references.bib").is_file()
+
+
+# -- placeholders are not venues (issue 14) --------------------------------------------------
+
+REAL_ZOTERO = Path("/work/shared/real/zotero/ganeshbelgur+zotero-sync/zotero.sqlite")
+
+
+@pytest.mark.skipif(not REAL_ZOTERO.is_file(), reason="shared/real Zotero library not present")
+def test_a_placeholder_publisher_is_not_printed_in_the_reference_list() -> None:
+    """ganeshbelgur's Zotero library gives six items the place "Not Known"; a book's or a
+    report's publisher written so (or "Unknown") printed "*Not Known*" as the venue, where
+    references.bib leaves it out (``bibtex.placeholder``)."""
+    from dataclasses import replace
+
+    from litreview.reading import read_file
+
+    papers = read_file(REAL_ZOTERO).papers
+    kajiya = next(p for p in papers if p.title == "The rendering equation")
+    not_known = kajiya.extra["address"]
+    assert not_known == "Not Known"
+    drop = {"venue", "booktitle", "publisher", "address"}
+    bare = {k: v for k, v in kajiya.extra.items() if k not in drop}
+    as_book = replace(kajiya, extra={**bare, "entry_type": "book", "publisher": not_known})
+    assert reference(as_book) == ("Kajiya (1986). The rendering equation. doi:10.1145/15922.15902")
+    # A placeholder journal gives way to the next field that names where the paper appeared.
+    report = replace(
+        kajiya,
+        paper_id="report",
+        extra={**bare, "journal": "Unknown", "institution": "Caltech"},
+    )
+    assert "*Caltech*" in reference(report) and "Unknown" not in reference(report)
+    # Nor is a placeholder author, DOI or URL printed.
+    anonymous = _paper("A Study", authors=("Unknown",), doi="N/A", url="Not Known", year=2001)
+    assert reference(anonymous) == "(2001). A Study"
+    text = render(_draft(as_book, report, anonymous), "md").text
+    assert "Not Known" not in text and "Unknown" not in text and "N/A" not in text

@@ -16,6 +16,7 @@ from litreview.review.bibtex import (
     LATEX_SPECIAL,
     assign_keys,
     latex_escape,
+    placeholder,
     unique_authors,
     untypeset,
     untypeset_note,
@@ -193,26 +194,34 @@ def _plain(value: str, latex: bool) -> str:
 _VENUES = ("journal", "booktitle", "venue", "howpublished", "school", "institution", "publisher")
 
 
+def _known(value: str | None) -> str:
+    """A field's value, or "" for one that says only that it is unknown ("Not Known")."""
+    return "" if placeholder(value) else (value or "")
+
+
 def reference(paper: Paper) -> str:
     """One reference as a researcher expects it: authors (short), year, title, venue, and
-    where to find it (DOI, else arXiv id, else URL), each part only when known."""
+    where to find it (DOI, else arXiv id, else URL), each part only when known.
+
+    A value that says it is unknown (a Zotero place "Not Known", a publisher "Unknown") is
+    not known: the next venue field is printed, or none, as references.bib does."""
     latex = bool(paper.extra.get("bibtex_key"))
-    head = short_authors(paper.authors)
+    head = short_authors([a for a in paper.authors if not placeholder(a)])
     if paper.year:
         head = f"{head} ({paper.year})" if head else f"({paper.year})"
     title = paper.title.strip()
     parts = [head, title]
-    venues = (paper.extra.get(n, "") for n in _VENUES)
+    venues = (_known(paper.extra.get(n)) for n in _VENUES)
     venue = next((v for v in venues if v and not v.lstrip().startswith(("\\url", "http"))), "")
     if venue:
         parts.append(f"*{_plain(venue, latex)}*")
-    doi = verbatim(paper.extra.get("doi") or paper.doi or "")
+    doi = verbatim(_known(paper.extra.get("doi")) or _known(paper.doi))
     if doi:
         parts.append(f"doi:{doi}")
-    elif paper.arxiv_id:
+    elif _known(paper.arxiv_id):
         parts.append(f"arXiv:{paper.arxiv_id}")
-    elif paper.url and verbatim(paper.url):
-        parts.append(f"<{verbatim(paper.url)}>")
+    elif _known(paper.url) and verbatim(paper.url or ""):
+        parts.append(f"<{verbatim(paper.url or '')}>")
     text = ""
     for part in (p for p in parts if p):  # "et al. (1997).", "Inc.*." read as typos
         text += (" " if not text or text.rstrip("*")[-1] in ".?!" else ". ") + part
