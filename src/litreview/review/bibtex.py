@@ -101,7 +101,10 @@ def base_key(paper: Paper) -> str:
     """``smith2023robust`` when authors and year are known, else from the title (``harmony``).
 
     A key the paper already had (from a BibTeX import) is kept, so drafts cite
-    what the researcher's own bibliography calls it.
+    what the researcher's own bibliography calls it. A first author with no Latin letters
+    ("苑宁之") counts as none: the key comes from the title's Latin words, or is
+    ``anon2023`` for a title without any (it was the bare year, ``2023``);
+    :func:`assign_keys` tells such papers apart as it does any clash.
     """
     kept = citation_key(paper)  # a BibTeX import's, Zotero 7's / Better BibTeX's
     if kept:
@@ -119,8 +122,9 @@ def base_key(paper: Paper) -> str:
             else paper.authors[0].split()[-1]
         )
         surname = re.sub(r"[^a-z]", "", _ascii(last).lower())
-        return f"{surname}{paper.year or ''}{words[0] if words else ''}"
-    return f"{title_part or 'paper'}{paper.year or ''}"
+        if surname:
+            return f"{surname}{paper.year or ''}{words[0] if words else ''}"
+    return f"{title_part or 'anon'}{paper.year or ''}"
 
 
 def assign_keys(papers: Sequence[Paper]) -> dict[str, str]:
@@ -323,6 +327,25 @@ def verbatim(raw: str) -> str:
     return value
 
 
+def ascii_url(url: str) -> str:
+    """A URL with its non-ASCII characters (and spaces) percent-encoded as UTF-8, RFC 3986's
+    URI for an IRI: ``.../wiki/Müller`` -> ``.../wiki/M%C3%BCller``.
+
+    ``\\url{}`` reads its argument verbatim, byte by byte: pdflatex printed and linked
+    ``https://x.org/Müller`` as "https://x.org/MÃ¼ller". Encoded, the link is the same
+    one, and it prints. The rest is kept as written, an existing ``%XX`` included (it
+    is not encoded twice).
+    """
+    from urllib.parse import quote
+
+    def encoded(ch: str) -> str:
+        if ch.isascii() and ch.isprintable() and ch != " ":
+            return ch
+        return quote(ch, safe="", errors="replace")
+
+    return "".join(encoded(ch) for ch in url)
+
+
 def _name_key(name: str) -> str:
     """``Gamus, Benny`` and ``Benny  gamus`` are one person: compared as "benny gamus"."""
     last, comma, first = name.partition(",")
@@ -368,10 +391,10 @@ def finding_url(paper: Paper, doi: str | None = None) -> str | None:
     The DOI comes first when both are known: it names the version of record.
     """
     if not placeholder(paper.url) and verbatim(paper.url or ""):
-        return verbatim(paper.url or "")
+        return ascii_url(verbatim(paper.url or ""))
     doi = doi or paper.doi
     if not placeholder(doi):
-        return f"https://doi.org/{verbatim(doi or '')}"
+        return ascii_url(f"https://doi.org/{verbatim(doi or '')}")
     if not placeholder(paper.arxiv_id):
         return f"https://arxiv.org/abs/{paper.arxiv_id}"
     return None
@@ -427,8 +450,10 @@ def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
         as_latex = latex_safe if paper.extra.get("bibtex_key") else latex_escape
         passed = _passed_through(paper)
         for name, value in passed.items():
-            if name in VERBATIM or (name == "howpublished" and _WRAPPED_URL.match(value)):
-                fields.append(Field(name, verbatim(value) if name in VERBATIM else value))
+            if name in VERBATIM:
+                fields.append(Field(name, verbatim(value)))
+            elif name == "howpublished" and _WRAPPED_URL.match(value):
+                fields.append(Field(name, f"\\url{{{ascii_url(verbatim(value))}}}"))
             else:
                 fields.append(Field(name, as_latex(value)))
         url = finding_url(paper, passed.get("doi"))
