@@ -14,7 +14,7 @@ from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.reading.paper import PageText, Paper
-from litreview.review import prompts
+from litreview.review import metadata_followup, prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.followup import about_one, retrieve
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
@@ -186,8 +186,14 @@ def ask(
     search for and quote against when it is not the question: "papers like this" asks in
     words but searches by the paper's own title and abstract (the question's words, "most
     like", "differ", matched papers that merely used them).
+    A follow-up that only filters or sorts the previous answer's papers by year, author or
+    venue is answered from their metadata (:mod:`~litreview.review.metadata_followup`).
     """
     question = " ".join(question.split())
+    if not query:  # "Which of those are from before 1990?": the earlier answer's papers, listed
+        listed = metadata_followup.answer(library, question, history, exclude, filters, on_delta)
+        if listed is not None:
+            return listed
     searched = " ".join(query.split()) if query else question
     hits = retrieve(
         library,

@@ -34,6 +34,16 @@ class SessionError(LitreviewError, ValueError):
     """A session name that cannot be a file name, or a session file that cannot be read."""
 
 
+@dataclass(frozen=True)
+class AnswerMessage(Message):
+    """An earlier answer as a chat message, with the ids of the papers it cited in its ``[n]``
+    order: a follow-up on them ("Which of those are from before 1990?") is answered from their
+    metadata (:mod:`litreview.review.metadata_followup`), and the answer's text alone does not
+    say which papers its numbers were."""
+
+    cited: tuple[str, ...] = ()
+
+
 @dataclass
 class Turn:
     question: str
@@ -56,10 +66,16 @@ class Session:
     turns: list[Turn] = field(default_factory=list)
 
     def history(self) -> list[Message]:
-        """The last turns as chat messages, for the model and for retrieval in context."""
+        """The last turns as chat messages, for the model and for retrieval in context; each
+        answer with the papers it cited (:class:`AnswerMessage`)."""
         messages: list[Message] = []
         for turn in self.turns[-MAX_HISTORY_TURNS:]:
-            messages += [Message("user", turn.question), Message("assistant", turn.answer)]
+            ordered = sorted(turn.citations, key=lambda c: int(str(c.get("n", 0))))
+            cited = tuple(dict.fromkeys(str(c["paper_id"]) for c in ordered if "paper_id" in c))
+            messages += [
+                Message("user", turn.question),
+                AnswerMessage("assistant", turn.answer, cited),
+            ]
         return messages
 
     def to_dict(self) -> dict[str, object]:
