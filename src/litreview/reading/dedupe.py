@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from litreview.reading.normalize import distinct_id_for, normalize_title, surname
+from litreview.reading.normalize import cut_title, distinct_id_for, normalize_title, surname
 from litreview.reading.paper import Paper
 
 # Preprint and proceedings of one paper are often a year or two apart.
@@ -160,8 +160,7 @@ def merge_papers(papers: list[Paper]) -> tuple[list[Paper], list[str]]:
 def _named(paper: Paper, line: int | None) -> str:
     """A record as the merge note names it: its line and key, else its title."""
     key = citation_key(paper)
-    title = paper.title if len(paper.title) <= 50 else paper.title[:49] + "\u2026"
-    label = repr(key) if key else repr(title)
+    label = repr(key) if key else repr(cut_title(paper.title, 50))
     return f"line {line} {label}" if line else label
 
 

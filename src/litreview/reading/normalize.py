@@ -29,6 +29,18 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def cut_title(title: str, most: int = 60) -> str:
+    """A title short enough for a warning line, cut at a word and marked as cut: one rule for
+    every note that names a record by its title (skipped items, merged records)."""
+    title = " ".join(title.split())
+    if len(title) <= most:
+        return title
+    head = title[:most]
+    if title[most] != " " and " " in head:  # a word cut in two goes whole
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "\u2026"
+
+
 def normalize_title(title: str) -> str:
     """The dedupe key: case, accents, punctuation and spacing do not matter."""
     text = unicodedata.normalize("NFKD", title).casefold()

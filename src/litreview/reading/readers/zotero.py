@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from litreview.reading.build import Collected, parse_year
 from litreview.reading.errors import LibraryFileError
-from litreview.reading.normalize import find_arxiv, find_doi
+from litreview.reading.normalize import cut_title, find_arxiv, find_doi
 from litreview.reading.paper import PageText
 
 if TYPE_CHECKING:  # the PDF reader (pypdfium2) loads only when a library has PDFs
@@ -410,7 +410,7 @@ def read_zotero(database: Path, collection: str | None = None) -> Collected:
         for shown in missing if not full_text else ():
             # Said after the item is judged: one with no abstract either did not go in, and what
             # became of one that did is the catalog's to say (added, updated or already there).
-            message = f"item {key} ({_cut(title)!r}): attachment {shown} is missing"
+            message = f"item {key} ({cut_title(title)!r}): attachment {shown} is missing"
             absent.append((key, message, kept))
         if not kept:
             last = collected.skipped[-1]
@@ -480,15 +480,7 @@ class _Filing:
 def _named(key: str, title: str) -> str:
     """An item as a skipped-records line names it: its key, and its title cut short when it
     has one (the keys alone, "items M9SRCJ8U, PP7XX6FV, ...", did not say which papers)."""
-    title = " ".join(title.split())
-    return f"{key} “{_cut(title, 50)}”" if title else key
-
-
-def _cut(title: str, most: int = 60) -> str:
-    """A title short enough for a warning line, cut at a word and marked as cut."""
-    if len(title) <= most:
-        return title
-    return title[:most].rsplit(" ", 1)[0] + "…"
+    return f"{key} “{cut_title(title, 50)}”" if title.strip() else key
 
 
 def _say_absent(
