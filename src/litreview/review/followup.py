@@ -16,6 +16,7 @@ from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.types import Message
+from litreview.review.session import AnswerMessage
 
 
 def _words(text: str) -> frozenset[str]:
@@ -294,6 +295,9 @@ def retrieve(
     context = leaned_on(question, history)
     if not context:
         return library.search(library.request(question, k=k, filters=filters))
+    only = the_one_cited(history) if points_to_one(question) else None
+    if only is not None:
+        return _first(library, only, " ".join(context), k, filters)
     # In words that name no topic ("Which benchmarks was it evaluated on?", "What datasets
     # were they evaluated on?"): the earlier turns' words say what is asked about, alone.
     if not names_a_topic(question):
@@ -316,3 +320,40 @@ def retrieve(
     )
     order = sorted(fused, key=lambda paper_id: -fused[paper_id])[:k]
     return [replace(by_id[paper_id], rank=rank) for rank, paper_id in enumerate(order, start=1)]
+
+
+def the_one_cited(history: Sequence[Message]) -> str | None:
+    """The paper the previous answer cited when it cited exactly one: what "it" is in the next
+    question. After "Which of those are from before 1990?" listed the hemi-cube paper alone,
+    "How does it work?" searched by the earlier questions ("radiosity ... before 1990") was
+    answered from another radiosity book; the answer the user read named one paper."""
+    for message in reversed(history):
+        if message.role == "assistant":
+            cited = message.cited if isinstance(message, AnswerMessage) else ()
+            return cited[0] if len(set(cited)) == 1 else None
+    return None
+
+
+# How deep the search by the earlier turns looks for the one paper cited before.
+_ONE_DEPTH = 50
+
+
+def _first(
+    library: Library, paper_id: str, query: str, k: int, filters: Filters
+) -> list[SearchHit]:
+    """The search for ``query``, with ``paper_id`` moved first (its own hit, passages and all,
+    when the search finds it; its bare record when filters or depth leave it out)."""
+    hits = library.search(library.request(query, k=max(k, _ONE_DEPTH), filters=filters))
+    found = [hit for hit in hits if hit.paper.paper_id == paper_id]
+    if found:
+        head = found[0]
+    else:
+        paper = library.get([paper_id]).get(paper_id)
+        ruled_out = paper_id in filters.exclude or (
+            filters.active() and paper_id not in library.ids_matching(filters)
+        )
+        if paper is None or ruled_out:  # removed since, or the chat's filters leave it out
+            return hits[:k]
+        head = SearchHit(paper=paper, rank=1, score=hits[0].score if hits else 0.0)
+    rest = [hit for hit in hits if hit.paper.paper_id != paper_id][: k - 1]
+    return [replace(hit, rank=rank) for rank, hit in enumerate([head, *rest], start=1)]
