@@ -18,7 +18,9 @@ from litreview.reading.headings import (
     running_text,
     section_heading,
     sections,
+    without_closing_heading,
 )
+from litreview.reading.readers.web_page import read_page
 
 REAL = Path("/work/shared/real")
 PDFS = REAL / "pdfs"
@@ -185,3 +187,21 @@ def test_whole_sections_keep_headings_and_drop_cut_pieces() -> None:
     assert blocks[0].text.startswith("Completed reduce tasks do not need to be reexecuted")
     assert blocks[1].heading == "Semantics in the Presence of Failures" and blocks[1].opens
     assert whole_sentences(passage) == " ".join(b.text for b in blocks)
+
+
+CHUBBY = SYSTEMS / "BRQIEUVL" / "burrows_html.html"
+
+
+@pytest.mark.skipif(not CHUBBY.is_file(), reason="shared/real not present")
+def test_a_passage_that_ends_on_the_next_sections_heading_is_shown_without_it() -> None:
+    """Chubby's saved web page (San7o's Zotero, shared/real): a search hit's passage ended
+    "... we did not need general transactions.\\n\\n2.11 Backup"."""
+    text = read_page(CHUBBY).text
+    end = text.index("2.11 Backup") + len("2.11 Backup")
+    window = text[end - 600 : end]
+    assert without_closing_heading(window) == window[: window.rindex("2.11 Backup")].rstrip()
+    assert without_closing_heading(window).endswith("transactions.")
+    # A passage that ends in running text, or one that is a heading alone, is as it was.
+    prose = text[: text.index("2.11 Backup")].rstrip()[-600:]
+    assert without_closing_heading(prose) == prose
+    assert without_closing_heading("2.11 Backup") == "2.11 Backup"

@@ -36,6 +36,7 @@ from litreview.index.lexical import LexicalIndex
 from litreview.index.passage_headings import headed
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
+from litreview.reading.headings import without_closing_heading
 from litreview.reading.paper import NO_PAGE, PageText, Paper
 from litreview.settings import RetrievalSettings
 
@@ -299,7 +300,9 @@ class Retriever:
                 beats_abstract = bool(order)
             if not order:
                 continue
-            best = [PageText(p.page, p.text) for p in order[:PASSAGES_PER_HIT]]
+            best = [
+                PageText(p.page, without_closing_heading(p.text)) for p in order[:PASSAGES_PER_HIT]
+            ]
             pages = headed(self.catalog.pages(pid), best)  # each with the heading it starts under
             out[pid] = (pages[0], beats_abstract, pages)
         return out
