@@ -114,6 +114,7 @@ def test_ctrl_c_while_the_cli_loads(sample_home: Path, tmp_path: Path, module: s
     assert status == 130, err
     assert counts[0] + counts[2] + counts[3] == 0 and counts[4] == len(QUESTIONS), err
     assert "interrupted; rerun to resume" in err
+    assert "Stopping:" in err  # the key was seen while loading, and said so
     assert batch.report.read_text().count("_not answered yet_") == len(QUESTIONS)
     assert _saved(batch) == 0
 
@@ -139,6 +140,9 @@ def test_ctrl_c_delivered_twice_finishes_the_answers_under_way(
         status, err, counts = batch.end()
     assert status == 130, err
     assert counts == (2, 0, 0, 0, 1), err
+    # Said as the key is seen, before the answers under way end (once: one Ctrl-C).
+    assert err.count("Stopping: the answers under way finish") == 1, err
+    assert err.index("Stopping:") < SUMMARY.search(err).start()  # type: ignore[union-attr]
     assert _saved(batch) == 2
     report = batch.report.read_text()
     assert report.count("_not answered yet_") == 1 and report.count("Deep nets") == 2

@@ -71,12 +71,17 @@ def batch_command(
     # too. Either way the run ends with its summary and report (exit status 130), from the
     # first moment on: one pressed while the CLI was still loading counts too (cli/main.py).
     hurry = threading.Event()
-    with stop_on_ctrl_c(hurry) as stop:
+    with stop_on_ctrl_c(hurry, STOPPING) as stop:
         filters = read_filters(source, year_from, year_to, author, collection, tag)
         _batch(app, questions_file, results, report, concurrency, model, k, filters, stop, hurry)
 
 
 setattr(batch_command, STOPS_ON_CTRL_C, True)
+
+STOPPING = (
+    "Stopping: the answers under way finish and are saved, no new ones start "
+    "(Ctrl-C again to leave those too)."
+)
 
 
 def _batch(

@@ -192,19 +192,36 @@ def release_ctrl_c() -> None:
 _REPEAT_AFTER = 0.5
 
 
+def _say_when_set(stop: threading.Event, done: threading.Event, notice: str) -> None:
+    """Print ``notice`` on stderr once ``stop`` is set (unless ``done`` comes first): from a
+    thread, since a signal handler that writes to stderr can break a write under way."""
+    while not done.is_set():
+        if stop.wait(0.1):
+            if not done.is_set():
+                click.echo(notice, err=True)
+            return
+
+
 @contextmanager
-def stop_on_ctrl_c(hurry: threading.Event | None = None) -> Iterator[threading.Event]:
+def stop_on_ctrl_c(
+    hurry: threading.Event | None = None, notice: str | None = None
+) -> Iterator[threading.Event]:
     """First Ctrl-C sets the event, so a long task stops at its next safe point (a batch,
     a theme, a question) with everything done so far saved; a second Ctrl-C interrupts at once.
 
     With ``hurry``, the second Ctrl-C sets that event instead of raising, and so does every
     later one: the task leaves the work under way and ends as a stopped one does (batch: its
     summary and report). A Ctrl-C held while the CLI loaded (:func:`hold_ctrl_c`) counts as
-    the first.
+    the first. ``notice`` is printed as soon as the first comes: a batch pressed during its
+    warm-up took ~5 s to stop and then finished the answers under way, with no word that the
+    key had been seen.
     """
     global _held
     stop = threading.Event()
     first: list[float] = []
+    done = threading.Event()
+    if notice:
+        threading.Thread(target=_say_when_set, args=(stop, done, notice), daemon=True).start()
 
     def handler(signum: int, frame: object) -> None:
         now = time.monotonic()
@@ -226,6 +243,7 @@ def stop_on_ctrl_c(hurry: threading.Event | None = None) -> Iterator[threading.E
     try:
         yield stop
     finally:
+        done.set()
         # A stopped command of the CLI has said how it ended and is exiting: a Ctrl-C pressed
         # again (or delivered twice) on the way out would turn that into a trace.
         stopped_for_good = ending and hurry is not None and stop.is_set()
