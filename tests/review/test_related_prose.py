@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from litreview.llm.extractive.related import (
     paragraph,
     theme_name,
 )
+from litreview.reading import read_file
 from litreview.review.related import unique_name
 
 SOURCES = (
@@ -387,3 +389,32 @@ def test_a_contribution_is_not_mid_argument_nor_labelled() -> None:
         "Introduced by Pixar, RenderMan renders."
     )
     assert third_person("Conclusões: O sistema funciona.") == "O sistema funciona."
+
+
+REAL_ZOTERO = Path("/work/shared/real/zotero/ganeshbelgur+zotero-sync")
+
+
+@pytest.mark.skipif(not REAL_ZOTERO.is_dir(), reason="shared/real not present")
+def test_a_conference_paper_and_its_journal_version_are_cited_together() -> None:
+    """ganeshbelgur's Zotero library (shared/real) holds Cook and Torrance's reflectance model
+    twice, SIGGRAPH 1981 and TOG 1982 (two DOIs: two papers); a draft cited them as [1] and
+    [2] with the same sentence twice and "Like Cook and Torrance [1], they deal with
+    reflectance model." Two papers by others with one title stay apart."""
+    papers = [
+        p for p in read_file(REAL_ZOTERO).papers if "reflectance model for" in p.title.lower()
+    ]
+    assert len(papers) == 2 and len({p.doi for p in papers}) == 2
+    sources = [
+        Source(n, p.paper_id, p.title, p.abstract, authors=tuple(p.authors))
+        for n, p in enumerate(papers, start=1)
+    ]
+    shading = Source(3, "s", "Shading models", "We present a shading model.", authors=("Ward, G",))
+    text = paragraph(
+        EvidenceScorer.shared(), "Reflectance", "reflectance models", [*sources, shading]
+    )
+    assert text.startswith("Two works study reflectance")
+    assert text.count("Cook and Torrance") == 1 and "Cook and Torrance [1][2]" in text
+    assert "[1]" in text and "[2]" in text and "[3]" in text  # every paper still cited
+    others = [Source(4, "o", sources[0].title, sources[0].text, authors=("Smith, J",)), shading]
+    text = paragraph(EvidenceScorer.shared(), "Reflectance", "reflectance", [sources[0], *others])
+    assert "Cook and Torrance [1]" in text and "Smith [4]" in text

@@ -22,6 +22,7 @@ from litreview.evidence.keyphrases import (
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import points_ahead, short_name, split_sentences, third_person
 from litreview.evidence.source import Source
+from litreview.reading.normalize import normalize_title
 
 OTHER_THEME = "Other Related Work"
 
@@ -85,6 +86,8 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
     """
     if not sources:
         return ""
+    versions = _versions(sources)
+    sources = [s for s in sources if s.n in versions]  # one work, one sentence
     phrases = {s.n: _phrases(s) for s in sources}
     counts = Counter(key for s in sources for key in phrases[s.n])
     common = frozenset(k for k, c in counts.items() if c > len(sources) / 2)
@@ -97,11 +100,34 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         sentence = third_person(contribution(scorer, work, source)).rstrip(" .;:")
         last = i == len(sources) - 1 and len(sources) > 2
         name, plural = cited_name(source)
-        parts.append(_as_subject(sentence, f"{name} [{source.n}]", last, plural))
+        marks = "".join(f"[{n}]" for n in versions[source.n])
+        parts.append(_as_subject(sentence, f"{name} {marks}", last, plural))
         if i:
             link = _link(source, sources[:i], phrases, theme, common, plural)
             parts.append(f"{link}." if link else "")
     return " ".join(p for p in parts if p)
+
+
+def _versions(sources: Sequence[Source]) -> dict[int, list[int]]:
+    """The first source of each work, with the numbers of all its versions (itself first).
+
+    A conference paper and its journal version (Cook and Torrance 1981 in SIGGRAPH, 1982 in
+    TOG: two DOIs, so two papers, rightly kept apart) were cited one after the other with
+    the same sentence twice; a draft cites them together ("Cook and Torrance [1][2]
+    present ..."). Versions: the same title (case and punctuation aside) by the same
+    authors; papers without authors are never taken for versions of each other.
+    """
+    first: dict[tuple[str, tuple[str, ...]], int] = {}
+    out: dict[int, list[int]] = {}
+    for source in sources:
+        surnames = tuple(_surname(a).casefold() for a in source.authors)
+        key = (normalize_title(source.title), surnames)
+        if surnames and all(surnames) and key in first:
+            out[first[key]].append(source.n)
+            continue
+        first.setdefault(key, source.n)
+        out[source.n] = [source.n]
+    return out
 
 
 def cited_name(source: Source) -> tuple[str, bool]:
