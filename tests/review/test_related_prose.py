@@ -418,3 +418,21 @@ def test_a_conference_paper_and_its_journal_version_are_cited_together() -> None
     others = [Source(4, "o", sources[0].title, sources[0].text, authors=("Smith, J",)), shading]
     text = paragraph(EvidenceScorer.shared(), "Reflectance", "reflectance", [sources[0], *others])
     assert "Cook and Torrance [1]" in text and "Smith [4]" in text
+
+
+@pytest.mark.skipif(not REAL_ZOTERO.is_dir(), reason="shared/real not present")
+def test_a_contribution_does_not_point_back_at_what_the_draft_leaves_out() -> None:
+    """The real graphics library's drafts: "According to Ward [10], this includes specular,
+    diffuse ...", "According to Whitted [9], consideration of all of these factors ..."."""
+    from litreview.evidence.sentences import third_person
+
+    wanted = ("The RADIANCE lighting", "An improved illumination model")
+    papers = [p for p in read_file(REAL_ZOTERO).papers if p.title.startswith(wanted)]
+    assert len(papers) == 2
+    for n, paper in enumerate(papers, start=1):
+        source = Source(n, paper.paper_id, paper.title, paper.abstract)
+        chosen = third_person(
+            contribution(EvidenceScorer.shared(), "local reflectance and shading models", source)
+        )
+        assert not re.match(r"(?i)this\b|it\b", chosen), chosen
+        assert "these factors" not in chosen, chosen

@@ -56,6 +56,7 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
     evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
     evidence = [e for e in evidence if not points_ahead(e.text)] or evidence
     evidence = [e for e in evidence if not _MID_ARGUMENT.search(third_person(e.text))] or evidence
+    evidence = [e for e in evidence if not _POINTS_BACK.search(third_person(e.text))] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     return max(authored or evidence, key=lambda e: e.score).text
 
@@ -73,6 +74,26 @@ _BLURB = re.compile(
 # have introduced metrics ...") or points at the paper's own reference list ("as described in
 # ref. 10", beside a draft whose [10] is another paper): not a contribution to quote.
 _MID_ARGUMENT = re.compile(r"^(?:but|and|yet|or|nor|so|also|thus|hence|still)\b|\brefs?\. \d", re.I)
+
+
+# A sentence whose subject or object is something said before it, in the abstract the draft
+# does not quote: "According to Ward [10], this includes specular, diffuse ...", "...
+# consideration of all of these factors allows the shader ...", "a method for doing so",
+# "every protocol for this problem", "which addresses these challenges", "Zhang et al. [8]
+# then design ...". A paper's own name ("this paper", "this tool") is not such a reference.
+_POINTS_BACK = re.compile(
+    r"^(?:this|these|those|it|such)\b(?!\s+(?:paper|article|work|study|thesis|book|report|"
+    r"chapter|edition|text|volume|survey|review|note|letter|dissertation|tutorial|tool|system|"
+    r"framework|method|approach|model|algorithm|technique|architecture|software|dataset|"
+    r"benchmark)\b)"
+    r"|^(?:then|further|furthermore|moreover|additionally|in addition|however|therefore)\b"
+    r"|\b(?:doing so|(?:all )?(?:of )?(?:these|those|such) (?:factors|challenges|problems|"
+    r"issues|limitations|difficulties|questions|observations|results|findings|methods|"
+    r"approaches|techniques|effects|steps)|this (?:problem|issue|challenge|limitation|question|"
+    r"difficulty|gap|observation|finding))\b"
+    r"|^\w+(?: et al\.| and \w+)? (?:then|further|also) \w+",
+    re.IGNORECASE,
+)
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
