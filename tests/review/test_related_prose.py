@@ -302,6 +302,13 @@ def test_acronyms_keep_their_capitals_inside_a_sentence() -> None:
     assert in_running_text("SMA Spring") == "SMA spring"
     assert in_running_text("Soft Wearable Robot") == "soft wearable robot"
     assert in_running_text("ImageNet Classification") == "ImageNet classification"
+    # Users' drafts: "Seven works study Retrieval-Augmented generation" (a title's capitals on
+    # both sides of a hyphen) and "with monte carlo as a common thread" (a name).
+    assert in_running_text("Retrieval-Augmented Generation") == "retrieval-augmented generation"
+    assert in_running_text("GPT-4 Agents") == "GPT-4 agents"
+    abstracts = ["We trace paths by Monte Carlo integration.", "Monte Carlo methods converge."]
+    assert in_running_text("Monte Carlo", abstracts) == "Monte Carlo"
+    assert in_running_text("Path Tracing", abstracts) == "path tracing"
 
 
 def test_a_one_paper_theme_is_not_named_with_its_titles_full_stop() -> None:

@@ -77,6 +77,15 @@ def boilerplate(key: frozenset[str]) -> bool:
     return bool(key & _not_topical_terms())
 
 
+def spelled_as_name(word: str) -> bool:
+    """Whether a word's capitals make it a name whatever the sentence: an acronym ("BERT",
+    "GPT-4", "X2X") or a name with capitals inside ("MapReduce", "ImageNet"). Each part of
+    a hyphenated word is judged alone: "Retrieval-Augmented" (a title's capitals) is not a
+    name, and a theme sentence read "Seven works study Retrieval-Augmented generation"."""
+    parts = [part for part in word.split("-") if any(c.isalpha() for c in part)]
+    return any(part.isupper() or any(c.isupper() for c in part[1:]) for part in parts)
+
+
 def proper_name(phrase: str, texts: Sequence[str]) -> bool:
     """True for a phrase made only of names: an organisation, a place, a person ("Google").
 
@@ -90,7 +99,7 @@ def proper_name(phrase: str, texts: Sequence[str]) -> bool:
     if not words:
         return False
     for word in words:
-        if word.isupper() or any(c.isupper() for c in word[1:]):
+        if spelled_as_name(word):
             return False
         pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
         seen = [m.group(0) for text in texts for m in pattern.finditer(text)]
@@ -487,7 +496,7 @@ def title_case(phrase: str) -> str:
     words = phrase.split()
     return " ".join(
         w
-        if (w.isupper() or any(c.isupper() for c in w[1:]))
+        if spelled_as_name(w)
         else (w.lower() if i and w.lower() in small else w[:1].upper() + w[1:])
         for i, w in enumerate(words)
     )

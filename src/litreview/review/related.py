@@ -20,7 +20,7 @@ import numpy as np
 
 from litreview.errors import LitreviewError, Stopped
 from litreview.evidence.coverage import covers
-from litreview.evidence.keyphrases import candidate_phrases, key_phrases
+from litreview.evidence.keyphrases import candidate_phrases, key_phrases, spelled_as_name
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import short_name, split_sentences, whole_sentences
 from litreview.evidence.source import Source
@@ -357,7 +357,7 @@ def lone_words_specific(
         out = {}
         for p in phrases:
             value = known.get(p, 0.0)
-            if len(terms(p)) == 1 and not _acronym(p):
+            if len(terms(p)) == 1 and not spelled_as_name(p):
                 in_draft = sum(p.lower() in t for t in lowered)
                 if value * size > 2 * in_draft:
                     value = 1.0
@@ -365,11 +365,6 @@ def lone_words_specific(
         return out
 
     return share
-
-
-def _acronym(word: str) -> bool:
-    """A system's or method's own name ("BERT", "MapReduce"): specific by construction."""
-    return word.isupper() or any(c.isupper() for c in word[1:])
 
 
 def unique_name(name: str, used: Sequence[str]) -> str:

@@ -16,7 +16,9 @@ from litreview.evidence.keyphrases import (
     adjectival,
     generic,
     key_phrases,
+    proper_name,
     shared_phrase,
+    spelled_as_name,
     title_case,
 )
 from litreview.evidence.scoring import EvidenceScorer, terms
@@ -236,6 +238,7 @@ def _opening(
     """ "Three works study X, with Y and Z as common threads.": what the theme's papers share
     (and the threads it names, which then link no two papers in particular)."""
     theme_key = _key(theme)
+    texts = [s.text for s in sources]
     counts: dict[frozenset[str], int] = {}
     for s in sources:
         for key in phrases[s.n]:
@@ -248,13 +251,13 @@ def _opening(
     threads: list[str] = []
     for key in shared:
         if all(not (key & other) for other in threads_keys(threads)):
-            threads.append(in_running_text(surface[key]))
+            threads.append(in_running_text(surface[key], texts))
         if len(threads) == 2:
             break
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
     if theme.startswith(OTHER_THEME):
         return f"{count} further works relate to the topic from different directions.", []
-    opening = f"{count} works study {_plural_head(in_running_text(theme))}"
+    opening = f"{count} works study {_plural_head(in_running_text(theme, texts))}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
     elif threads:
@@ -312,11 +315,14 @@ _COUNT_NOUNS = frozenset(
 )
 
 
-def in_running_text(phrase: str) -> str:
+def in_running_text(phrase: str, texts: Sequence[str] = ()) -> str:
     """A phrase as a sentence's middle writes it: words lower-cased, but not acronyms or
-    names spelled with capitals inside ("SMA spring", "ImageNet", not "sma spring")."""
+    names spelled with capitals inside ("SMA spring", "ImageNet", not "sma spring"), nor
+    words ``texts`` (the papers' abstracts) always write capitalised ("Monte Carlo": a
+    graphics draft read "with monte carlo as a common thread")."""
     return " ".join(
-        word if any(c.isupper() for c in word[1:]) else word.lower() for word in phrase.split()
+        word if spelled_as_name(word) or proper_name(word, texts) else word.lower()
+        for word in phrase.split()
     )
 
 
@@ -365,12 +371,13 @@ def _link(
     for key, phrase in phrases[source.n].items():
         if key <= theme_key or any(key <= said for said in common):
             continue  # "edge" once "edge computing" is a thread of the opening
-        if len(phrase.split()) == 1 and not any(c.isupper() for c in phrase[1:]):
+        if len(phrase.split()) == 1 and not spelled_as_name(phrase):
             continue
         for other in reversed(earlier):
             if key in phrases[other.n]:
                 name = cited_name(other)[0]
-                return f"Like {name} [{other.n}], {subject} with {in_running_text(phrase)}"
+                shown = in_running_text(phrase, [source.text, other.text])
+                return f"Like {name} [{other.n}], {subject} with {shown}"
     # No key phrase shared: a word both titles use as the head of a noun phrase ("Backdoor
     # Input Detection", "Unsupervised Model Detection for ...": "detection"). A word both
     # titles merely use as a modifier linked papers on nothing ("it deals with object").
