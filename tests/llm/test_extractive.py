@@ -412,6 +412,12 @@ def test_a_sentence_announcing_the_next_one_does_not_lead_the_answer() -> None:
             True,
         ),
         ("and thus reduces the number of parameters.", True),
+        # Code as Policies' page 2: a list item whose next item the splitter cut off (issue 14)
+        (
+            "(iii) a new benchmark to evaluate future language models on robotics code-gen "
+            "problems, and",
+            True,
+        ),
         ("We train on 8 GPUs for 100,000 steps or 12 hours.", False),
         ("The model reaches 94.1%, 93.2%, 88.7% and 90.5% on the four benchmarks.", False),
         ("As a result, SqueezeNet has 50x fewer parameters than AlexNet.", False),

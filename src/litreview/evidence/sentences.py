@@ -162,9 +162,50 @@ def whole_sections(passage: str, heading: str = "") -> list[Block]:
             sentences = sentences[1:]
         if sentences and not sentences[-1].rstrip("\"')]”’ ").endswith((".", "!", "?")):
             sentences = sentences[:-1]
+        sentences = [without_table_lead(s) for s in sentences]
         if sentences:
             kept.append(replace(block, text=" ".join(sentences)))
     return kept
+
+
+# The end of a table's rows run into the sentence after it: a cell's number ("27.3", "3.3 ·
+# 1018", "94%"), or the "·" of "3.3 · 1018". A run-in paragraph heading then often stands
+# before the sentence ("Residual Dropout We apply dropout ..."): a few capitalised words
+# before a capitalised word that opens sentences.
+_CELL = re.compile(r"^(?:[-+±~≈<>]?\d[\d.,]*(?:%|x|×)?|[·×±])$")
+_RUN_IN_HEADING = re.compile(
+    r"^(?:[A-Z][\w-]*\s+){1,4}(?=(?:We|Our|The|This|These|In|For|To|It|Each|All)\s+[a-z])"
+)
+TABLE_LEAD_CELLS = 4  # numbers before the sentence: fewer is a sentence's own ("In 2017 ...")
+TABLE_LEAD_SHARE = 0.4  # ... and this share of the words before it
+SENTENCE_WORDS = 6  # words without a number after the last cell: where the sentence starts
+
+
+def without_table_lead(sentence: str) -> str:
+    """A sentence without the table rows a PDF's text ran into its start, nor the run-in
+    heading between them and it.
+
+    The Transformer paper's page 8 reads "Transformer (base model) 27.3 38.1 3.3 · 1018
+    Transformer (big) 28.4 41.8 2.3 · 1019 Residual Dropout We apply dropout [33] to the
+    output of each sub-layer ...": the rows' words matched "What dropout rate did the
+    Transformer base model use?" and that "sentence" led the answer. The rows end at the
+    last number that a stretch of :data:`SENTENCE_WORDS` number-free words follows, the
+    first capitalised, when at least :data:`TABLE_LEAD_CELLS` numbers, and
+    :data:`TABLE_LEAD_SHARE` of the words, came before it.
+    """
+    tokens = sentence.split()
+    cells = [_CELL.match(t.strip("(),;:")) is not None for t in tokens]
+    for i, cell in enumerate(cells):
+        after = cells[i + 1 : i + 1 + SENTENCE_WORDS]
+        if not cell or len(after) < SENTENCE_WORDS or any(after):
+            continue
+        before = sum(cells[: i + 1])
+        starts = tokens[i + 1][:1].isupper()  # "In 2017, 2018, ... and 2020 we ..." goes on
+        if starts and before >= TABLE_LEAD_CELLS and before >= TABLE_LEAD_SHARE * (i + 1):
+            rest = " ".join(tokens[i + 1 :])
+            return _RUN_IN_HEADING.sub("", rest, count=1)
+        return sentence
+    return sentence
 
 
 # A paper's own numbered references ("in the presence of faults [2]", "[5, 12-14]"): quoted
@@ -283,6 +324,7 @@ def signposts(sentence: str) -> bool:
 _FRAGMENT_OPENING = re.compile(
     r"^\s*(?:[)\]},;:]|(?:and|or|but|which|whereas|while|as|of|to|with|by)\s)"
 )
+_GOES_ON = re.compile(r"(?:,|\s)\s*(?:and|or|but|as well as)\s*$", re.IGNORECASE)
 _NUMERIC = re.compile(r"^[-+±~≈<>]?\d[\d.,]*(?:%|x|×)?$|^[-+±]$")
 
 
@@ -297,6 +339,8 @@ def fragment(sentence: str) -> bool:
     """
     if _FRAGMENT_OPENING.match(sentence) or sentence.rstrip().endswith((",", ";")):
         return True  # ... or it stops where a list goes on: "(i) code as policies: a ...,"
+    if _GOES_ON.search(sentence):
+        return True  # "(iii) a new benchmark to evaluate ... on robotics code-gen problems, and"
     letters = [c for c in sentence if c.isalpha()]
     if sum(c.isascii() for c in letters) < len(letters) / 2:
         return False  # the verbs below are English: a Chinese sentence's numbers are no row
@@ -311,6 +355,39 @@ _STATING = re.compile(
     r"outperform\w*|show\w*|report\w*|yield\w*|get|gets|got|scor\w*|gain\w*|reduc\w*)\b",
     re.IGNORECASE,
 )
+
+
+# What a thing is, not what it did: "An Edge AI accelerator is hardware specialized in ...",
+# "X is defined as ...", "X refers to ...", "The TPU is an ASIC ...". A sentence with a number,
+# a comparison or the authors' own voice states a finding or a claim instead.
+_DEFINITION = re.compile(
+    r"^\s*(?:an?\s+[^,;:]{1,60}?\s(?:is|are)\s"
+    r"|(?:the\s+)?[^,;:]{1,50}?\s(?:is|are)\s+(?:defined\s+as|called|known\s+as"
+    r"|an?\s|(?:a\s+)?(?:type|kind|form|class|family)\s+of\b)"
+    r"|[^,;:]{1,50}?\s(?:refers?\s+to|denotes?|stands\s+for)\s)",
+    re.IGNORECASE,
+)
+# A comparison or a ranking: what a question about a result asks and what a finding states.
+COMPARING = re.compile(
+    r"\b(?:fastest|slowest|quickest|best|worst|highest|lowest|most|least|largest|smallest|"
+    r"greatest|better|worse|faster|slower|quicker|higher|lower|than|outperform\w*|beats?|"
+    r"superior|inferior)\b",
+    re.IGNORECASE,
+)
+_OWN_VOICE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+
+
+def defines(sentence: str) -> bool:
+    """Whether a sentence only says what something is (a definition), not what it did.
+
+    A user's "Which hardware accelerator gave the fastest inference in the edge device
+    comparison?" led with "An Edge AI accelerator is hardware specialized in processing AI
+    workloads at the edge." ahead of the paper's "Google platforms offer the fastest
+    average inference time".
+    """
+    if any(c.isdigit() for c in sentence) or COMPARING.search(sentence):
+        return False
+    return bool(_DEFINITION.match(sentence)) and not _OWN_VOICE.search(sentence)
 
 
 def third_person(sentence: str) -> str:

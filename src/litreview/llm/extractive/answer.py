@@ -20,9 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.evidence.claims import CONTRIBUTION, about_others, background_of
+from litreview.evidence.compounds import compounds, splits_compound
 from litreview.evidence.coverage import covered, readable, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import (
+    COMPARING,
+    defines,
     fragment,
     points_ahead,
     short_name,
@@ -88,6 +91,19 @@ class Policy:
     # asks about what that title names ("What is the hemi-cube method?"), and a paper that
     # never uses the title's words of the question cannot say what it is: it is not quoted.
     named_only: float = 0.0
+    # A definition ("An Edge AI accelerator is hardware specialized in ...",
+    # :func:`~litreview.evidence.sentences.defines`) loses this much when the question asks
+    # for a result (:func:`asks_result`: "Which accelerator gave the fastest inference?"):
+    # it matched the question's subject and led the answer, ahead of the finding.
+    definition_penalty: float = 0.0
+    # A sentence holding a compound term's head without its kind ("rate" without "learning"
+    # for a learning-rate question; :mod:`~litreview.evidence.compounds`) loses this much:
+    # "we use a rate of Pdrop = 0.1" answered the Transformer's learning-rate schedule.
+    compound_penalty: float = 0.0
+    # A sentence using what the question asks to do without ("Which defenses need no
+    # retraining?": "By combining MVP with adversarial training, we achieve ...") loses this
+    # much, unless it also says that thing is absent: it answers the opposite question.
+    contrary_penalty: float = 0.0
 
 
 # Chosen on the 31 hand-labelled questions (bench/answer_sentences.py), where the lead quoted
@@ -142,7 +158,16 @@ TITLES = replace(FRAGMENTS, title_bonus=0.3)
 NAMED = replace(TITLES, named_only=0.5)
 # A sentence about the paper's own text ("For brevity, we have omitted ...") led a user's
 # answer on how SqueezeNet reduces its parameters: the pointer's penalty (set before the run).
-POLICY = replace(NAMED, signpost_penalty=0.3)
+SIGNPOSTS = replace(NAMED, signpost_penalty=0.3)
+# A definition is demoted under a result question: the same size as the other penalties,
+# set before it was measured (bench/answer_sentences.py).
+DEFINITIONS = replace(SIGNPOSTS, definition_penalty=0.3)
+# A compound term's head alone ("rate" for "learning rate") names another thing: demoted by
+# the same size (set before it was measured).
+COMPOUNDS = replace(DEFINITIONS, compound_penalty=0.3)
+# A sentence using what the question asks to be without: the absence bonus's size (set
+# before it was measured).
+POLICY = replace(COMPOUNDS, contrary_penalty=0.3)
 
 # "no X", "without X", "X-free", "does not need X", "requires no access to X": what is absent.
 _ABSENCE = re.compile(
@@ -167,6 +192,53 @@ def absences(text: str) -> set[str]:
     return found
 
 
+# A question about an outcome: "Which accelerator gave the fastest inference?", "What
+# success rate did X achieve?", "Which variant performed best?".
+_RESULT_VERB = re.compile(
+    r"^\s*(?:which|what)\b.*\b(?:gave|give|gives|achiev\w*|perform\w*|scor\w*|reach\w*|"
+    r"obtain\w*|yield\w*|won|win|wins)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_result(question: str) -> bool:
+    """Whether a question asks for a finding (a comparison, a ranking, what something
+    achieved) rather than what something is or how it works."""
+    return bool(COMPARING.search(question) or _RESULT_VERB.search(question))
+
+
+# Where the thing said to be absent ends: "without global backprop where each block's ..."
+_PHRASE_END = re.compile(
+    r"\b(?:where|when|whose|who|each|with|for|in|on|to|of|from|by|at|while)\b", re.IGNORECASE
+)
+PHRASE_WORDS = 2
+
+
+def absent_phrases(question: str) -> list[frozenset[str]]:
+    """The things a question asks to be without, each as its terms: "need no retraining" ->
+    {retrain}, "without global backprop where ..." -> {global, backprop}; at most
+    :data:`PHRASE_WORDS` words each (the terms :func:`absences` finds run on further)."""
+    out = []
+    for match in _ABSENCE.finditer(question):
+        scope = _PHRASE_END.split(_ABSENCE_STOP.split(match.group(1))[0])[0]
+        found = frozenset(terms(" ".join(scope.split()[:PHRASE_WORDS])))
+        if found:
+            out.append(found)
+    return out
+
+
+def uses(absent: Sequence[frozenset[str]], text: str) -> bool:
+    """Whether a text names all of one thing the question asks to be without
+    (:func:`absent_phrases`) and does not say it is absent: "adversarial training" for "need
+    no retraining" (a term's "re-" does not count: retraining is training again)."""
+    held = terms(text)
+    for phrase in absent:
+        roots = {t[2:] if t.startswith("re") and len(t) > 5 else t for t in phrase}
+        if roots <= held and not (roots | phrase) & absences(text):
+            return True
+    return False
+
+
 def background(sentences: Sequence[Evidence]) -> set[int]:
     """Indices of one abstract's background sentences (:func:`background_of`): a question is
     answered by the paper's own claims, which follow its context."""
@@ -181,23 +253,36 @@ def weight(
     absent: frozenset[str] = frozenset(),
     headed: float = 0.0,
     titled: float = 0.0,
+    result: bool = False,
+    split: bool = False,
+    contrary: Sequence[frozenset[str]] = (),
 ) -> float:
     """A sentence's worth in an answer: its match, its paper's retrieval rank, whether it
     states a contribution (a method or finding), whether it is only ``context``, whether
     it states the absence the question asks about (``absent``: the question's absent terms),
     ``headed``: what a heading over it that matches the question adds (:func:`headings`),
-    and ``titled``: how well its paper's title names the question (:func:`title_naming`)."""
+    ``titled``: how well its paper's title names the question (:func:`title_naming`),
+    ``result``: whether the question asks for a finding (:func:`asks_result`),
+    ``split``: whether it holds a compound term's head without its kind
+    (:func:`~litreview.evidence.compounds.splits_compound`), and ``contrary``: the things the
+    question asks to be without (:func:`absent_phrases`)."""
     rank = 1.0 - (e.source.n - 1) / max(sources, 1)
     cue = policy.contribution_bonus if CONTRIBUTION.search(e.text) else 0.0
     top = policy.top_paper_bonus if e.source.n == 1 else 0.0
     penalty = policy.background_penalty if context else 0.0
     says = policy.absence_bonus if absent and absent & absences(e.text) else 0.0
+    if contrary and not says and uses(contrary, e.text):
+        penalty += policy.contrary_penalty
     if policy.pointer_penalty and points_ahead(e.text):
         penalty += policy.pointer_penalty
     if policy.fragment_penalty and fragment(e.text):
         penalty += policy.fragment_penalty
     if policy.signpost_penalty and signposts(e.text):
         penalty += policy.signpost_penalty
+    if result and policy.definition_penalty and defines(e.text):
+        penalty += policy.definition_penalty
+    if split:
+        penalty += policy.compound_penalty
     named = policy.title_bonus * titled
     return e.score + policy.rank_prior * rank + top + cue - penalty + says + headed + named
 
@@ -382,6 +467,9 @@ def choose(
     titled = naming if policy.title_bonus else {}
     if policy.named_only:
         evidence = naming_sources(question, sources, evidence, naming, policy.named_only)
+    result = bool(policy.definition_penalty) and asks_result(question)
+    joined = compounds(question, sources) if policy.compound_penalty else set()
+    contrary = absent_phrases(question) if policy.contrary_penalty else []
 
     def worth(e: Evidence) -> float:
         here = key(e)
@@ -393,6 +481,9 @@ def choose(
             absent,
             headed.get(here, 0.0),
             titled.get(e.source.n, 0.0),
+            result,
+            splits_compound(e, joined),
+            contrary,
         )
 
     return sorted(select(scorer, evidence, worth, context, policy), key=lambda e: -worth(e))
