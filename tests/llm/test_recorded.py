@@ -143,8 +143,12 @@ def test_recorded_theme_name_and_paragraph() -> None:
 
     work = "A defense that finds and removes backdoors in image classifiers."
     sources = sample_sources("T-Miner", "UMD", "BaDExpert")
+    # The draft's other theme (attacks), whose titles the name must not fit.
+    others = sample_sources("Towards Practical Deployment-Stage Backdoor", "Efficient Backdoor")
+    request = theme_request(work, sources, others)
+    assert "<other>Efficient Backdoor" in request.messages[1].content
     with replay("related_theme"):
-        named = complete(model(), theme_request(work, sources))
+        named = complete(model(), request)
     name = clean_name(named.text, "Fallback Name")
     assert name and len(name.split()) <= 8 and "\n" not in name
     with replay("related_paragraph"):

@@ -40,7 +40,7 @@ def render(name: str, **variables: str) -> str:
     return template.substitute(variables)
 
 
-_TAG = re.compile(r"<(\s*/?\s*)(source|passage)", re.IGNORECASE)
+_TAG = re.compile(r"<(\s*/?\s*)(source|passage|other)", re.IGNORECASE)
 
 
 def fence(text: str) -> str:

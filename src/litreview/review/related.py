@@ -297,7 +297,9 @@ def theme_request(
 ) -> Request:
     """Name a theme: the prompt for models; the papers, the other themes' papers and each
     candidate phrase's share of the library for the extractive engine."""
-    system, user = prompts.messages("related_theme", sources=prompts.render_sources(sources))
+    system, user = prompts.messages(
+        "related_theme", sources=prompts.render_sources(sources), others=_others_block(others)
+    )
     share: dict[str, float] = {}
     if frequency is not None:
         share = frequency(candidate_phrases([f"{s.title}. {s.text}" for s in sources]))
@@ -309,6 +311,24 @@ def theme_request(
         others=others,
         phrase_share=share,
     )
+
+
+# At most this many of the other themes' titles go into a theme's prompt: enough to say what
+# the name must not fit, without a long draft's whole list in every request.
+MAX_OTHER_TITLES = 12
+
+
+def _others_block(others: Sequence[Source]) -> str:
+    """The other themes' papers, by title, that a theme's name must not fit ("" if none): a
+    name from what the theme's papers share alone ("Backdoor Attacks") fitted every theme of
+    a backdoor draft."""
+    if not others:
+        return ""
+    titles = "\n".join(
+        f"<other>{prompts.fence(' '.join(s.title.split()))}</other>"
+        for s in others[:MAX_OTHER_TITLES]
+    )
+    return "\n" + prompts.render("related_theme_others", titles=titles) + "\n"
 
 
 def paragraph_request(
