@@ -94,7 +94,11 @@ def test_a_theme_is_named_by_what_several_papers_share_or_not_named_after_one() 
     )
     assert theme_name(unrelated) == OTHER_THEME
     text = paragraph(EvidenceScorer.shared(), OTHER_THEME, "kernels", unrelated)
-    assert text.startswith("Two further works relate to the topic")
+    assert text.startswith("Two works relate to the topic")  # the only theme: none before it
+    after = [Source(n + 4, s.paper_id, s.title, s.text) for n, s in enumerate(unrelated)]
+    assert paragraph(EvidenceScorer.shared(), OTHER_THEME, "kernels", after).startswith(
+        "Two further works relate to the topic"  # after the themes that hold [1]-[4]
+    )
     assert "Neural Circuit Diagrams [2] introduces circuit diagrams" in text  # "I" is the author
     assert theme_name(SOURCES[:1]) == "Extracting Backdoor Functionality"  # one paper: its phrase
 

@@ -256,7 +256,10 @@ def _opening(
             break
     count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
     if theme.startswith(OTHER_THEME):
-        return f"{count} further works relate to the topic from different directions.", []
+        # "further" than the themes before it: the catch-all comes last, so one holding [1]
+        # is the draft's only theme ("Two further works relate ..." opened a one-theme draft).
+        further = " further" if min(s.n for s in sources) > 1 else ""
+        return f"{count}{further} works relate to the topic from different directions.", []
     opening = f"{count} works study {_plural_head(in_running_text(theme, texts))}"
     if len(threads) == 2:
         opening += f", with {threads[0]} and {threads[1]} as common threads"
