@@ -447,3 +447,13 @@ def test_a_contribution_does_not_point_back_at_what_the_draft_leaves_out() -> No
         )
         assert not re.match(r"(?i)this\b|it\b", chosen), chosen
         assert "these factors" not in chosen, chosen
+
+
+def test_a_theme_sentence_does_not_open_with_a_numeral() -> None:
+    """A user's draft opened "11 works study realistic image synthesis, ..."."""
+    many = [
+        Source(n, f"p{n}", f"Realistic image synthesis method {n}", "We render images.")
+        for n in range(1, 12)
+    ]
+    text = paragraph(EvidenceScorer.shared(), "Realistic Image Synthesis", "rendering", many)
+    assert text.startswith("Eleven works study realistic image synthesis"), text[:80]

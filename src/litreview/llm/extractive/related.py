@@ -214,7 +214,11 @@ def _surname(author: str) -> str:
     return words[-1] if words and any(c.isalpha() for c in words[-1]) else ""
 
 
-_NUMBERS = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
+# A sentence does not open with a numeral ("11 works study realistic image synthesis"): the
+# count is spelled out up to twenty (a theme rarely holds more; --max-papers caps it).
+_NUMBERS: tuple[str, ...] = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven")
+_NUMBERS += ("Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen")
+_NUMBERS += ("Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty")
 
 
 def _phrases(source: Source) -> dict[frozenset[str], str]:
