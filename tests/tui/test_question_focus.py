@@ -2,13 +2,16 @@
 
 A user in a real terminal pressed F2, read a source, pressed Esc and typed a question: the keys
 went to the sources list and Enter did nothing; Shift+Tab came back, with the whole question
-selected, so the next key replaced it.
+selected, so the next key replaced it. Typed in the sources list, a question goes to the box,
+whole and in order even when typed fast (a redirect in the screen lost characters of a burst).
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from textual import events
+from textual.app import App
 from textual.widgets import Input, Markdown, OptionList
 
 from litreview.settings import Settings
@@ -23,6 +26,14 @@ QUESTION = "How can huge models be trained when GPU memory is limited?"
 def keys(text: str) -> list[str]:
     """The key names Pilot presses to type ``text``."""
     return ["space" if c == " " else c for c in text]
+
+
+def burst(app: App[None], text: str) -> None:
+    """``text`` as a terminal sends fast typing or a paste without bracketed paste: every key
+    queued in the app before it handles the first (Pilot's ``press`` waits after each key, so
+    it never catches keys racing the focus)."""
+    for c in text:
+        app.post_message(events.Key("space" if c == " " else c, c))
 
 
 def footer_key(screen: ChatScreen, key: str) -> str:
@@ -76,6 +87,34 @@ def test_f2_toggles_between_the_question_and_the_sources(sample_settings: Settin
             await pilot.press("escape")
             await pilot.pause()
             assert screen.focused is box
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_typed_in_the_sources_lands_whole_in_the_question_box(
+    sample_settings: Settings,
+) -> None:
+    async def scenario() -> None:
+        async with running(sample_settings) as (app, pilot):
+            await ask(pilot, QUESTION)
+            screen = app.screen
+            box = screen.query_one("#question", Input)
+            sources = screen.query_one("#source-list", OptionList)
+            await pilot.press("f2", "down")
+            await pilot.pause()
+            assert screen.focused is sources
+            burst(app, "pipeline parallelism")
+            await pilot.pause(0.3)
+            assert box.value == "pipeline parallelism" and screen.focused is box
+            # Key by key too, after what was there, never over it.
+            await pilot.press("f2", *keys(" or zero"))
+            await pilot.pause()
+            assert box.value == "pipeline parallelism or zero"
+            assert box.cursor_position == len(box.value) and box.selection.is_empty
+            await pilot.press("enter")
+            await idle(pilot)
+            asked = [str(q.source) for q in screen.query(Question)]
+            assert asked[-1] == "**You:** pipeline parallelism or zero"
 
     asyncio.run(scenario())
 

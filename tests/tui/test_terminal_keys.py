@@ -9,6 +9,7 @@ the screen back. They skip, saying so, where tmux is not installed (CI: apt-get 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -111,7 +112,7 @@ def test_keys_reach_the_app_in_a_real_terminal(terminal: Terminal, tmp_path: Pat
     terminal.keys("Enter")
     terminal.wait_for("extractive · $0.0000", timeout=60)
     terminal.keys("C-t")
-    terminal.wait_for("Exported to")
+    terminal.wait_for("Conversation exported to")
     exports = list((tmp_path / "work").glob("chat-*.md"))
     assert len(exports) == 1 and "## References" in exports[0].read_text()
     # Ctrl+S: the saved conversations.
@@ -126,6 +127,12 @@ def test_keys_reach_the_app_in_a_real_terminal(terminal: Terminal, tmp_path: Pat
     terminal.keys("Enter")
     terminal.wait_for("50 papers for")  # the search ran: Enter did not open a paper
     assert "T-Miner" in terminal.screen()
+    # Typed in the table, all at once: the search box gets every character, in order.
+    terminal.keys("Down")
+    time.sleep(0.5)  # in the table (nothing on the screen says so)
+    terminal.type(" attacks on text classifiers")
+    screen = terminal.wait_for("trojan attacks on text classifiers")
+    assert re.search(r"▊  trojan attacks on text classifiers +▎", screen), screen
     terminal.keys("C-o")
     terminal.wait_for("Type the path of a file to ingest")
     terminal.keys("Escape")
@@ -151,7 +158,9 @@ def test_keys_reach_the_app_in_a_real_terminal(terminal: Terminal, tmp_path: Pat
 
 def test_escape_and_typing_return_to_the_question_box(terminal: Terminal) -> None:
     """F2 into the sources, Esc: the next question typed and Enter are asked (they went to the
-    sources list before)."""
+    sources list before). Typed in the sources list all at once, as a terminal sends a paste or
+    fast typing, every character reaches the box in order, and Enter asks it (a redirect in
+    the screen asked 'pipelin')."""
     terminal.wait_for("264 papers", timeout=90)
     terminal.type("How can huge models be trained when GPU memory is limited?")
     terminal.keys("Enter")
@@ -164,6 +173,14 @@ def test_escape_and_typing_return_to_the_question_box(terminal: Terminal) -> Non
     terminal.type("which one saves most memory")
     terminal.keys("Enter")
     terminal.wait_for("You: which one saves most memory", timeout=60)
+    terminal.wait_gone("retrieving and answering", timeout=60)
+    terminal.keys("F2")
+    terminal.wait_for("Back to question")
+    terminal.type("pipeline parallelism")
+    terminal.wait_gone("Back to question")  # the first character took the focus to the box
+    terminal.keys("Enter")
+    screen = terminal.wait_for("You: pipeline", timeout=60)
+    assert re.search(r"You: pipeline parallelism\s", screen), screen
 
 
 def test_chat_on_an_empty_library_opens_with_an_ingest_dialog(tmp_path: Path) -> None:

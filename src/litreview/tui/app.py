@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from litreview.llm.types import Usage
 from litreview.review.session import Session, SessionStore, Turn
 from litreview.settings import Settings
+from litreview.tui.paths import shown_path
 
 if TYPE_CHECKING:
     from litreview.index.library import Library
@@ -80,6 +81,31 @@ class LitReviewApp(App[None]):
         """Notifications show error texts, paths and titles as they are: ``[models.x]`` in a
         message is text, not Rich markup (Textual's default would swallow it)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._focus_where_typing_goes(event)
+        await super().on_event(event)
+
+    def _focus_where_typing_goes(self, event: events.Key) -> None:
+        """Move the focus to the box a typed character belongs in, before the key is handed on.
+
+        Keys come from the terminal into the app's queue, in order, and the app hands each to
+        the focused widget. Moving the focus here, at once (``Widget.focus`` would wait its
+        turn behind the keys already queued), sends this key and every later one to the box,
+        in order. Redirecting from a screen's ``on_key`` (bae0f11) lost characters of a fast
+        burst: the keys reached the screen by bubbling through its queue while later ones went
+        straight to the box, and those the screen saw after the focus had moved were dropped
+        ("pipelin" asked for "pipeline parallelism").
+        """
+        from litreview.tui.screens.base import AppScreen
+
+        screen = self.screen
+        if not isinstance(screen, AppScreen):
+            return
+        target = screen.typing_target(event)
+        if target is not None and target is not screen.focused:
+            screen.set_focus(target)
 
     def on_mount(self) -> None:
         from litreview.tui.screens.chat import ChatScreen
@@ -335,7 +361,8 @@ class LitReviewApp(App[None]):
         if isinstance(self.screen, ChatScreen):
             self.screen.action_export()
         else:
-            self.notify(f"Exported to {self.export_session()}", title="Conversation exported")
+            path = shown_path(self.export_session())
+            self.notify(path, title="Conversation exported to")
 
     def _open_chat(self) -> None:
         from litreview.tui.screens.chat import ChatScreen

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown
 
 from litreview.review.ask import AskResult
+from litreview.tui.paths import shown_path
 from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.message import Answer, Question, linkify, parse_cite
 from litreview.tui.widgets.sources import SourcesPanel
 from litreview.tui.widgets.status import StatusBar
+from litreview.tui.widgets.textbox import TextBox
 
 STREAM_REFRESH_S = 0.05  # redraw the streaming answer at most 20 times a second
-
-
-class QuestionBox(Input):
-    """The question box. Focus coming back to it (Esc, F2, Shift+Tab, a key typed elsewhere on
-    the chat screen) leaves what was typed alone and puts the cursor after it: Input's default
-    selects the whole text on focus, so the next key replaced the question being written."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(select_on_focus=False, **kwargs)
-
-    def on_focus(self, event: events.Focus) -> None:
-        # Not when the terminal itself regains focus: the cursor stays where it was.
-        if not event.from_app_focus:
-            self.cursor_position = len(self.value)
 
 
 class ChatScreen(AppScreen[None]):
@@ -62,7 +51,9 @@ class ChatScreen(AppScreen[None]):
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
                 yield VerticalScroll(id="messages")
-                yield QuestionBox(
+                # Focus coming back to it (Esc, F2, Shift+Tab, typing elsewhere) keeps the
+                # question being written: no selection for the next key to replace.
+                yield TextBox(
                     placeholder="Ask your library… (Enter to send, Esc to stop)", id="question"
                 )
             yield SourcesPanel(id="sources")
@@ -219,6 +210,12 @@ class ChatScreen(AppScreen[None]):
             return not self._in_question()
         return True
 
+    def typing_target(self, event: events.Key) -> Widget | None:
+        # A character typed in the sources list, its evidence or the messages starts a
+        # question: the app moves the focus to the box before handing the key on, so this key
+        # and the rest of the question land there, in order.
+        return self.query_one("#question", Input) if self.typed_into_nothing(event) else None
+
     def action_switch_model(self) -> None:
         self.litreview.action_switch_model()
 
@@ -226,8 +223,10 @@ class ChatScreen(AppScreen[None]):
         if not self.litreview.session.turns:
             self.app.notify("Nothing to export yet: ask something first.", severity="warning")
             return
-        path = self.litreview.export_session()
-        self.app.notify(f"Exported to {path}", title="Conversation exported")
+        # The path alone, from the home folder (a new user's "Exported to /home/…" was cut off
+        # before the path at 160 columns); the title says what happened.
+        path = shown_path(self.litreview.export_session())
+        self.app.notify(path, title="Conversation exported to")
 
     def action_open_session(self) -> None:
         from litreview.tui.screens.sessions import SessionsScreen

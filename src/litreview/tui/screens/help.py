@@ -34,6 +34,7 @@ Ask questions of your library; answers cite the papers they rest on as `[n]`.
 | click a `[n]` | show source n **of that answer** with its support check |
 | F2 | move to the sources list (arrows: read each abstract) |
 | Esc or F2 | from the sources list, back to the question box |
+| type | from the sources list (or anywhere in the chat), the text goes to the question box |
 | Ctrl+O | switch the model (models live in the config file; `litreview models` shows where) |
 | Ctrl+T | export the conversation to Markdown (current directory), one numbered reference list |
 | Ctrl+N | new conversation |
@@ -45,7 +46,7 @@ Ask questions of your library; answers cite the papers they rest on as `[n]`.
 |---|---|
 | type, Enter | search (empty: everything) |
 | Down / Tab | into the table; Enter opens a paper, `l` asks for papers like it |
-| Ctrl+F | back to the search box |
+| Ctrl+F | back to the search box, its text kept (typing in the table goes there too) |
 | Ctrl+O | ingest a file, or the sample library |
 | Esc | back to the chat |
 

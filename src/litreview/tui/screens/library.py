@@ -13,12 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Markdown
 
 from litreview.reading.paper import Paper
 from litreview.review.ask import like_query
 from litreview.tui.screens.base import AppScreen
+from litreview.tui.screens.chat import escape_markdown
 from litreview.tui.widgets.status import StatusBar
+from litreview.tui.widgets.textbox import TextBox
 
 SEARCH_RESULTS = 50
 
@@ -41,7 +44,10 @@ class PaperScreen(ModalScreen[str | None]):
             x for x in (", ".join(p.authors), str(p.year or ""), ", ".join(p.sources)) if x
         )
         links = "\n".join(f"- {link}" for link in p.links)
-        text = f"## {p.title}\n\n{meta}\n\n{p.abstract}\n\n{links}\n\n`{p.paper_id}`"
+        text = (
+            f"## {p.title}\n\n{meta}\n\n{identifiers(p)}\n\n{p.abstract}\n\n{links}\n\n"
+            f"`{p.paper_id}`"
+        )
         with Vertical(id="paper-dialog"):
             yield Markdown(text)
             yield Label("l: ask for papers like this · Esc: back")
@@ -51,6 +57,27 @@ class PaperScreen(ModalScreen[str | None]):
             f"Which papers in my library are most like “{self.paper.title}”, "
             "and how do they differ?"
         )
+
+
+def identifiers(paper: Paper) -> str:
+    """The paper's DOI, arXiv id and URL, one a line, as Markdown links whose text is the
+    identifier itself: the user copies it as shown, or clicks it to open the page. The dialog
+    showed none of them, so a paper could not be looked up from the library."""
+    lines: list[str] = []
+    if paper.doi:
+        lines.append(f"DOI: {link(paper.doi, f'https://doi.org/{paper.doi}')}")
+    if paper.arxiv_id:
+        lines.append(f"arXiv: {link(paper.arxiv_id, f'https://arxiv.org/abs/{paper.arxiv_id}')}")
+    doi_url = f"https://doi.org/{paper.doi}".lower() if paper.doi else None
+    if paper.url and paper.url.lower() != doi_url:  # most URLs of a DOI are its doi.org link
+        lines.append(f"URL: {link(paper.url, paper.url)}")
+    return "  \n".join(lines)  # a hard break: one identifier per line
+
+
+def link(text: str, url: str) -> str:
+    """``text`` shown as it is, linked to ``url`` (angle brackets: parentheses and spaces in
+    a DOI stay inside the link)."""
+    return f"[{escape_markdown(text)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
 
 
 # Short columns first so they stay visible next to long titles.
@@ -68,7 +95,9 @@ class LibraryScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):
-            yield Input(
+            # Ctrl+F, or typing in the table, comes back to it with the search kept, the
+            # cursor after it: Input's default selected it for the next key to replace.
+            yield TextBox(
                 placeholder="Search the library (Enter); empty shows everything",
                 id="library-search",
             )
@@ -149,13 +178,10 @@ class LibraryScreen(AppScreen[None]):
     def action_focus_table(self) -> None:
         self.query_one(DataTable).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        # A letter typed while in the table is meant for the search box ('l' and Enter
-        # belong to the paper dialog and the table).
-        table = self.query_one(DataTable)
-        if self.focused is table and event.is_printable and event.character:
-            search = self.query_one("#library-search", Input)
-            search.focus()
-            search.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+    def typing_target(self, event: events.Key) -> Widget | None:
+        # A letter typed in the table is meant for the search box ('l' and Enter belong to
+        # the paper dialog and the table); the app moves the focus before handing the key on,
+        # so a fast burst lands whole and in order.
+        if self.focused is self.query_one(DataTable) and self.typed_into_nothing(event):
+            return self.query_one("#library-search", Input)
+        return None

@@ -142,6 +142,7 @@ class RelatedWorkScreen(AppScreen[None]):
         from litreview.errors import LitreviewError
         from litreview.review.export import render, unused_path
         from litreview.tui.errors import for_tui
+        from litreview.tui.paths import shown_path
 
         if self.draft is None or not self.draft.themes:
             self.app.notify("Draft something first (Ctrl+G).", severity="warning")
@@ -155,7 +156,9 @@ class RelatedWorkScreen(AppScreen[None]):
         except LitreviewError as exc:
             self.app.notify(for_tui(str(exc)), title="Export", severity="error", markup=False)
             return
-        self.app.notify(f"Wrote {path} and references.bib", title="Exported", markup=False)
+        # The path first, from the home folder: a notification is half the terminal wide.
+        message = f"{shown_path(path)}\nand references.bib beside it"
+        self.app.notify(message, title="Draft exported to", markup=False)
         self.exported = folder
 
     def action_stop_or_back(self) -> None:
