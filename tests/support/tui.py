@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 from textual.worker import WorkerState
@@ -106,3 +108,11 @@ async def _tables_measured(pilot: Any, tries: int = 400) -> None:
             f"the screen did not settle in {tries * 0.05:.0f} s: {busy=}, {pending=}"
         )
     await pilot.pause()
+
+
+def burst(app: App[None], text: str) -> None:
+    """``text`` as a terminal sends fast typing or a paste without bracketed paste: every key
+    queued in the app before it handles the first (Pilot's ``press`` waits after each key, so
+    it never catches keys racing the focus)."""
+    for c in text:
+        app.post_message(events.Key("space" if c == " " else c, c))

@@ -8,24 +8,13 @@ not be read. The override below puts the lines of text that differ into the asse
 from __future__ import annotations
 
 import difflib
-import html
 import pickle
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-_TEXT = re.compile(r"<text[^>]*\by=\"([\d.]+)\"[^>]*>([^<]*)</text>")
-
-
-def screen_lines(svg: str) -> list[str]:
-    """The terminal's rows as text, from a Textual SVG screenshot (one ``<text>`` per run of
-    one style; rows are their ``y``)."""
-    rows: dict[float, list[str]] = {}
-    for y, text in _TEXT.findall(svg):
-        rows.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
-    return ["".join(parts).rstrip() for _, parts in sorted(rows.items())]
+from tests.support.svg import screen_lines
 
 
 @pytest.fixture

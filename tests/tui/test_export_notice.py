@@ -15,8 +15,8 @@ from litreview.review.session import SessionStore
 from litreview.settings import Settings
 from litreview.tui.app import LitReviewApp
 from litreview.tui.paths import shown_path
+from tests.support.svg import screen_lines
 from tests.support.tui import ask
-from tests.tui.conftest import screen_lines
 
 
 def toast_text(svg: str) -> str:

@@ -13,8 +13,7 @@ from textual.widgets import DataTable, Input
 
 from litreview.settings import Settings
 from litreview.tui.screens.library import LibraryScreen
-from tests.support.tui import press, running
-from tests.tui.test_question_focus import burst
+from tests.support.tui import burst, press, running
 
 
 def test_ctrl_f_comes_back_to_the_search_with_its_text_kept(sample_settings: Settings) -> None:

@@ -16,8 +16,8 @@ from textual.widgets.markdown import MarkdownBlock
 from litreview.reading.readers.bibtex import read_bibtex
 from litreview.settings import Settings
 from litreview.tui.screens.library import PaperScreen, identifiers
+from tests.support.svg import screen_lines
 from tests.support.tui import running
-from tests.tui.conftest import screen_lines
 
 REAL_BIB = Path("/work/shared/real/bibtex/elmoghany_betterbibtex_video_diffusion.bib")
 needs_real = pytest.mark.skipif(not REAL_BIB.is_file(), reason="shared/real material not present")

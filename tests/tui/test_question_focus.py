@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 
-from textual import events
-from textual.app import App
 from textual.widgets import Input, Markdown, OptionList
 
 from litreview.settings import Settings
 from litreview.tui.screens.chat import ChatScreen
 from litreview.tui.screens.help import HelpScreen
 from litreview.tui.widgets.message import Question
-from tests.support.tui import ask, idle, running
+from tests.support.tui import ask, burst, idle, running
 
 QUESTION = "How can huge models be trained when GPU memory is limited?"
 
@@ -26,14 +24,6 @@ QUESTION = "How can huge models be trained when GPU memory is limited?"
 def keys(text: str) -> list[str]:
     """The key names Pilot presses to type ``text``."""
     return ["space" if c == " " else c for c in text]
-
-
-def burst(app: App[None], text: str) -> None:
-    """``text`` as a terminal sends fast typing or a paste without bracketed paste: every key
-    queued in the app before it handles the first (Pilot's ``press`` waits after each key, so
-    it never catches keys racing the focus)."""
-    for c in text:
-        app.post_message(events.Key("space" if c == " " else c, c))
 
 
 def footer_key(screen: ChatScreen, key: str) -> str:
