@@ -401,10 +401,13 @@ def third_person(sentence: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def short_name(title: str, max_words: int = 6) -> str:
-    """What a researcher calls a paper: the system name before a colon, else a clipped title."""
+def short_name(title: str, max_words: int | None = 6) -> str:
+    """What a researcher calls a paper: the system name before a colon, else the title,
+    clipped to ``max_words`` (``None``: whole, for text that is scored rather than shown)."""
     head, sep, _ = title.partition(":")
     if sep and 0 < len(head.split()) <= 4:
         return head.strip()
     words = title.split()
-    return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
+    if max_words is None or len(words) <= max_words:
+        return " ".join(words)
+    return " ".join(words[:max_words]) + "…"

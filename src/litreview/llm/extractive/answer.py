@@ -529,8 +529,7 @@ def naming(question: str, source: Source) -> str:
     was it evaluated on?" is about nothing to the sentence scorer (ReAct's "on two
     interactive decision making benchmarks (ALFWorld and WebShop)" scored 0.28, under the
     bar an answer needs); "Which benchmarks was REACT evaluated on?" scores 0.40."""
-    head, sep, _ = source.title.partition(":")
-    name = head.strip() if sep and len(head.split()) <= 4 else source.title
+    name = short_name(source.title, max_words=None)
     return _ONE_THING.sub(
         lambda m: f"{name}'s" if m.group("its") or m.group("s") else name, question
     )
