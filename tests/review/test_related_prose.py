@@ -9,6 +9,7 @@ import pytest
 
 from litreview.evidence.keyphrases import adjectival, candidate_phrases, shared_phrase
 from litreview.evidence.scoring import EvidenceScorer
+from litreview.evidence.sentences import split_sentences
 from litreview.evidence.source import Source
 from litreview.llm.extractive.related import (
     OTHER_THEME,
@@ -457,3 +458,22 @@ def test_a_theme_sentence_does_not_open_with_a_numeral() -> None:
     ]
     text = paragraph(EvidenceScorer.shared(), "Realistic Image Synthesis", "rendering", many)
     assert text.startswith("Eleven works study realistic image synthesis"), text[:80]
+
+
+@pytest.mark.skipif(not REAL_ZOTERO.is_dir(), reason="shared/real not present")
+def test_a_they_of_the_abstracts_own_is_not_made_the_authors() -> None:
+    """A real graphics draft: "Kay and Greenberg [10] usually do not look realistic" (their
+    abstract: "... images created with these algorithms ..., they usually do not look
+    realistic"); the authors' own "we" still makes them the subject."""
+    (kay,) = [
+        p
+        for p in read_file(REAL_ZOTERO).papers
+        if p.title.startswith("Transparency for computer synthesized")
+    ]
+    sentence = next(s for s in split_sentences(kay.abstract) if "do not look realistic" in s)
+    source = Source(10, kay.paper_id, kay.title, sentence, authors=tuple(kay.authors))
+    other = Source(11, "o", "Ray tracing", "We trace rays.", authors=("Whitted, T",))
+    text = paragraph(EvidenceScorer.shared(), "Transparency", "transparency", [source, other])
+    assert "Kay and Greenberg [10] usually" not in text
+    assert "According to Kay and Greenberg [10], although" in text
+    assert "Whitted [11] traces rays" in text

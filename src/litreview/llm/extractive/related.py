@@ -120,11 +120,15 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         parts.append(opening)
         common |= frozenset(threads)
     for i, source in enumerate(sources):
-        sentence = third_person(contribution(scorer, work, source)).rstrip(" .;:")
+        chosen = contribution(scorer, work, source)
+        sentence = third_person(chosen).rstrip(" .;:")
         last = i == len(sources) - 1 and len(sources) > 2
         name, plural = cited_name(source)
         marks = "".join(f"[{n}]" for n in versions[source.n])
-        parts.append(_as_subject(sentence, f"{name} {marks}", last, plural))
+        # A "they" the abstract wrote itself is someone else (the images, the LLMs), not the
+        # authors: only the authors' "we" (third_person's "they") becomes the paper's name.
+        own_they = bool(re.search(r"\bthey\b", chosen, re.IGNORECASE))
+        parts.append(_as_subject(sentence, f"{name} {marks}", last, plural, own_they))
         if i:
             link = _link(source, sources[:i], phrases, theme, common, plural)
             parts.append(f"{link}." if link else "")
@@ -452,6 +456,9 @@ _SUBJECT = re.compile(
     r"additionally|finally)\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_AUTHORS_SUBJECT = re.compile(
+    _SUBJECT.pattern.replace("(?:the authors?|they)", "the authors?"), re.I
+)
 _IN_THIS = re.compile(
     r"\b(?:in|with) this (?:paper|work|study|project|article),?\s*$|\bhere,?\s*$", re.IGNORECASE
 )
@@ -493,17 +500,21 @@ def _conjugate(verb: str) -> str:
     return verb + "s"
 
 
-def _as_subject(sentence: str, name: str, last: bool = False, plural: bool = False) -> str:
+def _as_subject(
+    sentence: str, name: str, last: bool = False, plural: bool = False, own_they: bool = False
+) -> str:
     """The contribution with the paper as its subject.
 
     "To fill these gaps, the authors propose X" -> "DQA [3] proposes X" (the
     lead-in refers to context the draft does not have; a ``plural`` name keeps
     the verb: "Dean and Ghemawat [3] propose X"); a sentence not in the
-    authors' voice is attributed: "According to DyBit [1], ...".
+    authors' voice is attributed: "According to DyBit [1], ...". ``own_they``: the source
+    sentence had a "they" of its own, which is not the authors ("..., they usually do not
+    look realistic" of images became "Kay and Greenberg [10] usually do not look realistic").
     """
     sentence = re.sub(r"^I\b", "The author", sentence)
     bare = _CITED.sub("", name)  # the name without its citation: "MapReduce"
-    match = _SUBJECT.match(sentence)
+    match = (_AUTHORS_SUBJECT if own_they else _SUBJECT).match(sentence)
     lead = match.group("lead") if match else ""
     if (
         match
