@@ -45,3 +45,7 @@ def test_only_an_answer_that_cited_one_paper_names_it() -> None:
     assert the_one_cited(two) is None
     assert the_one_cited([Message("user", "q"), Message("assistant", "x")]) is None
     assert the_one_cited([Message("user", "q")]) is None
+    # A refusal or a "none of them" in between names nothing: "it" is still the one before.
+    none = [AnswerMessage("assistant", "None of ...", cited=()), Message("user", "q")]
+    assert the_one_cited([*_history(("a", "b")), Message("user", "q"), *none]) == "a"
+    assert the_one_cited([*two, Message("user", "q"), *none]) is None

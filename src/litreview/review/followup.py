@@ -326,11 +326,17 @@ def the_one_cited(history: Sequence[Message]) -> str | None:
     """The paper the previous answer cited when it cited exactly one: what "it" is in the next
     question. After "Which of those are from before 1990?" listed the hemi-cube paper alone,
     "How does it work?" searched by the earlier questions ("radiosity ... before 1990") was
-    answered from another radiosity book; the answer the user read named one paper."""
+    answered from another radiosity book; the answer the user read named one paper. An answer
+    that cited nothing in between (a refusal, "None of the 3 papers cited before are from after
+    2020") changes nothing: "How does it work?" after one was answered from a paper the chat
+    never mentioned."""
     for message in reversed(history):
-        if message.role == "assistant":
-            cited = message.cited if isinstance(message, AnswerMessage) else ()
-            return cited[0] if len(set(cited)) == 1 else None
+        if message.role != "assistant":
+            continue
+        if not isinstance(message, AnswerMessage):
+            return None
+        if message.cited:
+            return message.cited[0] if len(set(message.cited)) == 1 else None
     return None
 
 
