@@ -205,3 +205,19 @@ def test_a_passage_that_ends_on_the_next_sections_heading_is_shown_without_it() 
     prose = text[: text.index("2.11 Backup")].rstrip()[-600:]
     assert without_closing_heading(prose) == prose
     assert without_closing_heading("2.11 Backup") == "2.11 Backup"
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="shared/real not present")
+def test_a_passage_ending_on_two_headings_or_a_stamp_is_shown_without_them() -> None:
+    """The sentiment study's page 13 (shared/real/pdfs): a hit ended "... MAST tasks.\n6
+    Discussions" once its last heading was cut; its page 1 window ends on the arXiv stamp."""
+    pages = _pages(PDFS / "2023_sentiment_llm_zhang.pdf")
+    page = next(text for text in pages.values() if "6.1 LLMs for SA in Practice" in text)
+    end = page.index("6.1 LLMs for SA in Practice") + len("6.1 LLMs for SA in Practice")
+    window = page[end - 500 : end]
+    assert without_closing_heading(window).endswith("MAST tasks.")
+    first = pages[min(pages)]
+    stamp = re.search(r"arXiv:\S+ \[cs\.CL\] \d+ \w+ \d{4}", first)
+    assert stamp is not None
+    shown = without_closing_heading(first[: stamp.end()])
+    assert "arXiv:" not in shown[-60:] and shown.strip()

@@ -191,18 +191,28 @@ def running_text(text: str) -> list[str]:
 
 
 def without_closing_heading(text: str) -> str:
-    """``text`` (a passage: a window of a page) less a section heading on its last line.
+    """``text`` (a passage: a window of a page) less the section headings on its last lines,
+    and an arXiv stamp there.
 
     A window cut just after a heading ends on the next section's title, which belongs to
     the text that follows, not to this one: a search hit on Chubby read "... we did not
-    need general transactions.\\n\\n2.11 Backup". About 4% of the passages of a real systems
-    library end so. Sentences never held those lines (:func:`sections` cuts headings off);
-    this is for the passage as shown.
+    need general transactions.\n\n2.11 Backup", one on a sentiment study "... MAST
+    tasks.\n6 Discussions\n6.1 LLMs for SA in Practice". About 4% of the passages of a real
+    systems library end so. Sentences never held those lines (:func:`sections` cuts headings
+    off); this is for the passage as shown.
     """
     lines = text.rstrip().split("\n")
-    kept = [line.strip() for line in lines if line.strip()]
-    if len(kept) < 2 or (len(kept) - 1) not in heading_lines(kept):
-        return text
-    if not section_heading(kept[-1]):
-        return text
-    return "\n".join(lines[:-1]).rstrip()  # the last line is the heading: text was stripped
+    while True:
+        kept = [line.strip() for line in lines if line.strip()]
+        if len(kept) < 2:
+            return "\n".join(lines).rstrip() if kept else text
+        stamp = bool(_ARXIV_STAMP.match(kept[-1]))  # margin text, wherever it falls
+        if not stamp and (
+            (len(kept) - 1) not in heading_lines(kept) or not section_heading(kept[-1])
+        ):
+            return "\n".join(lines).rstrip()
+        lines = "\n".join(lines).rstrip().split("\n")[:-1]  # the last line: text was stripped
+
+
+# arXiv's margin stamp, a line of its own in the text of every page it is printed on.
+_ARXIV_STAMP = re.compile(r"arXiv:\d{4}\.\d{4,5}(?:v\d+)?\s+\[[\w.-]+\]\s+\d{1,2}\s+\w+\s+\d{4}$")
