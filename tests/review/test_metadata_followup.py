@@ -77,7 +77,8 @@ def _cited_titles(result: AskResult) -> list[str]:
 def test_before_a_year_lists_the_earlier_papers_of_that_time(radiosity_papers: list[Paper]) -> None:
     result = _follow_up(radiosity_papers, "Which of those are from before 1990?")
     assert _cited_titles(result) == [CITED_TITLES[2]]
-    assert result.answer.startswith("1 of the 3 papers cited before is from before 1990:")
+    # Spelled out: a sentence does not open with a numeral ("1 of the 3 papers ...").
+    assert result.answer.startswith("One of the 3 papers cited before is from before 1990:")
     assert "Cohen and Greenberg (1985)" in result.answer and result.answer.count("[1]") == 1
     assert "does not" not in result.answer
     # Every [n] resolves to a source of this answer; the others stay listed, uncited.
@@ -188,4 +189,18 @@ def test_a_follow_up_on_a_real_library_through_its_session(pdf_settings: Setting
     listed = [second.sources[c.n - 1].paper for c in second.citations]
     assert listed == [p for p in cited if (p.year or 0) < cut]
     assert {h.paper.paper_id for h in second.sources} == {p.paper_id for p in cited}
-    assert second.answer.startswith(("None of", "The one paper", f"{len(listed)} of"))
+    from litreview.llm.extractive.related import spelled_count
+
+    opening = ("None of", "The one paper", f"{spelled_count(len(listed))} of", "All ", "Both ")
+    assert second.answer.startswith(opening)
+
+
+@needs_real
+def test_counts_and_names_read_as_sentences(radiosity_papers: list[Paper]) -> None:
+    """The trial's "All 2 papers cited before are ..." and "... Yin et al.." endings."""
+    books = radiosity_papers[:2]  # both 1994
+    result = _follow_up(books, "Which of those are from after 1990?")
+    assert result.answer.startswith("Both papers cited before are from after 1990:")
+    many = [replace(p, authors=("Yin, A", "Wu, B", "Ren, C", "Li, D")) for p in books]
+    result = _follow_up(many, "Which of those are by Kajiya?")
+    assert "et al.." not in result.answer and result.answer.endswith("et al.")

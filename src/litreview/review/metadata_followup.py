@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from litreview.index.catalog import AuthorQuery, fold_name
 from litreview.index.retriever import Filters, SearchHit
+from litreview.llm.extractive.related import spelled_count
 from litreview.llm.types import Message, Usage
 from litreview.reading.paper import Paper
 from litreview.review.session import AnswerMessage
@@ -361,15 +362,17 @@ def listing(query: MetadataQuery, papers: Sequence[Paper]) -> tuple[str, list[Pa
             return f"The one paper cited before, {said}, is not {asked}.", []
         head = f"None of the {total} cited before are {asked}"
         hint = _none_hint(query, papers)
-        return (f"{head}; {hint}." if hint else f"{head}."), []
+        return (f"{head}; {hint.rstrip('.')}." if hint else f"{head}."), []
     if one:
         head = "the one paper cited before" + (f" is {asked}" if query.filters else "")
     elif not query.filters:
         head = f"the {total} cited before"
     elif len(matched) == len(papers):
-        head = f"all {total} cited before are {asked}"
-    else:
-        head = f"{len(matched)} of the {total} cited before {_are(len(matched))} {asked}"
+        every = "both papers" if len(papers) == 2 else f"all {total}"  # not "All 2 papers"
+        head = f"{every} cited before are {asked}"
+    else:  # "One of the 3 papers ...": a sentence does not open with a numeral
+        count = spelled_count(len(matched))
+        head = f"{count} of the {total} cited before {_are(len(matched))} {asked}"
     chosen = matched
     dated = sorted((p for p in matched if p.year), key=lambda p: p.year or 0)
     if query.extreme is not None and dated:

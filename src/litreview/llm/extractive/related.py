@@ -225,6 +225,11 @@ _NUMBERS += ("Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
 _NUMBERS += ("Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty")
 
 
+def spelled_count(n: int) -> str:
+    """``n`` as a sentence opens with it: "Eleven", not "11" (a numeral past twenty)."""
+    return _NUMBERS[n] if 0 < n < len(_NUMBERS) else str(n)
+
+
 def _phrases(source: Source) -> dict[frozenset[str], str]:
     """A paper's key phrases, keyed by their content terms (word order and case aside)."""
     out: dict[frozenset[str], str] = {}
@@ -262,7 +267,7 @@ def _opening(
             threads.append(in_running_text(surface[key], texts))
         if len(threads) == 2:
             break
-    count = _NUMBERS[len(sources)] if len(sources) < len(_NUMBERS) else str(len(sources))
+    count = spelled_count(len(sources))
     if theme.startswith(OTHER_THEME):
         # "further" than the themes before it: the catch-all comes last, so one holding [1]
         # is the draft's only theme ("Two further works relate ..." opened a one-theme draft).
