@@ -108,6 +108,30 @@ def surname(name: str) -> str:
     return normalize_title(name)
 
 
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Han, kana and Hangul: names written in them put the family name first ("王 五", "山田 太郎").
+_FAMILY_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def family_name(name: str) -> str:
+    """The name a citation calls an author by, as written: ``Dean, Jeffrey`` and ``Jeffrey
+    Dean`` -> ``Dean``; ``Ludwig van Beethoven`` -> ``van Beethoven`` (BibTeX's "von" part);
+    ``Martin Luther King Jr.`` -> ``King``; ``王 五`` -> ``王`` (family name first: a draft
+    read "五 and Smith [3]"); "" for a name with no letters."""
+    name = " ".join(name.split())
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    words = [w for w in name.split() if w.casefold() not in _SUFFIXES] or name.split()
+    if not words or not any(c.isalpha() for c in words[-1]):
+        return ""
+    if _FAMILY_FIRST.match(words[0]):
+        return words[0]
+    start = len(words) - 1
+    while start > 1 and words[start - 1][:1].islower():
+        start -= 1
+    return " ".join(words[start:])
+
+
 def extract_links(text: str) -> tuple[str, ...]:
     """Code and data URLs mentioned in an abstract, in order, without duplicates."""
     seen: dict[str, None] = {}

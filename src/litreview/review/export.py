@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import LitreviewError
+from litreview.reading.normalize import family_name
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import (
     LATEX_SPECIAL,
@@ -150,25 +151,9 @@ class Export:
 
 
 # -- reference lists ----------------------------------------------------------------------
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def _surname(name: str) -> str:
-    """``Dean, Jeffrey`` and ``Jeffrey Dean`` -> ``Dean``; ``Ludwig van Beethoven`` ->
-    ``van Beethoven`` (BibTeX's "von" part: lower-case words before the last name)."""
-    name = " ".join(name.split())
-    if "," in name:
-        return name.split(",", 1)[0].strip()
-    words = [w for w in name.split() if w.casefold() not in _SUFFIXES] or name.split()
-    start = len(words) - 1
-    while start > 1 and words[start - 1][:1].islower():
-        start -= 1
-    return " ".join(words[start:])
-
-
 def short_authors(authors: Sequence[str]) -> str:
     """Surnames as a reference list gives them: "A", "A and B", "A, B and C", "A et al."."""
-    names = [s for s in (_surname(a) for a in unique_authors(authors)) if s]
+    names = [s for s in (family_name(a) for a in unique_authors(authors)) if s]
     if len(names) > 3:
         return f"{names[0]} et al."
     if len(names) > 1:

@@ -24,7 +24,7 @@ from litreview.evidence.keyphrases import (
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import points_ahead, short_name, split_sentences, third_person
 from litreview.evidence.source import Source
-from litreview.reading.normalize import normalize_title
+from litreview.reading.normalize import family_name, normalize_title
 
 OTHER_THEME = "Other Related Work"
 
@@ -147,7 +147,7 @@ def _versions(sources: Sequence[Source]) -> dict[int, list[int]]:
     first: dict[tuple[str, tuple[str, ...]], int] = {}
     out: dict[int, list[int]] = {}
     for source in sources:
-        surnames = tuple(_surname(a).casefold() for a in source.authors)
+        surnames = tuple(family_name(a).casefold() for a in source.authors)
         key = (normalize_title(source.title), surnames)
         if surnames and all(surnames) and key in first:
             out[first[key]].append(source.n)
@@ -167,7 +167,7 @@ def cited_name(source: Source) -> tuple[str, bool]:
     head = head.strip()
     if sep and _system_name(head):
         return head, False
-    surnames = [_surname(a) for a in source.authors]
+    surnames = [family_name(a) for a in source.authors]
     if surnames and all(surnames[:2]):
         if len(surnames) == 1:
             return surnames[0], False
@@ -204,18 +204,6 @@ def _system_name(head: str) -> bool:
         return False
     letters = [c for c in head if c.isalpha()]
     return any(c.isdigit() for c in head) or any(c.isupper() for c in letters[1:])
-
-
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def _surname(author: str) -> str:
-    """ "Dean, Jeffrey" and "Jeffrey Dean" -> "Dean"; "" for a name with no letters."""
-    author = author.strip()
-    if "," in author:
-        return author.split(",", 1)[0].strip()
-    words = [w for w in author.split() if w.casefold() not in _SUFFIXES]
-    return words[-1] if words and any(c.isalpha() for c in words[-1]) else ""
 
 
 # A sentence does not open with a numeral ("11 works study realistic image synthesis"): the
