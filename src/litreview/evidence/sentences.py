@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from litreview.reading.headings import Block, sections
+from litreview.reading.normalize import family_name
 
 MIN_WORDS = 6
 
@@ -316,6 +317,22 @@ def signposts(sentence: str) -> bool:
     return (bool(_CAPTION.match(sentence)) and words <= CAPTION_WORDS) or (
         bool(_PANEL.match(sentence)) and words <= PANEL_WORDS
     )
+
+
+def credits_authors(sentence: str, authors: tuple[str, ...]) -> bool:
+    """Whether a sentence names the paper's own authors by their given names alone: a note on
+    who did what ("Ashish, with Illia, designed and implemented the first Transformer
+    models"), which the Transformer's answers quoted in 4 of 5 questions of a trial, not a
+    sentence about the subject (others' work is cited by family name)."""
+    given: set[str] = set()
+    family: set[str] = set()
+    for author in authors:
+        last = family_name(author)
+        rest = author.split(",", 1)[1] if "," in author else author.replace(last, " ", 1)
+        family.update(last.split())
+        given.update(w for w in rest.split() if len(w) > 2 and w.isalpha() and w[0].isupper())
+    words = set(re.findall(r"\b[A-Z][a-z]+\b", sentence))
+    return bool(words & (given - family)) and not words & family
 
 
 # A "sentence" a PDF's layout cut out of something else: it opens with a closing bracket, a

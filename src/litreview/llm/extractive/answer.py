@@ -25,6 +25,7 @@ from litreview.evidence.coverage import covered, readable, titles_covering
 from litreview.evidence.scoring import Evidence, EvidenceScorer, terms
 from litreview.evidence.sentences import (
     COMPARING,
+    credits_authors,
     defines,
     fragment,
     points_ahead,
@@ -277,7 +278,7 @@ def weight(
         penalty += policy.pointer_penalty
     if policy.fragment_penalty and fragment(e.text):
         penalty += policy.fragment_penalty
-    if policy.signpost_penalty and signposts(e.text):
+    if policy.signpost_penalty and (signposts(e.text) or credits_authors(e.text, e.source.authors)):
         penalty += policy.signpost_penalty
     if result and policy.definition_penalty and defines(e.text):
         penalty += policy.definition_penalty
