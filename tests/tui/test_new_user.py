@@ -338,3 +338,19 @@ def test_stopped_or_failing_ingest_is_said_in_the_dialog(
             assert isinstance(app.screen, ChatScreen)
 
     asyncio.run(scenario())
+
+
+def test_the_extractive_engine_spends_no_tokens_on_the_status_bar(
+    sample_settings: Settings,
+) -> None:
+    """A trial: the bar read "3970 + 208 tokens" after extractive answers, where the CLI says
+    "no model, no tokens" (the engine's counts are what a model would have read)."""
+
+    async def scenario() -> None:
+        async with running(sample_settings) as (app, pilot):
+            await ask(pilot, "How can huge models be trained when GPU memory is limited?")
+            assert app.last_result is not None and app.last_result.usage.prompt_tokens > 0
+            assert app.session_usage == Usage()
+            assert "0 + 0 tokens" in str(app.screen.query_one(StatusBar).render())
+
+    asyncio.run(scenario())

@@ -234,9 +234,20 @@ class LitReviewApp(App[None]):
             query=query,
         )
         self.session = self.store.append(self.session.name, Turn.of(result))
-        self.session_usage = self.session_usage + result.usage
+        self.spend(result.usage, result.model)
         self.last_result = result
         return result
+
+    def spend(self, usage: Usage, model: str) -> Usage:
+        """Count what a model spent into the session's tokens (its status bar), and return
+        them. The extractive engine sends nothing to a model: its token counts are what a model
+        would have read, and the bar showed "3970 + 208 tokens" where the CLI says "no model,
+        no tokens"."""
+        from litreview.llm.registry import EXTRACTIVE
+
+        if model != EXTRACTIVE:
+            self.session_usage = self.session_usage + usage
+        return self.session_usage
 
     def open_session(self, name: str) -> None:
         """Continue a saved conversation: its turns become the follow-up context again."""

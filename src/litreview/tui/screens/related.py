@@ -113,8 +113,7 @@ class RelatedWorkScreen(AppScreen[None]):
 
         self.draft = draft
         app = self.litreview
-        app.session_usage = app.session_usage + draft.usage
-        self.query_one(StatusBar).usage = app.session_usage
+        self.query_one(StatusBar).usage = app.spend(draft.usage, draft.model)
         if not draft.themes:
             self.query_one("#draft", Markdown).update("No paper in the library is related to this.")
             return
