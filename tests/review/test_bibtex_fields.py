@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from litreview.reading import read_file
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import ID_FIELD, assign_keys, unique_authors, write_bibtex
+from tests.support.latex import compile_plainnat
 
 REAL_BIBTEX = Path("/work/shared/real/bibtex")
 
@@ -213,20 +213,7 @@ def test_plainnat_prints_identifiers(tmp_path: Path) -> None:  # pragma: no cove
             url=long_url,
         ),
     ]
-    keys = assign_keys(papers)
-    (tmp_path / "references.bib").write_text(write_bibtex(papers, keys), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{natbib}"
-        "\\usepackage{url}\\usepackage{hyperref}\\begin{document}"
-        f"\\cite{{{','.join(keys.values())}}}\\bibliographystyle{{plainnat}}"
-        "\\bibliography{references}\\end{document}\n"
-    )
-    run = {"cwd": tmp_path, "capture_output": True, "text": True, "timeout": 120}
-    latex = ["pdflatex", "-interaction=nonstopmode", "doc"]
-    for command in (latex, ["bibtex", "doc"], latex, latex):
-        proc = subprocess.run(command, **run)  # type: ignore[call-overload]
-        assert proc.returncode == 0, proc.stdout[-2000:]
-    bbl = (tmp_path / "doc.bbl").read_text()
+    bbl = compile_plainnat(tmp_path, papers)
     assert "\\doi{10.1007/978-3-7091-7484-5_6}" in bbl
     assert "\\url{https://arxiv.org/abs/2210.03629}" in bbl
     assert "litreview" not in bbl and "Preprint, 50\\% done" in bbl

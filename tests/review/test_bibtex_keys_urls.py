@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from litreview.reading import read_file
 from litreview.reading.normalize import paper_id_for
 from litreview.reading.paper import Paper
 from litreview.review.bibtex import ascii_url, assign_keys, base_key, write_bibtex
+from tests.support.latex import compile_plainnat
 
 CHINESE_PDF = Path("/work/shared/real/pdfs/2023_raman_plastic_cnn_chinese_yuan.pdf")
 needs_pdf = pytest.mark.skipif(not CHINESE_PDF.is_file(), reason="shared/real PDFs not present")
@@ -109,20 +109,7 @@ def test_references_with_non_ascii_urls_and_chinese_authors_compile(
         replace(_chinese_paper(), url="https://kns.cnki.net/kcms/detail?filename=塑料分类"),
         _paper("Müller's Method", authors=("Hans Müller",), year=1990, url="https://x.org/Müller"),
     ]
-    keys = assign_keys(papers)
-    (tmp_path / "references.bib").write_text(write_bibtex(papers, keys), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{natbib}"
-        "\\usepackage{url}\\usepackage{hyperref}\\begin{document}"
-        f"\\cite{{{','.join(keys.values())}}}\\bibliographystyle{{plainnat}}"
-        "\\bibliography{references}\\end{document}\n"
-    )
-    run = {"cwd": tmp_path, "capture_output": True, "text": True, "timeout": 120}
-    latex = ["pdflatex", "-interaction=nonstopmode", "doc"]
-    for command in (latex, ["bibtex", "doc"], latex, latex):
-        proc = subprocess.run(command, **run)  # type: ignore[call-overload]
-        assert proc.returncode == 0, proc.stdout[-2000:]
-    bbl = (tmp_path / "doc.bbl").read_text()
+    bbl = compile_plainnat(tmp_path, papers)
     assert "\\url{https://x.org/M%C3%BCller}" in bbl
     assert "{anon2023}" in bbl
     log = (tmp_path / "doc.log").read_text(errors="replace")
