@@ -33,3 +33,16 @@ def test_out_refuses_to_replace_references_bib_before_drafting(
 def test_help_says_existing_files_are_kept(sample_home: Path) -> None:
     text = " ".join(run_cli(sample_home, "related-work", "--help", check=True).stdout.split())
     assert "--force" in text and "never replaced" in text
+
+
+def test_the_topic_may_be_given_as_words(sample_home: Path) -> None:
+    """A trial: `related-work --home H "topic"` stopped at "unexpected extra argument"."""
+    drafted = run_cli(
+        sample_home, "related-work", "backdoors in neural networks", "--model", "extractive"
+    )
+    assert drafted.returncode == 0, drafted.stderr
+    assert drafted.stdout.startswith("## Related Work") and "[1]" in drafted.stdout
+    twice = run_cli(sample_home, "related-work", "backdoors", "--topic", "backdoors")
+    assert twice.returncode == 2 and "give the topic once" in twice.stderr
+    neither = run_cli(sample_home, "related-work")
+    assert neither.returncode == 2 and "--topic TEXT or --abstract FILE" in neither.stderr

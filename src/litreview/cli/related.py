@@ -14,6 +14,7 @@ from litreview.cli.zotero_filters import check_names
 
 
 @click.command("related-work")
+@click.argument("topic_words", nargs=-1, metavar="[TOPIC]")
 @click.option("--topic", help="The topic of your work, in a sentence or two.")
 @click.option(
     "--abstract",
@@ -46,6 +47,7 @@ from litreview.cli.zotero_filters import check_names
 @click.pass_obj
 def related_command(
     app: AppContext,
+    topic_words: tuple[str, ...],
     topic: str | None,
     abstract_file: Path | None,
     out_dir: Path | None,
@@ -61,7 +63,14 @@ def related_command(
     collection: str | None,
     tag: str | None,
 ) -> None:
-    """Draft a related-work section for your TOPIC or draft ABSTRACT, citing every paper it uses."""
+    """Draft a related-work section for your TOPIC (its words, or --topic) or draft ABSTRACT,
+    citing every paper it uses."""
+    if topic_words:  # `related-work "my topic"` stopped at "unexpected extra argument"
+        if topic is not None or abstract_file is not None:
+            raise click.UsageError(
+                "give the topic once: as words after related-work, or with --topic or --abstract"
+            )
+        topic = " ".join(topic_words)
     if (topic is None) == (abstract_file is None):
         raise click.UsageError("give either --topic TEXT or --abstract FILE")
     if abstract_file is not None:
