@@ -90,3 +90,17 @@ class Paper:
             arxiv_id=data.get("arxiv_id"),
             full_text=tuple(PageText(int(n), str(t)) for n, t in data.get("full_text") or ()),
         )
+
+
+# Where a paper appeared, first found first, among the fields readers keep in ``extra``: a
+# book's publisher, a thesis's school, when nothing names a journal or proceedings (the
+# reference list and a chat's "Which of those appeared in SIGGRAPH?" read them alike).
+VENUE_FIELDS = (
+    "journal",
+    "booktitle",
+    "venue",
+    "howpublished",
+    "school",
+    "institution",
+    "publisher",
+)

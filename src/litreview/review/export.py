@@ -12,7 +12,7 @@ from pathlib import Path
 
 from litreview.errors import LitreviewError
 from litreview.reading.normalize import family_name
-from litreview.reading.paper import Paper
+from litreview.reading.paper import VENUE_FIELDS, Paper
 from litreview.review.bibtex import (
     LATEX_SPECIAL,
     assign_keys,
@@ -174,11 +174,6 @@ def _plain(value: str, latex: bool) -> str:
     return " ".join(text.split())
 
 
-# Where a paper appeared, first found first: a book's publisher, a thesis's school, when
-# nothing names a journal or proceedings.
-_VENUES = ("journal", "booktitle", "venue", "howpublished", "school", "institution", "publisher")
-
-
 def _known(value: str | None) -> str:
     """A field's value, or "" for one that says only that it is unknown ("Not Known")."""
     return "" if placeholder(value) else (value or "")
@@ -196,7 +191,7 @@ def reference(paper: Paper) -> str:
         head = f"{head} ({paper.year})" if head else f"({paper.year})"
     title = paper.title.strip()
     parts = [head, title]
-    venues = (_known(paper.extra.get(n)) for n in _VENUES)
+    venues = (_known(paper.extra.get(n)) for n in VENUE_FIELDS)
     venue = next((v for v in venues if v and not v.lstrip().startswith(("\\url", "http"))), "")
     if venue:
         parts.append(f"*{_plain(venue, latex)}*")

@@ -16,7 +16,7 @@ from litreview.index.fusion import reciprocal_rank_fusion
 from litreview.index.library import Library
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.types import Message
-from litreview.review.session import AnswerMessage
+from litreview.review.session import earlier_citations
 
 
 def _words(text: str) -> frozenset[str]:
@@ -330,14 +330,8 @@ def the_one_cited(history: Sequence[Message]) -> str | None:
     that cited nothing in between (a refusal, "None of the 3 papers cited before are from after
     2020") changes nothing: "How does it work?" after one was answered from a paper the chat
     never mentioned."""
-    for message in reversed(history):
-        if message.role != "assistant":
-            continue
-        if not isinstance(message, AnswerMessage):
-            return None
-        if message.cited:
-            return message.cited[0] if len(set(message.cited)) == 1 else None
-    return None
+    cited = earlier_citations(history)
+    return cited[0] if len(set(cited)) == 1 else None
 
 
 # How deep the search by the earlier turns looks for the one paper cited before.

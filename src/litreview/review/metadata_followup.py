@@ -26,8 +26,8 @@ from litreview.index.catalog import AuthorQuery, fold_name
 from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.extractive.related import spelled_count
 from litreview.llm.types import Message, Usage
-from litreview.reading.paper import Paper
-from litreview.review.session import AnswerMessage
+from litreview.reading.paper import VENUE_FIELDS, Paper
+from litreview.review.session import earlier_citations
 from litreview.review.wording import counted
 
 if TYPE_CHECKING:
@@ -111,17 +111,6 @@ _FILLER = _words(
     "again now then so out within from in at by with as on for"
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-# Where a paper appeared, first found first (as review.export's references name it): a book's
-# publisher when nothing names a journal or proceedings.
-_VENUE_FIELDS = (
-    "journal",
-    "booktitle",
-    "venue",
-    "howpublished",
-    "school",
-    "institution",
-    "publisher",
-)
 _GENERIC_VENUE = re.compile(r"^(?:the\s+)?(?:journal|conference|proceedings|venue)\s+", re.I)
 
 
@@ -183,13 +172,13 @@ def has_author(paper: Paper, typed: str) -> bool:
 
 def venue(paper: Paper) -> str:
     """Where ``paper`` appeared, as its metadata names it ("" when nothing does)."""
-    return next((paper.extra[n] for n in _VENUE_FIELDS if paper.extra.get(n)), "")
+    return next((paper.extra[n] for n in VENUE_FIELDS if paper.extra.get(n)), "")
 
 
 def in_venue(paper: Paper, typed: str) -> bool:
     """Does ``paper``'s venue hold ``typed`` ("SIGGRAPH" in "ACM SIGGRAPH Computer Graphics"),
     case and accents ignored, as whole words?"""
-    names = [" ".join(_WORD.findall(fold_name(paper.extra.get(n, "")))) for n in _VENUE_FIELDS]
+    names = [" ".join(_WORD.findall(fold_name(paper.extra.get(n, "")))) for n in VENUE_FIELDS]
     for said in (typed, _GENERIC_VENUE.sub("", typed)):  # "the journal Computer Graphics"
         wanted = " ".join(_WORD.findall(fold_name(said)))
         if wanted and any(f" {wanted} " in f" {name} " for name in names if name):
@@ -283,16 +272,6 @@ def parse(question: str, earlier: Sequence[Paper] = ()) -> MetadataQuery | None:
     if not _BACK.search(text) and (found.filters or extreme is not None):
         return None  # "Which were published before 1990?" may be a question of its own
     return found
-
-
-def earlier_citations(history: Sequence[Message]) -> tuple[str, ...]:
-    """The papers the latest answer that cited any cited, in its ``[n]`` order: what "those"
-    refers to. An answer that cited none (a listing where none matched) is passed over, so
-    "Which of those are by Cohen?" after it still asks about the papers before."""
-    for message in reversed(history):
-        if isinstance(message, AnswerMessage) and message.cited:
-            return message.cited
-    return ()
 
 
 def _year(paper: Paper) -> str:

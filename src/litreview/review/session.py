@@ -13,7 +13,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +42,17 @@ class AnswerMessage(Message):
     say which papers its numbers were."""
 
     cited: tuple[str, ...] = ()
+
+
+def earlier_citations(history: Sequence[Message]) -> tuple[str, ...]:
+    """The papers the latest answer that cited any cited, in its ``[n]`` order: what "those"
+    and "it" refer to. An answer that cited none (a refusal, a listing where none matched) is
+    passed over, so "Which of those are by Cohen?" after it still asks about the papers
+    before."""
+    for message in reversed(history):
+        if isinstance(message, AnswerMessage) and message.cited:
+            return message.cited
+    return ()
 
 
 @dataclass
