@@ -15,11 +15,13 @@ from typing import cast
 import pytest
 
 from litreview.index.library import Library
+from litreview.index.retriever import Filters
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.types import Message
 from litreview.reading import read_file
 from litreview.reading.paper import Paper
 from litreview.review.ask import AskResult, ask
+from litreview.review.limits import has_author
 from litreview.review.metadata_followup import parse
 from litreview.review.session import AnswerMessage, Session, Turn
 from litreview.settings import Settings
@@ -52,6 +54,10 @@ class _Catalog:
 
     def get(self, ids: Iterable[str]) -> dict[str, Paper]:
         return {i: self.papers[i] for i in ids if i in self.papers}
+
+    def ids_matching(self, filters: Filters) -> set[str]:
+        """Only whether a name is one of the library's authors is asked ("by Kajiya")."""
+        return {i for i, p in self.papers.items() if has_author(p, filters.author or "")}
 
 
 def _follow_up(papers: list[Paper], question: str, backend: object = None) -> AskResult:

@@ -14,7 +14,7 @@ from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.backend import Backend, Delta, Done
 from litreview.llm.types import Completion, Message, Request, Usage
 from litreview.reading.paper import PageText, Paper
-from litreview.review import metadata_followup, prompts
+from litreview.review import limited, metadata_followup, prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.followup import about_one, retrieve
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
@@ -187,32 +187,43 @@ def ask(
     words but searches by the paper's own title and abstract (the question's words, "most
     like", "differ", matched papers that merely used them).
     A follow-up that only filters or sorts the previous answer's papers by year, author or
-    venue is answered from their metadata (:mod:`~litreview.review.metadata_followup`).
+    venue is answered from their metadata (:mod:`~litreview.review.metadata_followup`); one
+    about content under such a limit ("Which of those from before 1995 use ray tracing?",
+    "What did Kajiya propose in 1986?") from the papers that meet it, saying so
+    (:mod:`~litreview.review.limited`).
     """
     question = " ".join(question.split())
+    scope: limited.Scope | None = None
     if not query:  # "Which of those are from before 1990?": the earlier answer's papers, listed
         listed = metadata_followup.answer(library, question, history, exclude, filters, on_delta)
         if listed is not None:
             return listed
+        # "Which of those from before 1995 use ray tracing?": answered from those papers alone
+        scope = limited.scope(library, question, history, exclude, filters)
+        if scope is not None and not scope.papers:
+            return metadata_followup.plain(question, history, scope.note, on_delta)
     searched = " ".join(query.split()) if query else question
-    hits = retrieve(
-        library,
-        searched,
-        () if query else history,
-        k=k or library.settings.retrieval.k,
-        exclude=exclude,
-        filters=filters,
-    )
+    k = k or library.settings.retrieval.k
+    if scope is not None:
+        hits = limited.hits(library, scope, k, filters)
+    else:
+        hits = retrieve(
+            library, searched, () if query else history, k=k, exclude=exclude, filters=filters
+        )
     extractive = backend.quotes_sources
     scorer = scorer or EvidenceScorer.shared()
     sources = build_sources(hits, searched, None if extractive else scorer)
     request = fit_window(backend, scorer, question, sources, history)
     if query:
         request = replace(request, query=searched, about=())
+    elif scope is not None:  # the limit chose the papers; the question's other words, the text
+        request = replace(request, query=scope.searched)
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
     shown = CitationStream(sources, renumber=True)
+    opening = f"{scope.note}\n\n" if scope is not None else ""
+    _show(on_delta, opening)
     for event in backend.stream(request, stop):
         if isinstance(event, Delta):
             _show(on_delta, shown.feed(event.text))
@@ -220,7 +231,7 @@ def ask(
             completion = event.completion
     assert completion is not None
     _show(on_delta, shown.finish())
-    checked = check(completion.text, sources, renumber=True)
+    checked = check(opening + completion.text, sources, renumber=True)
     # Sources in the answer's numbering, the first cited [1] (``check``); hit i was [i + 1].
     hits = [hits[n - 1] for n in checked.order]
     # The extractive engine quotes its sources; checking it would only measure itself.

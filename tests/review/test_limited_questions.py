@@ -1,0 +1,243 @@
+"""Questions that limit their papers by year, author or kind (issue of trial 16, session 19).
+
+On the graphics Zotero library (ganeshbelgur's, shared/real) "Which of those from before 1995
+use ray tracing?" cited Wald et al. 2001 and a 2006 paper; "Show me only the ones before 1990",
+"Which of those are journal articles?", "Which of those are by Goldstein or Arvo?", a first
+turn's "Which of those are from before 1990?", "Which papers are by Kajiya?" and "What did
+Kajiya propose in 1986?" were each declined ("does not seem to cover"). On the Portuguese one
+(thiagohonorato's) "Quais deles são anteriores a 2015?" and "Ordene por ano" were searched as
+content and dropped a paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from litreview.index.library import Library
+from litreview.llm.extractive import ExtractiveBackend
+from litreview.llm.types import Message
+from litreview.reading import read_file
+from litreview.reading.paper import Paper
+from litreview.review.ask import AskResult, ask
+from litreview.review.limits import read
+from litreview.review.session import AnswerMessage
+from litreview.settings import load_settings
+from tests.support.cli import CHEAP_PIPELINE, run_cli
+
+ZOTERO = Path("/work/shared/real/zotero")
+GRAPHICS = ZOTERO / "ganeshbelgur+zotero-sync"
+PORTUGUESE = ZOTERO / "thiagohonorato+referencias"
+
+needs_real = pytest.mark.skipif(not GRAPHICS.is_dir(), reason="shared/real not present")
+
+
+@pytest.fixture(scope="module")
+def graphics_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("graphics") / "home"
+    run_cli(home, "ingest", str(GRAPHICS), check=True, env=CHEAP_PIPELINE)
+    yield home
+
+
+@pytest.fixture
+def graphics(graphics_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Library]:
+    for key, value in CHEAP_PIPELINE.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("LITREVIEW_HOME", str(graphics_home))
+    with Library(load_settings()) as library:
+        yield library
+
+
+def _papers(library: Library, titles: Sequence[str]) -> list[Paper]:
+    by_title = {p.title: p for p in library.papers()}
+    return [by_title[t] for t in titles]
+
+
+def _after(cited: Sequence[Paper]) -> list[Message]:
+    return [
+        Message("user", "Which papers discuss ray tracing?"),
+        AnswerMessage("assistant", "Ray tracing ... [1] ...", tuple(p.paper_id for p in cited)),
+    ]
+
+
+def _cited(result: AskResult) -> list[str]:
+    return [result.sources[c.n - 1].paper.title for c in result.citations]
+
+
+# What the trial's library answered "Which papers discuss ray tracing?" with, in its order.
+RAY_TRACING = (
+    "A Testbed for Realistic Image Synthesis",  # Hall and Greenberg, 1983
+    "Interactive Distributed Ray Tracing of Highly Complex Models",  # Wald et al., 2001
+    "Distributed ray tracing",  # Cook et al., 1984
+    "Design for Parallel Interactive Ray Tracing Systems",  # Bigler et al., 2006
+)
+# ... and in a second run, by the search the trial's session made.
+RAY_TRACING_3 = (
+    "Design for Parallel Interactive Ray Tracing Systems",  # 2006, a conference paper
+    "Particle transport and image synthesis",  # Arvo and Kirk, 1990, a conference paper
+    "3-D Visual simulation",  # Goldstein and Nagel, 1971, a journal article
+)
+
+
+@needs_real
+def test_a_year_limit_with_a_content_question_bounds_its_papers(graphics: Library) -> None:
+    history = _after(_papers(graphics, RAY_TRACING))
+    question = "Which of those from before 1995 use ray tracing?"
+    result = ask(graphics, ExtractiveBackend(), question, history=history)
+    assert result.answer.startswith(
+        "Limited to the papers cited before that are from before 1995 (2 of the 4 papers)."
+    )
+    cited = _cited(result)
+    assert cited and set(cited) <= {RAY_TRACING[0], RAY_TRACING[2]}
+    assert all((h.paper.year or 0) < 1995 for h in result.sources)
+
+
+@needs_real
+def test_a_limit_no_earlier_paper_meets_is_said_without_an_answer(graphics: Library) -> None:
+    history = _after(_papers(graphics, RAY_TRACING))
+    result = ask(
+        graphics, ExtractiveBackend(), "Which of those by Kajiya use BSP trees?", history=history
+    )
+    assert result.citations == [] and result.answer.startswith(
+        "None of the 4 papers cited before are by Kajiya; their authors are"
+    )
+
+
+@needs_real
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Show me only the ones before 1990", [2]),
+        ("Which of those are journal articles?", [2]),
+        ("Which of those are conference papers?", [0, 1]),
+        ("Which of those are by Goldstein or Arvo?", [1, 2]),
+    ],
+)
+def test_follow_ups_the_trial_found_declined(
+    graphics: Library, question: str, expected: list[int]
+) -> None:
+    history = _after(_papers(graphics, RAY_TRACING_3))
+    result = ask(graphics, ExtractiveBackend(), question, history=history)
+    assert sorted(_cited(result)) == sorted(RAY_TRACING_3[i] for i in expected)
+    assert "does not seem to cover" not in result.answer
+
+
+@needs_real
+def test_a_first_turn_follow_up_says_there_is_nothing_before_and_lists_the_library(
+    graphics: Library,
+) -> None:
+    result = ask(graphics, ExtractiveBackend(), "Which of those are from before 1990?")
+    assert result.answer.startswith(
+        "There is no earlier answer in this chat to narrow, so this is for the whole library."
+    )
+    listed = [result.sources[c.n - 1].paper for c in result.citations]
+    assert listed and all((p.year or 9999) < 1990 for p in listed)
+    assert listed[0].title == "Some techniques for shading machine renderings of solids"  # 1968
+    sort = ask(graphics, ExtractiveBackend(), "Sort them by year")
+    assert sort.citations == [] and sort.answer.startswith("There is no earlier answer")
+
+
+@needs_real
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which papers are by Kajiya?",
+        "Which papers are by james t. kajiya?",
+        "Quais artigos são de Kajiya?",
+    ],
+)
+def test_papers_by_an_author_are_listed_from_the_library(graphics: Library, question: str) -> None:
+    result = ask(graphics, ExtractiveBackend(), question)
+    assert _cited(result) == ["Ray tracing volume densities", "The rendering equation"]
+    assert "of the" in result.answer and "in the library are by" in result.answer
+
+
+@needs_real
+def test_what_an_author_proposed_in_a_year_is_answered_from_those_papers(
+    graphics: Library,
+) -> None:
+    result = ask(graphics, ExtractiveBackend(), "What did Kajiya propose in 1986?")
+    assert result.answer.startswith("Limited to the library's papers from 1986 and by Kajiya")
+    assert _cited(result) == ["The rendering equation"]
+    assert "integral equation" in result.answer
+
+
+@needs_real
+def test_a_year_in_a_content_question_is_still_content(graphics: Library) -> None:
+    result = ask(graphics, ExtractiveBackend(), "What changed in rendering after 1990?")
+    assert not result.answer.startswith(("Limited", "None of", "There is no"))
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "authors", "any_authors", "kinds", "sort"),
+    [
+        ("Show me only the ones before 1990", [(None, 1989)], [], [], [], None),
+        ("Which of those are journal articles?", [], [], [], ["journal articles"], None),
+        ("Which of those are by Goldstein or Arvo?", [], [], ["Goldstein", "Arvo"], [], None),
+        ("Quais deles são anteriores a 2015?", [(None, 2014)], [], [], [], None),
+        ("Quais deles foram publicados depois de 2010?", [(2011, None)], [], [], [], None),
+        ("Quais deles são dos anos 90?", [(1990, 1999)], [], [], [], None),
+        ("Quais deles são livros?", [], [], [], ["books"], None),
+        ("Ordene por ano", [], [], [], [], False),
+        ("Ordene-os do mais recente ao mais antigo", [], [], [], [], True),
+    ],
+)
+def test_metadata_phrasings_in_english_and_portuguese(
+    question: str,
+    years: list[tuple[int | None, int | None]],
+    authors: list[str],
+    any_authors: list[str],
+    kinds: list[str],
+    sort: bool | None,
+) -> None:
+    reading = read(question)
+    assert reading is not None and not reading.content
+    limits = reading.limits
+    assert [(y.low, y.high) for y in limits.years] == years
+    assert list(limits.authors) == authors and list(limits.any_authors) == any_authors
+    assert list(limits.kinds) == kinds and limits.sort == sort
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which of those use Monte Carlo?",
+        "What is Phong shading?",
+        "How do they compare?",
+        "What does the paper report about sampling?",
+    ],
+)
+def test_content_questions_have_no_limits(question: str) -> None:
+    assert read(question) is None
+
+
+def test_a_year_of_the_topic_does_not_bound_the_library() -> None:
+    reading = read("What changed in rendering after 1990?")
+    assert reading is not None and reading.content and not reading.applies_to_library
+    tied = read("Which papers from before 1995 use ray tracing?")
+    assert tied is not None and tied.content and tied.applies_to_library
+
+
+@pytest.mark.skipif(not PORTUGUESE.is_dir(), reason="shared/real not present")
+def test_portuguese_follow_ups_list_the_earlier_papers() -> None:
+    """The trial's "Ordene por ano" was searched as content and dropped the 2003 thesis."""
+    from tests.review.test_metadata_followup import _Catalog
+
+    by_title = {p.title: p for p in read_file(PORTUGUESE).papers}
+    titles = [
+        "Desenvolvimento e validação de um método computadorizado para avaliação do consumo "
+        "alimentar, preenchido por indivíduos adultos utilizando a Web",  # 2007
+        "Sistemas de informação baseados na tecnologia web: um estudo sobre seu desenvolvimento.",
+        "Um método de trabalho para auxiliar a definição de requisitos",  # 1999
+    ]
+    papers = [by_title[t] for t in titles]
+    library = _Catalog(papers)
+    history = _after(papers)
+    backend = ExtractiveBackend()
+    result = ask(library, backend, "Ordene por ano", history=history)  # type: ignore[arg-type]
+    assert _cited(result) == [titles[2], titles[1], titles[0]]
+    result = ask(library, backend, "Quais deles são anteriores a 2005?", history=history)  # type: ignore[arg-type]
+    assert _cited(result) == [titles[1], titles[2]]
+    assert result.answer.startswith("Two of the 3 papers cited before are from before 2005:")
