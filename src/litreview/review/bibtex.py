@@ -12,10 +12,15 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from litreview.reading.build import written_once
 from litreview.reading.dedupe import alias_keys, citation_key
 from litreview.reading.paper import Paper
+from litreview.review.bibtypes import entry_type, short_title
+
+if TYPE_CHECKING:
+    from bibtexparser.model import Entry
 
 # Plain text (titles, names, abstracts from any format) -> LaTeX: the characters that stop
 # LaTeX or BibTeX. Braces become commands: BibTeX counts every brace, escaped or not, so an
@@ -250,9 +255,11 @@ def _as_latex(cluster: str) -> str | None:
     return "".join(f"{{{p}}}" if i in accented else p for i, p in enumerate(pieces)) or None
 
 
-def _encode(text: str, specials: Mapping[str, str], lost: list[str] | None = None) -> str:
-    if text.isascii():
-        return "".join(specials.get(ch, ch) for ch in text)
+def _encode(
+    text: str, specials: Mapping[str, str], lost: list[str] | None = None, unicode: bool = False
+) -> str:
+    if text.isascii() or unicode:  # xelatex, lualatex and biber read any character as itself
+        return "".join(specials.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
     out: list[str] = []
     for cluster in _CLUSTER.findall(unicodedata.normalize("NFC", text)):
         if cluster.isascii() and len(cluster) == 1:
@@ -269,15 +276,19 @@ def _encode(text: str, specials: Mapping[str, str], lost: list[str] | None = Non
     return "".join(out)
 
 
-def latex_escape(text: str, specials: Mapping[str, str] = LATEX_SPECIAL) -> str:
+def latex_escape(
+    text: str, specials: Mapping[str, str] = LATEX_SPECIAL, *, unicode: bool = False
+) -> str:
     """Plain text as LaTeX that typesets to the same characters with pdflatex.
 
     ``specials`` spells the ASCII characters LaTeX reads as markup (BibTeX's, by
     default). Accented Latin letters stay as written; Greek, math symbols and the
     like become LaTeX (``\\ensuremath{\\varepsilon}``, ``{\\texttimes}``); a run of
     characters nothing typesets (Chinese, emoji) becomes :data:`UNTYPESET`.
+    With ``unicode`` (for xelatex, lualatex, biber) only the ASCII markup is
+    escaped: every other character stays as written.
     """
-    return _encode(text, specials)
+    return _encode(text, specials, unicode=unicode)
 
 
 def untypeset(text: str) -> str:
@@ -296,16 +307,18 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def latex_safe(raw: str) -> str:
+def latex_safe(raw: str, *, unicode: bool = False) -> str:
     """A raw imported BibTeX value, kept as written unless it would stop LaTeX.
 
     Its markup (``{\\"u}``, ``\\&``, ``--``) is the researcher's and is kept; a
     bare ``&``, ``%`` or ``#`` (common in hand-edited or converted files) is
     escaped, and a value with unbalanced braces is escaped as plain text.
+    Other characters are as :func:`latex_escape` writes them (``unicode`` too).
     """
     if not _balanced(raw):
-        return latex_escape(raw)
-    return _encode(_BARE.sub(r"\\\1", raw), {})  # markup is ASCII: only the rest changes
+        return latex_escape(raw, unicode=unicode)
+    # markup is ASCII: only the rest changes
+    return _encode(_BARE.sub(r"\\\1", raw), {}, unicode=unicode)
 
 
 def verbatim(raw: str) -> str:
@@ -366,6 +379,22 @@ def unique_authors(authors: Sequence[str]) -> tuple[str, ...]:
     return written_once(authors, _name_key)
 
 
+# Han, kana, Hangul: scripts whose names are written family name first ("山田 太郎").
+_CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def bibtex_name(name: str, latex: str) -> str:
+    """An author as BibTeX should read it: ``latex`` (``name`` escaped), braced whole when
+    ``name`` is a Chinese, Japanese or Korean name with a space ("山田 太郎").
+
+    BibTeX takes the last word for the family name, so plainnat cited "山田 太郎" as "太郎"
+    (the given name) and sorted by it; braced, it cites and sorts the name as written.
+    """
+    if "," in name or not _CJK.search(name) or re.search(r"[A-Za-z]", _ascii(name)):
+        return latex
+    return f"{{{latex}}}" if len(name.split()) > 1 else latex
+
+
 def placeholder(value: str | None) -> bool:
     """Whether a field's value says only that it is unknown ("Not Known", "N/A", "-", "")."""
     return (value or "").strip().strip("{}").strip().casefold() in _PLACEHOLDERS
@@ -400,20 +429,6 @@ def finding_url(paper: Paper, doi: str | None = None) -> str | None:
     return None
 
 
-def entry_type(paper: Paper, fields: dict[str, str]) -> str:
-    """The entry's type: the paper's, but an ``@article`` without a journal is a ``@misc``.
-
-    BibTeX warns "empty journal" for such an article (a Zotero item typed as a journal
-    article with no publication: ``bloom2003errors``) and prints a dangling comma. The
-    user's own BibTeX entry keeps the type they gave it, whatever it lacks.
-    """
-    kind = paper.extra.get("entry_type") or "misc"
-    users_own = bool(paper.extra.get("bibtex_key"))
-    if kind.casefold() == "article" and not fields.get("journal") and not users_own:
-        return "misc"
-    return kind
-
-
 def _aliases(paper: Paper, taken: set[str]) -> list[str]:
     """The paper's other keys (merged duplicates'), each once and none another entry's."""
     out = [k for k in alias_keys(paper) if _KEY.match(k) and k not in taken]
@@ -421,73 +436,136 @@ def _aliases(paper: Paper, taken: set[str]) -> list[str]:
     return out
 
 
-def write_bibtex(papers: Sequence[Paper], keys: dict[str, str]) -> str:
+# The file beside references.bib with the entries' original text, when pdflatex cannot
+# typeset some of it (Chinese, Japanese, Cyrillic...): for xelatex, lualatex or biber.
+UTF8_NAME = "references-utf8.bib"
+
+
+def write_bibtex(
+    papers: Sequence[Paper], keys: dict[str, str], *, unicode: bool = False, original: str = ""
+) -> str:
     """The entries, valid for BibTeX and LaTeX whatever the papers' text contains.
 
+    For pdflatex by default; with ``unicode``, every character as written, for xelatex,
+    lualatex and biber. What pdflatex cannot typeset is :data:`UNTYPESET` and named in a
+    comment at the top, which says it is in ``original`` (a file's name) when given.
     A paper with other keys (its merged duplicates', ``extra["ids"]``) lists them in
     biblatex's ``ids`` field, so a manuscript citing any of them finds the entry;
     BibTeX ignores the field.
     """
     import bibtexparser
-    from bibtexparser.model import Entry, Field
+    from bibtexparser.model import ImplicitComment
 
     library = bibtexparser.Library()  # type: ignore[attr-defined]
     taken = set(keys.values())
-    entries: list[Entry] = []
     lost: list[str] = []
-    for paper in papers:
-        fields = [Field("title", "{" + latex_escape(paper.title) + "}")]
-        authors = unique_authors([a for a in paper.authors if not placeholder(a)])
-        if authors:
-            fields.append(Field("author", " and ".join(latex_escape(a) for a in authors)))
-        if paper.year:
-            fields.append(Field("year", str(paper.year)))
-        aliases = _aliases(paper, taken)
-        if aliases:
-            fields.append(Field("ids", ", ".join(aliases)))
-        # A BibTeX import's values are LaTeX (kept as written); any other source's (a Zotero
-        # item's journal, a note with "%") are plain text. Identifiers are neither.
-        as_latex = latex_safe if paper.extra.get("bibtex_key") else latex_escape
-        passed = _passed_through(paper)
-        for name, value in passed.items():
-            if name in VERBATIM:
-                fields.append(Field(name, verbatim(value)))
-            elif name == "howpublished" and _WRAPPED_URL.match(value):
-                fields.append(Field(name, f"\\url{{{ascii_url(verbatim(value))}}}"))
-            else:
-                fields.append(Field(name, as_latex(value)))
-        url = finding_url(paper, passed.get("doi"))
-        if url:
-            fields.append(Field("url", url))
-        # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
-        if not placeholder(paper.abstract):
-            fields.append(Field("abstract", latex_escape(paper.abstract)))
-        fields.append(Field(ID_FIELD, paper.paper_id))
-        entries.append(Entry(entry_type(paper, passed), keys[paper.paper_id], fields))
-        texts = [paper.title, *authors, paper.abstract]
-        texts += [v for n, v in passed.items() if n not in VERBATIM]
-        if missing := untypeset(" ".join(texts)):
-            lost.append(f"{keys[paper.paper_id]} ({missing})")
-    if lost:
-        from bibtexparser.model import ImplicitComment
-
-        library.add(ImplicitComment(untypeset_note(lost)))
+    entries = [_entry(paper, keys[paper.paper_id], taken, unicode, lost) for paper in papers]
+    if unicode:
+        library.add(ImplicitComment(_original_note()))
+    elif lost:
+        library.add(ImplicitComment(untypeset_note(lost, original)))
     for entry in entries:
         library.add(entry)
     return str(bibtexparser.write_string(library))  # type: ignore[attr-defined]
 
 
-def untypeset_note(where: Sequence[str]) -> str:
-    """A LaTeX comment saying which characters were written as :data:`UNTYPESET`, and where.
+def bibliographies(papers: Sequence[Paper], keys: dict[str, str]) -> tuple[str, str | None]:
+    """references.bib for pdflatex, and :data:`UTF8_NAME`'s text when it lost characters.
 
-    In the file itself: the one who sees "[?]" in the PDF opens it, and a draft exported
-    from the chat UI has no terminal to say it on.
+    pdflatex users are the most; xelatex and biber users get their text back from the
+    second file, which only exists when the first could not hold it all.
     """
+    if not any(untypeset(" ".join(_texts(p))) for p in papers):
+        return write_bibtex(papers, keys), None
+    return (
+        write_bibtex(papers, keys, original=UTF8_NAME),
+        write_bibtex(papers, keys, unicode=True),
+    )
+
+
+def _texts(paper: Paper) -> list[str]:
+    """The paper's text written in references.bib (its identifiers apart)."""
+    authors = unique_authors([a for a in paper.authors if not placeholder(a)])
+    passed = _passed_through(paper)
+    return [
+        paper.title,
+        *authors,
+        paper.abstract,
+        *(v for n, v in passed.items() if n not in VERBATIM),
+    ]
+
+
+def _entry(paper: Paper, key: str, taken: set[str], unicode: bool, lost: list[str]) -> Entry:
+    from bibtexparser.model import Entry, Field
+
+    def text(value: str) -> str:
+        return latex_escape(value, unicode=unicode)
+
+    fields = [Field("title", "{" + text(paper.title) + "}")]
+    authors = unique_authors([a for a in paper.authors if not placeholder(a)])
+    if authors:
+        names = (bibtex_name(a, text(a)) for a in authors)
+        fields.append(Field("author", " and ".join(names)))
+    elif sort_as := (paper.extra.get("key") or short_title(paper.title)):
+        # plainnat sorts and cites a work with no author by its key ("noa, 2017" without one)
+        fields.append(Field("key", text(sort_as)))
+    if paper.year:
+        fields.append(Field("year", str(paper.year)))
+    aliases = _aliases(paper, taken)
+    if aliases:
+        fields.append(Field("ids", ", ".join(aliases)))
+    # A BibTeX import's values are LaTeX (kept as written); any other source's (a Zotero
+    # item's journal, a note with "%") are plain text. Identifiers are neither.
+    imported = bool(paper.extra.get("bibtex_key"))
+    passed = _passed_through(paper)
+    for name, value in passed.items():
+        if name in VERBATIM:
+            fields.append(Field(name, verbatim(value)))
+        elif name == "howpublished" and _WRAPPED_URL.match(value):
+            fields.append(Field(name, f"\\url{{{ascii_url(verbatim(value))}}}"))
+        else:
+            fields.append(
+                Field(name, latex_safe(value, unicode=unicode) if imported else text(value))
+            )
+    url = finding_url(paper, passed.get("doi"))
+    if url:
+        fields.append(Field("url", url))
+    # Abstracts are plain text once read (the readers undo \%, \& ...), whatever the format.
+    if not placeholder(paper.abstract):
+        fields.append(Field("abstract", text(paper.abstract)))
+    fields.append(Field(ID_FIELD, paper.paper_id))
+    if missing := untypeset(" ".join(_texts(paper))):
+        lost.append(f"{key} ({missing})")
+    return Entry(entry_type(paper, passed), key, fields)
+
+
+def _original_note() -> str:
+    return _comment(
+        "litreview: these entries with their original text (UTF-8), for xelatex, lualatex or "
+        "biber. references.bib beside it has the same entries for pdflatex, which cannot "
+        "typeset some of their characters."
+    )
+
+
+def _comment(text: str) -> str:
     import textwrap
 
-    text = (
-        f"litreview: pdflatex cannot typeset these characters, so each run of them is written "
-        f"{UNTYPESET}: {'; '.join(where)}. Write them in by hand, or compile the original text "
-        "with xelatex or lualatex."
-    )
     return "\n".join("% " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False))
+
+
+def untypeset_note(where: Sequence[str], original: str = "") -> str:
+    """A LaTeX comment saying which characters were written as :data:`UNTYPESET`, and where:
+    in the file itself, since the one who sees "[?]" in the PDF opens it, and a draft
+    exported from the chat UI has no terminal to say it on. ``original`` names the file
+    holding the text as written, when there is one.
+    """
+    then = (
+        f"Their original text is in {original}, beside this file: cite from it "
+        f"(\\bibliography{{{original.removesuffix('.bib')}}}) and compile with xelatex or lualatex."
+        if original
+        else "Write them in by hand, and compile with xelatex or lualatex."
+    )
+    return _comment(
+        f"litreview: pdflatex cannot typeset these characters, so each run of them is written "
+        f"{UNTYPESET}: {'; '.join(where)}. {then}"
+    )

@@ -15,14 +15,15 @@ from litreview.reading.normalize import family_name
 from litreview.reading.paper import VENUE_FIELDS, Paper
 from litreview.review.bibtex import (
     LATEX_SPECIAL,
+    UTF8_NAME,
     assign_keys,
+    bibliographies,
     latex_escape,
     placeholder,
     unique_authors,
     untypeset,
     untypeset_note,
     verbatim,
-    write_bibtex,
 )
 from litreview.review.related import RelatedWorkDraft
 from litreview.review.session import Turn
@@ -59,7 +60,7 @@ def existing_outputs(folder: Path, fmt: str) -> list[Path]:
     The CLI asks before drafting, so a clash is said at once rather than after
     minutes of drafting.
     """
-    names = (draft_filename(fmt), BIBTEX_NAME)
+    names = (draft_filename(fmt), BIBTEX_NAME, UTF8_NAME)
     return [folder / name for name in names if (folder / name).exists()]
 
 
@@ -96,10 +97,27 @@ class Export:
     bibtex: str
     cited: list[str]  # paper ids, in citation order
     fmt: str = "md"
+    # the entries' original text, when pdflatex cannot typeset some of it (UTF8_NAME)
+    bibtex_utf8: str | None = None
 
     @property
     def filename(self) -> str:
         return draft_filename(self.fmt)
+
+    def files(self) -> list[tuple[str, str]]:
+        """(name, text) of each file the export writes: the draft, references.bib, and the
+        entries' original text when references.bib could not hold it all."""
+        out = [(self.filename, self.text), (BIBTEX_NAME, self.bibtex)]
+        return out + ([(UTF8_NAME, self.bibtex_utf8)] if self.bibtex_utf8 is not None else [])
+
+    def bibliography_note(self, folder: Path) -> str:
+        """Where the references are, for the command's last words: both files when two."""
+        if self.bibtex_utf8 is None:
+            return str(folder / BIBTEX_NAME)
+        return (
+            f"{folder / BIBTEX_NAME} (for pdflatex: characters it cannot typeset are [?]; their "
+            f"original text is in {folder / UTF8_NAME}, for xelatex, lualatex or biber)"
+        )
 
     def write(self, folder: Path, *, replace: bool = False) -> Path:
         """Write the draft and ``references.bib`` into ``folder``; return the draft's path.
@@ -128,7 +146,7 @@ class Export:
 
         fallback = Path(tempfile.mkdtemp(prefix="litreview-draft-"))
         saved = self._write(fallback, replace=False)
-        return f"; it is saved in {saved} and {fallback / BIBTEX_NAME} instead"
+        return f"; it is saved in {saved} and {self.bibliography_note(fallback)} instead"
 
     def _write(self, folder: Path, replace: bool) -> Path:
         if folder.exists() and not folder.is_dir():  # mkdir would call it "File exists"
@@ -139,7 +157,7 @@ class Export:
         mode = "w" if replace else "x"  # "x": a file made meanwhile is not replaced either
         written: list[Path] = []
         try:
-            for name, text in ((self.filename, self.text), (BIBTEX_NAME, self.bibtex)):
+            for name, text in self.files():
                 with (folder / name).open(mode, encoding="utf-8") as out:
                     written.append(folder / name)
                     out.write(text)
@@ -147,6 +165,8 @@ class Export:
             for path in written:  # not half an export beside the file that was there
                 path.unlink(missing_ok=True)
             raise
+        if replace and self.bibtex_utf8 is None:  # an earlier export's, not these entries'
+            (folder / UTF8_NAME).unlink(missing_ok=True)
         return folder / self.filename
 
 
@@ -257,7 +277,8 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
         # A list, one reference per item: bare lines would render as one paragraph.
         parts += [f"- [{n}] {reference(by_n[n])} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
         text = "\n".join(parts) + "\n"
-    return Export(text, write_bibtex(cited, keys), [p.paper_id for p in cited], fmt)
+    bibtex, bibtex_utf8 = bibliographies(cited, keys)
+    return Export(text, bibtex, [p.paper_id for p in cited], fmt, bibtex_utf8)
 
 
 # -- conversations ------------------------------------------------------------------------
