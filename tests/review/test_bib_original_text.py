@@ -19,7 +19,7 @@ from litreview.reading.paper import Paper
 from litreview.review.bibtex import UNTYPESET, UTF8_NAME, assign_keys
 from litreview.review.export import existing_outputs, render
 from litreview.review.related import RelatedWorkDraft, Theme
-from tests.support.latex import compile_plainnat, compile_xelatex
+from tests.support.latex import compile_plainnat, compile_xelatex, xelatex_missing
 
 # The real Chinese paper of shared/real: a Chinese title, and no author the reader could read.
 CHINESE_PDF = Path("/work/shared/real/pdfs/2023_raman_plastic_cnn_chinese_yuan.pdf")
@@ -49,10 +49,7 @@ TRIAL_BIB = """@article{a1,
   abstract = {We study vision transformers for image classification.}
 }
 """
-XELATEX = pytest.mark.skipif(
-    not (shutil.which("xelatex") and shutil.which("bibtex")),
-    reason="no xelatex (texlive-xetex) or bibtex installed",
-)
+XELATEX = pytest.mark.skipif(bool(xelatex_missing()), reason=xelatex_missing() or "ready")
 LATEX = pytest.mark.skipif(
     not (shutil.which("pdflatex") and shutil.which("bibtex")),
     reason="no LaTeX toolchain (pdflatex, bibtex) installed",

@@ -52,6 +52,18 @@ _XELATEX_PREAMBLE = (
 )
 
 
+def xelatex_missing() -> str:
+    """Why :func:`compile_xelatex` cannot run here ("" when it can): the tests skip and say."""
+    import shutil
+
+    if not (shutil.which("xelatex") and shutil.which("bibtex")):
+        return "no xelatex (texlive-xetex) or bibtex installed"
+    fonts = subprocess.run(["fc-list"], capture_output=True, text=True, check=False).stdout
+    if "Droid Sans Fallback" not in fonts or "DejaVu Serif" not in fonts:
+        return "no Droid Sans Fallback or DejaVu Serif font (fonts-droid-fallback)"
+    return ""
+
+
 def compile_xelatex(folder: Path, bib: str, keys: Sequence[str]) -> str:
     """Compile a document citing ``keys`` from ``folder/bib`` (.bib) with xelatex, bibtex and
     plainnat (each run must succeed); return the PDF's text."""
