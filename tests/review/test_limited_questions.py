@@ -26,6 +26,7 @@ from litreview.review.limits import read
 from litreview.review.session import AnswerMessage
 from litreview.settings import load_settings
 from tests.support.cli import CHEAP_PIPELINE, run_cli
+from tests.support.papers_by_id import PapersById
 
 ZOTERO = Path("/work/shared/real/zotero")
 GRAPHICS = ZOTERO / "ganeshbelgur+zotero-sync"
@@ -223,8 +224,6 @@ def test_a_year_of_the_topic_does_not_bound_the_library() -> None:
 @pytest.mark.skipif(not PORTUGUESE.is_dir(), reason="shared/real not present")
 def test_portuguese_follow_ups_list_the_earlier_papers() -> None:
     """The trial's "Ordene por ano" was searched as content and dropped the 2003 thesis."""
-    from tests.review.test_metadata_followup import _Catalog
-
     by_title = {p.title: p for p in read_file(PORTUGUESE).papers}
     titles = [
         "Desenvolvimento e validação de um método computadorizado para avaliação do consumo "
@@ -233,7 +232,7 @@ def test_portuguese_follow_ups_list_the_earlier_papers() -> None:
         "Um método de trabalho para auxiliar a definição de requisitos",  # 1999
     ]
     papers = [by_title[t] for t in titles]
-    library = _Catalog(papers)
+    library = PapersById(papers)
     history = _after(papers)
     backend = ExtractiveBackend()
     result = ask(library, backend, "Ordene por ano", history=history)  # type: ignore[arg-type]

@@ -7,7 +7,6 @@ of the papers. The papers here are that library's own (ganeshbelgur's Zotero, sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import cast
@@ -15,16 +14,15 @@ from typing import cast
 import pytest
 
 from litreview.index.library import Library
-from litreview.index.retriever import Filters
 from litreview.llm.extractive import ExtractiveBackend
 from litreview.llm.types import Message
 from litreview.reading import read_file
 from litreview.reading.paper import Paper
 from litreview.review.ask import AskResult, ask
-from litreview.review.limits import has_author
 from litreview.review.metadata_followup import parse
 from litreview.review.session import AnswerMessage, Session, Turn
 from litreview.settings import Settings
+from tests.support.papers_by_id import PapersById
 from tests.support.scripted import Scripted
 
 REAL_ZOTERO = Path("/work/shared/real/zotero/ganeshbelgur+zotero-sync")
@@ -45,21 +43,6 @@ def radiosity_papers() -> list[Paper]:
     return [by_title[t] for t in CITED_TITLES]
 
 
-class _Catalog:
-    """The one thing a metadata follow-up reads of the library: papers by id. Anything else
-    (a search) raises, so a test proves the question was not searched."""
-
-    def __init__(self, papers: Iterable[Paper]) -> None:
-        self.papers = {p.paper_id: p for p in papers}
-
-    def get(self, ids: Iterable[str]) -> dict[str, Paper]:
-        return {i: self.papers[i] for i in ids if i in self.papers}
-
-    def ids_matching(self, filters: Filters) -> set[str]:
-        """Only whether a name is one of the library's authors is asked ("by Kajiya")."""
-        return {i for i, p in self.papers.items() if has_author(p, filters.author or "")}
-
-
 def _follow_up(papers: list[Paper], question: str, backend: object = None) -> AskResult:
     history = [
         Message("user", RADIOSITY),
@@ -68,7 +51,7 @@ def _follow_up(papers: list[Paper], question: str, backend: object = None) -> As
         ),
     ]
     return ask(
-        cast(Library, _Catalog(papers)),
+        cast(Library, PapersById(papers)),
         cast(ExtractiveBackend, backend or ExtractiveBackend()),
         question,
         history=history,
