@@ -182,6 +182,6 @@ def test_ctrl_c_after_an_answer_during_the_next(sample_home: Path, tmp_path: Pat
     # The answers under way (the last ones, maybe) are finished; the run was still interrupted.
     assert status == 130, err
     assert counts[0] >= 1 and _saved(batch) == counts[0]
-    assert "· extractive, no model, no tokens ·" in err
+    assert "· extractive · no model, no tokens ·" in err
     assert "prompt +" not in err
     assert batch.report.exists()

@@ -110,7 +110,7 @@ def test_keys_reach_the_app_in_a_real_terminal(terminal: Terminal, tmp_path: Pat
     # Ask, then Ctrl+T exports into the directory the chat was started from.
     terminal.type("How can huge models be trained when GPU memory is limited?")
     terminal.keys("Enter")
-    terminal.wait_for("extractive · $0.0000", timeout=60)
+    terminal.wait_for("extractive · no model, no tokens", timeout=60)
     terminal.keys("C-t")
     terminal.wait_for("Conversation exported to")
     exports = list((tmp_path / "work").glob("chat-*.md"))
@@ -164,7 +164,7 @@ def test_escape_and_typing_return_to_the_question_box(terminal: Terminal) -> Non
     terminal.wait_for("264 papers", timeout=90)
     terminal.type("How can huge models be trained when GPU memory is limited?")
     terminal.keys("Enter")
-    terminal.wait_for("extractive · $0.0000", timeout=60)
+    terminal.wait_for("extractive · no model, no tokens", timeout=60)
     terminal.keys("F2")
     terminal.wait_for("Back to question")  # the footer: Esc now comes back
     terminal.keys("Down")

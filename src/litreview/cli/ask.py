@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -12,9 +11,6 @@ from litreview.cli.context import AppContext, console
 from litreview.cli.paper_filters import metadata_options, read_filters
 from litreview.cli.zotero_filters import check_names
 from litreview.review.session import SessionError, SessionStore, Turn
-
-if TYPE_CHECKING:
-    from litreview.llm.types import Usage
 
 
 @click.command("ask")
@@ -120,20 +116,9 @@ def ask_command(
             "[yellow]Removed page numbers the sources' passages do not come from "
             f"(the paper stays cited): {dropped}[/]"
         )
+    from litreview.llm.registry import spent
+
     out.print(f"[dim]{result.model} · {spent(result.model, result.usage)}[/]")
-
-
-def spent(model: str, usage: Usage) -> str:
-    """What an answer cost, for a footer: "5216 prompt + 435 completion tokens · $0.0120".
-    The extractive engine sends nothing to a model; the token counts it keeps (in ``--json``)
-    are what a model would have read, not what was spent."""
-    from litreview.llm.registry import EXTRACTIVE
-
-    if model == EXTRACTIVE:
-        return "no model, no tokens"
-    return f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · " + (
-        usage.cost_label
-    )
 
 
 class _AnswerStream:

@@ -97,7 +97,7 @@ def _batch(
     hurry: threading.Event,
 ) -> None:
     from litreview.cli.ingest import plain_progress
-    from litreview.llm.registry import EXTRACTIVE, resolve
+    from litreview.llm.registry import resolve, spent
     from litreview.review.batch import check_report, read_answers, run_batch, write_report
     from litreview.review.questions import read_questions
     from litreview.review.wording import counted
@@ -170,20 +170,13 @@ def _batch(
             )
             if n
         ]
-        # The extractive engine sends nothing to a model: its token counts (kept in the
-        # JSON) are what a model would have read, not what was spent.
-        spent = (
-            "extractive, no model, no tokens"
-            if backend.name == EXTRACTIVE
-            else f"{summary.usage.prompt_tokens} prompt + {summary.usage.completion_tokens} "
-            f"completion tokens · {summary.usage.cost_label}"
-        )
+        cost = spent(backend.name, summary.usage)
         out.print(
             f"{summary.answered} answered, {summary.skipped} already done, {reused}"
             f"{summary.failed} failed"
             + (f", {', '.join(unfinished)} (interrupted; rerun to resume)" if unfinished else "")
             + "".join(f"; {note}" for note in redone)
-            + f" · {spent} · {summary.seconds:.1f}s",
+            + f" · {backend.name} · {cost} · {summary.seconds:.1f}s",
             soft_wrap=True,  # one line in logs and pipes, not cut at 80 columns
         )
         if summary.abandoned:

@@ -86,9 +86,8 @@ def related_command(
 
     from rich.markup import escape
 
-    from litreview.cli.ask import spent
     from litreview.errors import Stopped
-    from litreview.llm.registry import resolve
+    from litreview.llm.registry import resolve, spent
     from litreview.review.export import existing_outputs, refusal, render
     from litreview.review.related import draft_related_work
     from litreview.review.wording import counted
@@ -163,9 +162,9 @@ def related_command(
         click.echo(exported.text)
     if out_dir is not None:
         text_path = exported.write(out_dir, replace=force)
-        out.print(
-            f"Wrote {text_path} and {out_dir / 'references.bib'} ({len(exported.cited)} papers)."
-        )
+        # The folder written, which is not --out when that could not be written (see write).
+        where = exported.bibliography_note(text_path.parent)
+        out.print(escape(f"Wrote {text_path} and {where} ({len(exported.cited)} papers)."))
     out.print(
         f"[dim]{draft.model} · {counted(len(draft.themes), 'theme')} · "
         f"{counted(len(exported.cited), 'paper')} cited · {spent(draft.model, draft.usage)}[/]"

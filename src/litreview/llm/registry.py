@@ -20,9 +20,23 @@ from pathlib import Path
 from litreview.llm.backend import Backend
 from litreview.llm.errors import ModelNotConfigured
 from litreview.llm.log import ExchangeLog
+from litreview.llm.types import Usage
 from litreview.settings import ModelSettings, Settings
 
 EXTRACTIVE = "extractive"
+
+
+def spent(model: str, usage: Usage) -> str:
+    """What an answer or draft cost, for a footer: "5216 prompt + 435 completion tokens ·
+    $0.0120". The extractive engine sends nothing to a model; the token counts it keeps (in
+    ``--json``) are what a model would have read, not what was spent, so it says so rather
+    than show "$0.0000" beside them."""
+    if model == EXTRACTIVE:
+        return "no model, no tokens"
+    return f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · " + (
+        usage.cost_label
+    )
+
 
 # A provider key in the environment makes that provider's small, cheap model the default.
 KEY_DEFAULTS: tuple[tuple[str, str], ...] = (

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown
 
+from litreview.llm.registry import spent
 from litreview.review.ask import AskResult
 from litreview.tui.paths import shown_path
 from litreview.tui.screens.base import AppScreen
@@ -148,7 +149,7 @@ class ChatScreen(AppScreen[None]):
         if result.dropped_pages:
             dropped = ", ".join(f"\\[{n}, p. {page}\\]" for n, page in result.dropped_pages)
             text += f"\n\n*Removed page numbers the sources' passages do not come from: {dropped}*"
-        text += f"\n\n<sub>{result.model} · {result.usage.cost_label}</sub>"
+        text += f"\n\n<sub>{result.model} · {spent(result.model, result.usage)}</sub>"
         widget.result = result
         self.query_one(SourcesPanel).show_result(result, owner=widget)
         status = self.query_one(StatusBar)
