@@ -446,7 +446,8 @@ def test_a_contribution_does_not_point_back_at_what_the_draft_leaves_out() -> No
         chosen = third_person(
             contribution(EvidenceScorer.shared(), "local reflectance and shading models", source)
         )
-        assert not re.match(r"(?i)this\b|it\b", chosen), chosen
+        # "This paper describes ..." is the paper naming itself (it becomes "Ward [2] describes")
+        assert not re.match(r"(?i)this\b(?! paper)|it\b", chosen), chosen
         assert "these factors" not in chosen, chosen
 
 

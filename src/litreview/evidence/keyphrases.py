@@ -336,6 +336,11 @@ def shared_users(
     def share_in(key: frozenset[str]) -> float:
         return len(inside[key]) / len(texts)
 
+    def size(key: frozenset[str]) -> int:
+        """Words, not terms: "indivíduos" is one word that ``terms`` splits at its accent
+        (a Portuguese one-paper theme was headed "Indivíduos" over "Consumo Alimentar")."""
+        return len(surface[key].split())
+
     def score(key: frozenset[str]) -> float:
         salient = len(named.get(key, ())) / len(texts)
         # Longer phrases name a theme better than a lone word, if the papers share them; a
@@ -343,7 +348,7 @@ def shared_users(
         return (
             share_in(key) * (1.0 - common(key))
             - share_out(key)
-            + 0.15 * (len(key) - 1)
+            + 0.15 * (size(key) - 1)
             + 0.25 * salient
         )
 
@@ -355,7 +360,7 @@ def shared_users(
         for k in inside
         if len(inside[k]) >= least
         and k not in taken
-        and (len(k) > 1 or len(named.get(k, ())) >= max(least, len(texts) / 2))
+        and (size(k) > 1 or len(named.get(k, ())) >= max(least, len(texts) / 2))
     ]
     apart = [k for k in said_enough if share_out(k) * CONTRAST <= share_in(k)]
     most = [k for k in said_enough if share_in(k) >= 0.5]
@@ -366,7 +371,7 @@ def shared_users(
     if not shared:
         return None
     best = max(shared, key=lambda k: (score(k), -common(k), surface[k]))
-    if len(best) == 1:
+    if size(best) == 1:
         # A lone word ("backdoor") names less than the phrase most of the papers build on it
         # ("backdoor attacks"), when there is one.
         wider = [k for k in shared if best < k and len(inside[k]) >= max(least, len(texts) / 2)]
@@ -382,6 +387,10 @@ def adjectival(phrase: str) -> bool:
     if words and words[0] in _OPENING_VERBS:
         return True
     last = words[-1] if words else ""
+    if words and re.search(r"[a-z](?:ando|endo|indo)$", words[0]) and words[0] not in _GIVEN:
+        return True  # a Portuguese gerund opens a clause, not a name: "Utilizando a Web"
+    if last in _PLAIN_ADJECTIVES:
+        return True  # "with long as a common thread" (a video-generation library's draft)
     if re.match(r"(?:multi|non|cross|semi|inter|intra|anti)-", last):
         return True  # "Multi-Scene", "Non-IID": a modifier waiting for its noun
     if last in _COMPARATIVES or re.search(r"[a-z](?:ando|endo|indo)$", last):
@@ -394,6 +403,59 @@ def adjectival(phrase: str) -> bool:
     )
     return bool(adjective) and last not in _NOUN_EXCEPTIONS
 
+
+# Given names with a gerund's ending ("Fernando Pessoa" is a name, "Utilizando a Web" is not).
+_GIVEN = frozenset(["fernando", "hernando", "orlando", "armando", "rolando", "nintendo"])
+
+# Adjectives without an adjective's ending, which a phrase may be cut at or consist of.
+_PLAIN_ADJECTIVES = frozenset(
+    [
+        "long",
+        "short",
+        "consistent",
+        "coherent",
+        "robust",
+        "fast",
+        "slow",
+        "different",
+        "new",
+        "novel",
+        "recent",
+        "current",
+        "dense",
+        "sparse",
+        "complex",
+        "smooth",
+        "rigid",
+        "stable",
+        "accurate",
+        "hard",
+        "easy",
+        "rich",
+        "deep",
+        "shallow",
+        "wide",
+        "narrow",
+        "strong",
+        "weak",
+        "good",
+        "bad",
+        "best",
+        "high",
+        "low",
+        "large",
+        "small",
+        "big",
+        "tiny",
+        "same",
+        "similar",
+        "certain",
+        "various",
+        "several",
+        "major",
+        "minor",
+    ]
+)
 
 _COMPARATIVES = frozenset(
     [

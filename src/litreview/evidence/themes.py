@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from litreview.evidence.absence import done_without
 from litreview.evidence.keyphrases import (
     candidate_phrases,
     content_stems,
@@ -61,6 +62,13 @@ def form_themes(
     n = len(texts)
     if n < 2:
         return [Group(list(range(n)))] if n else []
+    # A paper is not grouped under what it says it does without (the Transformer's
+    # "dispensing with recurrence and convolutions" under "Convolutional Neural Networks").
+    gone = [done_without(a) for a in abstracts]
+
+    def disowns(i: int, phrase: str | None) -> bool:
+        return bool(phrase and gone[i] & frozenset(terms(phrase)))
+
     stems = [content_stems(t) for t in texts]
     groups: list[Group] = []
     used: list[str] = []
@@ -74,7 +82,11 @@ def form_themes(
         inside = [texts[i] for i in members]
         rest = [texts[i] for i in range(n) if i not in set(members)]
         shares = taken_shares(share, used)(candidate_phrases(inside))
-        return shared_users(inside, rest, shares, [abstracts[i] for i in members])
+        found = shared_users(inside, rest, shares, [abstracts[i] for i in members])
+        if found is None:
+            return None
+        users = frozenset(j for j in found[1] if not disowns(members[j], found[0]))
+        return (found[0], users) if len(users) >= min(2, len(members)) else None
 
     for label in sorted(set(labels), key=list(labels).index):
         cluster = [i for i in range(n) if labels[i] == label]
@@ -86,7 +98,12 @@ def form_themes(
         members = [cluster[j] for j in sorted(users)]
         # A paper of the cluster that does not say the name stays if it shares a phrase with
         # a paper that does; one that shares nothing with them is set loose.
-        kept = [i for i in cluster if i in members or _linked(i, members, texts, stems, everywhere)]
+        kept = [
+            i
+            for i in cluster
+            if i in members
+            or (not disowns(i, phrase) and _linked(i, members, texts, stems, everywhere))
+        ]
         groups.append(Group(kept, phrase))
         used.append(phrase)
         loose.extend(i for i in cluster if i not in kept)
@@ -95,13 +112,21 @@ def form_themes(
     # draft would take in every paper).
     separating = [g for g in groups if g.phrase and not everywhere(frozenset(terms(g.phrase)))]
     for i in sorted(loose):
-        home = next((g for g in separating if _says(stems[i], str(g.phrase))), None)
+        home = next(
+            (g for g in separating if _says(stems[i], str(g.phrase)) and not disowns(i, g.phrase)),
+            None,
+        )
         if home is not None:
             home.members.append(i)
             loose.remove(i)
     # One that shares a phrase with papers of a theme joins the theme it shares most with.
     for i in list(loose):
-        links = [sum(_linked(i, [j], texts, stems, everywhere) for j in g.members) for g in groups]
+        links = [
+            0
+            if disowns(i, g.phrase)
+            else sum(_linked(i, [j], texts, stems, everywhere) for j in g.members)
+            for g in groups
+        ]
         if links and max(links) > 0:
             groups[links.index(max(links))].members.append(i)
             loose.remove(i)

@@ -7,11 +7,13 @@ third person and cited, ordered as the papers were numbered.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from litreview.evidence.claims import CONTRIBUTION
+from litreview.evidence.absence import done_without, without_words
+from litreview.evidence.claims import CONTRIBUTION, OWN
 from litreview.evidence.keyphrases import (
     adjectival,
     generic,
@@ -24,6 +26,7 @@ from litreview.evidence.keyphrases import (
 from litreview.evidence.scoring import EvidenceScorer, terms
 from litreview.evidence.sentences import points_ahead, short_name, split_sentences, third_person
 from litreview.evidence.source import Source
+from litreview.llm.extractive.agreement import agree
 from litreview.reading.normalize import family_name, normalize_title
 
 OTHER_THEME = "Other Related Work"
@@ -34,9 +37,11 @@ def theme_name(
     others: Sequence[Source] = (),
     phrase_share: Mapping[str, float] | None = None,
 ) -> str:
-    texts = [f"{s.title}. {s.text}" for s in sources]
+    # What a paper says it does without does not name its theme (evidence.absence).
+    texts = [without_words(f"{s.title}. {s.text}", done_without(s.text)) for s in sources]
     others_texts = [f"{s.title}. {s.text}" for s in others]
-    phrase = shared_phrase(texts, others_texts, phrase_share, [s.text for s in sources])
+    abstracts = [without_words(s.text, done_without(s.text)) for s in sources]
+    phrase = shared_phrase(texts, others_texts, phrase_share, abstracts)
     if phrase:
         return title_case(phrase).rstrip(" .;:,")
     # Several papers that share no phrase: naming them after one of them would be false.
@@ -47,10 +52,13 @@ def theme_name(
 def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
     """The sentence that best says what the paper did, as it relates to the user's work.
 
-    A sentence in the authors' voice ("we propose ...") wins over background
-    ones however close those are to the work: a related-work paragraph says
+    A sentence stating a contribution ("we propose ...") wins, else one in the authors'
+    voice, over background ones however close those are to the work: a related-work paragraph says
     what each paper contributes, not what its introduction says of the field.
     """
+    repaired = glued_sentences_apart(source.text)
+    if repaired != source.text:
+        source = dataclasses.replace(source, text=repaired)
     evidence = scorer.sentences(work, [source]) if work else []
     if not evidence:
         sentences = split_sentences(source.text)
@@ -58,9 +66,13 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
     evidence = [e for e in evidence if not _BLURB.search(e.text)] or evidence
     evidence = [e for e in evidence if not points_ahead(e.text)] or evidence
     evidence = [e for e in evidence if not _MID_ARGUMENT.search(third_person(e.text))] or evidence
-    evidence = [e for e in evidence if not _POINTS_BACK.search(third_person(e.text))] or evidence
+    evidence = [e for e in evidence if not points_back(e.text)] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
-    return max(authored or evidence, key=lambda e: e.score).text
+    # Else one in the authors' voice ("Here, we investigate how ..."), not the field's
+    # ("Text-to-video diffusion models have shown remarkable progress ...", quoted for Atzmon
+    # et al. once their "understanding this dual role enabled us" pointed back).
+    own = [e for e in evidence if OWN.search(e.text)]
+    return max(authored or own or evidence, key=lambda e: e.score).text
 
 
 # What a book's jacket says of the book as an object, not of its subject: "special highlights
@@ -78,6 +90,18 @@ _BLURB = re.compile(
 _MID_ARGUMENT = re.compile(r"^(?:but|and|yet|or|nor|so|also|thus|hence|still)\b|\brefs?\. \d", re.I)
 
 
+# What a paper calls itself and its own parts ("this paper", "these models"), and phrases
+# that point nowhere ("in this way", "to this end").
+_OWN_NOUNS = (
+    r"paper|article|work|study|thesis|book|report|chapter|edition|text|volume|survey|review|"
+    r"note|letter|dissertation|tutorial|tool|system|framework|method|approach|model|algorithm|"
+    r"technique|architecture|software|dataset|benchmark|contribution|project|course|research|"
+    r"investigation|analysis|way|end|paradigm|pipeline|design|implementation|kind|type|class|"
+    r"manuscript|presentation|talk|session|methods|models|systems|tools|techniques|algorithms|"
+    r"approaches|architectures|datasets|benchmarks|papers|works|studies|experiments|results|"
+    r"findings|problems|tasks|features|components|modules|networks|network"
+)
+
 # A sentence whose subject or object is something said before it, in the abstract the draft
 # does not quote: "According to Ward [10], this includes specular, diffuse ...", "...
 # consideration of all of these factors allows the shader ...", "a method for doing so",
@@ -91,11 +115,55 @@ _POINTS_BACK = re.compile(
     r"|^(?:then|further|furthermore|moreover|additionally|in addition|however|therefore)\b"
     r"|\b(?:doing so|(?:all )?(?:of )?(?:these|those|such) (?:factors|challenges|problems|"
     r"issues|limitations|difficulties|questions|observations|results|findings|methods|"
-    r"approaches|techniques|effects|steps)|this (?:problem|issue|challenge|limitation|question|"
-    r"difficulty|gap|observation|finding))\b"
+    r"approaches|techniques|effects|steps|fields|areas|domains|disciplines|roles|ideas|"
+    r"insights|properties)|this (?:(?:dual|double|twofold|key|crucial|central|important) )?"
+    r"(?:problem|issue|challenge|limitation|question|difficulty|gap|observation|finding|role|"
+    r"insight|idea|property|phenomenon|trade-?off|tension))\b"
     r"|^\w+(?: et al\.| and \w+)? (?:then|further|also) \w+",
     re.IGNORECASE,
 )
+# ... and, in a sentence not in the authors' voice, "this"/"these" anywhere: "used to carry
+# out this calculation", "operate on these micropolygons", "it is shown that this has not
+# yet filtered through" (real graphics and software-quality drafts). The authors' own
+# sentences keep theirs ("we investigate how X, Y and Z ... when these representations
+# interact"): what they did is still the best sentence to quote.
+_REFERS_BACK = re.compile(rf"\b(?:this|these|those)\s+(?!(?:{_OWN_NOUNS})\b)[a-z]", re.I)
+# What _as_subject drops before the authors: "As many surveys have been carried out in this
+# area, they have tried ..." is quoted from "they" on.
+_LEAD_IN = re.compile(r"^[^,]{0,120},\s*(?=(?:they|the authors)\s)", re.IGNORECASE)
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence's subject or object is something an earlier sentence said
+    (:data:`_POINTS_BACK`, read as quoted: "To address these challenges, we propose X" is
+    "They propose X"), or it draws a consequence from an earlier sentence without the
+    authors' voice ("Consequently, many of the powerful techniques ...")."""
+    if _CONSEQUENCE.match(sentence) and not CONTRIBUTION.search(sentence):
+        return True
+    quoted = third_person(sentence)
+    if _POINTS_BACK.search(quoted):
+        return True
+    own = re.search(r"\bwe\b", sentence, re.IGNORECASE)
+    return not own and bool(_REFERS_BACK.search(_LEAD_IN.sub("", quoted)))
+
+
+_CONSEQUENCE = re.compile(
+    r"^(?:consequently|as a consequence|as a result|accordingly|therefore|thus|hence)\b", re.I
+)
+
+
+# Two sentences a PDF's or a database's text glued together ("... with the shaded
+# images.The proposed method ...", a real graphics abstract) and a list run into its lead
+# ("... the following advanced points:1) The indirect ... images.2) The proposed ..."): each
+# is read as a sentence of its own, the list's numbers dropped.
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_RUN_IN_ITEM = re.compile(r"(?<=[.:;])[ \t]*\(?\d{1,2}\)[ \t]*(?=[A-Z])")
+
+
+def glued_sentences_apart(text: str) -> str:
+    """``text`` with a space after a full stop glued to the next sentence and a paragraph
+    break before each run-in list item ("points:1) The ..."), so sentences split there."""
+    return _RUN_IN_ITEM.sub("\n\n", _GLUED.sub(" ", text))
 
 
 def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[Source]) -> str:
@@ -119,20 +187,57 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         opening, threads = _opening(theme, sources, phrases)
         parts.append(opening)
         common |= frozenset(threads)
+    names = _names(parts[0]) if parts else []
     for i, source in enumerate(sources):
         chosen = contribution(scorer, work, source)
-        sentence = third_person(chosen).rstrip(" .;:")
+        sentence = _unlabelled(third_person(chosen)).rstrip(" .;:")
         last = i == len(sources) - 1 and len(sources) > 2
         name, plural = cited_name(source)
         marks = "".join(f"[{n}]" for n in versions[source.n])
         # A "they" the abstract wrote itself is someone else (the images, the LLMs), not the
         # authors: only the authors' "we" (third_person's "they") becomes the paper's name.
         own_they = bool(re.search(r"\bthey\b", chosen, re.IGNORECASE))
-        parts.append(_as_subject(sentence, f"{name} {marks}", last, plural, own_they))
+        text = _as_subject(sentence, f"{name} {marks}", last, plural, own_they)
+        parts.append(_spelled_as_names(text, names))
         if i:
             link = _link(source, sources[:i], phrases, theme, common, plural)
             parts.append(f"{link}." if link else "")
     return " ".join(p for p in parts if p)
+
+
+# A structured abstract's part label ("Metodologia: Foi desenvolvido ...", "Design/methodology/
+# approach: ..."), beyond those :func:`third_person` drops: a quoted sentence does not start
+# with it ("According to Galante [12], Metodologia: ..." in a Portuguese library's draft).
+_PART_LABEL = re.compile(
+    r"^(?:metodologia|m[ée]todo|objetivos?(?: gerais?| espec[íi]ficos?)?|objectives?|aims?|"
+    r"goals?|introdu[çc][ãa]o|introduction|discuss(?:ão|ao|ion)|conclus(?:ões|ão|ion)s?|"
+    r"considera[çc](?:ões|ão) finais|resultados?|results?|background|methods?|methodology|"
+    r"materials? (?:and|e) m[ée]t(?:hods|odos)|design(?:/methodology/approach)?|setting|"
+    r"participants|measurements|originality/value|(?:practical|research) implications|"
+    r"limitations|motivation|fundamentos?|justificativa|prop[óo]sito|purpose)\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _unlabelled(sentence: str) -> str:
+    text = _PART_LABEL.sub("", sentence, count=1)
+    return text[:1].upper() + text[1:]
+
+
+def _names(opening: str) -> list[str]:
+    """The names a theme sentence spells with capitals ("Monte Carlo" in "Four works study
+    Monte Carlo methods"), past its first word."""
+    body = opening.split(" ", 1)[1] if " " in opening else ""
+    return re.findall(r"(?<![\w-])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?![\w-])", body)
+
+
+def _spelled_as_names(sentence: str, names: Sequence[str]) -> str:
+    """``sentence`` with ``names`` spelled as the theme sentence spells them where it has them
+    in lower case (Kajiya's "a monte carlo solution" beside "Monte Carlo" methods)."""
+    for name in names:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+        sentence = pattern.sub(name, sentence)
+    return sentence
 
 
 def _versions(sources: Sequence[Source]) -> dict[int, list[int]]:
@@ -324,10 +429,40 @@ def in_running_text(phrase: str, texts: Sequence[str] = ()) -> str:
     names spelled with capitals inside ("SMA spring", "ImageNet", not "sma spring"), nor
     words ``texts`` (the papers' abstracts) always write capitalised ("Monte Carlo": a
     graphics draft read "with monte carlo as a common thread")."""
+    words = phrase.split()
+    # A name the texts capitalise leads the phrase ("Monte Carlo solution"); a capital further
+    # in is a spelled-out name's ("long context Tuning" from "Long Context Tuning (LCT)").
+    lead = 0
+    while lead < len(words) and _mostly_capitalised(words[lead], texts):
+        lead += 1
     return " ".join(
-        word if spelled_as_name(word) or proper_name(word, texts) else word.lower()
-        for word in phrase.split()
+        word if i < lead or spelled_as_name(word) or proper_name(word, texts) else word.lower()
+        for i, word in enumerate(words)
     )
+
+
+# Capitals that spell out an acronym, not a name: "Large Language Models (LLMs)".
+_SPELLED_OUT = re.compile(r"(?:[\s-]+[A-Z][\w-]*){0,3}\s*\([^)]{0,12}?[A-Z]{2,}")
+
+
+def _mostly_capitalised(word: str, texts: Sequence[str]) -> bool:
+    """Whether as many of ``texts`` write ``word`` capitalised inside a sentence as write it in
+    lower case, and one does: "Monte Carlo" in Arvo and Kirk's graphics abstract, Kajiya's
+    "a monte carlo solution" in another (a theme sentence read "Three works study monte
+    carlo solution"); a sentence's first word tells nothing."""
+    if not word[:1].isupper() or "-" in word:  # "Retrieval-Augmented": a title's capitals
+        return False
+    pattern = re.compile(rf"(?<=[\w,;)] ){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    capitals = lower = 0
+    for text in texts:
+        seen = [
+            m.group(0)[0].isupper()
+            for m in pattern.finditer(text)
+            if not _SPELLED_OUT.match(text, m.end())  # "Large Language Models (LLMs)"
+        ]
+        capitals += any(seen)
+        lower += not all(seen)
+    return capitals >= max(lower, 1)
 
 
 # Count nouns whose plural is not the rule's ("Four works study matrices, with rotation as a
@@ -420,6 +555,23 @@ _VAGUE = frozenset(
         "perspective",
         "experience",
         "design",
+        # what any paper does or has ("Like Shirley et al. [2], they deal with calculations" in
+        # a Monte Carlo draft of a real graphics library)
+        "calculation",
+        "calculations",
+        "computation",
+        "computations",
+        "solution",
+        "solutions",
+        "application",
+        "applications",
+        "problem",
+        "problems",
+        "procedure",
+        "procedures",
+        "technique",
+        "techniques",
+        "results",
     }
 )
 _TITLE_STOP = frozenset(
@@ -458,7 +610,7 @@ _IN_THIS = re.compile(
 _THIS_PAPER = re.compile(
     r"^(?:(?:thoroughly |fully |completely )?(?:revised|updated|expanded), )?"  # a book's jacket
     r"(?:this|the present) (?:paper|work|article|study|note|letter|thesis|chapter|report|"
-    r"book|volume|monograph|(?:\w+ )?edition)\s+"
+    r"book|volume|monograph|tutorial|survey|review|(?:\w+ )?edition)\s+"
     r"(?P<adverb>(?:also|further|then|first|finally)\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -472,9 +624,11 @@ _REPORTING = {
         *((v, "s") for v in ("argue", "derive", "provide", "offer", "extend", "demonstrate")),
         *((v, "s") for v in ("consider", "outline", "review", "survey", "prove", "define")),
         *((v, "s") for v in ("evaluate", "compare", "characterize", "characterise", "analyze")),
-        *((v, "es") for v in ("address", "discuss", "focus")),
+        *((v, "s") for v in ("summarize", "summarise", "explain")),
+        *((v, "s") for v in ("explore", "highlight", "illustrate", "emphasize", "emphasise")),
+        *((v, "es") for v in ("address", "discuss", "focus", "assess")),
     )
-} | {"studies": "study", "applies": "apply", "analyses": "analyse"}
+} | {"studies": "study", "applies": "apply", "analyses": "analyse", "identifies": "identify"}
 _KEEP_VERB = {"can", "could", "will", "would", "may", "might", "must", "should", "also"}
 _IRREGULAR = {"are": "is", "have": "has", "were": "was", "do": "does", "go": "goes"}
 
@@ -518,13 +672,15 @@ def _as_subject(
         if adverb.strip() == "also":
             adverb = ""  # "also" pointed at the paper's own earlier sentences
         verb = match.group("verb")
-        text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{match.group('rest')}"
+        rest = agree(verb, match.group("rest"), plural)  # "... and evaluates it on ImageNet"
+        text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{rest}"
     elif (this := _THIS_PAPER.match(sentence)) and this.group("verb").lower() in _REPORTING:
         # "This paper presents a simple improved method": the paper is the subject already,
         # so it is named there, not "According to Ramamoorthi and Barr [2], this paper ...".
         verb = this.group("verb")
+        rest = agree(verb, this.group("rest"), plural)  # "study X and propose Y"
         verb = _REPORTING[verb.lower()] if plural else verb
-        text = f"{name} {this.group('adverb') or ''}{verb}{this.group('rest')}"
+        text = f"{name} {this.group('adverb') or ''}{verb}{rest}"
     elif owned := _THEIR_THING.match(sentence):
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
@@ -576,7 +732,8 @@ def _named_once(text: str, name: str, bare: str, plural: bool) -> str:
 
 _THINGS = (
     r"approach|method|model|framework|system|technique|algorithm|scheme|design|solution|"
-    r"idea|architecture|tool|results?|experiments?|analysis|evaluation|findings|contribution"
+    r"idea|architecture|tool|results?|experiments?|analysis|evaluation|findings|contribution|"
+    r"study"
 )
 _THEIR_THING = re.compile(
     rf"^(?:their |the proposed |the (?=(?:core|main|key|central|basic) ))"
@@ -614,6 +771,8 @@ def _continue(sentence: str) -> str:
     first = sentence.split(" ", 1)[0]
     if _CITED_AUTHOR.match(sentence):  # "according to ..., alexa (2002) proposed"
         return sentence
-    if first.lower() in _COMMON_OPENERS or (first.isalpha() and first[1:].islower()):
+    # "O objetivo desta pesquisa ...": a one-letter word (Portuguese's article) is no name.
+    one_letter = len(first) == 1 and first.isalpha() and first != "I"
+    if first.lower() in _COMMON_OPENERS or one_letter or (first.isalpha() and first[1:].islower()):
         return sentence[:1].lower() + sentence[1:]
     return sentence
