@@ -337,9 +337,10 @@ def shared_users(
         return len(inside[key]) / len(texts)
 
     def size(key: frozenset[str]) -> int:
-        """Words, not terms: "indivíduos" is one word that ``terms`` splits at its accent
-        (a Portuguese one-paper theme was headed "Indivíduos" over "Consumo Alimentar")."""
-        return len(surface[key].split())
+        """Words (a hyphenated one's parts each), not terms: "indivíduos" is one word that
+        ``terms`` splits at its accent (a Portuguese one-paper theme was headed
+        "Indivíduos" over "Consumo Alimentar")."""
+        return len(re.findall(r"[^\W\d_]+", surface[key]))
 
     def score(key: frozenset[str]) -> float:
         salient = len(named.get(key, ())) / len(texts)
