@@ -16,13 +16,15 @@ that matched best (:attr:`SearchHit.passages`, with pages), and ``passage`` /
 ``page`` name the best one when a passage, not the abstract, is the paper's
 best match. Passages are ranked by the re-ranking stage's MaxSim per chunk
 (:meth:`ChunkScores.rank`), or, without it, by the dense or BM25 hit that
-found the paper.
+found the paper; BM25 among the paper's own passages puts its clear winner first
+(:func:`fuse_passages`).
 """
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 import numpy as np
@@ -34,6 +36,7 @@ from litreview.index.late import TokenStore
 from litreview.index.lazy_passages import PER_QUERY, LazyPassages
 from litreview.index.lexical import LexicalIndex
 from litreview.index.passage_headings import headed
+from litreview.index.passage_terms import passage_scores
 from litreview.index.reranker import Reranker
 from litreview.index.vectors import VectorStore
 from litreview.reading.headings import without_closing_heading
@@ -253,7 +256,10 @@ class Retriever:
         papers = self.catalog.get(ranked)
         dense_rank = {pid: i for i, pid in enumerate(dense_order, start=1)}
         lexical_rank = {pid: i for i, pid in enumerate(lexical_order, start=1)}
-        matched = self._passages(papers, chunk_scores, found_by, lexical_best)
+        in_order = {pid: papers[pid] for pid in ranked if pid in papers}
+        matched = self._passages(
+            query, in_order, chunk_scores, found_by, lexical_best, query_tokens, vector
+        )
         return [
             SearchHit(
                 paper=papers[pid],
@@ -275,15 +281,32 @@ class Retriever:
 
     def _passages(
         self,
+        query: str,
         papers: dict[str, Paper],
         chunk_scores: dict[str, ChunkScores],
         found_by: dict[str, int | None],
         lexical_best: dict[str, int],
+        query_tokens: TokenVectors | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> dict[str, tuple[PageText, bool, list[PageText]]]:
         """Per paper with full text: (best passage, whether it beat the abstract, the best
-        few passages). Scored per chunk when the re-ranking stage ran; otherwise the
-        chunk that found the paper is its best match."""
-        stored = self.catalog.passages(list(papers))
+        few passages).
+
+        Two judges (:func:`fuse_passages`): late interaction (MaxSim per chunk, when the
+        re-ranking stage ran; otherwise the chunk that found the paper) and BM25 among the
+        paper's own passages (:mod:`.passage_terms`: the question's words that single out a
+        passage within the paper), whose clear winner leads. A passage BM25 ranks among a
+        paper's first few that no model embedded is embedded now (:mod:`.lazy_passages`), so
+        MaxSim judges it too. A passage on the abstract's page that repeats the abstract is
+        left out: the answer reads the abstract already.
+        """
+        found = self.catalog.passages(list(papers))
+        stored = {pid: found[pid] for pid in papers if pid in found}  # in rank order
+        lexical = {pid: passage_scores(query, passages) for pid, passages in stored.items()}
+        if query_tokens is not None and query_vector is not None:
+            chunk_scores = self._score_unembedded(
+                chunk_scores, stored, lexical, query_tokens, query_vector
+            )
         out: dict[str, tuple[PageText, bool, list[PageText]]] = {}
         for pid, passages in stored.items():
             by_n = {p.n: p for p in passages}
@@ -298,13 +321,58 @@ class Retriever:
                 chunk = found_by.get(pid)
                 order = [by_n[chunk]] if chunk in by_n else []
                 beats_abstract = bool(order)
-            if not order:
+            # The abstract's repeats out first: they would take the judges' first places.
+            repeats = {p.n for p in passages if repeats_abstract(p, papers[pid].abstract)}
+            if order and order[0].n in repeats:
+                beats_abstract = False  # what matched best is the abstract, on its page
+            if len(repeats) < len(passages):
+                order = [p for p in order if p.n not in repeats]
+                by_n = {n: p for n, p in by_n.items() if n not in repeats}
+            fused = fuse_passages(order, lexical[pid], by_n)
+            if not fused:
                 continue
             best = [
-                PageText(p.page, without_closing_heading(p.text)) for p in order[:PASSAGES_PER_HIT]
+                PageText(p.page, without_closing_heading(p.text)) for p in fused[:PASSAGES_PER_HIT]
             ]
             pages = headed(self.catalog.pages(pid), best)  # each with the heading it starts under
             out[pid] = (pages[0], beats_abstract, pages)
+        return out
+
+    def _score_unembedded(
+        self,
+        chunk_scores: dict[str, ChunkScores],
+        stored: dict[str, list[StoredPassage]],
+        lexical: dict[str, dict[int, float]],
+        query_tokens: TokenVectors,
+        query_vector: np.ndarray,
+    ) -> dict[str, ChunkScores]:
+        """``chunk_scores`` with each paper's passages that BM25 ranks among its first
+        :data:`PASSAGES_PER_HIT` and no model scored scored now (at most
+        :data:`UNEMBEDDED_PER_QUERY` in all, the first papers first)."""
+        wanted: dict[str, list[int]] = {}
+        budget = UNEMBEDDED_PER_QUERY
+        for pid in stored:  # the hits, in rank order
+            scores = chunk_scores.get(pid)
+            if scores is None:
+                continue
+            words = lexical.get(pid, {})
+            top = sorted((n for n in words if words[n] > 0), key=lambda n: -words[n])
+            missing = [
+                n for n in top[:PASSAGES_PER_HIT] if n >= len(scores.late) and n not in scores.fresh
+            ][:budget]
+            if missing:
+                wanted[pid] = missing
+                budget -= len(missing)
+        if not wanted:
+            return chunk_scores
+        out = dict(chunk_scores)
+        for round_ in range(PASSAGES_PER_HIT):
+            batch = {pid: ns[round_] for pid, ns in wanted.items() if len(ns) > round_}
+            if not batch:
+                break
+            for pid, fresh in self.lazy.score(query_tokens, query_vector, batch).items():
+                scores = out[pid]
+                out[pid] = replace(scores, fresh={**scores.fresh, fresh.n: fresh.late})
         return out
 
     def _rerank(
@@ -430,3 +498,48 @@ class ChunkScores:
         if not order:
             return None
         return order, scores[order[0].n] > abstract
+
+
+# A query's share of the unembedded passages it may embed for the hits' passages (~50 ms each
+# on two cores; lazy_passages caches them).
+UNEMBEDDED_PER_QUERY = 12
+# How far BM25's best passage of a paper must lead its second (a share of its score) to lead
+# the hit's passages: on the 87 full-text questions of bench/answer_sentences.py, 1.2 to 1.4
+# put the answering passage first in 42 (MaxSim alone: 41) and among the first two in 57 (57),
+# where fusing the two rankings by reciprocal rank lost one to six.
+LEXICAL_LEAD = 1.2
+
+
+def fuse_passages(
+    order: list[StoredPassage], lexical: dict[int, float], by_n: dict[int, StoredPassage]
+) -> list[StoredPassage]:
+    """A paper's passages best first: MaxSim's ``order``, led by BM25's best passage among
+    the paper's own (``lexical``) when it clearly leads BM25's ranking (by
+    :data:`LEXICAL_LEAD`), and followed by the passages only BM25 ranks.
+
+    Why not a fusion of the two: MaxSim reads a paraphrased question better ("spotting hateful
+    posts"), while a rare word of the paper that the question names ("optimizer",
+    "warmup") points to one passage that MaxSim, carried by the words the whole paper
+    shares, ranks among many (the Transformer's Adam passage came after its tables)."""
+    words = sorted((n for n in lexical if lexical[n] > 0 and n in by_n), key=lambda n: -lexical[n])
+    lead = []
+    if words and (len(words) == 1 or lexical[words[0]] >= LEXICAL_LEAD * lexical[words[1]]):
+        lead = [words[0]]
+    ranked = dict.fromkeys([*lead, *(p.n for p in order if p.n in by_n), *words])
+    return [by_n[n] for n in ranked]
+
+
+# The share of a passage's words found in the abstract from which it repeats the abstract.
+ABSTRACT_SHARE = 0.8
+
+
+def repeats_abstract(passage: StoredPassage, abstract: str) -> bool:
+    """Whether a passage mostly is the paper's abstract (a PDF's first page holds it)."""
+    if passage.page > 1 or not abstract:
+        return False
+    words = [w.lower() for w in _WORD.findall(passage.text)]
+    held = {w.lower() for w in _WORD.findall(abstract)}
+    return bool(words) and sum(w in held for w in words) / len(words) >= ABSTRACT_SHARE
+
+
+_WORD = re.compile(r"\w\w+")
