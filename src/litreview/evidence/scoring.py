@@ -6,6 +6,7 @@ review tasks, the support check (does a cited sentence rest on its source).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,13 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from litreview.evidence.sentences import split_sentences
+from litreview.evidence.sentences import MIN_WORDS, split_sentences
 from litreview.evidence.source import Source
 from litreview.reading import stopwords
+from litreview.reading.paper import NO_PAGE
 
 # Weights of the combined score; calibrated on the labelled questions (bench/).
 SEMANTIC_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.25
+# The fewest words of a sentence judged on a page of full text. A page's text is already
+# whole sentences (:func:`~litreview.evidence.sentences.whole_sections` drops the pieces its
+# cut left), and a paper states a setting briefly: the Transformer's "We used warmup_steps =
+# 4000." (five words, under the abstracts' six) was never read. (A web page's text is not cut
+# so: it keeps the abstracts' minimum.)
+PAGE_MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,32 @@ def overlap(question_terms: set[str], text: str) -> float:
     if not question_terms:
         return 0.0
     return len(question_terms & terms(text)) / len(question_terms)
+
+
+# A short sentence that leans on the one before it ("It is central to GFS."): said alone, it
+# says nothing, and on a page it is read only from PAGE_MIN_WORDS on.
+_LEANS_BACK = re.compile(r"^\s*(?:it|its|this|that|these|those|they|their|such|both)\b", re.I)
+
+
+def _sentences(source: Source) -> list[str]:
+    """The sentences of a source's text that are judged: an abstract's (or web page's) of
+    :data:`~litreview.evidence.sentences.MIN_WORDS` words and more, a full-text page's of
+    :data:`PAGE_MIN_WORDS` and more unless a short one leans on the sentence before."""
+    if source.page in (None, NO_PAGE):
+        return list(split_sentences(source.text))
+    return [
+        t
+        for t in split_sentences(source.text, PAGE_MIN_WORDS)
+        if len(t.split()) >= MIN_WORDS or (_spaced(t) and not _LEANS_BACK.match(t))
+    ]
+
+
+def _spaced(text: str) -> bool:
+    """Whether a text's words are told by spaces (mostly Latin letters): a Chinese sentence of
+    few spaces is not a short one, and those the minimum left out stay out (the support check
+    judged two of them, quoted from a Raman spectroscopy paper's pages, unsupported)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) >= len(letters) / 2
 
 
 class EvidenceScorer:
@@ -105,7 +139,7 @@ class EvidenceScorer:
         return np.stack([found[t] for t in texts])
 
     def sentences(self, question: str, sources: Sequence[Source]) -> list[Evidence]:
-        rows = [(s, i, t) for s in sources for i, t in enumerate(split_sentences(s.text))]
+        rows = [(s, i, t) for s in sources for i, t in enumerate(_sentences(s))]
         if not rows:
             return []
         vectors = self.embed([t for _, _, t in rows])

@@ -291,7 +291,12 @@ _SIGNPOST = re.compile(
     r"|\bbeyond the scope of (?:this|the) (?:paper|work|article)\b"
     r"|^\s*(?:in|see) (?:section|sec\.|appendix|chapter)\s*[\dA-Z][\d.]*,?\s+"
     r"(?:we|they|the authors)\s+(?:briefly\s+)?(?:review|describe|present|discuss|summari[sz]e"
-    r"|conclude|introduce|give|provide|outline|explain|detail|report|show)\b",
+    r"|conclude|introduce|give|provide|outline|explain|detail|report|show)\b"
+    # "In the following sections, we will describe the Transformer, motivate ...": it led an
+    # answer on the Transformer's warmup steps.
+    r"|^\s*in (?:the )?(?:following|next|remaining|subsequent) (?:sub)?(?:sections?|chapters?),?"
+    r"\s+(?:we|they|the authors)\s+(?:will\s+)?(?:briefly\s+)?(?:review|describe|present"
+    r"|discuss|summari[sz]e|introduce|give|provide|outline|explain|detail|report|show)\b",
     re.IGNORECASE,
 )
 
