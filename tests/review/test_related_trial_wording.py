@@ -240,3 +240,14 @@ def test_a_paper_is_not_themed_under_what_it_does_without() -> None:
     assert cnn and all(4 not in g.members for g in cnn), groups
     theme = [Source(n, f"p{n}", p.title, p.abstract) for n, p in enumerate(papers, start=1)]
     assert "convolution" not in theme_name([theme[4], theme[3], theme[5]]).lower()
+
+
+@needs_real
+def test_a_jacket_addressed_to_the_reader_is_not_the_contribution() -> None:
+    """The graphics library's "Radiosity: A Programmer's Perspective" (its record holds the
+    publisher's text): "According to Ashdown [9], once the exclusive domain of a handful of
+    academic researchers ..., now you can use radiosity to create extremely realistic ..."."""
+    source = _source(GFX, "Radiosity: A Programmer")
+    said = _said(source, "global illumination and ray tracing for realistic image synthesis")
+    assert not re.search(r"\byou(?:r)?\b", said, re.IGNORECASE), said
+    assert "radiosity" in said.lower(), said

@@ -76,10 +76,15 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
 
 
 # What a book's jacket says of the book as an object, not of its subject: "special highlights
-# include 93 illustrations and 45 color plates" (a real Zotero library's record of a textbook).
+# include 93 illustrations and 45 color plates" (a real Zotero library's record of a textbook),
+# or to its buyer: "now you can use radiosity to create extremely realistic, true-color images"
+# (the same library's "From the Publisher" text, quoted as Ashdown's contribution). A paper
+# speaks of itself and its authors; a sentence addressed to "you" is selling the book ("you" in
+# lower case, or opening the sentence: "You Only Look Once" is a name).
 _BLURB = re.compile(
     r"\b(?:illustrations|colou?r plates|highlights include|companion (?:web ?site|cd)|"
-    r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b",
+    r"end-of-chapter|exercises at the end|suitable as a (?:text|textbook))\b"
+    r"|(?-i:\byour?\b|^Your?\b)",
     re.IGNORECASE,
 )
 
