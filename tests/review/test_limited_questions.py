@@ -240,3 +240,42 @@ def test_portuguese_follow_ups_list_the_earlier_papers() -> None:
     result = ask(library, backend, "Quais deles são anteriores a 2005?", history=history)  # type: ignore[arg-type]
     assert _cited(result) == [titles[1], titles[2]]
     assert result.answer.startswith("Two of the 3 papers cited before are from before 2005:")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [  # labelled retrieval questions (bench/data/retrieval_questions_hard.jsonl)
+        "Combining teacher-student training with low-bit weights, and learning where the "
+        "discrete levels sit by gradient descent",
+        "tiny neural pitch tracker aided by DSP features",
+        "Generating images token by token with an extra autoregression over code depth, "
+        "yielding pictures containing readable text",
+        "Defenses that repair or neutralize a backdoored (trojaned) network itself, e.g. by "
+        "pruning, by counter-poisoning during training, or while merging models, rather than "
+        "only detecting it",
+    ],
+)
+def test_by_a_method_is_not_an_author(question: str) -> None:
+    """d4e3f78 read every "by X" as an author: 38 of the 425 labelled retrieval questions were
+    answered "None of the 264 papers in the library are by gradient descent" (bench.answer_quality:
+    the relevant paper cited 0.984 -> 0.853 on the hard set)."""
+    reading = read(question, (), lambda name: False)
+    assert reading is None or not (reading.limits.authors or reading.limits.any_authors)
+
+
+def test_an_unknown_name_still_narrows_a_listing() -> None:
+    """Nothing else asked: "none of them are by Smith" is the answer, not a search."""
+    reading = read("Which of those are by Smith?", (), lambda name: False)
+    assert reading is not None and reading.limits.authors == ("Smith",) and not reading.content
+
+
+def test_a_kind_ruled_out_or_in_content_does_not_bound_the_library() -> None:
+    """A labelled question of a library without item types: "None of the 264 papers in the
+    library are conference papers and theses"."""
+    reading = read("Which items are doctoral or master's theses rather than conference papers?")
+    assert reading is not None and reading.limits.kinds == ("theses",)
+    assert reading.content and not reading.applies_to_library
+    listing = read("Which of those are journal articles or conference papers?")
+    assert listing is not None and "journal articles or conference papers" in (
+        listing.limits.describe()
+    )

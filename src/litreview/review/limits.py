@@ -280,7 +280,8 @@ class Limits:
     def describe(self, one: bool = False) -> str:
         """The constraints as the answer states them: "from before 1990 and by Cohen"; ``one``:
         of one paper ("a journal article", not "journal articles")."""
-        parts = [_ONE_KIND.get(kind, kind) if one else kind for kind in self.kinds]
+        kinds = [_ONE_KIND.get(kind, kind) if one else kind for kind in self.kinds]
+        parts = [" or ".join(kinds)] if kinds else []  # a paper is of one kind
         parts += [y.words for y in self.years]
         parts += [f"by {a}" for a in self.authors]
         if self.any_authors:
@@ -296,7 +297,7 @@ class Limits:
             and (not self.any_authors or any(has_author(paper, a) for a in self.any_authors))
             and all(in_venue(paper, v) for v in self.venues)
             and all(has_author(paper, x) or in_venue(paper, x) for x in self.authors_or_venues)
-            and all(of_kind(paper, k) for k in self.kinds)
+            and (not self.kinds or any(of_kind(paper, k) for k in self.kinds))
         )
 
 
@@ -311,16 +312,20 @@ class Reading:
     tied: bool = False  # a year tied to the papers asked about ("papers from before 1995")
     about_papers: bool = False  # it asks about papers as such ("Which papers ...")
     implied: tuple[str, ...] = field(default=())  # authors read from "did Kajiya ..."
+    unknown_names: bool = False  # an author "by X" that no paper has (see :func:`read`)
 
     @property
     def applies_to_library(self) -> bool:
         """Without an earlier answer to narrow, do the limits bound the whole library? For a
         listing, whenever it asks about papers; for content, when an author is named or a year
-        is tied to the papers ("What changed in rendering after 1990?" keeps its year)."""
+        is tied to the papers ("What changed in rendering after 1990?" keeps its year). A kind
+        of item does not bound the library in a question about content: "How do crawlers rank
+        web pages?" and "Which items are theses rather than conference papers?" (a labelled
+        question of a library that records no item types) ask about the words."""
         limits = self.limits
         if not self.content:
             return limits.filters or limits.extreme is not None
-        named = bool(limits.authors or limits.any_authors or limits.kinds or limits.venues)
+        named = bool(limits.authors or limits.any_authors or limits.venues)
         return named or self.tied
 
 
@@ -398,16 +403,24 @@ def _year_range(kind: str, groups: Sequence[str | None]) -> YearRange:
 
 def _known_part(
     typed: str, earlier: Sequence[Paper], is_author: Callable[[str], bool] | None
-) -> tuple[str, str]:
+) -> tuple[str, str, bool]:
     """A name typed before the question goes on ("by Kajiya use BSP trees"): its longest start
-    that is an author of an earlier paper or of the library, and the words after it. With
-    neither known, the whole is the name, as typed."""
+    that is an author of an earlier paper or of the library, the words after it, and
+    ``True``. With neither known, the whole is the name, as typed, and ``False``."""
     words = typed.split()
     for n in range(len(words), 0, -1):
         name = " ".join(words[:n])
         if any(has_author(p, name) for p in earlier) or (is_author and is_author(name)):
-            return name, " ".join(words[n:])
-    return typed, ""
+            return name, " ".join(words[n:]), True
+    return typed, "", False
+
+
+# A clause that rules things out: "theses rather than conference papers" asks for theses.
+_RULED_OUT = re.compile(
+    r"\b(?:rather\s+than|other\s+than|instead\s+of|except|excluding|but\s+not|not|"
+    r"em\s+vez\s+de|exceto|menos|n[aã]o)\b[^,;.?!]*$",
+    re.IGNORECASE,
+)
 
 
 def _take(pattern: str, rest: str) -> tuple[list[re.Match[str]], str]:
@@ -420,6 +433,25 @@ def read(
     question: str,
     earlier: Sequence[Paper] = (),
     is_author: Callable[[str], bool] | None = None,
+) -> Reading | None:
+    """The limits ``question`` puts on its papers and what is left of it (:func:`_read`).
+
+    "by X" names an author when X is one (of an earlier paper or of the library); a name no
+    paper has counts only in a listing with nothing else to ask and written as a name ("Which
+    of those are by Smith?": none are, which the answer says). Otherwise it is the question's
+    words: "learning where the levels sit by gradient descent", "aided by DSP features" (the
+    labelled retrieval questions) are methods, not authors."""
+    reading = _read(question, earlier, is_author, unknown_names=True)
+    if reading is not None and reading.content and reading.unknown_names:
+        return _read(question, earlier, is_author, unknown_names=False)
+    return reading
+
+
+def _read(
+    question: str,
+    earlier: Sequence[Paper],
+    is_author: Callable[[str], bool] | None,
+    unknown_names: bool,
 ) -> Reading | None:
     """The limits ``question`` puts on its papers and what is left of it, or ``None`` when it
     puts none. ``earlier``'s venues let a venue typed in lower case count ("in siggraph");
@@ -453,23 +485,31 @@ def read(
         rest = rest[: ends.start()] + " " + rest[ends.end() :]
     kinds: list[str] = []
     for name, _, pattern in KINDS:
-        found, rest = _take(rf"\b(?:{pattern})\b", rest)
-        if found and name not in kinds:
-            kinds.append(name)
+        for match in list(re.finditer(rf"\b(?:{pattern})\b", rest, re.IGNORECASE)):
+            if _RULED_OUT.search(rest[: match.start()]):
+                continue  # "rather than conference papers": not what is asked for
+            rest = rest.replace(match.group(0), " ", 1)
+            if name not in kinds:
+                kinds.append(name)
     matched, rest = _take(_PUBLISHED_BY, rest)
     either = [m.group(1) for m in matched]
     authors: list[str] = []
     any_authors: list[str] = []
+    unknown = False
     for pattern in _AUTHOR_RULES:
-        matched, rest = _take(pattern, rest)
-        for match in matched:
-            names = []
+        for match in list(re.finditer(pattern, rest, re.IGNORECASE)):
+            names, lefts = [], []
             for typed in (name for name in match.groups() if name):
-                name, left = _known_part(typed, earlier, is_author)
+                name, left, known = _known_part(typed, earlier, is_author)
+                if not known and not (unknown_names and typed[:1].isupper()):
+                    break  # "by gradient descent": the question's words
+                unknown = unknown or not known
                 names.append(name)
-                rest += f" {left}"
-            alternatives = re.search(r"\s(?:or|ou)\s", match.group(0), re.IGNORECASE)
-            (any_authors if alternatives and len(names) > 1 else authors).extend(names)
+                lefts.append(left)
+            else:
+                rest = rest.replace(match.group(0), " " + " ".join(lefts), 1)
+                alternatives = re.search(r"\s(?:or|ou)\s", match.group(0), re.IGNORECASE)
+                (any_authors if alternatives and len(names) > 1 else authors).extend(names)
     implied: list[str] = []
     for pattern in _IMPLIED_AUTHOR_RULES:
         for match in re.finditer(pattern, rest, re.IGNORECASE):
@@ -521,4 +561,5 @@ def read(
         tied=tied,
         about_papers=bool(_PAPERS.search(text)),
         implied=tuple(implied),
+        unknown_names=unknown,
     )
