@@ -127,3 +127,10 @@ def test_references_with_non_ascii_urls_and_chinese_authors_compile(
         "https://x.org/M%C3%BCller",
     }
     assert "M%C3%BCller" in page.extract_text()
+
+
+def test_a_title_opening_with_a_number_gives_a_key_of_a_word() -> None:
+    """Trial: the real graphics library's "3-D Visual simulation" (Goldstein 1971) was keyed
+    goldstein19713, read as the year 19713."""
+    paper = Paper("p", "3-D Visual simulation", "", authors=("Goldstein, R.",), year=1971)
+    assert base_key(paper) == "goldstein1971visual"

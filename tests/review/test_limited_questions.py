@@ -22,7 +22,7 @@ from litreview.llm.types import Message
 from litreview.reading import read_file
 from litreview.reading.paper import Paper
 from litreview.review.ask import AskResult, ask
-from litreview.review.limits import read
+from litreview.review.limits import kind_name, read
 from litreview.review.session import AnswerMessage
 from litreview.settings import load_settings
 from tests.support.cli import CHEAP_PIPELINE, run_cli
@@ -279,3 +279,22 @@ def test_a_kind_ruled_out_or_in_content_does_not_bound_the_library() -> None:
     assert listing is not None and "journal articles or conference papers" in (
         listing.limits.describe()
     )
+
+
+def test_from_a_verb_is_not_a_venue() -> None:
+    """Trial: "Which of those from before 1995 use Monte Carlo?" answered "None of the 3 papers
+    cited before are from before 1995 and from use Monte Carlo"."""
+    reading = read("Which of those from before 1995 use Monte Carlo?")
+    assert reading is not None and not reading.limits.authors_or_venues
+    assert reading.content and "Monte Carlo" in reading.rest
+    venue = read("Which of those are from SIGGRAPH?")
+    assert venue is not None and venue.limits.authors_or_venues == ("SIGGRAPH",)
+
+
+def test_item_types_are_said_in_words() -> None:
+    """Trial: "their item types are conferencePaper" (Zotero's own name)."""
+    paper = Paper(paper_id="p", title="T", abstract="A", extra={"item_type": "conferencePaper"})
+    assert kind_name(paper) == "conference paper"
+    assert kind_name(
+        Paper(paper_id="p", title="T", abstract="A", extra={"item_type": "manuscript"})
+    ) == ("manuscript")

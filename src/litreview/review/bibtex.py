@@ -128,7 +128,10 @@ def base_key(paper: Paper) -> str:
         )
         surname = re.sub(r"[^a-z]", "", _ascii(last).lower())
         if surname:
-            return f"{surname}{paper.year or ''}{words[0] if words else ''}"
+            # The title's first word of letters: "3-D Visual simulation" gave goldstein19713,
+            # read as the year 19713.
+            word = next((w for w in words if w[0].isalpha() and len(w) > 1), "")
+            return f"{surname}{paper.year or ''}{word}"
     return f"{title_part or 'anon'}{paper.year or ''}"
 
 

@@ -349,6 +349,15 @@ def kind(paper: Paper) -> str:
     return paper.extra.get("item_type") or paper.extra.get("entry_type") or ""
 
 
+def kind_name(paper: Paper) -> str:
+    """What sort of item ``paper`` is, in words ("journal article", not Zotero's
+    "journalArticle"); the record's own name for a sort :data:`KINDS` does not list, and ""
+    when none is recorded."""
+    recorded = kind(paper)
+    said = next((said for said, types, _ in KINDS if recorded in types), None)
+    return _ONE_KIND[said].split(" ", 1)[1] if said else recorded
+
+
 def of_kind(paper: Paper, name: str) -> bool:
     """Is ``paper`` of the kind named in :data:`KINDS` ("journal articles")?"""
     recorded = kind(paper)
@@ -525,7 +534,9 @@ def _read(
     for match in re.finditer(_BARE_IN, rest, re.IGNORECASE):
         typed = match.group(1)
         seen = any(in_venue(p, typed) for p in earlier)
-        named = any(c.isupper() for c in typed) or _VENUE_WORDS.search(typed)
+        # Written as a venue's name: "in SIGGRAPH", not "from use Monte Carlo" (what is left
+        # of "Which of those from before 1995 use Monte Carlo?").
+        named = typed[:1].isupper() or _VENUE_WORDS.search(typed)
         if named or seen:
             bare.append((typed, match.group(0), seen))
     without_bare = rest

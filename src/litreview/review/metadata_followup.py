@@ -27,7 +27,15 @@ from litreview.index.retriever import Filters, SearchHit
 from litreview.llm.extractive.related import spelled_count
 from litreview.llm.types import Message, Usage
 from litreview.reading.paper import Paper
-from litreview.review.limits import Limits, Reading, has_author, in_venue, kind, read, venue
+from litreview.review.limits import (
+    Limits,
+    Reading,
+    has_author,
+    in_venue,
+    kind_name,
+    read,
+    venue,
+)
 from litreview.review.session import earlier_citations
 from litreview.review.wording import counted
 
@@ -97,7 +105,7 @@ def _none_hint(query: MetadataQuery, papers: Sequence[Paper]) -> str:
             said.append(f"{unknown} {'has' if unknown == 1 else 'have'} no venue recorded")
         hints.append(", and ".join(said))
     if query.kinds and not any(query.matches(p) for p in papers):
-        recorded = sorted({kind(p) or "no item type recorded" for p in papers})
+        recorded = sorted({kind_name(p) or "no item type recorded" for p in papers})
         hints.append(f"their item types are {', '.join(recorded)}")
     return "; ".join(hints)
 
