@@ -22,6 +22,7 @@ from typing import Any
 from litreview.index.catalog import StoredPassage
 from litreview.index.lexical import LANG, query_terms
 from litreview.reading.headings import sections
+from litreview.reading.stopwords import ASKING
 
 K1 = 1.5  # bm25s's "lucene" defaults, as the library's own BM25
 B = 0.75
@@ -29,13 +30,6 @@ B = 0.75
 # paper's title twice): GFS's "2.5 Chunk Size" says where its chunk size is given, in a paper
 # whose every passage says "chunk".
 HEADING_WEIGHT = 2
-
-
-# A question's own words, which BM25's stop words keep: within one paper "what" is rare, and
-# GFS's "what chunks it does or does not have" outranked its "Chunk Size" section.
-_ASKING = frozenset(
-    {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "did"}
-)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +77,7 @@ def passage_scores(query: str, passages: Sequence[StoredPassage]) -> dict[int, f
     are not (the Transformer says "rate" of dropout and "learning" of everything)."""
     if not passages:
         return {}
-    stems = [t for t in query_terms(_words(query), _stemmer()) if t not in _ASKING]
+    stems = [t for t in query_terms(_words(query), _stemmer()) if t not in ASKING]
     asked = [*stems, *_pairs(stems)]
     docs = [_counts(p.text) for p in passages]
     average = max(sum(length for _, length in docs) / len(docs), 1.0)

@@ -55,3 +55,13 @@ def romance() -> frozenset[str]:
     abstracts ended on "foi")."""
     lists = _word_lists()
     return frozenset(lists.STOPWORDS_PORTUGUESE) | frozenset(lists.STOPWORDS_SPANISH)
+
+
+# The words a question asks with, as stems (``does`` -> "doe"), which bm25s's list keeps: they
+# name nothing an answer or a title holds. Within one paper "what" is rare, and GFS's "what
+# chunks it does or does not have" outranked its "Chunk Size" section; among a library's
+# titles no title holds "what", so weighed by rarity it was the question's heaviest word and
+# "The hemi-cube: ..." named "What is the hemi-cube method used for?" less than half.
+ASKING = frozenset(
+    {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "did"}
+)

@@ -35,6 +35,7 @@ from litreview.evidence.sentences import (
 )
 from litreview.evidence.source import Source
 from litreview.reading.paper import NO_PAGE
+from litreview.reading.stopwords import ASKING
 
 MAX_SENTENCES = 6
 # How much of a paper's abstract is quoted when only its title matches the question
@@ -314,8 +315,9 @@ def _all_terms(source: Source) -> set[str]:
 def title_naming(question: str, sources: Sequence[Source]) -> dict[int, float]:
     """Per source number, the share of the question's terms its title holds, each term
     weighted by its rarity among the sources (in how few titles and texts it occurs): a
-    title that shares only "method" with the question names nothing."""
-    asked = terms(question)
+    title that shares only "method" with the question names nothing. The words the question
+    asks with (:data:`~litreview.reading.stopwords.ASKING`) are no part of what it names."""
+    asked = terms(question) - ASKING
     if not asked:
         return {}
     held = [_all_terms(s) for s in sources]
