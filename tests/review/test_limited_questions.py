@@ -298,3 +298,13 @@ def test_item_types_are_said_in_words() -> None:
     assert kind_name(
         Paper(paper_id="p", title="T", abstract="A", extra={"item_type": "manuscript"})
     ) == ("manuscript")
+
+
+@needs_real
+def test_a_question_asking_for_papers_is_searched_by_its_topic(graphics: Library) -> None:
+    """Trial: "Which papers discuss ray tracing?" cited Bigler et al. ("We discuss situations
+    ..."), and "Distributed ray tracing" was not among the eight sources; searched as "ray
+    tracing" it is first."""
+    result = ask(graphics, ExtractiveBackend(), "Which papers discuss ray tracing?")
+    assert result.sources[0].paper.title == "Distributed ray tracing"
+    assert "Distributed ray tracing" in _cited(result)

@@ -17,6 +17,7 @@ from litreview.reading.paper import PageText, Paper
 from litreview.review import limited, metadata_followup, prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.followup import about_one, retrieve
+from litreview.review.frame import without_frame
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
@@ -202,7 +203,10 @@ def ask(
         scope = limited.scope(library, question, history, exclude, filters)
         if scope is not None and not scope.papers:
             return metadata_followup.plain(question, history, scope.note, on_delta)
-    searched = " ".join(query.split()) if query else question
+    # "Which papers discuss ray tracing?" is searched, and its sentences chosen, as "ray
+    # tracing?": the frame names no topic and ranked papers that "discuss" anything.
+    topic = without_frame(question)
+    searched = " ".join(query.split()) if query else topic
     k = k or library.settings.retrieval.k
     if scope is not None:
         hits = limited.hits(library, scope, k, filters)
@@ -218,6 +222,8 @@ def ask(
         request = replace(request, query=searched, about=())
     elif scope is not None:  # the limit chose the papers; the question's other words, the text
         request = replace(request, query=scope.searched)
+    elif topic != question:
+        request = replace(request, query=topic)
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
