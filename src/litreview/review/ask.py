@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from litreview.evidence.frame import without_frame
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sections
 from litreview.evidence.source import Section, Source
@@ -17,7 +18,6 @@ from litreview.reading.paper import PageText, Paper
 from litreview.review import limited, metadata_followup, prompts
 from litreview.review.citations import Citation, CitationStream, check
 from litreview.review.followup import about_one, retrieve
-from litreview.review.frame import without_frame
 from litreview.review.support import MAX_CHECKED_CHARS, SupportCheck, check_support
 
 DEFAULT_ANSWER_TOKENS = 512
@@ -203,8 +203,8 @@ def ask(
         scope = limited.scope(library, question, history, exclude, filters)
         if scope is not None and not scope.papers:
             return metadata_followup.plain(question, history, scope.note, on_delta)
-    # "Which papers discuss ray tracing?" is searched, and its sentences chosen, as "ray
-    # tracing?": the frame names no topic and ranked papers that "discuss" anything.
+    # "Which papers discuss ray tracing?" is searched as "ray tracing?": the frame names no
+    # topic and ranked papers that "discuss" anything (the answer still reads the question).
     topic = without_frame(question)
     searched = " ".join(query.split()) if query else topic
     k = k or library.settings.retrieval.k
@@ -222,8 +222,6 @@ def ask(
         request = replace(request, query=searched, about=())
     elif scope is not None:  # the limit chose the papers; the question's other words, the text
         request = replace(request, query=scope.searched)
-    elif topic != question:
-        request = replace(request, query=topic)
     sources = request.sources
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
