@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from litreview.review.frame import without_frame
+from litreview.evidence.frame import without_frame
 
 
 @pytest.mark.parametrize(
