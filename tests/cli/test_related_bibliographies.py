@@ -1,4 +1,5 @@
-"""The command's last words name every bibliography it wrote: references-utf8.bib too.
+"""The command's last words name every file it wrote: references-utf8.bib and the draft as
+written (related-work-utf8.tex) too.
 
 references.bib writes what pdflatex cannot typeset as ``[?]`` and references-utf8.bib beside
 it keeps the original text; the line "Wrote ... and references.bib" named only the first, so a
@@ -49,3 +50,10 @@ def test_related_work_names_the_utf8_bibliography(tmp_path: Path) -> None:
     assert (out / "references-utf8.bib").is_file()
     assert "references-utf8.bib" in said and "xelatex" in said, proc.stderr
     assert "李四" in (out / "references-utf8.bib").read_text(encoding="utf-8")
+    # The draft's own prose names the authors too: "{[?]} and {[?]} \cite{a1}" for pdflatex,
+    # and as written beside it (a trial found the .tex all [?] with no other copy).
+    draft = (out / "related-work.tex").read_text(encoding="utf-8")
+    original = (out / "related-work-utf8.tex").read_text(encoding="utf-8")
+    assert "{[?]}" in draft and "related-work-utf8.tex" in draft
+    assert "张三 and 李四 \\cite{a1}" in original and "[?]" not in original, original
+    assert "related-work-utf8.tex" in said

@@ -562,12 +562,19 @@ def untypeset_note(where: Sequence[str], original: str = "") -> str:
     exported from the chat UI has no terminal to say it on. ``original`` names the file
     holding the text as written, when there is one.
     """
-    then = (
-        f"Their original text is in {original}, beside this file: cite from it "
-        f"(\\bibliography{{{original.removesuffix('.bib')}}}) and compile with xelatex or lualatex."
-        if original
-        else "Write them in by hand, and compile with xelatex or lualatex."
-    )
+    if original.endswith(".tex"):
+        then = (
+            f"The draft as written is {original}, beside this file: input it instead, cite "
+            f"from {UTF8_NAME}, and compile with xelatex or lualatex."
+        )
+    elif original:
+        then = (
+            f"Their original text is in {original}, beside this file: cite from it "
+            f"(\\bibliography{{{original.removesuffix('.bib')}}}) and compile with xelatex or "
+            "lualatex."
+        )
+    else:
+        then = "Write them in by hand, and compile with xelatex or lualatex."
     return _comment(
         f"litreview: pdflatex cannot typeset these characters, so each run of them is written "
         f"{UNTYPESET}: {'; '.join(where)}. {then}"

@@ -54,13 +54,20 @@ def draft_filename(fmt: str) -> str:
     return "related-work.tex" if fmt == "latex" else "related-work.md"
 
 
+# The LaTeX draft as written, when pdflatex cannot typeset some of it (names in Chinese): the
+# draft's "{[?]} and {[?]} \cite{a1}" read "张三 and 李四" only in references-utf8.bib.
+UTF8_DRAFT = "related-work-utf8.tex"
+
+
 def existing_outputs(folder: Path, fmt: str) -> list[Path]:
     """The files in ``folder`` an export in ``fmt`` would replace.
 
     The CLI asks before drafting, so a clash is said at once rather than after
     minutes of drafting.
     """
-    names = (draft_filename(fmt), BIBTEX_NAME, UTF8_NAME)
+    names = (draft_filename(fmt), BIBTEX_NAME, UTF8_NAME) + (
+        (UTF8_DRAFT,) if fmt == "latex" else ()
+    )
     return [folder / name for name in names if (folder / name).exists()]
 
 
@@ -99,6 +106,8 @@ class Export:
     fmt: str = "md"
     # the entries' original text, when pdflatex cannot typeset some of it (UTF8_NAME)
     bibtex_utf8: str | None = None
+    # the LaTeX draft's, likewise (UTF8_DRAFT)
+    text_utf8: str | None = None
 
     @property
     def filename(self) -> str:
@@ -108,15 +117,23 @@ class Export:
         """(name, text) of each file the export writes: the draft, references.bib, and the
         entries' original text when references.bib could not hold it all."""
         out = [(self.filename, self.text), (BIBTEX_NAME, self.bibtex)]
-        return out + ([(UTF8_NAME, self.bibtex_utf8)] if self.bibtex_utf8 is not None else [])
+        out += [(UTF8_NAME, self.bibtex_utf8)] if self.bibtex_utf8 is not None else []
+        return out + ([(UTF8_DRAFT, self.text_utf8)] if self.text_utf8 is not None else [])
+
+    @property
+    def originals(self) -> list[str]:
+        """The files written beside the others for xelatex, when pdflatex loses characters."""
+        written = ((UTF8_DRAFT, self.text_utf8), (UTF8_NAME, self.bibtex_utf8))
+        return [name for name, text in written if text is not None]
 
     def bibliography_note(self, folder: Path) -> str:
         """Where the references are, for the command's last words: both files when two."""
-        if self.bibtex_utf8 is None:
+        if not self.originals:
             return str(folder / BIBTEX_NAME)
+        originals = " and ".join(str(folder / name) for name in self.originals)
         return (
             f"{folder / BIBTEX_NAME} (for pdflatex: characters it cannot typeset are [?]; their "
-            f"original text is in {folder / UTF8_NAME}, for xelatex, lualatex or biber)"
+            f"original text is in {originals}, for xelatex, lualatex or biber)"
         )
 
     def write(self, folder: Path, *, replace: bool = False) -> Path:
@@ -167,6 +184,8 @@ class Export:
             raise
         if replace and self.bibtex_utf8 is None:  # an earlier export's, not these entries'
             (folder / UTF8_NAME).unlink(missing_ok=True)
+        if replace and self.text_utf8 is None and self.fmt == "latex":
+            (folder / UTF8_DRAFT).unlink(missing_ok=True)
         return folder / self.filename
 
 
@@ -228,9 +247,10 @@ def reference(paper: Paper) -> str:
     return text.strip()
 
 
-def _latex_escape(text: str) -> str:
-    """Text as LaTeX pdflatex typesets: ``ε`` is ``\\ensuremath{\\varepsilon}``, ``é`` stays."""
-    return latex_escape(text, _LATEX_SPECIAL)
+def _latex_escape(text: str, unicode: bool = False) -> str:
+    """Text as LaTeX pdflatex typesets: ``ε`` is ``\\ensuremath{\\varepsilon}``, ``é`` stays;
+    with ``unicode``, as xelatex reads it (every character as written)."""
+    return latex_escape(text, _LATEX_SPECIAL, unicode=unicode)
 
 
 def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
@@ -244,6 +264,7 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
                 cited_ns.append(n)
     cited = [by_n[n] for n in cited_ns]
     keys = assign_keys(cited)
+    text_utf8: str | None = None
     if fmt == "latex":
 
         def cite(match: re.Match[str]) -> str:
@@ -256,18 +277,23 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
                 return ""
             return f"\\cite[p.~{page}]{{{keys[by_n[n].paper_id]}}}"
 
-        parts = ["\\section{Related Work}", ""]
-        for theme in draft.themes:
-            body = _PAGE_MARKER.sub(cite_page, _latex_escape(theme.paragraph))
-            body = _MARKERS.sub(cite, body)
-            parts += [f"\\paragraph{{{_latex_escape(theme.name)}.}}", body, ""]
+        def latex(unicode: bool) -> list[str]:
+            parts = ["\\section{Related Work}", ""]
+            for theme in draft.themes:
+                body = _PAGE_MARKER.sub(cite_page, _latex_escape(theme.paragraph, unicode))
+                body = _MARKERS.sub(cite, body)
+                parts += [f"\\paragraph{{{_latex_escape(theme.name, unicode)}.}}", body, ""]
+            return parts
+
+        parts = latex(unicode=False)
         lost = [
             f"{t.name} ({missing})"
             for t in draft.themes
             if (missing := untypeset(f"{t.name} {t.paragraph}"))
         ]
         if lost:
-            parts.insert(0, untypeset_note(lost))
+            parts.insert(0, untypeset_note(lost, UTF8_DRAFT))
+            text_utf8 = "\n".join(latex(unicode=True))
         text = "\n".join(parts)
     else:
         parts = ["## Related Work", ""]
@@ -278,7 +304,7 @@ def render(draft: RelatedWorkDraft, fmt: str = "md") -> Export:
         parts += [f"- [{n}] {reference(by_n[n])} (`{keys[by_n[n].paper_id]}`)" for n in cited_ns]
         text = "\n".join(parts) + "\n"
     bibtex, bibtex_utf8 = bibliographies(cited, keys)
-    return Export(text, bibtex, [p.paper_id for p in cited], fmt, bibtex_utf8)
+    return Export(text, bibtex, [p.paper_id for p in cited], fmt, bibtex_utf8, text_utf8)
 
 
 # -- conversations ------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Markdown, TextArea
 
-from litreview.review.bibtex import UTF8_NAME
 from litreview.review.related import RelatedWorkDraft, Theme
 from litreview.tui.screens.base import AppScreen
 from litreview.tui.widgets.status import StatusBar
@@ -157,8 +156,9 @@ class RelatedWorkScreen(AppScreen[None]):
             self.app.notify(for_tui(str(exc)), title="Export", severity="error", markup=False)
             return
         # The path first, from the home folder: a notification is half the terminal wide.
+        originals = exported.originals  # the UTF-8 copies, when pdflatex lost characters
         beside = "references.bib" + (
-            f" and {UTF8_NAME} (for xelatex)" if exported.bibtex_utf8 is not None else ""
+            f" and {', '.join(originals)} (for xelatex)" if originals else ""
         )
         message = f"{shown_path(path)}\nand {beside} beside it"
         self.app.notify(message, title="Draft exported to", markup=False)
