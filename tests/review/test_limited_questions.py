@@ -312,3 +312,19 @@ def test_a_question_asking_for_papers_is_searched_by_its_topic(graphics: Library
     # One sentence a paper, none lifted by its title: it cited two (Cook et al.'s title names
     # the question, and its lift put every other paper under the floor).
     assert len(cited) >= 4 and len(set(cited)) == len(cited), cited
+
+
+@needs_real
+@pytest.mark.parametrize("question", ["the oldest one", "o mais antigo", "And the newest?"])
+def test_an_end_alone_is_of_the_earlier_papers(question: str) -> None:
+    """Trial: "the oldest one" after an answer was declined ("does not seem to cover"), and "o
+    mais antigo" answered from a fuel-business plan."""
+    by_title = {p.title: p for p in read_file(PORTUGUESE).papers}
+    titles = [
+        "Sistemas de informação baseados na tecnologia web: um estudo sobre seu desenvolvimento.",
+        "Um método de trabalho para auxiliar a definição de requisitos",  # 1999
+    ]
+    papers = [by_title[t] for t in titles]
+    result = ask(PapersById(papers), ExtractiveBackend(), question, history=_after(papers))  # type: ignore[arg-type]
+    expected = max if "newest" in question else min
+    assert _cited(result) == [expected(papers, key=lambda p: p.year or 0).title]

@@ -337,7 +337,10 @@ def answer(
         return None
     query = reading.limits
     bare_sort = not query.filters and query.extreme is None
-    if papers and (reading.back or bare_sort):
+    # "the oldest one", "o mais antigo": only an end of the earlier answer's papers, whose
+    # "those" is understood (it was searched as content and declined)
+    bare_end = not query.filters and query.sort is None and query.extreme is not None
+    if papers and (reading.back or bare_sort or bare_end):
         text, chosen = listing(query, papers)
         shown = {p.paper_id for p in chosen}
         return _result(
