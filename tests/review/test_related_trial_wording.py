@@ -251,3 +251,18 @@ def test_a_jacket_addressed_to_the_reader_is_not_the_contribution() -> None:
     said = _said(source, "global illumination and ray tracing for realistic image synthesis")
     assert not re.search(r"\byou(?:r)?\b", said, re.IGNORECASE), said
     assert "radiosity" in said.lower(), said
+
+
+@needs_real
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("MoMA", "MoMA [1] is an open-vocabulary, training-free personalized image model"),
+        ("VideoStudio", "VideoStudio [1] is a novel framework for consistent-content"),
+    ],
+)
+def test_a_system_is_not_named_twice(title: str, said: str) -> None:
+    """Trial (the video BibTeX library): "MoMA [4] presents MoMA: an open-vocabulary ...",
+    "VideoStudio ... a novel framework, namely VideoStudio, for ..."."""
+    topic = "personalized and multi-shot video generation with consistent characters"
+    assert _said(_source(VIDEO, title), topic).startswith(said)

@@ -721,18 +721,22 @@ def _named_once(text: str, name: str, bare: str, plural: bool) -> str:
     )
     if found is not None:
         rest = found.group("rest")
-        if re.match(r",\s+(?:a|an|the)\s", rest):
-            return f"{name} {'are' if plural else 'is'} {rest.lstrip(', ')}"
+        if re.match(r"[,:]\s+(?:a|an|the)\s", rest):  # "presents MoMA: an open-vocabulary ..."
+            return f"{name} {'are' if plural else 'is'} {rest.lstrip(',: ')}"
         return text  # "... introduces AutoDroid which ...": no appositive to say what it is
-    # "BottleFit [2] proposes a new framework called BottleFit, which ..."
+    # "BottleFit [2] proposes a new framework called BottleFit, which ...", "VideoStudio [3]
+    # proposes a novel framework, namely VideoStudio, for ..."
     called = re.match(
         rf"^{re.escape(name)} (?:{_INTRODUCING}) (?P<what>(?:a|an) [^,;]{{1,60}}?),? "
-        rf"(?:called|named|dubbed|termed) {re.escape(bare)}\b(?P<rest>.*)$",
+        rf"(?:called|named|dubbed|termed|(?P<namely>namely)) {re.escape(bare)}\b(?P<rest>.*)$",
         text,
     )
     if called is None:
         return text
-    return f"{name} {'are' if plural else 'is'} {called.group('what')}{called.group('rest')}"
+    rest = called.group("rest")
+    if called.group("namely"):  # the appositive's closing comma goes with "namely"
+        rest = rest.removeprefix(",")
+    return f"{name} {'are' if plural else 'is'} {called.group('what')}{rest}"
 
 
 _THINGS = (
