@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -32,7 +33,7 @@ _LABEL = re.compile(
     r"aims?|context|contexto|significance|description)\s*:\s*(?=\S)",
     re.IGNORECASE,
 )
-_FIRST_PERSON = [
+_FIRST_PERSON: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\bIn this (paper|work|study), we\b"), "The authors"),
     (re.compile(r"\bHere,? we\b"), "The authors"),
     (re.compile(r"^We\b"), "The authors"),
@@ -41,7 +42,30 @@ _FIRST_PERSON = [
     (re.compile(r"\bour\b"), "their"),
     (re.compile(r"\bours\b"), "theirs"),
     (re.compile(r"\bus\b"), "them"),
+    # One author's "I" (a talk's or a thesis's abstract: "In this talk I will describe ..."),
+    # only before a verb of the author's doing: "Type I errors", "Phase I trials" stay.
+    (
+        re.compile(
+            r"\bI ((?:also|then|first|further) )?(will|would|am|have|had|was|describe|present|"
+            r"propose|show|argue|discuss|introduce|review|use|study|explore|investigate|focus|"
+            r"believe|think|consider|examine|develop|find|found|demonstrate|suggest|outline)\b"
+        ),
+        lambda m: f"the author {m.group(1) or ''}{_third_singular(m.group(2))}",
+    ),
+    (re.compile(r"\bmy\b"), "their"),  # "an overview of my efforts"
 ]
+
+
+def _third_singular(verb: str) -> str:
+    """ "I describe" as "the author describes": the verb after a singular subject."""
+    if verb in {"will", "would", "had", "was", "found"}:
+        return verb
+    irregular = {"am": "is", "have": "has"}
+    if verb in irregular:
+        return irregular[verb]
+    if verb.endswith("y"):
+        return verb[:-1] + "ies"
+    return verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s")
 
 
 # pysbd's Segmenter keeps the text being split on the instance (``original_text``) and
