@@ -26,7 +26,7 @@ from litreview.evidence.sentences import third_person
         ("I have shown this.", "The author has shown this."),
         (  # a real abstract of the 50k corpus
             "In this paper, I present an overview of my efforts to expand the reach.",
-            "In this paper, the author presents an overview of their efforts to expand the reach.",
+            "The author presents an overview of their efforts to expand the reach.",
         ),
     ],
 )
