@@ -323,6 +323,16 @@ _SIGNPOST = re.compile(
     r"|discuss|summari[sz]e|introduce|give|provide|outline|explain|detail|report|show)\b",
     re.IGNORECASE,
 )
+# Where the paper's code, data or videos are: "All videos from this paper are available at
+# https://go.fb.me/..." led an answer on generating video from an image (Movie Gen). Only in a
+# sentence of at most LINK_NOTICE_WORDS words: an abstract the splitter left whole ends so too.
+_LINK_NOTICE = re.compile(
+    r"\b(?:is|are|will be|can be|has been|have been|made)\s+(?:publicly\s+|freely\s+)?"
+    r"(?:available|released|accessible|hosted)\s+(?:online\s+)?(?:at|on|from|via|in)\s+"
+    r"(?:https?://|www\.|github|our\s+(?:project|web)|the\s+project)",
+    re.IGNORECASE,
+)
+LINK_NOTICE_WORDS = 40
 
 
 # A caption on its own ("Table 2: Overall accuracy and test generation performance for
@@ -343,6 +353,8 @@ def signposts(sentence: str) -> bool:
     if _SIGNPOST.search(sentence):
         return True
     words = len(sentence.split())
+    if words <= LINK_NOTICE_WORDS and _LINK_NOTICE.search(sentence):
+        return True
     return (bool(_CAPTION.match(sentence)) and words <= CAPTION_WORDS) or (
         bool(_PANEL.match(sentence)) and words <= PANEL_WORDS
     )
@@ -447,13 +459,26 @@ def third_person(sentence: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def short_name(title: str, max_words: int | None = 6) -> str:
+def short_name(title: str, max_words: int | None = 6, text: str = "") -> str:
     """What a researcher calls a paper: the system name before a colon, else the title,
-    clipped to ``max_words`` (``None``: whole, for text that is scored rather than shown)."""
+    clipped to ``max_words`` (``None``: whole, for text that is scored rather than shown).
+
+    With the paper's ``text``, one word before the colon that the text writes in lower case
+    is a subject, not a name: "Radiosity: A Programmer's Perspective" (a real Zotero record,
+    whose abstract says "use radiosity to create ...") is not called "Radiosity", while
+    "Bigtable: A Distributed Storage System ..." is "Bigtable"."""
     head, sep, _ = title.partition(":")
-    if sep and 0 < len(head.split()) <= 4:
+    if sep and 0 < len(head.split()) <= 4 and not _common_word(head.strip(), text):
         return head.strip()
     words = title.split()
     if max_words is None or len(words) <= max_words:
         return " ".join(words)
     return " ".join(words[:max_words]) + "…"
+
+
+def _common_word(head: str, text: str) -> bool:
+    """Whether ``head`` is one word that ``text`` also writes in lower case."""
+    word = head.lower()
+    if " " in head or not head.isalpha() or head == word:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None

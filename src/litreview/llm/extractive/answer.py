@@ -575,7 +575,7 @@ def compose_answer(
     for items in groups:
         source = items[0].source
         body = " ".join(f"{third_person(e.text)} {cite(e)}" for e in items)
-        paragraphs.append(f"**{short_name(source.title)}** [{source.n}]: {body}")
+        paragraphs.append(f"**{short_name(source.title, text=source.text)}** [{source.n}]: {body}")
     papers = len(groups)
     verb = "speaks" if papers == 1 else "speak"
     full = any(e.source.page is not None for e in chosen)
