@@ -663,7 +663,7 @@ def test_switching_k_back_and_forth_asks_each_question_once_per_k(
             said = batch(*more)
             assert (
                 "0 answered, 0 already done, 2 already answered with these settings (earlier in "
-                "the file), 0 failed · 0 prompt + 0 completion tokens" in said
+                "the file), 0 failed · local · 0 prompt + 0 completion tokens" in said
             ), said
             assert "redone" not in said
         assert len(script.requests) == 4, "each question asked once per k"
