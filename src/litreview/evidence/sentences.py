@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from litreview.evidence.verbs import third_singular
 from litreview.reading.headings import Block, sections
 from litreview.reading.normalize import family_name
 
@@ -61,11 +62,7 @@ def _third_singular(verb: str) -> str:
     if verb in {"will", "would", "had", "was", "found"}:
         return verb
     irregular = {"am": "is", "have": "has"}
-    if verb in irregular:
-        return irregular[verb]
-    if verb.endswith("y"):
-        return verb[:-1] + "ies"
-    return verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s")
+    return irregular.get(verb) or third_singular(verb)
 
 
 # pysbd's Segmenter keeps the text being split on the instance (``original_text``) and

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from litreview.evidence.verbs import third_singular
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -62,15 +64,6 @@ _CONJUNCT = re.compile(
     r"(?P<join>(?:,?\s+and|,)\s+(?:then\s+|also\s+|further\s+|finally\s+)?)(?P<verb>[a-z]+)\b"
     r"(?:\s+(?P<next>[\w-]+))?"
 )
-
-
-def third_singular(base: str) -> str:
-    """ "evaluate" -> "evaluates", "study" -> "studies", "address" -> "addresses"."""
-    if re.search(r"(?:s|sh|ch|x|z|o)$", base):
-        return base + "es"
-    if re.search(r"[^aeiou]y$", base):
-        return base[:-1] + "ies"
-    return base + "s"
 
 
 _SINGULARS = {third_singular(base): base for base in _BASES}
