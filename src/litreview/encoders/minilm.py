@@ -260,7 +260,7 @@ class _Model:
                         np.asarray(enc.ids, dtype=np.int32), tuple(enc.tokens), vecs
                     )
 
-        parallel_map(run, batches)
+        parallel_map(run, batches[::-1])  # longest first, so no core waits on a long one last
         return Encoded(out, [t for t in tokens if t is not None] if keep_tokens else [])
 
 

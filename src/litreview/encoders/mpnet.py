@@ -576,7 +576,9 @@ class MPNetEncoder:
         if batch_size is None:
             batch_size = 1 if self.precision == "int8" else 8
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        # Longest first: the pool's last pass is then a short one, not a core waiting on
+        # a long text alone (phase 2, 800 real papers: 1.93 -> 1.97 cores busy).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
         # Batches run side by side, one per core (onnxruntime's run is thread-safe and
         # releases the GIL): two texts at a time on two cores took ~6% less CPU and ~10%
