@@ -29,6 +29,7 @@ SUITE = (
     "answer_quality",
     "answer_sentences",
     "followup_retrieval",
+    "outside_names",
     "fulltext_retrieval",
     "corpus_retrieval",
     "minilm_gate",  # both MiniLM graphs side by side (~10 min): after corpus_retrieval's home

@@ -223,6 +223,11 @@ class LexicalIndex:
         """Papers indexed (not documents: a paper's passages are documents of it)."""
         return self._papers
 
+    def writes(self, words: str) -> bool:
+        """Whether the indexed texts (titles, abstracts, passages) have each of ``words``, as
+        BM25 stems them ("GFS" -> "gfs"), not necessarily together; stop words count as had."""
+        return all(t in self._vocab for t in query_terms(words, self._stemmer))
+
     def search(self, query: str, n: int, allowed: set[str] | None = None) -> list[LexicalHit]:
         if not self._ids:
             return []

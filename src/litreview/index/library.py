@@ -157,6 +157,16 @@ class Library:
         """Share of the library whose text contains each phrase (theme naming discounts these)."""
         return self._stores.catalog.phrase_share(phrases)
 
+    def unwritten(self, names: list[str]) -> list[str]:
+        """The ``names`` that no paper of the library writes (in its indexed text) and no
+        paper has as an author: what a question may ask about that the library lacks."""
+        self._ensure_reconciled()
+        with self._stores.lock:
+            lexical = self._stores.lexical
+            unknown = [n for n in names if not lexical.writes(n)]
+            catalog = self._stores.catalog
+            return [n for n in unknown if not catalog.ids_matching(author=n)]
+
     # -- vectors -------------------------------------------------------------
     def embed(self, texts: list[str]) -> np.ndarray[Any, Any]:
         """MiniLM vectors of ``texts``, in the space the library's papers live in."""

@@ -72,7 +72,10 @@ class Request:
     ``phrase_share`` serve naming a theme (the other themes' papers, each
     candidate phrase's share of the library), ``theme`` a theme's paragraph, and ``about``
     the numbers of the sources an answer is about when the question names one thing through
-    an earlier turn ("Which benchmarks did they evaluate it on?"; a model reads the turns).
+    an earlier turn ("Which benchmarks did they evaluate it on?"; a model reads the turns);
+    ``lacking`` the names the question uses that no paper of the library writes (the answer
+    then opens by saying so, :mod:`~litreview.evidence.names`, and the sources are only
+    the nearest papers).
     """
 
     task: Task
@@ -83,6 +86,7 @@ class Request:
     phrase_share: Mapping[str, float] = field(default_factory=dict)
     theme: str = ""
     about: tuple[int, ...] = ()
+    lacking: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

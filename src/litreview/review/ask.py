@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from litreview.evidence import names
 from litreview.evidence.frame import without_frame
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sections
@@ -217,7 +218,9 @@ def ask(
     extractive = backend.quotes_sources
     scorer = scorer or EvidenceScorer.shared()
     sources = build_sources(hits, searched, None if extractive else scorer)
-    request = fit_window(backend, scorer, question, sources, history)
+    # "How does GFS handle master failure?" on a library without GFS: the nearest papers
+    lacking = () if query else tuple(lacked(library, question, sources))
+    request = replace(fit_window(backend, scorer, question, sources, history), lacking=lacking)
     if query:
         request = replace(request, query=searched, about=())
     elif scope is not None:  # the limit chose the papers; the question's other words, the text
@@ -226,7 +229,10 @@ def ask(
     hits = hits[: len(sources)]  # numbering [n] stays the sources the model saw
     completion: Completion | None = None
     shown = CitationStream(sources, renumber=True)
-    opening = f"{scope.note}\n\n" if scope is not None else ""
+    notes = [scope.note] if scope is not None else []
+    if lacking:
+        notes.append(names.note(lacking))
+    opening = "".join(f"{n}\n\n" for n in notes)
     _show(on_delta, opening)
     for event in backend.stream(request, stop):
         if isinstance(event, Delta):
@@ -254,6 +260,14 @@ def ask(
         ranking_note=library.ranking_note(),
         dropped_pages=checked.dropped_pages,
     )
+
+
+def lacked(library: Library, question: str, sources: Sequence[Source]) -> list[str]:
+    """The names the question uses that no source and no paper of the library writes
+    (:mod:`~litreview.evidence.names`): the sources are then only the nearest papers."""
+    missing = names.unmentioned(question, sources)
+    missing = library.unwritten(missing) if missing else []
+    return names.uncommon(missing) if missing else []
 
 
 def _show(on_delta: Callable[[str], None] | None, text: str) -> None:

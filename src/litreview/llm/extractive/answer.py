@@ -548,9 +548,12 @@ def compose_answer(
     sources: Sequence[Source],
     policy: Policy = POLICY,
     about: Sequence[int] = (),
+    nearest: bool = False,
 ) -> str:
     """The answer; ``about``: the sources a follow-up names ("it"), quoted alone when they
-    speak to the question (their words need not match it better than the others')."""
+    speak to the question (their words need not match it better than the others');
+    ``nearest``: the question names what no paper writes (the answer's note says so), so
+    the papers quoted are the nearest, not ones that speak to it."""
     if not sources:
         return "Your library has no papers that match this question, so there is nothing to cite."
     named = [s for s in sources if s.n in about]
@@ -566,6 +569,8 @@ def compose_answer(
         chosen = choose(scorer, question, sources, policy)
     if chosen is None:
         closest = "; ".join(f"“{short_name(s.title)}”" for s in sources[:3])
+        if nearest:  # after the note that the library lacks what the question names
+            return f"The nearest are {closest}, and none of them says anything close to it."
         return (
             "Your library does not seem to cover this question: no abstract says anything "
             f"close to it. The nearest papers are {closest}, but they address other questions."
@@ -584,4 +589,7 @@ def compose_answer(
         f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
         f"(sentences from the {texts}, put in the third person; most relevant first)."
     )
+    if nearest:
+        which = "The nearest paper" if papers == 1 else f"The nearest {papers} papers"
+        lead = f"{which}, in sentences from the {texts} (third person; most relevant first)."
     return "\n\n".join([lead, *paragraphs])

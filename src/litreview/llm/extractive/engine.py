@@ -49,7 +49,12 @@ class ExtractiveBackend:
     def run(self, request: Request) -> str:
         if request.task == "answer":
             return compose_answer(
-                self.scorer, request.query, request.sources, self.policy, request.about
+                self.scorer,
+                request.query,
+                request.sources,
+                self.policy,
+                request.about,
+                nearest=bool(request.lacking),
             )
         if request.task == "theme_name":
             return related.theme_name(request.sources, request.others, request.phrase_share)
