@@ -28,3 +28,16 @@ def test_a_system_before_the_colon_is_its_name() -> None:
         head = paper.title.split(":")[0]
         if head.lower() not in paper.abstract:  # a name the abstract writes as a name
             assert short_name(paper.title, text=paper.abstract) == head
+
+
+@pytest.mark.skipif(not GFX.is_dir(), reason="shared/real not present")
+def test_a_declined_answer_names_the_nearest_papers_the_same_way() -> None:
+    """The refusal's "nearest papers" called the book "Radiosity" where headings did not."""
+    from litreview.evidence.scoring import EvidenceScorer
+    from litreview.evidence.source import Source
+    from litreview.llm.extractive.answer import compose_answer
+
+    (book,) = [p for p in read_file(GFX).papers if p.title.startswith("Radiosity: A Programmer")]
+    source = Source(1, book.paper_id, book.title, book.abstract)
+    answer = compose_answer(EvidenceScorer.shared(), "How is sourdough bread leavened?", [source])
+    assert "The nearest papers are “Radiosity: A Programmer's Perspective”" in answer

@@ -54,7 +54,7 @@ class TopicNotCovered(LitreviewError):
     nearest (a graphics library drafted "Rendering Algorithms" for lattice QCD)."""
 
     def __init__(self, nearest: Sequence[Paper]) -> None:
-        closest = ", ".join(f"“{short_name(p.title)}”" for p in nearest[:3])
+        closest = ", ".join(f"“{short_name(p.title, text=p.abstract)}”" for p in nearest[:3])
         super().__init__(
             "your library does not seem to cover this topic: no abstract says anything close "
             f"to it (the nearest papers: {closest}). Try other words, or ingest papers on it"
@@ -97,7 +97,7 @@ class RelatedWorkDraft:
         """What a face says of the papers the model left out (None when it left out none)."""
         if not self.excluded:
             return None
-        listed = "; ".join(f"“{short_name(p.title)}”" for p in self.excluded)
+        listed = "; ".join(f"“{short_name(p.title, text=p.abstract)}”" for p in self.excluded)
         them = "it" if len(self.excluded) == 1 else "them"
         return (
             f"the model read {counted(len(self.excluded), 'paper')} as beside the topic and "
@@ -521,5 +521,5 @@ def _paragraph(
             )
     by_n = {s.n: s for s in sources}
     theme.appended = missing
-    also = "; ".join(f"{short_name(by_n[m].title)} [{m}]" for m in missing)
+    also = "; ".join(f"{short_name(by_n[m].title, text=by_n[m].text)} [{m}]" for m in missing)
     return f"{text} Also relevant: {also}.".strip(), usage

@@ -568,7 +568,7 @@ def compose_answer(
     if chosen is None:
         chosen = choose(scorer, question, sources, policy)
     if chosen is None:
-        closest = "; ".join(f"“{short_name(s.title)}”" for s in sources[:3])
+        closest = "; ".join(f"“{short_name(s.title, text=s.text)}”" for s in sources[:3])
         if nearest:  # after the note that the library lacks what the question names
             return f"The nearest are {closest}, and none of them says anything close to it."
         return (

@@ -46,7 +46,9 @@ def theme_name(
         return title_case(phrase).rstrip(" .;:,")
     # Several papers that share no phrase: naming them after one of them would be false.
     # A heading ends without the title's own full stop ("... Grow Faster." read as a name).
-    return OTHER_THEME if len(sources) > 1 else short_name(sources[0].title).rstrip(" .;:,")
+    if len(sources) > 1:
+        return OTHER_THEME
+    return short_name(sources[0].title, text=sources[0].text).rstrip(" .;:,")
 
 
 def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
