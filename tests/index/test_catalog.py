@@ -137,6 +137,29 @@ def test_author_mismatches(typed: str, name: str) -> None:
     assert not AuthorQuery.parse(typed).matches(name)
 
 
+def test_the_catalogs_quick_author_test_keeps_every_match(tmp_path: Path) -> None:
+    """The SQL pre-test (``AuthorQuery.prefilter``) that spares most papers the Python
+    match finds what matching every paper finds, accents, apostrophes and initials included."""
+    names = [
+        ABADI, "Barlas Oğuz", "Barlas Oguz", "Abadi, Martín", "M. Abadi", "Jean-Pierre Dupont",
+        "Andrew Ng", "Łukasz Kaiser", "Thomas Mueller-Müller", "Liang Wang", "Martin Smith",
+        "Smith, L.", "Pat O'Brien", "Leslie Lamport", "Kemal Oflazer",
+    ]  # fmt: skip
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.upsert([make(f"Paper {i}", authors=(name,)) for i, name in enumerate(names)])
+    typed_queries = [
+        "Abadi, M", "M. Abadi", "martin abadi", "Abad", "Oguz", "oğuz, b", "J.-P. Dupont",
+        "Dupont JP", "Ng A", "Lukasz Kaiser", "Müller", "Li", "Lamport", "OBrien", "Brien",
+        "o'brien", "M", "Smith L",
+    ]  # fmt: skip
+    for typed in typed_queries:
+        query = AuthorQuery.parse(typed)
+        expected = {paper_id_for(f"Paper {i}") for i, n in enumerate(names) if query.matches(n)}
+        assert cat.ids_matching(author=typed) == expected, typed
+    assert cat.has_author_like("Kajiya") is False
+    assert cat.has_author_like("Łukasz") and cat.has_author_like("lamport")
+
+
 @pytest.mark.parametrize("typed", ["", " , ", "..", "-"])
 def test_author_query_without_a_name_is_an_error(typed: str) -> None:
     with pytest.raises(ValueError, match="no name"):

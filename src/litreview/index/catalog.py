@@ -776,8 +776,9 @@ class Catalog:
             params.append(f"%{source}%")
         if author:
             query = AuthorQuery.parse(author)  # raises ValueError on a query with no name in it
-            clauses.append("author_match(authors, ?)")
-            params.append(query.encoded)
+            likely, likely_params = query.prefilter()
+            clauses.append(f"CASE WHEN {likely} THEN author_match(authors, ?) ELSE 0 END")
+            params += [*likely_params, query.encoded]
         if collection is not None:  # filed in it, or in one of its sub-collections
             clauses.append(
                 "(listed(json_extract(extra, '$.collections'), ?) "
@@ -837,6 +838,21 @@ class Catalog:
         if not texts:
             return {p: 0.0 for p in phrases}
         return {p: sum(_at_word_start(t, p.lower()) for t in texts) / len(texts) for p in phrases}
+
+    def has_author_like(self, name: str) -> bool:
+        """Whether any paper's authors contain ``name`` (case ignored for ASCII letters).
+
+        One scan in SQLite's own code: the author filter's matching (initials, word order,
+        accents) runs Python for every paper, seconds at 50,000 papers, too slow to ask of
+        every name a question uses (:meth:`Library.unwritten`). The column is JSON, whose
+        non-ASCII letters are escaped ("Łojasiewicz" is stored "\\u0141ojasiewicz")."""
+        stored = json.dumps(name)[1:-1]
+        escaped = stored.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        row = self._one(
+            "SELECT EXISTS (SELECT 1 FROM papers WHERE authors LIKE ? ESCAPE '\\')",
+            (f"%{escaped}%",),
+        )
+        return bool(row and row[0])
 
     def source_counts(self) -> dict[str, int]:
         rows = self._rows(
@@ -977,6 +993,25 @@ class AuthorQuery:
         if not (words or initials or runs):
             raise ValueError(f"no name in the author filter {text!r}")
         return cls(tuple(words), tuple(initials), tuple(runs))
+
+    def prefilter(self) -> tuple[str, list[str]]:
+        """SQL true of every paper this query can match, cheap to test before ``matches``.
+
+        Why: ``matches`` runs Python for each paper (2.6 s a query at 50,000 papers,
+        and a question's "by ..." asks several). A match needs a typed word or run to take
+        a whole part of a name (or its start), so the stored JSON has that word, case aside,
+        unless the name has what JSON escapes ("\\u011f" in "Oğuz") or an apostrophe
+        ("O'Brien" is the part "obrien"): those rows are matched in full (~8% of 50,000
+        real papers). A query without a word ("Ng A": initials, runs) is matched in full."""
+        if not self.words:
+            return "1", []
+        typed = [*self.words, *self.runs]
+        escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in typed]
+        likes = " OR ".join("authors LIKE ? ESCAPE '\\'" for _ in escaped)
+        return (
+            f"(instr(authors, char(92)) > 0 OR instr(authors, char(39)) > 0 OR {likes})",
+            [f"%{t}%" for t in escaped],
+        )
 
     @property
     def encoded(self) -> str:

@@ -165,7 +165,7 @@ class Library:
             lexical = self._stores.lexical
             unknown = [n for n in names if not lexical.writes(n)]
             catalog = self._stores.catalog
-            return [n for n in unknown if not catalog.ids_matching(author=n)]
+            return [n for n in unknown if not catalog.has_author_like(n)]
 
     # -- vectors -------------------------------------------------------------
     def embed(self, texts: list[str]) -> np.ndarray[Any, Any]:
