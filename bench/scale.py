@@ -519,6 +519,12 @@ def rows(sc: Result) -> list[Row]:
                 f"papers so that ranking is complete; load {c['load'][0]}-{c['load'][1]})"
             )
             out.extend(_query_rows(size, c, how=how))
+        if "requeried" in m:  # the same library queried again after a fix to the query path
+            r = m["requeried"]
+            again = {"queries": r["queries"], "first_search_s": r["first_search_s_median"]}
+            why = r["why"].split(" (")[0].removeprefix("the same library re-queried ")
+            how = f" (the same library re-queried {r['date']}, {why})"
+            out.extend(_query_rows(size, again, load=f"{r['load'][0]}-{r['load'][1]}", how=how))
     if "marginal_disk_kb_per_paper" in sc:
         out.append(
             (
