@@ -2,7 +2,8 @@
 
 pytest-textual-snapshot reports a mismatch as ``assert False`` and an HTML report left on the
 machine that ran it; CI keeps neither, so a snapshot that failed there (and passed here) could
-not be read. The override below puts the lines of text that differ into the assertion.
+not be read. The override below puts the lines of text that differ into the assertion, and
+shows sources' scores without their digits (they differ by processor).
 """
 
 from __future__ import annotations
@@ -10,16 +11,24 @@ from __future__ import annotations
 import difflib
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from litreview.settings import Settings, load_settings
+from tests.support.cli import CHEAP_PIPELINE, run_cli
 from tests.support.svg import screen_lines
 
 
 @pytest.fixture
-def snap_compare(snap_compare: Any, request: pytest.FixtureRequest) -> Callable[..., bool]:
+def snap_compare(
+    snap_compare: Any, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., bool]:
     from pytest_textual_snapshot import node_to_report_path
+
+    # Scores without their digits: int8 arithmetic differs by processor (AVX2, AVX-512 VNNI).
+    monkeypatch.setattr("litreview.tui.widgets.sources.SCORE_LABEL", "  (score)")
 
     def compare(*args: Any, **kwargs: Any) -> bool:
         if snap_compare(*args, **kwargs):
@@ -33,3 +42,25 @@ def snap_compare(snap_compare: Any, request: pytest.FixtureRequest) -> Callable[
         raise AssertionError(f"the screen differs from its snapshot:\n{changed}")
 
     return compare
+
+
+@pytest.fixture(scope="session")
+def fp32_sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample library made with MiniLM's shipped (fp32) graph, for a snapshot whose
+    sources list scrolls: which papers rank low, and so the list's height, must not depend
+    on the processor, as the int8 graph's do (AVX2 alone against AVX-512 VNNI)."""
+    path = tmp_path_factory.mktemp("sample-fp32") / "home"
+    env = {**CHEAP_PIPELINE, "LITREVIEW_INGEST__MINILM": "shipped"}
+    run_cli(path, "ingest", "--sample", check=True, env=env, timeout=1800)  # as sample_home
+    return path
+
+
+@pytest.fixture
+def fp32_sample_settings(
+    fp32_sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str
+) -> Settings:
+    if pipeline != "cheap":
+        pytest.fail("the fp32 sample library is built without MPNet")
+    monkeypatch.setenv("LITREVIEW_HOME", str(fp32_sample_home))
+    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
+    return load_settings()

@@ -15,14 +15,14 @@ from litreview.tui.app import LitReviewApp
 from tests.support.tui import SIZE, settle
 
 
-def test_chat_after_an_answer(snap_compare: Any, sample_settings: Settings) -> None:
+def test_chat_after_an_answer(snap_compare: Any, fp32_sample_settings: Settings) -> None:
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         pilot.app.screen.query_one("#question", Input).value = "How can huge models be trained?"
         await pilot.press("enter")
         await settle(pilot)
 
-    app = LitReviewApp(sample_settings, model="extractive")
+    app = LitReviewApp(fp32_sample_settings, model="extractive")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
