@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from litreview.evidence.source import Source
-from litreview.reading.stopwords import ASKING, english, english_plus, romance
+from litreview.reading.stopwords import ASKING, english_plus, romance
 
 _WORD = re.compile(r"[^\W_][\w\-'’]*")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
@@ -51,7 +51,7 @@ def _name_like(word: str, opens: bool) -> bool:
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
     """Words that are no name even capitalised mid-question ("Is It ...", "Which Of")."""
-    return english_plus() | english() | romance() | ASKING | {"does", "i"}
+    return english_plus() | romance() | ASKING | {"does", "i"}  # english_plus holds english
 
 
 def asked_names(question: str) -> list[str]:

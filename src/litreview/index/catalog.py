@@ -846,11 +846,9 @@ class Catalog:
         accents) runs Python for every paper, seconds at 50,000 papers, too slow to ask of
         every name a question uses (:meth:`Library.unwritten`). The column is JSON, whose
         non-ASCII letters are escaped ("Łojasiewicz" is stored "\\u0141ojasiewicz")."""
-        stored = json.dumps(name)[1:-1]
-        escaped = stored.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         row = self._one(
             "SELECT EXISTS (SELECT 1 FROM papers WHERE authors LIKE ? ESCAPE '\\')",
-            (f"%{escaped}%",),
+            (_json_contains(name),),
         )
         return bool(row and row[0])
 
@@ -1006,11 +1004,10 @@ class AuthorQuery:
         if not self.words:
             return "1", []
         typed = [*self.words, *self.runs]
-        escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in typed]
-        likes = " OR ".join("authors LIKE ? ESCAPE '\\'" for _ in escaped)
+        likes = " OR ".join("authors LIKE ? ESCAPE '\\'" for _ in typed)
         return (
             f"(instr(authors, char(92)) > 0 OR instr(authors, char(39)) > 0 OR {likes})",
-            [f"%{t}%" for t in escaped],
+            [_json_contains(t) for t in typed],
         )
 
     @property
@@ -1069,6 +1066,14 @@ def _assign(
 
 
 @lru_cache(maxsize=16)
+def _json_contains(text: str) -> str:
+    """A ``LIKE ... ESCAPE '\\'`` pattern for a JSON column holding ``text``: as JSON writes
+    it (non-ASCII letters escaped, "Łojasiewicz" is "\\u0141ojasiewicz"), LIKE's own
+    wildcards and escape character taken literally."""
+    stored = json.dumps(text)[1:-1]
+    return "%" + stored.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _decoded(encoded_query: str) -> AuthorQuery:
     words, initials, runs = json.loads(encoded_query)
     return AuthorQuery(tuple(words), tuple(initials), tuple(runs))

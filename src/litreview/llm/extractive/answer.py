@@ -585,11 +585,12 @@ def compose_answer(
     verb = "speaks" if papers == 1 else "speak"
     full = any(e.source.page is not None for e in chosen)
     texts = "abstracts and full texts" if full else "abstracts"
-    lead = (
-        f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
-        f"(sentences from the {texts}, put in the third person; most relevant first)."
-    )
     if nearest:
         which = "The nearest paper" if papers == 1 else f"The nearest {papers} papers"
         lead = f"{which}, in sentences from the {texts} (third person; most relevant first)."
+    else:
+        lead = (
+            f"{papers} paper{'s' if papers != 1 else ''} in your library {verb} to this "
+            f"(sentences from the {texts}, put in the third person; most relevant first)."
+        )
     return "\n\n".join([lead, *paragraphs])
