@@ -22,11 +22,13 @@ import pytest
 
 from litreview.encoders.minilm_int8 import INT8_MODEL_ID
 from litreview.settings import Settings, load_settings
-from tests.support.cli import CHEAP_PIPELINE, REPO, run_cli
-
-# The sample ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
-# it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).
-SAMPLE_INGEST_TIMEOUT = 1800
+from tests.support.cli import (
+    CHEAP_PIPELINE,
+    REPO,
+    SAMPLE_INGEST_TIMEOUT,
+    cheap_library_settings,
+    run_cli,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -103,11 +105,7 @@ def own_sample(sample_home: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_settings(sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str) -> Settings:
-    if pipeline != "cheap":
-        pytest.fail("the sample library is built without MPNet: a 'models' test needs its own")
-    monkeypatch.setenv("LITREVIEW_HOME", str(sample_home))
-    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
-    return load_settings()
+    return cheap_library_settings(sample_home, monkeypatch, pipeline, "the sample library")
 
 
 REAL_PDFS = Path("/work/shared/real/pdfs")
@@ -146,11 +144,7 @@ def pdf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def pdf_settings(pdf_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str) -> Settings:
-    if pipeline != "cheap":
-        pytest.fail("the PDF library is built without MPNet: a 'models' test needs its own")
-    monkeypatch.setenv("LITREVIEW_HOME", str(pdf_home))
-    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
-    return load_settings()
+    return cheap_library_settings(pdf_home, monkeypatch, pipeline, "the PDF library")
 
 
 SYSTEMS_STORAGE = Path("/work/shared/real/zotero/San7o+research-papers-collection/storage")
@@ -174,8 +168,4 @@ def systems_pdf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def systems_pdf_settings(
     systems_pdf_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str
 ) -> Settings:
-    if pipeline != "cheap":
-        pytest.fail("the systems library is built without MPNet: a 'models' test needs its own")
-    monkeypatch.setenv("LITREVIEW_HOME", str(systems_pdf_home))
-    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
-    return load_settings()
+    return cheap_library_settings(systems_pdf_home, monkeypatch, pipeline, "the systems library")

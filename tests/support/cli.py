@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from litreview.settings import Settings, load_settings
+
 REPO = Path(__file__).resolve().parents[2]
 # The cheap pipeline (no MPNet stage); see tests/conftest.py for why tests run it.
 CHEAP_PIPELINE = {"LITREVIEW_RETRIEVAL__RERANK_MODEL": "none"}
+# A test library's ingest's own limit (pytest-timeout times test calls only, see pyproject.toml):
+# it catches a hang, not a slow machine (~15 s idle; ~2.5 min at load 9-14 on 2 cores).
+SAMPLE_INGEST_TIMEOUT = 1800
 
 
 def litreview_bin() -> str:
@@ -82,3 +87,15 @@ def _environment(home: Path, env: dict[str, str] | None) -> dict[str, str]:
     full_env.pop("LITREVIEW_CONFIG", None)
     full_env.update(env or {})
     return full_env
+
+
+def cheap_library_settings(
+    home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str, what: str
+) -> Settings:
+    """Settings for a test library built with the cheap pipeline (``what`` names it in the
+    failure): a test marked ``models`` would search it without the MPNet vectors it lacks."""
+    if pipeline != "cheap":
+        pytest.fail(f"{what} is built without MPNet: a 'models' test needs its own")
+    monkeypatch.setenv("LITREVIEW_HOME", str(home))
+    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
+    return load_settings()

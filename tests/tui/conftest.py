@@ -16,8 +16,13 @@ from typing import Any
 
 import pytest
 
-from litreview.settings import Settings, load_settings
-from tests.support.cli import CHEAP_PIPELINE, run_cli
+from litreview.settings import Settings
+from tests.support.cli import (
+    CHEAP_PIPELINE,
+    SAMPLE_INGEST_TIMEOUT,
+    cheap_library_settings,
+    run_cli,
+)
 from tests.support.svg import screen_lines
 
 
@@ -51,7 +56,7 @@ def fp32_sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     on the processor, as the int8 graph's do (AVX2 alone against AVX-512 VNNI)."""
     path = tmp_path_factory.mktemp("sample-fp32") / "home"
     env = {**CHEAP_PIPELINE, "LITREVIEW_INGEST__MINILM": "shipped"}
-    run_cli(path, "ingest", "--sample", check=True, env=env, timeout=1800)  # as sample_home
+    run_cli(path, "ingest", "--sample", check=True, env=env, timeout=SAMPLE_INGEST_TIMEOUT)
     return path
 
 
@@ -59,8 +64,5 @@ def fp32_sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fp32_sample_settings(
     fp32_sample_home: Path, monkeypatch: pytest.MonkeyPatch, pipeline: str
 ) -> Settings:
-    if pipeline != "cheap":
-        pytest.fail("the fp32 sample library is built without MPNet")
-    monkeypatch.setenv("LITREVIEW_HOME", str(fp32_sample_home))
-    monkeypatch.delenv("LITREVIEW_CONFIG", raising=False)
-    return load_settings()
+    what = "the fp32 sample library"
+    return cheap_library_settings(fp32_sample_home, monkeypatch, pipeline, what)
