@@ -15,7 +15,9 @@ from litreview.encoders.minilm_int8 import (
     MiniLMGraphFailed,
     build_in_child,
     build_int8_graph,
+    folded,
     graph_path,
+    remove_padding_mask,
 )
 
 TEXTS = [
@@ -74,6 +76,35 @@ def test_an_int8_text_has_the_same_vectors_alone_and_among_others(int8_file: Pat
         alone = embedder.encode([text])
         assert np.array_equal(alone.vectors[0], together.vectors[i])
         assert np.array_equal(alone.tokens[0].vectors, together.tokens[i].vectors)
+
+
+@pytest.mark.slow
+def test_the_graph_without_its_padding_mask_gives_the_same_vectors(
+    int8_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One text a pass is never padded, so the mask each layer added was zeros: the graph
+    without it (the product's, -v2) gives the vectors of the graph with it, bit for bit."""
+    model = folded(minilm.model_path())
+    assert remove_padding_mask(model) == 6  # one Add a layer
+    assert "attention_mask" in {i.name for i in model.graph.input}  # declared, unread
+    assert not {n.op_type for n in model.graph.node} & {"Where", "GatherND"}
+    assert remove_padding_mask(model) == 0  # nothing left to remove
+
+    monkeypatch.setattr("litreview.encoders.minilm_int8.remove_padding_mask", lambda m: 0)
+    masked = tmp_path / "masked.onnx"
+    build_int8_graph(minilm.model_path(), masked)
+    assert masked.stat().st_size > int8_file.stat().st_size  # the mask's nodes were there
+    texts = [*TEXTS, " ".join(TEXTS) * 3]  # and one cut at the window
+    minilm._Model._instance = None  # one session per graph id: a new model for each file
+    try:
+        without = MiniLMEmbedder(graph=Graph(INT8_MODEL_ID, lambda: int8_file)).encode(texts)
+        minilm._Model._instance = None
+        with_mask = MiniLMEmbedder(graph=Graph(INT8_MODEL_ID, lambda: masked)).encode(texts)
+    finally:
+        minilm._Model._instance = None
+    assert np.array_equal(without.vectors, with_mask.vectors)
+    for a, b in zip(without.tokens, with_mask.tokens, strict=True):
+        assert np.array_equal(a.vectors, b.vectors)
 
 
 def test_a_failed_build_is_one_message(tmp_path: Path) -> None:

@@ -52,11 +52,14 @@ class StandInReranker:
         self.table = VectorTable(path, "stand-in")
         self.embedded = 0
 
-    def embed_papers(
+    def texts_of(
         self, papers: list[Paper], passages: dict[str, list[str]] | None = None
-    ) -> None:
-        self.embedded += len(papers)
-        self.table.replace_papers({p.paper_id: _vector(p.abstract)[None] for p in papers})
+    ) -> dict[str, list[str]]:
+        return {p.paper_id: [p.abstract] for p in papers}
+
+    def embed_texts(self, chunks: dict[str, list[str]]) -> None:
+        self.embedded += len(chunks)
+        self.table.replace_papers({pid: _vector(texts[0])[None] for pid, texts in chunks.items()})
 
     def encode_query_soon(self, query: str) -> Future[np.ndarray]:
         done: Future[np.ndarray] = Future()

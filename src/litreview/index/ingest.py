@@ -19,13 +19,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from litreview.encoders.allocator import keep_freed_memory
 from litreview.errors import Stopped
 from litreview.index.catalog import StoredPassage
 from litreview.index.chunking import Chunker, embedded_part, passage_of
-from litreview.index.overlap import CommitInBackground
+from litreview.index.overlap import CommitInBackground, PrepareAhead
 from litreview.reading import LibraryFileError, read_file
 from litreview.reading.build import FileMissing
 from litreview.reading.readers import ReadOptions, expand_paths
@@ -307,21 +307,30 @@ def embed_pending(
         store.embedder.count_tokens, options.chunk_tokens, options.chunk_overlap, options.max_chunks
     )
     batch = BatchSizer(options.batch_size, options.commit_seconds)
+
+    def prepare(ids: list[str]) -> _Phase1Batch:
+        papers = library.catalog.get(ids)
+        every = [
+            c
+            for pid in ids
+            if pid in papers
+            for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
+        ]
+        chunks = embedded_part(every, options.embed_body_chunks)  # the rest: BM25 only
+        return _Phase1Batch(ids, papers, every, chunks)
+
     progress("embed", 0, len(pending))
     start = 0
-    with CommitInBackground() as commits:  # a batch is stored while the next is embedded
+    # A batch is prepared while the one before is embedded, and stored while the next is.
+    with CommitInBackground() as commits, PrepareAhead(prepare) as ahead:
+        ahead.start(pending[: batch.size])
         while start < len(pending):
             _check(stop)
             began = time.monotonic()
-            ids = pending[start : start + batch.size]
-            papers = library.catalog.get(ids)
-            every = [
-                c
-                for pid in ids
-                if pid in papers
-                for c in chunker.with_pages(papers[pid], library.catalog.pages(pid))
-            ]
-            chunks = embedded_part(every, options.embed_body_chunks)  # the rest: BM25 only
+            ids, papers, every, chunks = ahead.take()
+            following = start + len(ids)
+            if following < len(pending):
+                ahead.start(pending[following : following + batch.size])
             encoded = store.embedder.encode([c.text for c in chunks], bulk=True)
             batch.took(len(ids), time.monotonic() - began)
             commits.wait()  # the previous batch stored and counted: a stop set meanwhile
@@ -343,6 +352,16 @@ def embed_pending(
         report.notes.append(
             f"{name}: only the first {options.max_chunks} of its {total} chunks are indexed{why}"
         )
+
+
+class _Phase1Batch(NamedTuple):
+    """One phase-1 batch made ready to embed: ``chunks`` are embedded, ``every`` also holds
+    the passages only BM25 indexes."""
+
+    ids: list[str]
+    papers: dict[str, Paper]
+    every: list[Chunk]
+    chunks: list[Chunk]
 
 
 def _store_batch(
@@ -403,15 +422,11 @@ def rerank_pending(
         return
     options = library.settings.ingest
     batch = BatchSizer(options.batch_size, options.commit_seconds)
-    progress("rerank", 0, len(waiting))
-    start = 0
-    while start < len(waiting):
-        _check(stop)
-        began = time.monotonic()
-        ids = waiting[start : start + batch.size]
+
+    def prepare(ids: list[str]) -> tuple[list[str], dict[str, Paper], dict[str, list[str]]]:
         papers = library.catalog.get(ids)
         stored = library.catalog.passages(list(papers))
-        reranker.embed_papers(  # the abstract's chunks, then the body's first passages
+        texts = reranker.texts_of(  # the abstract's chunks, then the body's first passages
             [papers[pid] for pid in ids if pid in papers],
             {
                 pid: [
@@ -421,14 +436,28 @@ def rerank_pending(
                 for pid, paper in papers.items()
             },
         )
-        library.publish(list(papers))  # server mode: the record, now complete, last
-        library.catalog.mark_reranked(
-            list(papers), {pid: paper.content_hash for pid, paper in papers.items()}
-        )
-        report.reranked += len(papers)
-        start += len(ids)
-        batch.took(len(ids), time.monotonic() - began)
-        progress("rerank", start, len(waiting))
+        return ids, papers, texts
+
+    progress("rerank", 0, len(waiting))
+    start = 0
+    with PrepareAhead(prepare) as ahead:  # the next batch read and chunked meanwhile
+        ahead.start(waiting[: batch.size])
+        while start < len(waiting):
+            _check(stop)
+            began = time.monotonic()
+            ids, papers, texts = ahead.take()
+            following = start + len(ids)
+            if following < len(waiting):
+                ahead.start(waiting[following : following + batch.size])
+            reranker.embed_texts(texts)
+            library.publish(list(papers))  # server mode: the record, now complete, last
+            library.catalog.mark_reranked(
+                list(papers), {pid: paper.content_hash for pid, paper in papers.items()}
+            )
+            report.reranked += len(papers)
+            start += len(ids)
+            batch.took(len(ids), time.monotonic() - began)
+            progress("rerank", start, len(waiting))
 
 
 def passages_of(

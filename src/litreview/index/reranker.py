@@ -236,24 +236,28 @@ class Reranker:
     def close(self) -> None:
         self.table.close()
 
-    def embed_papers(
+    def texts_of(
         self, papers: list[Paper], passages: dict[str, list[str]] | None = None
-    ) -> None:
-        """Embed each paper's chunks and store the vectors.
+    ) -> dict[str, list[str]]:
+        """What each paper's stored rows embed, in order (:meth:`embed_texts` embeds them).
 
         Chunked in MPNet's own window (384 tokens, not MiniLM's 256): most
         abstracts are then one forward pass, not two overlapping ones. A
         paper's full-text passages given (MiniLM's chunks, which fit this window;
         the body's first ``ingest.rerank_body_chunks``) follow its abstract's rows,
-        in chunk order (:meth:`abstract_rows` says where they start).
+        in chunk order (:meth:`abstract_rows` says where they start). Its own step
+        so that an ingest prepares the next batch's texts while this one is embedded.
         """
-        encoder = self.papers_encoder
-        chunker = Chunker(encoder.count_tokens, MAX_TOKENS, self.overlap)
+        chunker = Chunker(self.papers_encoder.count_tokens, MAX_TOKENS, self.overlap)
         passages = passages or {}
-        chunks = {
+        return {
             p.paper_id: [c.text for c in chunker.chunks(p)] + passages.get(p.paper_id, [])
             for p in papers
         }
+
+    def embed_texts(self, chunks: dict[str, list[str]]) -> None:
+        """Embed and store each paper's texts, as :meth:`texts_of` gives them."""
+        encoder = self.papers_encoder
         texts = [text for paper in chunks.values() for text in paper]
         vectors = encoder.embed(texts) if texts else np.zeros((0, DIMENSION), np.float32)
         stored: dict[str, np.ndarray] = {}
