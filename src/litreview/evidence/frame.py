@@ -15,9 +15,11 @@ _ASKS = (
     r"(?:which|what|are\s+there(?:\s+any)?|is\s+there(?:\s+an?y?)?|any|find(?:\s+me)?|list|"
     r"show(?:\s+me)?|give\s+me|search(?:\s+for)?|look\s+for|do\s+i\s+have|quais|que|h[aá])"
 )
-_PAPERS = (
+# The nouns a question names papers by, in English and Portuguese: one list for every reader
+# of questions (this frame, and ``review.limits``' "about papers" and "papers from <year>").
+PAPER_NOUNS = (
     r"(?:papers?|works?|articles?|studies|study|publications?|references?|items?|"
-    r"artigos?|trabalhos?|estudos?|publica[cç](?:[aã]o|[oõ]es))"
+    r"artigos?|trabalhos?|estudos?|publica[cç](?:[aã]o|[oõ]es)|refer[eê]ncias?|itens)"
 )
 _MINE = (
     r"(?:\s+(?:(?:in|of|from)\s+(?:my|the|this)\s+library|"
@@ -30,7 +32,7 @@ _ABOUT = (
     r"discutem|discute|abordam|aborda|sobre)"
 )
 _FRAME = re.compile(
-    rf"^\s*(?:{_ASKS}\s+)?(?:(?:the|os|as)\s+)?{_PAPERS}{_MINE}\s+(?:(?:that|which|que)\s+)?"
+    rf"^\s*(?:{_ASKS}\s+)?(?:(?:the|os|as)\s+)?{PAPER_NOUNS}{_MINE}\s+(?:(?:that|which|que)\s+)?"
     rf"{_ABOUT}\s+",
     re.IGNORECASE,
 )

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from litreview.evidence.frame import PAPER_NOUNS
 from litreview.index.catalog import AuthorQuery, fold_name
 from litreview.reading.paper import VENUE_FIELDS, Paper
 
@@ -196,15 +197,13 @@ _BACK = re.compile(
 )
 # Words that say the question is about papers as such: "Which papers are from before 1990?"
 _PAPERS = re.compile(
-    r"\b(?:papers?|articles?|works?|publications?|items?|references?|library|studies|"
-    r"artigos?|trabalhos?|publica[cç](?:[aã]o|[oõ]es)|refer[eê]ncias?|itens|biblioteca|"
-    r"estudos?)\b|" + "|".join(rf"\b(?:{pattern})\b" for _, _, pattern in KINDS),
+    rf"\b(?:{PAPER_NOUNS}|library|biblioteca)\b|"
+    + "|".join(rf"\b(?:{pattern})\b" for _, _, pattern in KINDS),
     re.IGNORECASE,
 )
 # A year tied to the papers asked about ("papers from before 1995", "artigos anteriores a").
 _TIED = re.compile(
-    r"\b(?:papers?|articles?|works?|publications?|ones|studies|artigos?|trabalhos?|"
-    r"publica[cç](?:[aã]o|[oõ]es)|estudos?)\s+(?:(?:that|which)\s+(?:were|are|was|is)\s+|"
+    rf"\b(?:{PAPER_NOUNS}|ones)\s+(?:(?:that|which)\s+(?:were|are|was|is)\s+|"
     r"(?:que\s+)?(?:foram|são|sejam)\s+)?(?:(?:published|written|dated|publicad[oa]s?|"
     r"escrit[oa]s?)\s+)?(?:from\s+|de\s+)?$",
     re.IGNORECASE,
