@@ -197,11 +197,14 @@ def ask(
     question = " ".join(question.split())
     scope: limited.Scope | None = None
     if not query:  # "Which of those are from before 1990?": the earlier answer's papers, listed
-        listed = metadata_followup.answer(library, question, history, exclude, filters, on_delta)
+        reading = metadata_followup.reading_of(library, question, history, exclude, filters)
+        listed = metadata_followup.answer(
+            library, question, history, exclude, filters, on_delta, reading=reading
+        )
         if listed is not None:
             return listed
         # "Which of those from before 1995 use ray tracing?": answered from those papers alone
-        scope = limited.scope(library, question, history, exclude, filters)
+        scope = limited.scope(library, question, history, exclude, filters, reading=reading)
         if scope is not None and not scope.papers:
             return metadata_followup.plain(question, history, scope.note, on_delta)
     # "Which papers discuss ray tracing?" is searched as "ray tracing?": the frame names no

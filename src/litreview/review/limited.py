@@ -43,12 +43,15 @@ def scope(
     history: Sequence[Message],
     exclude: frozenset[str] = frozenset(),
     filters: Filters | None = None,
+    reading: Reading | None = None,
 ) -> Scope | None:
     """The papers ``question``'s limits leave, or ``None`` when it is not a question about
     content under a limit that applies (:attr:`Reading.applies_to_library`; pointing back at
-    an earlier answer, always)."""
+    an earlier answer, always). ``reading``: the question as
+    :func:`~litreview.review.metadata_followup.reading_of` read it (read here if not given)."""
     earlier = metadata_followup.earlier_papers(library, history, exclude, filters)
-    reading = read(question, earlier, metadata_followup.is_author(library))
+    if reading is None:
+        reading = read(question, earlier, metadata_followup.is_author(library))
     if reading is None or not reading.content or not reading.limits.filters:
         return None
     limits = reading.limits

@@ -315,6 +315,19 @@ def earlier_papers(
     return [found[i] for i in cited if i in found]
 
 
+def reading_of(
+    library: Library,
+    question: str,
+    history: Sequence[Message],
+    exclude: frozenset[str] = frozenset(),
+    filters: Filters | None = None,
+) -> Reading | None:
+    """``question``'s limits, read against the earlier answer's papers: what :func:`answer`
+    and :func:`litreview.review.limited.scope` both take, so that ``ask`` reads a question
+    once (each possible author in it is a look-up in the catalog)."""
+    return read(question, earlier_papers(library, history, exclude, filters), is_author(library))
+
+
 def answer(
     library: Library,
     question: str,
