@@ -315,6 +315,20 @@ def test_a_question_asking_for_papers_is_searched_by_its_topic(graphics: Library
 
 
 @needs_real
+def test_a_listing_names_every_paper_on_its_topic(graphics: Library) -> None:
+    """Trial: a listing named at most six papers, and only those with a sentence over the
+    answer's floor: Kajiya's "Ray tracing volume densities" (whose abstract's sentences
+    match "ray tracing" less than its title) was left out of "Which papers discuss ray
+    tracing?". Every source over the floor is listed now, and a paper whose title names
+    the topic by how its abstract opens."""
+    result = ask(graphics, ExtractiveBackend(), "Which papers discuss ray tracing?")
+    cited = _cited(result)
+    assert "Ray tracing volume densities" in cited
+    assert len(cited) > 6 and len(set(cited)) == len(cited), cited
+    assert result.answer.startswith(f"{len(cited)} papers in your library speak to this")
+
+
+@needs_real
 @pytest.mark.parametrize("question", ["the oldest one", "o mais antigo", "And the newest?"])
 def test_an_end_alone_is_of_the_earlier_papers(question: str) -> None:
     """Trial: "the oldest one" after an answer was declined ("does not seem to cover"), and "o

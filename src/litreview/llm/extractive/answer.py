@@ -397,10 +397,12 @@ def select(
     context: set[tuple[int, int, int]],
     policy: Policy = POLICY,
     per_source: int = PER_SOURCE,
+    most: int = MAX_SENTENCES,
 ) -> list[Evidence]:
     """The sentences to quote, in the order MMR picked them: ``worth`` is each sentence's
     weight (:func:`weight`, as :func:`choose` sets it up), ``context`` the places
-    (:func:`key`) of background sentences, ``per_source`` the most quoted of one paper."""
+    (:func:`key`) of background sentences, ``per_source`` the most quoted of one paper,
+    ``most`` in all."""
     if not evidence:
         return []
     value = {id(e): worth(e) for e in evidence}
@@ -412,7 +414,7 @@ def select(
     vectors = dict(zip((e.text for e in pool), scorer.embed([e.text for e in pool]), strict=True))
     chosen: list[Evidence] = []
     taken: dict[int, int] = {}
-    while pool and len(chosen) < MAX_SENTENCES:
+    while pool and len(chosen) < most:
 
         def mmr(e: Evidence) -> float:
             redundancy = max(
@@ -445,14 +447,35 @@ def opening(abstract: Sequence[Evidence]) -> list[Evidence]:
     return sorted(ordered[:1] + rest[: LEAD_SENTENCES - 1], key=lambda e: e.index)
 
 
+def title_leads(
+    scorer: EvidenceScorer, topic: str, sources: Sequence[Source], chosen: Sequence[Evidence]
+) -> list[Evidence]:
+    """For each source whose title names ``topic`` (:func:`titles_covering`) and that
+    ``chosen`` does not quote, the first sentence of :func:`opening` (what the paper is), in
+    the order the titles come."""
+    quoted = {e.source.n for e in chosen}
+    leads: list[Evidence] = []
+    for source in titles_covering(scorer, topic, sources):
+        if source.n in quoted:
+            continue
+        abstract = replace(source, passages=(), sections=())
+        first = opening(scorer.sentences(topic, [abstract]))
+        if first:
+            leads.append(first[0])
+            quoted.add(source.n)
+    return leads
+
+
 def choose(
     scorer: EvidenceScorer,
     question: str,
     sources: Sequence[Source],
     policy: Policy = POLICY,
     per_source: int = PER_SOURCE,
+    most: int = MAX_SENTENCES,
 ) -> list[Evidence] | None:
-    """The sentences an answer quotes, best first; ``None`` when nothing is close enough."""
+    """The sentences an answer quotes, best first (``most`` of them at most); ``None`` when
+    nothing is close enough."""
     evidence = scorer.sentences(question, readable(sources))
     if not covered(evidence):
         # No sentence speaks to it, but a paper's title may name it: quote how each such
@@ -492,7 +515,7 @@ def choose(
             contrary,
         )
 
-    chosen = select(scorer, evidence, worth, context, policy, per_source)
+    chosen = select(scorer, evidence, worth, context, policy, per_source, most)
     return sorted(chosen, key=lambda e: -worth(e))
 
 
@@ -563,8 +586,13 @@ def compose_answer(
         # "Which papers discuss ray tracing?" asks for the papers: one sentence each, by the
         # topic's words, and no paper lifted for a title naming it ("Distributed ray tracing"),
         # whose lift put every other paper under the floor (2 of the 8 cited on a real library).
+        # Every paper that clears the floor is listed, not six (the floor keeps the others
+        # out), and a paper whose title names the topic is listed by how its abstract opens
+        # when no sentence of it clears the floor ("Ray tracing volume densities", Kajiya).
         listing = replace(policy, title_bonus=0.0, named_only=0.0)
-        chosen = choose(scorer, topic, sources, listing, per_source=1)
+        chosen = choose(scorer, topic, sources, listing, per_source=1, most=len(sources))
+        if chosen is not None:
+            chosen = [*chosen, *title_leads(scorer, topic, sources, chosen)]
     if chosen is None:
         chosen = choose(scorer, question, sources, policy)
     if chosen is None:
