@@ -200,7 +200,10 @@ class _Model:
                 else:
                     source = unguarded(model_path()) if bulk else str(model_path())
                 session = ort.InferenceSession(
-                    source, session_options(), providers=["CPUExecutionProvider"]
+                    source,
+                    session_options(),
+                    providers=["CPUExecutionProvider"],
+                    disabled_optimizers=list(graph.unfused) if graph is not None else None,
                 )
                 self.input_names = {i.name for i in session.get_inputs()}
                 self._sessions[key] = session
@@ -271,11 +274,14 @@ class Graph:
     ``path`` is called when the session is made, so a graph that must first be
     built (:mod:`.minilm_int8`) is built only by a process that embeds with it.
     ``alone``: one text a forward pass (dynamic int8 quantises a whole batch together).
+    ``unfused``: onnxruntime's graph optimisers its session leaves out (they change the
+    numbers a little, so they are part of what the vectors are of, :data:`model_id`).
     """
 
     model_id: str
     path: Callable[[], Path]
     alone: bool = True
+    unfused: tuple[str, ...] = ()
 
 
 def load(graph: Graph | None = None) -> None:

@@ -26,6 +26,16 @@ a pass is never padded, so each layer's ``scores + mask`` added zeros to a
 heads x tokens x tokens tensor, ~3% of the forward pass's CPU for outputs
 bit for bit the same (``-v2``; the vectors' id is unchanged).
 
+New libraries run that graph with onnxruntime's SkipLayerNormFusion left out
+(:data:`INT8_MODEL_ID`, ``dynamic-v2``): its fused residual + LayerNorm kernel
+cost ~11% of the forward pass's CPU more than the plain ops, on this graph
+(200 real abstracts, Zen 4: 39.9 -> 35.7 CPU-ms a text), for vectors exactly
+as close to the shipped graph's (token cosine 0.9958, pooled 0.9983, both
+ways). The numbers differ a little from the fused kernel's (pooled cosine
+0.9996 between the two), and a dynamic-int8 graph's activation scales carry
+such differences into every layer, so the two are separate models: a library
+made with the fused kernel (:data:`INT8_V1_MODEL_ID`) keeps it.
+
 Built once into the model cache, atomically, named after the shipped file's
 size and this recipe's version (a change bumps :data:`GRAPH_NAME`), in a
 child process: folding and quantising hold several copies of the ~90 MB fp32
@@ -50,8 +60,13 @@ from litreview.errors import LitreviewError
 if TYPE_CHECKING:
     import onnx
 
-#: This module's graph's vectors (the shipped graph's are ``minilm.MODEL_ID``).
-INT8_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8/dynamic-v1"
+#: This module's graph's vectors, as new libraries embed with it: onnxruntime's fused
+#: residual + LayerNorm kernel left out (the shipped graph's are ``minilm.MODEL_ID``).
+INT8_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8/dynamic-v2"
+#: The same graph with the fused kernel: libraries made before 2026-12-01 keep it.
+INT8_V1_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8/dynamic-v1"
+#: Each int8 model id and the optimisers its session leaves out.
+UNFUSED = {INT8_MODEL_ID: ("SkipLayerNormFusion",), INT8_V1_MODEL_ID: ()}
 GRAPH_NAME = "graph-int8-dynamic-v2.onnx"  # -v1: with the padding mask
 FFN_WIDE = 1536  # the FFN's inner width: a MatMul whose weight has this many rows is its output
 
@@ -227,9 +242,12 @@ def graph_present(cache: Path) -> bool:
     return graph_path(cache, model_path(), build=False) is not None
 
 
-def int8_graph(cache: Path, building: Building | None = None) -> Graph:
-    """The int8 graph as an embedder takes it: found in ``cache``, or built there when a
-    session is first made (``building`` is told first, so the user hears why it waits)."""
+def int8_graph(
+    cache: Path, building: Building | None = None, model_id: str = INT8_MODEL_ID
+) -> Graph:
+    """The int8 graph as an embedder of ``model_id``'s vectors takes it (:data:`UNFUSED`):
+    found in ``cache``, or built there when a session is first made (``building`` is told
+    first, so the user hears why it waits)."""
     from litreview.encoders.minilm import model_path
 
     def path() -> Path:
@@ -242,4 +260,4 @@ def int8_graph(cache: Path, building: Building | None = None) -> Graph:
         assert made is not None
         return made
 
-    return Graph(INT8_MODEL_ID, path)
+    return Graph(model_id, path, unfused=UNFUSED[model_id])

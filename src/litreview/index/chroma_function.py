@@ -15,7 +15,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from litreview.encoders.minilm import MODEL_ID, MiniLMEmbedder
-from litreview.encoders.minilm_int8 import INT8_MODEL_ID
+from litreview.encoders.minilm_int8 import UNFUSED
 
 EMBEDDER_NAME = "litreview-minilm-int8"
 
@@ -47,11 +47,12 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
     def build_from_config(config: dict[str, Any]) -> ChromaMiniLM:
         """The function a collection was made with, on the MiniLM graph its config names."""
         graph = None
-        if config.get("model") == INT8_MODEL_ID:
+        model = config.get("model")
+        if model in UNFUSED:
             from litreview.encoders.minilm_int8 import int8_graph
             from litreview.settings import load_settings
 
-            graph = int8_graph(load_settings().model_cache)
+            graph = int8_graph(load_settings().model_cache, model_id=str(model))
         batch_size = int(config.get("batch_size", 8))
         return ChromaMiniLM(MiniLMEmbedder(batch_size, graph))
 
@@ -63,5 +64,5 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
         """A collection of a MiniLM graph this version knows (the library's catalog records
         which one, :mod:`.minilm_choice`; Chroma keeps what its creator said)."""
         model = config.get("model", MODEL_ID)
-        if model not in (MODEL_ID, INT8_MODEL_ID):
+        if model != MODEL_ID and model not in UNFUSED:
             raise ValueError(f"collection was embedded with {model!r}, not MiniLM")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litreview.encoders.minilm import MODEL_ID as SHIPPED
-from litreview.encoders.minilm_int8 import INT8_MODEL_ID
+from litreview.encoders.minilm_int8 import INT8_MODEL_ID, INT8_V1_MODEL_ID
 from litreview.errors import LitreviewError
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 #: ``ingest.minilm``'s values and the model ids of their vectors.
 CHOICES = {"int8": INT8_MODEL_ID, "shipped": SHIPPED}
+#: Every graph a library may have been embedded with: the choices, and the int8 graph as
+#: libraries made before 2026-12-01 run it (its fused LayerNorm kernel, see minilm_int8).
+KNOWN = (*CHOICES.values(), INT8_V1_MODEL_ID)
 META = "minilm_model"  # the catalog's record
 PARAM = "minilm-model"  # the shared library's
 
@@ -40,7 +43,7 @@ class UnknownMiniLM(LitreviewError):
 
 def known(model_id: str, where: str) -> str:
     """``model_id`` if this version has its graph; else a message to upgrade."""
-    if model_id not in CHOICES.values():
+    if model_id not in KNOWN:
         raise UnknownMiniLM(
             f"{where} was embedded with MiniLM graph {model_id!r}, which this version of "
             "litreview does not know; upgrade litreview"
@@ -65,7 +68,7 @@ def local_model(catalog: Catalog, tokens: Path, setting: str) -> str:
     if catalog.indexed_count():
         return SHIPPED
     stored = tokens_model(tokens)
-    if stored is not None and stored in CHOICES.values():
+    if stored is not None and stored in KNOWN:
         return stored
     return CHOICES[setting]
 

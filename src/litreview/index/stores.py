@@ -183,12 +183,11 @@ class Stores:
 
     def _graph(self, model_id: str) -> Graph | None:
         """The embedder's graph for ``model_id`` (``None``: the shipped file)."""
-        from litreview.encoders.minilm_int8 import INT8_MODEL_ID, int8_graph
+        from litreview.encoders.minilm_int8 import UNFUSED, int8_graph
 
-        if model_id != INT8_MODEL_ID:
+        if model_id not in UNFUSED:
             return None
-
-        return int8_graph(self.settings.model_cache, self._building)
+        return int8_graph(self.settings.model_cache, self._building, model_id)
 
     def _record_minilm(self) -> None:
         """Record the library's MiniLM graph in its catalog (reconcile: the step that writes)."""
