@@ -59,5 +59,25 @@ def test_unmentioned_reads_titles_abstracts_authors_and_passages() -> None:
 
 def test_capitalised_common_words_are_no_names_and_the_note_lists_what_is_missing() -> None:
     assert uncommon(["Chinese", "South Korean", "Kajiya", "GFS"]) == ["Kajiya", "GFS"]
+    asked = "Do Chinese and South Korean users trust Kajiya's GFS?"
+    assert uncommon(["Chinese", "South Korean", "Kajiya", "GFS"], asked) == ["Kajiya", "GFS"]
     assert note(["GFS"]).startswith("No paper in your library mentions “GFS”:")
     assert "“Spanner” or “TrueTime”" in note(["Spanner", "TrueTime"])
+
+
+def test_a_common_word_capitalised_mid_question_names_a_system() -> None:
+    """Raft, Chord and Photon mapping are named by ordinary words: capitalised where English
+    would not, they are names; a people or a language is capitalised anyway, and a
+    title-cased question says nothing by its capitals."""
+    for question, name in (
+        ("How does the Raft consensus algorithm elect a leader?", "Raft"),
+        ("What does Chord use to locate keys in a peer-to-peer system?", "Chord"),
+        ("How does Photon mapping compute caustics?", "Photon"),
+    ):
+        assert asked_names(question) == [name]
+        assert uncommon([name], question) == [name], question
+        assert uncommon([name]) == [], "without the question: the word list decides"
+    asked = "Do Italian and Western users shop on Monday?"
+    assert uncommon(["Italian", "Western", "Monday"], asked) == []
+    heading = "Which Papers Discuss Ray Tracing?"
+    assert uncommon(asked_names(heading), heading) == []
