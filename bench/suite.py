@@ -30,6 +30,7 @@ SUITE = (
     "answer_sentences",
     "followup_retrieval",
     "outside_names",
+    "near_topic",  # questions one step outside the sample, unnamed: signals for a caution
     "fulltext_retrieval",
     "corpus_retrieval",
     "minilm_gate",  # both MiniLM graphs side by side (~10 min): after corpus_retrieval's home

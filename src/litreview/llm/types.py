@@ -75,7 +75,8 @@ class Request:
     an earlier turn ("Which benchmarks did they evaluate it on?"; a model reads the turns);
     ``lacking`` the names the question uses that no paper of the library writes (the answer
     then opens by saying so, :mod:`~litreview.evidence.names`, and the sources are only
-    the nearest papers).
+    the nearest papers); ``far`` that even the first paper is far from the question (the
+    answer opens with :data:`~litreview.evidence.coverage.FAR_NOTE`; again only the nearest).
     """
 
     task: Task
@@ -87,6 +88,7 @@ class Request:
     theme: str = ""
     about: tuple[int, ...] = ()
     lacking: tuple[str, ...] = ()
+    far: bool = False
 
 
 @dataclass(frozen=True)

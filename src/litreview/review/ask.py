@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from litreview.evidence import names
+from litreview.evidence import coverage, names
 from litreview.evidence.frame import without_frame
 from litreview.evidence.scoring import EvidenceScorer
 from litreview.evidence.sentences import split_sentences, whole_sections
@@ -223,7 +223,19 @@ def ask(
     sources = build_sources(hits, searched, None if extractive else scorer)
     # "How does GFS handle master failure?" on a library without GFS: the nearest papers
     lacking = () if query else tuple(lacked(library, question, sources))
-    request = replace(fit_window(backend, scorer, question, sources, history), lacking=lacking)
+    # "How does a distributed file system handle the failure of its master server?" of ML
+    # papers names nothing they lack, but even the first paper found is far from it.
+    far = (
+        not lacking
+        and not query
+        and scope is None
+        and far_from(question, hits)
+        # The extractive engine declines what no sentence comes close to, and says so itself.
+        and not (extractive and not coverage.covers(scorer, question, sources))
+    )
+    request = replace(
+        fit_window(backend, scorer, question, sources, history), lacking=lacking, far=far
+    )
     if query:
         request = replace(request, query=searched, about=())
     elif scope is not None:  # the limit chose the papers; the question's other words, the text
@@ -235,6 +247,8 @@ def ask(
     notes = [scope.note] if scope is not None else []
     if lacking:
         notes.append(names.note(lacking))
+    elif far:
+        notes.append(coverage.FAR_NOTE)
     opening = "".join(f"{n}\n\n" for n in notes)
     _show(on_delta, opening)
     for event in backend.stream(request, stop):
@@ -265,12 +279,23 @@ def ask(
     )
 
 
+def far_from(question: str, hits: Sequence[SearchHit]) -> bool:
+    """Whether even the first paper found is far from ``question`` (:func:`coverage.far`),
+    which names nothing: a name the library writes ("the Transformer") says it is on topic
+    however a detail is worded."""
+    return (
+        bool(hits)
+        and not names.asked_names(question)
+        and coverage.far(hits[0].dense_score, hits[0].rerank_score)
+    )
+
+
 def lacked(library: Library, question: str, sources: Sequence[Source]) -> list[str]:
     """The names the question uses that no source and no paper of the library writes
     (:mod:`~litreview.evidence.names`): the sources are then only the nearest papers."""
     missing = names.unmentioned(question, sources)
     missing = library.unwritten(missing) if missing else []
-    return names.uncommon(missing) if missing else []
+    return names.uncommon(missing, question) if missing else []
 
 
 def _show(on_delta: Callable[[str], None] | None, text: str) -> None:

@@ -54,7 +54,7 @@ class ExtractiveBackend:
                 request.sources,
                 self.policy,
                 request.about,
-                nearest=bool(request.lacking),
+                nearest=bool(request.lacking) or request.far,
             )
         if request.task == "theme_name":
             return related.theme_name(request.sources, request.others, request.phrase_share)
