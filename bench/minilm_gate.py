@@ -1,6 +1,7 @@
 """The retrieval gate for MiniLM's int8 graph (issue 11): today's graph and int8 side by side.
 
     python -m bench.minilm_gate [--scratch /tmp/minilm8-gate] [--corpus-home DIR] [--no-corpus]
+                                [--graphs shipped,int8]
 
 Why: MiniLM's true-int8 graph (``litreview/encoders/minilm_int8.py``) changes
 every MiniLM vector, papers' and queries', so it may only become the graph of
@@ -19,6 +20,11 @@ papers), brought up to date by an ingest; for int8 its phase 1 is redone
 (every paper pending again) with the int8 graph, its MPNet vectors kept (they
 do not depend on MiniLM). The graph is chosen as the product chooses it
 (``ingest.minilm``, recorded in a new library), each library in its own home.
+
+``--graphs before,after`` compares two other graphs: ``int8-v1`` is the int8 graph
+as libraries made before 2026-12-01 run it (onnxruntime's fused residual +
+LayerNorm kernel), recorded in its library before the first ingest as that
+version did; ``int8`` is a new library's (the kernel left out).
 """
 
 from __future__ import annotations
@@ -32,12 +38,51 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import Result, Row, load_questions, sample_library, save_result, uptime
+from bench.common import (
+    Result,
+    Row,
+    load_questions,
+    previous_result,
+    sample_library,
+    save_result,
+    uptime,
+)
 from bench.corpus_retrieval import CACHE as CORPUS_CACHE
 from bench.retrieval_quality import MODES, SETS, mode_search, score
 from litreview.reading.normalize import paper_id_for
 
-GRAPHS = ("shipped", "int8")
+GRAPHS = ["shipped", "int8"]  # before, after (``--graphs``)
+OTHER = "other_graphs"  # where a comparison of other graphs than the default is kept
+
+
+def model_of(graph: str) -> str:
+    """The model id a library of ``graph`` records."""
+    from litreview.encoders.minilm_int8 import INT8_V1_MODEL_ID
+    from litreview.index.minilm_choice import CHOICES
+
+    return INT8_V1_MODEL_ID if graph == "int8-v1" else CHOICES[graph]
+
+
+def setting_of(graph: str) -> str:
+    """``ingest.minilm`` for a library of ``graph`` (int8-v1 is recorded before, see there)."""
+    return "int8" if graph == "int8-v1" else graph
+
+
+def record_before(home: Path, graph: str) -> None:
+    """A new library in ``home`` recorded as one of ``graph``, as the version that made such
+    libraries recorded it, before anything is embedded (only int8-v1 needs it)."""
+    if graph != "int8-v1" or (home / "catalog.sqlite3").exists():
+        return
+    from litreview.index.minilm_choice import META
+    from litreview.index.stores import Stores
+    from litreview.settings import load_settings
+
+    os.environ["LITREVIEW_HOME"] = str(home)
+    stores = Stores(load_settings())
+    stores.catalog.set_meta(META, model_of(graph))
+    stores.close()
+
+
 CORPUS_HOME = CORPUS_CACHE / "home-1000"  # bench.corpus_retrieval's (it runs first in the suite)
 
 
@@ -69,7 +114,8 @@ def ranked_figures(
 def sets_of(graph: str, scratch: Path) -> dict[str, Any]:
     """Both labelled sets on the sample library built with ``graph``, every mode."""
     began = time.perf_counter()
-    library = sample_library(scratch / f"sample-{graph}", **{"ingest.minilm": graph})
+    record_before(scratch / f"sample-{graph}", graph)
+    library = sample_library(scratch / f"sample-{graph}", **{"ingest.minilm": setting_of(graph)})
     built = time.perf_counter() - began
     out: dict[str, Any] = {"ingest_s": round(built, 1), "recorded": library.minilm_model}
     weight = library.settings.retrieval.rerank_model_weight
@@ -95,17 +141,17 @@ def corpus_of(graph: str, scratch: Path, seed: Path) -> dict[str, Any]:
         if graph != "shipped":  # phase 1 again with this graph; MPNet's vectors stay
             import sqlite3
 
-            from litreview.index.minilm_choice import CHOICES, META
+            from litreview.index.minilm_choice import META
 
             (home / "tokens.sqlite3").unlink()  # every paper missing: phase 1 redone
             # The seed has vectors (of the shipped graph), so it would keep that graph: this
             # copy is recorded as a library of ``graph`` before its vectors are made again.
             catalog = sqlite3.connect(home / "catalog.sqlite3")
-            catalog.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META, CHOICES[graph]))
+            catalog.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META, model_of(graph)))
             catalog.commit()
             catalog.close()
     os.environ["LITREVIEW_HOME"] = str(home)
-    library = Library(load_settings(**{"ingest.minilm": graph}))
+    library = Library(load_settings(**{"ingest.minilm": setting_of(graph)}))
     subset = write_subset(1000, scratch / "first-1000.jsonl")
     began = time.perf_counter()
     report = library.ingest([subset])
@@ -177,15 +223,24 @@ def main() -> dict[str, object]:
     parser.add_argument(
         "--downstream", action="store_true", help="also the answer and related-work benchmarks"
     )
+    parser.add_argument(
+        "--graphs", default="shipped,int8", help="before,after: shipped, int8-v1, int8"
+    )
     args = parser.parse_args()
+    GRAPHS[:] = args.graphs.split(",")
+    if len(GRAPHS) != 2 or not set(GRAPHS) <= {"shipped", "int8", "int8-v1"}:
+        parser.error("--graphs takes two of shipped, int8-v1, int8")
     args.scratch.mkdir(parents=True, exist_ok=True)
-    result: dict[str, Any] = {"command": "python -m bench.minilm_gate", "uptime": uptime()}
+    command = "python -m bench.minilm_gate" + (
+        f" --graphs {args.graphs}" if args.graphs != "shipped,int8" else ""
+    )
+    result: dict[str, Any] = {"command": command, "graphs": list(GRAPHS), "uptime": uptime()}
     per_graph = {graph: sets_of(graph, args.scratch) for graph in GRAPHS}
     if not args.no_corpus and args.corpus_home.exists():
         for graph in GRAPHS:
             per_graph[graph]["corpus"] = corpus_of(graph, args.scratch, args.corpus_home)
     result["uptime_after"] = uptime()
-    before, after = per_graph["shipped"], per_graph["int8"]
+    before, after = per_graph[GRAPHS[0]], per_graph[GRAPHS[1]]
     for key, measured in before.items():
         if not isinstance(measured, dict):
             continue
@@ -210,14 +265,36 @@ def main() -> dict[str, object]:
         }
     if args.downstream:
         result["downstream"] = downstream(args.scratch)
-    save_result("minilm_gate", result)
+    if GRAPHS == ["shipped", "int8"]:
+        saved = {
+            **result,
+            **{k: v for k, v in previous_result("minilm_gate").items() if k == OTHER},
+        }
+    else:  # kept beside the default comparison, which stays as it was
+        saved = {**previous_result("minilm_gate"), OTHER: result}
+    save_result("minilm_gate", saved)
     print(json.dumps({k: v for k, v in result.items() if "/" not in k}, indent=2))
     return result
 
 
 def rows(result: Result) -> list[Row]:
-    """README rows: single-paper R@5 / MRR@10 per mode, shipped graph -> int8, and moves."""
+    """README rows: single-paper R@5 / MRR@10 per mode, before graph -> after, and moves;
+    then those of another comparison (``--graphs``), if one was run."""
+    out = graph_rows(result)
+    if OTHER in result:
+        out += graph_rows(result[OTHER])
+    return out
+
+
+def graph_rows(result: Result) -> list[Row]:
+    """:func:`rows` of one comparison."""
     out: list[Row] = []
+    first, second = result.get("graphs", ["shipped", "int8"])
+    names = {
+        "shipped": "shipped graph",
+        "int8": "int8" if first == "shipped" else "int8 v2 (new libraries')",
+        "int8-v1": "int8 v1 (the fused LayerNorm kernel)",
+    }
     for name, label in (("hard", "hard set (203 q.)"), ("corpus", "30 real-corpus q., 1,000")):
         cells = []
         for mode in MODES:
@@ -225,8 +302,8 @@ def rows(result: Result) -> list[Row]:
             if not pair:
                 continue
             kind = "single" if name == "hard" else None
-            a = pair["shipped"][kind] if kind else pair["shipped"]
-            b = pair["int8"][kind] if kind else pair["int8"]
+            a = pair[first][kind] if kind else pair[first]
+            b = pair[second][kind] if kind else pair[second]
             cells.append(
                 f"{mode} {a['recall@5']:.3f} / {a['mrr@10']:.3f} -> "
                 f"{b['recall@5']:.3f} / {b['mrr@10']:.3f} "
@@ -238,8 +315,9 @@ def rows(result: Result) -> list[Row]:
                 (
                     f"MiniLM int8 gate, {label}: "
                     + ("single-paper " if name == "hard" else "")
-                    + "R@5 / MRR@10, shipped graph -> int8 (`bench.minilm_gate`; questions "
-                    "whose first relevant rank moved)",
+                    + f"R@5 / MRR@10, {names[first]} -> {names[second]} "
+                    f"(`{str(result.get('command', 'python -m bench.minilm_gate'))[10:]}`; "
+                    "questions whose first relevant rank moved)",
                     "; ".join(cells) + f" (load {load})",
                 )
             )
