@@ -68,11 +68,11 @@ def setting_of(graph: str) -> str:
     return "int8" if graph == "int8-v1" else graph
 
 
-def record_before(home: Path, graph: str) -> None:
-    """A new library in ``home`` recorded as one of ``graph``, as the version that made such
-    libraries recorded it, before anything is embedded (only int8-v1 needs it)."""
-    if graph != "int8-v1" or (home / "catalog.sqlite3").exists():
-        return
+def record(home: Path, graph: str) -> None:
+    """The library in ``home`` recorded as one of ``graph`` before anything is embedded with
+    it, as the product records a library's graph: a new sample library of int8-v1 (the
+    version that made such libraries recorded it so), and a copied corpus library whose
+    phase 1 is redone (its vectors would otherwise keep the graph they were made with)."""
     from litreview.index.minilm_choice import META
     from litreview.index.stores import Stores
     from litreview.settings import load_settings
@@ -114,8 +114,10 @@ def ranked_figures(
 def sets_of(graph: str, scratch: Path) -> dict[str, Any]:
     """Both labelled sets on the sample library built with ``graph``, every mode."""
     began = time.perf_counter()
-    record_before(scratch / f"sample-{graph}", graph)
-    library = sample_library(scratch / f"sample-{graph}", **{"ingest.minilm": setting_of(graph)})
+    home = scratch / f"sample-{graph}"
+    if graph == "int8-v1" and not (home / "catalog.sqlite3").exists():
+        record(home, graph)  # a new library's setting would choose int8 (v2)
+    library = sample_library(home, **{"ingest.minilm": setting_of(graph)})
     built = time.perf_counter() - began
     out: dict[str, Any] = {"ingest_s": round(built, 1), "recorded": library.minilm_model}
     weight = library.settings.retrieval.rerank_model_weight
@@ -139,17 +141,8 @@ def corpus_of(graph: str, scratch: Path, seed: Path) -> dict[str, Any]:
     if not home.exists():
         shutil.copytree(seed, home)
         if graph != "shipped":  # phase 1 again with this graph; MPNet's vectors stay
-            import sqlite3
-
-            from litreview.index.minilm_choice import META
-
             (home / "tokens.sqlite3").unlink()  # every paper missing: phase 1 redone
-            # The seed has vectors (of the shipped graph), so it would keep that graph: this
-            # copy is recorded as a library of ``graph`` before its vectors are made again.
-            catalog = sqlite3.connect(home / "catalog.sqlite3")
-            catalog.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META, model_of(graph)))
-            catalog.commit()
-            catalog.close()
+            record(home, graph)
     os.environ["LITREVIEW_HOME"] = str(home)
     library = Library(load_settings(**{"ingest.minilm": setting_of(graph)}))
     subset = write_subset(1000, scratch / "first-1000.jsonl")
