@@ -25,6 +25,9 @@ from litreview.evidence.source import Source
         ("trained on GPT-4-generated rule-breaking samples", ["GPT"]),
         ("makes Conv-TasNet-style speech separation models fail", ["Conv TasNet"]),
         ("GFS, MapReduce and Bigtable", ["GFS", "MapReduce", "Bigtable"]),
+        # A possessive ends a name: the note once read "No paper ... mentions “Tolstoy War”".
+        ("What is the plot of Tolstoy's War and Peace?", ["Tolstoy", "War", "Peace"]),
+        ("How does Google’s MapReduce recover?", ["Google", "MapReduce"]),
         # Nothing named: no capitals past the first word, no letters with digits.
         ("What defenses exist against backdoor attacks?", []),
         ("Which depth-3 networks learn it with 5B-pair pools?", []),

@@ -58,7 +58,7 @@ def _common() -> frozenset[str]:
 
 def asked_names(question: str) -> list[str]:
     """The names ``question`` uses, in order, each once; name-like words in a row are one
-    ("Monte Carlo", "Google File System").
+    ("Monte Carlo", "Google File System") unless a possessive ends one ("Google's MapReduce").
 
     A hyphenated word is read part by part ("GPT-4-generated" names GPT,
     "Conv-TasNet-style" Conv TasNet): its lower-case parts are ordinary words, and a
@@ -87,6 +87,8 @@ def asked_names(question: str) -> list[str]:
             else:
                 close()
             opens = False
+        if word != m.group():
+            close()  # a possessive ends its name: "Tolstoy's War" is Tolstoy, then War
     close()
     return names
 
