@@ -21,10 +21,12 @@ papers), brought up to date by an ingest; for int8 its phase 1 is redone
 do not depend on MiniLM). The graph is chosen as the product chooses it
 (``ingest.minilm``, recorded in a new library), each library in its own home.
 
-``--graphs before,after`` compares two other graphs: ``int8-v1`` is the int8 graph
-as libraries made before 2026-12-01 run it (onnxruntime's fused residual +
-LayerNorm kernel), recorded in its library before the first ingest as that
-version did; ``int8`` is a new library's (the kernel left out).
+``--graphs before,after`` compares two other graphs: ``int8-v1`` and ``int8-v2`` are
+the int8 graphs of libraries made before (v1: onnxruntime's fused residual + LayerNorm
+kernel; v2: without it, each FFN output projection whole in fp32), recorded in the
+library before its first ingest as those versions did; ``int8`` is a new library's (v3:
+the projections split, outlier channels apart). Each comparison is kept under its
+``before,after``.
 """
 
 from __future__ import annotations
@@ -52,26 +54,29 @@ from bench.retrieval_quality import MODES, SETS, mode_search, score
 from litreview.reading.normalize import paper_id_for
 
 GRAPHS = ["shipped", "int8"]  # before, after (``--graphs``)
-OTHER = "other_graphs"  # where a comparison of other graphs than the default is kept
+OTHER = "other_graphs"  # comparisons of other graphs than the default, by "before,after"
+
+
+EARLIER = ("int8-v1", "int8-v2")  # int8 graphs of libraries made before: recorded first
 
 
 def model_of(graph: str) -> str:
     """The model id a library of ``graph`` records."""
-    from litreview.encoders.minilm_int8 import INT8_V1_MODEL_ID
+    from litreview.encoders.minilm_int8 import INT8_V1_MODEL_ID, INT8_V2_MODEL_ID
     from litreview.index.minilm_choice import CHOICES
 
-    return INT8_V1_MODEL_ID if graph == "int8-v1" else CHOICES[graph]
+    return {"int8-v1": INT8_V1_MODEL_ID, "int8-v2": INT8_V2_MODEL_ID}.get(graph) or CHOICES[graph]
 
 
 def setting_of(graph: str) -> str:
-    """``ingest.minilm`` for a library of ``graph`` (int8-v1 is recorded before, see there)."""
-    return "int8" if graph == "int8-v1" else graph
+    """``ingest.minilm`` for a library of ``graph`` (an earlier one is recorded first)."""
+    return "int8" if graph in EARLIER else graph
 
 
 def record(home: Path, graph: str) -> None:
     """The library in ``home`` recorded as one of ``graph`` before anything is embedded with
-    it, as the product records a library's graph: a new sample library of int8-v1 (the
-    version that made such libraries recorded it so), and a copied corpus library whose
+    it, as the product records a library's graph: a new sample library of an earlier graph
+    (the version that made such libraries recorded it so), and a copied corpus library whose
     phase 1 is redone (its vectors would otherwise keep the graph they were made with)."""
     from litreview.index.minilm_choice import META
     from litreview.index.stores import Stores
@@ -115,8 +120,8 @@ def sets_of(graph: str, scratch: Path) -> dict[str, Any]:
     """Both labelled sets on the sample library built with ``graph``, every mode."""
     began = time.perf_counter()
     home = scratch / f"sample-{graph}"
-    if graph == "int8-v1" and not (home / "catalog.sqlite3").exists():
-        record(home, graph)  # a new library's setting would choose int8 (v2)
+    if graph in EARLIER and not (home / "catalog.sqlite3").exists():
+        record(home, graph)  # a new library's setting would choose int8 (v3)
     library = sample_library(home, **{"ingest.minilm": setting_of(graph)})
     built = time.perf_counter() - began
     out: dict[str, Any] = {"ingest_s": round(built, 1), "recorded": library.minilm_model}
@@ -217,12 +222,12 @@ def main() -> dict[str, object]:
         "--downstream", action="store_true", help="also the answer and related-work benchmarks"
     )
     parser.add_argument(
-        "--graphs", default="shipped,int8", help="before,after: shipped, int8-v1, int8"
+        "--graphs", default="shipped,int8", help="before,after: shipped, int8-v1, int8-v2, int8"
     )
     args = parser.parse_args()
     GRAPHS[:] = args.graphs.split(",")
-    if len(GRAPHS) != 2 or not set(GRAPHS) <= {"shipped", "int8", "int8-v1"}:
-        parser.error("--graphs takes two of shipped, int8-v1, int8")
+    if len(GRAPHS) != 2 or not set(GRAPHS) <= {"shipped", "int8", *EARLIER}:
+        parser.error("--graphs takes two of shipped, int8-v1, int8-v2, int8")
     args.scratch.mkdir(parents=True, exist_ok=True)
     command = "python -m bench.minilm_gate" + (
         f" --graphs {args.graphs}" if args.graphs != "shipped,int8" else ""
@@ -263,8 +268,9 @@ def main() -> dict[str, object]:
             **result,
             **{k: v for k, v in previous_result("minilm_gate").items() if k == OTHER},
         }
-    else:  # kept beside the default comparison, which stays as it was
-        saved = {**previous_result("minilm_gate"), OTHER: result}
+    else:  # kept beside the default comparison and the others, which stay as they were
+        previous = previous_result("minilm_gate")
+        saved = {**previous, OTHER: {**previous.get(OTHER, {}), args.graphs: result}}
     save_result("minilm_gate", saved)
     print(json.dumps({k: v for k, v in result.items() if "/" not in k}, indent=2))
     return result
@@ -272,10 +278,10 @@ def main() -> dict[str, object]:
 
 def rows(result: Result) -> list[Row]:
     """README rows: single-paper R@5 / MRR@10 per mode, before graph -> after, and moves;
-    then those of another comparison (``--graphs``), if one was run."""
+    then those of each other comparison (``--graphs``) run."""
     out = graph_rows(result)
-    if OTHER in result:
-        out += graph_rows(result[OTHER])
+    for other in result.get(OTHER, {}).values():
+        out += graph_rows(other)
     return out
 
 
@@ -285,8 +291,9 @@ def graph_rows(result: Result) -> list[Row]:
     first, second = result.get("graphs", ["shipped", "int8"])
     names = {
         "shipped": "shipped graph",
-        "int8": "int8" if first == "shipped" else "int8 v2 (new libraries')",
+        "int8": "int8" if first == "shipped" else "int8 v3 (new libraries')",
         "int8-v1": "int8 v1 (the fused LayerNorm kernel)",
+        "int8-v2": "int8 v2 (FFN output projections in fp32)",
     }
     for name, label in (("hard", "hard set (203 q.)"), ("corpus", "30 real-corpus q., 1,000")):
         cells = []
@@ -314,6 +321,28 @@ def graph_rows(result: Result) -> list[Row]:
                     "; ".join(cells) + f" (load {load})",
                 )
             )
+    after = result.get("downstream")
+    if after:
+        cells = []
+        for graph in (first, second):
+            answers = after["answer_quality"][graph]
+            related = after["related_quality"][graph]["audited"]["judge_held_out"]
+            multi = answers.get("multi", {}).get("labelled_cited")  # not measured before 11-30
+            cells.append(
+                f"{answers['hard']['cites_relevant_paper']:.3f} / "
+                f"{answers['offtopic']['declined']:.2f} / "
+                + (f"{multi:.3f}" if multi is not None else "-")
+                + f"; {related['precision']:.3f} / {related['recall']:.3f}"
+            )
+        out.append(
+            (
+                f"MiniLM int8 gate, downstream, {names[first]} -> {names[second]} (each graph's "
+                "sample library): extractive answers citing the relevant paper (hard set) / "
+                "off-topic declined / labelled papers cited (multi-paper); related work, "
+                "audited labels, the shipped judge held out 2-fold: precision / recall",
+                " -> ".join(cells),
+            )
+        )
     return out
 
 

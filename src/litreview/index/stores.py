@@ -120,7 +120,9 @@ class Stores:
             model = None
         graph = self._graph(model or "")
         # A missing int8 graph is built by the search's own access, which says so.
-        if model is not None and (graph is None or graph_present(self.settings.model_cache)):
+        if model is not None and (
+            graph is None or graph_present(self.settings.model_cache, graph.model_id)
+        ):
             work.append(lambda: minilm.load(graph))
         retrieval = self.settings.retrieval
         if mode == "hybrid" and retrieval.rerank and retrieval.rerank_model != "none":
@@ -183,9 +185,9 @@ class Stores:
 
     def _graph(self, model_id: str) -> Graph | None:
         """The embedder's graph for ``model_id`` (``None``: the shipped file)."""
-        from litreview.encoders.minilm_int8 import UNFUSED, int8_graph
+        from litreview.encoders.minilm_int8 import INT8_GRAPHS, int8_graph
 
-        if model_id not in UNFUSED:
+        if model_id not in INT8_GRAPHS:
             return None
         return int8_graph(self.settings.model_cache, self._building, model_id)
 
