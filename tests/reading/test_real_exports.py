@@ -6,6 +6,7 @@ Counts below are the README's independent ones: entries and entries with an abst
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,27 @@ def read_file_text(row: dict[str, object]) -> list[Paper]:
         path = Path(folder) / "one.jsonl"
         path.write_text(json.dumps(row) + "\n", encoding="utf-8")
         return read_file(path).papers
+
+
+def test_latex_font_macros_and_symbols_in_abstracts_are_read_as_text() -> None:
+    """The real video-generation export's arXiv abstracts: "we introduce
+    \\textbf{StoryGPT-V}", "\\url{https://...}", "5.9$\\times$ speedup", "(\\eg, ControlNet)"
+    read as their words; an unknown macro (an author's ``\\tool``) is kept."""
+    from litreview.reading.normalize import clean_text
+
+    assert clean_text(r"we introduce \textbf\{StoryGPT-V\}, a model") == (
+        "we introduce StoryGPT-V, a model"
+    )
+    assert clean_text(r"5.9$\times$ speedup (\eg, ControlNet) at \url{https://a.b/c}") == (
+        "5.9× speedup (e.g., ControlNet) at https://a.b/c"
+    )
+    assert clean_text(r"we propose \tool, a 1-$\mu$m stage; \eggs") == (
+        r"we propose \tool, a 1-µm stage; \eggs"
+    )
+    bib = Path("/work/shared/real/bibtex/elmoghany_betterbibtex_video_diffusion.bib")
+    if not bib.exists():
+        pytest.skip("shared/real not present")
+    papers = read_file(bib).papers
+    (story,) = [p for p in papers if p.title.startswith("StoryGPT-V")]
+    assert "we introduce StoryGPT-V, which" in story.abstract
+    assert not [p.title for p in papers if re.search(r"\\(?:textbf|url|eg)\b", p.abstract)]

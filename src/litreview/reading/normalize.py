@@ -10,6 +10,29 @@ import unicodedata
 # lossless. Unknown macros such as ``\tool`` (an author's placeholder for a
 # system's name) are kept: dropping them would leave "we propose , a ...".
 _LATEX_ESCAPES = re.compile(r"\\([%&_$#{}])")
+# Font macros written into an abstract's text ("we introduce \textbf{StoryGPT-V}", "code is
+# at \url{https://...}", real Better BibTeX exports of arXiv abstracts): only the macro goes,
+# the words stay; and the few symbols such abstracts spell in LaTeX ("5.9$\times$ speedup",
+# "1-$\mu$m", "add-ons (\eg, ControlNet)").
+_FONT_MACRO = re.compile(
+    r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|emph|underline|mathrm|mathbf|mathit|url)"
+    r"\s*\{([^{}]*)\}"
+)
+_SYMBOLS = {
+    r"$\times$": "×",
+    r"$\mu$": "µ",
+    r"$\sim$": "~",
+    r"$\approx$": "≈",
+    r"$\pm$": "±",
+    r"$\leq$": "≤",
+    r"$\geq$": "≥",
+    r"\eg": "e.g.",
+    r"\ie": "i.e.",
+    r"\etal": "et al.",
+}
+_SYMBOL = re.compile(
+    "|".join(re.escape(k) + (r"\b\.?" if k[-1].isalpha() else "") for k in _SYMBOLS)
+)
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"']+")
 _TRAILING_PUNCT = ".,;:!?)]}'\""
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.IGNORECASE)
@@ -23,9 +46,10 @@ _BARE_ARXIV = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 
 
 def clean_text(text: str) -> str:
-    """Unicode-normalise, unescape LaTeX escapes, collapse white space."""
+    """Unicode-normalise, unescape LaTeX escapes, drop font macros, collapse white space."""
     text = unicodedata.normalize("NFC", text)
     text = _LATEX_ESCAPES.sub(r"\1", text)
+    text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(0).rstrip(".")], _FONT_MACRO.sub(r"\1", text))
     return " ".join(text.split())
 
 

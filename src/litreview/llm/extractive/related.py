@@ -69,6 +69,10 @@ def contribution(scorer: EvidenceScorer, work: str, source: Source) -> str:
     evidence = [e for e in evidence if not points_ahead(e.text)] or evidence
     evidence = [e for e in evidence if not _MID_ARGUMENT.search(third_person(e.text))] or evidence
     evidence = [e for e in evidence if not points_back(e.text)] or evidence
+    # A question the abstract asks ("What are directions for research regarding quality
+    # control?") says what the paper wonders, not what it did; quoted, it read "According to
+    # Wesselius and Ververs [8], what are directions ...?." in a real library's draft.
+    evidence = [e for e in evidence if not e.text.rstrip().endswith("?")] or evidence
     authored = [e for e in evidence if CONTRIBUTION.search(e.text)]
     # Else one in the authors' voice ("Here, we investigate how ..."), not the field's
     # ("Text-to-video diffusion models have shown remarkable progress ...", quoted for Atzmon
@@ -199,12 +203,14 @@ def paragraph(scorer: EvidenceScorer, theme: str, work: str, sources: Sequence[S
         chosen = contribution(scorer, work, source)
         sentence = _unlabelled(third_person(chosen)).rstrip(" .;:")
         last = i == len(sources) - 1 and len(sources) > 2
-        name, plural = cited_name(source)
+        name, plural, by_authors = _cited(source)
         marks = "".join(f"[{n}]" for n in versions[source.n])
         # A "they" the abstract wrote itself is someone else (the images, the LLMs), not the
         # authors: only the authors' "we" (third_person's "they") becomes the paper's name.
         own_they = bool(re.search(r"\bthey\b", chosen, re.IGNORECASE))
-        text = _as_subject(sentence, f"{name} {marks}", last, plural, own_they)
+        text = _as_subject(
+            sentence, f"{name} {marks}", last, plural, own_they, system=not by_authors
+        )
         parts.append(_spelled_as_names(text, names))
         if i:
             link = _link(source, sources[:i], phrases, theme, common, plural)
@@ -275,18 +281,25 @@ def cited_name(source: Source) -> tuple[str, bool]:
 
     A title clipped mid-phrase ("Neural Compression and Filtering for Edge-assisted
     Real-time Object Detection in…") made every sentence about the paper hard to read."""
+    name, plural, _ = _cited(source)
+    return name, plural
+
+
+def _cited(source: Source) -> tuple[str, bool, bool]:
+    """:func:`cited_name`, and whether the name is the paper's authors (not its system or
+    title, which cannot be the "they" of the authors' own "we")."""
     head, sep, _ = source.title.partition(":")
     head = head.strip()
     if sep and _system_name(head):
-        return head, False
+        return head, False, False
     surnames = [family_name(a) for a in source.authors]
     if surnames and all(surnames[:2]):
         if len(surnames) == 1:
-            return surnames[0], False
+            return surnames[0], False, True
         if len(surnames) == 2:
-            return f"{surnames[0]} and {surnames[1]}", True
-        return f"{surnames[0]} et al.", True
-    return _short_title(head if sep and len(head.split()) >= 2 else source.title), False
+            return f"{surnames[0]} and {surnames[1]}", True, True
+        return f"{surnames[0]} et al.", True, True
+    return _short_title(head if sep and len(head.split()) >= 2 else source.title), False, False
 
 
 # Where a long title may be cut: before the words that start its qualifiers.
@@ -612,7 +625,9 @@ _AUTHORS_SUBJECT = re.compile(
     _SUBJECT.pattern.replace("(?:the authors?|they)", "the authors?"), re.I
 )
 _IN_THIS = re.compile(
-    r"\b(?:in|with) this (?:paper|work|study|project|article),?\s*$|\bhere,?\s*$", re.IGNORECASE
+    r"\b(?:in|with) this (?:paper|work|study|project|article|contribution|thesis|letter|note|"
+    r"report|survey|review|tutorial|dissertation|chapter),?\s*$|\bhere,?\s*$",
+    re.IGNORECASE,
 )
 _THIS_PAPER = re.compile(
     r"^(?:(?:thoroughly |fully |completely )?(?:revised|updated|expanded), )?"  # a book's jacket
@@ -631,7 +646,7 @@ _REPORTING = {
         *((v, "s") for v in ("argue", "derive", "provide", "offer", "extend", "demonstrate")),
         *((v, "s") for v in ("consider", "outline", "review", "survey", "prove", "define")),
         *((v, "s") for v in ("evaluate", "compare", "characterize", "characterise", "analyze")),
-        *((v, "s") for v in ("summarize", "summarise", "explain")),
+        *((v, "s") for v in ("summarize", "summarise", "explain", "deal")),
         *((v, "s") for v in ("explore", "highlight", "illustrate", "emphasize", "emphasise")),
         *((v, "es") for v in ("address", "discuss", "focus", "assess")),
     )
@@ -655,7 +670,12 @@ def _conjugate(verb: str) -> str:
 
 
 def _as_subject(
-    sentence: str, name: str, last: bool = False, plural: bool = False, own_they: bool = False
+    sentence: str,
+    name: str,
+    last: bool = False,
+    plural: bool = False,
+    own_they: bool = False,
+    system: bool = False,
 ) -> str:
     """The contribution with the paper as its subject.
 
@@ -665,11 +685,21 @@ def _as_subject(
     authors' voice is attributed: "According to DyBit [1], ...". ``own_they``: the source
     sentence had a "they" of its own, which is not the authors ("..., they usually do not
     look realistic" of images became "Kay and Greenberg [10] usually do not look realistic").
+    ``system``: ``name`` is the paper's system or title, not its authors, so a sentence that
+    still speaks of the authors ("a summary of lessons they learned") has them as its
+    subject: "The authors of BMRT [6] present ...", not "BMRT [6] presents ... they learned".
     """
     sentence = re.sub(r"^I\b", "The author", sentence)
     bare = _CITED.sub("", name)  # the name without its citation: "MapReduce"
     match = (_AUTHORS_SUBJECT if own_they else _SUBJECT).match(sentence)
     lead = match.group("lead") if match else ""
+    this = _THIS_PAPER.match(sentence)
+
+    def who(rest: str) -> tuple[str, bool]:  # the subject, and whether it is plural
+        if system and not own_they and _AUTHORS_STILL.search(rest):
+            return f"the authors of {name}", True
+        return name, plural
+
     if (
         match
         and len(lead.split()) <= 15
@@ -678,16 +708,27 @@ def _as_subject(
         adverb = (match.group("adverb") or "").lower()
         if adverb.strip() == "also":
             adverb = ""  # "also" pointed at the paper's own earlier sentences
-        verb = match.group("verb")
-        rest = agree(verb, match.group("rest"), plural)  # "... and evaluates it on ImageNet"
-        text = f"{name} {adverb}{verb if plural else _conjugate(verb)}{rest}"
-    elif (this := _THIS_PAPER.match(sentence)) and this.group("verb").lower() in _REPORTING:
+        verb, rest = _without_modal(match.group("verb"), match.group("rest"))
+        subject, many = who(rest)
+        rest = agree(verb, rest, many)  # "... and evaluates it on ImageNet"
+        text = f"{subject} {adverb}{verb if many else _conjugate(verb)}{rest}"
+    elif this and _without_modal(this.group("verb"), this.group("rest"))[0] in _REPORTING_BARE:
         # "This paper presents a simple improved method": the paper is the subject already,
         # so it is named there, not "According to Ramamoorthi and Barr [2], this paper ...".
-        verb = this.group("verb")
-        rest = agree(verb, this.group("rest"), plural)  # "study X and propose Y"
-        verb = _REPORTING[verb.lower()] if plural else verb
-        text = f"{name} {this.group('adverb') or ''}{verb}{rest}"
+        verb, rest = _without_modal(this.group("verb"), this.group("rest"))
+        subject, many = who(rest)
+        rest = agree(verb, rest, many)  # "study X and propose Y"
+        verb = _REPORTING.get(verb.lower(), verb) if many else _conjugate(verb)
+        text = f"{subject} {this.group('adverb') or ''}{verb}{rest}"
+    elif this and this.group("verb").lower() == "is" and re.match(r"\s+an?\s", this.group("rest")):
+        # "This paper is a study about software quality ..." (a real library's abstract,
+        # drafted "According to Singh and Singh [12], this paper is a study ...").
+        subject, many = who(this.group("rest"))
+        text = f"{subject} {'present' if many else 'presents'}{this.group('rest')}"
+    elif (passive := _active(sentence, plural)) is not None:
+        # "In this paper an overview of X is presented and a Y is proposed" -> "Lennon [6]
+        # presents an overview of X and proposes a Y"; "new technology is presented for ..."
+        text = f"{name} {passive[0]} {passive[1]}"
     elif owned := _THEIR_THING.match(sentence):
         # "Their model outperforms ..." / "The core idea they propose builds on ...": the
         # paper's own thing as the subject, named as the paper's, not "According to X, their".
@@ -702,6 +743,104 @@ def _as_subject(
     if last:
         text = f"Finally, {text}"
     return text[:1].upper() + text[1:] + "."
+
+
+# The authors still spoken of after their "we" became the paper's name (third_person's
+# "they", "their", "them").
+_AUTHORS_STILL = re.compile(r"\b(?:they|their|them|themselves)\b", re.IGNORECASE)
+_REPORTING_BARE = {*_REPORTING, *_REPORTING.values()}  # "presents" and, after "will", "present"
+
+
+def _without_modal(verb: str, rest: str) -> tuple[str, str]:
+    """ "will describe the philosophy ..." -> ("describe", " the philosophy ..."): what the
+    paper does, in the present as a related-work section says it (a real graphics draft read
+    "Sung et al. [6] will describe the philosophy, design decisions, ...")."""
+    if verb.lower() in ("will", "shall"):
+        found = re.match(r"\s+([a-z]+)\b(.*)$", rest, re.DOTALL)
+        if found is not None and found.group(1) in _REPORTING.values():
+            return found.group(1), found.group(2)
+    return verb, rest
+
+
+# What a paper does, said in the passive ("an overview ... is presented"), past participle ->
+# the verb in the plural.
+_PARTICIPLES = {
+    "presented": "present",
+    "proposed": "propose",
+    "described": "describe",
+    "introduced": "introduce",
+    "discussed": "discuss",
+    "developed": "develop",
+    "derived": "derive",
+    "investigated": "investigate",
+    "examined": "examine",
+    "studied": "study",
+    "analyzed": "analyze",
+    "analysed": "analyse",
+    "evaluated": "evaluate",
+    "reported": "report",
+    "outlined": "outline",
+    "considered": "consider",
+    "given": "give",
+    "provided": "provide",
+    "demonstrated": "demonstrate",
+    "explored": "explore",
+    "reviewed": "review",
+    "surveyed": "survey",
+    "summarized": "summarize",
+    "summarised": "summarise",
+    "explained": "explain",
+    "addressed": "address",
+    "identified": "identify",
+}
+_PARTICIPLE = "|".join(_PARTICIPLES)
+_PASSIVE = re.compile(
+    r"^(?:(?:in|with) this (?:paper|work|study|article|contribution|thesis|letter|note|report|"
+    r"survey|review|tutorial|dissertation|chapter),?\s+)?"
+    r"(?P<subject>(?!(?:it|there|this|these|those|that|which|what|such)\b)[^;:]{3,200}?),?\s+"
+    rf"(?:is|are)\s+(?P<verb>{_PARTICIPLE})\b(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SECOND_PASSIVE = re.compile(
+    r"^(?P<mid>.*?)\s+and\s+(?P<subject>(?!(?:it|there)\b)[^,;:]{3,150}?)\s+(?:is|are)\s+"
+    rf"(?P<verb>{_PARTICIPLE})\b(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
+# A lead clause is not the subject: "With examples from recent movies, the architectures ...
+# are introduced" read "Keller et al. [1] introduce with examples from recent movies, ...".
+_CLAUSE_OPENER = re.compile(
+    r"(?:with|as|by|for|in|on|to|from|after|before|since|when|while|although|though|because|"
+    r"using|based|given|unlike|like|through|via|under|over|among|at|of|if|once|here|now|"
+    r"finally|first|then|thus|hence|moreover|furthermore|however|also|additionally)\b",
+    re.IGNORECASE,
+)
+
+
+def _active(sentence: str, plural: bool) -> tuple[str, str] | None:
+    """A sentence saying in the passive what the paper does, as (verb, what follows it) in
+    the active voice, for a subject of that ``plural``; ``None`` for any other sentence (a
+    subject with a verb of its own, "X is a method that is proposed", is left alone)."""
+    found = _PASSIVE.match(sentence)
+    if found is None:
+        return None
+    subject = found.group("subject").rstrip(" ,")
+    if _FINITE.search(subject) or len(subject.split()) > 30 or _CLAUSE_OPENER.match(subject):
+        return None
+
+    def verb(participle: str) -> str:
+        plain = _PARTICIPLES[participle.lower()]
+        return plain if plural else _conjugate(plain)
+
+    rest = found.group("rest")
+    second = _SECOND_PASSIVE.match(rest)
+    if second is not None and not _FINITE.search(second.group("subject")):
+        # "... is presented and a prototype ... is proposed": both verbs the paper's
+        rest = (
+            f"{second.group('mid')} and {verb(second.group('verb'))} "
+            f"{second.group('subject')}{second.group('rest')}"
+        )
+    return verb(found.group("verb")), f"{_continue(subject)}{rest}"
 
 
 _CITED = re.compile(r"\s*\[\d+\]$")
