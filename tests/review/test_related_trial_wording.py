@@ -362,5 +362,10 @@ def test_a_passive_with_a_verb_of_its_own_stays_attributed() -> None:
     )
     assert _as_subject("This paper is organised as follows", "A [1]").startswith("According to")
     # the Keller et al. abstract of the real graphics library: a lead clause is no subject
+    # a system that introduces itself stays the subject (the real video export's DreamRunner)
+    itself = "They propose DreamRunner, a novel method: First, they structure the script"
+    assert _as_subject(itself, "DreamRunner [4]", system=True) == (
+        "DreamRunner [4] is a novel method: First, they structure the script."
+    )
     lead = "With examples from recent movies, the architectures are introduced to a wide audience"
     assert _as_subject(lead, "Keller et al. [1]", plural=True).startswith("According to")

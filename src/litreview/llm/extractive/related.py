@@ -696,7 +696,10 @@ def _as_subject(
     this = _THIS_PAPER.match(sentence)
 
     def who(rest: str) -> tuple[str, bool]:  # the subject, and whether it is plural
-        if system and not own_they and _AUTHORS_STILL.search(rest):
+        # "propose DreamRunner, a novel ... method: First, they ..." stays the system's own
+        # sentence ("DreamRunner [4] is a novel ...", :func:`_named_once`).
+        introduces_itself = bare and re.match(rf"\s+(?:the )?{re.escape(bare)}\b", rest)
+        if system and not own_they and not introduces_itself and _AUTHORS_STILL.search(rest):
             return f"the authors of {name}", True
         return name, plural
 
