@@ -369,3 +369,17 @@ def test_a_passive_with_a_verb_of_its_own_stays_attributed() -> None:
     )
     lead = "With examples from recent movies, the architectures are introduced to a wide audience"
     assert _as_subject(lead, "Keller et al. [1]", plural=True).startswith("According to")
+
+
+@needs_real
+def test_a_title_quoted_in_an_abstract_does_not_make_its_words_names() -> None:
+    """The real video export's MovieBench abstract quotes its title ("... Dataset for Long
+    Video Generation"): a theme sentence read "Four works study Long video generation"."""
+    from litreview.llm.extractive.related import in_running_text
+
+    texts = [_source(VIDEO, t).text for t in ("MovieBench", "StoryAgent", "DreamRelation")]
+    assert any("Long Video Generation" in t for t in texts)
+    assert in_running_text("Long video generation", texts) == "long video generation"
+    assert in_running_text("Monte Carlo methods", ["using Monte Carlo sampling"]) == (
+        "Monte Carlo methods"
+    )

@@ -479,10 +479,29 @@ def _mostly_capitalised(word: str, texts: Sequence[str]) -> bool:
             m.group(0)[0].isupper()
             for m in pattern.finditer(text)
             if not _SPELLED_OUT.match(text, m.end())  # "Large Language Models (LLMs)"
+            and not _in_title_run(text, m.start(), m.end())
         ]
         capitals += any(seen)
         lower += not all(seen)
     return capitals >= max(lower, 1)
+
+
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][\w'’-]*")
+
+
+def _in_title_run(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` is one of three or more capitalised words in a row:
+    a title quoted in an abstract ("MovieBench: A Hierarchical Movie-Level Dataset for Long
+    Video Generation"), whose capitals say nothing of the word (a draft read "Four works
+    study Long video generation"); "Monte Carlo" is two."""
+    run, at = 1, end
+    while run < 3 and (after := _CAPITALISED_AFTER.match(text, at)) is not None:
+        run, at = run + 1, after.end()
+    at = start
+    while run < 3 and (before := _CAPITALISED_BEFORE.search(text, 0, at)) is not None:
+        run, at = run + 1, before.start()
+    return run >= 3 and text[start].isupper()
 
 
 # Count nouns whose plural is not the rule's ("Four works study matrices, with rotation as a
