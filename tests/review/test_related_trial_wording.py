@@ -362,6 +362,10 @@ def test_a_passive_with_a_verb_of_its_own_stays_attributed() -> None:
     )
     assert _as_subject("This paper is organised as follows", "A [1]").startswith("According to")
     # the Keller et al. abstract of the real graphics library: a lead clause is no subject
+    # "According to Greenberg et al. [1], their goal is to develop ..." (the graphics library)
+    assert _as_subject("Their goal is to develop lighting models", "G et al. [1]", plural=True) == (
+        "G et al. [1] aim to develop lighting models."
+    )
     # a system that introduces itself stays the subject (the real video export's DreamRunner)
     itself = "They propose DreamRunner, a novel method: First, they structure the script"
     assert _as_subject(itself, "DreamRunner [4]", system=True) == (

@@ -747,6 +747,10 @@ def _as_subject(
         # drafted "According to Singh and Singh [12], this paper is a study ...").
         subject, many = who(this.group("rest"))
         text = f"{subject} {'present' if many else 'presents'}{this.group('rest')}"
+    elif aim := _THEIR_AIM.match(sentence):
+        # "Their goal is to develop physically based lighting models ..." (Greenberg et al. in
+        # a real graphics draft, "According to Greenberg et al. [1], their goal is to ...")
+        text = f"{name} {'aim' if plural else 'aims'} to {aim.group('rest')}"
     elif (passive := _active(sentence, plural)) is not None:
         # "In this paper an overview of X is presented and a Y is proposed" -> "Lennon [6]
         # presents an overview of X and proposes a Y"; "new technology is presented for ..."
@@ -767,6 +771,12 @@ def _as_subject(
     return text[:1].upper() + text[1:] + "."
 
 
+_THEIR_AIM = re.compile(
+    r"^(?:in this (?:paper|work|study|article),?\s+)?(?:their|the authors'?) "
+    r"(?:(?:main|primary|overall|ultimate|long-term) )?(?:goal|aim|objective|purpose) "
+    r"(?:here )?(?:is|was) to (?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # The authors still spoken of after their "we" became the paper's name (third_person's
 # "they", "their", "them").
 _AUTHORS_STILL = re.compile(r"\b(?:they|their|them|themselves)\b", re.IGNORECASE)
