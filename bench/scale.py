@@ -525,6 +525,8 @@ def rows(sc: Result) -> list[Row]:
             why = r["why"].split(" (")[0].removeprefix("the same library re-queried ")
             how = f" (the same library re-queried {r['date']}, {why})"
             out.extend(_query_rows(size, again, load=f"{r['load'][0]}-{r['load'][1]}", how=how))
+        if "other_processor" in m:  # the same size on another processor, kept beside it
+            out.extend(_other_processor_rows(size, m["other_processor"]))
     if "marginal_disk_kb_per_paper" in sc:
         out.append(
             (
@@ -533,6 +535,39 @@ def rows(sc: Result) -> list[Row]:
             )
         )
     return out
+
+
+def _other_processor_rows(size: str, o: Result) -> list[Row]:
+    """A run of ``size`` on another processor (its ``cpu``), phase 2 stopped by
+    ``--phase2-budget``: time to searchable, each phase's CPU a paper, the time to complete
+    that phase 2's rate gives, and the queries of the run and of its re-queries (medians)."""
+    on = f"on {o['cpu']}"
+    p2_rate = o.get("phase2_papers_per_s") or 0
+    left = (int(size) - o["complete"]) / p2_rate if p2_rate else 0
+    rows = [
+        (
+            f"Real corpus, {size} papers {on}: time to searchable; CPU ms per paper phase 1 / "
+            "phase 2; complete (phase 2 stopped: estimated at its rate); peak RSS",
+            f"{o['to_searchable_s']:.0f} s; {o['phase1_cpu_ms_per_paper']:.0f} / "
+            f"{o['phase2_cpu_ms_per_paper']:.0f}; ~{(o['to_complete_s'] + left) / 60:.0f} min "
+            f"({o['complete']} re-ranked in {o['to_complete_s'] - o['to_searchable_s']:.0f} s); "
+            f"{o['peak_rss_mb']:.0f} MB (load {o['load'][0]} -> {o['load'][1]}, {o['date']})",
+        )
+    ]
+    rows += _query_rows(size, o, how=f" {on}, as the ingest ended")
+    again = o.get("requeried") or []
+    if again:
+        median = {
+            mode: {
+                p: statistics.median(r["queries"][mode][p] for r in again)
+                for p in ("p50_ms", "p95_ms")
+            }
+            for mode in again[0]["queries"]
+        }
+        first = statistics.median(r["first_search_s"] for r in again)
+        how = f" {on}, re-queried {len(again)} times (medians; ranking as partial)"
+        rows += _query_rows(size, {"queries": median, "first_search_s": first}, how=how)
+    return rows
 
 
 def _query_rows(size: str, m: Result, load: str | None = None, how: str = "") -> list[Row]:
