@@ -387,3 +387,14 @@ def test_a_title_quoted_in_an_abstract_does_not_make_its_words_names() -> None:
     assert in_running_text("Monte Carlo methods", ["using Monte Carlo sampling"]) == (
         "Monte Carlo methods"
     )
+
+
+def test_a_theme_of_agents_and_things_is_spoken_of_in_the_plural() -> None:
+    """ "Four works study web developer." (the real software-quality library), "Three works
+    study ray tracer" (the graphics one)."""
+    from litreview.llm.extractive.related import _plural_head
+
+    assert _plural_head("web developer") == "web developers"
+    assert _plural_head("ray tracer") == "ray tracers"
+    assert _plural_head("web applications") == "web applications"
+    assert _plural_head("heat transfer") == "heat transfer"  # not every noun in -er counts
