@@ -31,6 +31,7 @@ SUITE = (
     "followup_retrieval",
     "outside_names",
     "near_topic",  # questions one step outside the sample, unnamed: signals for a caution
+    "near_topic_real",  # the same caution on two real libraries (graphics, video generation)
     "fulltext_retrieval",
     "corpus_retrieval",
     "minilm_gate",  # both MiniLM graphs side by side (~10 min): after corpus_retrieval's home
