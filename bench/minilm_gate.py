@@ -295,12 +295,14 @@ def graph_rows(result: Result) -> list[Row]:
     """:func:`rows` of one comparison."""
     out: list[Row] = []
     first, second = result.get("graphs", ["shipped", "int8"])
-    made = str(result.get("libraries", {}).get("int8", {}).get("recorded", ""))
-    version = made.rpartition("dynamic-v")[2] if "dynamic-v" in made else ""
+    from litreview.encoders.minilm_int8 import INT8_MODEL_ID
+
+    # the graph a new library had when the comparison ran (v1 before 2026-12-01)
+    made = str(result.get("libraries", {}).get("int8", {}).get("recorded", "")) or INT8_MODEL_ID
+    version = made.rpartition("dynamic-v")[2]
     names = {
         "shipped": "shipped graph",
-        # the graph a new library had when the comparison ran (v1 before 2026-12-01)
-        "int8": f"int8 v{version or '3'}" + (" (new libraries')" if version in ("", "3") else ""),
+        "int8": f"int8 v{version}" + (" (new libraries')" if made == INT8_MODEL_ID else ""),
         "int8-v1": "int8 v1 (the fused LayerNorm kernel)",
         "int8-v2": "int8 v2 (FFN output projections in fp32)",
     }

@@ -57,7 +57,7 @@ def library_in(home: Path, source: Path) -> Any:
 def measure(name: str, library: Any, questions: list[dict[str, str]]) -> dict[str, Any]:
     """Each question's signals (``bench.near_topic.signals``) and, for a held one, the rank of
     its labelled paper; the shares per kind."""
-    from bench.near_topic import signals
+    from bench.near_topic import _median, signals
     from litreview.evidence.frame import without_frame
     from litreview.evidence.scoring import EvidenceScorer
     from litreview.review.followup import retrieve
@@ -85,9 +85,8 @@ def measure(name: str, library: Any, questions: list[dict[str, str]]) -> dict[st
     def share(rs: list[dict[str, Any]], key: str) -> float:
         return round(sum(float(r[key]) for r in rs) / max(1, len(rs)), 3)
 
-    def median(rs: list[dict[str, Any]], key: str) -> float:
-        values = sorted(-float(r[key]) for r in rs)
-        return round(values[len(values) // 2], 3) if values else float("nan")
+    def median(rs: list[dict[str, Any]], key: str) -> float:  # the signals keep it negated
+        return _median([-float(r[key]) for r in rs])
 
     return {
         "near": len(near),

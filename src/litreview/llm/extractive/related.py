@@ -506,13 +506,15 @@ def _in_title_run(text: str, start: int, end: int) -> bool:
     a title quoted in an abstract ("MovieBench: A Hierarchical Movie-Level Dataset for Long
     Video Generation"), whose capitals say nothing of the word (a draft read "Four works
     study Long video generation"); "Monte Carlo" is two."""
+    if not text[start].isupper():
+        return False
     run, at = 1, end
     while run < 3 and (after := _CAPITALISED_AFTER.match(text, at)) is not None:
         run, at = run + 1, after.end()
     at = start
     while run < 3 and (before := _CAPITALISED_BEFORE.search(text, 0, at)) is not None:
         run, at = run + 1, before.start()
-    return run >= 3 and text[start].isupper()
+    return run >= 3
 
 
 # Count nouns whose plural is not the rule's ("Four works study matrices, with rotation as a
@@ -654,10 +656,14 @@ _SUBJECT = re.compile(
 _AUTHORS_SUBJECT = re.compile(
     _SUBJECT.pattern.replace("(?:the authors?|they)", "the authors?"), re.I
 )
+# What a paper calls itself in "In this contribution, they present ...", "in this paper an
+# overview ... is presented".
+_SELF_NAMES = (
+    r"paper|work|study|article|contribution|thesis|letter|note|report|survey|review|tutorial|"
+    r"dissertation|chapter"
+)
 _IN_THIS = re.compile(
-    r"\b(?:in|with) this (?:paper|work|study|project|article|contribution|thesis|letter|note|"
-    r"report|survey|review|tutorial|dissertation|chapter),?\s*$|\bhere,?\s*$",
-    re.IGNORECASE,
+    rf"\b(?:in|with) this (?:project|{_SELF_NAMES}),?\s*$|\bhere,?\s*$", re.IGNORECASE
 )
 _THIS_PAPER = re.compile(
     r"^(?:(?:thoroughly |fully |completely )?(?:revised|updated|expanded), )?"  # a book's jacket
@@ -724,6 +730,7 @@ def _as_subject(
     match = (_AUTHORS_SUBJECT if own_they else _SUBJECT).match(sentence)
     lead = match.group("lead") if match else ""
     this = _THIS_PAPER.match(sentence)
+    unmodal = _without_modal(this.group("verb"), this.group("rest")) if this else ("", "")
 
     def who(rest: str) -> tuple[str, bool]:  # the subject, and whether it is plural
         # "propose DreamRunner, a novel ... method: First, they ..." stays the system's own
@@ -745,10 +752,10 @@ def _as_subject(
         subject, many = who(rest)
         rest = agree(verb, rest, many)  # "... and evaluates it on ImageNet"
         text = f"{subject} {adverb}{verb if many else _conjugate(verb)}{rest}"
-    elif this and _without_modal(this.group("verb"), this.group("rest"))[0] in _REPORTING_BARE:
+    elif this and unmodal[0] in _REPORTING_BARE:
         # "This paper presents a simple improved method": the paper is the subject already,
         # so it is named there, not "According to Ramamoorthi and Barr [2], this paper ...".
-        verb, rest = _without_modal(this.group("verb"), this.group("rest"))
+        verb, rest = unmodal
         subject, many = who(rest)
         rest = agree(verb, rest, many)  # "study X and propose Y"
         verb = _REPORTING.get(verb.lower(), verb) if many else _conjugate(verb)
@@ -838,8 +845,7 @@ _PARTICIPLES = {
 }
 _PARTICIPLE = "|".join(_PARTICIPLES)
 _PASSIVE = re.compile(
-    r"^(?:(?:in|with) this (?:paper|work|study|article|contribution|thesis|letter|note|report|"
-    r"survey|review|tutorial|dissertation|chapter),?\s+)?"
+    rf"^(?:(?:in|with) this (?:{_SELF_NAMES}),?\s+)?"
     r"(?P<subject>(?!(?:it|there|this|these|those|that|which|what|such)\b)[^;:]{3,200}?),?\s+"
     rf"(?:is|are)\s+(?P<verb>{_PARTICIPLE})\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
